@@ -1,0 +1,89 @@
+// swift-tools-version:6.1
+// Attache: Kafka microservices that turn news about bilateral relations into trade
+// figures, trade deltas, anniversaries and notifications.
+//
+// Layout (see README.md, "Changing Attache"):
+//   Shared/    librdkafka system library, the Swift Kafka layer, the shared models, the runtime
+//   Services/  Ingest, Enrichment (pure parsing/extraction targets beside their services),
+//              and the `attache` command
+//   Tests/     unit tests per module and integration tests over the embedded broker
+import PackageDescription
+
+let package = Package(
+    name: "Attache",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "attache", targets: ["Attache"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+    ],
+    targets: [
+        // librdkafka from the system (Debian: librdkafka-dev), with its mock cluster header.
+        .systemLibrary(
+            name: "CRdKafka",
+            path: "Shared/CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        // The records of DESIGN.md §2, stable ids, topic names and record headers. Pure.
+        .target(name: "AttacheModels", path: "Shared/AttacheModels"),
+        // The Swift Kafka layer: producer, consumer, transactions, admin, embedded broker.
+        .target(
+            name: "AttacheKafka",
+            dependencies: ["CRdKafka", .product(name: "Logging", package: "swift-log")],
+            path: "Shared/AttacheKafka"
+        ),
+        // What every service runs on: configuration, logging, metrics, health/readiness
+        // HTTP endpoints, shutdown on signals.
+        .target(
+            name: "AttacheRuntime",
+            dependencies: [
+                "AttacheKafka", "AttacheModels",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Shared/AttacheRuntime"
+        ),
+        // Ingest: the pure article parser, and the service around it.
+        .target(name: "ArticleParsing", dependencies: ["AttacheModels"], path: "Services/Ingest/Parsing"),
+        .target(
+            name: "Ingest",
+            dependencies: [
+                "ArticleParsing", "AttacheModels", "AttacheKafka", "AttacheRuntime",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Services/Ingest/Service"
+        ),
+        // Enrichment: the pure extraction engine (figures, periods, changes, deltas,
+        // anniversaries), and the Kafka service around it.
+        .target(name: "Extraction", dependencies: ["AttacheModels"], path: "Services/Enrichment/Extraction"),
+        .target(
+            name: "Enrichment",
+            dependencies: [
+                "Extraction", "AttacheModels", "AttacheKafka", "AttacheRuntime",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/Enrichment/Service"
+        ),
+        // The `attache` command.
+        .executableTarget(
+            name: "Attache",
+            dependencies: [
+                "AttacheModels", "AttacheKafka", "AttacheRuntime", "ArticleParsing", "Ingest",
+                "Extraction", "Enrichment",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/Attache"
+        ),
+
+        .testTarget(name: "ModelsTests", dependencies: ["AttacheModels"], path: "Tests/ModelsTests"),
+        .testTarget(name: "KafkaTests", dependencies: ["AttacheKafka", "CRdKafka"], path: "Tests/KafkaTests"),
+        .testTarget(name: "ParsingTests", dependencies: ["ArticleParsing", "AttacheModels"], path: "Tests/ParsingTests"),
+        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "AttacheModels"], path: "Tests/ExtractionTests"),
+    ]
+)

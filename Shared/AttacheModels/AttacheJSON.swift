@@ -1,0 +1,85 @@
+import Foundation
+
+/// The one JSON encoding of Attache records: camelCase keys as declared, sorted keys and
+/// ISO 8601 instants with milliseconds, so equal values encode to equal bytes (replays are
+/// idempotent by value, not only by key).
+public enum AttacheJSON {
+    /// A fresh encoder with Attache's settings.
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(formatInstant(date))
+        }
+        return encoder
+    }
+
+    /// A fresh decoder that reads what `encoder()` writes (and instants without fractions).
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = parseInstant(text) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "'\(text)' is not an ISO 8601 instant such as 2023-06-30T10:00:00.000Z")
+            }
+            return date
+        }
+        return decoder
+    }
+
+    /// Encodes a value.
+    public static func encode(_ value: some Encodable) throws -> [UInt8] {
+        Array(try encoder().encode(value))
+    }
+
+    /// Encodes a value as one line of text.
+    public static func line(_ value: some Encodable) throws -> String {
+        String(decoding: try encode(value), as: UTF8.self)
+    }
+
+    /// Decodes a record and checks that its `schema` names the expected version.
+    public static func decode<T: SchemaRecord>(_ type: T.Type, from bytes: some Collection<UInt8>) throws -> T {
+        let data = Data(bytes)
+        if let probe = try? JSONDecoder().decode(SchemaProbe.self, from: data), let name = probe.schema,
+           name != T.schemaName.rawValue {
+            throw SchemaMismatch(expected: T.schemaName.rawValue, found: name)
+        }
+        return try decoder().decode(T.self, from: data)
+    }
+
+    /// `2023-06-30T10:00:00.000Z`.
+    public static func formatInstant(_ date: Date) -> String {
+        let millis = (date.timeIntervalSince1970 * 1000).rounded()
+        let seconds = Int((millis / 1000).rounded(.down))
+        let ms = Int(millis) - seconds * 1000
+        var time = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), ms)
+    }
+
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z`.
+    public static func parseInstant(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
+}
+
+/// Reads only the `schema` field of a record.
+private struct SchemaProbe: Decodable {
+    var schema: String?
+}
+
+/// A record whose `schema` names another type or version than the one expected.
+public struct SchemaMismatch: Error, CustomStringConvertible, Sendable {
+    public var expected: String
+    public var found: String
+    public var description: String { "the record's schema is '\(found)', expected '\(expected)'" }
+}
