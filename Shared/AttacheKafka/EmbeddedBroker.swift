@@ -1,0 +1,80 @@
+import CRdKafka
+import Logging
+
+/// The embedded broker: librdkafka's mock cluster, which speaks the real Kafka protocol on
+/// loopback TCP, so any Kafka client (kcat included) can use it.
+///
+/// Everything specific to the mock lives here. Its limits (DESIGN.md §6): at most 5 MiB
+/// kept per partition, no compaction, a first group join of about 3 s, no admin API
+/// (topics are created through the mock API), and transactions accepted but not enforced
+/// (transactional offset commits are not stored).
+public final class EmbeddedBroker: @unchecked Sendable {
+    private let owner: OpaquePointer
+    private let cluster: OpaquePointer
+    /// The `host:port` list clients connect to.
+    public let bootstrapServers: String
+    /// The number of brokers in the cluster.
+    public let brokerCount: Int
+
+    /// Starts a cluster of `brokers` brokers on random loopback ports.
+    public init(brokers: Int = 1, logger: Logger = Logger(label: "attache.broker")) throws(KafkaError) {
+        let conf = rd_kafka_conf_new()!
+        var errstr = errorBuffer()
+        // The mock cluster lives inside a client instance of its own; keep it quiet.
+        _ = rd_kafka_conf_set(conf, "log_level", "3", &errstr, errstr.count)
+        guard let owner = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errstr, errstr.count) else {
+            rd_kafka_conf_destroy(conf)
+            throw KafkaError.local(text(ofBuffer: errstr), operation: "start the embedded broker")
+        }
+        guard let cluster = rd_kafka_mock_cluster_new(owner, Int32(brokers)) else {
+            rd_kafka_destroy(owner)
+            throw KafkaError.local("the mock cluster could not be created", operation: "start the embedded broker",
+                                   hint: "check that loopback TCP ports can be bound")
+        }
+        self.owner = owner
+        self.cluster = cluster
+        self.brokerCount = brokers
+        self.bootstrapServers = String(cString: rd_kafka_mock_cluster_bootstraps(cluster))
+        logger.debug("embedded broker listening at \(bootstrapServers)")
+    }
+
+    deinit {
+        rd_kafka_mock_cluster_destroy(cluster)
+        rd_kafka_destroy(owner)
+    }
+
+    /// A client configuration for this broker.
+    public var config: KafkaConfig { KafkaConfig(bootstrapServers: bootstrapServers) }
+
+    /// Creates a topic (an existing one is left as it is). Replication is the broker count,
+    /// at most 3. The cleanup policy is not enforced: the mock does not compact.
+    public func createTopic(_ name: String, partitions: Int) throws(KafkaError) {
+        let err = rd_kafka_mock_topic_create(cluster, name, Int32(partitions), Int32(min(brokerCount, 3)))
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS {
+            throw KafkaError(err, operation: "create topic \(name) on the embedded broker")
+        }
+    }
+
+    /// Creates several topics.
+    public func createTopics(_ topics: [NewTopic]) throws(KafkaError) {
+        for topic in topics { try createTopic(topic.name, partitions: topic.partitions) }
+    }
+
+    /// Makes the next `errors.count` requests of Kafka API `apiKey` fail with these codes
+    /// (error injection for tests; API keys as in the Kafka protocol, e.g. 0 = Produce,
+    /// 26 = EndTxn, 28 = TxnOffsetCommit).
+    public func injectErrors(apiKey: Int16, _ errors: [rd_kafka_resp_err_t]) {
+        errors.withUnsafeBufferPointer {
+            rd_kafka_mock_push_request_errors_array(cluster, apiKey, $0.count, $0.baseAddress)
+        }
+    }
+
+    /// Takes a broker down (its connections close; requests fail) or brings it back.
+    public func setBroker(_ id: Int32, up: Bool) {
+        if up {
+            _ = rd_kafka_mock_broker_set_up(cluster, id)
+        } else {
+            _ = rd_kafka_mock_broker_set_down(cluster, id)
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import CRdKafka
+import Foundation
+import Logging
+
+/// A Kafka producer: idempotent with `acks=all` by default, keyed records partitioned with
+/// `murmur2_random` (as Java clients partition them), delivery reports awaited by `send`.
+///
+/// A thread of the producer's own blocks in `rd_kafka_poll` and hands each delivery report
+/// to the `send` waiting for it, matched by an opaque id carried with the record.
+public final class KafkaProducer: @unchecked Sendable {
+    /// The librdkafka handle, for the transactional and admin layers.
+    let handle: OpaquePointer
+    let context: ClientContext
+    public let config: KafkaConfig
+    private let poller: PollThread
+    private let closeLock = NSLock()
+    private var closed = false
+
+    /// The settings every producer gets before the pass-through properties.
+    static func defaults(config: KafkaConfig, transactionalID: String?) -> [(String, String)] {
+        var settings = [
+            ("enable.idempotence", "true"),
+            ("acks", "all"),
+            ("partitioner", "murmur2_random"),
+            ("message.timeout.ms", String(config.deliveryTimeoutMs)),
+            ("linger.ms", "2"),
+        ]
+        if let transactionalID { settings.append(("transactional.id", transactionalID)) }
+        return settings
+    }
+
+    /// Creates a producer. `transactionalID` makes it transactional (see `TransactionalProducer`).
+    public init(config: KafkaConfig, transactionalID: String? = nil,
+                logger: Logger = Logger(label: "attache.kafka.producer")) throws(KafkaError) {
+        self.config = config
+        self.context = ClientContext(logger: logger, bootstrapServers: config.bootstrapServers)
+        let conf = try config.makeConf(defaults: KafkaProducer.defaults(config: config, transactionalID: transactionalID))
+        context.install(on: conf)
+        rd_kafka_conf_set_dr_msg_cb(conf) { _, message, opaque in
+            guard let message, let context = ClientContext.from(opaque) else { return }
+            let m = message.pointee
+            guard let id = m._private.map({ UInt(bitPattern: $0) }) else {
+                if m.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                    context.logger.error("a fire-and-forget record was not delivered: \(String(cString: rd_kafka_err2str(m.err)))")
+                }
+                return
+            }
+            let topic = m.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+            if m.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                context.deliveries.complete(id, with: .success(DeliveryReport(topic: topic, partition: m.partition, offset: m.offset)))
+            } else {
+                let hint = m.err == RD_KAFKA_RESP_ERR__MSG_TIMED_OUT ? context.unreachableHint : nil
+                context.deliveries.complete(id, with: .failure(KafkaError(m.err, operation: "deliver record to \(topic)", hint: hint)))
+            }
+        }
+        var errstr = errorBuffer()
+        guard let handle = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errstr, errstr.count) else {
+            rd_kafka_conf_destroy(conf)
+            throw KafkaError.local(text(ofBuffer: errstr), operation: "create Kafka producer")
+        }
+        self.handle = handle
+        self.poller = PollThread(handle: handle, name: "attache.kafka.producer.poll")
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Produces a record and waits for its delivery report.
+    ///
+    /// Cancelling the waiting task returns `CancellationError` at once; the record may
+    /// still be delivered, since Kafka cannot take back an enqueued record.
+    public func send(_ record: OutgoingRecord) async throws -> DeliveryReport {
+        let id = context.deliveries.reserve()
+        let result: Result<DeliveryReport, KafkaError> = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                context.deliveries.register(id, continuation)
+                do throws(KafkaError) {
+                    try enqueue(record, opaque: UnsafeMutableRawPointer(bitPattern: id))
+                } catch {
+                    context.deliveries.complete(id, with: .failure(error))
+                }
+                if Task.isCancelled {
+                    context.deliveries.complete(id, with: .failure(.local("cancelled", operation: "send")))
+                }
+            }
+        } onCancel: {
+            context.deliveries.complete(id, with: .failure(.local("cancelled", operation: "send")))
+        }
+        if Task.isCancelled, case .failure = result { throw CancellationError() }
+        return try result.get()
+    }
+
+    /// Produces records concurrently and waits for all their delivery reports, in order.
+    /// Fails with the first failure, after every report has arrived.
+    public func send(all records: [OutgoingRecord]) async throws -> [DeliveryReport] {
+        try await withThrowingTaskGroup(of: (Int, DeliveryReport).self) { group in
+            for (index, record) in records.enumerated() {
+                group.addTask { (index, try await self.send(record)) }
+            }
+            var reports = [DeliveryReport?](repeating: nil, count: records.count)
+            var firstError: (any Error)?
+            while let next = await group.nextResult() {
+                switch next {
+                case .success(let (index, report)): reports[index] = report
+                case .failure(let error): firstError = firstError ?? error
+                }
+            }
+            if let firstError { throw firstError }
+            return reports.map { $0! }
+        }
+    }
+
+    /// Produces a record without waiting: a failed delivery is only logged.
+    public func post(_ record: OutgoingRecord) throws(KafkaError) {
+        try enqueue(record, opaque: nil)
+    }
+
+    /// Waits until every enqueued record has its delivery report.
+    public func flush(timeoutMs: Int = 30_000) async throws(KafkaError) {
+        let handle = KafkaHandle(raw: handle)
+        let hint = context.unreachableHint
+        try await BlockingExecutor.run { () throws(KafkaError) in
+            let err = rd_kafka_flush(handle.raw, Int32(timeoutMs))
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                throw KafkaError(err, operation: "flush producer", hint: hint)
+            }
+        }
+    }
+
+    /// Records produced and not yet reported.
+    public var outstanding: Int { Int(rd_kafka_outq_len(handle)) }
+
+    /// Flushes what is pending (up to `timeoutMs`), stops the poll thread and frees the
+    /// client. Safe to call twice.
+    public func close(timeoutMs: Int = 10_000) {
+        let first = closeLock.withLock {
+            defer { closed = true }
+            return !closed
+        }
+        guard first else { return }
+        rd_kafka_flush(handle, Int32(timeoutMs))
+        poller.stop()
+        rd_kafka_destroy(handle)
+    }
+
+    private func enqueue(_ record: OutgoingRecord, opaque: UnsafeMutableRawPointer?) throws(KafkaError) {
+        if let fatal = context.fatalError { throw fatal }
+        var attempt = 0
+        while true {
+            let err = produceOnce(record, opaque: opaque)
+            if err == RD_KAFKA_RESP_ERR_NO_ERROR { return }
+            // The local queue is full: the poll thread is draining it; give it a moment.
+            if err == RD_KAFKA_RESP_ERR__QUEUE_FULL && attempt < 1_000 {
+                attempt += 1
+                usleep(1_000)
+                continue
+            }
+            throw KafkaError(err, operation: "produce to \(record.topic)")
+        }
+    }
+
+    private func produceOnce(_ record: OutgoingRecord, opaque: UnsafeMutableRawPointer?) -> rd_kafka_resp_err_t {
+        var headers: OpaquePointer?
+        if !record.headers.isEmpty {
+            headers = rd_kafka_headers_new(record.headers.count)
+            for header in record.headers {
+                if let value = header.value {
+                    value.withUnsafeBytes { _ = rd_kafka_header_add(headers, header.name, -1, $0.baseAddress, $0.count) }
+                } else {
+                    _ = rd_kafka_header_add(headers, header.name, -1, nil, 0)
+                }
+            }
+        }
+        let partition = record.partition ?? RD_KAFKA_PARTITION_UA
+        let err = withOptionalBytes(record.key) { key, keyLength in
+            withOptionalBytes(record.value) { value, valueLength in
+                attache_produce(handle, record.topic, partition, key, keyLength, value, valueLength, headers, opaque)
+            }
+        }
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR, let headers { rd_kafka_headers_destroy(headers) }
+        return err
+    }
+}
+
+/// Calls `body` with a pointer and length for optional bytes (nil, 0 for nil).
+private func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawPointer?, Int) -> R) -> R {
+    guard let bytes else { return body(nil, 0) }
+    return bytes.withUnsafeBytes { body($0.baseAddress, $0.count) }
+}
