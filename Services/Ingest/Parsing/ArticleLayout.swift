@@ -1,0 +1,183 @@
+import AttacheModels
+
+/// Title, image credit, dateline and paragraphs of a normalised article.
+struct ArticleLayout: Sendable {
+    var title: String?
+    var source: String?
+    var dateline: Dateline?
+    /// The body paragraphs (without title and credit lines), lines joined by LF.
+    var paragraphs: [String]
+
+    /// Reads the layout of normalised paragraphs. A title or source given by the submitter
+    /// (JSON) wins over one found in the text; a first paragraph equal to the given title is
+    /// dropped so that the same article as text and as JSON gets the same body and id.
+    init(paragraphs input: [[String]], givenTitle: String? = nil, givenSource: String? = nil) {
+        var paragraphs = input
+        title = givenTitle
+        source = givenSource
+        var titleDecided = givenTitle != nil
+        var givenTitlePending = givenTitle != nil
+
+        // The head of the article: credit lines and a title, in either order.
+        for _ in 0..<4 {
+            guard let first = paragraphs.first, let firstLine = first.first else { break }
+            if let credit = ArticleLayout.credit(in: firstLine), paragraphs.count > 1 || first.count > 1 {
+                if source == nil { source = credit }
+                paragraphs[0].removeFirst()
+                if paragraphs[0].isEmpty { paragraphs.removeFirst() }
+                continue
+            }
+            if givenTitlePending, let givenTitle {
+                givenTitlePending = false
+                if first.joined(separator: " ") == givenTitle, paragraphs.count > 1 {
+                    paragraphs.removeFirst()
+                    continue
+                }
+            }
+            if !titleDecided {
+                titleDecided = true
+                if first.count == 1, paragraphs.count > 1, ArticleLayout.isTitleLike(firstLine) {
+                    title = firstLine
+                    paragraphs.removeFirst()
+                    continue
+                }
+                if first.count > 1, ArticleLayout.isTitleLike(firstLine), ArticleLayout.dateline(in: first[1]) != nil {
+                    title = firstLine
+                    paragraphs[0].removeFirst()
+                    continue
+                }
+            }
+            break
+        }
+        // A credit as the last paragraph ("Source: Akorda").
+        if paragraphs.count > 1, let last = paragraphs.last, last.count == 1, let credit = ArticleLayout.credit(in: last[0]) {
+            if source == nil { source = credit }
+            paragraphs.removeLast()
+        }
+        dateline = paragraphs.first?.first.flatMap(ArticleLayout.dateline(in:))
+        self.paragraphs = paragraphs.map { $0.joined(separator: "\n") }
+    }
+
+    /// Whether a line reads as a headline: short, capitalised, not ending like a sentence,
+    /// not a dateline.
+    static func isTitleLike(_ line: String) -> Bool {
+        let scalars = Array(line.unicodeScalars)
+        guard scalars.count >= 3, scalars.count <= 250, let first = scalars.first,
+              scalars.contains(where: { $0.properties.isAlphabetic }) else { return false }
+        if first.properties.isLowercase { return false }
+        var end = scalars.count - 1
+        while end > 0, "\"')]".unicodeScalars.contains(scalars[end]) { end -= 1 }
+        if ".,;:".unicodeScalars.contains(scalars[end]) { return false }
+        if line.split(separator: " ").count > 35 { return false }
+        return dateline(in: line) == nil
+    }
+
+    private static let creditWords = ["photo credit", "photo credits", "photos", "photo", "images", "image",
+                                      "pictures", "picture", "illustration", "credit", "credits", "source", "фото"]
+
+    /// The credited source of a line such as `Images | gov.kz`, `Photo: Akorda` or `© gov.kz`.
+    static func credit(in line: String) -> String? {
+        guard line.unicodeScalars.count <= 120 else { return nil }
+        let lower = line.lowercased()
+        var rest: Substring?
+        if lower.hasPrefix("©") {
+            rest = line.dropFirst()
+        } else {
+            for word in creditWords where lower.hasPrefix(word) {
+                // Same length in both: lowercasing these ASCII/Cyrillic words keeps their length.
+                var tail = line.dropFirst(word.count)
+                guard let next = tail.first, next == " " || "|:/©-".contains(next) else { continue }
+                tail = tail.drop { $0 == " " }
+                if tail.lowercased().hasPrefix("by ") {
+                    tail = tail.dropFirst(3)
+                } else if let sep = tail.first, "|:/©-".contains(sep) {
+                    tail = tail.dropFirst()
+                } else {
+                    continue
+                }
+                rest = tail
+                break
+            }
+        }
+        guard var value = rest else { return nil }
+        value = value.drop { $0 == " " || $0 == "©" }
+        while let last = value.last, last == " " || last == "." { value = value.dropLast() }
+        guard !value.isEmpty, value.split(separator: " ").count <= 10,
+              value.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) else { return nil }
+        return String(value)
+    }
+
+    /// The dateline at the start of a line: `ASTANA -`, `ASTANA. KAZINFORM -`,
+    /// `NUR-SULTAN. KAZINFORM -`, `ALMATY (Reuters) -`, or a known capital written
+    /// `Astana -`. The place is kept as written.
+    static func dateline(in line: String) -> Dateline? {
+        let s = Array(line.unicodeScalars)
+        let n = s.count
+        var i = 0
+        func isUpper(_ k: Int) -> Bool { k < n && s[k].properties.isUppercase }
+        func isLower(_ k: Int) -> Bool { k < n && s[k].properties.isLowercase }
+        // Place: words of capitals joined by `-` or `'`, separated by single spaces.
+        var allUpper = true
+        var letters = 0
+        func word() -> Bool {
+            guard isUpper(i) else { return false }
+            let start = i
+            while true {
+                while isUpper(i) || isLower(i) {
+                    if isLower(i) { allUpper = false }
+                    letters += 1
+                    i += 1
+                }
+                if i + 1 < n, s[i] == "-" || s[i] == "'", isUpper(i + 1) { i += 1; continue }
+                break
+            }
+            return i > start
+        }
+        guard word() else { return nil }
+        while i + 1 < n, s[i] == " ", isUpper(i + 1) {
+            let save = i
+            i += 1
+            let wasUpper = allUpper
+            if !word() || (wasUpper && !allUpper) { i = save; allUpper = wasUpper; break }
+        }
+        let place = String(String.UnicodeScalarView(s[0..<i]))
+        // Agency: `. KAZINFORM`, `, KAZINFORM` or ` (Reuters)`.
+        var agency: String?
+        if i + 2 < n, s[i] == "." || s[i] == ",", s[i + 1] == " ", isUpper(i + 2) {
+            let start = i + 2
+            var k = start
+            while k < n, s[k].properties.isAlphabetic || s[k].properties.numericType != nil || s[k] == "." || s[k] == "-" {
+                k += 1
+            }
+            while k > start, s[k - 1] == "." || s[k - 1] == "-" { k -= 1 }
+            agency = String(String.UnicodeScalarView(s[start..<k]))
+            i = k
+        } else if i + 2 < n, s[i] == " ", s[i + 1] == "(" {
+            guard let close = s[(i + 2)...].firstIndex(of: ")"), close - (i + 2) <= 30, close > i + 2 else { return nil }
+            agency = String(String.UnicodeScalarView(s[(i + 2)..<close]))
+            i = close + 1
+        }
+        // The dash: ` - `, ` -- `, `-` after the agency.
+        while i < n, s[i] == " " { i += 1 }
+        let dashStart = i
+        while i < n, s[i] == "-" { i += 1 }
+        guard i > dashStart, i - dashStart <= 3, i == n || s[i] == " " else { return nil }
+        if allUpper {
+            guard letters >= 3 else { return nil }
+        } else {
+            guard Countries.names.contains(where: { $0.text == place && $0.role == .capital }) else { return nil }
+        }
+        return Dateline(place: place, agency: agency)
+    }
+
+    /// The country of a dateline's place (`NUR-SULTAN` → `KZ`), when the gazetteer knows it.
+    static func countryCode(ofPlace place: String) -> String? {
+        var out = ""
+        var startOfWord = true
+        for c in place {
+            out += startOfWord ? c.uppercased() : c.lowercased()
+            startOfWord = c == "-" || c == " " || c == "'"
+        }
+        return Countries.code(for: out) ?? Countries.code(for: place)
+    }
+}
