@@ -85,5 +85,15 @@ let package = Package(
         .testTarget(name: "KafkaTests", dependencies: ["AttacheKafka", "CRdKafka"], path: "Tests/KafkaTests"),
         .testTarget(name: "ParsingTests", dependencies: ["ArticleParsing", "AttacheModels"], path: "Tests/ParsingTests"),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "AttacheModels"], path: "Tests/ExtractionTests"),
+        .testTarget(
+            name: "IngestTests",
+            dependencies: ["Ingest", "ArticleParsing", "AttacheKafka", "AttacheModels", "AttacheRuntime", "CRdKafka"],
+            path: "Tests/IngestTests"
+        ),
+        .testTarget(
+            name: "EnrichmentTests",
+            dependencies: ["Enrichment", "Extraction", "ArticleParsing", "AttacheKafka", "AttacheModels", "AttacheRuntime", "CRdKafka"],
+            path: "Tests/EnrichmentTests"
+        ),
     ]
 )

@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The HTTP server every service runs: `GET /healthz`, `/readyz` and `/metrics`, plus the
+/// routes a service adds (ingest's article API).
+public struct ServiceHTTPServer: Sendable {
+    public var host: String
+    public var port: Int
+    public var health: Health
+    public var metrics: Metrics
+    public var logger: Logger
+
+    public init(host: String, port: Int, health: Health, metrics: Metrics, logger: Logger) {
+        self.host = host
+        self.port = port
+        self.health = health
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Serves until the task is cancelled. `routes` adds a service's own routes;
+    /// `onStarted` receives the bound port (useful with port 0).
+    public func run(routes: @Sendable (Router<BasicRequestContext>) -> Void = { _ in },
+                    onStarted: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let router = Router()
+        let health = health
+        let metrics = metrics
+        router.get("/healthz") { _, _ -> Response in
+            let alive = health.isAlive
+            return ServiceHTTPServer.text(alive ? "ok\n" : "failed: \(health.fatalReason ?? "")\n", status: alive ? .ok : .serviceUnavailable)
+        }
+        router.get("/readyz") { _, _ -> Response in
+            let ready = health.isReady
+            return ServiceHTTPServer.text((ready ? "ready: " : "not ready: ") + health.readiness + "\n",
+                                          status: ready ? .ok : .serviceUnavailable)
+        }
+        router.get("/metrics") { _, _ -> Response in
+            var response = ServiceHTTPServer.text(metrics.render(), status: .ok)
+            response.headers[.contentType] = "text/plain; version=0.0.4"
+            return response
+        }
+        routes(router)
+        var quiet = logger
+        quiet.logLevel = max(logger.logLevel, .notice)
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "attache"),
+            onServerRunning: { channel in await onStarted(channel.localAddress?.port ?? 0) },
+            logger: quiet
+        )
+        try await app.run()
+    }
+
+    /// A plain-text response.
+    public static func text(_ body: String, status: HTTPResponse.Status) -> Response {
+        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}
