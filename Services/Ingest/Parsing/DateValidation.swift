@@ -65,7 +65,7 @@ enum DateLine {
         }
         if matched, i + 4 < n {
             let next = scalars[i + 4]
-            if !(next == ":" || isHorizontalSpace(next)) { matched = false }
+            if !(next == ":" || isSpaceOrBreak(next)) { matched = false }
         }
         guard matched else {
             let (line, column) = ByteScanner.position(of: lineStart, in: scalars)
