@@ -41,8 +41,20 @@ public final class TransactionalProducer: @unchecked Sendable {
     }
 
     /// Produces a record in the current transaction and waits for its delivery report.
+    ///
+    /// A record that fails delivery inside a transaction fails the transaction: such an
+    /// error is reported as `.abortable` (or `.fatal` when the producer itself is broken).
     public func send(_ record: OutgoingRecord) async throws -> DeliveryReport {
-        try await producer.send(record)
+        do {
+            return try await producer.send(record)
+        } catch var error as KafkaError {
+            if let fatal = producer.context.fatalError { throw fatal }
+            if error.kind != .fatal {
+                error.kind = .abortable
+                error.hint = "the transaction must be aborted and its input read again"
+            }
+            throw error
+        }
     }
 
     /// Adds the consumer's offsets (each the next offset to read) to the transaction.
