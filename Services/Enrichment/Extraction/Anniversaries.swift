@@ -1,0 +1,369 @@
+import AttacheModels
+
+/// Recognises anniversaries: `Nth anniversary of …`, `N years ago … established`,
+/// `celebrating (the) N years of …`, `centenary of …`, and `X celebrates its Nth anniversary`.
+struct AnniversaryFinder {
+    let analysis: ArticleAnalysis
+
+    var tokens: [Token] { analysis.tokens }
+    var published: Day { analysis.article.published }
+    var home: String { analysis.home }
+
+    func word(_ i: Int) -> String? { analysis.word(i) }
+
+    static let celebrationVerbs: Set<String> = [
+        "celebrate", "celebrates", "celebrated", "celebrating", "mark", "marks", "marked", "marking",
+        "commemorate", "commemorates", "commemorated", "commemorating", "observe", "observes", "observing", "celebration",
+    ]
+    static let foundingVerbs: Set<String> = [
+        "established", "signed", "founded", "born", "opened", "launched", "adopted", "created", "concluded", "set",
+        "formed", "inaugurated", "ratified",
+    ]
+    static let clauseStops: Set<String> = [
+        "took", "take", "takes", "was", "were", "is", "are", "will", "has", "have", "had", "which", "that", "who",
+        "held", "shows", "show", "showed", "coincided", "said", "noted", "where", "when", "during", "as",
+    ]
+    static let personWords: Set<String> = [
+        "poet", "poetess", "thinker", "writer", "composer", "scientist", "philosopher", "artist", "painter", "hero",
+        "akyn", "educator", "enlightener", "statesman", "scholar", "author", "birth", "born", "playwright", "singer",
+    ]
+    static let agreementWords: Set<String> = [
+        "agreement", "treaty", "accord", "memorandum", "pact", "convention", "charter", "declaration",
+    ]
+
+    /// An ordinal ending just before token `end`: `31st`, `thirtieth`, `thirty-first`, `30-year`.
+    func ordinal(endingBefore end: Int) -> (Int, Int)? {
+        let i = end - 1
+        guard i >= 0 else { return nil }
+        let w = tokens[i].lower
+        if ["st", "nd", "rd", "th"].contains(w), tokens[i].attached, i >= 1, tokens[i - 1].kind == .number, let n = Int(tokens[i - 1].lower) {
+            return (n, i - 1)
+        }
+        if let n = Lexicon.ordinals[w] {
+            if i >= 2, word(i - 1) == "-", let t = word(i - 2), Lexicon.tens.contains(t), let tv = Lexicon.cardinals[t], n < 10 { return (tv + n, i - 2) }
+            return (n, i)
+        }
+        if w == "year" || w == "years", i >= 1 {
+            var j = i - 1
+            if word(j) == "-" { j -= 1 }
+            if j >= 0, tokens[j].kind == .number, let n = Int(tokens[j].lower) { return (n, j) }
+            if j >= 0, let n = Lexicon.cardinals[tokens[j].lower] { return (n, j) }
+        }
+        return nil
+    }
+
+    /// A cardinal at i (`30`, `thirty`, `thirty-one`): value and end.
+    func cardinal(at i: Int) -> (Int, Int)? {
+        guard let w = word(i) else { return nil }
+        if tokens[i].kind == .number, let n = Int(w), !w.contains(","), !w.contains(".") { return (n, i + 1) }
+        if let n = Lexicon.cardinals[w] {
+            if Lexicon.tens.contains(w), word(i + 1) == "-", let u = word(i + 2), let un = Lexicon.cardinals[u], un < 10 { return (n + un, i + 3) }
+            return (n, i + 1)
+        }
+        return nil
+    }
+
+    struct Trigger {
+        var ordinal: Int
+        var start: Int
+        var triggerEnd: Int
+        /// Where the description of what is commemorated starts, if anywhere.
+        var phraseStart: Int?
+        var yearsAgo: Bool
+        var namedBefore: Range<Int>?
+    }
+
+    func triggers(in range: Range<Int>) -> [Trigger] {
+        var result: [Trigger] = []
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let w = tokens[i].lower
+            if w == "anniversary" || w == "birthday" || w == "jubilee" {
+                if let (n, start) = ordinal(endingBefore: i), start >= range.lowerBound {
+                    if word(i + 1) == "of" {
+                        result.append(Trigger(ordinal: n, start: start, triggerEnd: i + 1, phraseStart: i + 2, yearsAgo: false))
+                    } else {
+                        // "Air Astana celebrated its 20th anniversary": the name before the verb.
+                        var j = start - 1
+                        if word(j) == "its" || word(j) == "their" || word(j) == "the" { j -= 1 }
+                        if j >= range.lowerBound, Self.celebrationVerbs.contains(word(j) ?? "") {
+                            var k = j - 1
+                            if word(k) == "is" || word(k) == "was" { k -= 1 }
+                            var s = k
+                            while s >= range.lowerBound, tokens[s].isCapitalised || (tokens[s].kind == .symbol && tokens[s].lower == "-") { s -= 1 }
+                            if s < k {
+                                result.append(Trigger(ordinal: n, start: start, triggerEnd: i + 1, phraseStart: nil, yearsAgo: false,
+                                                      namedBefore: (s + 1)..<(k + 1)))
+                            }
+                        }
+                    }
+                }
+            } else if ["centenary", "centennial", "bicentenary", "bicentennial", "sesquicentennial"].contains(w), word(i + 1) == "of" {
+                let n = w.hasPrefix("bi") ? 200 : w.hasPrefix("sesqui") ? 150 : 100
+                result.append(Trigger(ordinal: n, start: i, triggerEnd: i + 1, phraseStart: i + 2, yearsAgo: false))
+            } else if let (n, end) = cardinal(at: i), word(end) == "years", word(end + 1) == "ago" {
+                let rest = tokens[(end + 2)..<range.upperBound].map(\.lower)
+                if rest.contains(where: { Self.foundingVerbs.contains($0) }) {
+                    result.append(Trigger(ordinal: n, start: i, triggerEnd: end + 2, phraseStart: end + 2, yearsAgo: true))
+                    i = end + 2
+                    continue
+                }
+            } else if Self.celebrationVerbs.contains(w) {
+                var j = i + 1
+                if word(j) == "the" || word(j) == "their" || word(j) == "its" { j += 1 }
+                if let (n, end) = cardinal(at: j), word(end) == "years", word(end + 1) == "of" || word(end + 1) == "since" {
+                    result.append(Trigger(ordinal: n, start: j, triggerEnd: end + 1, phraseStart: end + 2, yearsAgo: false))
+                    i = end + 2
+                    continue
+                }
+            }
+            i += 1
+        }
+        return result.filter { (1...1000).contains($0.ordinal) }
+    }
+
+    /// A date in the sentence: `29 June 2022`, `June 29, 2023`, `on June 29`.
+    func dates(in range: Range<Int>) -> [(month: Int, day: Int, year: Int?, at: Int)] {
+        var result: [(month: Int, day: Int, year: Int?, at: Int)] = []
+        for i in range {
+            guard let m = Lexicon.months[tokens[i].lower], tokens[i].isCapitalised else { continue }
+            if i - 1 >= range.lowerBound, tokens[i - 1].kind == .number, let d = Int(tokens[i - 1].lower), (1...31).contains(d) {
+                let y = analysis.periods.year(at: i + 1)
+                result.append((m, d, y, i - 1))
+            } else if i + 1 < range.upperBound, tokens[i + 1].kind == .number, let d = Int(tokens[i + 1].lower), (1...31).contains(d),
+                      tokens[i + 1].lower.count <= 2 {
+                var y: Int?
+                if word(i + 2) == ",", let yy = analysis.periods.year(at: i + 3) { y = yy } else { y = analysis.periods.year(at: i + 2) }
+                result.append((m, d, y, i))
+            }
+        }
+        return result
+    }
+
+    /// The comma-delimited clause around token i.
+    func clause(around i: Int, in range: Range<Int>) -> Range<Int> {
+        var s = i
+        while s > range.lowerBound, ![",", ";"].contains(tokens[s - 1].lower) { s -= 1 }
+        var e = i
+        while e < range.upperBound, ![",", ";"].contains(tokens[e].lower) { e += 1 }
+        return s..<e
+    }
+
+    static func canonicalName(_ code: String) -> String {
+        let name = Countries.name(of: code) ?? code
+        if name.hasPrefix("United ") || name.hasPrefix("European ") || name.hasSuffix(" Republic") || name == "Netherlands" {
+            return "the " + name
+        }
+        return name
+    }
+
+    func orderedParties(_ codes: [String]) -> [String] {
+        var unique: [String] = []
+        for c in codes where !unique.contains(c) { unique.append(c) }
+        let others = unique.filter { $0 != home }
+        if unique.contains(home) { return [home] + others.prefix(1) }
+        return Array(others.sorted().prefix(2))
+    }
+
+    func countryCodes(in range: Range<Int>) -> [String] {
+        analysis.countries.filter { range.contains($0.token) && $0.role != .capital }.map(\.code)
+    }
+
+    func find() -> [Anniversary] {
+        var result: [Anniversary] = []
+        for sentence in analysis.sentences {
+            let range = sentence.range
+            for t in triggers(in: range) {
+                if let a = resolve(t, in: range) {
+                    if let k = result.firstIndex(where: { $0.id == a.id }) {
+                        if result[k].baseDate == nil, a.baseDate != nil {
+                            result[k].baseDate = a.baseDate
+                            result[k].onPublicationDay = a.onPublicationDay
+                            result[k].next = a.next
+                        }
+                    } else {
+                        result.append(a)
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    func resolve(_ t: Trigger, in range: Range<Int>) -> Anniversary? {
+        // What is commemorated.
+        var phraseEnd = t.phraseStart ?? t.triggerEnd
+        var wideEnd = phraseEnd
+        if let ps = t.phraseStart {
+            var e = ps
+            while e < range.upperBound {
+                let w = tokens[e].lower
+                if [",", ";", ".", "(", ")", "!", "?", "\""].contains(w) || Self.clauseStops.contains(w) { break }
+                e += 1
+            }
+            phraseEnd = e
+            var we = ps
+            while we < range.upperBound {
+                let w = tokens[we].lower
+                if [";", ".", "(", ")", "!", "?"].contains(w) || Self.clauseStops.contains(w) { break }
+                we += 1
+            }
+            wideEnd = we
+        }
+        let phrase = t.phraseStart.map { Array(tokens[$0..<phraseEnd]) } ?? []
+        let widePhrase = t.phraseStart.map { Array(tokens[$0..<wideEnd]) } ?? []
+        let words = Set((t.yearsAgo ? Array(tokens[t.triggerEnd..<range.upperBound]) : phrase).map(\.lower))
+        let wideWords = Set(widePhrase.map(\.lower))
+
+        var kind: AnniversaryKind
+        if words.contains("diplomatic") || (words.contains("relations") && (words.contains("establishment") || words.contains("established"))) {
+            kind = .diplomaticRelations
+        } else if !words.isDisjoint(with: Self.agreementWords) {
+            kind = .agreement
+        } else if tokens[t.triggerEnd - 1].lower == "birthday" || !wideWords.isDisjoint(with: Self.personWords) {
+            kind = .birth
+        } else if !words.isDisjoint(with: ["founding", "foundation", "establishment", "founded", "creation", "independence", "formation", "established"]) || t.namedBefore != nil {
+            kind = .founding
+        } else {
+            kind = .other
+        }
+
+        var subject: String
+        var parties: [String]
+        let clauseRange = t.yearsAgo ? range : clause(around: t.start, in: range)
+        func relationParties() -> [String] {
+            var codes = orderedParties(countryCodes(in: clauseRange))
+            if codes.count < 2 {
+                let extra = codes.contains(home) || codes.isEmpty ? analysis.mainPartner : home
+                if let extra, !codes.contains(extra) { codes = orderedParties(codes + [extra, home]) }
+            }
+            return codes
+        }
+        switch kind {
+        case .diplomaticRelations:
+            parties = relationParties()
+            guard parties.count == 2 else { return nil }
+            subject = "diplomatic relations between \(Self.canonicalName(parties[0])) and \(Self.canonicalName(parties[1]))"
+        case .agreement:
+            parties = relationParties()
+            var title = titleRun(phrase)
+            if title.isEmpty { title = cleaned(phrase) }
+            guard !title.isEmpty else { return nil }
+            subject = parties.count == 2 ? "\(title) between \(Self.canonicalName(parties[0])) and \(Self.canonicalName(parties[1]))" : title
+        case .birth:
+            let name = personName(t.triggerEnd - 1 >= 0 && tokens[t.triggerEnd - 1].lower == "birthday" && t.phraseStart == nil ? [] : widePhrase)
+            guard !name.isEmpty else { return nil }
+            subject = name
+            parties = [name]
+        case .founding, .other:
+            if let named = t.namedBefore {
+                subject = tokens[named].map(\.raw).joined(separator: " ")
+            } else {
+                subject = cleaned(phrase)
+            }
+            guard !subject.isEmpty else { return nil }
+            parties = orderedParties(countryCodes(in: t.phraseStart.map { $0..<phraseEnd } ?? t.start..<t.triggerEnd))
+        }
+
+        // The year the anniversary falls in, and its day where known.
+        var year = published.year
+        var date: (month: Int, day: Int)?
+        let sentenceDates = dates(in: range)
+        let today = tokens[range].contains { $0.lower == "today" }
+        if t.yearsAgo {
+            if let d = sentenceDates.first(where: { $0.at >= t.start }) ?? sentenceDates.first { date = (d.month, d.day) }
+        } else {
+            if let d = sentenceDates.last(where: { $0.at < t.start && $0.year != nil }) {
+                year = d.year!
+                date = (d.month, d.day)
+            } else if let y = yearBefore(t.start, in: range) {
+                year = y
+            } else if let y = yearAfter(t.triggerEnd, in: range) {
+                year = y
+            }
+            if date == nil, today { year = published.year; date = (published.month, published.day) }
+            if date == nil, let d = sentenceDates.last(where: { $0.at < t.start && $0.year == nil }), word(d.at - 1) == "on" {
+                date = (d.month, d.day)
+            }
+        }
+        let baseYear = year - t.ordinal
+        guard baseYear >= 1 else { return nil }
+        let baseDate = date.flatMap { Day(year: baseYear, month: $0.month, day: $0.day) }
+        let onPublicationDay = baseDate.map { $0.month == published.month && $0.day == published.day && year == published.year } ?? false
+        let nextOrdinal = (t.ordinal / 5 + 1) * 5
+        let nextDate = baseDate.flatMap { Day(year: baseYear + nextOrdinal, month: $0.month, day: $0.day) }
+        let next = Milestone(ordinal: nextOrdinal, year: baseYear + nextOrdinal, date: nextDate)
+
+        var end = t.yearsAgo ? range.upperBound : max(phraseEnd, t.triggerEnd)
+        while end > t.start + 1, tokens[end - 1].kind == .symbol { end -= 1 }
+        let (span, text) = analysis.span(t.start..<end)
+        return Anniversary(kind: kind, subject: subject, parties: parties, ordinal: t.ordinal, year: year, baseYear: baseYear,
+                           baseDate: baseDate, onPublicationDay: onPublicationDay, next: next, span: span, text: text)
+    }
+
+    func yearBefore(_ i: Int, in range: Range<Int>) -> Int? {
+        var j = i - 1
+        while j >= range.lowerBound {
+            let w = tokens[j].lower
+            if w == "year", j >= 1 {
+                let p = tokens[j - 1].lower
+                if p == "this" || p == "current" { return published.year }
+                if p == "next" { return published.year + 1 }
+                if p == "last" { return published.year - 1 }
+            }
+            if let y = analysis.periods.year(at: j), ["in", "of"].contains(word(j - 1) ?? "") { return y }
+            j -= 1
+        }
+        return nil
+    }
+
+    func yearAfter(_ i: Int, in range: Range<Int>) -> Int? {
+        var j = i
+        while j < range.upperBound {
+            if let y = analysis.periods.year(at: j), word(j - 1) == "in", y >= published.year - 1,
+               !Self.foundingVerbs.contains(word(j - 2) ?? "") { return y }
+            if tokens[j].lower == "year", j >= 1 {
+                let p = tokens[j - 1].lower
+                if p == "this" || p == "current" { return published.year }
+                if p == "next" { return published.year + 1 }
+            }
+            j += 1
+        }
+        return nil
+    }
+
+    /// A capitalised title ending with an agreement word: `Enhanced Partnership and Cooperation Agreement`.
+    func titleRun(_ phrase: [Token]) -> String {
+        guard let last = phrase.lastIndex(where: { Self.agreementWords.contains($0.lower) && $0.isCapitalised }) else { return "" }
+        var s = last
+        while s > 0 {
+            let t = phrase[s - 1]
+            if t.isCapitalised || (["and", "of", "on", "for", "in"].contains(t.lower) && s >= 2 && phrase[s - 2].isCapitalised) { s -= 1 } else { break }
+        }
+        return phrase[s...last].map(\.raw).joined(separator: " ")
+    }
+
+    /// The last run of capitalised words that is not a country: `Abai Kunanbayev`.
+    func personName(_ phrase: [Token]) -> String {
+        var best: [Token] = []
+        var run: [Token] = []
+        for t in phrase {
+            if t.kind == .word, t.isCapitalised, Countries.code(for: t.raw) == nil {
+                run.append(t)
+            } else {
+                if !run.isEmpty { best = run }
+                run = []
+            }
+        }
+        if !run.isEmpty { best = run }
+        return best.map(\.raw).joined(separator: " ")
+    }
+
+    /// The phrase without leading articles and framing words, at most eight words.
+    func cleaned(_ phrase: [Token]) -> String {
+        var words = phrase.filter { $0.kind == .word || $0.lower == "-" || $0.lower == "'" }.map(\.raw)
+        let framing: Set<String> = ["the", "signing", "of", "adoption", "establishment", "founding", "foundation", "creation", "a", "an", "our", "their", "its"]
+        while let f = words.first, framing.contains(f.lowercased()), words.count > 1 { words.removeFirst() }
+        return words.prefix(8).joined(separator: " ")
+    }
+}

@@ -1,0 +1,415 @@
+import AttacheModels
+
+/// The pure extraction engine: figures, stated changes and anniversaries from one article.
+///
+/// It reads only `Article.text`, `Article.published` and `Article.countries`, does no I/O,
+/// and never fails: text it does not understand yields nothing. Offsets in every span are
+/// Unicode-scalar offsets into `Article.text`; curly and straight quotes and dashes are
+/// treated alike.
+public struct Extractor: Sendable {
+    /// The home country (ISO 3166-1 alpha-2): the reporter whenever it is a party.
+    public let home: String
+
+    /// - Parameter home: the home country code; configuration, not code (`KZ` in the samples).
+    public init(home: String = "KZ") {
+        self.home = home
+    }
+
+    /// Extracts figures (stated and derived), stated changes and anniversaries.
+    public func extract(_ article: Article) -> Extraction {
+        var analysis = ArticleAnalysis(article: article, home: home)
+        return analysis.run()
+    }
+}
+
+/// What `Extractor.extract(_:)` finds in one article.
+public struct Extraction: Sendable, Hashable {
+    /// Stated and derived figures (trade balances, earlier values implied by a stated
+    /// change), in text order.
+    public var figures: [Figure]
+    /// Stated changes, with or without amounts, in text order.
+    public var changes: [StatedChange]
+    /// Anniversaries, one per id, in text order.
+    public var anniversaries: [Anniversary]
+
+    public init(figures: [Figure] = [], changes: [StatedChange] = [], anniversaries: [Anniversary] = []) {
+        self.figures = figures
+        self.changes = changes
+        self.anniversaries = anniversaries
+    }
+
+    /// The figures and changes as observations for the series ledger, one per ledger key
+    /// (the first wins when an article repeats itself). Figures of metric `other` are left out.
+    public func observations(article: Article) -> [TradeObservation] {
+        var seen = Set<String>()
+        var result: [TradeObservation] = []
+        for figure in figures where figure.metric != .other {
+            let o = TradeObservation(article: article.id, published: article.published, figure: figure)
+            if seen.insert(o.ledgerKey).inserted { result.append(o) }
+        }
+        for change in changes {
+            let o = TradeObservation(article: article.id, published: article.published, change: change)
+            if seen.insert(o.ledgerKey).inserted { result.append(o) }
+        }
+        return result
+    }
+
+    /// The deltas within this article alone: a fresh `SeriesLedger` fed with
+    /// `observations(article:)` (what `EnrichedArticle.deltas` carries).
+    public func deltas(article: Article) -> [TradeDelta] {
+        var ledger = SeriesLedger()
+        for o in observations(article: article) { _ = ledger.observe(o) }
+        return ledger.allDeltas
+    }
+}
+
+struct CountryToken {
+    var token: Int
+    var endToken: Int
+    var code: String
+    var role: Countries.Name.Role
+}
+
+struct MetricMention {
+    var range: Range<Int>
+    var metric: Metric
+    var negative: Bool
+}
+
+struct ChangeMention {
+    var range: Range<Int>
+    var percent: Double?
+    var ratio: Double?
+    var absolute: Double?
+    var absoluteCurrency: String?
+    var qualifier: Qualifier?
+    /// The money mention the change consumed as its absolute amount.
+    var consumedMoney: Int?
+}
+
+struct Segment {
+    var range: Range<Int>
+    var comparison: Bool
+}
+
+struct Parties {
+    var reporter: String
+    var partner: String
+    var direction: Direction?
+}
+
+struct ArticleAnalysis {
+    let article: Article
+    let home: String
+    let scalars: [Unicode.Scalar]
+    let tokens: [Token]
+    let sentences: [Sentence]
+    let countries: [CountryToken]
+    let periods: PeriodParser
+    let money: MoneyParser
+    var mainPartner: String?
+
+    init(article: Article, home: String) {
+        self.article = article
+        self.home = home
+        scalars = Array(article.text.unicodeScalars)
+        tokens = Tokenizer.tokenize(scalars)
+        sentences = Sentences.split(tokens)
+        var startIndex: [Int: Int] = [:]
+        var endIndex: [Int: Int] = [:]
+        for (i, t) in tokens.enumerated() { startIndex[t.start] = i; endIndex[t.end] = i + 1 }
+        var found: [CountryToken] = []
+        for m in Countries.matches(in: article.text) {
+            guard let s = startIndex[m.span.start], let e = endIndex[m.span.end] else { continue }
+            found.append(CountryToken(token: s, endToken: e, code: m.code, role: m.role))
+        }
+        countries = found
+        periods = PeriodParser(tokens: tokens, published: article.published)
+        money = MoneyParser(tokens: tokens)
+        // The partner the article is mostly about: the most-mentioned other country, the
+        // earliest on a tie; the article's declared countries break no ties but must agree.
+        var counts: [String: (Int, Int)] = [:]
+        for c in found where c.role != .capital && c.code != home {
+            let old = counts[c.code] ?? (0, c.token)
+            counts[c.code] = (old.0 + 1, old.1)
+        }
+        mainPartner = counts.sorted { a, b in a.value.0 != b.value.0 ? a.value.0 > b.value.0 : a.value.1 < b.value.1 }.first?.key
+        if mainPartner == nil { mainPartner = article.countries.first { $0 != home } }
+    }
+
+    func word(_ i: Int) -> String? { i >= 0 && i < tokens.count ? tokens[i].lower : nil }
+
+    func span(_ range: Range<Int>) -> (TextSpan, String) {
+        guard !range.isEmpty else { return (TextSpan(start: 0, end: 0), "") }
+        let s = TextSpan(start: tokens[range.lowerBound].start, end: tokens[range.upperBound - 1].end)
+        return (s, text(s))
+    }
+
+    func text(_ s: TextSpan) -> String {
+        var out = ""
+        out.unicodeScalars.append(contentsOf: scalars[s.start..<s.end])
+        return out
+    }
+
+    // MARK: - Running
+
+    mutating func run() -> Extraction {
+        var figures: [Figure] = []
+        var changes: [(StatedChange, Range<Int>)] = []
+        var carryPeriod: Period?
+        var carryParties: Parties?
+        var lastParagraph = -1
+        var articleCurrencies: [String: Int] = [:]
+        var sentenceMoney: [[MoneyMention]] = []
+        for sentence in sentences {
+            let m = moneyMentions(in: sentence.range)
+            for x in m { if let c = x.currency { articleCurrencies[c, default: 0] += 1 } }
+            sentenceMoney.append(m)
+        }
+        let articleCurrency = articleCurrencies.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.first?.key ?? "USD"
+
+        for (index, sentence) in sentences.enumerated() {
+            if sentence.paragraph != lastParagraph {
+                carryPeriod = nil
+                carryParties = nil
+                lastParagraph = sentence.paragraph
+            }
+            let result = analyseSentence(sentence.range, money: sentenceMoney[index], carryPeriod: carryPeriod,
+                                         carryParties: carryParties, articleCurrency: articleCurrency)
+            figures += result.figures
+            changes += result.changes
+            if let p = result.mainPeriod { carryPeriod = p }
+            if let p = result.parties { carryParties = p }
+        }
+        figures += derivedFigures(figures: figures, changes: changes)
+        var seen = Set<Figure>()
+        figures = figures.filter { seen.insert($0).inserted }
+        figures.sort { a, b in
+            if a.span.start != b.span.start { return a.span.start < b.span.start }
+            if a.derived != b.derived { return !a.derived }
+            if a.span.end != b.span.end { return a.span.end < b.span.end }
+            return a.metric.rawValue < b.metric.rawValue
+        }
+        var seenChanges = Set<String>()
+        let stated = changes.map(\.0).filter { seenChanges.insert("\($0.series.id)|\($0.from.label)|\($0.to.label)").inserted }
+        let anniversaries = AnniversaryFinder(analysis: self).find()
+        return Extraction(figures: figures, changes: stated, anniversaries: anniversaries)
+    }
+
+    // MARK: - Mentions
+
+    func moneyMentions(in range: Range<Int>) -> [MoneyMention] {
+        var result: [MoneyMention] = []
+        var i = range.lowerBound
+        while i < range.upperBound {
+            if let m = money.parse(at: i), m.range.upperBound <= range.upperBound {
+                result.append(m)
+                i = m.range.upperBound
+            } else {
+                i += 1
+            }
+        }
+        return result
+    }
+
+    func periodMentions(in range: Range<Int>) -> [PeriodMention] {
+        var result: [PeriodMention] = []
+        var i = range.lowerBound
+        while i < range.upperBound {
+            if let p = periods.parse(at: i), p.range.upperBound <= range.upperBound {
+                result.append(p)
+                i = p.range.upperBound
+            } else {
+                i += 1
+            }
+        }
+        return result
+    }
+
+    func metricMentions(in range: Range<Int>) -> [MetricMention] {
+        var result: [MetricMention] = []
+        var i = range.lowerBound
+        while i < range.upperBound {
+            var matched: MetricMention?
+            for (words, metric) in Lexicon.metrics where i + words.count <= range.upperBound {
+                var ok = true
+                for (k, w) in words.enumerated() where tokens[i + k].lower != w { ok = false; break }
+                if ok {
+                    matched = MetricMention(range: i..<(i + words.count), metric: metric, negative: words.last == "deficit")
+                    break
+                }
+            }
+            if let matched {
+                // "trade and investment cooperation", "trade partner": not the measured quantity
+                // when a noun of relations follows; such mentions are skipped.
+                let next = word(matched.range.upperBound) ?? ""
+                if !["partner", "partners", "mission", "missions", "ties", "relations", "house", "representative", "policy",
+                     "agreement", "agreements", "climate", "projects", "opportunities", "fund", "funds", "attractiveness"].contains(next) {
+                    result.append(matched)
+                }
+                i = matched.range.upperBound
+            } else {
+                i += 1
+            }
+        }
+        return result
+    }
+
+    func segments(in range: Range<Int>) -> [Segment] {
+        var result: [Segment] = []
+        var start = range.lowerBound
+        func close(_ end: Int) {
+            if end > start {
+                var first = start
+                while first < end, tokens[first].kind == .symbol { first += 1 }
+                let w = word(first) ?? ""
+                let comparison = ["compared", "comparing", "against", "versus", "vs", "than", "whereas"].contains(w)
+                    || ((w == "up" || w == "down") && word(first + 1) == "from")
+                    || (w == "as" && word(first + 1) == "against")
+                    || (w == "in" && tokens[start].lower == "(")
+                result.append(Segment(range: start..<end, comparison: comparison))
+            }
+            start = end
+        }
+        for i in range {
+            let w = tokens[i].lower
+            if tokens[i].kind == .symbol, w == "," || w == ";" || w == "(" || w == ")" {
+                close(i)
+            } else if tokens[i].kind == .word, ["while", "whereas", "compared", "against", "versus"].contains(w), i > start {
+                close(i)
+            }
+        }
+        close(range.upperBound)
+        return result
+    }
+
+    func qualifier(endingBefore i: Int) -> (Qualifier, Int)? {
+        for (words, q) in Lexicon.qualifiers {
+            let s = i - words.count
+            guard s >= 0 else { continue }
+            var ok = true
+            for (k, w) in words.enumerated() where tokens[s + k].lower != w { ok = false; break }
+            if ok { return (q, s) }
+        }
+        return nil
+    }
+
+    func qualifier(startingAt i: Int) -> (Qualifier, Int)? {
+        for (words, q) in Lexicon.qualifiers {
+            guard i + words.count <= tokens.count else { continue }
+            var ok = true
+            for (k, w) in words.enumerated() where tokens[i + k].lower != w { ok = false; break }
+            if ok { return (q, i + words.count) }
+        }
+        return nil
+    }
+
+    /// The number at i as a ratio multiplier: `2.5 times`, `four-fold`, `3-fold`, `fourfold`.
+    func multiplier(at i: Int) -> (Double, Int)? {
+        guard let w = word(i) else { return nil }
+        if let f = Lexicon.foldWords[w] { return (f, i + 1) }
+        var value: Double?
+        if tokens[i].kind == .number { value = Numbers.parse(w) } else if let c = Lexicon.cardinals[w] { value = Double(c) }
+        guard let v = value, v > 0 else { return nil }
+        if word(i + 1) == "times" { return (v, i + 2) }
+        if word(i + 1) == "-", word(i + 2) == "fold", tokens[i + 1].attached { return (v, i + 3) }
+        if word(i + 1) == "fold" { return (v, i + 2) }
+        return nil
+    }
+
+    func percent(at i: Int) -> (Double, Int)? {
+        guard i < tokens.count, tokens[i].kind == .number, let v = Numbers.parse(tokens[i].lower) else { return nil }
+        if word(i + 1) == "%" { return (v, i + 2) }
+        if word(i + 1) == "percent" || word(i + 1) == "pct" { return (v, i + 2) }
+        if word(i + 1) == "per", word(i + 2) == "cent" { return (v, i + 3) }
+        return nil
+    }
+
+    /// A stated change at token i.
+    func change(at i: Int, in range: Range<Int>) -> ChangeMention? {
+        guard let w = word(i) else { return nil }
+        let before = qualifier(endingBefore: i)
+        // doubled, tripled, halved.
+        if let r = Lexicon.multiplierWords[w] {
+            return ChangeMention(range: (before?.1 ?? i)..<(i + 1), ratio: r, qualifier: before?.0)
+        }
+        // increased by 23%, grew nearly 2.5 times, fell by $3 million, an increase of 5%, up 15%.
+        let up = Lexicon.upVerbs.contains(w) || Lexicon.upNouns.contains(w)
+        let down = Lexicon.downVerbs.contains(w) || Lexicon.downNouns.contains(w)
+        if up || down {
+            var sign: Double = up ? 1 : -1
+            var j = i + 1
+            if w == "went" {
+                guard word(j) == "up" || word(j) == "down" else { return nil }
+                sign = word(j) == "up" ? 1 : -1
+                j += 1
+            }
+            if word(j) == "by" || word(j) == "of" { j += 1 }
+            var q = before?.0
+            if let (q2, after) = qualifier(startingAt: j) { q = q2; j = after }
+            let start = before?.1 ?? i
+            if let (p, end) = percent(at: j) {
+                return ChangeMention(range: start..<end, percent: sign * p, qualifier: q)
+            }
+            if let (r, end) = multiplier(at: j) {
+                return ChangeMention(range: start..<end, ratio: sign > 0 ? r : 1 / r, qualifier: q)
+            }
+            if let m = money.parse(at: j), m.currency != nil, j > i + 1, word(j - 1) == "by" || word(j - 1) == "of" || q != nil && word(j - 2) == "by" {
+                return ChangeMention(range: start..<m.range.upperBound, absolute: sign * m.amount, absoluteCurrency: m.currency,
+                                     qualifier: q, consumedMoney: j)
+            }
+            return nil
+        }
+        // 38% higher than, a 15% increase.
+        if let (p, end) = percent(at: i), let next = word(end) {
+            let q = before?.0
+            let start = before?.1 ?? i
+            if Lexicon.upComparatives.contains(next) || Lexicon.upNouns.contains(next) {
+                if next == "more", word(end + 1) == "of" { return nil }
+                return ChangeMention(range: start..<(end + 1), percent: p, qualifier: q)
+            }
+            if Lexicon.downComparatives.contains(next) || Lexicon.downNouns.contains(next) {
+                return ChangeMention(range: start..<(end + 1), percent: -p, qualifier: q)
+            }
+            return nil
+        }
+        // 3 times higher, a fourfold increase.
+        if let (r, end) = multiplier(at: i), let next = word(end) {
+            let q = before?.0
+            let start = before?.1 ?? i
+            if Lexicon.upComparatives.contains(next) || Lexicon.upNouns.contains(next) {
+                return ChangeMention(range: start..<(end + 1), ratio: r, qualifier: q)
+            }
+            if Lexicon.downComparatives.contains(next) || Lexicon.downNouns.contains(next) {
+                return ChangeMention(range: start..<(end + 1), ratio: 1 / r, qualifier: q)
+            }
+        }
+        return nil
+    }
+
+    func changeMentions(in range: Range<Int>) -> [ChangeMention] {
+        var result: [ChangeMention] = []
+        var i = range.lowerBound
+        while i < range.upperBound {
+            if let c = change(at: i, in: range), c.range.upperBound <= range.upperBound, c.range.lowerBound >= range.lowerBound {
+                result.append(c)
+                i = max(c.range.upperBound, i + 1)
+            } else {
+                i += 1
+            }
+        }
+        return result
+    }
+
+    /// Whether something at token i of the sentence is a target or forecast.
+    func isTarget(before i: Int, sentenceStart: Int) -> Bool {
+        var j = sentenceStart
+        while j < i {
+            let w = tokens[j].lower
+            if Lexicon.targetWords.contains(w) { return true }
+            if w == "to", let next = word(j + 1), Lexicon.targetVerbs.contains(next) { return true }
+            j += 1
+        }
+        return false
+    }
+}

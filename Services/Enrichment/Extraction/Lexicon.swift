@@ -1,0 +1,125 @@
+import AttacheModels
+
+/// Word tables shared by the recognisers. Everything is lowercase.
+enum Lexicon {
+    static let months: [String: Int] = [
+        "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+        "september": 9, "october": 10, "november": 11, "december": 12,
+        "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+        "oct": 10, "nov": 11, "dec": 12,
+    ]
+
+    static let cardinals: [String: Int] = [
+        "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+        "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+        "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+        "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+    ]
+
+    static let ordinals: [String: Int] = [
+        "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+        "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+        "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+        "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60, "seventieth": 70,
+        "eightieth": 80, "ninetieth": 90, "hundredth": 100,
+    ]
+
+    static let tens: Set<String> = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+    static let scales: [String: Double] = [
+        "thousand": 1e3, "thousands": 1e3, "thsd": 1e3, "k": 1e3,
+        "million": 1e6, "millions": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "mil": 1e6,
+        "billion": 1e9, "billions": 1e9, "bln": 1e9, "bn": 1e9, "b": 1e9,
+        "trillion": 1e12, "trln": 1e12, "tn": 1e12,
+    ]
+    /// Scale abbreviations only accepted when glued to the number (`$5m`, `$2bn`).
+    static let attachedOnlyScales: Set<String> = ["k", "m", "b"]
+
+    /// Currency words after the number (single words).
+    static let currencySuffix: [String: String] = [
+        "dollars": "USD", "dollar": "USD", "usd": "USD", "euros": "EUR", "euro": "EUR", "eur": "EUR",
+        "tenge": "KZT", "kzt": "KZT", "rubles": "RUB", "roubles": "RUB", "ruble": "RUB", "rub": "RUB",
+        "yuan": "CNY", "renminbi": "CNY", "cny": "CNY", "rmb": "CNY", "pounds": "GBP", "sterling": "GBP", "gbp": "GBP",
+        "francs": "CHF", "chf": "CHF", "yen": "JPY", "jpy": "JPY", "lira": "TRY", "liras": "TRY", "try": "TRY",
+        "rupees": "INR", "inr": "INR", "dirhams": "AED", "aed": "AED", "riyals": "SAR", "sar": "SAR",
+        "som": "KGS", "soms": "KGS", "kgs": "KGS", "uzs": "UZS", "gbp.": "GBP",
+    ]
+    /// Currency marks before the number.
+    static let currencyPrefix: [String: String] = [
+        "$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP", "₸": "KZT", "kzt": "KZT",
+        "¥": "CNY", "cny": "CNY", "₽": "RUB", "rub": "RUB", "chf": "CHF", "₹": "INR",
+    ]
+
+    /// Qualifiers before an amount or a change, longest first.
+    static let qualifiers: [([String], Qualifier)] = [
+        (["in", "excess", "of"], .atLeast), (["no", "more", "than"], .atMost), (["no", "less", "than"], .atLeast),
+        (["not", "exceeding"], .atMost), (["more", "than"], .atLeast), (["less", "than"], .atMost),
+        (["at", "least"], .atLeast), (["at", "most"], .atMost), (["up", "to"], .atMost), (["close", "to"], .approximately),
+        (["upwards", "of"], .atLeast), (["an", "estimated"], .approximately), (["just", "over"], .atLeast),
+        (["just", "under"], .atMost), (["some"], .approximately),
+        (["nearly"], .approximately), (["almost"], .approximately), (["about"], .approximately),
+        (["around"], .approximately), (["approximately"], .approximately), (["approx"], .approximately),
+        (["roughly"], .approximately), (["circa"], .approximately), (["estimated"], .approximately),
+        (["over"], .atLeast), (["exceeding"], .atLeast), (["exceeded"], .atLeast), (["exceeds"], .atLeast),
+        (["above"], .atLeast), (["under"], .atMost), (["below"], .atMost), (["nearly", "reaching"], .approximately),
+    ]
+
+    /// Metric keywords, longest first.
+    static let metrics: [([String], Metric)] = [
+        (["foreign", "direct", "investments"], .fdiInflow), (["foreign", "direct", "investment"], .fdiInflow),
+        (["direct", "investments"], .fdiInflow), (["direct", "investment"], .fdiInflow), (["fdi"], .fdiInflow),
+        (["direct", "investors"], .fdiInflow),
+        (["balance", "of", "trade"], .tradeBalance), (["trade", "balance"], .tradeBalance),
+        (["trade", "surplus"], .tradeBalance), (["trade", "deficit"], .tradeBalance),
+        (["surplus"], .tradeBalance), (["deficit"], .tradeBalance),
+        (["trade", "turnover"], .tradeTurnover), (["commodity", "turnover"], .tradeTurnover),
+        (["goods", "turnover"], .tradeTurnover), (["trade", "volume"], .tradeTurnover),
+        (["volume", "of", "trade"], .tradeTurnover), (["turnover"], .tradeTurnover), (["trade"], .tradeTurnover),
+        (["exports"], .exports), (["export"], .exports), (["exported"], .exports), (["exporting"], .exports),
+        (["imports"], .imports), (["import"], .imports), (["imported"], .imports), (["importing"], .imports),
+        (["investments"], .investment), (["investment"], .investment), (["invested"], .investment),
+        (["investing"], .investment), (["capital", "inflow"], .investment),
+    ]
+
+    /// Words that make an amount a target or forecast when they come before it in its sentence.
+    static let targetWords: Set<String> = [
+        "target", "targets", "targeted", "aim", "aims", "aimed", "aiming", "goal", "goals", "plan", "plans", "planned",
+        "planning", "expect", "expects", "expected", "forecast", "forecasts", "forecasted", "projected", "projection",
+        "will", "would", "could", "should", "might", "intend", "intends", "intended", "potential", "envisage",
+        "envisages", "envisaged", "seek", "seeks", "hope", "hopes", "ambition", "objective", "estimate", "predicted",
+        "predicts", "anticipated", "anticipate", "pledged", "pledge", "promised", "promise", "set",
+    ]
+    /// `to` + one of these before an amount marks a target ("to reach $1 billion").
+    static let targetVerbs: Set<String> = [
+        "reach", "bring", "increase", "raise", "boost", "double", "triple", "grow", "expand", "achieve", "hit", "exceed",
+    ]
+
+    static let upVerbs: Set<String> = [
+        "increased", "increase", "increases", "increasing", "grew", "grow", "grows", "growing", "grown", "rose", "rise",
+        "rises", "rising", "risen", "climbed", "climb", "jumped", "surged", "soared", "expanded", "gained", "added",
+        "advanced", "went", "up", "boosted", "spiked",
+    ]
+    static let downVerbs: Set<String> = [
+        "decreased", "decrease", "decreases", "decreasing", "fell", "fall", "falls", "falling", "fallen", "declined",
+        "decline", "declines", "declining", "dropped", "drop", "drops", "shrank", "shrunk", "shrink", "contracted",
+        "slumped", "slid", "plunged", "plummeted", "reduced", "down", "sank", "dipped",
+    ]
+    static let upComparatives: Set<String> = ["higher", "more", "up", "greater", "larger", "above", "bigger"]
+    static let downComparatives: Set<String> = ["lower", "less", "down", "smaller", "below", "fewer"]
+    static let upNouns: Set<String> = ["increase", "growth", "rise", "gain", "jump", "surge", "upturn", "expansion"]
+    static let downNouns: Set<String> = ["decrease", "decline", "drop", "fall", "reduction", "contraction", "slump", "dip"]
+    static let multiplierWords: [String: Double] = [
+        "doubled": 2, "doubling": 2, "tripled": 3, "trebled": 3, "tripling": 3, "quadrupled": 4, "halved": 0.5,
+    ]
+    static let foldWords: [String: Double] = [
+        "twofold": 2, "threefold": 3, "fourfold": 4, "fivefold": 5, "sixfold": 6, "sevenfold": 7, "eightfold": 8,
+        "ninefold": 9, "tenfold": 10,
+    ]
+
+    /// Nouns after a bare number that make it a count, not money.
+    static let countNouns: Set<String> = [
+        "enterprises", "companies", "people", "tons", "tonnes", "barrels", "passengers", "tourists", "jobs", "flights",
+        "units", "projects", "students", "cubic", "hectares", "vehicles", "cars", "visitors", "employees", "firms",
+        "square", "kilometers", "kilometres", "km", "litres", "liters", "heads", "pieces", "items", "doses",
+    ]
+}

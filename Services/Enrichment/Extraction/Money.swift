@@ -1,0 +1,134 @@
+import AttacheModels
+
+/// An amount of money as written: `$202.5 million`, `13.6 million US dollars`, `36.5 thousand`.
+struct MoneyMention: Sendable {
+    /// Token range of the amount (currency marks, number, scale).
+    var range: Range<Int>
+    var amount: Double
+    /// Nil when the text gives no currency (`36.5 thousand`); it may be inherited.
+    var currency: String?
+    var hasScale: Bool
+}
+
+enum Numbers {
+    /// Parses `202.5`, `1,200`, `1,200.5`, `3,5` (a decimal comma), `1.200.000`.
+    static func parse(_ text: String) -> Double? {
+        normalise(text).flatMap { Double($0) }
+    }
+
+    /// `value × 10^exponent` without binary rounding noise: 32.3 billion is exactly 32300000000.
+    static func parse(_ text: String, exponent: Int) -> Double? {
+        guard let n = normalise(text) else { return nil }
+        return Double(exponent == 0 ? n : "\(n)e\(exponent)")
+    }
+
+    /// The number in plain `123.45` form, or nil.
+    static func normalise(_ text: String) -> String? {
+        let commas = text.filter { $0 == "," }.count
+        let dots = text.filter { $0 == "." }.count
+        var normalised = text
+        if commas > 0 && dots > 0 {
+            // The last separator is the decimal one.
+            if let lc = text.lastIndex(of: ","), let ld = text.lastIndex(of: "."), lc > ld {
+                normalised = text.replacingOccurrences(of: ".", with: "").replacingOccurrences(of: ",", with: ".")
+            } else {
+                normalised = text.replacingOccurrences(of: ",", with: "")
+            }
+        } else if commas > 0 {
+            let groups = text.split(separator: ",", omittingEmptySubsequences: false)
+            if commas == 1, groups[1].count != 3 {
+                normalised = text.replacingOccurrences(of: ",", with: ".")
+            } else {
+                guard groups.dropFirst().allSatisfy({ $0.count == 3 }) else { return nil }
+                normalised = text.replacingOccurrences(of: ",", with: "")
+            }
+        } else if dots > 1 {
+            let groups = text.split(separator: ".", omittingEmptySubsequences: false)
+            guard groups.dropFirst().allSatisfy({ $0.count == 3 }) else { return nil }
+            normalised = text.replacingOccurrences(of: ".", with: "")
+        }
+        return Double(normalised) == nil ? nil : normalised
+    }
+}
+
+struct MoneyParser {
+    let tokens: [Token]
+
+    func word(_ i: Int) -> String? { i >= 0 && i < tokens.count ? tokens[i].lower : nil }
+
+    /// A currency written before the number, and where the number starts.
+    func prefix(at i: Int) -> (String, Int)? {
+        guard let w = word(i) else { return nil }
+        if w == "us" || w == "u", word(i + 1) == "$" { return ("USD", i + 2) }
+        if w == "u", word(i + 1) == ".", word(i + 2) == "s", word(i + 3) == ".", word(i + 4) == "$" { return ("USD", i + 5) }
+        if let code = Lexicon.currencyPrefix[w], i + 1 < tokens.count, tokens[i + 1].kind == .number {
+            // Words such as "eur" must be glued or followed by a number: "EUR 5 million".
+            return (code, i + 1)
+        }
+        return nil
+    }
+
+    /// A currency written after the number (and scale): `US dollars`, `euros`, `tenge`.
+    func suffix(at i: Int) -> (String, Int)? {
+        guard let w = word(i) else { return nil }
+        if w == "us" || w == "usa", word(i + 1) == "dollars" || word(i + 1) == "dollar" { return ("USD", i + 2) }
+        if w == "u", word(i + 1) == ".", word(i + 2) == "s", word(i + 3) == ".", word(i + 4) == "dollars" || word(i + 4) == "dollar" { return ("USD", i + 5) }
+        if w == "american", word(i + 1) == "dollars" { return ("USD", i + 2) }
+        if w == "swiss", word(i + 1) == "francs" { return ("CHF", i + 2) }
+        if w == "pounds", word(i + 1) == "sterling" { return ("GBP", i + 2) }
+        if w == "of", let (code, end) = suffix(at: i + 1), word(i + 1) != "of" { return (code, end) } // "million of US dollars"
+        if w == "$" { return ("USD", i + 1) }
+        if w == "€" { return ("EUR", i + 1) }
+        if let code = Lexicon.currencySuffix[w], w != "try" || word(i - 1) == "turkish" { return (code, i + 1) }
+        if w == "turkish", word(i + 1) == "lira" || word(i + 1) == "liras" { return ("TRY", i + 2) }
+        return nil
+    }
+
+    /// An amount starting at token i (the currency mark or the number).
+    func parse(at i: Int) -> MoneyMention? {
+        guard i < tokens.count else { return nil }
+        var currency: String?
+        var j = i
+        if let (code, numberAt) = prefix(at: i) {
+            currency = code
+            j = numberAt
+        }
+        guard j < tokens.count, tokens[j].kind == .number, var value = Numbers.parse(tokens[j].lower) else { return nil }
+        // A number glued to letters other than a scale ("31st", "Q1") is not an amount.
+        var k = j + 1
+        var hasScale = false
+        if let w = word(k), let scale = Lexicon.scales[w] {
+            let glued = tokens[k].attached
+            if !Lexicon.attachedOnlyScales.contains(w) || glued {
+                // "5 m" is metres unless glued to a currency amount: "$5m".
+                if !(Lexicon.attachedOnlyScales.contains(w) && currency == nil) {
+                    let exponent = log10Int(scale)
+                    value = Numbers.parse(tokens[j].lower, exponent: exponent) ?? value * scale
+                    hasScale = true
+                    k += 1
+                    if word(k) == "." && (w == "mln" || w == "bln" || w == "bn" || w == "thsd" || w == "trln") && tokens[k].attached { k += 1 }
+                }
+            }
+        } else if let w = word(k), tokens[k].attached, tokens[k].kind == .word, Lexicon.scales[w] == nil {
+            return nil
+        }
+        if let (code, end) = suffix(at: k) {
+            if currency == nil || currency == code {
+                currency = code
+                k = end
+            }
+        }
+        if currency == nil && !hasScale { return nil }
+        // A percentage or a count is not money.
+        if let w = word(k), w == "%" || w == "percent" || w == "per" || w == "pct" { return nil }
+        return MoneyMention(range: i..<k, amount: value, currency: currency, hasScale: hasScale)
+    }
+}
+
+/// The base-10 logarithm of a power of ten (1e3 → 3).
+func log10Int(_ x: Double) -> Int {
+    var n = 0
+    var v = x
+    while v >= 10 { v /= 10; n += 1 }
+    return n
+}

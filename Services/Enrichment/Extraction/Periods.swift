@@ -1,0 +1,269 @@
+import AttacheModels
+
+/// A period as the text names it, before relative forms are resolved against the sentence.
+enum PeriodKind: Hashable, Sendable {
+    case absolute(Period)
+    /// `the previous year`, `last year`, `a year earlier`: the year before the year the
+    /// sentence speaks of.
+    case previousYear
+    /// `the same period of last year`, `year-on-year`: the period compared with, one year
+    /// earlier than the one the sentence speaks of.
+    case samePeriodEarlier
+}
+
+struct PeriodMention: Sendable {
+    var range: Range<Int>
+    var kind: PeriodKind
+    /// Preceded by `than`, `compared to`, `against`…: the period something is compared with.
+    var comparison: Bool
+    /// `by 2030`: a deadline, the mark of a target.
+    var deadline: Bool
+}
+
+extension Period {
+    /// Any day range; month-aligned ranges get the `YYYY-MM..YYYY-MM` label.
+    static func days(_ start: Day, _ end: Day) -> Period {
+        if start.day == 1, end.day == Day.daysIn(month: end.month, year: end.year),
+           let p = Period.months(from: (start.year, start.month), to: (end.year, end.month)) {
+            return p
+        }
+        return Period(start: start, end: end, label: "\(start)..\(end)")
+    }
+
+    /// The same days `years` later (earlier when negative); nil when a bound does not exist.
+    func shifted(years: Int) -> Period? {
+        if let count = monthCount, count >= 1 {
+            return Period.months(from: (start.year + years, start.month), to: (end.year + years, end.month))
+        }
+        guard let s = Day(year: start.year + years, month: start.month, day: start.day),
+              let e = Day(year: end.year + years, month: end.month, day: min(end.day, Day.daysIn(month: end.month, year: end.year + years))) else { return nil }
+        return .days(s, e)
+    }
+}
+
+/// Recognises the period forms of DESIGN.md §3 on tokens.
+struct PeriodParser {
+    let tokens: [Token]
+    let published: Day
+
+    func word(_ i: Int) -> String? { i >= 0 && i < tokens.count ? tokens[i].lower : nil }
+
+    func year(at i: Int) -> Int? {
+        guard i >= 0, i < tokens.count, tokens[i].kind == .number, tokens[i].lower.count == 4,
+              let y = Int(tokens[i].lower), (1900...2100).contains(y) else { return nil }
+        // Not money or a percentage: "2024 million", "2024%".
+        if i + 1 < tokens.count {
+            let next = tokens[i + 1].lower
+            if Lexicon.scales[next] != nil || next == "%" || Lexicon.currencySuffix[next] != nil { return nil }
+        }
+        if i > 0, Lexicon.currencyPrefix[tokens[i - 1].lower] != nil, tokens[i].attached { return nil }
+        return y
+    }
+
+    func number(at i: Int) -> Int? {
+        guard let w = word(i) else { return nil }
+        if tokens[i].kind == .number { return Int(w) }
+        return Lexicon.cardinals[w]
+    }
+
+    func ordinal(at i: Int) -> (Int, Int)? {
+        guard let w = word(i) else { return nil }
+        if let n = Lexicon.ordinals[w] { return (n, i + 1) }
+        if tokens[i].kind == .number, let n = Int(w), let suffix = word(i + 1), tokens[i + 1].attached,
+           ["st", "nd", "rd", "th"].contains(suffix) { return (n, i + 2) }
+        return nil
+    }
+
+    /// `2025`, `this year`, `the current year`, `last year` after "of": the year and the end index.
+    func yearExpression(at i: Int) -> (Int, Int)? {
+        var j = i
+        if word(j) == "of" { j += 1 }
+        if let y = year(at: j) { return (y, j + 1) }
+        if word(j) == "this", word(j + 1) == "year" { return (published.year, j + 2) }
+        if word(j) == "the", word(j + 1) == "current", word(j + 2) == "year" { return (published.year, j + 3) }
+        if word(j) == "current", word(j + 1) == "year" { return (published.year, j + 2) }
+        if word(j) == "last", word(j + 1) == "year" { return (published.year - 1, j + 2) }
+        if word(j) == "the", word(j + 1) == "previous" || word(j + 1) == "past", word(j + 2) == "year" { return (published.year - 1, j + 3) }
+        return nil
+    }
+
+    /// The year a part-year without a year belongs to: the publication year, or the year
+    /// before when those months have not ended by publication.
+    func impliedYear(lastMonth: Int) -> Int {
+        lastMonth < published.month ? published.year : published.year - 1
+    }
+
+    /// `first half`, `second quarter`, `first nine months`, `first three quarters` at i
+    /// (after an optional "the"): months and end index.
+    func partOfYear(at i: Int) -> (from: Int, to: Int, end: Int)? {
+        var j = i
+        if word(j) == "the" { j += 1 }
+        guard let (ord, afterOrd) = ordinal(at: j) else { return nil }
+        if word(afterOrd) == "half", (1...2).contains(ord) { return (ord == 1 ? 1 : 7, ord == 1 ? 6 : 12, afterOrd + 1) }
+        if word(afterOrd) == "quarter", (1...4).contains(ord) { return ((ord - 1) * 3 + 1, ord * 3, afterOrd + 1) }
+        if ord == 1, let n = number(at: afterOrd), word(afterOrd + 1) == "months" || word(afterOrd + 1) == "month", (1...12).contains(n) {
+            return (1, n, afterOrd + 2)
+        }
+        if ord == 1, let n = number(at: afterOrd), word(afterOrd + 1) == "quarters", (1...4).contains(n) {
+            return (1, n * 3, afterOrd + 2)
+        }
+        return nil
+    }
+
+    /// A month name at i (never a bare "may" unless a year or range follows).
+    func month(at i: Int) -> Int? {
+        guard let w = word(i), let m = Lexicon.months[w] else { return nil }
+        if !tokens[i].isCapitalised { return nil }
+        if w == "may" || w == "mar" || w == "jan" || w == "dec" {
+            // "May" the verb stays a verb.
+            if year(at: i + 1) == nil, word(i + 1) != "-", word(i - 1) != "-", word(i - 1) != "to" { return nil }
+        }
+        return m
+    }
+
+    /// Parses a period mention starting at token i.
+    func parse(at i: Int) -> PeriodMention? {
+        guard i < tokens.count else { return nil }
+        let w = tokens[i].lower
+        var result: (PeriodKind, Int)?
+
+        // Q1 2022, Q1-Q3 2022, H1 2022.
+        if (w == "q" || w == "h"), i + 1 < tokens.count, tokens[i + 1].attached, let n = number(at: i + 1) {
+            let size = w == "q" ? 3 : 6
+            let maxN = w == "q" ? 4 : 2
+            if (1...maxN).contains(n) {
+                var last = n
+                var j = i + 2
+                if word(j) == "-", word(j + 1) == w, let m = number(at: j + 2), (n...maxN).contains(m) { last = m; j += 3 }
+                if let (y, end) = yearExpression(at: j), let p = Period.months((n - 1) * size + 1, last * size, of: y) {
+                    result = (.absolute(p), end)
+                } else if let p = Period.months((n - 1) * size + 1, last * size, of: impliedYear(lastMonth: last * size)) {
+                    result = (.absolute(p), j)
+                }
+            }
+        }
+        // the first half of 2022, the first nine months of 2024, the third quarter of this year.
+        if result == nil, let part = partOfYear(at: i) {
+            if let (y, end) = yearExpression(at: part.end), let p = Period.months(part.from, part.to, of: y) {
+                result = (.absolute(p), end)
+            } else if word(part.end) != "of", let p = Period.months(part.from, part.to, of: impliedYear(lastMonth: part.to)) {
+                result = (.absolute(p), part.end)
+            }
+        }
+        // January-August 2025, from January to August 2025, June 2024.
+        if result == nil, let m1 = month(at: i), !(i > 0 && tokens[i - 1].kind == .number && (Int(tokens[i - 1].lower) ?? 0) <= 31) {
+            var j = i + 1
+            var m2 = m1
+            if word(j) == "-" || word(j) == "to" || word(j) == "through" || word(j) == "and" || word(j) == "till" || word(j) == "until",
+               let m = month(at: j + 1) { m2 = m; j += 2 }
+            if word(j) == "," { j += 1 }
+            if let (y, end) = yearExpression(at: j) {
+                if m2 >= m1, let p = Period.months(m1, m2, of: y) { result = (.absolute(p), end) }
+                else if m2 < m1, let p = Period.months(from: (y - 1, m1), to: (y, m2)) { result = (.absolute(p), end) }
+            } else if m2 != m1 || (word(i - 1) == "in" || word(i - 1) == "for" || word(i - 1) == "during"),
+                      !(i + 1 < tokens.count && tokens[i + 1].kind == .number), m2 >= m1,
+                      let p = Period.months(m1, m2, of: impliedYear(lastMonth: m2)) {
+                result = (.absolute(p), j)
+            }
+        }
+        // Years and ranges of years.
+        if result == nil, let y = year(at: i) {
+            var handled = false
+            let fromBefore = word(i - 1) == "from" || word(i - 1) == "between"
+            let connector = word(i + 1)
+            if connector == "-" || ((connector == "to" || connector == "through" || connector == "until" || connector == "till") && fromBefore) || (connector == "and" && word(i - 1) == "between") {
+                var j = i + 2
+                if word(j) == "the", word(j + 1) == "end", word(j + 2) == "of" { j += 3 }
+                if let y2 = year(at: j), y2 > y, let p = Period.months(from: (y, 1), to: (y2, 12)) {
+                    result = (.absolute(p), j + 1); handled = true
+                } else if let part = partOfYear(at: j), let (y2, end) = yearExpression(at: part.end), y2 >= y,
+                          let p = Period.months(from: (y, 1), to: (y2, part.to)) {
+                    result = (.absolute(p), end); handled = true
+                } else if let m = month(at: j), let y2 = year(at: j + 1), y2 >= y, let p = Period.months(from: (y, 1), to: (y2, m)) {
+                    result = (.absolute(p), j + 2); handled = true
+                }
+            }
+            if !handled, word(i - 1) == "since" {
+                if let start = Day(year: y, month: 1, day: 1), start <= published {
+                    result = (.absolute(.days(start, published)), i + 1); handled = true
+                }
+            }
+            if !handled { result = (.absolute(.year(y)), i + 1) }
+        }
+        // this year (to date), the current year, since the beginning of the year.
+        if result == nil {
+            var j = i
+            if w == "so", word(i + 1) == "far" { j = i + 2 }
+            if word(j) == "this" && word(j + 1) == "year" || word(j) == "current" && word(j + 1) == "year" {
+                if let start = Day(year: published.year, month: 1, day: 1) { result = (.absolute(.days(start, published)), j + 2) }
+            } else if w == "since", word(i + 1) == "the", word(i + 2) == "beginning" || word(i + 2) == "start", word(i + 3) == "of",
+                      word(i + 4) == "the" || word(i + 4) == "this", word(i + 5) == "year" {
+                if let start = Day(year: published.year, month: 1, day: 1) { result = (.absolute(.days(start, published)), i + 6) }
+            }
+        }
+        // over the past eight months, in the last 9 months.
+        if result == nil, w == "past" || w == "last", let n = number(at: i + 1), word(i + 2) == "months", (1...24).contains(n) {
+            if n < published.month, let p = Period.months(1, n, of: published.year) {
+                result = (.absolute(p), i + 3)
+            } else {
+                // The n months that ended with the month before publication.
+                var endMonth = published.month - 1, endYear = published.year
+                if endMonth == 0 { endMonth = 12; endYear -= 1 }
+                var startMonth = endMonth - n + 1, startYear = endYear
+                while startMonth <= 0 { startMonth += 12; startYear -= 1 }
+                if let p = Period.months(from: (startYear, startMonth), to: (endYear, endMonth)) { result = (.absolute(p), i + 3) }
+            }
+        }
+        // last year, the previous year, a year earlier, the same period of last year.
+        if result == nil {
+            if w == "same", word(i + 1) == "period" {
+                var end = i + 2
+                if word(end) == "of" || word(end) == "in" { end += 1 }
+                if word(end) == "last" || word(end) == "the", word(end + 1) == "year" || word(end + 2) == "year" {
+                    end += word(end) == "last" ? 2 : 3
+                } else if let y = year(at: end) {
+                    _ = y
+                    end += 1
+                }
+                result = (.samePeriodEarlier, end)
+            } else if w == "year", word(i + 1) == "-", word(i + 2) == "on", word(i + 3) == "-", word(i + 4) == "year" {
+                result = (.samePeriodEarlier, i + 5)
+            } else if w == "yoy" || (w == "y" && word(i + 1) == "-" && word(i + 2) == "o" && word(i + 3) == "-" && word(i + 4) == "y") {
+                result = (.samePeriodEarlier, w == "yoy" ? i + 1 : i + 5)
+            } else if w == "last", word(i + 1) == "year" {
+                result = (.previousYear, i + 2)
+            } else if w == "previous" || w == "preceding" || w == "prior", word(i + 1) == "year" {
+                result = (.previousYear, i + 2)
+            } else if w == "a" || w == "one", word(i + 1) == "year", word(i + 2) == "earlier" || word(i + 2) == "ago" || word(i + 2) == "before" {
+                result = (.previousYear, i + 3)
+            } else if w == "year", word(i + 1) == "before" || word(i + 1) == "earlier", word(i - 1) == "the" {
+                result = (.previousYear, i + 2)
+            }
+        }
+        guard let (kind, end) = result else { return nil }
+        return PeriodMention(range: i..<end, kind: kind, comparison: isComparison(before: i, kind: kind), deadline: isDeadline(before: i))
+    }
+
+    func isComparison(before i: Int, kind: PeriodKind) -> Bool {
+        if kind == .samePeriodEarlier { return true }
+        var j = i - 1
+        var steps = 0
+        while j >= 0, steps < 4 {
+            let w = tokens[j].lower
+            if ["than", "compared", "comparison", "against", "versus", "vs", "over"].contains(w) {
+                // "over the past eight months" is a period, not a comparison.
+                if w == "over" { return steps > 0 && word(j + 1) == "the" && word(j + 2) == "same" }
+                return true
+            }
+            if ["in", "the", "of", "with", "to", "same", "period", "for", "as"].contains(w) { j -= 1; steps += 1; continue }
+            break
+        }
+        return false
+    }
+
+    func isDeadline(before i: Int) -> Bool {
+        if word(i - 1) == "by" { return true }
+        if word(i - 1) == "of", word(i - 2) == "end", word(i - 3) == "the", word(i - 4) == "by" { return true }
+        return false
+    }
+}

@@ -1,0 +1,150 @@
+import AttacheModels
+
+/// A word, number or symbol of an article, with Unicode-scalar offsets into `Article.text`.
+struct Token: Sendable {
+    enum Kind: Sendable { case word, number, symbol }
+    var kind: Kind
+    /// Lowercased, with curly quotes and dashes folded to `'` and `-`.
+    var lower: String
+    /// As written (case kept), for names.
+    var raw: String
+    var start: Int
+    var end: Int
+    /// True when no whitespace separates this token from the previous one.
+    var attached: Bool
+    /// True when a line break precedes this token (a paragraph or line boundary).
+    var newline: Bool
+
+    var isCapitalised: Bool { raw.unicodeScalars.first.map { $0.properties.isUppercase } ?? false }
+}
+
+/// Splits text into tokens. Offsets count Unicode scalars.
+enum Tokenizer {
+    static func fold(_ s: Unicode.Scalar) -> Unicode.Scalar {
+        switch s.value {
+        case 0x2018, 0x2019, 0x201A, 0x201B, 0x2032, 0x00B4, 0x0060: return "'"
+        case 0x201C, 0x201D, 0x201E, 0x201F, 0x00AB, 0x00BB, 0x2033: return "\""
+        case 0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xFE58, 0xFE63, 0xFF0D: return "-"
+        default: return s
+        }
+    }
+
+    static func isSpace(_ s: Unicode.Scalar) -> Bool {
+        s.properties.isWhitespace || s.value == 0xA0 || s.value == 0x202F || s.value == 0x2009
+    }
+
+    static func isNewline(_ s: Unicode.Scalar) -> Bool {
+        s == "\n" || s == "\r" || s.value == 0x2028 || s.value == 0x2029 || s.value == 0x85
+    }
+
+    static func isLetter(_ s: Unicode.Scalar) -> Bool { s.properties.isAlphabetic }
+
+    static func isDigit(_ s: Unicode.Scalar) -> Bool { s.value >= 48 && s.value <= 57 }
+
+    static func tokenize(_ scalars: [Unicode.Scalar]) -> [Token] {
+        var tokens: [Token] = []
+        tokens.reserveCapacity(scalars.count / 4)
+        var i = 0
+        var attached = false
+        var newline = true
+        let n = scalars.count
+        while i < n {
+            let s = scalars[i]
+            if isSpace(s) || s.properties.generalCategory == .control || s.properties.generalCategory == .format {
+                if isNewline(s) { newline = true }
+                attached = false
+                i += 1
+                continue
+            }
+            let start = i
+            var kind: Token.Kind
+            if isDigit(s) {
+                kind = .number
+                i += 1
+                while i < n {
+                    if isDigit(scalars[i]) { i += 1; continue }
+                    // An internal separator followed by a digit: 1,200 or 202.5 (or 3,5).
+                    if (scalars[i] == "," || scalars[i] == "."), i + 1 < n, isDigit(scalars[i + 1]) { i += 2; continue }
+                    break
+                }
+            } else if isLetter(s) {
+                kind = .word
+                i += 1
+                while i < n, isLetter(scalars[i]) || scalars[i].properties.generalCategory == .nonspacingMark { i += 1 }
+            } else {
+                kind = .symbol
+                i += 1
+            }
+            var lower = ""
+            var raw = ""
+            lower.unicodeScalars.reserveCapacity(i - start)
+            for k in start..<i {
+                let f = fold(scalars[k])
+                raw.unicodeScalars.append(f)
+                if f.value < 128 {
+                    if f.value >= 65 && f.value <= 90 { lower.unicodeScalars.append(Unicode.Scalar(f.value + 32)!) } else { lower.unicodeScalars.append(f) }
+                } else {
+                    let mapped = f.properties.lowercaseMapping.unicodeScalars
+                    if mapped.count == 1 { lower.unicodeScalars.append(mapped.first!) } else { lower.unicodeScalars.append(f) }
+                }
+            }
+            tokens.append(Token(kind: kind, lower: lower, raw: raw, start: start, end: i, attached: attached, newline: newline))
+            attached = true
+            newline = false
+        }
+        return tokens
+    }
+}
+
+/// A sentence: a token range, with its paragraph index.
+struct Sentence: Sendable {
+    var range: Range<Int>
+    var paragraph: Int
+}
+
+enum Sentences {
+    static let abbreviations: Set<String> = [
+        "mr", "mrs", "ms", "dr", "st", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+        "oct", "nov", "dec", "gen", "prof", "vs", "approx", "inc", "ltd", "co", "corp", "e", "i", "u", "s",
+    ]
+
+    static func split(_ tokens: [Token]) -> [Sentence] {
+        var result: [Sentence] = []
+        var paragraph = 0
+        var start = 0
+        var i = 0
+        while i < tokens.count {
+            if i > start, tokens[i].newline {
+                result.append(Sentence(range: start..<i, paragraph: paragraph))
+                paragraph += 1
+                start = i
+            }
+            let t = tokens[i]
+            if t.kind == .symbol, t.lower == "." || t.lower == "!" || t.lower == "?" {
+                var end = i + 1
+                // Closing quotes and brackets belong to the sentence.
+                while end < tokens.count, tokens[end].attached, tokens[end].kind == .symbol,
+                      ["\"", "'", ")", "»"].contains(tokens[end].lower) { end += 1 }
+                let next = end < tokens.count ? tokens[end] : nil
+                var boundary = next == nil
+                if let next, !next.attached || next.newline {
+                    let prev = i > 0 ? tokens[i - 1] : nil
+                    let isAbbrev = t.lower == "." && prev.map { $0.kind == .word && $0.attached == false && abbreviations.contains($0.lower) || ($0.kind == .word && $0.raw.count == 1 && $0.isCapitalised) } ?? false
+                    if next.newline || (!isAbbrev && (next.isCapitalised || next.kind == .number || next.kind == .symbol)) {
+                        boundary = true
+                    }
+                }
+                if boundary {
+                    result.append(Sentence(range: start..<end, paragraph: paragraph))
+                    start = end
+                    if end < tokens.count, tokens[end].newline { paragraph += 1 }
+                    i = end
+                    continue
+                }
+            }
+            i += 1
+        }
+        if start < tokens.count { result.append(Sentence(range: start..<tokens.count, paragraph: paragraph)) }
+        return result
+    }
+}
