@@ -23,7 +23,9 @@ extension ArticleAnalysis {
 
     /// Who reports, who is the partner and which way the money flows, for one sentence.
     func parties(in range: Range<Int>, metric: Metric, carry: Parties?) -> Parties? {
-        let mentions = countries.filter { range.contains($0.token) && $0.role != .capital }
+        // "U.S. dollars", "US$", "Swiss francs" name a currency, not a party.
+        let mentions = countries.filter { range.contains($0.token) && $0.role != .capital
+            && !["dollar", "dollars", "$", "francs", "franc", "yuan", "ruble", "rubles", "pounds"].contains(word($0.endToken) ?? "") }
         var codes: [String] = []
         for m in mentions where !codes.contains(m.code) { codes.append(m.code) }
         var direction: Direction?
