@@ -332,15 +332,25 @@ struct AnniversaryFinder {
         return nil
     }
 
-    /// A capitalised title ending with an agreement word: `Enhanced Partnership and Cooperation Agreement`.
+    /// A capitalised title around an agreement word: `Enhanced Partnership and Cooperation
+    /// Agreement`, `Treaty on Eternal Friendship`.
     func titleRun(_ phrase: [Token]) -> String {
-        guard let last = phrase.lastIndex(where: { Self.agreementWords.contains($0.lower) && $0.isCapitalised }) else { return "" }
-        var s = last
+        guard let anchor = phrase.firstIndex(where: { Self.agreementWords.contains($0.lower) && $0.isCapitalised }) else { return "" }
+        let connectors: Set<String> = ["and", "of", "on", "for", "in"]
+        var s = anchor
         while s > 0 {
             let t = phrase[s - 1]
-            if t.isCapitalised || (["and", "of", "on", "for", "in"].contains(t.lower) && s >= 2 && phrase[s - 2].isCapitalised) { s -= 1 } else { break }
+            if t.kind == .word, t.isCapitalised || (connectors.contains(t.lower) && s >= 2 && phrase[s - 2].isCapitalised) { s -= 1 } else { break }
         }
-        return phrase[s...last].map(\.raw).joined(separator: " ")
+        var e = anchor
+        while e + 1 < phrase.count {
+            let t = phrase[e + 1]
+            if t.kind == .word, t.isCapitalised, Countries.code(for: t.raw) == nil { e += 1; continue }
+            if t.kind == .word, connectors.contains(t.lower), e + 2 < phrase.count, phrase[e + 2].isCapitalised,
+               Countries.code(for: phrase[e + 2].raw) == nil { e += 2; continue }
+            break
+        }
+        return phrase[s...e].map(\.raw).joined(separator: " ")
     }
 
     /// The last run of capitalised words that is not a country: `Abai Kunanbayev`.
@@ -359,11 +369,23 @@ struct AnniversaryFinder {
         return best.map(\.raw).joined(separator: " ")
     }
 
-    /// The phrase without leading articles and framing words, at most eight words.
+    /// The phrase without leading articles and framing (`the establishment of the`), cut
+    /// before time and place words, at most eight words.
     func cleaned(_ phrase: [Token]) -> String {
         var words = phrase.filter { $0.kind == .word || $0.lower == "-" || $0.lower == "'" }.map(\.raw)
-        let framing: Set<String> = ["the", "signing", "of", "adoption", "establishment", "founding", "foundation", "creation", "a", "an", "our", "their", "its"]
-        while let f = words.first, framing.contains(f.lowercased()), words.count > 1 { words.removeFirst() }
+        func strip() {
+            while let f = words.first, ["the", "a", "an"].contains(f.lowercased()), words.count > 1 { words.removeFirst() }
+        }
+        strip()
+        if words.count > 2, ["signing", "adoption", "establishment", "founding", "foundation", "creation", "opening"].contains(words[0].lowercased()),
+           words[1].lowercased() == "of" {
+            words.removeFirst(2)
+            strip()
+        }
+        let stops: Set<String> = ["this", "next", "last", "with", "at", "by", "in", "on", "during", "and"]
+        if let cut = words.indices.dropFirst().first(where: { stops.contains(words[$0].lowercased()) && words[$0].first?.isLowercase == true }) {
+            words = Array(words[..<cut])
+        }
         return words.prefix(8).joined(separator: " ")
     }
 }
