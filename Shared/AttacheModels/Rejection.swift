@@ -30,7 +30,16 @@ public struct Rejection: SchemaRecord, Hashable, Error {
         self.reason = reason
         self.detail = detail
         self.origin = origin
-        self.payload = String(decoding: payload.prefix(Rejection.maxPayloadBytes), as: UTF8.self)
+        var kept = Array(payload.prefix(Rejection.maxPayloadBytes + 1))
+        if kept.count > Rejection.maxPayloadBytes {
+            // Cut before a UTF-8 sequence that the limit would split (a split one would decode
+            // to U+FFFD and push the payload past the limit).
+            var end = Rejection.maxPayloadBytes
+            while end > Rejection.maxPayloadBytes - 3, kept[end] & 0xC0 == 0x80 { end -= 1 }
+            if kept[end] & 0xC0 != 0xC0 { end = Rejection.maxPayloadBytes }
+            kept.removeSubrange(end...)
+        }
+        self.payload = String(decoding: kept, as: UTF8.self)
         self.at = at
         self.line = line
         self.column = column
