@@ -101,7 +101,7 @@ struct AnniversaryFinder {
             } else if ["centenary", "centennial", "bicentenary", "bicentennial", "sesquicentennial"].contains(w), word(i + 1) == "of" {
                 let n = w.hasPrefix("bi") ? 200 : w.hasPrefix("sesqui") ? 150 : 100
                 result.append(Trigger(ordinal: n, start: i, triggerEnd: i + 1, phraseStart: i + 2, yearsAgo: false))
-            } else if let (n, end) = cardinal(at: i), word(end) == "years", word(end + 1) == "ago" {
+            } else if let (n, end) = cardinal(at: i), word(end) == "years", word(end + 1) == "ago", end + 2 <= range.upperBound {
                 let rest = tokens[(end + 2)..<range.upperBound].map(\.lower)
                 if rest.contains(where: { Self.foundingVerbs.contains($0) }) {
                     result.append(Trigger(ordinal: n, start: i, triggerEnd: end + 2, phraseStart: end + 2, yearsAgo: true))
@@ -119,7 +119,9 @@ struct AnniversaryFinder {
             }
             i += 1
         }
-        return result.filter { (1...1000).contains($0.ordinal) }
+        // Nothing may reach past the sentence.
+        return result.filter { (1...1000).contains($0.ordinal) && $0.start >= range.lowerBound && $0.triggerEnd <= range.upperBound
+            && ($0.phraseStart ?? range.lowerBound) <= range.upperBound }
     }
 
     /// A date in the sentence: `29 June 2022`, `June 29, 2023`, `on June 29`.
