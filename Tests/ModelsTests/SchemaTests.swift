@@ -128,6 +128,18 @@ struct SchemaTests {
         #expect(values(notification["$defs"]?["schemaName"]) == SchemaName.allCases.map(\.rawValue))
     }
 
+    @Test("the example in docs/schemas/README.md is a valid trade delta and decodes")
+    func readmeExample() throws {
+        let readme = try String(contentsOf: Self.directory.appendingPathComponent("README.md"), encoding: .utf8)
+        let blocks = readme.components(separatedBy: "```json\n").dropFirst().map { $0.components(separatedBy: "\n```")[0] }
+        #expect(blocks.count == 1)
+        for block in blocks {
+            let json = try JSONValue.parse(Array(block.utf8))
+            #expect(try Self.validator(.tradeDelta).errors(json).isEmpty)
+            #expect(try AttacheJSON.decode(TradeDelta.self, from: Array(block.utf8)) == Samples.crossDelta)
+        }
+    }
+
     // MARK: - The validator really validates
 
     struct Breakage: Sendable, CustomTestStringConvertible {
