@@ -1,0 +1,138 @@
+import AttacheKafka
+import AttacheModels
+import AttacheRuntime
+import Foundation
+
+/// Where a submission ended up: the body of the ingest API's answer,
+/// `{id, duplicate, topic, partition, offset}`.
+public struct Publication: Sendable, Hashable, Codable {
+    /// The article id, or for a rejection the submission id (`Rejection.key`).
+    public var id: String
+    /// True when this process published the same article id recently (see `RecentIDs`).
+    /// Always false for rejections.
+    public var duplicate: Bool
+    /// `articles.parsed` for an article, `articles.rejected` for a rejection.
+    public var topic: String
+    public var partition: Int32
+    public var offset: Int64
+
+    public init(id: String, duplicate: Bool, topic: String, partition: Int32, offset: Int64) {
+        self.id = id
+        self.duplicate = duplicate
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+    }
+}
+
+/// How a submission arrived, the `channel` label of the ingest metrics.
+public enum IngestChannel: String, Sendable, CaseIterable {
+    case http
+    case file
+    case stdin
+    case kafka
+}
+
+/// Turns parse results into Kafka records and publishes them with awaited delivery:
+/// an `Article` to `articles.parsed` keyed by its id, a `Rejection` to `articles.rejected`
+/// keyed by `Rejection.key`, each with the `content-type`, `schema` and `traceparent`
+/// headers. Counts outcomes and publish latency in `metrics` when given.
+public final class ArticlePublisher: Sendable {
+    public let producer: KafkaProducer
+    public let topics: Topics
+    /// The ids published recently, for `Publication.duplicate`.
+    public let recent: RecentIDs
+    public let metrics: Metrics?
+
+    /// A publisher over `producer` (which the caller owns and closes).
+    public init(producer: KafkaProducer, topics: Topics, recent: RecentIDs = RecentIDs(), metrics: Metrics? = nil) {
+        self.producer = producer
+        self.topics = topics
+        self.recent = recent
+        self.metrics = metrics
+        metrics.map(IngestMetrics.describe)
+    }
+
+    /// The record for a parse result. `traceparent` is the one of what caused it (a raw
+    /// record's header, an HTTP request's header); nil starts a new trace.
+    public func record(for result: Result<Article, Rejection>, traceparent: String?) throws -> OutgoingRecord {
+        let trace = TraceContext.child(of: traceparent)
+        switch result {
+        case .success(let article):
+            return try OutgoingRecord.json(topic: topics.parsed, key: article.id, value: article, traceparent: trace)
+        case .failure(let rejection):
+            return try OutgoingRecord.json(topic: topics.rejected, key: rejection.key, value: rejection, traceparent: trace)
+        }
+    }
+
+    /// Publishes a parse result and returns once Kafka has acknowledged it (`acks=all`).
+    /// Throws when the record could not be delivered (the id is then not remembered).
+    public func publish(_ result: Result<Article, Rejection>, traceparent: String?, channel: IngestChannel) async throws -> Publication {
+        let record = try record(for: result, traceparent: traceparent)
+        var duplicate = false
+        var id: String
+        switch result {
+        case .success(let article):
+            id = article.id
+            duplicate = recent.insert(id)
+        case .failure(let rejection):
+            id = rejection.key
+        }
+        let started = ContinuousClock.now
+        let report: DeliveryReport
+        do {
+            report = try await producer.send(record)
+        } catch {
+            if case .success = result, !duplicate { recent.remove(id) }
+            metrics?.increment(IngestMetrics.publishFailures, labels: ["topic": record.topic])
+            throw error
+        }
+        let elapsed = ContinuousClock.now - started
+        if let metrics {
+            metrics.observe(IngestMetrics.publishSeconds, elapsed.seconds, labels: ["topic": record.topic])
+            switch result {
+            case .success:
+                metrics.increment(IngestMetrics.articles, labels: ["channel": channel.rawValue, "outcome": duplicate ? "duplicate" : "accepted"])
+            case .failure(let rejection):
+                metrics.increment(IngestMetrics.articles, labels: ["channel": channel.rawValue, "outcome": "rejected"])
+                metrics.increment(IngestMetrics.rejections, labels: ["channel": channel.rawValue, "reason": rejection.reason])
+            }
+        }
+        return Publication(id: id, duplicate: duplicate, topic: report.topic, partition: report.partition, offset: report.offset)
+    }
+}
+
+/// The names of the ingest metrics (Prometheus).
+public enum IngestMetrics {
+    /// Counter: submissions by `channel` (http, file, stdin, kafka) and `outcome`
+    /// (accepted, duplicate, rejected).
+    public static let articles = "attache_ingest_articles_total"
+    /// Counter: rejections by `channel` and `reason`.
+    public static let rejections = "attache_ingest_rejections_total"
+    /// Histogram: time from producing a record to its delivery report, by `topic`.
+    public static let publishSeconds = "attache_ingest_publish_duration_seconds"
+    /// Counter: records that could not be delivered, by `topic`.
+    public static let publishFailures = "attache_ingest_publish_failures_total"
+    /// Histogram: `POST /v1/articles` latency, by `status`.
+    public static let httpSeconds = "attache_ingest_http_request_duration_seconds"
+    /// Counter: records read from `articles.raw`.
+    public static let rawRecords = "attache_ingest_raw_records_total"
+
+    /// Declares the help texts.
+    public static func describe(_ metrics: Metrics) {
+        metrics.describe(articles, type: "counter", help: "Submissions by channel and outcome (accepted, duplicate, rejected).")
+        metrics.describe(rejections, type: "counter", help: "Rejected submissions by channel and reason.")
+        metrics.describe(publishSeconds, type: "histogram", help: "Seconds from producing a record to its delivery report.")
+        metrics.describe(publishFailures, type: "counter", help: "Records that could not be delivered.")
+        metrics.describe(httpSeconds, type: "histogram", help: "Seconds to answer POST /v1/articles, by status.")
+        metrics.describe(rawRecords, type: "counter", help: "Records read from articles.raw.")
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double {
+        let (s, attoseconds) = components
+        return Double(s) + Double(attoseconds) / 1e18
+    }
+}

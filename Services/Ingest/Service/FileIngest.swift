@@ -1,0 +1,265 @@
+import ArticleParsing
+import AttacheKafka
+import AttacheModels
+import AttacheRuntime
+import Foundation
+import Logging
+
+/// What `attache ingest` did.
+public struct IngestSummary: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// A submission that was rejected: where it came from, why, and where its Rejection is.
+    public struct Rejected: Sendable, Hashable, Codable {
+        /// `file:PATH` or `stdin`.
+        public var origin: String
+        /// The Rejection's reason code.
+        public var reason: String
+        /// The Rejection's detail sentence (with line and column where they apply).
+        public var detail: String
+    }
+
+    /// Files (or stdin) read.
+    public var inputs = 0
+    /// Articles published that this process had not published recently.
+    public var accepted = 0
+    /// Articles published that this process had published recently (same id).
+    public var duplicates = 0
+    /// The rejections, in input order.
+    public var rejections: [Rejected] = []
+    /// The ids of the articles published (accepted and duplicates), in input order.
+    public var ids: [String] = []
+    /// Seconds the run took.
+    public var seconds = 0.0
+
+    public init() {}
+
+    /// Submissions rejected.
+    public var rejected: Int { rejections.count }
+
+    /// Rejections per reason code.
+    public var rejectedByReason: [String: Int] {
+        rejections.reduce(into: [:]) { $0[$1.reason, default: 0] += 1 }
+    }
+
+    /// The summary the CLI prints: totals, then one line per rejection.
+    public var description: String {
+        var text = "ingested \(inputs) input\(inputs == 1 ? "" : "s") in \(String(format: "%.1f", seconds)) s: "
+            + "\(accepted) accepted, \(duplicates) duplicate\(duplicates == 1 ? "" : "s"), \(rejected) rejected"
+        if !rejections.isEmpty {
+            text += " (" + rejectedByReason.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")"
+            for rejection in rejections {
+                text += "\n  rejected \(rejection.origin): \(rejection.reason): \(rejection.detail)"
+            }
+        }
+        return text
+    }
+}
+
+/// Progress of a long `attache ingest`, reported every 1,000 submissions or 2 seconds.
+public struct IngestProgress: Sendable, Hashable {
+    public var inputs: Int
+    public var accepted: Int
+    public var duplicates: Int
+    public var rejected: Int
+    public var seconds: Double
+
+    /// `ingest: 12000 submissions (11990 accepted, 0 duplicates, 10 rejected), 3100/s`.
+    public var line: String {
+        let total = accepted + duplicates + rejected
+        let rate = seconds > 0 ? Int(Double(total) / seconds) : 0
+        return "ingest: \(total) submissions from \(inputs) input\(inputs == 1 ? "" : "s") (\(accepted) accepted, \(duplicates) duplicates, \(rejected) rejected), \(rate)/s"
+    }
+}
+
+/// `attache ingest PATH...|-`: publishes articles from files, directories and stdin.
+public enum FileIngest {
+    /// Writes the progress line to standard error.
+    public static let stderrProgress: @Sendable (IngestProgress) -> Void = { progress in
+        FileHandle.standardError.write(Data((progress.line + "\n").utf8))
+    }
+
+    /// An input that does not exist or cannot be read.
+    public struct InputError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Publishes every article of `paths` to `articles.parsed` (rejections to
+    /// `articles.rejected`) with awaited delivery and returns the summary.
+    ///
+    /// - A directory is read recursively: its `*.txt`, `*.json` and `*.ndjson` files, sorted
+    ///   by path. A file named explicitly is read whatever its extension.
+    /// - `-` reads standard input (origin `stdin`); files have origin `file:PATH`.
+    /// - `.txt` is one article in the seed format; `.ndjson` is one JSON article per line;
+    ///   `.json`, stdin and other files are detected: JSON (one object, or one object per
+    ///   line when several lines start with `{`) or the seed format.
+    /// - Duplicates are ids published recently by this process (`recent`).
+    /// - Throws when an input cannot be read (before publishing anything) or Kafka does not
+    ///   acknowledge a record; rejections do not stop the run.
+    public static func run(paths: [String], options: ServiceOptions, settings: IngestSettings = IngestSettings(),
+                           recent: RecentIDs = .shared,
+                           progress: @escaping @Sendable (IngestProgress) -> Void = FileIngest.stderrProgress,
+                           logger: Logger) async throws -> IngestSummary {
+        let inputs = try expand(paths)
+        let producer = try KafkaProducer(config: options.kafka, logger: logger)
+        defer { producer.close() }
+        let publisher = ArticlePublisher(producer: producer, topics: options.topics, recent: recent)
+        return try await publish(inputs, publisher: publisher, settings: settings, progress: progress, logger: logger)
+    }
+
+    /// Publishes already expanded inputs through `publisher` (used by `run`, and by callers
+    /// that own a producer, e.g. `attache demo`).
+    public static func publish(_ inputs: [Input], publisher: ArticlePublisher, settings: IngestSettings = IngestSettings(),
+                               progress: @escaping @Sendable (IngestProgress) -> Void = FileIngest.stderrProgress,
+                               logger: Logger) async throws -> IngestSummary {
+        let started = ContinuousClock.now
+        let parser = ArticleParser(maxBytes: settings.maxBytes)
+        var summary = IngestSummary()
+        var lastReport = started
+        var sinceReport = 0
+        for input in inputs {
+            summary.inputs += 1
+            let bytes = try input.read()
+            let receivedAt = Date()
+            let results = parse(bytes, input: input, parser: parser, receivedAt: receivedAt)
+            // Publish in windows, concurrently within a window, results kept in input order.
+            var start = 0
+            while start < results.count {
+                let window = Array(results[start..<min(start + 512, results.count)])
+                start += window.count
+                let publications = try await withThrowingTaskGroup(of: (Int, Publication).self) { group in
+                    for (index, result) in window.enumerated() {
+                        group.addTask {
+                            (index, try await publisher.publish(result, traceparent: nil, channel: input.channel))
+                        }
+                    }
+                    var out = [Publication?](repeating: nil, count: window.count)
+                    for try await (index, publication) in group { out[index] = publication }
+                    return out.map { $0! }
+                }
+                for (result, publication) in zip(window, publications) {
+                    switch result {
+                    case .success:
+                        if publication.duplicate { summary.duplicates += 1 } else { summary.accepted += 1 }
+                        summary.ids.append(publication.id)
+                    case .failure(let rejection):
+                        summary.rejections.append(.init(origin: rejection.origin, reason: rejection.reason, detail: rejection.detail))
+                        logger.info("rejected \(rejection.origin): \(rejection.reason): \(rejection.detail)")
+                    }
+                }
+                sinceReport += window.count
+                let now = ContinuousClock.now
+                if sinceReport >= 1_000 || now - lastReport >= .seconds(2) {
+                    progress(IngestProgress(inputs: summary.inputs, accepted: summary.accepted, duplicates: summary.duplicates,
+                                            rejected: summary.rejected, seconds: (now - started).seconds))
+                    sinceReport = 0
+                    lastReport = now
+                }
+            }
+        }
+        summary.seconds = (ContinuousClock.now - started).seconds
+        return summary
+    }
+
+    /// One input: a file or standard input.
+    public enum Input: Sendable, Hashable {
+        case file(String)
+        case stdin
+
+        /// `file:PATH` or `stdin`.
+        public var origin: String {
+            switch self {
+            case .file(let path): "file:\(path)"
+            case .stdin: "stdin"
+            }
+        }
+
+        var channel: IngestChannel {
+            switch self {
+            case .file: .file
+            case .stdin: .stdin
+            }
+        }
+
+        func read() throws -> [UInt8] {
+            switch self {
+            case .file(let path):
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw InputError(description: "cannot read \(path)")
+                }
+                return Array(data)
+            case .stdin:
+                return Array(FileHandle.standardInput.readDataToEndOfFile())
+            }
+        }
+    }
+
+    /// The extensions read from directories.
+    public static let extensions: Set<String> = ["txt", "json", "ndjson"]
+
+    /// Files, directories (recursively, `*.txt|*.json|*.ndjson`, sorted) and `-`, in the
+    /// order given. Throws for a path that does not exist.
+    public static func expand(_ paths: [String]) throws -> [Input] {
+        var inputs: [Input] = []
+        let fm = FileManager.default
+        for path in paths {
+            if path == "-" {
+                inputs.append(.stdin)
+                continue
+            }
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw InputError(description: "\(path): no such file or directory")
+            }
+            guard isDirectory.boolValue else {
+                inputs.append(.file(path))
+                continue
+            }
+            guard let enumerator = fm.enumerator(atPath: path) else {
+                throw InputError(description: "cannot list the directory \(path)")
+            }
+            var found: [String] = []
+            while let relative = enumerator.nextObject() as? String {
+                let ext = (relative as NSString).pathExtension.lowercased()
+                guard extensions.contains(ext) else { continue }
+                let full = (path as NSString).appendingPathComponent(relative)
+                var isDir: ObjCBool = false
+                if fm.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue { found.append(full) }
+            }
+            inputs += found.sorted().map(Input.file)
+        }
+        return inputs
+    }
+
+    /// The parse results of one input.
+    static func parse(_ bytes: [UInt8], input: Input, parser: ArticleParser, receivedAt: Date) -> [Result<Article, Rejection>] {
+        let origin = input.origin
+        var ext = ""
+        if case .file(let path) = input { ext = (path as NSString).pathExtension.lowercased() }
+        switch ext {
+        case "txt":
+            return [parser.parse(.seedText(bytes), origin: origin, receivedAt: receivedAt)]
+        case "ndjson", "jsonl":
+            return parser.parseBatch(ndjson: bytes, origin: origin, receivedAt: receivedAt)
+        default:
+            if ArticleParser.looksLikeJSON(bytes) && isNDJSON(bytes) {
+                return parser.parseBatch(ndjson: bytes, origin: origin, receivedAt: receivedAt)
+            }
+            return [parser.parse(raw: bytes, origin: origin, receivedAt: receivedAt)]
+        }
+    }
+
+    /// True when at least two non-blank lines and every non-blank line starts with `{`.
+    static func isNDJSON(_ bytes: [UInt8]) -> Bool {
+        var lines = 0
+        var atLineStart = true
+        for byte in bytes {
+            if byte == 0x0A { atLineStart = true; continue }
+            if atLineStart {
+                if byte == 0x20 || byte == 0x09 || byte == 0x0D { continue }
+                if byte != UInt8(ascii: "{") { return false }
+                lines += 1
+                atLineStart = false
+            }
+        }
+        return lines >= 2
+    }
+}

@@ -1,0 +1,176 @@
+import ArticleParsing
+import AttacheKafka
+import AttacheModels
+import AttacheRuntime
+import Foundation
+import Hummingbird
+import Logging
+
+/// The ingest service (`attache serve ingest`): the article API on HTTP and a consumer of
+/// `articles.raw`, both publishing `Article`s to `articles.parsed` and `Rejection`s to
+/// `articles.rejected` through one idempotent producer (`acks=all`).
+///
+/// - HTTP on `options.httpHost:options.httpPort`: `POST /v1/articles` (see `ArticleAPI`),
+///   `GET /healthz`, `/readyz`, `/metrics`.
+/// - `articles.raw` in group `options.groupID` (see `RawConsumer`): offsets committed only
+///   after the output is delivered.
+/// - Ready (`/readyz` 200) once a metadata request reached the cluster and the raw consumer
+///   received its first partition assignment; it stays ready through later rebalances.
+/// - A rejection never stops the service; a fatal Kafka error does (`/healthz` then
+///   answers 503 until the process exits).
+public final class IngestService: Sendable {
+    public let options: ServiceOptions
+    public let settings: IngestSettings
+    public let logger: Logger
+    public let metrics: Metrics
+    public let health: Health
+    /// The ids published recently by this service, for `duplicate` answers.
+    public let recent: RecentIDs
+    private let producer: KafkaProducer
+    private let publisher: ArticlePublisher
+    private let readiness = Readiness()
+
+    /// A service with the settings of `IngestSettings.fromEnvironment()`
+    /// (`ATTACHE_INGEST_MAX_BYTES`, `ATTACHE_INGEST_TOKEN`).
+    public convenience init(options: ServiceOptions, logger: Logger, metrics: Metrics, health: Health) throws {
+        try self.init(options: options, settings: try IngestSettings.fromEnvironment(), logger: logger, metrics: metrics, health: health)
+    }
+
+    /// A service with explicit settings. Creates the producer (which connects lazily).
+    public init(options: ServiceOptions, settings: IngestSettings, logger: Logger, metrics: Metrics, health: Health) throws {
+        self.options = options
+        self.settings = settings
+        self.logger = logger
+        self.metrics = metrics
+        self.health = health
+        self.recent = RecentIDs(capacity: settings.recentCapacity)
+        var producerLogger = logger
+        producerLogger[metadataKey: "component"] = "producer"
+        producer = try KafkaProducer(config: options.kafka, logger: producerLogger)
+        publisher = ArticlePublisher(producer: producer, topics: options.topics, recent: recent, metrics: metrics)
+        health.setReady(false, "starting: connecting to Kafka at \(options.brokers)")
+    }
+
+    /// Runs until `shutdown` is requested (or the task is cancelled, or a part fails), then
+    /// stops taking requests, finishes the raw batch in hand (deliver, commit), flushes the
+    /// producer and returns. `onHTTPStarted` receives the bound HTTP port (useful with port 0).
+    public func run(shutdown: ShutdownSignal, onHTTPStarted: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        logger.info("ingest starting: \(options.logDescription) maxBytes=\(settings.maxBytes) token=\(settings.token == nil ? "none" : "required")")
+        let stop = ShutdownSignal()
+        let parser = ArticleParser(maxBytes: settings.maxBytes)
+        let readiness = readiness
+        let health = health
+        let raw = try RawConsumer(options: options, publisher: publisher, parser: parser, metrics: metrics, logger: logger) { partitions in
+            readiness.update(health) { $0.assigned = partitions.count }
+        }
+        let consumerTask = Task {
+            defer { raw.close() }
+            try await raw.run(until: stop)
+        }
+        let api = ArticleAPI(publisher: publisher, settings: settings, metrics: metrics, logger: logger)
+        let server = ServiceHTTPServer(host: options.httpHost, port: options.httpPort, health: health, metrics: metrics, logger: logger)
+        let logger = logger
+        var failure: (any Error)?
+        do {
+            try await withThrowingTaskGroup(of: Part.self) { group in
+                group.addTask {
+                    try await server.run(routes: { api.register(on: $0) }, onStarted: { port in
+                        logger.info("ingest HTTP listening on \(server.host):\(port) (POST \(ArticleAPI.path))")
+                        await onHTTPStarted(port)
+                    })
+                    return .http
+                }
+                group.addTask {
+                    // Polls rather than waits, so that cancelling the group ends it.
+                    while !shutdown.isRequested && !Task.isCancelled { try? await Task.sleep(for: .milliseconds(50)) }
+                    return .shutdown
+                }
+                group.addTask { try await consumerTask.value; return .consumer }
+                group.addTask { await self.checkCluster(until: stop); return .clusterCheck }
+                // The first part to finish ends the run (shutdown, or a part that stopped
+                // or failed), except the cluster check, which finishes once it succeeded.
+                defer {
+                    stop.request()
+                    group.cancelAll()
+                }
+                while let part = try await group.next() {
+                    if part != .clusterCheck { break }
+                }
+            }
+        } catch {
+            failure = error
+        }
+        stop.request()
+        health.setReady(false, "shutting down")
+        do {
+            try await consumerTask.value
+        } catch {
+            failure = failure ?? error
+        }
+        await Task.detached { [producer] in producer.close() }.value
+        if let failure {
+            if !(failure is CancellationError) {
+                logger.error("ingest stopped: \(failure)")
+                health.setFatal(String(describing: failure))
+            }
+            throw failure
+        }
+        logger.info("ingest stopped")
+    }
+
+    /// Asks the cluster for metadata until it answers (the producer can then reach it), and
+    /// warns about output topics that do not exist.
+    private func checkCluster(until stop: ShutdownSignal) async {
+        var attempt = 0
+        while !stop.isRequested && !Task.isCancelled {
+            do {
+                let admin = try KafkaAdmin(config: options.kafka, logger: logger)
+                let topics = try await admin.topics(timeoutMs: 5_000)
+                for name in [options.topics.raw, options.topics.parsed, options.topics.rejected] where topics[name] == nil {
+                    logger.warning("topic \(name) does not exist on the cluster; create it (see deploy/) or enable auto-creation")
+                }
+                readiness.update(health) {
+                    $0.clusterReached = true
+                }
+                return
+            } catch {
+                attempt += 1
+                if attempt == 1 || attempt % 10 == 0 { logger.warning("Kafka not reachable yet: \(error)") }
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+}
+
+/// The parts of a running service.
+enum Part: Sendable {
+    case http, shutdown, consumer, clusterCheck
+}
+
+/// What readiness waits for.
+final class Readiness: @unchecked Sendable {
+    struct State {
+        var clusterReached = false
+        /// Partitions of the latest assignment; nil before the first.
+        var assigned: Int?
+    }
+
+    private let lock = NSLock()
+    private var state = State()
+
+    /// Changes the state and tells `health`.
+    func update(_ health: Health, _ change: (inout State) -> Void) {
+        let now = lock.withLock {
+            change(&state)
+            return state
+        }
+        switch (now.clusterReached, now.assigned) {
+        case (true, .some(let partitions)):
+            health.setReady(true, "connected; consuming articles.raw (\(partitions) partitions assigned)")
+        case (false, _):
+            health.setReady(false, "waiting for the Kafka cluster")
+        case (true, nil):
+            health.setReady(false, "connected; waiting for the articles.raw partition assignment")
+        }
+    }
+}

@@ -1,0 +1,176 @@
+import AttacheKafka
+import AttacheModels
+import AttacheRuntime
+import Foundation
+import Ingest
+import Logging
+import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The seeds of the repository.
+let seedsDirectory: String = {
+    let here = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+    return here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("seeds").path
+}()
+
+func seedFiles() throws -> [String] {
+    try FileManager.default.contentsOfDirectory(atPath: seedsDirectory).filter { $0.hasSuffix(".txt") }.sorted()
+        .map { seedsDirectory + "/" + $0 }
+}
+
+func seed(_ index: Int) throws -> Data {
+    try Data(contentsOf: URL(fileURLWithPath: try seedFiles()[index]))
+}
+
+func uniqueName(_ base: String) -> String { "\(base)-\(UUID().uuidString.prefix(8))" }
+
+let testLogger: Logger = {
+    var logger = Logger(label: "ingest-test")
+    logger.logLevel = .warning
+    return logger
+}()
+
+/// An embedded broker with every Attache topic.
+func brokerWithTopics(_ topics: Topics = Topics()) throws -> EmbeddedBroker {
+    let broker = try EmbeddedBroker()
+    try broker.createTopics(topics.all.map { NewTopic(name: $0.name, partitions: $0.partitions) })
+    return broker
+}
+
+/// A running ingest service on a free port.
+final class RunningService: @unchecked Sendable {
+    let broker: EmbeddedBroker
+    let service: IngestService
+    let shutdown = ShutdownSignal()
+    let port: Int
+    let task: Task<Void, any Error>
+    let health: Health
+    let metrics: Metrics
+    let options: ServiceOptions
+
+    init(broker: EmbeddedBroker? = nil, settings: IngestSettings = IngestSettings()) async throws {
+        let broker = try broker ?? brokerWithTopics()
+        self.broker = broker
+        var options = ServiceOptions(brokers: broker.bootstrapServers, httpPort: 0, httpHost: "127.0.0.1",
+                                     groupID: uniqueName("ingest"), instance: "test")
+        options.kafkaProperties = [:]
+        self.options = options
+        health = Health()
+        metrics = Metrics()
+        service = try IngestService(options: options, settings: settings, logger: testLogger, metrics: metrics, health: health)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let service = service
+        let shutdown = shutdown
+        task = Task {
+            try await service.run(shutdown: shutdown, onHTTPStarted: { port in continuation.yield(port) })
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw TestFailure("the HTTP server did not start") }
+        self.port = port
+    }
+
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    /// Stops the service and waits for it.
+    func stop() async throws {
+        shutdown.request()
+        try await task.value
+    }
+
+    /// Waits until `/readyz` says ready.
+    func waitReady(timeout: Duration = .seconds(20)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if health.isReady { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TestFailure("not ready after \(timeout): \(health.readiness)")
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// An HTTP answer.
+struct HTTPAnswer {
+    var status: Int
+    var headers: [String: String]
+    var body: Data
+
+    var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]) ?? [:] }
+    var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// A request over real TCP with URLSession.
+func http(_ method: String, _ url: String, body: Data? = nil, headers: [String: String] = [:]) async throws -> HTTPAnswer {
+    var request = URLRequest(url: URL(string: url)!)
+    request.httpMethod = method
+    request.httpBody = body
+    request.timeoutInterval = 15
+    for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+    let (data, response) = try await URLSession.shared.data(for: request)
+    let http = response as! HTTPURLResponse
+    var fields: [String: String] = [:]
+    for (name, value) in http.allHeaderFields {
+        if let name = name as? String, let value = value as? String { fields[name.lowercased()] = value }
+    }
+    return HTTPAnswer(status: http.statusCode, headers: fields, body: data)
+}
+
+/// Reads the record a publication points at.
+func record(at topic: String, partition: Int32, offset: Int64, broker: EmbeddedBroker) async throws -> KafkaMessage {
+    let consumer = try KafkaConsumer(config: broker.config, groupID: uniqueName("reader"))
+    defer { consumer.close() }
+    try consumer.assign([TopicPartitionOffset(topic: topic, partition: partition, offset: offset)])
+    let deadline = ContinuousClock.now + .seconds(15)
+    while ContinuousClock.now < deadline {
+        if let message = try await consumer.poll(timeoutMs: 200), message.offset == offset { return message }
+    }
+    throw TestFailure("no record at \(topic)[\(partition)]@\(offset)")
+}
+
+/// Reads every record of `topic` (all partitions, from the beginning) until `count` arrived
+/// or `timeout` passed.
+func records(of topic: String, count: Int, broker: EmbeddedBroker, partitions: Int32 = 4,
+             timeout: Duration = .seconds(15)) async throws -> [KafkaMessage] {
+    let consumer = try KafkaConsumer(config: broker.config, groupID: uniqueName("reader"))
+    defer { consumer.close() }
+    try consumer.assign((0..<partitions).map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.beginning) })
+    var received: [KafkaMessage] = []
+    let deadline = ContinuousClock.now + timeout
+    while received.count < count, ContinuousClock.now < deadline {
+        received += try await consumer.poll(max: count - received.count, timeoutMs: 200)
+    }
+    return received
+}
+
+/// Runs a command with `input` on stdin; returns its exit status and standard error.
+@discardableResult
+func run(_ executable: String, _ arguments: [String], input: Data? = nil) throws -> (status: Int32, output: String, errors: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let output = Pipe()
+    let errors = Pipe()
+    let stdin = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    process.standardInput = stdin
+    try process.run()
+    if let input { stdin.fileHandleForWriting.write(input) }
+    try stdin.fileHandleForWriting.close()
+    let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, out, err)
+}
+
+extension KafkaMessage {
+    var valueJSON: [String: Any] {
+        ((try? JSONSerialization.jsonObject(with: Data(value ?? []))) as? [String: Any]) ?? [:]
+    }
+}
