@@ -23,7 +23,7 @@ public enum Countries {
     }
 
     private static let table: [(code: String, countries: [String], adjectives: [String], capitals: [String])] = [
-        ("KZ", ["Kazakhstan", "Republic of Kazakhstan", "Kazakh SSR"], ["Kazakh", "Kazakhstani", "Kazakhs"], ["Astana", "Nur-Sultan", "Almaty", "Akorda"]),
+        ("KZ", ["Kazakhstan", "Republic of Kazakhstan", "Kazakh SSR"], ["Kazakh", "Kazakhstani", "Kazakhs"], ["Astana", "Nur-Sultan", "Almaty", "Akorda", "Alma-Ata", "Akmola", "Tselinograd", "Akmolinsk"]),
         ("LU", ["Luxembourg", "Grand Duchy of Luxembourg"], ["Luxembourgish", "Luxembourger", "Luxembourgers"], []),
         ("EU", ["European Union", "EU"], ["European"], ["Brussels"]),
         ("RU", ["Russia", "Russian Federation"], ["Russian", "Russians"], ["Moscow"]),
@@ -60,7 +60,7 @@ public enum Countries {
         ("MT", ["Malta"], ["Maltese"], ["Valletta"]),
         ("UA", ["Ukraine"], ["Ukrainian", "Ukrainians"], ["Kyiv", "Kiev"]),
         ("BY", ["Belarus"], ["Belarusian", "Belarusians"], ["Minsk"]),
-        ("TR", ["Türkiye", "Turkey"], ["Turkish"], ["Ankara"]),
+        ("TR", ["Türkiye", "Turkiye", "Turkey"], ["Turkish"], ["Ankara"]),
         ("UZ", ["Uzbekistan"], ["Uzbek", "Uzbeks"], ["Tashkent"]),
         ("KG", ["Kyrgyzstan", "Kyrgyz Republic"], ["Kyrgyz"], ["Bishkek"]),
         ("TJ", ["Tajikistan"], ["Tajik", "Tajiks"], ["Dushanbe"]),
@@ -115,6 +115,13 @@ public enum Countries {
         return index
     }()
 
+    /// Which ASCII scalars start a name: a cheap filter before the dictionary lookup.
+    private static let asciiStarts: [Bool] = {
+        var starts = [Bool](repeating: false, count: 128)
+        for key in byFirstScalar.keys where key.isASCII { starts[Int(key.value)] = true }
+        return starts
+    }()
+
     /// The code of a country name, adjective or capital, e.g. `Luxembourg` → `LU`.
     public static func code(for text: String) -> String? {
         names.first { $0.text == text }?.code
@@ -130,8 +137,13 @@ public enum Countries {
         let scalars = Array(text.unicodeScalars)
         var result: [Match] = []
         var i = 0
+        let asciiStarts = Countries.asciiStarts
         while i < scalars.count {
-            guard isBoundary(before: i, in: scalars), let candidates = byFirstScalar[scalars[i]] else {
+            if scalars[i].isASCII, !asciiStarts[Int(scalars[i].value)] {
+                i += 1
+                continue
+            }
+            guard let candidates = byFirstScalar[scalars[i]], isBoundary(before: i, in: scalars) else {
                 i += 1
                 continue
             }
@@ -158,7 +170,9 @@ public enum Countries {
     }
 
     private static func isWordScalar(_ s: Unicode.Scalar) -> Bool {
-        s.properties.isAlphabetic || s.properties.numericType != nil
+        // ASCII fast path (the Unicode property lookup is slow): letters and digits.
+        if s.isASCII { return (s >= "a" && s <= "z") || (s >= "A" && s <= "Z") || (s >= "0" && s <= "9") }
+        return s.properties.isAlphabetic || s.properties.numericType != nil
     }
 
     // A hyphen separates words here: "Kazakh-Luxembourg relations" names both countries.

@@ -78,7 +78,17 @@ public struct ArticleParser: Sendable {
             let line = Array(bytes[start..<contentEnd])
             start = end + 1
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            let result = parseJSON(line, lineOffset: lineNumber - 1)
+            var result: Result<Parsed, Problem>
+            if let problem = sizeProblem(line.count, line: lineNumber) {
+                result = .failure(problem)
+            } else {
+                result = parseJSON(line, lineOffset: lineNumber - 1)
+            }
+            // Every rejection of a batch names its line, even those without a column.
+            if case .failure(var problem) = result, problem.line == nil {
+                problem.line = lineNumber
+                result = .failure(problem)
+            }
             results.append(finish(result, bytes: line, origin: origin, receivedAt: receivedAt))
         }
         return results
@@ -188,7 +198,7 @@ public struct ArticleParser: Sendable {
     }
 
     private func parseJSON(_ bytes: [UInt8], lineOffset: Int) -> Result<Parsed, Problem> {
-        if let problem = sizeProblem(bytes.count, line: lineOffset == 0 ? nil : lineOffset + 1) { return .failure(problem) }
+        if let problem = sizeProblem(bytes.count, line: nil) { return .failure(problem) }
         if case .failure(let problem) = ByteScanner.decode(bytes, lineOffset: lineOffset) { return .failure(problem) }
         var body = bytes
         var shift = 0

@@ -70,7 +70,7 @@ public enum TextNormalisation {
             case 0x2018...0x201B, 0x2032, 0xB4, 0x2039, 0x203A, 0xFF07: out.append("'")
             case 0x201C...0x201F, 0x2033, 0xAB, 0xBB, 0xFF02: out.append("\"")
             default:
-                if v >= 0x300 { needsNFC = true }
+                if v >= 0x300, !isNFCStable(v) { needsNFC = true }
                 if v >= 0x400 && v <= 0x4FF { sawCyrillic = true }
                 out.append(s)
             }
@@ -82,6 +82,16 @@ public enum TextNormalisation {
             out = Array(String(view).precomposedStringWithCanonicalMapping.unicodeScalars)
         }
         return out
+    }
+
+    /// Scalars at or above U+0300 that NFC never changes and that never combine with a
+    /// neighbour (so text made of them and of scalars below U+0300 is already NFC): Cyrillic
+    /// letters, general punctuation (after the spaces), currency signs, letterlike symbols
+    /// before OHM SIGN, emoji.
+    @inline(__always)
+    private static func isNFCStable(_ v: UInt32) -> Bool {
+        (v >= 0x400 && v <= 0x482) || (v >= 0x48A && v <= 0x52F) || (v >= 0x2016 && v <= 0x205E)
+            || (v >= 0x20A0 && v <= 0x20C0) || (v >= 0x2100 && v <= 0x2125) || (v >= 0x1F000 && v <= 0x1FAFF)
     }
 
     /// Cyrillic letters that look like Latin ones.
@@ -97,17 +107,27 @@ public enum TextNormalisation {
         return (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || (v >= 0xC0 && v <= 0x24F && v != 0xD7 && v != 0xF7)
     }
 
-    /// In each word (a run of letters) that has Latin letters, replaces Cyrillic look-alikes,
+    /// Letters and combining marks make up words.
+    private static func isWordPart(_ s: Unicode.Scalar) -> Bool {
+        if s.isASCII { return (s >= "a" && s <= "z") || (s >= "A" && s <= "Z") }
+        if s.properties.isAlphabetic { return true }
+        switch s.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return true
+        default: return false
+        }
+    }
+
+    /// In each word (a run of letters and marks) that has Latin letters, replaces Cyrillic look-alikes,
     /// but only when every Cyrillic letter of the word has a Latin look-alike.
     private static func fixHomoglyphs(_ scalars: inout [Unicode.Scalar]) {
         var i = 0
         while i < scalars.count {
-            guard scalars[i].properties.isAlphabetic else { i += 1; continue }
+            guard isWordPart(scalars[i]) else { i += 1; continue }
             var end = i
             var latin = 0
             var cyrillic = 0
             var replaceable = true
-            while end < scalars.count, scalars[end].properties.isAlphabetic {
+            while end < scalars.count, isWordPart(scalars[end]) {
                 let s = scalars[end]
                 if isLatinLetter(s) { latin += 1 }
                 if s.value >= 0x400 && s.value <= 0x4FF {
@@ -127,14 +147,15 @@ public enum TextNormalisation {
     static func paragraphs(of scalars: [Unicode.Scalar]) -> [[String]] {
         var paragraphs: [[String]] = []
         var current: [String] = []
-        var line = String.UnicodeScalarView()
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
         var pendingSpace = false
         func endLine() {
             if line.isEmpty {
                 if !current.isEmpty { paragraphs.append(current); current = [] }
             } else {
-                current.append(String(line))
-                line = String.UnicodeScalarView()
+                current.append(String(decoding: line, as: UTF8.self))
+                line.removeAll(keepingCapacity: true)
             }
             pendingSpace = false
         }
@@ -144,8 +165,23 @@ public enum TextNormalisation {
             } else if s == " " {
                 if !line.isEmpty { pendingSpace = true }
             } else {
-                if pendingSpace { line.append(" "); pendingSpace = false }
-                line.append(s)
+                if pendingSpace { line.append(0x20); pendingSpace = false }
+                let v = s.value
+                if v < 0x80 {
+                    line.append(UInt8(v))
+                } else if v < 0x800 {
+                    line.append(UInt8(0xC0 | (v >> 6)))
+                    line.append(UInt8(0x80 | (v & 0x3F)))
+                } else if v < 0x10000 {
+                    line.append(UInt8(0xE0 | (v >> 12)))
+                    line.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+                    line.append(UInt8(0x80 | (v & 0x3F)))
+                } else {
+                    line.append(UInt8(0xF0 | (v >> 18)))
+                    line.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
+                    line.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+                    line.append(UInt8(0x80 | (v & 0x3F)))
+                }
             }
         }
         endLine()
