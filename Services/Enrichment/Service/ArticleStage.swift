@@ -1,0 +1,82 @@
+import AttacheKafka
+import AttacheModels
+import AttacheRuntime
+import Extraction
+import Foundation
+import Logging
+
+/// The article stage: `articles.parsed` → `articles.enriched` (key article id),
+/// `anniversaries` (key anniversary id) and `trade.observations` (key series id, so that
+/// one owner of the series stage sees every observation of a series).
+///
+/// Stateless and deterministic: the same article always gives the same records (the
+/// `enrichedAt` of an enriched article is its `receivedAt`), so replays add no new distinct
+/// (key, value) pairs.
+final class ArticleLogic: StageLogic {
+    let extractor: Extractor
+    let topics: Topics
+    let metrics: Metrics
+    let logger: Logger
+
+    init(home: String, topics: Topics, metrics: Metrics, logger: Logger) {
+        self.extractor = Extractor(home: home)
+        self.topics = topics
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    func transform(_ batch: [KafkaMessage]) -> StageOutput {
+        var records: [OutgoingRecord] = []
+        for message in batch {
+            do {
+                records += try enrich(message)
+            } catch {
+                // Encoding our own records does not fail; if it ever does, say so.
+                logger.error("could not encode the output of \(Poison.where_(message)): \(error)")
+            }
+        }
+        return StageOutput(phases: [records])
+    }
+
+    /// The records one input record gives.
+    func enrich(_ message: KafkaMessage) throws -> [OutgoingRecord] {
+        if message.value == nil {
+            // A tombstone on the compacted input: an article was deleted; nothing to enrich.
+            metrics.increment("attache_enrichment_tombstones_total", labels: ["topic": message.topic])
+            return []
+        }
+        let article: Article
+        switch Poison.decode(Article.self, from: message) {
+        case .success(let decoded):
+            article = decoded
+        case .failure(let rejection):
+            logger.warning("rejected \(Poison.where_(message)): \(rejection.detail)")
+            metrics.increment("attache_enrichment_rejected_total", labels: ["topic": message.topic, "reason": rejection.reason])
+            return [try Poison.record(rejection, topic: topics.rejected, cause: message)]
+        }
+        let parent = message.header(RecordHeaders.traceparent)?.text
+        return try ArticleLogic.records(for: article, extractor: extractor, topics: topics) { TraceContext.child(of: parent) }
+    }
+
+    /// The enriched article, its anniversaries and its observations, in that order.
+    static func records(for article: Article, extractor: Extractor, topics: Topics,
+                        traceparent: () -> String?) throws -> [OutgoingRecord] {
+        let extraction = extractor.extract(article)
+        let enriched = EnrichedArticle(article: article.summary, figures: extraction.figures,
+                                       deltas: extraction.deltas(article: article),
+                                       anniversaries: extraction.anniversaries, enrichedAt: article.receivedAt)
+        var records = [try OutgoingRecord.json(topic: topics.enriched, key: article.id, value: enriched, traceparent: traceparent())]
+        for anniversary in extraction.anniversaries {
+            records.append(try .json(topic: topics.anniversaries, key: anniversary.id, value: anniversary, traceparent: traceparent()))
+        }
+        for observation in extraction.observations(article: article) where !observation.key.isEmpty {
+            records.append(try .json(topic: topics.observations, key: observation.key, value: observation, traceparent: traceparent()))
+        }
+        return records
+    }
+
+    func checkpoint() -> Any { () }
+    func rollback(to checkpoint: Any) {}
+    func assigned(_ partitions: [TopicPartitionOffset]) async throws {}
+    func revoked(_ partitions: [TopicPartitionOffset]) {}
+}

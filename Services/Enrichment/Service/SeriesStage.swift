@@ -1,0 +1,188 @@
+import AttacheKafka
+import AttacheModels
+import AttacheRuntime
+import Extraction
+import Dispatch
+import Foundation
+import Logging
+
+/// The state of one partition of `trade.observations`: the series ledger of the series
+/// whose keys hash to it, and the observations it holds by ledger key (what
+/// `attache.ledger` holds for that partition).
+struct PartitionLedger: Sendable {
+    var ledger = SeriesLedger()
+    var entries: [String: TradeObservation] = [:]
+
+    /// Records an observation. Nil when the ledger already holds it with the same value
+    /// (an article seen again is not counted twice); else the deltas it changed.
+    mutating func observe(_ observation: TradeObservation) -> [TradeDelta]? {
+        let key = observation.ledgerKey
+        if entries[key] == observation { return nil }
+        entries[key] = observation
+        return ledger.observe(observation)
+    }
+}
+
+/// The series stage: `trade.observations` (keyed by series, so one owner per series) →
+/// `trade.deltas` (key series id), with the ledger's changelog on `attache.ledger`.
+///
+/// Co-partitioning: the ledger entry of an observation read from partition P of
+/// `trade.observations` is written to partition P of `attache.ledger` (an explicit
+/// partition, keyed by the ledger key for compaction). Both topics must therefore have the
+/// same partition count; the stage checks this at start. On assignment of partitions P…,
+/// reading exactly partitions P… of `attache.ledger` to their end restores the state of the
+/// series this instance now owns.
+///
+/// Idempotence: an observation whose ledger key the ledger already holds with the same value
+/// is skipped (no ledger entry, no deltas). Exactly once, the ledger entries and the deltas
+/// commit in one transaction. At least once, the deltas are delivered before the ledger
+/// entries, so a ledger entry that survives a crash always has its deltas on the topic.
+final class SeriesLogic: StageLogic {
+    let topics: Topics
+    let restorer: LedgerRestorer
+    let metrics: Metrics
+    let logger: Logger
+    private(set) var partitions: [Int32: PartitionLedger] = [:]
+
+    init(topics: Topics, restorer: LedgerRestorer, metrics: Metrics, logger: Logger) {
+        self.topics = topics
+        self.restorer = restorer
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    func transform(_ batch: [KafkaMessage]) -> StageOutput {
+        var deltas: [OutgoingRecord] = []
+        var ledger: [OutgoingRecord] = []
+        for message in batch {
+            do {
+                switch Poison.decode(TradeObservation.self, from: message) {
+                case .failure(let rejection):
+                    logger.warning("rejected \(Poison.where_(message)): \(rejection.detail)")
+                    metrics.increment("attache_enrichment_rejected_total", labels: ["topic": message.topic, "reason": rejection.reason])
+                    deltas.append(try Poison.record(rejection, topic: topics.rejected, cause: message))
+                case .success(let observation):
+                    guard let changed = partitions[message.partition, default: PartitionLedger()].observe(observation) else {
+                        metrics.increment("attache_enrichment_observations_skipped_total")
+                        continue
+                    }
+                    let parent = message.header(RecordHeaders.traceparent)?.text
+                    var entry = try OutgoingRecord.json(topic: topics.ledger, key: observation.ledgerKey,
+                                                        value: LedgerEntry(observation: observation),
+                                                        traceparent: TraceContext.child(of: parent))
+                    entry.partition = message.partition
+                    ledger.append(entry)
+                    for delta in changed {
+                        deltas.append(try .json(topic: topics.deltas, key: delta.series.id, value: delta,
+                                                traceparent: TraceContext.child(of: parent)))
+                    }
+                }
+            } catch {
+                logger.error("could not encode the output of \(Poison.where_(message)): \(error)")
+            }
+        }
+        return StageOutput(phases: [deltas, ledger])
+    }
+
+    func checkpoint() -> Any { partitions }
+
+    func rollback(to checkpoint: Any) {
+        if let saved = checkpoint as? [Int32: PartitionLedger] { partitions = saved }
+    }
+
+    func assigned(_ assignment: [TopicPartitionOffset]) async throws {
+        let numbers = assignment.filter { $0.topic == topics.observations }.map(\.partition)
+        let result = try await restorer.restore(partitions: numbers)
+        partitions = result.partitions
+    }
+
+    func revoked(_ revoked: [TopicPartitionOffset]) {
+        for partition in revoked where partition.topic == topics.observations {
+            partitions[partition.partition] = nil
+        }
+    }
+}
+
+/// Rebuilds the ledger of some partitions by reading the same partitions of
+/// `attache.ledger` from the beginning to their end (the high watermark when the read
+/// starts). Read committed: entries of aborted transactions are not restored.
+public struct LedgerRestorer: Sendable {
+    public var config: KafkaConfig
+    public var topic: String
+    public var groupID: String
+    public var metrics: Metrics
+    public var logger: Logger
+
+    public init(config: KafkaConfig, topic: String, groupID: String, metrics: Metrics, logger: Logger) {
+        self.config = config
+        self.topic = topic
+        self.groupID = groupID
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// What a restore found.
+    public struct Result: Sendable {
+        var partitions: [Int32: PartitionLedger]
+        /// Ledger entries read.
+        public var entries: Int
+        public var seconds: Double
+        /// The deltas of the restored series (for tools and benchmarks).
+        public var deltaCount: Int { partitions.values.reduce(0) { $0 + $1.ledger.allDeltas.count } }
+    }
+
+    /// Restores `partitions` (numbers of `trade.observations` = numbers of `attache.ledger`).
+    public func restore(partitions numbers: [Int32]) async throws -> Result {
+        let started = ContinuousClock.now
+        var states: [Int32: PartitionLedger] = [:]
+        for number in numbers { states[number] = PartitionLedger() }
+        var entries = 0
+        if !numbers.isEmpty {
+            // The consumer never joins its group nor commits: it only reads assigned partitions.
+            let consumer = try KafkaConsumer(config: config, groupID: groupID, readCommitted: true, logger: logger)
+            defer { DispatchQueue.global().async { consumer.close() } }
+            let topic = topic
+            var ends: [Int32: Int64] = try await offPool {
+                var ends: [Int32: Int64] = [:]
+                for number in numbers {
+                    let (low, high) = try consumer.watermarks(topic: topic, partition: number)
+                    if high > low { ends[number] = high }
+                }
+                return ends
+            }
+            try consumer.assign(ends.keys.sorted().map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.beginning) })
+            var idleSince = ContinuousClock.now
+            while !ends.isEmpty {
+                let batch = try await consumer.poll(max: 2_000, timeoutMs: 100)
+                for message in batch {
+                    entries += 1
+                    if let value = message.value, let entry = try? AttacheJSON.decode(LedgerEntry.self, from: value) {
+                        _ = states[message.partition, default: PartitionLedger()].observe(entry.observation)
+                    } else if message.value != nil {
+                        logger.warning("ledger entry at \(Poison.where_(message)) cannot be read; skipped")
+                    }
+                    if let end = ends[message.partition], message.offset + 1 >= end { ends[message.partition] = nil }
+                }
+                if batch.isEmpty {
+                    // Transaction markers take offsets but are never handed out: a partition
+                    // whose position passed its end is done.
+                    for position in consumer.assignment() where position.offset >= 0 {
+                        if let end = ends[position.partition], position.offset >= end { ends[position.partition] = nil }
+                    }
+                    if idleSince.duration(to: .now) > .seconds(10) {
+                        logger.warning("restoring \(topic): no entries for 10 s before the end of \(ends.keys.sorted()); continuing with what was read")
+                        break
+                    }
+                } else {
+                    idleSince = .now
+                }
+            }
+        }
+        let seconds = started.duration(to: .now).seconds
+        metrics.set("attache_enrichment_restore_seconds", seconds)
+        metrics.observe("attache_enrichment_restore_duration_seconds", seconds)
+        metrics.set("attache_enrichment_restored_entries", Double(entries))
+        logger.info("restored the series ledger of \(topic) partitions \(numbers.sorted()): \(entries) entries in \(String(format: "%.3f", seconds)) s")
+        return Result(partitions: states, entries: entries, seconds: seconds)
+    }
+}

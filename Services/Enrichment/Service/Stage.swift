@@ -1,0 +1,382 @@
+import AttacheKafka
+import AttacheModels
+import AttacheRuntime
+import Dispatch
+import Foundation
+import Logging
+
+/// What a stage produces for one batch of input records, in phases: each phase is
+/// delivered completely before the next is sent. The series stage uses this so that, at
+/// least once, a ledger entry is never delivered without the deltas it caused.
+struct StageOutput {
+    var phases: [[OutgoingRecord]]
+
+    var count: Int { phases.reduce(0) { $0 + $1.count } }
+}
+
+/// The transformation of one stage (articles, or series), driven by `StageRunner`.
+///
+/// `StageRunner` calls every method from its own loop, one call at a time, never
+/// concurrently, so implementations keep plain mutable state.
+protocol StageLogic: AnyObject {
+    /// Turns a batch of input records into output records, updating the stage's state.
+    func transform(_ batch: [KafkaMessage]) -> StageOutput
+    /// The state before a batch, to roll back to when its output is not committed.
+    func checkpoint() -> Any
+    /// Forgets what the batches since `checkpoint` did to the state (their transaction was
+    /// aborted, or their delivery failed, and the input is read again).
+    func rollback(to checkpoint: Any)
+    /// The consumer now owns `partitions` (its whole assignment): restore their state.
+    func assigned(_ partitions: [TopicPartitionOffset]) async throws
+    /// The consumer no longer owns `partitions`: drop their state.
+    func revoked(_ partitions: [TopicPartitionOffset])
+}
+
+/// Flags shared by the service and its stages: stop after the current batch (graceful), or
+/// stop without committing anything (a simulated crash, for tests).
+final class StageControl: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stop = false
+    private var crash = false
+
+    func requestStop() { lock.withLock { stop = true } }
+    func requestCrash() { lock.withLock { crash = true; stop = true } }
+    var stopRequested: Bool { lock.withLock { stop } }
+    var crashRequested: Bool { lock.withLock { crash } }
+}
+
+/// Where a stage's output goes: a transactional producer (exactly once), or an idempotent
+/// producer whose deliveries are awaited before the input offsets are committed plainly.
+enum StageSink {
+    case transactional(TransactionalProducer)
+    case atLeastOnce(KafkaProducer)
+
+    var producer: KafkaProducer {
+        switch self {
+        case .transactional(let txn): txn.producer
+        case .atLeastOnce(let producer): producer
+        }
+    }
+}
+
+/// A fatal failure of a stage: the service stops, and `/healthz` says why.
+struct StageFatalError: Error, CustomStringConvertible {
+    var stage: String
+    var underlying: any Error
+    var description: String { "enrichment \(stage) stage stopped: \(underlying)" }
+}
+
+/// Runs `work` on a thread outside Swift's cooperative pool (for blocking librdkafka calls
+/// that the Kafka layer exposes synchronously: watermarks, close).
+func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            do { continuation.resume(returning: try work()) } catch { continuation.resume(throwing: error) }
+        }
+    }
+}
+
+/// The consume–transform–produce loop of one stage.
+///
+/// Exactly once: one transaction per polled batch — begin, send the output, send the input
+/// offsets to the transaction, commit. The loop never polls while a transaction is open, so
+/// when the rebalance hook runs (inside a poll, or in `close`) no transaction is open; the hook
+/// still commits (revoked) or aborts (lost) one if it ever finds one. Abortable errors abort,
+/// roll the state back and rewind the consumer to its committed offsets; retriable errors
+/// retry the call; fatal (fenced) and unclassified errors of the transactional API stop the
+/// stage.
+///
+/// At least once: the output of a batch is delivered (every delivery report awaited), then
+/// the input offsets are committed plainly. A failed delivery rolls the state back and
+/// rewinds the consumer; the records are processed again, which is harmless because every
+/// output is idempotent by key and value.
+///
+/// A rebalance during a poll discards the polled batch (it may mix records from before and
+/// after the new assignment), hands the change to the logic (the series stage restores its
+/// ledger there) and rewinds the consumer to the committed offsets of its new assignment.
+final class StageRunner: @unchecked Sendable {
+    let name: String
+    let topic: String
+    let consumer: KafkaConsumer
+    let sink: StageSink
+    let logic: StageLogic
+    let control: StageControl
+    let shutdown: ShutdownSignal
+    let metrics: Metrics
+    let logger: Logger
+    let maxBatch: Int
+    /// Called with true once the first assignment is applied (state restored), false while
+    /// a rebalance is being applied.
+    let onReady: @Sendable (Bool) -> Void
+
+    private let lock = NSLock()
+    private var events: [RebalanceEvent] = []
+    /// The open transaction, as the rebalance hook sees it.
+    private var transaction: OpenTransaction?
+    private var lastLagUpdate = ContinuousClock.now - .seconds(10)
+
+    private struct OpenTransaction {
+        /// The input offsets, once the batch's output is delivered (nil before).
+        var offsets: [TopicPartitionOffset]?
+        /// Set when the hook ended the transaction: true committed, false aborted.
+        var endedByHook: Bool?
+    }
+
+    init(name: String, topic: String, consumer: KafkaConsumer, sink: StageSink, logic: StageLogic, control: StageControl,
+         shutdown: ShutdownSignal, metrics: Metrics, logger: Logger, maxBatch: Int = 200,
+         onReady: @escaping @Sendable (Bool) -> Void) {
+        self.name = name
+        self.topic = topic
+        self.consumer = consumer
+        self.sink = sink
+        self.logic = logic
+        self.control = control
+        self.shutdown = shutdown
+        self.metrics = metrics
+        self.logger = logger
+        self.maxBatch = maxBatch
+        self.onReady = onReady
+    }
+
+    private var stopping: Bool { control.stopRequested || shutdown.isRequested }
+
+    /// Runs until shutdown (finishing the batch in hand) or a fatal error (thrown).
+    func run() async throws {
+        consumer.onRebalance { [weak self] event in self?.rebalance(event) }
+        if case .transactional(let txn) = sink {
+            do {
+                try await retrying("initialise transactions") { () throws(KafkaError) in try await txn.initTransactions() }
+            } catch {
+                throw StageFatalError(stage: name, underlying: error)
+            }
+        }
+        try consumer.subscribe([topic])
+        logger.info("\(name) stage consuming \(topic) as group \(consumer.groupID)")
+        while !stopping {
+            let batch = try await consumer.poll(max: maxBatch, timeoutMs: 100)
+            if try await applyRebalance() { continue }
+            await updateLag()
+            guard !batch.isEmpty, !control.crashRequested else { continue }
+            metrics.increment("attache_enrichment_records_in_total", by: Double(batch.count), labels: ["topic": topic])
+            switch sink {
+            case .transactional(let txn): try await processTransactional(batch, txn)
+            case .atLeastOnce(let producer): try await processAtLeastOnce(batch, producer)
+            }
+        }
+        logger.info("\(name) stage stopped\(control.crashRequested ? " without committing (simulated crash)" : "")")
+    }
+
+    // MARK: Rebalance
+
+    /// The hook, on the consumer's thread, before librdkafka changes the assignment.
+    private func rebalance(_ event: RebalanceEvent) {
+        lock.withLock { events.append(event) }
+        if control.crashRequested { return }
+        guard case .transactional(let txn) = sink else { return }
+        // The loop never polls with a transaction open, so this finds none; if one ever is
+        // open, it must end before the partitions go.
+        let open = lock.withLock { transaction }
+        guard let open, open.endedByHook == nil else { return }
+        switch event {
+        case .assigned: return
+        case .revoked:
+            do {
+                if let offsets = open.offsets {
+                    try txn.sendOffsetsNow(offsets, of: consumer)
+                    try txn.commitTransactionNow()
+                    lock.withLock { transaction?.endedByHook = true }
+                    logger.warning("\(name) stage: committed the open transaction before partitions were revoked")
+                    return
+                }
+                try txn.abortTransactionNow()
+            } catch {
+                logger.error("\(name) stage: ending the open transaction before revocation failed: \(error)")
+                _ = try? txn.abortTransactionNow()
+            }
+            lock.withLock { transaction?.endedByHook = false }
+        case .lost:
+            _ = try? txn.abortTransactionNow()
+            lock.withLock { transaction?.endedByHook = false }
+            logger.warning("\(name) stage: aborted the open transaction because partitions were lost")
+        }
+    }
+
+    /// Applies the rebalance events the last poll saw; true when there were some (the batch
+    /// polled with them is then discarded).
+    private func applyRebalance() async throws -> Bool {
+        let pending = lock.withLock {
+            defer { events.removeAll() }
+            return events
+        }
+        guard !pending.isEmpty else { return false }
+        for event in pending {
+            switch event {
+            case .assigned(let partitions):
+                onReady(false)
+                let started = ContinuousClock.now
+                try await logic.assigned(partitions)
+                logger.info("\(name) stage assigned \(describe(partitions)) (ready after \(started.duration(to: .now)))")
+                onReady(true)
+            case .revoked(let partitions), .lost(let partitions):
+                logic.revoked(partitions)
+                for partition in partitions {
+                    metrics.set("attache_enrichment_lag", 0, labels: ["topic": partition.topic, "partition": String(partition.partition)])
+                }
+            }
+        }
+        if !consumer.assignment().isEmpty {
+            let consumer = consumer
+            try await consumer.rewindToCommitted()
+        }
+        return true
+    }
+
+    private func describe(_ partitions: [TopicPartitionOffset]) -> String {
+        partitions.isEmpty ? "no partitions" : partitions.map { "\($0.topic)[\($0.partition)]" }.sorted().joined(separator: ", ")
+    }
+
+    // MARK: Exactly once
+
+    private func processTransactional(_ batch: [KafkaMessage], _ txn: TransactionalProducer) async throws {
+        let checkpoint = logic.checkpoint()
+        let offsets = nextOffsets(batch)
+        do {
+            try txn.beginTransaction()
+        } catch {
+            throw fatal(error, "begin transaction")
+        }
+        lock.withLock { transaction = OpenTransaction() }
+        defer { lock.withLock { transaction = nil } }
+        let output = logic.transform(batch)
+        do {
+            for phase in output.phases where !phase.isEmpty {
+                _ = try await txn.producer.send(all: phase)
+            }
+        } catch {
+            // A failed delivery inside a transaction makes it abortable, unless fatal.
+            if let error = error as? KafkaError, error.kind == .fatal { throw fatal(error, "produce in transaction") }
+            try await abort(txn, checkpoint: checkpoint, because: error)
+            return
+        }
+        if control.crashRequested { return }
+        lock.withLock { transaction?.offsets = offsets }
+        do {
+            try await retrying("send offsets to transaction") { () throws(KafkaError) in
+                try await txn.sendOffsets(offsets, of: consumer)
+            }
+            try await retrying("commit transaction") { () throws(KafkaError) in try await txn.commitTransaction() }
+        } catch let error as KafkaError where error.kind == .abortable || error.kind == .retriable {
+            try await abort(txn, checkpoint: checkpoint, because: error)
+            return
+        } catch {
+            throw fatal(error, "commit transaction")
+        }
+        countOutput(output)
+        metrics.increment("attache_enrichment_transactions_total", labels: ["stage": name, "outcome": "committed"])
+    }
+
+    /// Aborts the transaction, forgets what the batch did to the state and rewinds the
+    /// consumer to its committed offsets, so that the batch is read and done again.
+    private func abort(_ txn: TransactionalProducer, checkpoint: Any, because error: any Error) async throws {
+        logger.warning("\(name) stage: aborting the transaction and redoing the batch: \(error)")
+        do {
+            try await retrying("abort transaction") { () throws(KafkaError) in try await txn.abortTransaction() }
+        } catch {
+            throw fatal(error, "abort transaction")
+        }
+        logic.rollback(to: checkpoint)
+        metrics.increment("attache_enrichment_transactions_total", labels: ["stage": name, "outcome": "aborted"])
+        try await consumer.rewindToCommitted()
+    }
+
+    private func fatal(_ error: any Error, _ what: String) -> StageFatalError {
+        logger.critical("\(name) stage: fatal error in \(what), stopping (a fenced producer means another instance with the same transactional id took over): \(error)")
+        return StageFatalError(stage: name, underlying: error)
+    }
+
+    /// Calls `body` again while it fails with a retriable error (up to 10 times, backing off).
+    private func retrying<T>(_ what: String, _ body: () async throws(KafkaError) -> T) async throws(KafkaError) -> T {
+        var attempt = 0
+        while true {
+            do {
+                return try await body()
+            } catch where error.kind == .retriable && attempt < 10 {
+                attempt += 1
+                logger.warning("\(name) stage: \(what) failed with a retriable error, retrying (\(attempt)): \(error)")
+                try? await Task.sleep(for: .milliseconds(min(1_000, 50 << attempt)))
+            }
+        }
+    }
+
+    // MARK: At least once
+
+    private func processAtLeastOnce(_ batch: [KafkaMessage], _ producer: KafkaProducer) async throws {
+        let checkpoint = logic.checkpoint()
+        let output = logic.transform(batch)
+        do {
+            for phase in output.phases where !phase.isEmpty {
+                _ = try await producer.send(all: phase)
+            }
+        } catch {
+            if let error = error as? KafkaError, error.kind == .fatal { throw fatal(error, "produce") }
+            logger.warning("\(name) stage: output not delivered, reading the batch again: \(error)")
+            logic.rollback(to: checkpoint)
+            try? await Task.sleep(for: .milliseconds(200))
+            try await consumer.rewindToCommitted()
+            return
+        }
+        countOutput(output)
+        if control.crashRequested { return }
+        let offsets = nextOffsets(batch)
+        var attempt = 0
+        while true {
+            do {
+                try await consumer.commit(offsets)
+                metrics.increment("attache_enrichment_commits_total", labels: ["stage": name])
+                return
+            } catch where error.kind == .retriable && attempt < 5 {
+                attempt += 1
+                try? await Task.sleep(for: .milliseconds(100 * attempt))
+            } catch {
+                // The output is delivered; whoever reads these records again produces the
+                // same keys and values.
+                logger.warning("\(name) stage: committing offsets failed, the batch may be processed again: \(error)")
+                return
+            }
+        }
+    }
+
+    // MARK: Bookkeeping
+
+    /// Per partition, the offset after the last record of the batch.
+    private func nextOffsets(_ batch: [KafkaMessage]) -> [TopicPartitionOffset] {
+        var last: [Int32: Int64] = [:]
+        for message in batch { last[message.partition] = message.offset }
+        return last.sorted { $0.key < $1.key }.map { TopicPartitionOffset(topic: topic, partition: $0.key, offset: $0.value + 1) }
+    }
+
+    private func countOutput(_ output: StageOutput) {
+        var counts: [String: Int] = [:]
+        for phase in output.phases { for record in phase { counts[record.topic, default: 0] += 1 } }
+        for (topic, count) in counts {
+            metrics.increment("attache_enrichment_records_out_total", by: Double(count), labels: ["topic": topic])
+        }
+    }
+
+    /// Lag per assigned partition (high watermark − position), at most once a second.
+    private func updateLag() async {
+        let now = ContinuousClock.now
+        guard lastLagUpdate.duration(to: now) >= .seconds(1) else { return }
+        lastLagUpdate = now
+        let consumer = consumer
+        let metrics = metrics
+        _ = try? await offPool {
+            for partition in consumer.assignment() where partition.offset >= 0 {
+                guard let (_, high) = try? consumer.watermarks(topic: partition.topic, partition: partition.partition, timeoutMs: 1_000)
+                else { continue }
+                metrics.set("attache_enrichment_lag", Double(max(0, high - partition.offset)),
+                            labels: ["topic": partition.topic, "partition": String(partition.partition)])
+            }
+        }
+    }
+}

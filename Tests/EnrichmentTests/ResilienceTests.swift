@@ -1,0 +1,134 @@
+import AttacheKafka
+import AttacheModels
+import AttacheRuntime
+import Enrichment
+import Foundation
+import Testing
+
+/// The outputs of an uninterrupted run over the five seeds, on a broker of its own.
+func uninterruptedRun(_ articles: [Article]) async throws -> [String: Set<String>] {
+    let broker = try brokerWithTopics()
+    try await publish(articles, to: broker)
+    let group = unique("baseline")
+    let running = try RunningService(broker: broker, group: group)
+    try await running.waitReady()
+    try await waitDrained(group: group, broker: broker)
+    try await running.stop()
+    return try await outputs(broker: broker)
+}
+
+/// Restarts, crashes, scale-out and rebalances add no new distinct (key, value) pairs and
+/// lose none (at least once, idempotent by key, as against the embedded broker).
+@Suite("Enrichment service: restarts, crashes, rebalances")
+struct ResilienceTests {
+    @Test("stopped mid-stream (graceful) and started again: the same distinct output as an uninterrupted run")
+    func gracefulRestart() async throws {
+        let articles = try Seeds.articles()
+        async let expected = uninterruptedRun(articles)
+        let broker = try brokerWithTopics()
+        let topics = Topics()
+        let group = unique("enrichment")
+        try await publish(Array(articles.prefix(3)), to: broker)
+        let first = try RunningService(broker: broker, group: group)
+        try await first.waitReady()
+        #expect(try await waitForRecords(topics.enriched, count: 1, broker: broker))
+        try await first.stop()
+        try await publish(Array(articles.dropFirst(3)), to: broker)
+        let second = try RunningService(broker: broker, group: group)
+        try await second.waitReady()
+        try await waitDrained(group: group, broker: broker)
+        try await second.stop()
+        expectSameOutputs(try await outputs(broker: broker), try await expected)
+    }
+
+    @Test("crashed mid-stream (nothing committed) and started again: the same distinct output")
+    func crashRestart() async throws {
+        let articles = try Seeds.articles()
+        async let expected = uninterruptedRun(articles)
+        let broker = try brokerWithTopics()
+        let topics = Topics()
+        let group = unique("enrichment")
+        try await publish(articles, to: broker)
+        let first = try RunningService(broker: broker, group: group)
+        try await first.waitReady()
+        // Crash as soon as some output is out: the batch in hand is not committed.
+        #expect(try await waitForRecords(topics.observations, count: 1, broker: broker))
+        try await first.crash()
+        let second = try RunningService(broker: broker, group: group)
+        try await second.waitReady()
+        try await waitDrained(group: group, broker: broker)
+        try await second.stop()
+        expectSameOutputs(try await outputs(broker: broker), try await expected)
+    }
+
+    @Test("a crash after the series stage wrote its ledger: restored on restart, nothing counted twice")
+    func crashAfterLedger() async throws {
+        let articles = try Seeds.articles()
+        async let expected = uninterruptedRun(articles)
+        let broker = try brokerWithTopics()
+        let topics = Topics()
+        let group = unique("enrichment")
+        try await publish(articles, to: broker)
+        let first = try RunningService(broker: broker, group: group)
+        try await first.waitReady()
+        #expect(try await waitForRecords(topics.ledger, count: 1, broker: broker))
+        try await first.crash()
+        let second = try RunningService(broker: broker, group: group)
+        try await second.waitReady()
+        try await waitDrained(group: group, broker: broker)
+        #expect(second.metrics.value("attache_enrichment_restored_entries") >= 0)
+        try await second.stop()
+        expectSameOutputs(try await outputs(broker: broker), try await expected)
+    }
+
+    @Test("two instances in one group, joining and leaving mid-stream: the same distinct output as one")
+    func twoInstances() async throws {
+        let articles = try Seeds.articles()
+        async let expected = uninterruptedRun(articles)
+        let broker = try brokerWithTopics()
+        let topics = Topics()
+        let group = unique("enrichment")
+        let a = try RunningService(broker: broker, group: group, instance: "a")
+        try await a.waitReady()
+        try await publish(Array(articles.prefix(2)), to: broker)
+        #expect(try await waitForRecords(topics.enriched, count: 1, broker: broker))
+        // B joins: a rebalance between them mid-stream.
+        let b = try RunningService(broker: broker, group: group, instance: "b")
+        try await publish(Array(articles.dropFirst(2).prefix(2)), to: broker)
+        try await b.waitReady()
+        // A leaves: B takes everything over.
+        try await a.stop()
+        try await publish(Array(articles.dropFirst(4)), to: broker)
+        try await waitDrained(group: group, broker: broker)
+        try await b.stop()
+        expectSameOutputs(try await outputs(broker: broker), try await expected)
+    }
+
+    @Test("articles in reverse publication order give the same deltas")
+    func reverseOrder() async throws {
+        let articles = try Seeds.articles().sorted { $0.published < $1.published }
+        async let forward = deltasArrivingInOrder(articles)
+        let backward = try await deltasArrivingInOrder(articles.reversed())
+        let expected = try await forward
+        #expect(!expected.isEmpty)
+        #expect(Set(backward.keys) == Set(expected.keys))
+        for (key, delta) in expected {
+            #expect(backward[key] == delta, "\(key): \(String(describing: backward[key])) vs \(delta)")
+        }
+    }
+
+    /// Publishes the articles one at a time, each after the previous one went through both
+    /// stages, and returns the final value of each delta.
+    func deltasArrivingInOrder(_ articles: [Article]) async throws -> [String: TradeDelta] {
+        let broker = try brokerWithTopics()
+        let group = unique("enrichment")
+        let running = try RunningService(broker: broker, group: group)
+        try await running.waitReady()
+        for article in articles {
+            try await publish([article], to: broker)
+            try await waitDrained(group: group, broker: broker)
+        }
+        try await running.stop()
+        return try await finalDeltas(broker: broker)
+    }
+}
