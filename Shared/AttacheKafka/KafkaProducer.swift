@@ -23,7 +23,9 @@ public final class KafkaProducer: @unchecked Sendable {
             ("acks", "all"),
             ("partitioner", "murmur2_random"),
             ("message.timeout.ms", String(config.deliveryTimeoutMs)),
-            ("linger.ms", "2"),
+            // Awaited sends (HTTP ingest answers after the delivery report) pay any linger in full;
+            // concurrent sends still share requests while one is in flight.
+            ("linger.ms", "0"),
         ]
         if let transactionalID { settings.append(("transactional.id", transactionalID)) }
         return settings

@@ -1,0 +1,81 @@
+import ArgumentParser
+import AttacheKafka
+import AttacheModels
+import AttacheRuntime
+import Foundation
+
+/// `attache bench`: measurements of speed, printed as a table (benchmarks, not tests).
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure Attache's speed on this machine.",
+        subcommands: [SendLatencyBench.self]
+    )
+}
+
+/// Latency of awaited single sends on the embedded broker.
+struct SendLatencyBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "send",
+        abstract: "Latency of awaited single sends (send, then wait for the delivery report) on the embedded broker."
+    )
+
+    @Option(help: "Number of sends measured.")
+    var count = 1_000
+
+    @Option(help: "Value size in bytes.")
+    var size = 1_024
+
+    @Option(help: "Sends before measuring (connection set-up, warm-up).")
+    var warmup = 50
+
+    @Option(help: "librdkafka linger.ms: how long the producer waits to batch (Attache's default is 0).")
+    var lingerMs = 0
+
+    func run() async throws {
+        let broker = try EmbeddedBroker()
+        try broker.createTopic("bench.send", partitions: 1)
+        var config = broker.config
+        config.properties["linger.ms"] = String(lingerMs)
+        let producer = try KafkaProducer(config: config)
+        defer { producer.close() }
+        let value = [UInt8](repeating: 0x61, count: size)
+        for i in 0..<warmup { _ = try await producer.send(OutgoingRecord(topic: "bench.send", key: "w\(i)", value: value)) }
+        var latencies: [Double] = []
+        latencies.reserveCapacity(count)
+        let clock = ContinuousClock()
+        let started = clock.now
+        for i in 0..<count {
+            let t0 = clock.now
+            _ = try await producer.send(OutgoingRecord(topic: "bench.send", key: "k\(i)", value: value))
+            latencies.append((clock.now - t0).seconds)
+        }
+        let total = (clock.now - started).seconds
+        let stats = LatencyStats(latencies)
+        Console.out("awaited single sends on the embedded broker (idempotent, acks=all, linger.ms=\(lingerMs))")
+        Console.out(String(format: "count %d, value %d B: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms, %.0f sends/s",
+                     count, size, stats.p50 * 1000, stats.p90 * 1000, stats.p99 * 1000, stats.max * 1000, Double(count) / total))
+    }
+}
+
+/// Percentiles of a sample of durations in seconds.
+struct LatencyStats {
+    var p50: Double
+    var p90: Double
+    var p99: Double
+    var max: Double
+
+    init(_ sample: [Double]) {
+        let sorted = sample.sorted()
+        func at(_ q: Double) -> Double { sorted.isEmpty ? 0 : sorted[Swift.min(sorted.count - 1, Int((Double(sorted.count) * q).rounded(.up)) - 1)] }
+        p50 = at(0.5)
+        p90 = at(0.9)
+        p99 = at(0.99)
+        max = sorted.last ?? 0
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
