@@ -69,12 +69,21 @@ let package = Package(
             ],
             path: "Services/Enrichment/Service"
         ),
+        // Notifier: rules over the enriched topics, sinks (console, file, webhooks).
+        .target(
+            name: "Notifier",
+            dependencies: [
+                "AttacheModels", "AttacheKafka", "AttacheRuntime",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/Notifier"
+        ),
         // The `attache` command.
         .executableTarget(
             name: "Attache",
             dependencies: [
                 "AttacheModels", "AttacheKafka", "AttacheRuntime", "ArticleParsing", "Ingest",
-                "Extraction", "Enrichment",
+                "Extraction", "Enrichment", "Notifier",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -94,6 +103,11 @@ let package = Package(
             name: "EnrichmentTests",
             dependencies: ["Enrichment", "Extraction", "ArticleParsing", "AttacheKafka", "AttacheModels", "AttacheRuntime", "CRdKafka"],
             path: "Tests/EnrichmentTests"
+        ),
+        .testTarget(
+            name: "NotifierTests",
+            dependencies: ["Notifier", "AttacheKafka", "AttacheModels", "AttacheRuntime", "CRdKafka"],
+            path: "Tests/NotifierTests"
         ),
     ]
 )
