@@ -123,7 +123,7 @@ struct HTTPTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("big") + ".txt")
         try big.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let curl = try run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Type: text/plain",
+        let curl = try await run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Type: text/plain",
                                              "-H", "Transfer-Encoding: chunked", "--data-binary", "@" + file.path, service.base + "/v1/articles"])
         #expect(curl.output == "413")
 

@@ -14,9 +14,9 @@ struct RawTopicTests {
         let trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
         // The whole file is one record: the delimiter never occurs in it.
         let seed = try seed(4)
-        try #require(run("/usr/bin/kcat", ["-P", "-b", bootstrap, "-t", "articles.raw", "-p", "0", "-D", "\u{1}\u{2}\u{3}",
+        try #require(await run("/usr/bin/kcat", ["-P", "-b", bootstrap, "-t", "articles.raw", "-p", "0", "-D", "\u{1}\u{2}\u{3}",
                                            "-H", "traceparent=\(trace)"], input: seed).status == 0)
-        try #require(run("/usr/bin/kcat", ["-P", "-b", bootstrap, "-t", "articles.raw", "-p", "0", "-D", "\u{1}\u{2}\u{3}"],
+        try #require(await run("/usr/bin/kcat", ["-P", "-b", bootstrap, "-t", "articles.raw", "-p", "0", "-D", "\u{1}\u{2}\u{3}"],
                          input: Data(" date 2023-02-30 Kazakhstan and Luxembourg.".utf8)).status == 0)
 
         let parsed = try await records(of: "articles.parsed", count: 1, broker: service.broker, timeout: .seconds(20))
@@ -39,7 +39,6 @@ struct RawTopicTests {
 
         // Both outputs are delivered; the group's committed offset of partition 0 is 2.
         let checker = try KafkaConsumer(config: service.broker.config, groupID: service.options.groupID)
-        defer { checker.close() }
         var committed: Int64 = -1
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {
@@ -48,6 +47,7 @@ struct RawTopicTests {
             if committed == 2 { break }
             try await Task.sleep(for: .milliseconds(100))
         }
+        await offCooperativePool { checker.close() }
         #expect(committed == 2)
         #expect(service.metrics.value(IngestMetrics.articles, labels: ["channel": "kafka", "outcome": "rejected"]) == 1)
         try await service.stop()

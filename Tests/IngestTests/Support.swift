@@ -2,7 +2,7 @@ import AttacheKafka
 import AttacheModels
 import AttacheRuntime
 import Foundation
-import Ingest
+@testable import Ingest
 import Logging
 import Testing
 #if canImport(FoundationNetworking)
@@ -124,13 +124,15 @@ func http(_ method: String, _ url: String, body: Data? = nil, headers: [String: 
 /// Reads the record a publication points at.
 func record(at topic: String, partition: Int32, offset: Int64, broker: EmbeddedBroker) async throws -> KafkaMessage {
     let consumer = try KafkaConsumer(config: broker.config, groupID: uniqueName("reader"))
-    defer { consumer.close() }
     try consumer.assign([TopicPartitionOffset(topic: topic, partition: partition, offset: offset)])
     let deadline = ContinuousClock.now + .seconds(15)
-    while ContinuousClock.now < deadline {
-        if let message = try await consumer.poll(timeoutMs: 200), message.offset == offset { return message }
+    var found: KafkaMessage?
+    while found == nil, ContinuousClock.now < deadline {
+        if let message = try await consumer.poll(timeoutMs: 200), message.offset == offset { found = message }
     }
-    throw TestFailure("no record at \(topic)[\(partition)]@\(offset)")
+    await offCooperativePool { consumer.close() }
+    guard let found else { throw TestFailure("no record at \(topic)[\(partition)]@\(offset)") }
+    return found
 }
 
 /// Reads every record of `topic` (all partitions, from the beginning) until `count` arrived
@@ -138,19 +140,24 @@ func record(at topic: String, partition: Int32, offset: Int64, broker: EmbeddedB
 func records(of topic: String, count: Int, broker: EmbeddedBroker, partitions: Int32 = 4,
              timeout: Duration = .seconds(15)) async throws -> [KafkaMessage] {
     let consumer = try KafkaConsumer(config: broker.config, groupID: uniqueName("reader"))
-    defer { consumer.close() }
     try consumer.assign((0..<partitions).map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.beginning) })
     var received: [KafkaMessage] = []
     let deadline = ContinuousClock.now + timeout
     while received.count < count, ContinuousClock.now < deadline {
         received += try await consumer.poll(max: count - received.count, timeoutMs: 200)
     }
+    await offCooperativePool { consumer.close() }
     return received
 }
 
-/// Runs a command with `input` on stdin; returns its exit status and standard error.
+/// Runs a command with `input` on stdin, off the cooperative pool; returns its exit status,
+/// standard output and standard error.
 @discardableResult
-func run(_ executable: String, _ arguments: [String], input: Data? = nil) throws -> (status: Int32, output: String, errors: String) {
+func run(_ executable: String, _ arguments: [String], input: Data? = nil) async throws -> (status: Int32, output: String, errors: String) {
+    try await offCooperativePool { Result { try runBlocking(executable, arguments, input: input) } }.get()
+}
+
+func runBlocking(_ executable: String, _ arguments: [String], input: Data? = nil) throws -> (status: Int32, output: String, errors: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments

@@ -100,9 +100,15 @@ public enum FileIngest {
                            logger: Logger) async throws -> IngestSummary {
         let inputs = try expand(paths)
         let producer = try KafkaProducer(config: options.kafka, logger: logger)
-        defer { producer.close() }
         let publisher = ArticlePublisher(producer: producer, topics: options.topics, recent: recent)
-        return try await publish(inputs, publisher: publisher, settings: settings, progress: progress, logger: logger)
+        do {
+            let summary = try await publish(inputs, publisher: publisher, settings: settings, progress: progress, logger: logger)
+            await offCooperativePool { producer.close() }
+            return summary
+        } catch {
+            await offCooperativePool { producer.close() }
+            throw error
+        }
     }
 
     /// Publishes already expanded inputs through `publisher` (used by `run`, and by callers

@@ -29,6 +29,8 @@ public final class IngestService: Sendable {
     private let producer: KafkaProducer
     private let publisher: ArticlePublisher
     private let readiness = Readiness()
+    /// For the metadata request that tells whether the cluster can be reached.
+    private let admin: KafkaAdmin
 
     /// A service with the settings of `IngestSettings.fromEnvironment()`
     /// (`ATTACHE_INGEST_MAX_BYTES`, `ATTACHE_INGEST_TOKEN`).
@@ -48,6 +50,9 @@ public final class IngestService: Sendable {
         producerLogger[metadataKey: "component"] = "producer"
         producer = try KafkaProducer(config: options.kafka, logger: producerLogger)
         publisher = ArticlePublisher(producer: producer, topics: options.topics, recent: recent, metrics: metrics)
+        var adminLogger = logger
+        adminLogger[metadataKey: "component"] = "admin"
+        admin = try KafkaAdmin(config: options.kafka, logger: adminLogger)
         health.setReady(false, "starting: connecting to Kafka at \(options.brokers)")
     }
 
@@ -64,8 +69,13 @@ public final class IngestService: Sendable {
             readiness.update(health) { $0.assigned = partitions.count }
         }
         let consumerTask = Task {
-            defer { raw.close() }
-            try await raw.run(until: stop)
+            do {
+                try await raw.run(until: stop)
+            } catch {
+                await offCooperativePool { raw.close() }
+                throw error
+            }
+            await offCooperativePool { raw.close() }
         }
         let api = ArticleAPI(publisher: publisher, settings: settings, metrics: metrics, logger: logger)
         let server = ServiceHTTPServer(host: options.httpHost, port: options.httpPort, health: health, metrics: metrics, logger: logger)
@@ -107,7 +117,7 @@ public final class IngestService: Sendable {
         } catch {
             failure = failure ?? error
         }
-        await Task.detached { [producer] in producer.close() }.value
+        await offCooperativePool { [producer] in producer.close() }
         if let failure {
             if !(failure is CancellationError) {
                 logger.error("ingest stopped: \(failure)")
@@ -124,7 +134,6 @@ public final class IngestService: Sendable {
         var attempt = 0
         while !stop.isRequested && !Task.isCancelled {
             do {
-                let admin = try KafkaAdmin(config: options.kafka, logger: logger)
                 let topics = try await admin.topics(timeoutMs: 5_000)
                 for name in [options.topics.raw, options.topics.parsed, options.topics.rejected] where topics[name] == nil {
                     logger.warning("topic \(name) does not exist on the cluster; create it (see deploy/) or enable auto-creation")
