@@ -126,7 +126,9 @@ public struct ArticleParser: Sendable {
         spans.reserveCapacity(layout.paragraphs.count)
         var offset = 0
         for paragraph in layout.paragraphs {
-            let length = paragraph.unicodeScalars.count
+            // Scalars = UTF-8 lead bytes (faster than walking the scalar view).
+            var length = 0
+            for byte in paragraph.utf8 where byte & 0xC0 != 0x80 { length += 1 }
             spans.append(TextSpan(start: offset, end: offset + length))
             offset += length + 2
         }

@@ -84,7 +84,7 @@ enum ByteScanner {
                 guard b >= lo && b <= hi else {
                     return .failure(utf8Problem(bytes, at: i, length: k + 1, line: line + lineOffset,
                                                 column: scalars.count - lineStartScalar + 1,
-                                                why: "an invalid or overlong sequence (perhaps Latin-1 or Windows-1252 text)"))
+                                                why: "an invalid or overlong sequence, as in Latin-1 or Windows-1252 text"))
                 }
                 value = (value << 6) | UInt32(b & 0x3F)
                 k += 1
