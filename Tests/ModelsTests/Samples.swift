@@ -82,8 +82,8 @@ enum Samples {
     /// FDI inflow from Luxembourg 2022 → 2023 across seeds 000 and 002: +222 M, +109.6 %.
     static let crossDelta: TradeDelta = TradeDelta(
         series: fdiSeries, from: DeltaPoint(period: .year(2022), amount: 202_500_000),
-        to: DeltaPoint(period: .year(2023), amount: 424_500_000), absolute: 222_000_000, percent: 109.62962962962963,
-        ratio: 2.0962962962962963, basis: .computed, articles: ["642b3c6151f1b901", "f0b26bbd289f157c"], consistent: true)
+        to: DeltaPoint(period: .year(2023), amount: 424_500_000), absolute: 222_000_000, percent: 109.6,
+        ratio: 2.096, basis: .computed, articles: ["642b3c6151f1b901", "f0b26bbd289f157c"], consistent: true)
 
     /// Seed 000: turnover 2022 ≈ 2.5 times 2021, amounts unknown.
     static let statedDelta: TradeDelta = TradeDelta(

@@ -137,6 +137,7 @@ struct SchemaTests {
             let json = try JSONValue.parse(Array(block.utf8))
             #expect(try Self.validator(.tradeDelta).errors(json).isEmpty)
             #expect(try AttacheJSON.decode(TradeDelta.self, from: Array(block.utf8)) == Samples.crossDelta)
+            #expect(try AttacheJSON.line(Samples.crossDelta) == block, "the example is exactly what Attache writes")
         }
     }
 
