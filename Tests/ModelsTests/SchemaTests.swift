@@ -77,11 +77,35 @@ struct SchemaTests {
         #expect(undescribed.isEmpty, "properties without a description: \(undescribed.sorted())")
     }
 
-    @Test("the directory holds exactly the public schemas")
+    @Test("the directory holds exactly the public schemas and the raw input schema")
     func noStrayFiles() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)
             .filter { $0.hasSuffix(".json") }.sorted()
-        #expect(files == Self.published.map { "\($0.rawValue).json" }.sorted())
+        #expect(files == (Self.published.map { "\($0.rawValue).json" } + ["articles.raw.json"]).sorted())
+    }
+
+    @Test("the raw input schema accepts what ingest accepts and refuses what it rejects")
+    func rawInput() throws {
+        let root = try JSONValue.parse(Data(contentsOf: Self.directory.appendingPathComponent("articles.raw.json")))
+        #expect(root["$schema"] == .string("https://json-schema.org/draft/2020-12/schema"))
+        let validator = SchemaValidator(root: root)
+        func json(_ text: String) throws -> JSONValue { try JSONValue.parse(Array(text.utf8)) }
+        let valid = [
+            #"{"published": "2023-06-30", "text": "ASTANA - President of Kazakhstan met with Luxembourg's Minister."}"#,
+            #"{"published": "2023-06-29", "text": "Text.", "title": "Development of partnership", "source": "gov.kz"}"#,
+            #"{"published": "2023-06-29", "text": "Text.", "title": null, "source": null, "lang": "en"}"#,
+        ]
+        for text in valid { #expect(try validator.errors(json(text)).isEmpty, "\(text)") }
+        let invalid = [
+            #"{"text": "no date"}"#,
+            #"{"published": "2023-06-30"}"#,
+            #"{"published": "30.06.2023", "text": "Text."}"#,
+            #"{"published": 20230630, "text": "Text."}"#,
+            #"{"published": "2023-06-30", "text": ""}"#,
+            #"{"published": "2023-06-30", "text": "Text.", "title": 5}"#,
+            #"["2023-06-30", "Text."]"#,
+        ]
+        for text in invalid { #expect(try !validator.isValid(json(text)), "\(text)") }
     }
 
     @Test("encoded samples validate against their schema (closed: no undocumented fields)", arguments: samples)
