@@ -154,4 +154,17 @@ struct LayoutTests {
         #expect(article.text == "ASTANA - Text.")
         #expect(article.dateline == Dateline(place: "ASTANA"))
     }
+
+    @Test func gazetteerAdditionsAndBoundaries() {
+        // Former names of Kazakhstan's capitals (capitals: matched, but not a mention of the country).
+        for name in ["Alma-Ata", "Akmola", "Tselinograd", "Akmolinsk", "Nur-Sultan"] {
+            let matches = Countries.matches(in: "Talks in \(name) today.")
+            #expect(matches.map(\.code) == ["KZ"] && matches.first?.role == .capital, "\(name)")
+            #expect(matches.first?.span == TextSpan(start: 9, end: 9 + name.unicodeScalars.count))
+        }
+        #expect(Countries.mentioned(in: "Turkiye and Türkiye") == ["TR"])
+        // Word boundaries with ASCII and non-ASCII neighbours.
+        #expect(Countries.mentioned(in: "Kazakh2 Kazakhé éKazakh xKazakh") == [])
+        #expect(Countries.mentioned(in: "(Kazakh) «Luxembourg»; EU-China") == ["CN", "EU", "KZ", "LU"])
+    }
 }
