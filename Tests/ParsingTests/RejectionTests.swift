@@ -307,6 +307,11 @@ struct RejectionTests {
         #expect(r.line == 1 && r.column == 15)
     }
 
+    @Test func publishedWithATime() throws {
+        let r = try reject("{\"published\": \"2023-06-30T10:00:00Z\", \"text\": \"Text\"}", .invalidDate, json: true)
+        #expect(r.detail.contains("give only the date 2023-06-30"))
+    }
+
     @Test func emptyText() throws {
         let r = try reject("{\"published\": \"2023-06-30\", \"text\": \" \\n \"}", .emptyBody, json: true)
         #expect(r.detail.contains("\"text\""))

@@ -145,6 +145,9 @@ struct SeedTests {
         let fromWhole = try Fixture.article(Fixture.parser.parse(.json(Array(whole)), origin: "test", receivedAt: Fixture.received))
         #expect(fromWhole.id == base.id)
         #expect(fromWhole.title == base.title && fromWhole.source == base.source && fromWhole.dateline == base.dateline)
+        // The whole seed file, date line included, as `text`.
+        let wrapped = try JSONSerialization.data(withJSONObject: ["published": base.published.description, "text": original])
+        #expect(try Fixture.article(Fixture.parser.parse(.json(Array(wrapped)), origin: "test", receivedAt: Fixture.received)) == base)
         // Title and source given as fields, the body as text.
         var object: [String: Any] = ["published": base.published.description, "text": base.text, "extra": [1, 2, 3]]
         if let title = base.title { object["title"] = title }

@@ -254,7 +254,7 @@ public struct ArticleParser: Sendable {
         case .success(nil):
             return .failure(Problem(.invalidField, "the JSON object has no field \"published\"; add \"published\": \"YYYY-MM-DD\", the publication date as a string."))
         case .success(let .some((value, offset))):
-            switch DateValidation.day(value) {
+            switch DateValidation.day(value, inDateLine: false) {
             case .success(let day): published = day
             case .failure(let error):
                 let (line, column) = at(offset)
@@ -283,7 +283,12 @@ public struct ArticleParser: Sendable {
                 if !normalised.isEmpty { given[name] = normalised }
             }
         }
-        let paragraphs = TextNormalisation.paragraphs(of: TextNormalisation.mapCharacters(text.unicodeScalars))
+        // A seed file wrapped in JSON: drop its date line when it repeats `published`.
+        var textScalars = Array(text.unicodeScalars)
+        if case .success(let found) = DateLine.parse(textScalars), found.published == published {
+            textScalars.removeSubrange(0..<found.bodyStart)
+        }
+        let paragraphs = TextNormalisation.paragraphs(of: TextNormalisation.mapCharacters(textScalars))
         let layout = ArticleLayout(paragraphs: paragraphs, givenTitle: given["title"], givenSource: given["source"])
         guard ArticleParser.hasWords(layout.paragraphs) else {
             let (line, column) = at(textOffset)

@@ -10,7 +10,8 @@ enum DateValidation {
                                      "August", "September", "October", "November", "December"]
 
     /// The day a `YYYY-MM-DD` text names, or a sentence saying which part is wrong.
-    static func day(_ text: String) -> Result<Day, DateError> {
+    /// `inDateLine` tailors the hint for a date that runs on into other text.
+    static func day(_ text: String, inDateLine: Bool = true) -> Result<Day, DateError> {
         let shown = excerpt(text.unicodeScalars, limit: 30)
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         let digitsOnly = parts.allSatisfy { $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
@@ -22,7 +23,8 @@ enum DateValidation {
                 else if parts[1].utf8.count != 2 { hint = "the month must have two digits (YYYY-MM-DD, e.g. 2023-06-30)" }
                 else { hint = "the day must have two digits (YYYY-MM-DD, e.g. 2023-06-30)" }
             } else if text.utf8.count > 10, let valid = Day(iso: String(text.prefix(10))) {
-                hint = "it continues after \(valid); put a space between the date and the article"
+                hint = inDateLine ? "it continues after \(valid); put a space between the date and the article"
+                    : "give only the date \(valid), without a time or anything after it"
             }
             return .failure(DateError(message: "the date \"\(shown)\" is not of the form YYYY-MM-DD: \(hint)."))
         }
