@@ -1,0 +1,79 @@
+import ArgumentParser
+import AttacheRuntime
+import Enrichment
+import Foundation
+import Ingest
+import Logging
+
+/// `attache serve ingest|enrichment|notifier`: one service against a Kafka cluster.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run one service against a Kafka cluster until SIGINT/SIGTERM.",
+        discussion: """
+            Each service serves GET /healthz, /readyz and /metrics on --http-port (ATTACHE_HTTP_PORT, default 8080); \
+            ingest also serves POST /v1/articles there.
+            """
+    )
+
+    enum Service: String, ExpressibleByArgument, CaseIterable {
+        case ingest, enrichment, notifier
+    }
+
+    @Argument(help: "The service: ingest, enrichment or notifier.")
+    var service: Service
+
+    @Option(help: "Port of the HTTP endpoints (ATTACHE_HTTP_PORT, default 8080).")
+    var httpPort: Int?
+
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Enrichment: consume–transform–produce in Kafka transactions (ATTACHE_EXACTLY_ONCE, default on). Off: at-least-once, idempotent by key."
+    )
+    var exactlyOnce: Bool?
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        LogSetup.bootstrap()
+        let options = try connection.resolve(service: service.rawValue, httpPort: httpPort)
+        let logger = Logger(label: "attache.\(service.rawValue)")
+        logger.info("starting \(service.rawValue): \(options.logDescription)")
+        let shutdown = ShutdownSignal()
+        shutdown.install()
+        let metrics = Metrics()
+        let health = Health()
+        switch service {
+        case .ingest:
+            let settings = try settingsOrValidationError { try IngestSettings.fromEnvironment() }
+            try await IngestService(options: options, settings: settings, logger: logger, metrics: metrics, health: health)
+                .run(shutdown: shutdown)
+        case .enrichment:
+            let eos = try exactlyOnce ?? environmentFlag("ATTACHE_EXACTLY_ONCE", default: true)
+            try await EnrichmentService(options: options, exactlyOnce: eos, logger: logger, metrics: metrics, health: health)
+                .run(shutdown: shutdown)
+        case .notifier:
+            throw ValidationError("the notifier is not built yet")
+        }
+        logger.info("\(service.rawValue) stopped")
+    }
+}
+
+/// Reads a boolean environment variable (`true/false`, `1/0`, `yes/no`, `on/off`).
+func environmentFlag(_ name: String, default value: Bool) throws -> Bool {
+    guard let text = ProcessInfo.processInfo.environment[name]?.lowercased(), !text.isEmpty else { return value }
+    switch text {
+    case "1", "true", "yes", "on": return true
+    case "0", "false", "no", "off": return false
+    default: throw ValidationError("\(name)=\(text) is not a boolean (true/false, 1/0, yes/no, on/off)")
+    }
+}
+
+/// Turns a configuration error into a command-line validation error.
+func settingsOrValidationError<T>(_ read: () throws -> T) throws -> T {
+    do {
+        return try read()
+    } catch let error as OptionsError {
+        throw ValidationError(error.description)
+    }
+}
