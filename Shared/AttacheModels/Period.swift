@@ -12,10 +12,13 @@ public struct Period: Hashable, Sendable, Codable, Comparable {
         self.label = label
     }
 
-    /// The calendar year `year`.
+    /// The calendar year `year`. A year no `Day` can hold (outside 1...9999, e.g. "the previous
+    /// year" of an article dated 0001) is clamped into that range rather than crashing the
+    /// service; callers that compute years should check them first.
     public static func year(_ year: Int) -> Period {
-        Period(start: Day(year: year, month: 1, day: 1)!, end: Day(year: year, month: 12, day: 31)!,
-               label: String(format: "%04d", year))
+        let year = min(max(year, 1), 9999)
+        return Period(start: Day(year: year, month: 1, day: 1)!, end: Day(year: year, month: 12, day: 31)!,
+                      label: String(format: "%04d", year))
     }
 
     /// The months `from...to` (1-based, inclusive) of one year, or nil for an invalid range.

@@ -61,6 +61,15 @@ struct PeriodTests {
         #expect(Period.months(1, 12, of: 2024) == year, "a whole year is labelled as a year")
     }
 
+    @Test("a year outside what a Day can hold does not crash (the year before 0001, the year after 9999)")
+    func extremeYears() {
+        #expect(Period.year(0).label == "0001")
+        #expect(Period.year(-5).start.description == "0001-01-01")
+        #expect(Period.year(10_000).end.description == "9999-12-31")
+        #expect(Period.year(1).label == "0001")
+        #expect(Period.year(9999).label == "9999")
+    }
+
     @Test func months() {
         #expect(janAug2025.start.description == "2025-01-01")
         #expect(janAug2025.end.description == "2025-08-31")
