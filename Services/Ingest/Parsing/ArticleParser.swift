@@ -69,7 +69,7 @@ public struct ArticleParser: Sendable {
         var start = 0
         var lineNumber = 0
         let n = bytes.count
-        while start < n || (start == n && lineNumber == 0 && n > 0) {
+        while start < n {
             lineNumber += 1
             var end = start
             while end < n, bytes[end] != 0x0A { end += 1 }
