@@ -129,13 +129,12 @@ public struct ArticleAPI: Sendable {
             let result = parser.parse(input, origin: "http", receivedAt: receivedAt)
             do {
                 let publication = try await publisher.publish(result, traceparent: trace, channel: .http)
-                switch result {
-                case .success:
-                    return json(publication, status: .accepted, trace: trace)
-                case .failure(let rejection):
+                if let rejection = publication.rejection {
                     logger.info("rejected an HTTP submission: \(rejection.reason): \(rejection.detail)")
-                    return json(RejectedBody(rejection, publication), status: .badRequest, trace: trace)
+                    return json(RejectedBody(rejection, publication), status: rejection.reason == "too_large" ? .contentTooLarge : .badRequest,
+                                trace: trace)
                 }
+                return json(publication, status: .accepted, trace: trace)
             } catch {
                 return unavailable(error, trace: trace)
             }
@@ -170,15 +169,15 @@ public struct ArticleAPI: Sendable {
             return outcomes.map { $0! }
         }
         var answer = BatchBody(accepted: 0, duplicates: 0, rejected: 0, failed: 0, results: [])
-        for (index, (result, outcome)) in zip(results, outcomes).enumerated() {
+        for (index, outcome) in outcomes.enumerated() {
             var line = LineResult(line: lines[index])
-            switch (result, outcome) {
-            case (_, .failure(let error)):
+            switch outcome {
+            case .failure(let error):
                 answer.failed += 1
                 line.status = 503
                 line.error = "unavailable"
                 line.detail = "not delivered to Kafka: \(error)"
-            case (.success, .success(let publication)):
+            case .success(let publication) where publication.rejection == nil:
                 answer.accepted += 1
                 if publication.duplicate { answer.duplicates += 1 }
                 line.status = 202
@@ -187,7 +186,8 @@ public struct ArticleAPI: Sendable {
                 line.topic = publication.topic
                 line.partition = publication.partition
                 line.offset = publication.offset
-            case (.failure(let rejection), .success(let publication)):
+            case .success(let publication):
+                let rejection = publication.rejection!
                 answer.rejected += 1
                 line.status = 400
                 line.error = rejection.reason

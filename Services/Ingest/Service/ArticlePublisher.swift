@@ -15,13 +15,21 @@ public struct Publication: Sendable, Hashable, Codable {
     public var topic: String
     public var partition: Int32
     public var offset: Int64
+    /// The Rejection published, when the submission was rejected (by the parser, or because
+    /// the article's record would exceed the Kafka record size limit). Not encoded.
+    public var rejection: Rejection?
 
-    public init(id: String, duplicate: Bool, topic: String, partition: Int32, offset: Int64) {
+    public init(id: String, duplicate: Bool, topic: String, partition: Int32, offset: Int64, rejection: Rejection? = nil) {
         self.id = id
         self.duplicate = duplicate
         self.topic = topic
         self.partition = partition
         self.offset = offset
+        self.rejection = rejection
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, duplicate, topic, partition, offset
     }
 }
 
@@ -43,13 +51,21 @@ public final class ArticlePublisher: Sendable {
     /// The ids published recently, for `Publication.duplicate`.
     public let recent: RecentIDs
     public let metrics: Metrics?
+    /// The largest record value published (Kafka's `message.max.bytes`, 1,000,000 by
+    /// default, less room for key and headers). An article whose JSON is larger is published
+    /// as a `too_large` Rejection instead, so it can never block the raw consumer.
+    public let maxRecordBytes: Int
 
-    /// A publisher over `producer` (which the caller owns and closes).
-    public init(producer: KafkaProducer, topics: Topics, recent: RecentIDs = RecentIDs(), metrics: Metrics? = nil) {
+    /// A publisher over `producer` (which the caller owns and closes). `maxRecordBytes`
+    /// defaults to the producer's `message.max.bytes` (1,000,000 unless configured) less 1 KiB.
+    public init(producer: KafkaProducer, topics: Topics, recent: RecentIDs = RecentIDs(), metrics: Metrics? = nil,
+                maxRecordBytes: Int? = nil) {
         self.producer = producer
         self.topics = topics
         self.recent = recent
         self.metrics = metrics
+        let configured = producer.config.properties["message.max.bytes"].flatMap { Int($0) } ?? 1_000_000
+        self.maxRecordBytes = maxRecordBytes ?? (configured - 1024)
         metrics.map(IngestMetrics.describe)
     }
 
@@ -68,7 +84,16 @@ public final class ArticlePublisher: Sendable {
     /// Publishes a parse result and returns once Kafka has acknowledged it (`acks=all`).
     /// Throws when the record could not be delivered (the id is then not remembered).
     public func publish(_ result: Result<Article, Rejection>, traceparent: String?, channel: IngestChannel) async throws -> Publication {
-        let record = try record(for: result, traceparent: traceparent)
+        var result = result
+        var record = try record(for: result, traceparent: traceparent)
+        if case .success(let article) = result, (record.value?.count ?? 0) > maxRecordBytes {
+            let rejection = Rejection(
+                reason: "too_large",
+                detail: "The parsed article is \(record.value?.count ?? 0) bytes of JSON, over the Kafka record limit of \(maxRecordBytes) bytes (message.max.bytes); split it into smaller articles.",
+                origin: article.origin, payload: Array(article.text.utf8), at: article.receivedAt)
+            result = .failure(rejection)
+            record = try self.record(for: result, traceparent: traceparent)
+        }
         var duplicate = false
         var id: String
         switch result {
@@ -98,7 +123,10 @@ public final class ArticlePublisher: Sendable {
                 metrics.increment(IngestMetrics.rejections, labels: ["channel": channel.rawValue, "reason": rejection.reason])
             }
         }
-        return Publication(id: id, duplicate: duplicate, topic: report.topic, partition: report.partition, offset: report.offset)
+        var rejection: Rejection?
+        if case .failure(let rejected) = result { rejection = rejected }
+        return Publication(id: id, duplicate: duplicate, topic: report.topic, partition: report.partition, offset: report.offset,
+                           rejection: rejection)
     }
 }
 

@@ -141,14 +141,13 @@ public enum FileIngest {
                     for try await (index, publication) in group { out[index] = publication }
                     return out.map { $0! }
                 }
-                for (result, publication) in zip(window, publications) {
-                    switch result {
-                    case .success:
-                        if publication.duplicate { summary.duplicates += 1 } else { summary.accepted += 1 }
-                        summary.ids.append(publication.id)
-                    case .failure(let rejection):
+                for publication in publications {
+                    if let rejection = publication.rejection {
                         summary.rejections.append(.init(origin: rejection.origin, reason: rejection.reason, detail: rejection.detail))
                         logger.info("rejected \(rejection.origin): \(rejection.reason): \(rejection.detail)")
+                    } else {
+                        if publication.duplicate { summary.duplicates += 1 } else { summary.accepted += 1 }
+                        summary.ids.append(publication.id)
                     }
                 }
                 sinceReport += window.count
