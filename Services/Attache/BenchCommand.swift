@@ -1,7 +1,10 @@
 import ArgumentParser
+import ArticleParsing
 import AttacheKafka
 import AttacheModels
 import AttacheRuntime
+import Enrichment
+import Extraction
 import Foundation
 
 /// `attache bench`: measurements of speed, printed as a table (benchmarks, not tests).
@@ -9,7 +12,8 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Attache's speed on this machine.",
-        subcommands: [SendLatencyBench.self]
+        discussion: "Build with -c release for figures worth quoting: swift build -c release --product attache.",
+        subcommands: [SendLatencyBench.self, ParseBench.self, ExtractBench.self, EnrichBench.self]
     )
 }
 
@@ -78,4 +82,84 @@ struct LatencyStats {
 extension Duration {
     /// The duration in seconds.
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// The sample articles a benchmark repeats.
+struct BenchInputs: ParsableArguments {
+    @Option(help: "Directory of sample articles.")
+    var seeds = "seeds"
+
+    /// The raw bytes of every article file.
+    func raw() throws -> [[UInt8]] {
+        let files = try ArticleFiles.expand([seeds])
+        guard !files.isEmpty else { throw ValidationError("no articles in \(seeds)") }
+        return try files.map(ArticleFiles.read)
+    }
+
+    /// The parsed articles.
+    func articles() throws -> [Article] {
+        let parser = ArticleParser()
+        return try raw().compactMap { try? parser.parse(raw: $0, origin: "bench", receivedAt: Date(timeIntervalSince1970: 0)).get() }
+    }
+}
+
+/// Parser throughput on one core.
+struct ParseBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "parse", abstract: "Article parser throughput on one core (pure, no Kafka).")
+
+    @Option(help: "Rounds over the sample articles.")
+    var iterations = 2_000
+
+    @OptionGroup var inputs: BenchInputs
+
+    func run() throws {
+        let raw = try inputs.raw()
+        _ = ParserBenchmark.run(inputs: raw, iterations: 10)
+        let result = ParserBenchmark.run(inputs: raw, iterations: iterations)
+        Console.out(String(format: "parse: %d articles x %d rounds: %.0f articles/s, %.2f MB/s on one core",
+                           raw.count, iterations, result.articlesPerSecond, result.megabytesPerSecond))
+    }
+}
+
+/// Extraction throughput on one core.
+struct ExtractBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "extract", abstract: "Extraction throughput on one core (pure, no Kafka).")
+
+    @Option(help: "Rounds over the sample articles.")
+    var iterations = 1_000
+
+    @OptionGroup var inputs: BenchInputs
+
+    func run() throws {
+        let articles = try inputs.articles()
+        _ = ExtractionBenchmark.run(articles: articles, iterations: 10)
+        let result = ExtractionBenchmark.run(articles: articles, iterations: iterations)
+        Console.out(String(format: "extract: %d articles x %d rounds: %.0f articles/s, %.2f MB/s on one core",
+                           articles.count, iterations, result.articlesPerSecond, result.megabytesPerSecond))
+    }
+}
+
+/// The enrichment service alone on the embedded broker.
+struct EnrichBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enrich",
+        abstract: "Enrichment service throughput (articles.parsed → articles.enriched) and ledger restore time, on the embedded broker."
+    )
+
+    @Option(help: "Articles published (copies of the samples under distinct ids).")
+    var count = 5_000
+
+    @Option(help: "Observations in the ledger restored.")
+    var observations = 10_000
+
+    @OptionGroup var inputs: BenchInputs
+
+    func run() async throws {
+        LogSetup.bootstrap()
+        let broker = try EmbeddedBroker()
+        let result = try await EnrichmentBenchmark.run(broker: broker, articles: try inputs.articles(), count: count,
+                                                       restoreObservations: observations)
+        Console.out(result.throughput.description)
+        Console.out(result.restore.description)
+    }
 }

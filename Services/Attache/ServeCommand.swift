@@ -1,4 +1,5 @@
 import ArgumentParser
+import AttacheKafka
 import AttacheRuntime
 import Enrichment
 import Foundation
@@ -49,13 +50,23 @@ struct ServeCommand: AsyncParsableCommand {
             try await IngestService(options: options, settings: settings, logger: logger, metrics: metrics, health: health)
                 .run(shutdown: shutdown)
         case .enrichment:
-            let eos = try exactlyOnce ?? environmentFlag("ATTACHE_EXACTLY_ONCE", default: true)
+            let eos = try await exactlyOnceSetting(options: options)
             try await EnrichmentService(options: options, exactlyOnce: eos, logger: logger, metrics: metrics, health: health)
                 .run(shutdown: shutdown)
         case .notifier:
             throw ValidationError("the notifier is not built yet")
         }
         logger.info("\(service.rawValue) stopped")
+    }
+
+    /// `--[no-]exactly-once`, else `ATTACHE_EXACTLY_ONCE`, else on — except on the embedded
+    /// broker, which does not store transactional offset commits (DESIGN.md §4).
+    private func exactlyOnceSetting(options: ServiceOptions) async throws -> Bool {
+        if let exactlyOnce { return exactlyOnce }
+        if ProcessInfo.processInfo.environment["ATTACHE_EXACTLY_ONCE"] != nil {
+            return try environmentFlag("ATTACHE_EXACTLY_ONCE", default: true)
+        }
+        return try await !EmbeddedBroker.isEmbedded(options.kafka)
     }
 }
 

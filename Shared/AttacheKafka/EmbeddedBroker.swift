@@ -43,6 +43,17 @@ public final class EmbeddedBroker: @unchecked Sendable {
         rd_kafka_destroy(owner)
     }
 
+    /// Whether a cluster id is the embedded broker's (librdkafka names its mock clusters
+    /// `mockCluster…`), so services can pick the guarantees it supports.
+    public static func isEmbedded(clusterID: String) -> Bool {
+        clusterID.hasPrefix("mockCluster")
+    }
+
+    /// Whether the cluster at `config` is an embedded broker.
+    public static func isEmbedded(_ config: KafkaConfig) async throws(KafkaError) -> Bool {
+        isEmbedded(clusterID: try await KafkaAdmin(config: config).clusterID())
+    }
+
     /// A client configuration for this broker.
     public var config: KafkaConfig { KafkaConfig(bootstrapServers: bootstrapServers) }
 

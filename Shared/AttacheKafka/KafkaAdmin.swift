@@ -48,6 +48,19 @@ public final class KafkaAdmin: @unchecked Sendable {
         }
     }
 
+    /// The cluster's id (asks the cluster; fails with a clear error when no broker answers).
+    public func clusterID(timeoutMs: Int = 10_000) async throws(KafkaError) -> String {
+        let handle = KafkaHandle(raw: handle)
+        let hint = context.unreachableHint
+        return try await BlockingExecutor.run { () throws(KafkaError) in
+            guard let id = rd_kafka_clusterid(handle.raw, Int32(timeoutMs)) else {
+                throw KafkaError(RD_KAFKA_RESP_ERR__TIMED_OUT, operation: "fetch the cluster id", hint: hint)
+            }
+            defer { rd_kafka_mem_free(handle.raw, id) }
+            return String(cString: id)
+        }
+    }
+
     /// Creates topics; ones that exist already are left as they are. Returns the names
     /// that were created.
     @discardableResult

@@ -58,6 +58,13 @@ struct InteropTests {
         }
     }
 
+    @Test("the embedded broker is recognised by its cluster id; a real one would not be")
+    func embeddedDetection() async throws {
+        let broker = try EmbeddedBroker()
+        #expect(try await EmbeddedBroker.isEmbedded(broker.config))
+        #expect(!EmbeddedBroker.isEmbedded(clusterID: "MkU3OEVBNTcwNTJENDM2Qk"))
+    }
+
     @Test("keys are partitioned as Java clients partition them (murmur2)")
     func murmur2Partitioning() async throws {
         let broker = try EmbeddedBroker()
