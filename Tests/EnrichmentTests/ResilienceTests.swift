@@ -5,7 +5,11 @@ import Enrichment
 import Foundation
 import Testing
 
-/// The outputs of an uninterrupted run over the five seeds, on a broker of its own.
+/// The outputs of one uninterrupted run over the five seeds, shared by the tests that
+/// compare against it (computed once per test process).
+let uninterruptedSeedRun = Task { try await uninterruptedRun(try Seeds.articles()) }
+
+/// The outputs of an uninterrupted run, on a broker of its own.
 func uninterruptedRun(_ articles: [Article]) async throws -> [String: Set<String>] {
     let broker = try brokerWithTopics()
     try await publish(articles, to: broker)
@@ -24,7 +28,7 @@ struct ResilienceTests {
     @Test("stopped mid-stream (graceful) and started again: the same distinct output as an uninterrupted run")
     func gracefulRestart() async throws {
         let articles = try Seeds.articles()
-        async let expected = uninterruptedRun(articles)
+        async let expected = uninterruptedSeedRun.value
         let broker = try brokerWithTopics()
         let topics = Topics()
         let group = unique("enrichment")
@@ -44,7 +48,7 @@ struct ResilienceTests {
     @Test("crashed mid-stream (nothing committed) and started again: the same distinct output")
     func crashRestart() async throws {
         let articles = try Seeds.articles()
-        async let expected = uninterruptedRun(articles)
+        async let expected = uninterruptedSeedRun.value
         let broker = try brokerWithTopics()
         let topics = Topics()
         let group = unique("enrichment")
@@ -64,7 +68,7 @@ struct ResilienceTests {
     @Test("a crash after the series stage wrote its ledger: restored on restart, nothing counted twice")
     func crashAfterLedger() async throws {
         let articles = try Seeds.articles()
-        async let expected = uninterruptedRun(articles)
+        async let expected = uninterruptedSeedRun.value
         let broker = try brokerWithTopics()
         let topics = Topics()
         let group = unique("enrichment")
@@ -84,7 +88,7 @@ struct ResilienceTests {
     @Test("two instances in one group, joining and leaving mid-stream: the same distinct output as one")
     func twoInstances() async throws {
         let articles = try Seeds.articles()
-        async let expected = uninterruptedRun(articles)
+        async let expected = uninterruptedSeedRun.value
         let broker = try brokerWithTopics()
         let topics = Topics()
         let group = unique("enrichment")

@@ -69,12 +69,15 @@ final class RunningService: @unchecked Sendable {
     let shutdown = ShutdownSignal()
     let health = Health()
     let metrics = Metrics()
-    let options: ServiceOptions
+    var options: ServiceOptions
     let task: Task<Void, any Error>
 
     init(broker: EmbeddedBroker, group: String, instance: String = "test", exactlyOnce: Bool = false, topics: Topics = Topics()) throws {
         options = ServiceOptions(brokers: broker.bootstrapServers, topics: topics, httpPort: 0, httpHost: "127.0.0.1",
                                  groupID: group, instance: instance)
+        // The mock delays a rebalance of a non-empty group by the session timeout minus 1 s
+        // (9 s with the default 10 s); a shorter session keeps the rebalance tests short.
+        options.kafkaProperties = ["session.timeout.ms": "4000"]
         service = try EnrichmentService(options: options, exactlyOnce: exactlyOnce, logger: testLogger, metrics: metrics, health: health)
         let service = service
         let shutdown = shutdown

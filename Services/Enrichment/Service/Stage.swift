@@ -114,6 +114,8 @@ final class StageRunner: @unchecked Sendable {
     /// The open transaction, as the rebalance hook sees it.
     private var transaction: OpenTransaction?
     private var lastLagUpdate = ContinuousClock.now - .seconds(10)
+    /// At least once: offsets of delivered output whose commit failed (during a rebalance).
+    private var uncommitted: [TopicPartitionOffset] = []
 
     private struct OpenTransaction {
         /// The input offsets, once the batch's output is delivered (nil before).
@@ -172,7 +174,23 @@ final class StageRunner: @unchecked Sendable {
     private func rebalance(_ event: RebalanceEvent) {
         lock.withLock { events.append(event) }
         if control.crashRequested { return }
-        guard case .transactional(let txn) = sink else { return }
+        guard case .transactional(let txn) = sink else {
+            // At least once: commit what was delivered before the partitions go (not when
+            // they were lost: another member may own them already).
+            let pending = lock.withLock {
+                defer { uncommitted = [] }
+                return uncommitted
+            }
+            if case .revoked = event, !pending.isEmpty {
+                do {
+                    try consumer.commitNow(pending)
+                    logger.info("\(name) stage: committed \(pending.count) partition offsets before revocation")
+                } catch {
+                    logger.warning("\(name) stage: committing before revocation failed, the last batch may be processed again (same keys and values): \(error)")
+                }
+            }
+            return
+        }
         // The loop never polls with a transaction open, so this finds none; if one ever is
         // open, it must end before the partitions go.
         let open = lock.withLock { transaction }
@@ -265,7 +283,7 @@ final class StageRunner: @unchecked Sendable {
                 try await txn.sendOffsets(offsets, of: consumer)
             }
             try await retrying("commit transaction") { () throws(KafkaError) in try await txn.commitTransaction() }
-        } catch let error as KafkaError where error.kind == .abortable || error.kind == .retriable {
+        } catch where error.kind == .abortable || error.kind == .retriable {
             try await abort(txn, checkpoint: checkpoint, because: error)
             return
         } catch {
@@ -327,26 +345,28 @@ final class StageRunner: @unchecked Sendable {
         }
         countOutput(output)
         if control.crashRequested { return }
-        let offsets = nextOffsets(batch)
-        var attempt = 0
-        while true {
-            do {
-                try await consumer.commit(offsets)
-                metrics.increment("attache_enrichment_commits_total", labels: ["stage": name])
-                return
-            } catch where error.kind == .retriable && attempt < 5 {
-                attempt += 1
-                try? await Task.sleep(for: .milliseconds(100 * attempt))
-            } catch {
-                // The output is delivered; whoever reads these records again produces the
-                // same keys and values.
-                logger.warning("\(name) stage: committing offsets failed, the batch may be processed again: \(error)")
-                return
-            }
+        let offsets = merge(lock.withLock { uncommitted }, nextOffsets(batch))
+        do {
+            try await consumer.commit(offsets)
+            lock.withLock { uncommitted = [] }
+            metrics.increment("attache_enrichment_commits_total", labels: ["stage": name])
+        } catch {
+            // The output is delivered. A rebalance is the usual cause: the rebalance hook
+            // commits these offsets before the partitions go; failing that, whoever reads
+            // these records again produces the same keys and values.
+            lock.withLock { uncommitted = offsets }
+            logger.info("\(name) stage: committing offsets failed, committing them with the next batch or before revocation: \(error)")
         }
     }
 
     // MARK: Bookkeeping
+
+    /// `earlier` updated with `later`, per partition.
+    private func merge(_ earlier: [TopicPartitionOffset], _ later: [TopicPartitionOffset]) -> [TopicPartitionOffset] {
+        var byPartition: [Int32: TopicPartitionOffset] = [:]
+        for offset in earlier + later { byPartition[offset.partition] = offset }
+        return byPartition.values.sorted { $0.partition < $1.partition }
+    }
 
     /// Per partition, the offset after the last record of the batch.
     private func nextOffsets(_ batch: [KafkaMessage]) -> [TopicPartitionOffset] {
