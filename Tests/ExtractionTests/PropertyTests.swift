@@ -59,6 +59,9 @@ func checkInvariants(_ article: Article, _ e: Extraction) {
     }
 }
 
+/// More rounds with `ATTACHE_FUZZ_ROUNDS=N` (the default keeps `swift test` quick).
+let fuzzScale: Int = Int(ProcessInfo.processInfo.environment["ATTACHE_FUZZ_ROUNDS"] ?? "") ?? 1
+
 @Suite struct Properties {
     static let vocabulary: [String] = [
         "trade", "turnover", "exports", "imports", "investment", "direct", "from", "into", "Kazakhstan", "Luxembourg",
@@ -72,9 +75,9 @@ func checkInvariants(_ article: Article, _ e: Extraction) {
     ]
 
     @Test func randomTextNeverCrashesAndStaysConsistent() {
-        var rng = SplitMix(state: 20251120)
+        var rng = SplitMix(state: 20251120 &+ UInt64(fuzzScale))
         let extractor = Extractor()
-        for _ in 0..<400 {
+        for _ in 0..<(400 * fuzzScale) {
             let count = Int.random(in: 0...80, using: &rng)
             var text = ""
             for _ in 0..<count {
@@ -89,7 +92,7 @@ func checkInvariants(_ article: Article, _ e: Extraction) {
     @Test func randomScalarsNeverCrash() {
         var rng = SplitMix(state: 7)
         let extractor = Extractor()
-        for _ in 0..<200 {
+        for _ in 0..<(200 * fuzzScale) {
             var s = String.UnicodeScalarView()
             for _ in 0..<Int.random(in: 0...300, using: &rng) {
                 let v = UInt32.random(in: 0...0x2FFF, using: &rng)
@@ -101,10 +104,10 @@ func checkInvariants(_ article: Article, _ e: Extraction) {
     }
 
     @Test func mutatedSeedsNeverCrashAndStayConsistent() {
-        var rng = SplitMix(state: 42)
+        var rng = SplitMix(state: 42 &+ UInt64(fuzzScale))
         let extractor = Extractor()
         let seeds = Fixtures.allSeeds
-        for round in 0..<60 {
+        for round in 0..<(60 * fuzzScale) {
             let seed = seeds[round % seeds.count]
             var scalars = Array(seed.text.unicodeScalars)
             for _ in 0..<Int.random(in: 1...40, using: &rng) where !scalars.isEmpty {

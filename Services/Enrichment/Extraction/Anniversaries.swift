@@ -77,6 +77,7 @@ struct AnniversaryFinder {
         var result: [Trigger] = []
         var i = range.lowerBound
         while i < range.upperBound {
+            guard tokens[i].kind == .number || tokens[i].classes.contains(.anniversaryStart) else { i += 1; continue }
             let w = tokens[i].lower
             if w == "anniversary" || w == "birthday" || w == "jubilee" {
                 if let (n, start) = ordinal(endingBefore: i), start >= range.lowerBound {

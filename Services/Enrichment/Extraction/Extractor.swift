@@ -115,12 +115,14 @@ struct ArticleAnalysis {
         scalars = Array(article.text.unicodeScalars)
         tokens = Tokenizer.tokenize(scalars)
         sentences = Sentences.split(tokens)
-        var startIndex: [Int: Int] = [:]
-        var endIndex: [Int: Int] = [:]
+        var startIndex = [Int](repeating: -1, count: scalars.count + 1)
+        var endIndex = [Int](repeating: -1, count: scalars.count + 1)
         for (i, t) in tokens.enumerated() { startIndex[t.start] = i; endIndex[t.end] = i + 1 }
         var found: [CountryToken] = []
         for m in Countries.matches(in: article.text) {
-            guard let s = startIndex[m.span.start], let e = endIndex[m.span.end] else { continue }
+            guard m.span.start >= 0, m.span.end <= scalars.count else { continue }
+            let s = startIndex[m.span.start], e = endIndex[m.span.end]
+            guard s >= 0, e >= 0 else { continue }
             found.append(CountryToken(token: s, endToken: e, code: m.code, role: m.role))
         }
         countries = found
@@ -202,6 +204,8 @@ struct ArticleAnalysis {
         var result: [MoneyMention] = []
         var i = range.lowerBound
         while i < range.upperBound {
+            let t = tokens[i]
+            guard t.kind == .number || t.kind == .symbol || t.classes.contains(.currencyPrefix) else { i += 1; continue }
             if let m = money.parse(at: i), m.range.upperBound <= range.upperBound {
                 result.append(m)
                 i = m.range.upperBound
@@ -215,7 +219,10 @@ struct ArticleAnalysis {
     func periodMentions(in range: Range<Int>) -> [PeriodMention] {
         var result: [PeriodMention] = []
         var i = range.lowerBound
+        let gate: WordClass = [.month, .ordinal, .periodWord, .cardinal]
         while i < range.upperBound {
+            let t = tokens[i]
+            guard t.kind == .number || !t.classes.isDisjoint(with: gate) else { i += 1; continue }
             if let p = periods.parse(at: i), p.range.upperBound <= range.upperBound {
                 result.append(p)
                 i = p.range.upperBound
@@ -231,7 +238,7 @@ struct ArticleAnalysis {
         var i = range.lowerBound
         while i < range.upperBound {
             var matched: MetricMention?
-            for (words, metric) in Lexicon.metrics where i + words.count <= range.upperBound {
+            for (words, metric) in Lexicon.metricsByFirstWord[tokens[i].lower] ?? [] where i + words.count <= range.upperBound {
                 var ok = true
                 for (k, w) in words.enumerated() where tokens[i + k].lower != w { ok = false; break }
                 if ok {
@@ -284,7 +291,8 @@ struct ArticleAnalysis {
     }
 
     func qualifier(endingBefore i: Int) -> (Qualifier, Int)? {
-        for (words, q) in Lexicon.qualifiers {
+        guard i >= 1 else { return nil }
+        for (words, q) in Lexicon.qualifiersByLastWord[tokens[i - 1].lower] ?? [] {
             let s = i - words.count
             guard s >= 0 else { continue }
             var ok = true
@@ -295,7 +303,8 @@ struct ArticleAnalysis {
     }
 
     func qualifier(startingAt i: Int) -> (Qualifier, Int)? {
-        for (words, q) in Lexicon.qualifiers {
+        guard i < tokens.count else { return nil }
+        for (words, q) in Lexicon.qualifiersByFirstWord[tokens[i].lower] ?? [] {
             guard i + words.count <= tokens.count else { continue }
             var ok = true
             for (k, w) in words.enumerated() where tokens[i + k].lower != w { ok = false; break }
@@ -391,6 +400,8 @@ struct ArticleAnalysis {
         var result: [ChangeMention] = []
         var i = range.lowerBound
         while i < range.upperBound {
+            let t = tokens[i]
+            guard t.kind == .number || t.classes.contains(.changeStart) else { i += 1; continue }
             if let c = change(at: i, in: range), c.range.upperBound <= range.upperBound, c.range.lowerBound >= range.lowerBound {
                 result.append(c)
                 i = max(c.range.upperBound, i + 1)

@@ -1,7 +1,38 @@
 import AttacheModels
 
+/// Classes of words, computed once per token so recognisers only run where a pattern can start.
+struct WordClass: OptionSet, Sendable {
+    let rawValue: UInt32
+    static let month = WordClass(rawValue: 1 << 0)
+    static let cardinal = WordClass(rawValue: 1 << 1)
+    static let ordinal = WordClass(rawValue: 1 << 2)
+    static let periodWord = WordClass(rawValue: 1 << 3)
+    static let currencyPrefix = WordClass(rawValue: 1 << 4)
+    static let changeStart = WordClass(rawValue: 1 << 5)
+    static let anniversaryStart = WordClass(rawValue: 1 << 6)
+}
+
 /// Word tables shared by the recognisers. Everything is lowercase.
 enum Lexicon {
+    static let classes: [String: WordClass] = {
+        var table: [String: WordClass] = [:]
+        func add(_ words: some Sequence<String>, _ c: WordClass) { for w in words { table[w, default: []].insert(c) } }
+        add(months.keys, .month)
+        add(cardinals.keys, .cardinal)
+        add(ordinals.keys, .ordinal)
+        add(["this", "current", "last", "previous", "preceding", "prior", "past", "same", "year", "since", "so", "q", "h",
+             "a", "one", "yoy", "y"], .periodWord)
+        add(currencyPrefix.keys, .currencyPrefix)
+        add(["us", "u"], .currencyPrefix)
+        add(upVerbs, .changeStart); add(downVerbs, .changeStart); add(upNouns, .changeStart); add(downNouns, .changeStart)
+        add(multiplierWords.keys, .changeStart); add(foldWords.keys, .changeStart); add(cardinals.keys, .changeStart)
+        add(["anniversary", "birthday", "jubilee", "centenary", "centennial", "bicentenary", "bicentennial", "sesquicentennial"], .anniversaryStart)
+        add(["celebrate", "celebrates", "celebrated", "celebrating", "mark", "marks", "marked", "marking", "commemorate",
+             "commemorates", "commemorated", "commemorating", "observe", "observes", "observing", "celebration"], .anniversaryStart)
+        add(cardinals.keys, .anniversaryStart)
+        return table
+    }()
+
     static let months: [String: Int] = [
         "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
         "september": 9, "october": 10, "november": 11, "december": 12,
@@ -63,6 +94,13 @@ enum Lexicon {
         (["over"], .atLeast), (["exceeding"], .atLeast), (["exceeded"], .atLeast), (["exceeds"], .atLeast),
         (["above"], .atLeast), (["under"], .atMost), (["below"], .atMost), (["nearly", "reaching"], .approximately),
     ]
+
+    /// Qualifiers indexed by their last word.
+    static let qualifiersByLastWord: [String: [([String], Qualifier)]] = Dictionary(grouping: qualifiers, by: { $0.0.last! })
+    /// Qualifiers indexed by their first word.
+    static let qualifiersByFirstWord: [String: [([String], Qualifier)]] = Dictionary(grouping: qualifiers, by: { $0.0.first! })
+    /// Metric keywords indexed by their first word, longest first.
+    static let metricsByFirstWord: [String: [([String], Metric)]] = Dictionary(grouping: metrics, by: { $0.0.first! })
 
     /// Metric keywords, longest first.
     static let metrics: [([String], Metric)] = [

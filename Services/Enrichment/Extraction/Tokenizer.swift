@@ -14,6 +14,8 @@ struct Token: Sendable {
     var attached: Bool
     /// True when a line break precedes this token (a paragraph or line boundary).
     var newline: Bool
+    /// The lexicon classes of the word (empty for numbers and symbols).
+    var classes: WordClass = []
 
     var isCapitalised: Bool { raw.unicodeScalars.first.map { $0.properties.isUppercase } ?? false }
 }
@@ -30,14 +32,26 @@ enum Tokenizer {
     }
 
     static func isSpace(_ s: Unicode.Scalar) -> Bool {
-        s.properties.isWhitespace || s.value == 0xA0 || s.value == 0x202F || s.value == 0x2009
+        if s.value < 128 { return s == " " || (s.value >= 9 && s.value <= 13) }
+        return s.properties.isWhitespace || s.value == 0xA0 || s.value == 0x202F || s.value == 0x2009
     }
 
     static func isNewline(_ s: Unicode.Scalar) -> Bool {
         s == "\n" || s == "\r" || s.value == 0x2028 || s.value == 0x2029 || s.value == 0x85
     }
 
-    static func isLetter(_ s: Unicode.Scalar) -> Bool { s.properties.isAlphabetic }
+    static func isLetter(_ s: Unicode.Scalar) -> Bool {
+        if s.value < 128 { return (s.value >= 65 && s.value <= 90) || (s.value >= 97 && s.value <= 122) }
+        return s.properties.isAlphabetic
+    }
+
+    /// Control and format characters (zero-width joiners, BOM) are skipped like spaces.
+    static func isIgnorable(_ s: Unicode.Scalar) -> Bool {
+        if s.value < 128 { return s.value < 32 || s.value == 127 }
+        if s.value < 0xA0 { return true }
+        let c = s.properties.generalCategory
+        return c == .control || c == .format
+    }
 
     static func isDigit(_ s: Unicode.Scalar) -> Bool { s.value >= 48 && s.value <= 57 }
 
@@ -47,10 +61,12 @@ enum Tokenizer {
         var i = 0
         var attached = false
         var newline = true
+        var rawBytes: [UInt8] = []
+        var lowerBytes: [UInt8] = []
         let n = scalars.count
         while i < n {
             let s = scalars[i]
-            if isSpace(s) || s.properties.generalCategory == .control || s.properties.generalCategory == .format {
+            if isSpace(s) || isIgnorable(s) {
                 if isNewline(s) { newline = true }
                 attached = false
                 i += 1
@@ -70,25 +86,42 @@ enum Tokenizer {
             } else if isLetter(s) {
                 kind = .word
                 i += 1
-                while i < n, isLetter(scalars[i]) || scalars[i].properties.generalCategory == .nonspacingMark { i += 1 }
+                while i < n, isLetter(scalars[i]) || (scalars[i].value >= 0x300 && scalars[i].properties.generalCategory == .nonspacingMark) { i += 1 }
             } else {
                 kind = .symbol
                 i += 1
             }
-            var lower = ""
-            var raw = ""
-            lower.unicodeScalars.reserveCapacity(i - start)
-            for k in start..<i {
-                let f = fold(scalars[k])
-                raw.unicodeScalars.append(f)
-                if f.value < 128 {
-                    if f.value >= 65 && f.value <= 90 { lower.unicodeScalars.append(Unicode.Scalar(f.value + 32)!) } else { lower.unicodeScalars.append(f) }
-                } else {
-                    let mapped = f.properties.lowercaseMapping.unicodeScalars
-                    if mapped.count == 1 { lower.unicodeScalars.append(mapped.first!) } else { lower.unicodeScalars.append(f) }
+            var lower: String
+            var raw: String
+            var ascii = true
+            for k in start..<i where scalars[k].value >= 128 { ascii = false; break }
+            if ascii {
+                // The common case: build both strings from bytes in one go.
+                rawBytes.removeAll(keepingCapacity: true)
+                lowerBytes.removeAll(keepingCapacity: true)
+                for k in start..<i {
+                    let v = UInt8(scalars[k].value)
+                    rawBytes.append(v)
+                    lowerBytes.append(v >= 65 && v <= 90 ? v + 32 : v)
+                }
+                raw = String(decoding: rawBytes, as: UTF8.self)
+                lower = kind == .word ? String(decoding: lowerBytes, as: UTF8.self) : raw
+            } else {
+                lower = ""
+                raw = ""
+                for k in start..<i {
+                    let f = fold(scalars[k])
+                    raw.unicodeScalars.append(f)
+                    if f.value < 128 {
+                        if f.value >= 65 && f.value <= 90 { lower.unicodeScalars.append(Unicode.Scalar(f.value + 32)!) } else { lower.unicodeScalars.append(f) }
+                    } else {
+                        let mapped = f.properties.lowercaseMapping.unicodeScalars
+                        if mapped.count == 1 { lower.unicodeScalars.append(mapped.first!) } else { lower.unicodeScalars.append(f) }
+                    }
                 }
             }
-            tokens.append(Token(kind: kind, lower: lower, raw: raw, start: start, end: i, attached: attached, newline: newline))
+            let classes: WordClass = kind == .word ? (Lexicon.classes[lower] ?? []) : []
+            tokens.append(Token(kind: kind, lower: lower, raw: raw, start: start, end: i, attached: attached, newline: newline, classes: classes))
             attached = true
             newline = false
         }
