@@ -61,6 +61,16 @@ extension ArticleAnalysis {
         return nil
     }
 
+    /// Where to look for the parties of something: its own segment when that names a
+    /// country other than the home country ("…, while trade with France was $2 billion"),
+    /// else the whole sentence.
+    func partyScope(for r: Range<Int>, sentence: Range<Int>, segments segs: [Segment]) -> Range<Int> {
+        let seg = segs[segmentIndex(of: r.lowerBound, in: segs)].range
+        let named = countries.contains { seg.contains($0.token) && $0.role != .capital && $0.code != home
+            && !["dollar", "dollars", "$", "francs", "franc", "yuan", "ruble", "rubles", "pounds"].contains(word($0.endToken) ?? "") }
+        return named ? seg : sentence
+    }
+
     func analyseSentence(_ range: Range<Int>, money: [MoneyMention], carryPeriod: Period?, carryParties: Parties?,
                          articleCurrency: String) -> SentenceResult {
         var result = SentenceResult()
@@ -131,7 +141,7 @@ extension ArticleAnalysis {
             guard let metricMention = metric(for: m.range) else { continue }
             guard let period = period(for: m.range, allowComparison: true) else { continue }
             if period.start > published { continue }
-            guard let parties = parties(in: range, metric: metricMention.metric, carry: carryParties) else { continue }
+            guard let parties = parties(in: partyScope(for: m.range, sentence: range, segments: segs), metric: metricMention.metric, carry: carryParties) else { continue }
             let (span, text) = span(m.range)
             var amount = m.amount
             if metricMention.negative && amount > 0 { amount = -amount }
@@ -167,7 +177,7 @@ extension ArticleAnalysis {
                 from = to.shifted(years: -1)
             }
             guard let from, from != to else { continue }
-            guard let parties = parties(in: range, metric: metricMention.metric, carry: carryParties) else { continue }
+            guard let parties = parties(in: partyScope(for: c.range, sentence: range, segments: segs), metric: metricMention.metric, carry: carryParties) else { continue }
             let currency = c.absoluteCurrency ?? money.first(where: { $0.currency != nil })?.currency ?? articleCurrency
             var absolute = c.absolute
             if metricMention.negative, let a = absolute { absolute = -a }
