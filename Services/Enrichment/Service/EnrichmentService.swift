@@ -99,6 +99,12 @@ public final class EnrichmentService: @unchecked Sendable {
         control.requestCrash()
     }
 
+    /// For tests: the next time `stage` (`articles` or `series`) has delivered the output of
+    /// a batch, the service stops as a crash would, before committing that batch.
+    public func simulateCrash(afterNextDeliveryOf stage: String) {
+        control.requestCrash(afterNextDeliveryOf: stage)
+    }
+
     /// Asks both stages to stop after the batch in hand (as a SIGTERM does).
     public func stop() {
         control.requestStop()

@@ -38,9 +38,23 @@ final class StageControl: @unchecked Sendable {
     private let lock = NSLock()
     private var stop = false
     private var crash = false
+    private var crashAfterDelivery: Set<String> = []
 
     func requestStop() { lock.withLock { stop = true } }
     func requestCrash() { lock.withLock { crash = true; stop = true } }
+    func requestCrash(afterNextDeliveryOf stage: String) { lock.withLock { _ = crashAfterDelivery.insert(stage) } }
+
+    /// Called by a stage whose output is delivered and not yet committed: true when it
+    /// must stop there (a crash armed for it, or requested).
+    func crashes(afterDeliveryOf stage: String) -> Bool {
+        lock.withLock {
+            if crashAfterDelivery.remove(stage) != nil {
+                crash = true
+                stop = true
+            }
+            return crash
+        }
+    }
     var stopRequested: Bool { lock.withLock { stop } }
     var crashRequested: Bool { lock.withLock { crash } }
 }
@@ -276,7 +290,7 @@ final class StageRunner: @unchecked Sendable {
             try await abort(txn, checkpoint: checkpoint, because: error)
             return
         }
-        if control.crashRequested { return }
+        if control.crashes(afterDeliveryOf: name) { return }
         lock.withLock { transaction?.offsets = offsets }
         do {
             try await retrying("send offsets to transaction") { () throws(KafkaError) in
@@ -344,7 +358,7 @@ final class StageRunner: @unchecked Sendable {
             return
         }
         countOutput(output)
-        if control.crashRequested { return }
+        if control.crashes(afterDeliveryOf: name) { return }
         let offsets = merge(lock.withLock { uncommitted }, nextOffsets(batch))
         do {
             try await consumer.commit(offsets)
