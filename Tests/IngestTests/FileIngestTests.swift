@@ -61,6 +61,31 @@ struct FileIngestTests {
         #expect(rejected.count == 2)
     }
 
+    @Test("a large NDJSON batch reports progress every 1,000 submissions")
+    func progress() async throws {
+        let broker = try brokerWithTopics()
+        let options = ServiceOptions(brokers: broker.bootstrapServers, groupID: uniqueName("cli"))
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("batch") + ".ndjson")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let lines = (0..<1_500).map { #"{"published": "2024-04-01", "text": "Kazakhstan and Luxembourg, note \#($0)."}"# }
+        try Data(lines.joined(separator: "\n").utf8).write(to: file)
+        let reports = Reports()
+        let summary = try await FileIngest.run(paths: [file.path], options: options, recent: RecentIDs(),
+                                               progress: { reports.append($0) }, logger: testLogger)
+        #expect(summary.accepted == 1_500)
+        let first = try #require(reports.all.first)
+        #expect(first.accepted >= 512)
+        #expect(reports.all.last.map { $0.accepted + $0.duplicates } ?? 0 <= 1_500)
+        #expect(first.line.hasPrefix("ingest: "))
+    }
+
+    final class Reports: @unchecked Sendable {
+        private let lock = NSLock()
+        private var items: [IngestProgress] = []
+        func append(_ item: IngestProgress) { lock.withLock { items.append(item) } }
+        var all: [IngestProgress] { lock.withLock { items } }
+    }
+
     @Test("a missing path fails before anything is published")
     func missingPath() async throws {
         #expect(throws: FileIngest.InputError.self) { try FileIngest.expand(["/nonexistent/attache"]) }

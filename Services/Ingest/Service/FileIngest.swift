@@ -121,45 +121,48 @@ public enum FileIngest {
         var summary = IngestSummary()
         var lastReport = started
         var sinceReport = 0
+        // Results wait in a window (across inputs, so many small files are not sent one
+        // by one) and are published concurrently within it, kept in input order.
+        var window: [(Result<Article, Rejection>, IngestChannel)] = []
+        func flush() async throws {
+            guard !window.isEmpty else { return }
+            let batch = window
+            window.removeAll(keepingCapacity: true)
+            let publications = try await withThrowingTaskGroup(of: (Int, Publication).self) { group in
+                for (index, (result, channel)) in batch.enumerated() {
+                    group.addTask { (index, try await publisher.publish(result, traceparent: nil, channel: channel)) }
+                }
+                var out = [Publication?](repeating: nil, count: batch.count)
+                for try await (index, publication) in group { out[index] = publication }
+                return out.map { $0! }
+            }
+            for publication in publications {
+                if let rejection = publication.rejection {
+                    summary.rejections.append(.init(origin: rejection.origin, reason: rejection.reason, detail: rejection.detail))
+                    logger.info("rejected \(rejection.origin): \(rejection.reason): \(rejection.detail)")
+                } else {
+                    if publication.duplicate { summary.duplicates += 1 } else { summary.accepted += 1 }
+                    summary.ids.append(publication.id)
+                }
+            }
+            sinceReport += batch.count
+            let now = ContinuousClock.now
+            if sinceReport >= 1_000 || now - lastReport >= .seconds(2) {
+                progress(IngestProgress(inputs: summary.inputs, accepted: summary.accepted, duplicates: summary.duplicates,
+                                        rejected: summary.rejected, seconds: (now - started).seconds))
+                sinceReport = 0
+                lastReport = now
+            }
+        }
         for input in inputs {
             summary.inputs += 1
             let bytes = try input.read()
-            let receivedAt = Date()
-            let results = parse(bytes, input: input, parser: parser, receivedAt: receivedAt)
-            // Publish in windows, concurrently within a window, results kept in input order.
-            var start = 0
-            while start < results.count {
-                let window = Array(results[start..<min(start + 512, results.count)])
-                start += window.count
-                let publications = try await withThrowingTaskGroup(of: (Int, Publication).self) { group in
-                    for (index, result) in window.enumerated() {
-                        group.addTask {
-                            (index, try await publisher.publish(result, traceparent: nil, channel: input.channel))
-                        }
-                    }
-                    var out = [Publication?](repeating: nil, count: window.count)
-                    for try await (index, publication) in group { out[index] = publication }
-                    return out.map { $0! }
-                }
-                for publication in publications {
-                    if let rejection = publication.rejection {
-                        summary.rejections.append(.init(origin: rejection.origin, reason: rejection.reason, detail: rejection.detail))
-                        logger.info("rejected \(rejection.origin): \(rejection.reason): \(rejection.detail)")
-                    } else {
-                        if publication.duplicate { summary.duplicates += 1 } else { summary.accepted += 1 }
-                        summary.ids.append(publication.id)
-                    }
-                }
-                sinceReport += window.count
-                let now = ContinuousClock.now
-                if sinceReport >= 1_000 || now - lastReport >= .seconds(2) {
-                    progress(IngestProgress(inputs: summary.inputs, accepted: summary.accepted, duplicates: summary.duplicates,
-                                            rejected: summary.rejected, seconds: (now - started).seconds))
-                    sinceReport = 0
-                    lastReport = now
-                }
+            for result in parse(bytes, input: input, parser: parser, receivedAt: Date()) {
+                window.append((result, input.channel))
+                if window.count >= 512 { try await flush() }
             }
         }
+        try await flush()
         summary.seconds = (ContinuousClock.now - started).seconds
         return summary
     }
