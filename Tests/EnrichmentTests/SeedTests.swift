@@ -120,6 +120,18 @@ struct SeedTests {
         let running = try RunningService(broker: broker, group: group)
         try await running.waitReady()
         try await waitDrained(group: group, broker: broker)
+        // Operations: health, readiness (assigned and restored), metrics.
+        let (healthStatus, _) = try await running.get("/healthz")
+        #expect(healthStatus == 200)
+        let (readyStatus, readyBody) = try await running.get("/readyz")
+        #expect(readyStatus == 200, "\(readyBody)")
+        let (metricsStatus, metricsBody) = try await running.get("/metrics")
+        #expect(metricsStatus == 200)
+        for name in ["attache_enrichment_records_in_total{topic=\"articles.parsed\"}", "attache_enrichment_records_out_total{topic=\"articles.rejected\"}",
+                     "attache_enrichment_rejected_total", "attache_enrichment_restore_seconds", "attache_enrichment_lag{", "attache_enrichment_commits_total",
+                     "attache_enrichment_ready 1"] {
+            #expect(metricsBody.contains(name), "\(name) missing from /metrics")
+        }
         try await running.stop()
 
         let rejections = try await values(Rejection.self, topics.rejected, broker: broker)

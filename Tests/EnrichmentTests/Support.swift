@@ -6,6 +6,9 @@ import Enrichment
 import Foundation
 import Logging
 import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// The repository's seeds, parsed into articles (as ingest would publish them).
 enum Seeds {
@@ -71,6 +74,7 @@ final class RunningService: @unchecked Sendable {
     let metrics = Metrics()
     var options: ServiceOptions
     let task: Task<Void, any Error>
+    private let portBox = PortBox()
 
     init(broker: EmbeddedBroker, group: String, instance: String = "test", exactlyOnce: Bool = false, topics: Topics = Topics()) throws {
         options = ServiceOptions(brokers: broker.bootstrapServers, topics: topics, httpPort: 0, httpHost: "127.0.0.1",
@@ -81,7 +85,17 @@ final class RunningService: @unchecked Sendable {
         service = try EnrichmentService(options: options, exactlyOnce: exactlyOnce, logger: testLogger, metrics: metrics, health: health)
         let service = service
         let shutdown = shutdown
-        task = Task { try await service.run(shutdown: shutdown) }
+        let portBox = portBox
+        task = Task { try await service.run(shutdown: shutdown, onHTTPStarted: { portBox.set($0) }) }
+    }
+
+    /// GETs a path of the service's HTTP server: status and body.
+    func get(_ path: String) async throws -> (Int, String) {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while portBox.port == nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        let port = try #require(portBox.port)
+        let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 
     /// Waits until both stages are assigned and restored.
@@ -210,4 +224,11 @@ func expectSameOutputs(_ got: [String: Set<String>], _ expected: [String: Set<St
         #expect(other == pairs, "\(topic): \(other.subtracting(pairs).count) extra, \(pairs.subtracting(other).count) missing: extra \(other.subtracting(pairs).prefix(2)) missing \(pairs.subtracting(other).prefix(2))",
                 sourceLocation: sourceLocation)
     }
+}
+
+final class PortBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Int?
+    func set(_ port: Int) { lock.withLock { value = port } }
+    var port: Int? { lock.withLock { value } }
 }

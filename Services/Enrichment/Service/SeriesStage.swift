@@ -6,12 +6,17 @@ import Dispatch
 import Foundation
 import Logging
 
-/// The state of one partition of `trade.observations`: the series ledger of the series
-/// whose keys hash to it, and the observations it holds by ledger key (what
-/// `attache.ledger` holds for that partition).
+/// The state of one partition of `trade.observations`: the observations it holds by ledger
+/// key (what `attache.ledger` holds for that partition) and a `SeriesLedger` per series.
+///
+/// A restore only records the observations; the ledger of a series is built from them when
+/// an observation of that series next arrives (or by `materialize`), so readiness does not
+/// wait for every series to be recomputed.
 struct PartitionLedger: Sendable {
-    var ledger = SeriesLedger()
-    var entries: [String: TradeObservation] = [:]
+    private(set) var entries: [String: TradeObservation] = [:]
+    private var ledgers: [Series: SeriesLedger] = [:]
+    /// Restored observations of series whose ledger is not built yet.
+    private var pending: [Series: [String: TradeObservation]] = [:]
 
     /// Records an observation. Nil when the ledger already holds it with the same value
     /// (an article seen again is not counted twice); else the deltas it changed.
@@ -19,7 +24,36 @@ struct PartitionLedger: Sendable {
         let key = observation.ledgerKey
         if entries[key] == observation { return nil }
         entries[key] = observation
-        return ledger.observe(observation)
+        guard let series = observation.series else { return [] }
+        build(series)
+        return ledgers[series, default: SeriesLedger()].observe(observation)
+    }
+
+    /// Records an observation read from the changelog (no deltas are computed yet).
+    mutating func restore(_ observation: TradeObservation) {
+        let key = observation.ledgerKey
+        entries[key] = observation
+        guard let series = observation.series else { return }
+        if ledgers[series] != nil {
+            _ = ledgers[series]!.observe(observation)
+        } else {
+            pending[series, default: [:]][key] = observation
+        }
+    }
+
+    /// Builds the ledger of every restored series.
+    mutating func materialize() {
+        for series in Array(pending.keys) { build(series) }
+    }
+
+    /// Every delta of the built series.
+    var deltaCount: Int { ledgers.values.reduce(0) { $0 + $1.allDeltas.count } }
+
+    private mutating func build(_ series: Series) {
+        guard let restored = pending.removeValue(forKey: series) else { return }
+        var ledger = ledgers[series] ?? SeriesLedger()
+        for key in restored.keys.sorted() { _ = ledger.observe(restored[key]!) }
+        ledgers[series] = ledger
     }
 }
 
@@ -127,8 +161,14 @@ public struct LedgerRestorer: Sendable {
         /// Ledger entries read.
         public var entries: Int
         public var seconds: Double
-        /// The deltas of the restored series (for tools and benchmarks).
-        public var deltaCount: Int { partitions.values.reduce(0) { $0 + $1.ledger.allDeltas.count } }
+        /// Builds every restored series' ledger (otherwise built on first use) and returns
+        /// how many deltas they hold and how long that took (for tools and benchmarks).
+        public mutating func materialize() -> (deltas: Int, seconds: Double) {
+            let started = ContinuousClock.now
+            for key in Array(partitions.keys) { partitions[key]!.materialize() }
+            let seconds = started.duration(to: .now).seconds
+            return (partitions.values.reduce(0) { $0 + $1.deltaCount }, seconds)
+        }
     }
 
     /// Restores `partitions` (numbers of `trade.observations` = numbers of `attache.ledger`).
@@ -157,7 +197,7 @@ public struct LedgerRestorer: Sendable {
                 for message in batch {
                     entries += 1
                     if let value = message.value, let entry = try? AttacheJSON.decode(LedgerEntry.self, from: value) {
-                        _ = states[message.partition, default: PartitionLedger()].observe(entry.observation)
+                        states[message.partition, default: PartitionLedger()].restore(entry.observation)
                     } else if message.value != nil {
                         logger.warning("ledger entry at \(Poison.where_(message)) cannot be read; skipped")
                     }
