@@ -1,0 +1,248 @@
+import AttacheKafka
+import AttacheModels
+import AttacheRuntime
+import Foundation
+import Logging
+import Notifier
+import Testing
+
+let testLogger: Logger = {
+    var logger = Logger(label: "notifier-test")
+    logger.logLevel = ProcessInfo.processInfo.environment["NOTIFIER_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
+    return logger
+}()
+
+func unique(_ base: String) -> String { "\(base)-\(UUID().uuidString.prefix(8))" }
+
+/// Realistic records, as enrichment writes them for the seeds (DESIGN.md §7).
+enum Fixtures {
+    static let enrichedAt = Date(timeIntervalSince1970: 1_750_000_000)
+    static let recordTime = Date(timeIntervalSince1970: 1_760_000_000)
+
+    static let fdi = Series(metric: .fdiInflow, reporter: "KZ", partner: "LU", currency: "USD")
+    static let turnover = Series(metric: .tradeTurnover, reporter: "KZ", partner: "LU", currency: "USD")
+
+    /// FDI inflow from Luxembourg 2022 → 2023: 202.5 M → 424.5 M (+109.6 %), seeds 000 and 002.
+    static func fdiDelta(from: Double? = 202_500_000, to: Double? = 424_500_000, percent: Double? = 109.62962962962963,
+                         ratio: Double? = 2.0962962962962963, basis: DeltaBasis = .computed, consistent: Bool = true,
+                         fromYear: Int = 2022, toYear: Int = 2023, series: Series = fdi) -> TradeDelta {
+        TradeDelta(series: series, from: DeltaPoint(period: .year(fromYear), amount: from), to: DeltaPoint(period: .year(toYear), amount: to),
+                   absolute: from.flatMap { f in to.map { $0 - f } }, percent: percent, ratio: ratio, basis: basis,
+                   articles: ["0a1b2c3d4e5f6a7b", "8c9d0e1f2a3b4c5d"], consistent: consistent)
+    }
+
+    /// An anniversary of KZ–LU diplomatic relations.
+    static func anniversary(ordinal: Int, year: Int, onPublicationDay: Bool = false, baseDate: Day? = nil,
+                            subject: String = "diplomatic relations between Kazakhstan and Luxembourg",
+                            kind: AnniversaryKind = .diplomaticRelations) -> Anniversary {
+        let nextOrdinal = (ordinal / 5 + 1) * 5
+        let base = year - ordinal
+        let next = Milestone(ordinal: nextOrdinal, year: base + nextOrdinal,
+                             date: baseDate.flatMap { Day(year: base + nextOrdinal, month: $0.month, day: $0.day) })
+        return Anniversary(kind: kind, subject: subject, parties: ["KZ", "LU"], ordinal: ordinal, year: year, baseYear: base,
+                           baseDate: baseDate, onPublicationDay: onPublicationDay, next: next,
+                           span: TextSpan(start: 10, end: 40), text: "\(ordinal)th anniversary of \(subject)")
+    }
+
+    static func figure(_ metric: Metric = .fdiInflow, amount: Double = 202_500_000, year: Int = 2022, derived: Bool = false,
+                       qualifier: Qualifier? = nil) -> Figure {
+        Figure(metric: metric, reporter: "KZ", partner: "LU", direction: metric == .fdiInflow ? .inbound : nil, period: .year(year),
+               amount: amount, currency: "USD", qualifier: qualifier, derived: derived, span: TextSpan(start: 0, end: 14),
+               text: "$202.5 million")
+    }
+
+    static func enriched(id: String = "5e1f0c2d3b4a6978", title: String? = "Kazakhstan and Luxembourg discuss investment",
+                         figures: [Figure]) -> EnrichedArticle {
+        let summary = ArticleSummary(id: id, published: Day(year: 2023, month: 6, day: 30)!, title: title,
+                                     dateline: Dateline(place: "ASTANA", agency: "KAZINFORM"), source: nil, countries: ["KZ", "LU"],
+                                     receivedAt: enrichedAt, origin: "file:seeds/000.txt")
+        return EnrichedArticle(article: summary, figures: figures, deltas: [], anniversaries: [], enrichedAt: enrichedAt)
+    }
+}
+
+/// An embedded broker with every Attache topic and the dead-letter topic.
+func brokerWithTopics(_ topics: Topics = Topics()) throws -> EmbeddedBroker {
+    let broker = try EmbeddedBroker()
+    try broker.createTopics(topics.all.map { NewTopic(name: $0.name, partitions: $0.partitions) })
+    try broker.createTopic(topics.notificationsDead, partitions: 4)
+    return broker
+}
+
+/// Publishes records the way enrichment does (Attache JSON, schema headers).
+func publish(_ records: [OutgoingRecord], to broker: EmbeddedBroker) async throws {
+    let producer = try KafkaProducer(config: broker.config, logger: testLogger)
+    defer { producer.close() }
+    for record in records { _ = try await producer.send(record) }
+}
+
+func enrichedRecord(_ value: EnrichedArticle, topics: Topics = Topics()) throws -> OutgoingRecord {
+    try .json(topic: topics.enriched, key: value.article.id, value: value, traceparent: nil)
+}
+
+func deltaRecord(_ value: TradeDelta, topics: Topics = Topics()) throws -> OutgoingRecord {
+    try .json(topic: topics.deltas, key: value.series.id, value: value, traceparent: nil)
+}
+
+func anniversaryRecord(_ value: Anniversary, topics: Topics = Topics()) throws -> OutgoingRecord {
+    try .json(topic: topics.anniversaries, key: value.id, value: value, traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+}
+
+/// Small, quick retries for tests.
+let quickRetries = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(10), maxDelay: .milliseconds(40))
+
+/// A running notifier service, with what it delivered.
+final class RunningNotifier: @unchecked Sendable {
+    let service: NotifierService
+    let shutdown = ShutdownSignal()
+    let health = Health()
+    let metrics = Metrics()
+    let options: ServiceOptions
+    let task: Task<Void, any Error>
+    private let lock = NSLock()
+    private var _delivered: [Notification] = []
+    private var _httpPort = 0
+
+    init(broker: EmbeddedBroker, group: String, sinks: [any NotificationSink], retry: RetryPolicy = quickRetries,
+         topics: Topics = Topics()) throws {
+        options = ServiceOptions(brokers: broker.bootstrapServers, topics: topics, httpPort: 0, httpHost: "127.0.0.1", groupID: group,
+                                 instance: "test")
+        service = try NotifierService(options: options, sinks: sinks, logger: testLogger, metrics: metrics, health: health,
+                                      settings: NotifierSettings(retry: retry))
+        let service = service
+        let shutdown = shutdown
+        let box = WeakBox()
+        task = Task {
+            try await service.run(shutdown: shutdown, onHTTPStarted: { port in box.owner?.setPort(port) },
+                                  onDelivered: { notification in box.owner?.record(notification) })
+        }
+        box.owner = self
+    }
+
+    private final class WeakBox: @unchecked Sendable {
+        weak var owner: RunningNotifier?
+    }
+
+    private func record(_ notification: Notification) { lock.withLock { _delivered.append(notification) } }
+    private func setPort(_ port: Int) { lock.withLock { _httpPort = port } }
+
+    /// Notifications delivered by this run, in order.
+    var delivered: [Notification] { lock.withLock { _delivered } }
+    var httpPort: Int { lock.withLock { _httpPort } }
+
+    /// Waits until the group is joined and the delivered ids are restored.
+    func waitReady(timeout: Duration = .seconds(25)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !health.isReady, ContinuousClock.now < deadline, health.isAlive { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(health.isReady, "not ready: \(health.readiness)")
+    }
+
+    /// Waits until this run delivered at least `count` notifications.
+    @discardableResult
+    func waitDelivered(_ count: Int, timeout: Duration = .seconds(25)) async throws -> [Notification] {
+        let deadline = ContinuousClock.now + timeout
+        while delivered.count < count, ContinuousClock.now < deadline, health.isAlive { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(delivered.count >= count, "delivered \(delivered.count) of \(count)")
+        return delivered
+    }
+
+    /// Graceful stop (as SIGTERM).
+    func stop() async throws {
+        shutdown.request()
+        try await task.value
+    }
+}
+
+/// Every record of a topic, from the beginning to the current end of each partition.
+func readAll(_ topic: String, broker: EmbeddedBroker) async throws -> [KafkaMessage] {
+    let consumer = try KafkaConsumer(config: broker.config, groupID: unique("reader"), readCommitted: false, logger: testLogger)
+    defer { consumer.close() }
+    let count = try consumer.partitionCount(of: topic)
+    var ends: [Int32: Int64] = [:]
+    for partition in 0..<Int32(count) {
+        let (low, high) = try consumer.watermarks(topic: topic, partition: partition)
+        if high > low { ends[partition] = high }
+    }
+    guard !ends.isEmpty else { return [] }
+    try consumer.assign(ends.keys.map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.beginning) })
+    var records: [KafkaMessage] = []
+    let deadline = ContinuousClock.now + .seconds(20)
+    while !ends.isEmpty, ContinuousClock.now < deadline {
+        for message in try await consumer.poll(max: 1_000, timeoutMs: 100) {
+            records.append(message)
+            if let end = ends[message.partition], message.offset + 1 >= end { ends[message.partition] = nil }
+        }
+    }
+    #expect(ends.isEmpty, "\(topic) not read to its end")
+    return records.sorted { ($0.partition, $0.offset) < ($1.partition, $1.offset) }
+}
+
+/// Waits until `topic` holds at least `count` records.
+func waitForRecords(_ topic: String, count: Int, broker: EmbeddedBroker, timeout: Duration = .seconds(25)) async throws -> Bool {
+    let consumer = try KafkaConsumer(config: broker.config, groupID: unique("counter"), readCommitted: false, logger: testLogger)
+    defer { consumer.close() }
+    let partitions = try consumer.partitionCount(of: topic)
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        var total: Int64 = 0
+        for partition in 0..<Int32(partitions) {
+            let (low, high) = try consumer.watermarks(topic: topic, partition: partition)
+            total += high - low
+        }
+        if total >= count { return true }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    return false
+}
+
+/// Waits until `group` has committed every partition of each topic up to its end.
+func waitCommitted(group: String, topics: [String], broker: EmbeddedBroker, timeout: Duration = .seconds(25)) async throws -> Bool {
+    let consumer = try KafkaConsumer(config: broker.config, groupID: group, logger: testLogger)
+    defer { consumer.close() }
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        var done = true
+        for topic in topics {
+            let count = try consumer.partitionCount(of: topic)
+            let partitions = (0..<Int32(count)).map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.invalid) }
+            for entry in try await consumer.committed(partitions) {
+                let (low, high) = try consumer.watermarks(topic: topic, partition: entry.partition)
+                if high > low && entry.offset < high { done = false }
+            }
+        }
+        if done { return true }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    return false
+}
+
+/// The input topics of the notifier.
+func inputTopics(_ topics: Topics = Topics()) -> [String] { [topics.enriched, topics.deltas, topics.anniversaries] }
+
+/// A temporary file path (not created).
+func temporaryPath(_ name: String) -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("notifier-tests-\(UUID().uuidString)").appendingPathComponent(name).path
+}
+
+/// The notifications a JSON-lines file holds.
+func fileNotifications(_ path: String) throws -> [Notification] {
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    return try text.split(separator: "\n").map { try AttacheJSON.decode(Notification.self, from: Array($0.utf8)) }
+}
+
+/// A sink that records what it was given (for tests).
+final class RecordingSink: NotificationSink, @unchecked Sendable {
+    let name: String
+    private let lock = NSLock()
+    private var _received: [Notification] = []
+
+    init(name: String = "recording") { self.name = name }
+
+    var received: [Notification] { lock.withLock { _received } }
+
+    func deliver(_ notification: Notification) async throws {
+        lock.withLock { _received.append(notification) }
+    }
+}
+
+/// Attache's notification record (not Foundation's `Notification`).
+typealias Notification = AttacheModels.Notification
