@@ -1,0 +1,248 @@
+import AttacheKafka
+import AttacheModels
+import AttacheRuntime
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Notifier
+import Testing
+
+/// The notifier over the embedded broker (real TCP), with a file sink and webhooks served
+/// by a local HTTP server.
+@Suite("Notifier service over the embedded broker")
+struct ServiceTests {
+    let topics = Topics()
+
+    /// Three records that notify (a new figure, a large delta, a round anniversary) and two
+    /// near misses (a small delta, a 31st anniversary not on its day).
+    static func sampleRecords() throws -> (records: [OutgoingRecord], expected: Set<String>) {
+        let article = Fixtures.enriched(figures: [Fixtures.figure()])
+        let big = Fixtures.fdiDelta()
+        let small = Fixtures.fdiDelta(from: 100e6, to: 102e6, percent: 2, ratio: 1.02, fromYear: 2020, toYear: 2021)
+        let round = Fixtures.anniversary(ordinal: 30, year: 2022, onPublicationDay: true, baseDate: Day(year: 1992, month: 6, day: 29))
+        let quiet = Fixtures.anniversary(ordinal: 31, year: 2023, subject: "diplomatic relations between Kazakhstan and Belgium")
+        let records = [try enrichedRecord(article), try deltaRecord(small), try deltaRecord(big), try anniversaryRecord(round),
+                       try anniversaryRecord(quiet)]
+        let expected: Set<String> = [StableID.notification(rule: "new-figures", subjectID: article.article.id),
+                                     StableID.notification(rule: "trade-delta", subjectID: big.id),
+                                     StableID.notification(rule: "anniversary-milestone", subjectID: round.id)]
+        return (records, expected)
+    }
+
+    @Test("records in, notifications out: file, webhook (with Idempotency-Key), notifications topic; poison rejected; offsets committed")
+    func endToEnd() async throws {
+        let broker = try brokerWithTopics()
+        let (records, expected) = try ServiceTests.sampleRecords()
+        let poison = [OutgoingRecord(topic: topics.deltas, key: "bad", value: Array("{not json".utf8)),
+                      try OutgoingRecord.json(topic: topics.anniversaries, key: "wrong", value: Fixtures.fdiDelta(), traceparent: nil),
+                      OutgoingRecord(topic: topics.enriched, key: "gone", value: nil)]
+        try await publish(records + poison, to: broker)
+        let server = try WebhookServer()
+        defer { server.stop() }
+        let path = temporaryPath("notifications.jsonl")
+        let lines = LockedLines()
+        let sinks: [any NotificationSink] = [ConsoleSink(write: { lines.append($0) }), FileSink(path: path),
+                                             WebhookSink(url: server.url, token: "secret-token", timeout: 5)]
+        let group = unique("notifier")
+        let running = try RunningNotifier(broker: broker, group: group, sinks: sinks)
+        try await running.waitReady()
+        let delivered = try await running.waitDelivered(3)
+        #expect(Set(delivered.map(\.id)) == expected)
+        #expect(try await waitCommitted(group: group, topics: inputTopics(), broker: broker))
+
+        // HTTP: health, readiness and metrics.
+        let metricsText = try await httpGet("http://127.0.0.1:\(running.httpPort)/metrics")
+        #expect(metricsText.contains("attache_notifier_sent_total{rule=\"trade-delta\",sink=\"file\"} 1"))
+        #expect(try await httpGet("http://127.0.0.1:\(running.httpPort)/readyz").hasPrefix("ready"))
+        try await running.stop()
+
+        // File: one line per notification.
+        #expect(Set(try fileNotifications(path).map(\.id)) == expected)
+        // Console: one line each.
+        #expect(lines.all.count == 3)
+        #expect(lines.all.contains { $0.contains("FDI inflow KZ←LU rose 109.6 % from 2022 to 2023 (202.5 M → 424.5 M USD)") })
+        // Webhook: one accepted request per id, with the headers.
+        #expect(server.acceptedCounts == Dictionary(uniqueKeysWithValues: expected.map { ($0, 1) }))
+        for request in server.requests {
+            #expect(request.headers["content-type"] == "application/json")
+            #expect(request.headers["authorization"] == "Bearer secret-token")
+            let body = try AttacheJSON.decode(Notification.self, from: Array(request.body))
+            #expect(body.id == request.idempotencyKey)
+        }
+        // The audit topic: keyed by id, with the schema header.
+        let audit = try await readAll(topics.notifications, broker: broker)
+        #expect(Set(audit.compactMap(\.keyText)) == expected)
+        #expect(audit.count == 3)
+        for record in audit {
+            #expect(record.header("schema")?.text == "attache.notification.v1")
+            #expect(try AttacheJSON.decode(Notification.self, from: record.value ?? []).id == record.keyText)
+        }
+        #expect(audit.contains { TraceContext.traceID(of: $0.header("traceparent")?.text ?? "") == "0af7651916cd43dd8448eb211c80319c" })
+        // Poison: rejected with a reason, tombstone skipped.
+        let rejected = try await readAll(topics.rejected, broker: broker).map { try AttacheJSON.decode(Rejection.self, from: $0.value ?? []) }
+        #expect(Set(rejected.map(\.reason)) == ["invalid_record", "unknown_schema"])
+        #expect(rejected.allSatisfy { $0.detail.contains("partition") && $0.detail.contains("offset") })
+        #expect(rejected.contains { $0.origin.hasPrefix("kafka:\(topics.deltas)/") && $0.reason == "invalid_record" })
+        #expect(running.metrics.value("attache_notifier_tombstones_total", labels: ["topic": topics.enriched]) == 1)
+        #expect(try await readAll(topics.notificationsDead, broker: broker).isEmpty)
+    }
+
+    @Test("a webhook that fails twice (500) then accepts: delivered once accepted, two retries counted")
+    func retryThenAccept() async throws {
+        let broker = try brokerWithTopics()
+        let anniversary = Fixtures.anniversary(ordinal: 30, year: 2022)
+        try await publish([try anniversaryRecord(anniversary)], to: broker)
+        let server = try WebhookServer { _, seen in seen < 2 ? 500 : 200 }
+        defer { server.stop() }
+        let sink = WebhookSink(url: server.url, timeout: 5, name: "flaky")
+        let running = try RunningNotifier(broker: broker, group: unique("notifier"), sinks: [sink])
+        try await running.waitReady()
+        let delivered = try await running.waitDelivered(1)
+        try await running.stop()
+        let id = StableID.notification(rule: "anniversary-milestone", subjectID: anniversary.id)
+        #expect(delivered.map(\.id) == [id])
+        #expect(server.attemptCounts == [id: 3])
+        #expect(server.acceptedCounts == [id: 1])
+        #expect(running.metrics.value("attache_notifier_retries_total", labels: ["sink": "flaky"]) == 2)
+        #expect(running.metrics.value("attache_notifier_sent_total", labels: ["rule": "anniversary-milestone", "sink": "flaky"]) == 1)
+        #expect(try await readAll(topics.notificationsDead, broker: broker).isEmpty)
+        #expect(try await readAll(topics.notifications, broker: broker).map(\.keyText) == [id])
+    }
+
+    @Test("webhooks that always fail: dead-lettered after the retries (500) or at once (400), offsets committed, the service moves on")
+    func deadLetters() async throws {
+        let broker = try brokerWithTopics()
+        let first = Fixtures.anniversary(ordinal: 30, year: 2022)
+        try await publish([try anniversaryRecord(first)], to: broker)
+        let failing = try WebhookServer { _, _ in 500 }
+        let refusing = try WebhookServer { _, _ in 400 }
+        defer { failing.stop(); refusing.stop() }
+        let path = temporaryPath("dead.jsonl")
+        let group = unique("notifier")
+        let running = try RunningNotifier(broker: broker, group: group, sinks: [
+            WebhookSink(url: failing.url, timeout: 5, name: "failing"), WebhookSink(url: refusing.url, timeout: 5, name: "refusing"),
+            FileSink(path: path),
+        ])
+        try await running.waitReady()
+        try await running.waitDelivered(1)
+        #expect(try await waitCommitted(group: group, topics: inputTopics(), broker: broker))
+        // The service moves on: a later record is handled too.
+        let second = Fixtures.anniversary(ordinal: 25, year: 2017, subject: "diplomatic relations between Kazakhstan and Belgium")
+        try await publish([try anniversaryRecord(second)], to: broker)
+        try await running.waitDelivered(2)
+        #expect(try await waitCommitted(group: group, topics: inputTopics(), broker: broker))
+        try await running.stop()
+
+        let ids = [first, second].map { StableID.notification(rule: "anniversary-milestone", subjectID: $0.id) }
+        #expect(failing.attemptCounts == [ids[0]: 3, ids[1]: 3])
+        #expect(refusing.attemptCounts == [ids[0]: 1, ids[1]: 1])
+        let letters = try await readAll(topics.notificationsDead, broker: broker).map { message in
+            (message, try JSONDecoder.attache.decode(DeadLetter.self, from: Data(message.value ?? [])))
+        }
+        #expect(letters.count == 4)
+        for (message, letter) in letters {
+            #expect(message.keyText == letter.notification.id)
+            #expect(message.header("schema")?.text == DeadLetter.schemaName)
+            if letter.sink == "failing" {
+                #expect(letter.attempts == 3 && !letter.permanent && letter.error.contains("HTTP 500"))
+            } else {
+                #expect(letter.sink == "refusing")
+                #expect(letter.attempts == 1 && letter.permanent && letter.error.contains("HTTP 400"))
+            }
+        }
+        #expect(running.metrics.value("attache_notifier_dead_letters_total", labels: ["rule": "anniversary-milestone", "sink": "failing"]) == 2)
+        #expect(running.metrics.value("attache_notifier_retries_total", labels: ["sink": "failing"]) == 4)
+        // The file sink accepted both: they are recorded as sent.
+        #expect(Set(try fileNotifications(path).map(\.id)) == Set(ids))
+        #expect(Set(try await readAll(topics.notifications, broker: broker).compactMap(\.keyText)) == Set(ids))
+    }
+
+    @Test("no sink accepts: dead-lettered, not recorded as sent, offsets still committed")
+    func nothingAccepted() async throws {
+        let broker = try brokerWithTopics()
+        try await publish([try deltaRecord(Fixtures.fdiDelta())], to: broker)
+        let failing = try WebhookServer { _, _ in 503 }
+        defer { failing.stop() }
+        let group = unique("notifier")
+        let running = try RunningNotifier(broker: broker, group: group, sinks: [WebhookSink(url: failing.url, timeout: 5, name: "down")])
+        try await running.waitReady()
+        #expect(try await waitForRecords(topics.notificationsDead, count: 1, broker: broker))
+        #expect(try await waitCommitted(group: group, topics: inputTopics(), broker: broker))
+        try await running.stop()
+        #expect(running.delivered.isEmpty)
+        #expect(try await readAll(topics.notifications, broker: broker).isEmpty)
+    }
+
+    @Test("restart on the same group: nothing delivered is sent again; new records are")
+    func restartSameGroup() async throws {
+        let broker = try brokerWithTopics()
+        let (records, expected) = try ServiceTests.sampleRecords()
+        try await publish(records, to: broker)
+        let server = try WebhookServer()
+        defer { server.stop() }
+        let path = temporaryPath("restart.jsonl")
+        let group = unique("notifier")
+        let first = try RunningNotifier(broker: broker, group: group, sinks: [WebhookSink(url: server.url, timeout: 5), FileSink(path: path)])
+        try await first.waitReady()
+        try await first.waitDelivered(3)
+        #expect(try await waitCommitted(group: group, topics: inputTopics(), broker: broker))
+        try await first.stop()
+
+        let later = Fixtures.fdiDelta(from: 424.5e6, to: 520.5e6, percent: 22.6, ratio: 1.226, fromYear: 2023, toYear: 2024)
+        let second = try RunningNotifier(broker: broker, group: group, sinks: [WebhookSink(url: server.url, timeout: 5), FileSink(path: path)])
+        try await second.waitReady()
+        try await publish([try deltaRecord(later)], to: broker)
+        let delivered = try await second.waitDelivered(1)
+        #expect(try await waitCommitted(group: group, topics: inputTopics(), broker: broker))
+        try await second.stop()
+        let laterID = StableID.notification(rule: "trade-delta", subjectID: later.id)
+        #expect(delivered.map(\.id) == [laterID])
+        #expect(server.acceptedCounts == Dictionary(uniqueKeysWithValues: expected.union([laterID]).map { ($0, 1) }))
+        #expect(try fileNotifications(path).count == 4)
+    }
+
+    @Test("restart without committed offsets (a new group): everything is read again, nothing is sent again")
+    func restartNewGroup() async throws {
+        let broker = try brokerWithTopics()
+        let (records, expected) = try ServiceTests.sampleRecords()
+        try await publish(records, to: broker)
+        let server = try WebhookServer()
+        defer { server.stop() }
+        let firstGroup = unique("notifier")
+        let first = try RunningNotifier(broker: broker, group: firstGroup, sinks: [WebhookSink(url: server.url, timeout: 5)])
+        try await first.waitReady()
+        try await first.waitDelivered(3)
+        try await first.stop()
+
+        let secondGroup = unique("notifier-fresh")
+        let recording = RecordingSink()
+        let second = try RunningNotifier(broker: broker, group: secondGroup, sinks: [WebhookSink(url: server.url, timeout: 5), recording])
+        try await second.waitReady()
+        #expect(try await waitCommitted(group: secondGroup, topics: inputTopics(), broker: broker))
+        try await second.stop()
+        #expect(second.delivered.isEmpty)
+        #expect(recording.received.isEmpty)
+        #expect(second.metrics.value("attache_notifier_restored_ids") == 3)
+        let skipped = ["trade-delta", "anniversary-milestone", "new-figures"].map {
+            second.metrics.value("attache_notifier_skipped_total", labels: ["rule": $0])
+        }
+        #expect(skipped == [1, 1, 1])
+        #expect(server.acceptedCounts == Dictionary(uniqueKeysWithValues: expected.map { ($0, 1) }))
+        #expect(try await readAll(topics.notifications, broker: broker).count == 3)
+    }
+}
+
+extension JSONDecoder {
+    /// Attache's decoder (ISO 8601 instants with milliseconds).
+    static var attache: JSONDecoder { AttacheJSON.decoder() }
+}
+
+/// GET a URL and return its body as text.
+func httpGet(_ url: String) async throws -> String {
+    try await withCheckedThrowingContinuation { continuation in
+        URLSession.shared.dataTask(with: URL(string: url)!) { data, _, error in
+            if let error { continuation.resume(throwing: error) } else { continuation.resume(returning: String(decoding: data ?? Data(), as: UTF8.self)) }
+        }.resume()
+    }
+}
