@@ -37,6 +37,13 @@ struct HTTPTests {
         #expect(second.json["id"] as? String == id)
         #expect(second.json["duplicate"] as? Bool == true)
         #expect(service.metrics.value(IngestMetrics.articles, labels: ["channel": "http", "outcome": "duplicate"]) == 1)
+
+        // curl (which sends `Expect: 100-continue` for larger bodies) gets the same answer.
+        let curl = try await run("/usr/bin/curl", ["-s", "-H", "Content-Type: text/plain", "-H", "Expect: 100-continue",
+                                                  "--data-binary", "@" + (try seedFiles()[0]), service.base + "/v1/articles"])
+        let viaCurl = try JSONSerialization.jsonObject(with: Data(curl.output.utf8)) as? [String: Any]
+        #expect(viaCurl?["id"] as? String == id)
+        #expect(viaCurl?["duplicate"] as? Bool == true)
         try await service.stop()
     }
 

@@ -1,4 +1,5 @@
 import AttacheKafka
+import CRdKafka
 import AttacheModels
 import AttacheRuntime
 import Foundation
@@ -50,6 +51,43 @@ struct RawTopicTests {
         await offCooperativePool { checker.close() }
         #expect(committed == 2)
         #expect(service.metrics.value(IngestMetrics.articles, labels: ["channel": "kafka", "outcome": "rejected"]) == 1)
+        try await service.stop()
+    }
+
+    @Test("while the output waits for its delivery report, the raw offset stays uncommitted")
+    func noCommitBeforeDelivery() async throws {
+        let broker = try brokerWithTopics()
+        try #require(await run("/usr/bin/kcat", ["-P", "-b", broker.bootstrapServers, "-t", "articles.raw", "-p", "1", "-D", "\u{1}\u{2}\u{3}"],
+                               input: try seed(1)).status == 0)
+        // The broker answers the next produce requests with a retriable error: the service's
+        // output is delivered only after librdkafka's retries.
+        broker.injectErrors(apiKey: 0, Array(repeating: RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS, count: 12))
+        let service = try await RunningService(broker: broker)
+        let checker = try KafkaConsumer(config: broker.config, groupID: service.options.groupID)
+        func committed() async throws -> Int64 {
+            try await checker.committed([TopicPartitionOffset(topic: "articles.raw", partition: 1, offset: KafkaOffset.invalid)]).first?.offset ?? -1
+        }
+        let accepted = { service.metrics.value(IngestMetrics.articles, labels: ["channel": "kafka", "outcome": "accepted"]) }
+        var sawPending = false
+        var final: Int64 = -1
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            // Committed first, then delivered: the delivery is counted before the commit.
+            let offset = try await committed()
+            let consumed = service.metrics.value(IngestMetrics.rawRecords) >= 1
+            let delivered = accepted()
+            if offset >= 0 {
+                // A commit is only ever seen after the delivery.
+                #expect(delivered == 1)
+                final = offset
+                break
+            }
+            if consumed && delivered == 0 && offset < 0 { sawPending = true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        await offCooperativePool { checker.close() }
+        #expect(final == 1)
+        #expect(sawPending, "the record was consumed and its output still undelivered at some point")
         try await service.stop()
     }
 
