@@ -59,6 +59,8 @@ public final class IngestService: Sendable {
     /// Runs until `shutdown` is requested (or the task is cancelled, or a part fails), then
     /// stops taking requests, finishes the raw batch in hand (deliver, commit), flushes the
     /// producer and returns. `onHTTPStarted` receives the bound HTTP port (useful with port 0).
+    /// Call it once: the producer is closed when it returns. Throws what stopped it early
+    /// (e.g. the HTTP port in use, a fatal Kafka error), after the same clean-up.
     public func run(shutdown: ShutdownSignal, onHTTPStarted: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         logger.info("ingest starting: \(options.logDescription) maxBytes=\(settings.maxBytes) token=\(settings.token == nil ? "none" : "required")")
         let stop = ShutdownSignal()
