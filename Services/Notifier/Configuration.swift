@@ -107,7 +107,7 @@ public struct NotifierSettings: Sendable, Hashable {
     public var maxBatch: Int
 
     public init(retry: RetryPolicy = RetryPolicy(), rules: RuleSettings = RuleSettings(), deadLetterTopic: String? = nil,
-                maxBatch: Int = 100) {
+                maxBatch: Int = 50) {
         self.retry = retry
         self.rules = rules
         self.deadLetterTopic = deadLetterTopic

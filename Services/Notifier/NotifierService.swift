@@ -44,6 +44,7 @@ public final class NotifierService: @unchecked Sendable {
     private var stopRequested = false
     private var events: [RebalanceEvent] = []
     private var everAssigned = false
+    private var queryConsumer: KafkaConsumer?
 
     /// Creates the service; nothing connects until `run`.
     public init(options: ServiceOptions, sinks: [any NotificationSink], logger: Logger, metrics: Metrics, health: Health,
@@ -78,6 +79,45 @@ public final class NotifierService: @unchecked Sendable {
     /// Where dead letters go.
     public var deadLetterTopic: String { settings.deadLetterTopic ?? options.topics.notificationsDead }
 
+    /// The consumer's configuration: `max.poll.interval.ms` defaults to 15 minutes (unless
+    /// configured), since a batch waits for every sink, retries included, before the next poll.
+    var consumerConfig: KafkaConfig {
+        var config = options.kafka
+        if config.properties["max.poll.interval.ms"] == nil { config.properties["max.poll.interval.ms"] = "900000" }
+        return config
+    }
+
+    /// Input records the group has not committed yet: over every partition of the input
+    /// topics, the high watermark minus the committed offset (minus the low watermark where
+    /// nothing is committed). 0 once everything published so far is notified (or
+    /// dead-lettered) and committed — what `attache demo` waits for.
+    public func backlog() async throws -> Int64 {
+        let consumer = try backlogConsumer()
+        var total: Int64 = 0
+        for topic in inputTopics {
+            let count = try await offPool { try consumer.partitionCount(of: topic) }
+            guard count > 0 else { continue }
+            let query = (0..<Int32(count)).map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.invalid) }
+            let committed = try await consumer.committed(query)
+            let marks = try await offPool { try committed.map { try consumer.watermarks(topic: topic, partition: $0.partition) } }
+            for (entry, (low, high)) in zip(committed, marks) {
+                total += max(0, high - max(low, entry.offset))
+            }
+        }
+        return total
+    }
+
+    /// A consumer of the service's group that never joins it: it only asks for committed
+    /// offsets and watermarks.
+    private func backlogConsumer() throws -> KafkaConsumer {
+        try lock.withLock {
+            if let queryConsumer { return queryConsumer }
+            let consumer = try KafkaConsumer(config: options.kafka, groupID: options.groupID, logger: logger)
+            queryConsumer = consumer
+            return consumer
+        }
+    }
+
     /// Asks the service to stop after the notification in hand (as SIGTERM does).
     public func stop() {
         lock.withLock { stopRequested = true }
@@ -103,7 +143,7 @@ public final class NotifierService: @unchecked Sendable {
         var consumer: KafkaConsumer?
         var producer: KafkaProducer?
         do {
-            let c = try KafkaConsumer(config: options.kafka, groupID: options.groupID, readCommitted: true, logger: logger)
+            let c = try KafkaConsumer(config: consumerConfig, groupID: options.groupID, readCommitted: true, logger: logger)
             consumer = c
             let p = try KafkaProducer(config: options.kafka, logger: logger)
             producer = p
@@ -205,6 +245,8 @@ public final class NotifierService: @unchecked Sendable {
         var done: [PartitionKey: Int64] = [:]
         var order: [PartitionKey] = []
         records: for message in batch {
+            // On shutdown, stop between records: what is done is committed below.
+            if stopping(shutdown) { break }
             metrics.increment("attache_notifier_records_in_total", labels: ["topic": message.topic])
             switch reader.read(message) {
             case .tombstone:

@@ -45,11 +45,15 @@ struct ServiceTests {
         let sinks: [any NotificationSink] = [ConsoleSink(write: { lines.append($0) }), FileSink(path: path),
                                              WebhookSink(url: server.url, token: "secret-token", timeout: 5)]
         let group = unique("notifier")
+        let idle = try NotifierService(options: ServiceOptions(brokers: broker.bootstrapServers, groupID: group), sinks: [],
+                                       logger: testLogger, metrics: Metrics(), health: Health())
+        #expect(try await idle.backlog() == Int64(records.count + poison.count))
         let running = try RunningNotifier(broker: broker, group: group, sinks: sinks)
         try await running.waitReady()
         let delivered = try await running.waitDelivered(3)
         #expect(Set(delivered.map(\.id)) == expected)
         #expect(try await waitCommitted(group: group, topics: inputTopics(), broker: broker))
+        #expect(try await running.service.backlog() == 0)
 
         // HTTP: health, readiness and metrics.
         let metricsText = try await httpGet("http://127.0.0.1:\(running.httpPort)/metrics")
