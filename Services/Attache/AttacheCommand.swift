@@ -12,7 +12,7 @@ struct AttacheCommand: AsyncParsableCommand {
             Commands that need a broker and are given none use .attache/bootstrap, written by `attache broker`.
             """,
         subcommands: [
-            ServeCommand.self, IngestCommand.self, ExtractCommand.self,
+            DemoCommand.self, DevCommand.self, ServeCommand.self, IngestCommand.self, ExtractCommand.self,
             BrokerCommand.self, TailCommand.self, BenchCommand.self,
         ]
     )

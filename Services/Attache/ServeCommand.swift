@@ -5,6 +5,7 @@ import Enrichment
 import Foundation
 import Ingest
 import Logging
+import Notifier
 
 /// `attache serve ingest|enrichment|notifier`: one service against a Kafka cluster.
 struct ServeCommand: AsyncParsableCommand {
@@ -54,7 +55,10 @@ struct ServeCommand: AsyncParsableCommand {
             try await EnrichmentService(options: options, exactlyOnce: eos, logger: logger, metrics: metrics, health: health)
                 .run(shutdown: shutdown)
         case .notifier:
-            throw ValidationError("the notifier is not built yet")
+            let sinks = try settingsOrValidationError { try NotifierService.sinks() }
+            let settings = try settingsOrValidationError { try NotifierSettings() }
+            try await NotifierService(options: options, sinks: sinks, logger: logger, metrics: metrics, health: health, settings: settings)
+                .run(shutdown: shutdown)
         }
         logger.info("\(service.rawValue) stopped")
     }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// The HTTP server every service runs: `GET /healthz`, `/readyz` and `/metrics`, plus the
 /// routes a service adds (ingest's article API).
@@ -20,7 +21,7 @@ public struct ServiceHTTPServer: Sendable {
         self.logger = logger
     }
 
-    /// Serves until the task is cancelled. `routes` adds a service's own routes;
+    /// Serves until the task is cancelled, then closes gracefully (open requests finish). `routes` adds a service's own routes;
     /// `onStarted` receives the bound port (useful with port 0).
     public func run(routes: @Sendable (Router<BasicRequestContext>) -> Void = { _ in },
                     onStarted: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
@@ -50,7 +51,15 @@ public struct ServiceHTTPServer: Sendable {
             onServerRunning: { channel in await onStarted(channel.localAddress?.port ?? 0) },
             logger: quiet
         )
-        try await app.run()
+        // Cancelling the server's task starts a graceful shutdown; the group runs in a task of
+        // its own so that the cancellation does not also tear its connections down mid-way.
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: quiet))
+        let serving = Task { try await group.run() }
+        try await withTaskCancellationHandler {
+            try await serving.value
+        } onCancel: {
+            Task { await group.triggerGracefulShutdown() }
+        }
     }
 
     /// A plain-text response.
