@@ -150,7 +150,7 @@ public struct TradeDeltaRule: Sendable {
 
 /// `anniversary-milestone`: a round anniversary (ordinal divisible by 5, severity notice),
 /// one reported on its very day (notice), or one whose next round milestone is at most a
-/// year away (info).
+/// year away (info). One notification per anniversary and ordinal (`notificationID`).
 public struct AnniversaryMilestoneRule: Sendable {
     public static let name = "anniversary-milestone"
     public static let kind = "anniversary"
@@ -180,10 +180,19 @@ public struct AnniversaryMilestoneRule: Sendable {
         if !anniversary.parties.isEmpty { body += " Parties: \(anniversary.parties.joined(separator: ", "))." }
         body += " Source: “\(anniversary.text)”."
 
-        return Notification(
+        var notification = Notification(
             rule: AnniversaryMilestoneRule.name, kind: AnniversaryMilestoneRule.kind,
             severity: round || today ? .notice : .info, title: title, body: body,
             subject: SubjectRef(topic: topic, key: key, schema: .anniversary), createdAt: time)
+        notification.id = AnniversaryMilestoneRule.notificationID(anniversary)
+        return notification
+    }
+
+    /// Rule + anniversary id + ordinal: the anniversary id names the event (kind, subject,
+    /// base year), the same every year, so the 30th and the 31st are two notifications, while
+    /// every article about the 31st gives the same one.
+    public static func notificationID(_ anniversary: Anniversary) -> String {
+        StableID.notification(rule: name, subjectID: "\(anniversary.id)/\(anniversary.ordinal)")
     }
 }
 
@@ -202,27 +211,33 @@ public struct NewFiguresRule: Sendable {
         let stated = enriched.figures.filter { !$0.derived }
         guard !stated.isEmpty else { return nil }
         let article = enriched.article
-        let name = article.title.map { "“\($0)”" } ?? "article \(article.id)"
-        let title = "New figures: \(Wording.count(stated.count, "trade or investment figure", "trade and investment figures")) in \(name) (\(article.published))"
-        var lines = stated.prefix(NewFiguresRule.listed).map { figure in
-            var line = "\(Wording.metric(figure.metric)) \(Wording.pair(figure.series)) \(figure.period.label): "
-            switch figure.qualifier {
-            case .approximately: line += "about "
-            case .atLeast: line += "at least "
-            case .atMost: line += "at most "
-            case nil: break
-            }
-            return line + "\(Wording.amount(figure.amount)) \(figure.currency)"
-        }
-        if stated.count > NewFiguresRule.listed { lines.append("and \(stated.count - NewFiguresRule.listed) more") }
+        let name = article.title.map { "“\($0)”" } ?? "The article \(article.id)"
+        let lines = stated.map(NewFiguresRule.describe)
+        var title = "New figures: \(lines[0])"
+        if stated.count > 1 { title += " and \(stated.count - 1) more" }
+        title += " (\(article.title.map { "“\($0)”, " } ?? "")\(article.published))"
+        var listed = Array(lines.prefix(NewFiguresRule.listed))
+        if stated.count > NewFiguresRule.listed { listed.append("and \(stated.count - NewFiguresRule.listed) more") }
         var body = "\(name), published \(article.published)"
         if let dateline = article.dateline { body += " (\(dateline.place)\(dateline.agency.map { ", \($0)" } ?? ""))" }
-        body += ", states " + lines.joined(separator: "; ") + "."
+        body += ", states " + listed.joined(separator: "; ") + "."
         let derived = enriched.figures.count - stated.count
         if derived > 0 { body += " Derived: \(Wording.count(derived, "figure", "figures"))." }
         body += " Article \(article.id)."
         return Notification(
             rule: NewFiguresRule.name, kind: NewFiguresRule.kind, severity: .info, title: title, body: body,
             subject: SubjectRef(topic: topic, key: key, schema: .enrichedArticle), createdAt: enriched.enrichedAt)
+    }
+
+    /// `FDI inflow KZ←LU 2022: 202.5 M USD`, `Trade turnover KZ–LU 2024: about 19.54 M USD`.
+    public static func describe(_ figure: Figure) -> String {
+        var line = "\(Wording.metric(figure.metric)) \(Wording.pair(figure.series)) \(figure.period.label): "
+        switch figure.qualifier {
+        case .approximately: line += "about "
+        case .atLeast: line += "at least "
+        case .atMost: line += "at most "
+        case nil: break
+        }
+        return line + "\(Wording.amount(figure.amount)) \(figure.currency)"
     }
 }

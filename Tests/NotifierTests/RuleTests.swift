@@ -148,10 +148,23 @@ struct RuleTests {
         #expect(n.kind == "anniversary")
         #expect(n.severity == severity)
         if let title = c.title { #expect(n.title == title) }
-        #expect(n.id == StableID.notification(rule: "anniversary-milestone", subjectID: c.anniversary.id))
+        #expect(n.id == AnniversaryMilestoneRule.notificationID(c.anniversary))
         #expect(n.subject == SubjectRef(topic: topics.anniversaries, key: c.anniversary.id, schema: .anniversary))
         #expect(n.createdAt == Fixtures.recordTime)
         #expect(n.body.contains("The next round anniversary, the \(Wording.ordinal(c.anniversary.next.ordinal))"))
+    }
+
+    @Test("anniversary-milestone: one id per anniversary and ordinal")
+    func anniversaryIDs() throws {
+        let rules = NotificationRules()
+        let thirtieth = try #require(rules.notifications(for: anniversaryInput(Fixtures.anniversary(ordinal: 30, year: 2022, onPublicationDay: true))).first)
+        let onTheDay = try #require(rules.notifications(for: anniversaryInput(Fixtures.anniversary(ordinal: 31, year: 2023, onPublicationDay: true))).first)
+        let sameYearLater = try #require(rules.notifications(for: anniversaryInput(
+            Fixtures.anniversary(ordinal: 31, year: 2023, onPublicationDay: true, baseDate: RuleTests.june29))).first)
+        // The same event (kind, subject, base year): one anniversary id, one notification per ordinal.
+        #expect(Fixtures.anniversary(ordinal: 30, year: 2022).id == Fixtures.anniversary(ordinal: 31, year: 2023).id)
+        #expect(thirtieth.id != onTheDay.id)
+        #expect(onTheDay.id == sameYearLater.id)
     }
 
     // MARK: new-figures
@@ -169,7 +182,7 @@ struct RuleTests {
         #expect(n.rule == "new-figures")
         #expect(n.kind == "new_figures")
         #expect(n.severity == .info)
-        #expect(n.title == "New figures: 2 trade and investment figures in “Kazakhstan and Luxembourg discuss investment” (2023-06-30)")
+        #expect(n.title == "New figures: FDI inflow KZ←LU 2022: 202.5 M USD and 1 more (“Kazakhstan and Luxembourg discuss investment”, 2023-06-30)")
         #expect(n.body == "“Kazakhstan and Luxembourg discuss investment”, published 2023-06-30 (ASTANA, KAZINFORM), states FDI inflow KZ←LU 2022: 202.5 M USD; Trade turnover KZ–LU 2024: about 19.54 M USD. Derived: one figure. Article 5e1f0c2d3b4a6978.")
         #expect(n.createdAt == Fixtures.enrichedAt)
         #expect(n.id == StableID.notification(rule: "new-figures", subjectID: article.article.id))
@@ -186,7 +199,8 @@ struct RuleTests {
     @Test("new-figures: one figure, no title; more than ten are counted")
     func newFiguresWording() throws {
         let one = try #require(NotificationRules().notifications(for: enrichedInput(Fixtures.enriched(title: nil, figures: [Fixtures.figure()]))).first)
-        #expect(one.title == "New figures: one trade or investment figure in article 5e1f0c2d3b4a6978 (2023-06-30)")
+        #expect(one.title == "New figures: FDI inflow KZ←LU 2022: 202.5 M USD (2023-06-30)")
+        #expect(one.body == "The article 5e1f0c2d3b4a6978, published 2023-06-30 (ASTANA, KAZINFORM), states FDI inflow KZ←LU 2022: 202.5 M USD. Article 5e1f0c2d3b4a6978.")
         let many = (0..<12).map { Fixtures.figure(amount: Double($0 + 1) * 1e6, year: 2000 + $0) }
         let n = try #require(NotificationRules().notifications(for: enrichedInput(Fixtures.enriched(figures: many))).first)
         #expect(n.body.contains("; and 2 more."))

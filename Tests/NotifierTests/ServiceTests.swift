@@ -26,7 +26,7 @@ struct ServiceTests {
                        try anniversaryRecord(quiet)]
         let expected: Set<String> = [StableID.notification(rule: "new-figures", subjectID: article.article.id),
                                      StableID.notification(rule: "trade-delta", subjectID: big.id),
-                                     StableID.notification(rule: "anniversary-milestone", subjectID: round.id)]
+                                     AnniversaryMilestoneRule.notificationID(round)]
         return (records, expected)
     }
 
@@ -104,7 +104,7 @@ struct ServiceTests {
         try await running.waitReady()
         let delivered = try await running.waitDelivered(1)
         try await running.stop()
-        let id = StableID.notification(rule: "anniversary-milestone", subjectID: anniversary.id)
+        let id = AnniversaryMilestoneRule.notificationID(anniversary)
         #expect(delivered.map(\.id) == [id])
         #expect(server.attemptCounts == [id: 3])
         #expect(server.acceptedCounts == [id: 1])
@@ -138,7 +138,7 @@ struct ServiceTests {
         #expect(try await waitCommitted(group: group, topics: inputTopics(), broker: broker))
         try await running.stop()
 
-        let ids = [first, second].map { StableID.notification(rule: "anniversary-milestone", subjectID: $0.id) }
+        let ids = [first, second].map(AnniversaryMilestoneRule.notificationID)
         #expect(failing.attemptCounts == [ids[0]: 3, ids[1]: 3])
         #expect(refusing.attemptCounts == [ids[0]: 1, ids[1]: 1])
         let letters = try await readAll(topics.notificationsDead, broker: broker).map { message in
