@@ -41,7 +41,6 @@ func brokerWithTopics(_ topics: Topics = Topics()) throws -> EmbeddedBroker {
 
 /// A running ingest service on a free port.
 final class RunningService: @unchecked Sendable {
-    let broker: EmbeddedBroker
     let service: IngestService
     let shutdown = ShutdownSignal()
     let port: Int
@@ -49,6 +48,8 @@ final class RunningService: @unchecked Sendable {
     let health: Health
     let metrics: Metrics
     let options: ServiceOptions
+    /// Last, so that it is released after the service's clients.
+    let broker: EmbeddedBroker
 
     init(broker: EmbeddedBroker? = nil, settings: IngestSettings = IngestSettings()) async throws {
         let broker = try broker ?? brokerWithTopics()
