@@ -136,3 +136,26 @@ let fuzzScale: Int = Int(ProcessInfo.processInfo.environment["ATTACHE_FUZZ_ROUND
         #expect(result.megabytesPerSecond > 0)
     }
 }
+
+@Suite struct Robustness {
+    @Test func sentencesAreBoundedSoWorkStaysLinear() {
+        let unit = "trade with Germany reached $5 million in 2023, compared to $4 million in 2022, up 25% , "
+        let text = String(repeating: unit, count: 300)
+        let tokens = Tokenizer.tokenize(Array(text.unicodeScalars))
+        let sentences = Sentences.split(tokens)
+        #expect(sentences.allSatisfy { $0.range.count <= 251 })
+        #expect(sentences.map(\.range.count).reduce(0, +) == tokens.count)
+        let article = Fixtures.article(text, date: "2024-05-15")
+        let e = Extractor().extract(article)
+        #expect(e.figures.filter { !$0.derived }.count == 600)
+        checkInvariants(article, e)
+    }
+
+    @Test func emptyAndWhitespaceTexts() {
+        for text in ["", " ", "\n\n\n", ".", "$", "2023", "$5 billion", "anniversary", "\u{FEFF}\u{200B}"] {
+            let e = Fixtures.extract(text)
+            #expect(e.anniversaries.isEmpty)
+            #expect(e.changes.isEmpty)
+        }
+    }
+}

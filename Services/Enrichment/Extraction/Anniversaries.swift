@@ -169,7 +169,7 @@ struct AnniversaryFinder {
     }
 
     func countryCodes(in range: Range<Int>) -> [String] {
-        analysis.countries.filter { range.contains($0.token) && $0.role != .capital }.map(\.code)
+        analysis.countries(in: range).filter { $0.role != .capital }.map(\.code)
     }
 
     func find() -> [Anniversary] {

@@ -8,8 +8,14 @@ struct SentenceResult {
 }
 
 extension ArticleAnalysis {
+    /// The segment holding a token (segments are contiguous and sorted: binary search).
     func segmentIndex(of token: Int, in segments: [Segment]) -> Int {
-        segments.firstIndex { $0.range.contains(token) } ?? 0
+        var lo = 0, hi = segments.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if segments[mid].range.lowerBound <= token { lo = mid } else { hi = mid - 1 }
+        }
+        return max(0, lo)
     }
 
     /// Resolves a period mention against the sentence's reference period.
@@ -24,7 +30,7 @@ extension ArticleAnalysis {
     /// Who reports, who is the partner and which way the money flows, for one sentence.
     func parties(in range: Range<Int>, metric: Metric, carry: Parties?) -> Parties? {
         // "U.S. dollars", "US$", "Swiss francs" name a currency, not a party.
-        let mentions = countries.filter { range.contains($0.token) && $0.role != .capital
+        let mentions = countries(in: range).filter { $0.role != .capital
             && !["dollar", "dollars", "$", "francs", "franc", "yuan", "ruble", "rubles", "pounds"].contains(word($0.endToken) ?? "") }
         var codes: [String] = []
         for m in mentions where !codes.contains(m.code) { codes.append(m.code) }
@@ -66,7 +72,7 @@ extension ArticleAnalysis {
     /// else the whole sentence.
     func partyScope(for r: Range<Int>, sentence: Range<Int>, segments segs: [Segment]) -> Range<Int> {
         let seg = segs[segmentIndex(of: r.lowerBound, in: segs)].range
-        let named = countries.contains { seg.contains($0.token) && $0.role != .capital && $0.code != home
+        let named = countries(in: seg).contains { $0.role != .capital && $0.code != home
             && !["dollar", "dollars", "$", "francs", "franc", "yuan", "ruble", "rubles", "pounds"].contains(word($0.endToken) ?? "") }
         return named ? seg : sentence
     }
@@ -196,17 +202,35 @@ extension ArticleAnalysis {
         return 0
     }
 
+    /// The country mentions that start inside a token range (binary search).
+    func countries(in range: Range<Int>) -> ArraySlice<CountryToken> {
+        func first(_ token: Int) -> Int {
+            var lo = 0, hi = countries.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if countries[mid].token < token { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+        return countries[first(range.lowerBound)..<first(range.upperBound)]
+    }
+
     /// Trade balances from exports and imports of one period, and earlier (or later) values
     /// implied by a stated change and one stated figure.
     func derivedFigures(figures: [Figure], changes: [(StatedChange, Range<Int>)]) -> [Figure] {
         var result: [Figure] = []
         let stated = figures.filter { !$0.derived }
+        var bySeriesPeriod: [String: Figure] = [:]
+        for f in stated where bySeriesPeriod["\(f.series.id)|\(f.period.label)"] == nil { bySeriesPeriod["\(f.series.id)|\(f.period.label)"] = f }
+        func find(_ metric: Metric, like f: Figure, period: Period) -> Figure? {
+            bySeriesPeriod["\(Series(metric: metric, reporter: f.reporter, partner: f.partner, currency: f.currency).id)|\(period.label)"]
+        }
+        var balances = Set<String>()
         // Trade balance.
         for exports in stated where exports.metric == .exports {
-            guard let imports = stated.first(where: { $0.metric == .imports && $0.reporter == exports.reporter && $0.partner == exports.partner
-                && $0.period == exports.period && $0.currency == exports.currency }) else { continue }
-            if stated.contains(where: { $0.metric == .tradeBalance && $0.reporter == exports.reporter && $0.partner == exports.partner && $0.period == exports.period }) { continue }
-            if result.contains(where: { $0.metric == .tradeBalance && $0.reporter == exports.reporter && $0.partner == exports.partner && $0.period == exports.period && $0.currency == exports.currency }) { continue }
+            guard let imports = find(.imports, like: exports, period: exports.period) else { continue }
+            if find(.tradeBalance, like: exports, period: exports.period) != nil { continue }
+            guard balances.insert("\(exports.series.id)|\(exports.period.label)").inserted else { continue }
             let s = TextSpan(start: min(exports.span.start, imports.span.start), end: max(exports.span.end, imports.span.end))
             let q: Qualifier? = exports.qualifier == nil && imports.qualifier == nil ? nil : .approximately
             result.append(Figure(metric: .tradeBalance, reporter: exports.reporter, partner: exports.partner, direction: nil,
@@ -215,11 +239,10 @@ extension ArticleAnalysis {
         }
         // Implied values.
         for (change, _) in changes {
-            let sameSeries = stated.filter { $0.series == change.series }
-            let hasFrom = sameSeries.contains { $0.period == change.from }
-            let hasTo = sameSeries.contains { $0.period == change.to }
-            if hasFrom == hasTo { continue }
-            let known = sameSeries.first { $0.period == (hasTo ? change.to : change.from) }!
+            let fromFigure = bySeriesPeriod["\(change.series.id)|\(change.from.label)"]
+            let toFigure = bySeriesPeriod["\(change.series.id)|\(change.to.label)"]
+            let hasTo = toFigure != nil
+            guard (fromFigure == nil) != (toFigure == nil), let known = toFigure ?? fromFigure else { continue }
             guard let amount = Implied.amount(known: known.amount, knownIsTo: hasTo, change: change) else { continue }
             let s = TextSpan(start: min(known.span.start, change.span.start), end: max(known.span.end, change.span.end))
             // An implied value is approximate: the stated change is rounded.
