@@ -154,7 +154,7 @@ public final class NotifierService: @unchecked Sendable {
                                       stopping: { [weak self, shutdown] in shutdown.isRequested || (self?.stopFlag ?? true) })
             while !stopping(shutdown) {
                 let batch = try await c.poll(max: settings.maxBatch, timeoutMs: 100)
-                if try await applyRebalance(c) { continue }
+                if try await applyRebalance(c, discarding: batch.count) { continue }
                 guard !batch.isEmpty else { continue }
                 try await process(batch, consumer: c, producer: p, deliverer: deliverer, shutdown: shutdown, onDelivered: onDelivered)
             }
@@ -191,8 +191,9 @@ public final class NotifierService: @unchecked Sendable {
     // MARK: Rebalance
 
     /// Applies the rebalance events the last poll saw; true when there were some (the batch
-    /// polled with them is then discarded and the consumer rewound to its committed offsets).
-    private func applyRebalance(_ consumer: KafkaConsumer) async throws -> Bool {
+    /// polled with them, `discarding` records, is then dropped and the consumer rewound to its
+    /// committed offsets).
+    private func applyRebalance(_ consumer: KafkaConsumer, discarding: Int) async throws -> Bool {
         let pending = lock.withLock {
             defer { events.removeAll() }
             return events
@@ -221,8 +222,16 @@ public final class NotifierService: @unchecked Sendable {
                 logger.info("notifier gave up \(describe(partitions))")
             }
         }
-        if !consumer.assignment().isEmpty {
-            try await consumer.rewindToCommitted()
+        // Records polled with the rebalance are dropped: read them again from the committed
+        // offsets (where nothing is committed, from the beginning, as `auto.offset.reset`).
+        let assigned = consumer.assignment()
+        if discarding > 0, !assigned.isEmpty {
+            let started = ContinuousClock.now
+            let query = assigned.map { TopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: KafkaOffset.invalid) }
+            var targets = try await consumer.committed(query)
+            for index in targets.indices where targets[index].offset < 0 { targets[index].offset = KafkaOffset.beginning }
+            try await consumer.seek(targets)
+            logger.debug("dropped \(discarding) records polled with a rebalance; rewound to the committed offsets in \(started.duration(to: .now))")
         }
         return true
     }

@@ -206,6 +206,30 @@ struct ServiceTests {
         #expect(try fileNotifications(path).count == 4)
     }
 
+    @Test("two instances in one group, one joining and one leaving mid-stream: each notification delivered once")
+    func twoInstances() async throws {
+        let broker = try brokerWithTopics()
+        let server = try WebhookServer()
+        defer { server.stop() }
+        let group = unique("notifier")
+        let anniversaries = (0..<12).map { Fixtures.anniversary(ordinal: 30, year: 2022, subject: "relations number \($0)") }
+        let a = try RunningNotifier(broker: broker, group: group, sinks: [WebhookSink(url: server.url, timeout: 5)])
+        try await a.waitReady()
+        try await publish(try anniversaries.prefix(4).map { try anniversaryRecord($0) }, to: broker)
+        try await a.waitDelivered(1)
+        let b = try RunningNotifier(broker: broker, group: group, sinks: [WebhookSink(url: server.url, timeout: 5)])
+        try await publish(try anniversaries.dropFirst(4).prefix(4).map { try anniversaryRecord($0) }, to: broker)
+        try await b.waitReady()
+        try await a.stop()
+        try await publish(try anniversaries.dropFirst(8).map { try anniversaryRecord($0) }, to: broker)
+        #expect(try await waitCommitted(group: group, topics: inputTopics(), broker: broker))
+        try await b.stop()
+        let ids = anniversaries.map(AnniversaryMilestoneRule.notificationID)
+        #expect(server.acceptedCounts == Dictionary(uniqueKeysWithValues: ids.map { ($0, 1) }))
+        #expect(Set((a.delivered + b.delivered).map(\.id)) == Set(ids))
+        #expect(a.delivered.count + b.delivered.count == ids.count)
+    }
+
     @Test("restart without committed offsets (a new group): everything is read again, nothing is sent again")
     func restartNewGroup() async throws {
         let broker = try brokerWithTopics()

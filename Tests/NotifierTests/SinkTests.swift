@@ -111,6 +111,22 @@ struct SinkTests {
         #expect(try AttacheJSON.decode(Notification.self, from: Array(first.body)) == SinkTests.sample)
     }
 
+    @Test("webhook: no answer within the timeout is a transient failure")
+    func webhookTimeout() async throws {
+        let server = try WebhookServer { _, seen in
+            if seen == 0 { Thread.sleep(forTimeInterval: 1.5) }
+            return 200
+        }
+        defer { server.stop() }
+        let sink = WebhookSink(url: server.url, timeout: 0.3)
+        do {
+            try await sink.deliver(SinkTests.sample)
+            Issue.record("a request without an answer was accepted")
+        } catch let error as SinkError {
+            #expect(!error.isPermanent)
+        }
+    }
+
     @Test("sinks from the environment: console by default, file, webhooks, token never shown")
     func environment() throws {
         let none = try SinkConfiguration(environment: [:])
