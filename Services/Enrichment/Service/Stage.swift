@@ -119,8 +119,8 @@ final class StageRunner: @unchecked Sendable {
     let metrics: Metrics
     let logger: Logger
     let maxBatch: Int
-    /// Called with true once the first assignment is applied (state restored), false while
-    /// a rebalance is being applied.
+    /// Called with true once an assignment is applied (state restored), false from a
+    /// revocation until the next assignment is applied.
     let onReady: @Sendable (Bool) -> Void
 
     private let lock = NSLock()
@@ -250,6 +250,8 @@ final class StageRunner: @unchecked Sendable {
                 logger.info("\(name) stage assigned \(describe(partitions)) (ready after \(started.duration(to: .now)))")
                 onReady(true)
             case .revoked(let partitions), .lost(let partitions):
+                // Not ready again until the next assignment is applied.
+                onReady(false)
                 logic.revoked(partitions)
                 for partition in partitions {
                     metrics.set("attache_enrichment_lag", 0, labels: ["topic": partition.topic, "partition": String(partition.partition)])
