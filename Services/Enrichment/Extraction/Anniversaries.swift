@@ -91,7 +91,13 @@ struct AnniversaryFinder {
                             var k = j - 1
                             if word(k) == "is" || word(k) == "was" { k -= 1 }
                             var s = k
-                            while s >= range.lowerBound, tokens[s].isCapitalised || (tokens[s].kind == .symbol && tokens[s].lower == "-") { s -= 1 }
+                            while s >= range.lowerBound {
+                                if tokens[s].isCapitalised || (tokens[s].kind == .symbol && tokens[s].lower == "-") { s -= 1; continue }
+                                // "Assembly of People of Kazakhstan": connectors between capitalised words.
+                                if ["of", "and", "for", "the"].contains(tokens[s].lower), s - 1 >= range.lowerBound, tokens[s - 1].isCapitalised { s -= 1; continue }
+                                break
+                            }
+                            if s + 1 <= k, tokens[s + 1].lower == "the" { s += 1 }
                             if s < k {
                                 result.append(Trigger(ordinal: n, start: start, triggerEnd: i + 1, phraseStart: nil, yearsAgo: false,
                                                       namedBefore: (s + 1)..<(k + 1)))
@@ -286,6 +292,10 @@ struct AnniversaryFinder {
             }
             if date == nil, today { year = published.year; date = (published.month, published.day) }
             if date == nil, let d = sentenceDates.last(where: { $0.at < t.start && $0.year == nil }), word(d.at - 1) == "on" {
+                date = (d.month, d.day)
+            }
+            // "… marks its 30th anniversary on March 1".
+            if date == nil, let d = sentenceDates.first(where: { $0.at >= t.triggerEnd && ($0.year == nil || $0.year == year) }), word(d.at - 1) == "on" {
                 date = (d.month, d.day)
             }
         }

@@ -106,7 +106,9 @@ struct MoneyParser {
                     value = Numbers.parse(tokens[j].lower, exponent: exponent) ?? value * scale
                     hasScale = true
                     k += 1
-                    if word(k) == "." && (w == "mln" || w == "bln" || w == "bn" || w == "thsd" || w == "trln") && tokens[k].attached { k += 1 }
+                    // "5 mln. USD": the abbreviation's dot, only when a currency follows.
+                    if word(k) == "." && tokens[k].attached && (w == "mln" || w == "bln" || w == "bn" || w == "thsd" || w == "trln"),
+                       suffix(at: k + 1) != nil { k += 1 }
                 }
             }
         } else if let w = word(k), tokens[k].attached, tokens[k].kind == .word, Lexicon.scales[w] == nil {

@@ -214,6 +214,11 @@ struct PeriodParser {
                 if let p = Period.months(from: (startYear, startMonth), to: (endYear, endMonth)) { result = (.absolute(p), i + 3) }
             }
         }
+        // over the past five years: the n calendar years before the publication year.
+        if result == nil, w == "past" || w == "last", let n = number(at: i + 1), word(i + 2) == "years", (1...50).contains(n),
+           let p = Period.months(from: (published.year - n, 1), to: (published.year - 1, 12)) {
+            result = (.absolute(p), i + 3)
+        }
         // last year, the previous year, a year earlier, the same period of last year.
         if result == nil {
             if w == "same", word(i + 1) == "period" {
