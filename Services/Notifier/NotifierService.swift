@@ -43,7 +43,6 @@ public final class NotifierService: @unchecked Sendable {
     private let lock = NSLock()
     private var stopRequested = false
     private var events: [RebalanceEvent] = []
-    private var everAssigned = false
     private var queryConsumer: KafkaConsumer?
 
     /// Creates the service; nothing connects until `run`.
@@ -139,7 +138,14 @@ public final class NotifierService: @unchecked Sendable {
         health.setReady(false, "starting: joining consumer group \(options.groupID)")
         metrics.set("attache_notifier_ready", 0)
         let server = ServiceHTTPServer(host: options.httpHost, port: options.httpPort, health: health, metrics: metrics, logger: logger)
-        let http = Task { try await server.run(onStarted: onHTTPStarted) }
+        let logger = logger
+        let http = Task {
+            do {
+                try await server.run(onStarted: onHTTPStarted)
+            } catch where !Task.isCancelled {
+                logger.error("the health and metrics server on \(server.host):\(server.port) stopped: \(error)")
+            }
+        }
         var consumer: KafkaConsumer?
         var producer: KafkaProducer?
         do {
@@ -182,9 +188,14 @@ public final class NotifierService: @unchecked Sendable {
 
     /// Leaves the group and frees the clients, off the cooperative pool.
     private func close(_ consumer: KafkaConsumer?, _ producer: KafkaProducer?) async {
+        let query = lock.withLock {
+            defer { queryConsumer = nil }
+            return queryConsumer
+        }
         _ = try? await offPool {
             consumer?.close()
             producer?.close()
+            query?.close()
         }
     }
 
@@ -214,7 +225,6 @@ public final class NotifierService: @unchecked Sendable {
                 metrics.set("attache_notifier_delivered_ids", Double(delivered.count))
                 metrics.observe("attache_notifier_restore_duration_seconds", seconds)
                 logger.info("notifier assigned \(describe(partitions)); \(ids.count) delivered ids restored from \(options.topics.notifications) in \(String(format: "%.3f", seconds)) s")
-                lock.withLock { everAssigned = true }
                 health.setReady(true, "assigned and delivered ids restored")
                 metrics.set("attache_notifier_ready", 1)
             case .revoked(let partitions), .lost(let partitions):
