@@ -28,9 +28,9 @@ func amountStated(in text: String) -> Double? {
     let words = lower.split(whereSeparator: { !$0.isLetter })
     let rest = lower.drop { !$0.isNumber }.drop { $0.isNumber || $0 == "." || $0 == "," }
     if words.contains("trillion") || words.contains("trln") || words.contains("tn") { value *= 1e12 }
-    else if words.contains("billion") || words.contains("bln") || words.contains("bn") || rest.hasPrefix("b") { value *= 1e9 }
-    else if words.contains("million") || words.contains("mln") || words.contains("mn") || rest.hasPrefix("m") { value *= 1e6 }
-    else if words.contains("thousand") || words.contains("thsd") || rest.hasPrefix("k") { value *= 1e3 }
+    else if words.contains("billion") || words.contains("billions") || words.contains("bln") || words.contains("bn") || rest.hasPrefix("b") { value *= 1e9 }
+    else if words.contains("million") || words.contains("mln") || words.contains("mn") || words.contains("mil") || words.contains("millions") || rest.hasPrefix("m") { value *= 1e6 }
+    else if words.contains("thousand") || words.contains("thousands") || words.contains("thsd") || rest.hasPrefix("k") { value *= 1e3 }
     return value
 }
 
@@ -42,7 +42,7 @@ func checkInvariants(_ article: Article, _ e: Extraction) {
         if !f.derived {
             let stated = amountStated(in: f.text)
             #expect(stated != nil, "no number in \(f.text)")
-            if let stated { #expect(abs(abs(f.amount) - stated) <= max(1e-6, stated * 1e-9), "\(f.amount) vs \(f.text)") }
+            if let stated { #expect(abs(abs(f.amount) - stated) <= max(1e-6, stated * 1e-9), "\(f.amount) vs \(f.text.debugDescription)") }
         }
     }
     for c in e.changes {

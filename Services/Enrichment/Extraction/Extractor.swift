@@ -5,7 +5,46 @@ import AttacheModels
 /// It reads only `Article.text`, `Article.published` and `Article.countries`, does no I/O,
 /// and never fails: text it does not understand yields nothing. Offsets in every span are
 /// Unicode-scalar offsets into `Article.text`; curly and straight quotes and dashes are
-/// treated alike.
+/// treated alike. Work is linear in the text (sentences are capped at 250 tokens).
+///
+/// Decisions (DESIGN.md §2–§3 leave them open):
+/// - **Figures** need money (a currency, or a scale word right after a metric word in a
+///   sentence that names a currency: `exports: 36.5 thousand`), a metric word in the
+///   sentence (turnover/trade, exports, imports, direct investment/FDI, investment,
+///   balance/surplus/deficit), a period, and a partner. Money without a metric word
+///   (`a grant of $2 million`) is not a figure, so metric `other` is never produced.
+///   Amounts after a target word earlier in the sentence (aim, plan, expected, will, could,
+///   potential, `to reach`, `to increase`…), amounts whose period starts after publication,
+///   and amounts that are the size of a change (`increased by $96 million`) are not figures.
+/// - **Cumulative investment** without the word "direct" (`the total volume of investments`)
+///   is metric `investment`; with "direct"/"FDI" it is `fdi_inflow`.
+/// - **Parties**: the home country reports whenever it is a party or no pair is named; the
+///   partner is the other country named in the figure's clause, else in its sentence, else
+///   the partner of the paragraph's previous figure, else the country the article mentions
+///   most. Investment `from X`, `by X companies`, `X investors` into the home country is
+///   `inbound`; from the home country into X is `outbound`. A currency name (`U.S. dollars`,
+///   `Swiss francs`) names no party.
+/// - **Periods**: `this year` is January 1 to the publication day; `over the past N months`
+///   is months 1…N of the publication year when they have ended, else the N months before
+///   the publication month; `over the past N years` is the N calendar years before the
+///   publication year; `since 2005` runs to the publication day; a part-year without a year
+///   (`January-March`) is the latest one that has ended by publication; `the previous year`
+///   and `last year` are the year before the year the sentence (or its paragraph) speaks
+///   of, else before the publication year. A sentence without a period takes the
+///   paragraph's last one.
+/// - **Changes** compare with the comparison period of the sentence (`than in 2020`,
+///   `compared to the same period of last year`), else the same months a year earlier. A
+///   change without amounts takes the currency of the sentence's money, else the article's,
+///   else USD. `decreased 2 times` is ratio 0.5.
+/// - **Derived figures** (`derived: true`, qualifier `approximately` for implied values):
+///   the trade balance of one period from stated exports and imports (unless a balance is
+///   stated), and the other end of a stated change with one stated figure, rounded to whole
+///   units. Their span runs from the first to the last statement they come from.
+/// - **Anniversaries** need an ordinal and `anniversary`/`birthday`/`jubilee`, or `N years
+///   ago` with a founding verb, or a celebration verb with `N years of/since`, or
+///   `centenary`. Subjects are canonical: `diplomatic relations between Kazakhstan and the
+///   European Union` (home first, English short names, the same for every phrasing), an
+///   agreement's capitalised title plus its parties, a person's name for a birth.
 public struct Extractor: Sendable {
     /// The home country (ISO 3166-1 alpha-2): the reporter whenever it is a party.
     public let home: String
