@@ -8,16 +8,21 @@ public enum GroupLag {
         var quiet = Logger(label: "attache.kafka.lag")
         quiet.logLevel = .error
         let consumer = try KafkaConsumer(config: config, groupID: group, logger: quiet)
-        defer { consumer.close() }
-        var lag: Int64 = 0
-        for topic in topics {
-            let count = try consumer.partitionCount(of: topic)
-            let partitions = (0..<Int32(count)).map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.invalid) }
-            for committed in try await consumer.committed(partitions) {
-                let (low, high) = try consumer.watermarks(topic: topic, partition: committed.partition)
-                lag += high - max(committed.offset, low)
+        do {
+            var lag: Int64 = 0
+            for topic in topics {
+                let count = try await consumer.partitions(of: topic)
+                let partitions = (0..<Int32(count)).map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.invalid) }
+                for committed in try await consumer.committed(partitions) {
+                    let (low, high) = try await consumer.offsets(topic: topic, partition: committed.partition)
+                    lag += high - max(committed.offset, low)
+                }
             }
+            await consumer.shutdown()
+            return lag
+        } catch {
+            await consumer.shutdown()
+            throw error
         }
-        return lag
     }
 }

@@ -228,7 +228,23 @@ public final class KafkaConsumer: @unchecked Sendable {
         try seekNow(targets)
     }
 
-    /// The low and high watermarks of a partition, asked of the broker.
+    /// The low and high watermarks of a partition, asked of the broker from the consumer's
+    /// thread (the async form of `watermarks`).
+    public func offsets(topic: String, partition: Int32, timeoutMs: Int = 10_000) async throws(KafkaError) -> (low: Int64, high: Int64) {
+        try await onConsumerThread { () throws(KafkaError) in
+            let (low, high) = try self.watermarks(topic: topic, partition: partition, timeoutMs: timeoutMs)
+            return OffsetRange(low: low, high: high)
+        }.pair
+    }
+
+    /// The number of partitions of `topic`, from cluster metadata fetched on the consumer's
+    /// thread (the async form of `partitionCount(of:)`).
+    public func partitions(of topic: String, timeoutMs: Int = 10_000) async throws(KafkaError) -> Int {
+        try await onConsumerThread { () throws(KafkaError) in try self.partitionCount(of: topic, timeoutMs: timeoutMs) }
+    }
+
+    /// The low and high watermarks of a partition, asked of the broker. Blocks: from async
+    /// code use `offsets(topic:partition:)`.
     public func watermarks(topic: String, partition: Int32, timeoutMs: Int = 10_000) throws(KafkaError) -> (low: Int64, high: Int64) {
         var low: Int64 = 0
         var high: Int64 = 0
@@ -240,7 +256,8 @@ public final class KafkaConsumer: @unchecked Sendable {
         return (low, high)
     }
 
-    /// The partition count of each topic, from cluster metadata.
+    /// The partition count of a topic, from cluster metadata. Blocks: from async code use
+    /// `partitions(of:)`.
     public func partitionCount(of topic: String, timeoutMs: Int = 10_000) throws(KafkaError) -> Int {
         try Metadata.partitionCount(handle: handle, topic: topic, timeoutMs: timeoutMs, hint: context.unreachableHint)
     }
@@ -250,7 +267,19 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     var isClosed: Bool { lock.withLock { closed } }
 
-    /// Leaves the group (revoking partitions through the hook) and frees the client.
+    /// `close` on the consumer's own thread, for async code: leaving a group can take a while.
+    public func shutdown() async {
+        guard !isClosed else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                self.close()
+                continuation.resume()
+            }
+        }
+    }
+
+    /// Leaves the group (revoking partitions through the hook) and frees the client. Blocks
+    /// until done: from async code use `shutdown()`.
     public func close() {
         let first = lock.withLock {
             defer { closed = true }
@@ -301,6 +330,13 @@ public final class KafkaConsumer: @unchecked Sendable {
             }
         }
     }
+}
+
+/// The low and high watermarks of a partition.
+struct OffsetRange: Sendable {
+    var low: Int64
+    var high: Int64
+    var pair: (low: Int64, high: Int64) { (low, high) }
 }
 
 /// Logical offsets librdkafka understands.

@@ -133,8 +133,18 @@ public final class KafkaProducer: @unchecked Sendable {
     /// Records produced and not yet reported.
     public var outstanding: Int { Int(rd_kafka_outq_len(handle)) }
 
+    /// `close` on a blocking-call thread, for async code.
+    public func shutdown(timeoutMs: Int = 10_000) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                self.close(timeoutMs: timeoutMs)
+                continuation.resume()
+            }
+        }
+    }
+
     /// Flushes what is pending (up to `timeoutMs`), stops the poll thread and frees the
-    /// client. Safe to call twice.
+    /// client. Safe to call twice. Blocks until done: from async code use `shutdown()`.
     public func close(timeoutMs: Int = 10_000) {
         let first = closeLock.withLock {
             defer { closed = true }

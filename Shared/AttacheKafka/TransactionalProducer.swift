@@ -99,8 +99,11 @@ public final class TransactionalProducer: @unchecked Sendable {
         try TransactionalProducer.abort(handle: handle, timeoutMs: timeoutMs)
     }
 
-    /// Frees the producer.
+    /// Frees the producer. Blocks: from async code use `shutdown()`.
     public func close() { producer.close() }
+
+    /// `close` on a blocking-call thread, for async code.
+    public func shutdown() async { await producer.shutdown() }
 
     private struct SendOffsetsRequest: @unchecked Sendable {
         let consumer: KafkaConsumer

@@ -52,7 +52,7 @@ struct ProducerConsumerTests {
         let producer = try KafkaProducer(config: broker.config)
         defer { producer.close() }
         // Poll both until each has a share of the four partitions.
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             async let pa = a.poll(timeoutMs: 200)
             async let pb = b.poll(timeoutMs: 200)
@@ -66,7 +66,7 @@ struct ProducerConsumerTests {
         _ = try await producer.send(all: (0..<40).map { OutgoingRecord(topic: topic, key: "k\($0)", value: Array("\($0)".utf8)) })
         var fromA: [KafkaMessage] = []
         var fromB: [KafkaMessage] = []
-        let readDeadline = ContinuousClock.now + .seconds(20)
+        let readDeadline = ContinuousClock.now + .seconds(60)
         while fromA.count + fromB.count < 40, ContinuousClock.now < readDeadline {
             async let ra = a.poll(max: 40, timeoutMs: 200)
             async let rb = b.poll(max: 40, timeoutMs: 200)
@@ -117,7 +117,7 @@ struct ProducerConsumerTests {
             events.append(event, assignedBefore: consumer.assignment().count)
         }
         try consumer.subscribe([topic])
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(60)
         while consumer.assignment().isEmpty, ContinuousClock.now < deadline { _ = try await consumer.poll(timeoutMs: 200) }
         consumer.close()
         let log = events.entries
@@ -156,8 +156,12 @@ struct ProducerConsumerTests {
         // Produce API (key 0): the next three requests fail with retriable errors.
         broker.injectErrors(apiKey: 0, [RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT,
                                         RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS])
-        let reports = try await producer.send(all: (1...30).map { OutgoingRecord(topic: topic, key: "k", value: [UInt8($0)]) })
-        #expect(reports.count == 30)
+        // Awaited one by one, so the order of the records is the order of the sends.
+        var reports: [DeliveryReport] = []
+        for value in 1...30 {
+            reports.append(try await producer.send(OutgoingRecord(topic: topic, key: "k", value: [UInt8(value)])))
+        }
+        #expect(reports.map(\.offset) == Array(1...30))
         let consumer = try KafkaConsumer(config: broker.config, groupID: uniqueTopic("g"))
         defer { consumer.close() }
         try consumer.subscribe([topic])

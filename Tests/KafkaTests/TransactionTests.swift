@@ -51,7 +51,7 @@ struct TransactionTests {
         try txn.beginTransaction()
         _ = try await txn.send(OutgoingRecord(topic: output, key: "k", value: [100]))
         try await txn.commitTransaction()
-        let outputs = try run(kcat, ["-C", "-b", broker.bootstrapServers, "-t", output, "-e", "-q", "-f", "%o\n"])
+        let outputs = try await run(kcat, ["-C", "-b", broker.bootstrapServers, "-t", output, "-e", "-q", "-f", "%o\n"])
         #expect(String(decoding: outputs, as: UTF8.self).split(separator: "\n").count >= 6)
     }
 
@@ -68,7 +68,7 @@ struct TransactionTests {
         // EndTxn (API key 26) fails twice with a retriable coordinator error.
         broker.injectErrors(apiKey: 26, [RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE, RD_KAFKA_RESP_ERR_NOT_COORDINATOR])
         try await txn.commitTransaction()
-        let read = try run(kcat, ["-C", "-b", broker.bootstrapServers, "-t", output, "-e", "-q", "-f", "%o\n"])
+        let read = try await run(kcat, ["-C", "-b", broker.bootstrapServers, "-t", output, "-e", "-q", "-f", "%o\n"])
         #expect(String(decoding: read, as: UTF8.self) == "0\n")
     }
 
