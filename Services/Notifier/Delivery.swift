@@ -84,7 +84,7 @@ struct Deliverer: Sendable {
                     return .failed(attempts: attempt, error: text, permanent: permanent)
                 }
                 let wait = policy.delay(beforeRetry: attempt)
-                logger.warning("\(sink.name) did not accept notification \(notification.id) (attempt \(attempt) of \(policy.maxAttempts)), retrying in \(wait): \(text)")
+                logger.warning("\(sink.name) did not accept notification \(notification.id) (attempt \(attempt) of \(policy.maxAttempts)), retrying in \(String(format: "%.0f", wait.seconds * 1000)) ms: \(text)")
                 guard await pause(wait) else { return .interrupted(attempts: attempt) }
                 metrics.increment("attache_notifier_retries_total", labels: ["sink": sink.name])
             }

@@ -180,9 +180,10 @@ func readAll(_ topic: String, broker: EmbeddedBroker) async throws -> [KafkaMess
 func waitForRecords(_ topic: String, count: Int, broker: EmbeddedBroker, timeout: Duration = .seconds(25)) async throws -> Bool {
     let consumer = try KafkaConsumer(config: broker.config, groupID: unique("counter"), readCommitted: false, logger: testLogger)
     defer { consumer.close() }
-    let partitions = try consumer.partitionCount(of: topic)
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
+        // Asked every time: the topic may be created (automatically) meanwhile.
+        let partitions = try consumer.partitionCount(of: topic)
         var total: Int64 = 0
         for partition in 0..<Int32(partitions) {
             let (low, high) = try consumer.watermarks(topic: topic, partition: partition)
