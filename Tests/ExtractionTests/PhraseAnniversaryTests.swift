@@ -113,6 +113,17 @@ enum NearMisses {
         NearMiss(text: "Kazakhstan may sign 12 agreements with France in May."),
         NearMiss(text: "The grant of $2 million was announced by Germany in 2023."),
         NearMiss(text: "Inflation in Kazakhstan rose by 8.5% in 2023."),
+        NearMiss(text: "The 2nd meeting of the Kazakhstan-EU Cooperation Council took place in Brussels."),
+        NearMiss(text: "Kazakhstan ranks 25th in the world in terms of trade with Europe."),
+        NearMiss(text: "Trade with Germany grew significantly in 2023."),
+        NearMiss(text: "The share of Germany in Kazakhstan's trade rose to 5% in 2023."),
+        NearMiss(text: "Kazakhstan's GDP grew by 5.1% in 2023, the ministry said."),
+        NearMiss(text: "An agreement worth $500 million was signed by Kazakhstan and Korea in 2023."),
+        NearMiss(text: "Oil exports to Italy are projected to rise by 10% in 2025."),
+        NearMiss(text: "In 2023, 1,200 Kazakh companies exported goods to Poland."),
+        NearMiss(text: "An investment fund of $1 billion supports projects in Kazakhstan and Qatar."),
+        NearMiss(text: "Tokayev thanked Scholz for the 30 years of fruitful cooperation with Germany."),
+        NearMiss(text: "The Kazakh delegation visited Berlin for the 3rd time since 2019."),
     ]
 }
 
