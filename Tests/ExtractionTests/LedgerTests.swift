@@ -147,3 +147,28 @@ func permutations<T>(_ items: [T]) -> [[T]] {
         #expect(ledger.deltas(for: other).count == 2)
     }
 }
+
+@Suite struct Encoding {
+    @Test func amountsEncodeAsPlainNumbers() throws {
+        let article = Fixtures.seed("002")
+        let e = Extractor().extract(article)
+        let json = try AttacheJSON.line(e.deltas(article: article))
+        #expect(json.contains("\"absolute\":96000000"))
+        #expect(json.contains("\"amount\":520500000"))
+        #expect(!json.contains("e+"))
+        let figures = try AttacheJSON.line(e.figures)
+        #expect(figures.contains("\"amount\":-19463500"))
+        #expect(figures.contains("\"label\":\"2025-01..2025-08\""))
+    }
+
+    @Test func balancesOfTwoYearsGiveAComputedDelta() {
+        let article = Fixtures.article("In 2023 exports to Spain reached $900 million and imports amounted to $300 million. In 2022 exports to Spain reached $800 million and imports amounted to $400 million.")
+        let d = Extractor().extract(article).deltas(article: article)
+        let balance = d.first { $0.series.metric == .tradeBalance }
+        #expect(balance?.basis == .computed)
+        #expect(balance?.from.amount == 400_000_000)
+        #expect(balance?.to.amount == 600_000_000)
+        #expect(balance?.percent == 50)
+        #expect(d.count == 3)
+    }
+}
