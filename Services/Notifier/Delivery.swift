@@ -31,7 +31,7 @@ public struct RetryPolicy: Sendable, Hashable {
 }
 
 /// What became of a notification at one sink.
-public enum SinkOutcome: Sendable, Hashable {
+enum SinkOutcome: Sendable, Hashable {
     /// The sink accepted it after `attempts` attempts.
     case accepted(attempts: Int)
     /// The sink did not accept it: after the last retry, or at once for a permanent error.
