@@ -4,7 +4,10 @@ import Foundation
 ///
 /// The ingest service answers `duplicate: true` when an id is in it. It is a hint for
 /// clients, not a guarantee: downstream stays correct either way, because the Kafka key of
-/// an article is its stable id. Thread-safe; `insert` and `contains` are O(1) amortised.
+/// an article is its stable id. `ArticlePublisher` inserts an id when its publication
+/// starts (so of two concurrent submissions of one article, one is the duplicate) and
+/// removes it again when that publication fails. Thread-safe; `insert` and `contains` are
+/// O(1) amortised.
 public final class RecentIDs: @unchecked Sendable {
     /// The ids remembered by default in one process (e.g. by `FileIngest`).
     public static let shared = RecentIDs()
