@@ -36,15 +36,20 @@ import NIOCore
 /// Every answer carries the `traceparent` of the request's trace (continued from the
 /// request's `traceparent` header, else new).
 public struct ArticleAPI: Sendable {
+    /// What publishes each submission.
     public let publisher: ArticlePublisher
+    /// The size limit and the token.
     public let settings: IngestSettings
+    /// Where request latency is recorded.
     public let metrics: Metrics
+    /// Logs rejections and delivery failures (never the token).
     public let logger: Logger
     private let parser: ArticleParser
 
     /// The route's path.
     public static let path = "/v1/articles"
 
+    /// An API publishing through `publisher`, parsing with a limit of `settings.maxBytes`.
     public init(publisher: ArticlePublisher, settings: IngestSettings, metrics: Metrics, logger: Logger) {
         self.publisher = publisher
         self.settings = settings

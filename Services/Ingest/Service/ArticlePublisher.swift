@@ -13,12 +13,15 @@ public struct Publication: Sendable, Hashable, Codable {
     public var duplicate: Bool
     /// `articles.parsed` for an article, `articles.rejected` for a rejection.
     public var topic: String
+    /// The partition of the record.
     public var partition: Int32
+    /// The offset of the record in its partition.
     public var offset: Int64
     /// The Rejection published, when the submission was rejected (by the parser, or because
     /// the article's record would exceed the Kafka record size limit). Not encoded.
     public var rejection: Rejection?
 
+    /// A publication with these fields.
     public init(id: String, duplicate: Bool, topic: String, partition: Int32, offset: Int64, rejection: Rejection? = nil) {
         self.id = id
         self.duplicate = duplicate
@@ -46,10 +49,13 @@ public enum IngestChannel: String, Sendable, CaseIterable {
 /// keyed by `Rejection.key`, each with the `content-type`, `schema` and `traceparent`
 /// headers. Counts outcomes and publish latency in `metrics` when given.
 public final class ArticlePublisher: Sendable {
+    /// The idempotent producer (`acks=all`) the records go through.
     public let producer: KafkaProducer
+    /// Names `articles.parsed` and `articles.rejected` (with the configured prefix).
     public let topics: Topics
     /// The ids published recently, for `Publication.duplicate`.
     public let recent: RecentIDs
+    /// Where outcomes and publish latency are counted, when given.
     public let metrics: Metrics?
     /// The largest record value published (Kafka's `message.max.bytes`, 1,000,000 by
     /// default, less room for key and headers). An article whose JSON is larger is published

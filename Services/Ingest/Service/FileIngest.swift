@@ -30,6 +30,7 @@ public struct IngestSummary: Sendable, Hashable, Codable, CustomStringConvertibl
     /// Seconds the run took.
     public var seconds = 0.0
 
+    /// An empty summary.
     public init() {}
 
     /// Submissions rejected.
@@ -56,13 +57,18 @@ public struct IngestSummary: Sendable, Hashable, Codable, CustomStringConvertibl
 
 /// Progress of a long `attache ingest`, reported every 1,000 submissions or 2 seconds.
 public struct IngestProgress: Sendable, Hashable {
+    /// Inputs read so far.
     public var inputs: Int
+    /// Articles published that were new to this process.
     public var accepted: Int
+    /// Articles published that this process had published recently.
     public var duplicates: Int
+    /// Submissions rejected.
     public var rejected: Int
+    /// Seconds since the start.
     public var seconds: Double
 
-    /// `ingest: 12000 submissions (11990 accepted, 0 duplicates, 10 rejected), 3100/s`.
+    /// `ingest: 12000 submissions from 3 inputs (11990 accepted, 0 duplicates, 10 rejected), 3100/s`.
     public var line: String {
         let total = accepted + duplicates + rejected
         let rate = seconds > 0 ? Int(Double(total) / seconds) : 0
@@ -79,6 +85,7 @@ public enum FileIngest {
 
     /// An input that does not exist or cannot be read.
     public struct InputError: Error, CustomStringConvertible {
+        /// What is wrong with which path.
         public var description: String
     }
 
@@ -169,7 +176,9 @@ public enum FileIngest {
 
     /// One input: a file or standard input.
     public enum Input: Sendable, Hashable {
+        /// A file, by path.
         case file(String)
+        /// Standard input (`-`).
         case stdin
 
         /// `file:PATH` or `stdin`.

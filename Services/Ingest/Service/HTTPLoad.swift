@@ -11,10 +11,13 @@ public struct LoadReport: Sendable, CustomStringConvertible {
     public var statuses: [Int: Int]
     /// The run's length in seconds.
     public var seconds: Double
-    /// Latency percentiles in seconds (p50, p90, p99, max).
+    /// Median latency in seconds.
     public var p50: Double
+    /// 90th percentile latency in seconds.
     public var p90: Double
+    /// 99th percentile latency in seconds.
     public var p99: Double
+    /// The slowest answer in seconds.
     public var max: Double
     /// Concurrent connections used.
     public var connections: Int

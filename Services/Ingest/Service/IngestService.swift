@@ -19,10 +19,15 @@ import Logging
 /// - A rejection never stops the service; a fatal Kafka error does (`/healthz` then
 ///   answers 503 until the process exits).
 public final class IngestService: Sendable {
+    /// Brokers, topics, HTTP address and consumer group.
     public let options: ServiceOptions
+    /// Size limit, token, duplicate memory.
     public let settings: IngestSettings
+    /// The service log.
     public let logger: Logger
+    /// The Prometheus registry served at `/metrics` (see `IngestMetrics`).
     public let metrics: Metrics
+    /// What `/healthz` and `/readyz` answer.
     public let health: Health
     /// The ids published recently by this service, for `duplicate` answers.
     public let recent: RecentIDs
