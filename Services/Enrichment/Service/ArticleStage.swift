@@ -12,7 +12,7 @@ import Logging
 /// Stateless and deterministic: the same article always gives the same records (the
 /// `enrichedAt` of an enriched article is its `receivedAt`), so replays add no new distinct
 /// (key, value) pairs.
-final class ArticleLogic: StageLogic {
+final class ArticleLogic: StageLogic, @unchecked Sendable {
     let extractor: Extractor
     let topics: Topics
     let metrics: Metrics
@@ -25,9 +25,26 @@ final class ArticleLogic: StageLogic {
         self.logger = logger
     }
 
-    func transform(_ batch: [KafkaMessage]) -> StageOutput {
+    /// Extracts on up to one task per core (articles are independent), keeping the batch order.
+    func transform(_ batch: [KafkaMessage]) async -> StageOutput {
+        let workers = min(max(1, ProcessInfo.processInfo.activeProcessorCount), max(1, batch.count / 4))
+        if workers == 1 { return StageOutput(phases: [records(of: batch[...])]) }
+        let chunk = (batch.count + workers - 1) / workers
+        let parts = await withTaskGroup(of: (Int, [OutgoingRecord]).self) { group in
+            for (index, start) in stride(from: 0, to: batch.count, by: chunk).enumerated() {
+                let slice = batch[start..<min(start + chunk, batch.count)]
+                group.addTask { (index, self.records(of: slice)) }
+            }
+            var parts: [(Int, [OutgoingRecord])] = []
+            for await part in group { parts.append(part) }
+            return parts
+        }
+        return StageOutput(phases: [parts.sorted { $0.0 < $1.0 }.flatMap(\.1)])
+    }
+
+    private func records(of messages: ArraySlice<KafkaMessage>) -> [OutgoingRecord] {
         var records: [OutgoingRecord] = []
-        for message in batch {
+        for message in messages {
             do {
                 records += try enrich(message)
             } catch {
@@ -35,7 +52,7 @@ final class ArticleLogic: StageLogic {
                 logger.error("could not encode the output of \(Poison.where_(message)): \(error)")
             }
         }
-        return StageOutput(phases: [records])
+        return records
     }
 
     /// The records one input record gives.

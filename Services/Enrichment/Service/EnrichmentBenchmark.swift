@@ -1,6 +1,7 @@
 import AttacheKafka
 import AttacheModels
 import AttacheRuntime
+import Extraction
 import Foundation
 import Logging
 
@@ -13,9 +14,12 @@ public enum EnrichmentBenchmark {
         /// From the first batch consumed to the last enriched article delivered.
         public var seconds: Double
         public var articlesPerSecond: Double
+        /// The article stage's transformation alone (decode, extract, encode), on one
+        /// thread without Kafka, for comparison.
+        public var transformPerSecond: Double
         public var description: String {
-            String(format: "enrichment: %d articles in %.2f s = %.0f articles/s (articles.parsed → articles.enriched, at least once)",
-                   articles, seconds, articlesPerSecond)
+            String(format: "enrichment: %d articles in %.2f s = %.0f articles/s (articles.parsed → articles.enriched, at least once); the transformation alone: %.0f articles/s",
+                   articles, seconds, articlesPerSecond, transformPerSecond)
         }
     }
 
@@ -52,15 +56,27 @@ public enum EnrichmentBenchmark {
         let producer = try KafkaProducer(config: broker.config, logger: logger)
         defer { producer.close() }
         var batch: [OutgoingRecord] = []
+        var batchSample: [OutgoingRecord] = []
         for index in 0..<count {
             var article = articles[index % articles.count]
             article.id = StableID.hash(article.id, "bench", String(index))
             batch.append(try .json(topic: topics.parsed, key: article.id, value: article, traceparent: nil))
             if batch.count == 1_000 || index == count - 1 {
+                if batchSample.isEmpty { batchSample = batch }
                 _ = try await producer.send(all: batch)
                 batch.removeAll()
             }
         }
+
+        // The transformation alone, for comparison.
+        let extractor = Extractor(home: "KZ")
+        let sample = Array(batchSample.prefix(200))
+        let transformStarted = ContinuousClock.now
+        for record in sample {
+            let article = try AttacheJSON.decode(Article.self, from: record.value ?? [])
+            _ = try ArticleLogic.records(for: article, extractor: extractor, topics: topics) { nil }
+        }
+        let transformSeconds = transformStarted.duration(to: .now).seconds
 
         let metrics = Metrics()
         var options = ServiceOptions(brokers: broker.bootstrapServers, topics: topics, httpPort: 0, httpHost: "127.0.0.1",
@@ -87,7 +103,8 @@ public enum EnrichmentBenchmark {
         shutdown.request()
         try await running.value
         let seconds = (first ?? last).duration(to: last).seconds
-        return Throughput(articles: count, seconds: seconds, articlesPerSecond: seconds > 0 ? Double(count) / seconds : 0)
+        return Throughput(articles: count, seconds: seconds, articlesPerSecond: seconds > 0 ? Double(count) / seconds : 0,
+                          transformPerSecond: transformSeconds > 0 ? Double(sample.count) / transformSeconds : 0)
     }
 
     /// Writes a ledger of `observations` entries (100 observations per series, one per

@@ -85,7 +85,7 @@ final class SeriesLogic: StageLogic {
         self.logger = logger
     }
 
-    func transform(_ batch: [KafkaMessage]) -> StageOutput {
+    func transform(_ batch: [KafkaMessage]) async -> StageOutput {
         var deltas: [OutgoingRecord] = []
         var ledger: [OutgoingRecord] = []
         for message in batch {

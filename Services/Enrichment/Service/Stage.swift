@@ -20,7 +20,7 @@ struct StageOutput {
 /// concurrently, so implementations keep plain mutable state.
 protocol StageLogic: AnyObject {
     /// Turns a batch of input records into output records, updating the stage's state.
-    func transform(_ batch: [KafkaMessage]) -> StageOutput
+    func transform(_ batch: [KafkaMessage]) async -> StageOutput
     /// The state before a batch, to roll back to when its output is not committed.
     func checkpoint() -> Any
     /// Forgets what the batches since `checkpoint` did to the state (their transaction was
@@ -281,7 +281,7 @@ final class StageRunner: @unchecked Sendable {
         }
         lock.withLock { transaction = OpenTransaction() }
         defer { lock.withLock { transaction = nil } }
-        let output = logic.transform(batch)
+        let output = await logic.transform(batch)
         do {
             for phase in output.phases where !phase.isEmpty {
                 _ = try await txn.producer.send(all: phase)
@@ -346,7 +346,7 @@ final class StageRunner: @unchecked Sendable {
 
     private func processAtLeastOnce(_ batch: [KafkaMessage], _ producer: KafkaProducer) async throws {
         let checkpoint = logic.checkpoint()
-        let output = logic.transform(batch)
+        let output = await logic.transform(batch)
         do {
             for phase in output.phases where !phase.isEmpty {
                 _ = try await producer.send(all: phase)
