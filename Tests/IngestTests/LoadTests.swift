@@ -1,5 +1,6 @@
 import AttacheKafka
 import AttacheModels
+import AttacheRuntime
 import Foundation
 @testable import Ingest
 import Testing
@@ -38,5 +39,24 @@ struct LoadTests {
         print("HTTP ingest (text/plain seed 002, distinct articles): \(report)")
         #expect(report.statuses.keys.sorted() == [202], "\(report)")
         try await service.stop()
+    }
+
+    @Test("measured attache ingest of an NDJSON file", .enabled(if: environment["ATTACHE_INGEST_BENCH"] == "1"))
+    func measureFileIngest() async throws {
+        let broker = try brokerWithTopics()
+        let options = ServiceOptions(brokers: broker.bootstrapServers, groupID: uniqueName("cli"), instance: "bench")
+        let text = String(decoding: try seed(2), as: UTF8.self).split(separator: "\n", maxSplits: 1).last.map(String.init) ?? ""
+        let encoded = String(decoding: try JSONEncoder().encode(text), as: UTF8.self)
+        let count = Int(LoadTests.environment["ATTACHE_INGEST_BENCH_ARTICLES"] ?? "") ?? 20_000
+        let lines = (0..<count).map { #"{"published": "2025-10-20", "text": "#  + encoded.dropLast() + #" Update \#($0).""# + "}" }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("bench") + ".ndjson")
+        try Data(lines.joined(separator: "\n").utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let bytes = (try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
+        let summary = try await FileIngest.run(paths: [file.path], options: options, recent: RecentIDs(), progress: { _ in }, logger: testLogger)
+        print(String(format: "attache ingest (NDJSON, %d articles, %.1f MB): %.1f s, %.0f articles/s, %.1f MB/s; %@",
+                     count, Double(bytes) / 1e6, summary.seconds, Double(count) / summary.seconds,
+                     Double(bytes) / 1e6 / summary.seconds, summary.description))
+        #expect(summary.accepted == count)
     }
 }
