@@ -9,7 +9,8 @@ import Foundation
 /// - `ATTACHE_NOTIFY_FILE=path`: JSON lines appended to a file.
 /// - `ATTACHE_NOTIFY_WEBHOOKS=url1,url2`: POST each notification to every URL.
 /// - `ATTACHE_NOTIFY_WEBHOOK_TOKEN`: bearer token for the webhooks (never logged).
-/// - `ATTACHE_NOTIFY_WEBHOOK_TIMEOUT_MS`: per-request timeout (default 10000).
+/// - `ATTACHE_NOTIFY_WEBHOOK_TIMEOUT_MS`: per-request timeout (default 10000; rounded up to
+///   whole seconds).
 public struct SinkConfiguration: Sendable, Hashable {
     public var console: Bool
     public var filePath: String?
@@ -54,6 +55,11 @@ public struct SinkConfiguration: Sendable, Hashable {
             }
             webhookTimeout = Double(ms) / 1000
         }
+    }
+
+    /// The configuration of the process's environment (as `IngestSettings.fromEnvironment`).
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SinkConfiguration {
+        try SinkConfiguration(environment: environment)
     }
 
     /// The sinks: console, file, then the webhooks in order (named `webhook:<host>`, with
@@ -146,6 +152,13 @@ public struct NotifierSettings: Sendable, Hashable {
             rules.enabled = names
         }
         if let topic = environment["ATTACHE_NOTIFY_DEAD_LETTER_TOPIC"], !topic.isEmpty { deadLetterTopic = topic }
+    }
+}
+
+extension NotifierSettings {
+    /// The settings of the process's environment (as `IngestSettings.fromEnvironment`).
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> NotifierSettings {
+        try NotifierSettings(environment: environment)
     }
 }
 

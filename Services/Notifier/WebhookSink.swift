@@ -21,12 +21,14 @@ public final class WebhookSink: NotificationSink, @unchecked Sendable {
     /// - Parameters:
     ///   - url: the endpoint.
     ///   - token: sent as a bearer token.
-    ///   - timeout: seconds to wait for an answer before the attempt counts as failed.
+    ///   - timeout: seconds to wait for an answer before the attempt counts as failed; at
+    ///     least 1 (whole seconds: Foundation's URLSession on Linux does not honour fractions).
     ///   - name: the sink's name in logs and metrics; by default `webhook:<host>[:port]`
     ///     (the path is left out: webhook paths often hold secrets).
     public init(url: URL, token: String? = nil, timeout: TimeInterval = 10, name: String? = nil) {
         self.url = url
         self.token = token.flatMap { $0.isEmpty ? nil : $0 }
+        let timeout = max(1, timeout.rounded(.up))
         self.timeout = timeout
         self.name = name ?? WebhookSink.defaultName(for: url)
         let configuration = URLSessionConfiguration.ephemeral

@@ -114,11 +114,11 @@ struct SinkTests {
     @Test("webhook: no answer within the timeout is a transient failure")
     func webhookTimeout() async throws {
         let server = try WebhookServer { _, seen in
-            if seen == 0 { Thread.sleep(forTimeInterval: 1.5) }
+            if seen == 0 { Thread.sleep(forTimeInterval: 3) }
             return 200
         }
         defer { server.stop() }
-        let sink = WebhookSink(url: server.url, timeout: 0.3)
+        let sink = WebhookSink(url: server.url, timeout: 1)
         do {
             try await sink.deliver(SinkTests.sample)
             Issue.record("a request without an answer was accepted")
@@ -143,6 +143,7 @@ struct SinkTests {
         #expect(config.webhookTimeout == 2.5)
         #expect(config.makeSinks().map(\.name) == ["file", "webhook:a.example.com", "webhook:b.example.com:8080", "webhook:a.example.com#2"])
         #expect(try NotifierService.sinks(fromEnvironment: env).count == 4)
+        #expect(try SinkConfiguration.fromEnvironment(env) == config)
         #expect(!config.logDescription.contains("tok-123"))
         #expect(!config.logDescription.contains("secret"))
         #expect(config.logDescription.contains("[redacted]"))
@@ -152,7 +153,7 @@ struct SinkTests {
 
     @Test("settings from the environment")
     func settings() throws {
-        let defaults = try NotifierSettings(environment: [:])
+        let defaults = try NotifierSettings.fromEnvironment([:])
         #expect(defaults == NotifierSettings())
         #expect(defaults.retry == RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(500), maxDelay: .seconds(30)))
         let s = try NotifierSettings(environment: ["ATTACHE_NOTIFY_MAX_ATTEMPTS": "3", "ATTACHE_NOTIFY_BACKOFF_MS": "20",
