@@ -42,6 +42,7 @@ struct ResilienceTests {
         try await second.waitReady()
         try await waitDrained(group: group, broker: broker)
         try await second.stop()
+        #expect(second.metrics.value("attache_enrichment_records_in_total", labels: ["topic": topics.parsed]) >= 2)
         expectSameOutputs(try await outputs(broker: broker), try await expected)
     }
 
@@ -113,6 +114,9 @@ struct ResilienceTests {
         try await publish(Array(articles.dropFirst(4)), to: broker)
         try await waitDrained(group: group, broker: broker)
         try await b.stop()
+        // Both instances did part of the work.
+        #expect(a.metrics.value("attache_enrichment_records_in_total", labels: ["topic": topics.parsed]) >= 1)
+        #expect(b.metrics.value("attache_enrichment_records_in_total", labels: ["topic": topics.parsed]) >= 1)
         expectSameOutputs(try await outputs(broker: broker), try await expected)
     }
 
