@@ -82,6 +82,22 @@ public final class WebhookSink: NotificationSink, @unchecked Sendable {
         }
     }
 
+    /// A network error in words, without the URL (webhook paths often hold secrets).
+    static func describe(_ error: any Error) -> String {
+        guard let code = (error as? URLError)?.code else { return "network error (\(type(of: error)))" }
+        switch code {
+        case .timedOut: return "timed out"
+        case .cannotConnectToHost: return "connection refused"
+        case .networkConnectionLost: return "connection lost"
+        case .cannotFindHost, .dnsLookupFailed: return "host not found"
+        case .notConnectedToInternet: return "no network"
+        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate, .serverCertificateNotYetValid,
+             .serverCertificateHasUnknownRoot, .clientCertificateRejected, .clientCertificateRequired:
+            return "TLS failure (URL error \(code.rawValue))"
+        default: return "URL error \(code.rawValue)"
+        }
+    }
+
     /// Sends the request (URLSession runs it on its own threads, not the cooperative pool)
     /// and returns the status code.
     private func send(_ request: URLRequest) async throws -> Int {
@@ -89,9 +105,7 @@ public final class WebhookSink: NotificationSink, @unchecked Sendable {
         return try await withCheckedThrowingContinuation { continuation in
             let task = session.dataTask(with: request) { _, response, error in
                 if let error {
-                    let code = (error as? URLError)?.code
-                    let what = code == .timedOut ? "timed out" : "\(error.localizedDescription)"
-                    continuation.resume(throwing: SinkError.transient("\(name): \(what)"))
+                    continuation.resume(throwing: SinkError.transient("\(name): \(WebhookSink.describe(error))"))
                 } else if let http = response as? HTTPURLResponse {
                     continuation.resume(returning: http.statusCode)
                 } else {

@@ -92,6 +92,7 @@ struct SinkTests {
             try await sink.deliver(SinkTests.sample)
         } catch let error as SinkError {
             #expect(!error.isPermanent)
+            #expect(!error.description.contains("secret-path"))
         }
     }
 
