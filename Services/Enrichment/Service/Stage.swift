@@ -294,6 +294,20 @@ final class StageRunner: @unchecked Sendable {
         }
         if control.crashes(afterDeliveryOf: name) { return }
         lock.withLock { transaction?.offsets = offsets }
+        // Only if the hook ran meanwhile (it cannot while this loop is not polling).
+        switch lock.withLock({ transaction?.endedByHook }) {
+        case true?:
+            countOutput(output)
+            metrics.increment("attache_enrichment_transactions_total", labels: ["stage": name, "outcome": "committed"])
+            return
+        case false?:
+            logic.rollback(to: checkpoint)
+            metrics.increment("attache_enrichment_transactions_total", labels: ["stage": name, "outcome": "aborted"])
+            try await consumer.rewindToCommitted()
+            return
+        case nil:
+            break
+        }
         do {
             try await retrying("send offsets to transaction") { () throws(KafkaError) in
                 try await txn.sendOffsets(offsets, of: consumer)
