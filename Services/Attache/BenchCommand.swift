@@ -6,6 +6,8 @@ import AttacheRuntime
 import Enrichment
 import Extraction
 import Foundation
+import Ingest
+import Logging
 
 /// `attache bench`: measurements of speed, printed as a table (benchmarks, not tests).
 struct BenchCommand: AsyncParsableCommand {
@@ -13,7 +15,7 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure Attache's speed on this machine.",
         discussion: "Build with -c release for figures worth quoting: swift build -c release --product attache.",
-        subcommands: [SendLatencyBench.self, ParseBench.self, ExtractBench.self, EnrichBench.self]
+        subcommands: [SendLatencyBench.self, ParseBench.self, ExtractBench.self, EnrichBench.self, HTTPIngestBench.self]
     )
 }
 
@@ -161,5 +163,69 @@ struct EnrichBench: AsyncParsableCommand {
                                                        restoreObservations: observations)
         Console.out(result.throughput.description)
         Console.out(result.restore.description)
+    }
+}
+
+/// HTTP ingest rate and latency over loopback, against the ingest service on the embedded broker.
+struct HTTPIngestBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "http",
+        abstract: "POST /v1/articles rate and latency (202 after the delivery report) on loopback, embedded broker."
+    )
+
+    @Option(help: "Concurrent connections.")
+    var connections = 8
+
+    @Option(help: "Seconds of load.")
+    var seconds = 10.0
+
+    @OptionGroup var inputs: BenchInputs
+
+    func run() async throws {
+        LogSetup.bootstrap(defaultLevel: .warning)
+        let broker = try EmbeddedCluster.start(writeBootstrap: false)
+        let options = ServiceOptions(brokers: broker.bootstrapServers, httpPort: 0, httpHost: "127.0.0.1",
+                                     groupID: "attache-bench-ingest", instance: "bench")
+        let service = try IngestService(options: options, settings: IngestSettings(), logger: Logger(label: "attache.ingest"),
+                                        metrics: Metrics(), health: Health())
+        let shutdown = ShutdownSignal()
+        let port = PortBox()
+        let running = Task { try await service.run(shutdown: shutdown, onHTTPStarted: { port.set($0) }) }
+        let bound = await port.value()
+        // Distinct articles, so every request publishes a new id.
+        let base = try inputs.raw()
+        let body: @Sendable (Int) -> [UInt8] = { n in base[n % base.count] + Array("\n\nUpdate \(n) of the trade figures.\n".utf8) }
+        _ = await HTTPLoad.run(port: bound, contentType: "text/plain", connections: 1, seconds: 0.5, body: body)
+        let report = await HTTPLoad.run(port: bound, contentType: "text/plain", connections: connections, seconds: seconds, body: body)
+        shutdown.request()
+        _ = await running.result
+        Console.out("HTTP ingest, text/plain, \(connections) connections, \(seconds) s: \(report)")
+    }
+}
+
+/// The port an HTTP server reports once it listens.
+final class PortBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var port: Int?
+    private var waiters: [CheckedContinuation<Int, Never>] = []
+
+    func set(_ value: Int) {
+        let toResume = lock.withLock {
+            port = value
+            defer { waiters.removeAll() }
+            return waiters
+        }
+        toResume.forEach { $0.resume(returning: value) }
+    }
+
+    func value() async -> Int {
+        await withCheckedContinuation { continuation in
+            let known: Int? = lock.withLock {
+                if let port { return port }
+                waiters.append(continuation)
+                return nil
+            }
+            if let known { continuation.resume(returning: known) }
+        }
     }
 }
