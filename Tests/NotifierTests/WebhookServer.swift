@@ -87,15 +87,26 @@ final class WebhookServer: @unchecked Sendable {
         lock.withLock { answered.reduce(into: [:]) { $0[$1.key, default: 0] += 1 } }
     }
 
+    private var stopped = false
+
+    /// Stops listening: new connections are refused. Only the accept thread closes the
+    /// socket, once it no longer uses it: were it closed here, its number could be reused by
+    /// another socket of the process (another test's server) before the thread's next
+    /// `accept`, which would then take that server's connections.
     func stop() {
+        let first = lock.withLock {
+            defer { stopped = true }
+            return !stopped
+        }
+        guard first else { return }
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 
-    deinit { stop() }
+    private var isStopped: Bool { lock.withLock { stopped } }
 
     private func acceptLoop() {
-        while true {
+        defer { close(listener) }
+        while !isStopped {
             let client = accept(listener, nil, nil)
             if client < 0 {
                 if errno == EINTR { continue }
