@@ -125,8 +125,14 @@ struct SeedTests {
         #expect(healthStatus == 200)
         let (readyStatus, readyBody) = try await running.get("/readyz")
         #expect(readyStatus == 200, "\(readyBody)")
-        let (metricsStatus, metricsBody) = try await running.get("/metrics")
+        var (metricsStatus, metricsBody) = try await running.get("/metrics")
         #expect(metricsStatus == 200)
+        // Lag is sampled about once a second: wait for the first sample.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !metricsBody.contains("attache_enrichment_lag{"), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            (metricsStatus, metricsBody) = try await running.get("/metrics")
+        }
         for name in ["attache_enrichment_records_in_total{topic=\"articles.parsed\"}", "attache_enrichment_records_out_total{topic=\"articles.rejected\"}",
                      "attache_enrichment_rejected_total", "attache_enrichment_restore_seconds", "attache_enrichment_lag{", "attache_enrichment_commits_total",
                      "attache_enrichment_ready 1"] {

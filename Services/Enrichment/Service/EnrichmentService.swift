@@ -214,6 +214,7 @@ public final class EnrichmentService: @unchecked Sendable {
         metrics.describe("attache_enrichment_lag", type: "gauge", help: "High watermark minus position, by topic and partition.")
         metrics.describe("attache_enrichment_ready", type: "gauge", help: "1 when both stages are assigned and the ledger is restored.")
         metrics.describe("attache_enrichment_observations_skipped_total", type: "counter", help: "Observations already in the ledger with the same value (replays).")
+        metrics.describe("attache_enrichment_stage_errors_total", type: "counter", help: "Transient stage failures after which the state was restored and the consumer rewound, by stage.")
         metrics.describe("attache_enrichment_tombstones_total", type: "counter", help: "Tombstones read on the input (nothing to enrich).")
     }
 }

@@ -168,15 +168,41 @@ final class StageRunner: @unchecked Sendable {
         }
         try consumer.subscribe([topic])
         logger.info("\(name) stage consuming \(topic) as group \(consumer.groupID)")
+        var resync = false
         while !stopping {
-            let batch = try await consumer.poll(max: maxBatch, timeoutMs: 100)
-            if try await applyRebalance() { continue }
-            await updateLag()
-            guard !batch.isEmpty, !control.crashRequested else { continue }
-            metrics.increment("attache_enrichment_records_in_total", by: Double(batch.count), labels: ["topic": topic])
-            switch sink {
-            case .transactional(let txn): try await processTransactional(batch, txn)
-            case .atLeastOnce(let producer): try await processAtLeastOnce(batch, producer)
+            do {
+                if resync {
+                    // After a transient failure: restore the state of the current assignment
+                    // again and go back to the committed offsets.
+                    let assignment = consumer.assignment().map {
+                        TopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: KafkaOffset.invalid)
+                    }
+                    try await logic.assigned(assignment)
+                    if !assignment.isEmpty { try await consumer.rewindToCommitted() }
+                    resync = false
+                    onReady(true)
+                }
+                let batch = try await consumer.poll(max: maxBatch, timeoutMs: 100)
+                if try await applyRebalance() { continue }
+                await updateLag()
+                guard !batch.isEmpty, !control.crashRequested else { continue }
+                metrics.increment("attache_enrichment_records_in_total", by: Double(batch.count), labels: ["topic": topic])
+                switch sink {
+                case .transactional(let txn): try await processTransactional(batch, txn)
+                case .atLeastOnce(let producer): try await processAtLeastOnce(batch, producer)
+                }
+            } catch let error as StageFatalError {
+                throw error
+            } catch let error as KafkaError where error.kind == .fatal {
+                throw fatal(error, "consume")
+            } catch {
+                // Transient (a timeout while restoring or rewinding, the cluster briefly
+                // unreachable): nothing was committed since the last good batch.
+                logger.error("\(name) stage: \(error); restoring and rewinding to the committed offsets in 1 s")
+                metrics.increment("attache_enrichment_stage_errors_total", labels: ["stage": name])
+                onReady(false)
+                resync = true
+                try? await Task.sleep(for: .seconds(1))
             }
         }
         logger.info("\(name) stage stopped\(control.crashRequested ? " without committing (simulated crash)" : "")")
@@ -262,6 +288,8 @@ final class StageRunner: @unchecked Sendable {
             let consumer = consumer
             try await consumer.rewindToCommitted()
         }
+        // Report the lag of the new assignment at the next turn.
+        lastLagUpdate = ContinuousClock.now - .seconds(10)
         return true
     }
 
