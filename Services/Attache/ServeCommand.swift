@@ -56,7 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
                 .run(shutdown: shutdown)
         case .notifier:
             let sinks = try settingsOrValidationError { try NotifierService.sinks() }
-            let settings = try settingsOrValidationError { try NotifierSettings() }
+            let settings = try settingsOrValidationError { try NotifierSettings.fromEnvironment() }
             try await NotifierService(options: options, sinks: sinks, logger: logger, metrics: metrics, health: health, settings: settings)
                 .run(shutdown: shutdown)
         }

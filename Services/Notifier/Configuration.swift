@@ -162,8 +162,3 @@ extension NotifierSettings {
     }
 }
 
-extension Topics {
-    /// `notifications.dead`: notifications a sink did not accept after its retries, with the
-    /// sink and the error (keyed by notification id, cleanup delete).
-    public var notificationsDead: String { prefix + "notifications.dead" }
-}

@@ -14,6 +14,9 @@ public struct Topics: Sendable, Hashable {
     public var anniversaries: String { prefix + "anniversaries" }
     public var ledger: String { prefix + "attache.ledger" }
     public var notifications: String { prefix + "notifications" }
+    /// Notifications a sink did not accept after its retries, with the sink and the error
+    /// (keyed by notification id).
+    public var notificationsDead: String { prefix + "notifications.dead" }
 
     /// Every topic with its cleanup policy, for creating them.
     public var all: [TopicSpec] {
@@ -27,6 +30,7 @@ public struct Topics: Sendable, Hashable {
             TopicSpec(name: anniversaries, cleanup: .compact),
             TopicSpec(name: ledger, cleanup: .compact),
             TopicSpec(name: notifications, cleanup: .delete),
+            TopicSpec(name: notificationsDead, cleanup: .delete),
         ]
     }
 }
