@@ -17,9 +17,11 @@ public enum EnrichmentBenchmark {
         /// The article stage's transformation alone (decode, extract, encode), on one
         /// thread without Kafka, for comparison.
         public var transformPerSecond: Double
+        /// Batches (one delivery and commit each) the article stage took.
+        public var batches: Int
         public var description: String {
-            String(format: "enrichment: %d articles in %.2f s = %.0f articles/s (articles.parsed → articles.enriched, at least once); the transformation alone: %.0f articles/s",
-                   articles, seconds, articlesPerSecond, transformPerSecond)
+            String(format: "enrichment: %d articles in %.2f s = %.0f articles/s (articles.parsed → articles.enriched, at least once, %d batches); the transformation alone: %.0f articles/s",
+                   articles, seconds, articlesPerSecond, batches, transformPerSecond)
         }
     }
 
@@ -104,7 +106,8 @@ public enum EnrichmentBenchmark {
         try await running.value
         let seconds = (first ?? last).duration(to: last).seconds
         return Throughput(articles: count, seconds: seconds, articlesPerSecond: seconds > 0 ? Double(count) / seconds : 0,
-                          transformPerSecond: transformSeconds > 0 ? Double(sample.count) / transformSeconds : 0)
+                          transformPerSecond: transformSeconds > 0 ? Double(sample.count) / transformSeconds : 0,
+                          batches: Int(metrics.value("attache_enrichment_commits_total", labels: ["stage": "articles"])))
     }
 
     /// Writes a ledger of `observations` entries (100 observations per series, one per

@@ -168,6 +168,7 @@ public final class EnrichmentService: @unchecked Sendable {
     /// Leaves the group (the rebalance hook runs; nothing is open by then) and frees the
     /// clients, off the cooperative pool.
     private func close(_ stage: StageRunner) async {
+        await stage.quiesce()
         let consumer = stage.consumer
         let producer = stage.sink.producer
         _ = try? await offPool {

@@ -130,6 +130,8 @@ final class StageRunner: @unchecked Sendable {
     private var lastLagUpdate = ContinuousClock.now - .seconds(10)
     /// At least once: offsets of delivered output whose commit failed (during a rebalance).
     private var uncommitted: [TopicPartitionOffset] = []
+    /// A lag sample is being taken.
+    private var lagSampling = false
 
     private struct OpenTransaction {
         /// The input offsets, once the batch's output is delivered (nil before).
@@ -441,20 +443,36 @@ final class StageRunner: @unchecked Sendable {
         }
     }
 
-    /// Lag per assigned partition (high watermark − position), at most once a second.
+    /// Lag per assigned partition (high watermark − position), sampled at most once a second
+    /// in the background: the watermark queries go to the broker and must not hold up the loop.
     private func updateLag() async {
         let now = ContinuousClock.now
         guard lastLagUpdate.duration(to: now) >= .seconds(1) else { return }
+        let start = lock.withLock {
+            if lagSampling { return false }
+            lagSampling = true
+            return true
+        }
+        guard start else { return }
         lastLagUpdate = now
         let consumer = consumer
         let metrics = metrics
-        _ = try? await offPool {
+        let control = control
+        let shutdown = shutdown
+        DispatchQueue.global().async { [self] in
+            defer { lock.withLock { lagSampling = false } }
             for partition in consumer.assignment() where partition.offset >= 0 {
-                guard let (_, high) = try? consumer.watermarks(topic: partition.topic, partition: partition.partition, timeoutMs: 1_000)
+                if control.stopRequested || shutdown.isRequested { return }
+                guard let (_, high) = try? consumer.watermarks(topic: partition.topic, partition: partition.partition, timeoutMs: 2_000)
                 else { continue }
                 metrics.set("attache_enrichment_lag", Double(max(0, high - partition.offset)),
                             labels: ["topic": partition.topic, "partition": String(partition.partition)])
             }
         }
+    }
+
+    /// Waits until no lag sample is in flight (before the consumer is closed).
+    func quiesce() async {
+        while lock.withLock({ lagSampling }) { try? await Task.sleep(for: .milliseconds(20)) }
     }
 }
