@@ -31,7 +31,7 @@ struct DeliveredRestorer: Sendable {
         let consumer = try KafkaConsumer(config: config, groupID: groupID, readCommitted: false, logger: logger)
         defer { DispatchQueue.global().async { consumer.close() } }
         let topic = topic
-        var ends: [Int32: Int64] = try await offPool {
+        var ends: [Int32: Int64] = try await offCooperativePool {
             let count = try consumer.partitionCount(of: topic)
             var ends: [Int32: Int64] = [:]
             for partition in 0..<Int32(count) {
@@ -71,11 +71,3 @@ struct DeliveredRestorer: Sendable {
     }
 }
 
-/// Runs `work` on a thread outside Swift's cooperative pool (blocking librdkafka calls).
-func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            do { continuation.resume(returning: try work()) } catch { continuation.resume(throwing: error) }
-        }
-    }
-}

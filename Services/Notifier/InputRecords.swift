@@ -47,14 +47,11 @@ struct InputReader: Sendable {
             return .rejected(rejection(message, reason: "unknown_schema", detail: "the record at \(where_(message)) cannot be read: \(mismatch)"))
         } catch {
             return .rejected(rejection(message, reason: "invalid_record",
-                                       detail: "the record at \(where_(message)) is not a valid \(expected(message.topic)): \(explain(error))"))
+                                       detail: "the record at \(where_(message)) is not a valid \(expected(message.topic)): \(AttacheJSON.explain(error))"))
         }
     }
 
-    /// `trade.deltas partition 2 offset 17`.
-    func where_(_ message: KafkaMessage) -> String {
-        "\(message.topic) partition \(message.partition) offset \(message.offset)"
-    }
+    func where_(_ message: KafkaMessage) -> String { PoisonRecord.location(message) }
 
     private func expected(_ topic: String) -> String {
         switch topic {
@@ -65,32 +62,7 @@ struct InputReader: Sendable {
         }
     }
 
-    /// The rejection of a record; its time is the record's timestamp, so a replay gives the
-    /// same value.
     private func rejection(_ message: KafkaMessage, reason: String, detail: String) -> Rejection {
-        let at = message.timestampMs.map { Date(timeIntervalSince1970: Double($0) / 1000) } ?? Date(timeIntervalSince1970: 0)
-        return Rejection(reason: reason, detail: detail, origin: "kafka:\(message.topic)/\(message.partition)/\(message.offset)",
-                         payload: message.value ?? [], at: at)
-    }
-
-    /// A decoding error as a sentence: what is wrong, and where in the record.
-    private func explain(_ error: any Error) -> String {
-        guard let error = error as? DecodingError else { return "\(error)" }
-        func path(_ context: DecodingError.Context) -> String {
-            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-            return keys.isEmpty ? "" : " at \(keys.hasPrefix(".") ? String(keys.dropFirst()) : keys)"
-        }
-        switch error {
-        case .dataCorrupted(let context):
-            return "malformed JSON\(path(context)): \(context.debugDescription)"
-        case .keyNotFound(let key, let context):
-            return "missing field '\(key.stringValue)'\(path(context))"
-        case .typeMismatch(let type, let context):
-            return "wrong type\(path(context)), expected \(type)"
-        case .valueNotFound(let type, let context):
-            return "null value\(path(context)), expected \(type)"
-        @unknown default:
-            return "\(error)"
-        }
+        PoisonRecord.rejection(message, reason: reason, detail: detail)
     }
 }

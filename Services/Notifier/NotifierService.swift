@@ -94,11 +94,11 @@ public final class NotifierService: @unchecked Sendable {
         let consumer = try backlogConsumer()
         var total: Int64 = 0
         for topic in inputTopics {
-            let count = try await offPool { try consumer.partitionCount(of: topic) }
+            let count = try await offCooperativePool { try consumer.partitionCount(of: topic) }
             guard count > 0 else { continue }
             let query = (0..<Int32(count)).map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.invalid) }
             let committed = try await consumer.committed(query)
-            let marks = try await offPool { try committed.map { try consumer.watermarks(topic: topic, partition: $0.partition) } }
+            let marks = try await offCooperativePool { try committed.map { try consumer.watermarks(topic: topic, partition: $0.partition) } }
             for (entry, (low, high)) in zip(committed, marks) {
                 total += max(0, high - max(low, entry.offset))
             }
@@ -192,7 +192,7 @@ public final class NotifierService: @unchecked Sendable {
             defer { queryConsumer = nil }
             return queryConsumer
         }
-        _ = try? await offPool {
+        _ = try? await offCooperativePool {
             consumer?.close()
             producer?.close()
             query?.close()

@@ -270,12 +270,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// `close` on the consumer's own thread, for async code: leaving a group can take a while.
     public func shutdown() async {
         guard !isClosed else { return }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                self.close()
-                continuation.resume()
-            }
-        }
+        await offCooperativePool { self.close() }
     }
 
     /// Leaves the group (revoking partitions through the hook) and frees the client. Blocks
@@ -293,16 +288,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     private func onConsumerThread<T: Sendable>(_ work: @escaping @Sendable () throws(KafkaError) -> T) async throws(KafkaError) -> T {
-        let result: Result<T, KafkaError> = await withCheckedContinuation { continuation in
-            queue.async {
-                do throws(KafkaError) {
-                    continuation.resume(returning: .success(try work()))
-                } catch {
-                    continuation.resume(returning: .failure(error))
-                }
-            }
-        }
-        return try result.get()
+        try await BlockingExecutor.run(on: queue, work)
     }
 
     /// The records of a consumer as an `AsyncSequence`.

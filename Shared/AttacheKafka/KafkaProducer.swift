@@ -135,12 +135,7 @@ public final class KafkaProducer: @unchecked Sendable {
 
     /// `close` on a blocking-call thread, for async code.
     public func shutdown(timeoutMs: Int = 10_000) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                self.close(timeoutMs: timeoutMs)
-                continuation.resume()
-            }
-        }
+        await offCooperativePool { self.close(timeoutMs: timeoutMs) }
     }
 
     /// Flushes what is pending (up to `timeoutMs`), stops the poll thread and frees the

@@ -50,6 +50,30 @@ public enum AttacheJSON {
         return try decoder().decode(T.self, from: data)
     }
 
+    /// A decoding error as a sentence a person can act on: what is wrong, and where in the
+    /// record (`missing field 'published'`, `wrong type at figures[0].amount, expected Double`).
+    public static func explain(_ error: any Error) -> String {
+        if let mismatch = error as? SchemaMismatch { return mismatch.description }
+        guard let error = error as? DecodingError else { return "\(error)" }
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return keys.isEmpty ? "" : " at \(keys.hasPrefix(".") ? String(keys.dropFirst()) : keys)"
+        }
+        switch error {
+        case .dataCorrupted(let context):
+            let underlying = (context.underlyingError as NSError?).map { " (\($0.localizedDescription))" } ?? ""
+            return "malformed JSON\(path(context)): \(context.debugDescription)\(underlying)"
+        case .keyNotFound(let key, let context):
+            return "missing field '\(key.stringValue)'\(path(context))"
+        case .typeMismatch(let type, let context):
+            return "wrong type\(path(context)), expected \(type): \(context.debugDescription)"
+        case .valueNotFound(let type, let context):
+            return "null value\(path(context)), expected \(type)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+
     /// `2023-06-30T10:00:00.000Z`.
     public static func formatInstant(_ date: Date) -> String {
         let millis = (date.timeIntervalSince1970 * 1000).rounded()

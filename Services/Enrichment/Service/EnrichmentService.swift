@@ -171,7 +171,7 @@ public final class EnrichmentService: @unchecked Sendable {
         await stage.quiesce()
         let consumer = stage.consumer
         let producer = stage.sink.producer
-        _ = try? await offPool {
+        _ = try? await offCooperativePool {
             consumer.close()
             producer.close()
         }
@@ -181,7 +181,7 @@ public final class EnrichmentService: @unchecked Sendable {
     /// observation partition P is ledger partition P.
     private func checkCoPartitioning(_ consumer: KafkaConsumer) async throws {
         let topics = options.topics
-        let (observations, ledger) = try await offPool {
+        let (observations, ledger) = try await offCooperativePool {
             (try consumer.partitionCount(of: topics.observations), try consumer.partitionCount(of: topics.ledger))
         }
         guard observations == ledger, observations > 0 else {

@@ -182,7 +182,7 @@ public struct LedgerRestorer: Sendable {
             let consumer = try KafkaConsumer(config: config, groupID: groupID, readCommitted: true, logger: logger)
             defer { DispatchQueue.global().async { consumer.close() } }
             let topic = topic
-            var ends: [Int32: Int64] = try await offPool {
+            var ends: [Int32: Int64] = try await offCooperativePool {
                 var ends: [Int32: Int64] = [:]
                 for number in numbers {
                     let (low, high) = try consumer.watermarks(topic: topic, partition: number)

@@ -80,15 +80,6 @@ struct StageFatalError: Error, CustomStringConvertible {
     var description: String { "enrichment \(stage) stage stopped: \(underlying)" }
 }
 
-/// Runs `work` on a thread outside Swift's cooperative pool (for blocking librdkafka calls
-/// that the Kafka layer exposes synchronously: watermarks, close).
-func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            do { continuation.resume(returning: try work()) } catch { continuation.resume(throwing: error) }
-        }
-    }
-}
 
 /// The consume–transform–produce loop of one stage.
 ///
