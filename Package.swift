@@ -70,7 +70,8 @@ let package = Package(
                 "Extraction", "AttacheModels", "AttacheKafka", "AttacheRuntime",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Services/Enrichment/Service"
+            path: "Services/Enrichment/Service",
+            exclude: ["README.md"]
         ),
         // Notifier: rules over the enriched topics, sinks (console, file, webhooks).
         .target(
