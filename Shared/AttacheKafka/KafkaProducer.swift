@@ -73,44 +73,34 @@ public final class KafkaProducer: @unchecked Sendable {
     /// Cancelling the waiting task returns `CancellationError` at once; the record may
     /// still be delivered, since Kafka cannot take back an enqueued record.
     public func send(_ record: OutgoingRecord) async throws -> DeliveryReport {
-        let id = context.deliveries.reserve()
-        let result: Result<DeliveryReport, KafkaError> = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                context.deliveries.register(id, continuation)
-                do throws(KafkaError) {
-                    try enqueue(record, opaque: UnsafeMutableRawPointer(bitPattern: id))
-                } catch {
-                    context.deliveries.complete(id, with: .failure(error))
-                }
-                if Task.isCancelled {
-                    context.deliveries.complete(id, with: .failure(.local("cancelled", operation: "send")))
-                }
-            }
-        } onCancel: {
-            context.deliveries.complete(id, with: .failure(.local("cancelled", operation: "send")))
-        }
-        if Task.isCancelled, case .failure = result { throw CancellationError() }
-        return try result.get()
+        try await send(all: [record])[0]
     }
 
-    /// Produces records concurrently and waits for all their delivery reports, in order.
-    /// Fails with the first failure, after every report has arrived.
+    /// Produces records and waits for all their delivery reports, returned in the order of
+    /// `records`. The records are enqueued in that order, so records of one partition are
+    /// stored in that order (the idempotent producer keeps it through retries). Fails with
+    /// the first failure, after every report has arrived.
     public func send(all records: [OutgoingRecord]) async throws -> [DeliveryReport] {
-        try await withThrowingTaskGroup(of: (Int, DeliveryReport).self) { group in
-            for (index, record) in records.enumerated() {
-                group.addTask { (index, try await self.send(record)) }
+        let ids = records.map { record in
+            let id = context.deliveries.reserve()
+            do throws(KafkaError) {
+                try enqueue(record, opaque: UnsafeMutableRawPointer(bitPattern: id))
+            } catch {
+                context.deliveries.complete(id, with: .failure(error))
             }
-            var reports = [DeliveryReport?](repeating: nil, count: records.count)
-            var firstError: (any Error)?
-            while let next = await group.nextResult() {
-                switch next {
-                case .success(let (index, report)): reports[index] = report
-                case .failure(let error): firstError = firstError ?? error
-                }
-            }
-            if let firstError { throw firstError }
-            return reports.map { $0! }
+            return id
         }
+        let deliveries = context.deliveries
+        let outcomes = await withTaskCancellationHandler {
+            var outcomes: [PendingDeliveries.Outcome] = []
+            outcomes.reserveCapacity(ids.count)
+            for id in ids { outcomes.append(await deliveries.outcome(of: id)) }
+            return outcomes
+        } onCancel: {
+            ids.forEach(deliveries.cancel)
+        }
+        if Task.isCancelled { throw CancellationError() }
+        return try outcomes.map { try $0.get() }
     }
 
     /// Produces a record without waiting: a failed delivery is only logged.
