@@ -203,32 +203,13 @@ final class Counter: @unchecked Sendable {
     var value: Int { lock.withLock { count } }
 }
 
-/// A topic read from its beginning to its current end.
-enum TopicSnapshot {
-    /// Every record with a key and a value, in partition order.
+extension TopicSnapshot {
+    /// The records of a topic that have a key and a value.
     static func records(config: KafkaConfig, topic: String) async throws -> [KafkaMessage] {
-        var quiet = Logger(label: "attache.snapshot")
-        quiet.logLevel = .error
-        let consumer = try KafkaConsumer(config: config, groupID: "attache-snapshot-\(UUID().uuidString)", logger: quiet)
-        defer { consumer.close() }
-        let count = try consumer.partitionCount(of: topic)
-        var remaining: [Int32: Int64] = [:]
-        for partition in 0..<Int32(count) {
-            let (low, high) = try consumer.watermarks(topic: topic, partition: partition)
-            if high > low { remaining[partition] = high }
-        }
-        try consumer.assign((0..<Int32(count)).map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.beginning) })
-        var records: [KafkaMessage] = []
-        while !remaining.isEmpty {
-            for message in try await consumer.poll(max: 500, timeoutMs: 200) {
-                if message.key != nil, message.value != nil { records.append(message) }
-                if let end = remaining[message.partition], message.offset + 1 >= end { remaining[message.partition] = nil }
-            }
-        }
-        return records
+        try await read(config: config, topic: topic).records.filter { $0.key != nil && $0.value != nil }
     }
 
-    /// Every key.
+    /// Every key of a topic.
     static func keys(config: KafkaConfig, topic: String) async throws -> Set<String> {
         Set(try await records(config: config, topic: topic).compactMap(\.keyText))
     }

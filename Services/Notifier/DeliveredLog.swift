@@ -29,7 +29,7 @@ struct DeliveredRestorer: Sendable {
     func restore() async throws -> Set<String> {
         // The consumer never joins its group nor commits: it only reads assigned partitions.
         let consumer = try KafkaConsumer(config: config, groupID: groupID, readCommitted: false, logger: logger)
-        defer { DispatchQueue.global().async { consumer.close() } }
+        defer { inBackground { consumer.close() } }
         let topic = topic
         var ends: [Int32: Int64] = try await offCooperativePool {
             let count = try consumer.partitionCount(of: topic)

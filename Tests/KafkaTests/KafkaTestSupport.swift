@@ -22,7 +22,7 @@ func consume(_ consumer: KafkaConsumer, count: Int, timeout: Duration = .seconds
 @discardableResult
 func run(_ executable: String, _ arguments: [String], input: Data? = nil) async throws -> Data {
     let (status, output, errors) = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Int32, Data, String), any Error>) in
-        DispatchQueue.global().async {
+        DispatchQueue(label: "attache.test.process").async {
             do {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: executable)

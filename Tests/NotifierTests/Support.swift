@@ -154,26 +154,9 @@ final class RunningNotifier: @unchecked Sendable {
 
 /// Every record of a topic, from the beginning to the current end of each partition.
 func readAll(_ topic: String, broker: EmbeddedBroker) async throws -> [KafkaMessage] {
-    let consumer = try KafkaConsumer(config: broker.config, groupID: unique("reader"), readCommitted: false, logger: testLogger)
-    defer { consumer.close() }
-    let count = try consumer.partitionCount(of: topic)
-    var ends: [Int32: Int64] = [:]
-    for partition in 0..<Int32(count) {
-        let (low, high) = try consumer.watermarks(topic: topic, partition: partition)
-        if high > low { ends[partition] = high }
-    }
-    guard !ends.isEmpty else { return [] }
-    try consumer.assign(ends.keys.map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.beginning) })
-    var records: [KafkaMessage] = []
-    let deadline = ContinuousClock.now + .seconds(20)
-    while !ends.isEmpty, ContinuousClock.now < deadline {
-        for message in try await consumer.poll(max: 1_000, timeoutMs: 100) {
-            records.append(message)
-            if let end = ends[message.partition], message.offset + 1 >= end { ends[message.partition] = nil }
-        }
-    }
-    #expect(ends.isEmpty, "\(topic) not read to its end")
-    return records.sorted { ($0.partition, $0.offset) < ($1.partition, $1.offset) }
+    let read = try await TopicSnapshot.read(config: broker.config, topic: topic)
+    #expect(read.complete, "\(topic) not read to its end")
+    return read.records
 }
 
 /// Waits until `topic` holds at least `count` records.

@@ -180,7 +180,7 @@ public struct LedgerRestorer: Sendable {
         if !numbers.isEmpty {
             // The consumer never joins its group nor commits: it only reads assigned partitions.
             let consumer = try KafkaConsumer(config: config, groupID: groupID, readCommitted: true, logger: logger)
-            defer { DispatchQueue.global().async { consumer.close() } }
+            defer { inBackground { consumer.close() } }
             let topic = topic
             var ends: [Int32: Int64] = try await offCooperativePool {
                 var ends: [Int32: Int64] = [:]

@@ -450,7 +450,7 @@ final class StageRunner: @unchecked Sendable {
         let metrics = metrics
         let control = control
         let shutdown = shutdown
-        DispatchQueue.global().async { [self] in
+        inBackground { [self] in
             defer { lock.withLock { lagSampling = false } }
             for partition in consumer.assignment() where partition.offset >= 0 {
                 if control.stopRequested || shutdown.isRequested { return }
