@@ -46,22 +46,30 @@ struct ResilienceTests {
         expectSameOutputs(try await outputs(broker: broker), try await expected)
     }
 
-    @Test("crashed after the article stage delivered a batch, before committing it: the same distinct output after restart")
-    func crashRestart() async throws {
-        let articles = try Seeds.articles()
-        async let expected = uninterruptedSeedRun.value
+    /// Publishes the seeds to a service that crashes right after `stage`'s next delivery
+    /// (before committing it), checks that it delivered to `topic` and committed nothing,
+    /// and starts a second service on the same group.
+    private func crashThenRestart(stage: String, producedTo topic: String) async throws
+        -> (second: RunningService, broker: EmbeddedBroker, group: String) {
         let broker = try brokerWithTopics()
-        let topics = Topics()
         let group = unique("enrichment")
         let first = try RunningService(broker: broker, group: group)
-        first.service.simulateCrash(afterNextDeliveryOf: "articles")
+        first.service.simulateCrash(afterNextDeliveryOf: stage)
         try await first.waitReady()
-        try await publish(articles, to: broker)
+        try await publish(try Seeds.articles(), to: broker)
         try await first.task.value
-        #expect(first.metrics.value("attache_enrichment_records_out_total", labels: ["topic": topics.enriched]) >= 1)
-        #expect(first.metrics.value("attache_enrichment_commits_total", labels: ["stage": "articles"]) == 0)
+        #expect(first.metrics.value("attache_enrichment_records_out_total", labels: ["topic": topic]) >= 1)
+        #expect(first.metrics.value("attache_enrichment_commits_total", labels: ["stage": stage]) == 0)
         let second = try RunningService(broker: broker, group: group)
         try await second.waitReady()
+        return (second, broker, group)
+    }
+
+    @Test("crashed after the article stage delivered a batch, before committing it: the same distinct output after restart")
+    func crashRestart() async throws {
+        async let expected = uninterruptedSeedRun.value
+        let topics = Topics()
+        let (second, broker, group) = try await crashThenRestart(stage: "articles", producedTo: topics.enriched)
         try await waitDrained(group: group, broker: broker)
         try await second.stop()
         // What the crash left uncommitted was read and produced again.
@@ -71,20 +79,8 @@ struct ResilienceTests {
 
     @Test("crashed after the series stage wrote ledger and deltas, before committing: restored, nothing counted twice")
     func crashAfterLedger() async throws {
-        let articles = try Seeds.articles()
         async let expected = uninterruptedSeedRun.value
-        let broker = try brokerWithTopics()
-        let topics = Topics()
-        let group = unique("enrichment")
-        let first = try RunningService(broker: broker, group: group)
-        first.service.simulateCrash(afterNextDeliveryOf: "series")
-        try await first.waitReady()
-        try await publish(articles, to: broker)
-        try await first.task.value
-        #expect(first.metrics.value("attache_enrichment_records_out_total", labels: ["topic": topics.ledger]) >= 1)
-        #expect(first.metrics.value("attache_enrichment_commits_total", labels: ["stage": "series"]) == 0)
-        let second = try RunningService(broker: broker, group: group)
-        try await second.waitReady()
+        let (second, broker, group) = try await crashThenRestart(stage: "series", producedTo: Topics().ledger)
         // The ledger written before the crash was restored...
         #expect(second.metrics.value("attache_enrichment_restored_entries") >= 1)
         try await waitDrained(group: group, broker: broker)
