@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -22,8 +23,10 @@ public struct ServiceHTTPServer: Sendable {
     }
 
     /// Serves until the task is cancelled, then closes gracefully (open requests finish). `routes` adds a service's own routes;
-    /// `onStarted` receives the bound port (useful with port 0).
+    /// `onStarted` receives the bound port (useful with port 0). `server` configures HTTP/1.1
+    /// (timeouts, header limits, extra channel handlers).
     public func run(routes: @Sendable (Router<BasicRequestContext>) -> Void = { _ in },
+                    server: HTTPServerBuilder = .http1(),
                     onStarted: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let router = Router()
         let health = health
@@ -47,6 +50,7 @@ public struct ServiceHTTPServer: Sendable {
         quiet.logLevel = max(logger.logLevel, .notice)
         let app = Application(
             router: router,
+            server: server,
             configuration: .init(address: .hostname(host, port: port), serverName: "attache"),
             onServerRunning: { channel in await onStarted(channel.localAddress?.port ?? 0) },
             logger: quiet

@@ -1,4 +1,5 @@
 import ArticleParsing
+import AttacheKafka
 import AttacheModels
 import AttacheRuntime
 import Foundation
@@ -7,7 +8,7 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// `POST /v1/articles`: the ingest service's HTTP API (DESIGN.md §5).
+/// `POST /v1/articles`: the ingest service's HTTP API (docs/openapi.yaml describes it).
 ///
 /// Checked in this order:
 /// - **401** `{error: "unauthorized", detail}` with `WWW-Authenticate: Bearer` when a token is
@@ -17,45 +18,66 @@ import NIOCore
 ///   `text/plain` (seed format), `application/json` or `application/x-ndjson` (parameters
 ///   such as `charset` are ignored). Nothing is published.
 /// - **413** `{error: "too_large", detail, rejection}` when the body is over the size limit
-///   (declared by `Content-Length` or found while reading). A `too_large` Rejection (with the
-///   first 64 KiB) is published to `articles.rejected` first.
+///   (declared by `Content-Length` or found while reading), and `{error: "too_many_lines",
+///   …}` when a batch has more than `IngestSettings.maxBatchLines` non-blank lines (found
+///   while the body arrives, before anything is parsed). A Rejection (with the first 64 KiB)
+///   is published to `articles.rejected` first.
+/// - **503** `{error: "unavailable", detail}` with `Retry-After` at once, before anything is
+///   parsed or published, when the request's records would take the records in flight over
+///   `IngestSettings.maxInFlight` or fill the producer's queue (see `PublishCapacity`).
 /// - One article (`text/plain`, `application/json`): **202** `{id, duplicate, topic, partition,
 ///   offset}` once `articles.parsed` acknowledged it; **400** `{error: <reason code>, detail,
 ///   line?, column?, rejection: {id, duplicate, topic, partition, offset}}` once the Rejection
 ///   is on `articles.rejected` (`detail` is the Rejection's detail).
 /// - A batch (`application/x-ndjson`, one JSON article per line, blank lines skipped):
-///   `{accepted, duplicates, rejected, results: [...]}` with one result per non-blank line,
-///   in order: `{line, status: 202, id, duplicate, topic, partition, offset}` or
+///   `{accepted, duplicates, rejected, failed, results: [...]}` with one result per non-blank
+///   line, in order: `{line, status: 202, id, duplicate, topic, partition, offset}` or
 ///   `{line, status: 400, error, detail, column?, rejection}`. The status is **202** when
 ///   every line was accepted, **207** (Multi-Status) when some were and some were rejected,
 ///   **400** when none was accepted. Each line is published (article or rejection) before
-///   the answer.
+///   the answer, at most `ArticleAPI.batchWindow` at a time.
 /// - **503** `{error: "unavailable", detail}` with `Retry-After` when Kafka did not
 ///   acknowledge a record in time (for a batch, the lines that failed have `status: 503`).
+///   A fatal Kafka error also stops the service (see `FatalStop`).
 ///
-/// Every answer carries the `traceparent` of the request's trace (continued from the
-/// request's `traceparent` header, else new).
+/// A request body that takes longer than `IngestSettings.readTimeout` to arrive has its
+/// connection closed (see `SlowRequestGuard`). Every answer carries the `traceparent` of the
+/// request's trace (continued from the request's `traceparent` header, else new).
 public struct ArticleAPI: Sendable {
     /// What publishes each submission.
     public let publisher: ArticlePublisher
-    /// The size limit and the token.
+    /// The size and batch limits and the token.
     public let settings: IngestSettings
     /// Where request latency is recorded.
     public let metrics: Metrics
     /// Logs rejections and delivery failures (never the token).
     public let logger: Logger
     private let parser: ArticleParser
+    let capacity: PublishCapacity
+    let fatal: FatalStop?
 
     /// The route's path.
     public static let path = "/v1/articles"
+    /// How many records of one batch are published concurrently.
+    public static let batchWindow = 128
+    /// Bodies larger than this are parsed on a thread of their own, not on Swift's
+    /// cooperative pool, so a few large requests cannot delay the health endpoints.
+    static let offPoolParseBytes = 64 * 1024
 
-    /// An API publishing through `publisher`, parsing with a limit of `settings.maxBytes`.
+    /// An API publishing through `publisher`, with the limits of `settings`.
     public init(publisher: ArticlePublisher, settings: IngestSettings, metrics: Metrics, logger: Logger) {
+        self.init(publisher: publisher, settings: settings, metrics: metrics, logger: logger, fatal: nil)
+    }
+
+    /// An API that reports fatal Kafka errors to `fatal`.
+    init(publisher: ArticlePublisher, settings: IngestSettings, metrics: Metrics, logger: Logger, fatal: FatalStop?) {
         self.publisher = publisher
         self.settings = settings
         self.metrics = metrics
         self.logger = logger
         self.parser = ArticleParser(maxBytes: settings.maxBytes)
+        self.capacity = PublishCapacity(limit: settings.maxInFlight, producer: publisher.producer, metrics: metrics)
+        self.fatal = fatal
     }
 
     /// Adds `POST /v1/articles` to `router`.
@@ -78,6 +100,17 @@ public struct ArticleAPI: Sendable {
         case seed, json, ndjson
     }
 
+    /// A request body as read: whole, or cut short by a limit.
+    enum Body {
+        case complete([UInt8])
+        /// Over `maxBytes`: the first bytes, and the declared length if any.
+        case tooLarge([UInt8], declared: Int?)
+        /// A batch over `maxBatchLines`: the first bytes, and the number of the line that
+        /// went over the limit.
+        case tooManyLines([UInt8], line: Int)
+        case unreadable(String)
+    }
+
     private func answer(_ request: Request) async -> Response {
         let trace = TraceContext.child(of: request.headers[ArticleAPI.traceparentField])
         if let token = settings.token, !ArticleAPI.authorized(request.headers[.authorization], token: token) {
@@ -89,67 +122,113 @@ public struct ArticleAPI: Sendable {
         }
         let contentType = request.headers[.contentType]
         guard let kind = ArticleAPI.kind(of: contentType) else {
-            let given = contentType.map { "the content type '\($0)' is not accepted" } ?? "the request has no Content-Type"
+            let given = contentType.map { "the content type '\(ArticleAPI.printable($0))' is not accepted" } ?? "the request has no Content-Type"
             return json(ErrorBody(error: "unsupported_media_type",
                                   detail: "\(given); send text/plain (the seed format), application/json ({published, text, title?, source?}) or application/x-ndjson (one such object per line)"),
                         status: .unsupportedMediaType, trace: trace)
         }
 
-        // Read the body, up to the limit.
-        let limit = settings.maxBytes
-        let declared = request.headers[.contentLength].flatMap { Int($0) }
-        var tooLarge = declared.map { $0 > limit } ?? false
-        let keep = tooLarge ? Rejection.maxPayloadBytes : limit
-        var body: [UInt8] = []
-        body.reserveCapacity(min(declared ?? 16_384, keep + 1))
-        do {
-            for try await chunk in request.body {
-                body.append(contentsOf: chunk.readableBytesView)
-                if body.count > keep {
-                    tooLarge = true
-                    break
-                }
-            }
-        } catch {
-            return json(ErrorBody(error: "unreadable_body", detail: "the request body could not be read: \(error)"),
-                        status: .badRequest, trace: trace)
-        }
         let receivedAt = Date()
-        if tooLarge {
+        switch await readBody(request, kind: kind) {
+        case .unreadable(let reason):
+            return json(ErrorBody(error: "unreadable_body", detail: "the request body could not be read: \(reason)"),
+                        status: .badRequest, trace: trace)
+        case .tooLarge(let prefix, let declared):
+            let limit = settings.maxBytes
             let size = declared.map { "\(ArticleAPI.grouped($0)) bytes" } ?? "more than \(ArticleAPI.grouped(limit)) bytes"
             let rejection = Rejection(reason: "too_large",
                                       detail: "The submission is \(size), over the limit of \(ArticleAPI.describeLimit(limit)); split it into smaller articles.",
-                                      origin: "http", payload: body.prefix(Rejection.maxPayloadBytes), at: receivedAt)
-            do {
-                let publication = try await publisher.publish(.failure(rejection), traceparent: trace, channel: .http)
-                return json(RejectedBody(rejection, publication), status: .contentTooLarge, trace: trace)
-            } catch {
-                return unavailable(error, trace: trace)
+                                      origin: "http", payload: prefix.prefix(Rejection.maxPayloadBytes), at: receivedAt)
+            return await reject(rejection, status: .contentTooLarge, trace: trace)
+        case .tooManyLines(let prefix, let line):
+            let limit = settings.maxBatchLines
+            let rejection = Rejection(reason: "too_many_lines",
+                                      detail: "The batch has more than \(ArticleAPI.grouped(limit)) articles (line \(line) is article \(ArticleAPI.grouped(limit + 1))); send at most \(ArticleAPI.grouped(limit)) lines per request.",
+                                      origin: "http", payload: prefix.prefix(Rejection.maxPayloadBytes), at: receivedAt)
+            return await reject(rejection, status: .contentTooLarge, trace: trace)
+        case .complete(let body):
+            switch kind {
+            case .seed, .json:
+                return await single(body, kind: kind, receivedAt: receivedAt, trace: trace)
+            case .ndjson:
+                return await batch(body, receivedAt: receivedAt, trace: trace)
             }
         }
+    }
 
-        switch kind {
-        case .seed, .json:
-            let input: ArticleInput = kind == .seed ? .seedText(body) : .json(body)
-            let result = parser.parse(input, origin: "http", receivedAt: receivedAt)
-            do {
-                let publication = try await publisher.publish(result, traceparent: trace, channel: .http)
-                if let rejection = publication.rejection {
-                    logger.info("rejected an HTTP submission: \(rejection.reason): \(rejection.detail)")
-                    return json(RejectedBody(rejection, publication), status: rejection.reason == "too_large" ? .contentTooLarge : .badRequest,
-                                trace: trace)
+    /// Reads the body up to the size limit (and, for a batch, the line limit).
+    private func readBody(_ request: Request, kind: Kind) async -> Body {
+        let limit = settings.maxBytes
+        let declared = request.headers[.contentLength].flatMap { Int($0) }
+        let declaredTooLarge = declared.map { $0 > limit } ?? false
+        let keep = declaredTooLarge ? Rejection.maxPayloadBytes : limit
+        var counter = kind == .ndjson ? BatchLineCounter(limit: settings.maxBatchLines) : nil
+        var body: [UInt8] = []
+        body.reserveCapacity(min(declared ?? 16_384, keep + 1, 1 << 20))
+        do {
+            for try await chunk in request.body {
+                let bytes = chunk.readableBytesView
+                if var lines = counter {
+                    lines.feed(bytes)
+                    counter = lines
+                    if let line = lines.firstLineOverLimit {
+                        body.append(contentsOf: bytes.prefix(max(0, Rejection.maxPayloadBytes - body.count)))
+                        return .tooManyLines(body, line: line)
+                    }
                 }
-                return json(publication, status: .accepted, trace: trace)
-            } catch {
-                return unavailable(error, trace: trace)
+                body.append(contentsOf: bytes)
+                if body.count > keep { return .tooLarge(body, declared: declared) }
             }
-        case .ndjson:
-            return await batch(body, receivedAt: receivedAt, trace: trace)
+        } catch {
+            return .unreadable(String(describing: error))
+        }
+        if declaredTooLarge { return .tooLarge(body, declared: declared) }
+        return .complete(body)
+    }
+
+    /// Publishes a Rejection for a request refused whole (413) and answers with it.
+    private func reject(_ rejection: Rejection, status: HTTPResponse.Status, trace: String) async -> Response {
+        if case .failure(let refusal) = capacity.admit(1) { return refused(refusal, trace: trace) }
+        defer { capacity.release(1) }
+        do {
+            let publication = try await publisher.publish(.failure(rejection), traceparent: trace, channel: .http)
+            logger.info("rejected an HTTP submission: \(rejection.reason): \(rejection.detail)")
+            return json(RejectedBody(rejection, publication), status: status, trace: trace)
+        } catch {
+            return unavailable(error, trace: trace)
+        }
+    }
+
+    /// One article: parse, publish, answer 202 or 400.
+    private func single(_ body: [UInt8], kind: Kind, receivedAt: Date, trace: String) async -> Response {
+        if case .failure(let refusal) = capacity.admit(1) { return refused(refusal, trace: trace) }
+        defer { capacity.release(1) }
+        let input: ArticleInput = kind == .seed ? .seedText(body) : .json(body)
+        let parser = parser
+        let result = body.count > ArticleAPI.offPoolParseBytes
+            ? await offCooperativePool { parser.parse(input, origin: "http", receivedAt: receivedAt) }
+            : parser.parse(input, origin: "http", receivedAt: receivedAt)
+        do {
+            let publication = try await publisher.publish(result, traceparent: trace, channel: .http)
+            if let rejection = publication.rejection {
+                logger.info("rejected an HTTP submission: \(rejection.reason): \(rejection.detail)")
+                return json(RejectedBody(rejection, publication), status: rejection.reason == "too_large" ? .contentTooLarge : .badRequest,
+                            trace: trace)
+            }
+            return json(publication, status: .accepted, trace: trace)
+        } catch {
+            return unavailable(error, trace: trace)
         }
     }
 
     private func batch(_ body: [UInt8], receivedAt: Date, trace: String) async -> Response {
-        var results = parser.parseBatch(ndjson: body, origin: "http", receivedAt: receivedAt)
+        let expected = max(1, BatchLineCounter.count(body))
+        if case .failure(let refusal) = capacity.admit(expected) { return refused(refusal, trace: trace) }
+        defer { capacity.release(expected) }
+        let parser = parser
+        var results = body.count > ArticleAPI.offPoolParseBytes
+            ? await offCooperativePool { parser.parseBatch(ndjson: body, origin: "http", receivedAt: receivedAt) }
+            : parser.parseBatch(ndjson: body, origin: "http", receivedAt: receivedAt)
         var lines = ArticleAPI.nonBlankLines(body)
         if results.isEmpty {
             let rejection = Rejection(reason: "empty_body",
@@ -159,21 +238,9 @@ public struct ArticleAPI: Sendable {
             lines = [1]
         }
         if lines.count != results.count { lines = Array(1...results.count) }
-        let outcomes: [Result<Publication, any Error>] = await withTaskGroup(of: (Int, Result<Publication, any Error>).self) { group in
-            for (index, result) in results.enumerated() {
-                group.addTask {
-                    do {
-                        return (index, .success(try await publisher.publish(result, traceparent: trace, channel: .http)))
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
-            }
-            var outcomes = [Result<Publication, any Error>?](repeating: nil, count: results.count)
-            for await (index, outcome) in group { outcomes[index] = outcome }
-            return outcomes.map { $0! }
-        }
+        let outcomes = await publishAll(results, trace: trace)
         var answer = BatchBody(accepted: 0, duplicates: 0, rejected: 0, failed: 0, results: [])
+        answer.results.reserveCapacity(outcomes.count)
         for (index, outcome) in outcomes.enumerated() {
             var line = LineResult(line: lines[index])
             switch outcome {
@@ -182,23 +249,24 @@ public struct ArticleAPI: Sendable {
                 line.status = 503
                 line.error = "unavailable"
                 line.detail = "not delivered to Kafka: \(error)"
-            case .success(let publication) where publication.rejection == nil:
-                answer.accepted += 1
-                if publication.duplicate { answer.duplicates += 1 }
-                line.status = 202
-                line.id = publication.id
-                line.duplicate = publication.duplicate
-                line.topic = publication.topic
-                line.partition = publication.partition
-                line.offset = publication.offset
             case .success(let publication):
-                let rejection = publication.rejection!
-                answer.rejected += 1
-                line.status = 400
-                line.error = rejection.reason
-                line.detail = rejection.detail
-                line.column = rejection.column
-                line.rejection = publication
+                if let rejection = publication.rejection {
+                    answer.rejected += 1
+                    line.status = 400
+                    line.error = rejection.reason
+                    line.detail = rejection.detail
+                    line.column = rejection.column
+                    line.rejection = publication
+                } else {
+                    answer.accepted += 1
+                    if publication.duplicate { answer.duplicates += 1 }
+                    line.status = 202
+                    line.id = publication.id
+                    line.duplicate = publication.duplicate
+                    line.topic = publication.topic
+                    line.partition = publication.partition
+                    line.offset = publication.offset
+                }
             }
             answer.results.append(line)
         }
@@ -215,6 +283,36 @@ public struct ArticleAPI: Sendable {
         var response = json(answer, status: status, trace: trace)
         if answer.failed > 0 { response.headers[.retryAfter] = "5" }
         return response
+    }
+
+    /// Publishes every result, at most `batchWindow` at a time; the outcomes in the order
+    /// of `results`. A record not published (e.g. the service is stopping) is a failure.
+    private func publishAll(_ results: [Result<Article, Rejection>], trace: String) async -> [Result<Publication, any Error>] {
+        let publisher = publisher
+        let fatal = fatal
+        return await withTaskGroup(of: (Int, Result<Publication, any Error>).self) { group in
+            var outcomes = [Result<Publication, any Error>](repeating: .failure(NotPublished()), count: results.count)
+            var next = 0
+            func start() {
+                let index = next
+                let result = results[index]
+                next += 1
+                group.addTask {
+                    do {
+                        return (index, .success(try await publisher.publish(result, traceparent: trace, channel: .http)))
+                    } catch {
+                        fatal?.check(error)
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            while next < min(results.count, ArticleAPI.batchWindow) { start() }
+            while let (index, outcome) = await group.next() {
+                outcomes[index] = outcome
+                if next < results.count { start() }
+            }
+            return outcomes
+        }
     }
 
     // MARK: - Helpers
@@ -283,7 +381,23 @@ public struct ArticleAPI: Sendable {
         return text
     }
 
+    /// A header value for a message: printable ASCII only, at most 100 characters.
+    static func printable(_ text: String) -> String {
+        let cleaned = String(text.unicodeScalars.prefix(100).map { (0x20...0x7E).contains($0.value) ? Character($0) : "?" })
+        return text.unicodeScalars.count > 100 ? cleaned + "…" : cleaned
+    }
+
+    /// 503 for a request refused by `PublishCapacity`: nothing was published.
+    private func refused(_ refusal: PublishCapacity.Refusal, trace: String) -> Response {
+        metrics.increment(IngestMetrics.httpRefused)
+        var response = json(ErrorBody(error: "unavailable", detail: "the service is at capacity: \(refusal); nothing was published, try again later"),
+                            status: .serviceUnavailable, trace: trace)
+        response.headers[.retryAfter] = "1"
+        return response
+    }
+
     private func unavailable(_ error: any Error, trace: String) -> Response {
+        fatal?.check(error)
         logger.error("could not publish an HTTP submission: \(error)")
         var response = json(ErrorBody(error: "unavailable", detail: "the submission could not be delivered to Kafka: \(error); try again later"),
                             status: .serviceUnavailable, trace: trace)
@@ -302,6 +416,11 @@ public struct ArticleAPI: Sendable {
                         headers: [.contentType: "application/json", ArticleAPI.traceparentField: trace],
                         body: .init(byteBuffer: buffer))
     }
+}
+
+/// A record of a batch that was not published (its task did not report).
+struct NotPublished: Error, CustomStringConvertible {
+    var description: String { "the record was not published" }
 }
 
 /// `{error, detail}`.

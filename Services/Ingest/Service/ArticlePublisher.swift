@@ -20,19 +20,30 @@ public struct Publication: Sendable, Hashable, Codable {
     /// The Rejection published, when the submission was rejected (by the parser, or because
     /// the article's record would exceed the Kafka record size limit). Not encoded.
     public var rejection: Rejection?
+    /// The bytes of the record's key, value and headers. Not encoded.
+    public var recordBytes: Int
 
     /// A publication with these fields.
-    public init(id: String, duplicate: Bool, topic: String, partition: Int32, offset: Int64, rejection: Rejection? = nil) {
+    public init(id: String, duplicate: Bool, topic: String, partition: Int32, offset: Int64, rejection: Rejection? = nil,
+                recordBytes: Int = 0) {
         self.id = id
         self.duplicate = duplicate
         self.topic = topic
         self.partition = partition
         self.offset = offset
         self.rejection = rejection
+        self.recordBytes = recordBytes
     }
 
     enum CodingKeys: String, CodingKey {
         case id, duplicate, topic, partition, offset
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try container.decode(String.self, forKey: .id), duplicate: try container.decode(Bool.self, forKey: .duplicate),
+                  topic: try container.decode(String.self, forKey: .topic), partition: try container.decode(Int32.self, forKey: .partition),
+                  offset: try container.decode(Int64.self, forKey: .offset))
     }
 }
 
@@ -131,8 +142,10 @@ public final class ArticlePublisher: Sendable {
         }
         var rejection: Rejection?
         if case .failure(let rejected) = result { rejection = rejected }
+        let recordBytes = (record.key?.count ?? 0) + (record.value?.count ?? 0)
+            + record.headers.reduce(0) { $0 + $1.name.utf8.count + ($1.value?.count ?? 0) }
         return Publication(id: id, duplicate: duplicate, topic: report.topic, partition: report.partition, offset: report.offset,
-                           rejection: rejection)
+                           rejection: rejection, recordBytes: recordBytes)
     }
 }
 
@@ -151,6 +164,13 @@ public enum IngestMetrics {
     public static let httpSeconds = "attache_ingest_http_request_duration_seconds"
     /// Counter: records read from `articles.raw`.
     public static let rawRecords = "attache_ingest_raw_records_total"
+    /// Counter: HTTP requests answered 503 at once because publishing was at capacity.
+    public static let httpRefused = "attache_ingest_http_refused_total"
+    /// Gauge: records of HTTP requests being published (see `IngestSettings.maxInFlight`).
+    public static let httpInFlight = "attache_ingest_http_in_flight_records"
+    /// Counter: records of `articles.raw` whose output Kafka refused for good, published as
+    /// `undeliverable` Rejections instead.
+    public static let undeliverable = "attache_ingest_undeliverable_total"
 
     /// Declares the help texts.
     public static func describe(_ metrics: Metrics) {
@@ -160,6 +180,9 @@ public enum IngestMetrics {
         metrics.describe(publishFailures, type: "counter", help: "Records that could not be delivered.")
         metrics.describe(httpSeconds, type: "histogram", help: "Seconds to answer POST /v1/articles, by status.")
         metrics.describe(rawRecords, type: "counter", help: "Records read from articles.raw.")
+        metrics.describe(httpRefused, type: "counter", help: "HTTP requests answered 503 at once because publishing was at capacity.")
+        metrics.describe(httpInFlight, type: "gauge", help: "Records of HTTP requests being published (limit ATTACHE_INGEST_MAX_IN_FLIGHT).")
+        metrics.describe(undeliverable, type: "counter", help: "Raw records whose output Kafka refused for good (published as undeliverable Rejections).")
     }
 }
 

@@ -29,6 +29,9 @@ public struct IngestSummary: Sendable, Hashable, Codable, CustomStringConvertibl
     public var ids: [String] = []
     /// Seconds the run took.
     public var seconds = 0.0
+    /// Seconds spent waiting for the reader of `articles.parsed` (embedded broker only; see
+    /// `ReaderBackPressure`).
+    public var waitedSeconds = 0.0
 
     /// An empty summary.
     public init() {}
@@ -45,6 +48,9 @@ public struct IngestSummary: Sendable, Hashable, Codable, CustomStringConvertibl
     public var description: String {
         var text = "ingested \(inputs) input\(inputs == 1 ? "" : "s") in \(String(format: "%.1f", seconds)) s: "
             + "\(accepted) accepted, \(duplicates) duplicate\(duplicates == 1 ? "" : "s"), \(rejected) rejected"
+        if waitedSeconds >= 0.1 {
+            text += String(format: " (%.1f s waiting for the enrichment group to read)", waitedSeconds)
+        }
         if !rejections.isEmpty {
             text += " (" + rejectedByReason.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")"
             for rejection in rejections {
@@ -101,26 +107,49 @@ public enum FileIngest {
     /// - Duplicates are ids published recently by this process (`recent`).
     /// - Throws when an input cannot be read (before publishing anything) or Kafka does not
     ///   acknowledge a record; rejections do not stop the run.
+    /// - Against the embedded broker (which drops the oldest records of a partition beyond
+    ///   5 MiB, read or not), waits while `articles.parsed` holds too many bytes that
+    ///   `readerGroup` (the enrichment service's group) has not read yet: see
+    ///   `ReaderBackPressure`. Nil `readerGroup` turns the wait off.
     public static func run(paths: [String], options: ServiceOptions, settings: IngestSettings = IngestSettings(),
-                           recent: RecentIDs = .shared,
+                           recent: RecentIDs = .shared, readerGroup: String? = FileIngest.defaultReaderGroup,
                            progress: @escaping @Sendable (IngestProgress) -> Void = FileIngest.stderrProgress,
                            logger: Logger) async throws -> IngestSummary {
         let inputs = try expand(paths)
+        var backPressure: ReaderBackPressure?
+        if let readerGroup, try await EmbeddedBroker.isEmbedded(options.kafka) {
+            backPressure = try ReaderBackPressure(config: options.kafka, topic: options.topics.parsed, group: readerGroup, logger: logger)
+            logger.info("the broker is the embedded one: waiting for group \(readerGroup) whenever \(options.topics.parsed) nears its 5 MiB per partition")
+        }
         let producer = try KafkaProducer(config: options.kafka, logger: logger)
         let publisher = ArticlePublisher(producer: producer, topics: options.topics, recent: recent)
         do {
-            let summary = try await publish(inputs, publisher: publisher, settings: settings, progress: progress, logger: logger)
+            let summary = try await publish(inputs, publisher: publisher, settings: settings, backPressure: backPressure,
+                                            progress: progress, logger: logger)
             await offCooperativePool { producer.close() }
+            await backPressure?.close()
             return summary
         } catch {
             await offCooperativePool { producer.close() }
+            await backPressure?.close()
             throw error
         }
     }
 
+    /// The consumer group that reads `articles.parsed`: the enrichment service's
+    /// (`attache-enrichment`), unless `ATTACHE_INGEST_READER_GROUP` names another.
+    public static var defaultReaderGroup: String {
+        ProcessInfo.processInfo.environment["ATTACHE_INGEST_READER_GROUP"] ?? "attache-enrichment"
+    }
+
+    /// The most bytes (estimated) a window of records may hold when `ReaderBackPressure`
+    /// is on, so that each wait asks for little room.
+    static let backPressureWindowBytes = 1 << 20
+
     /// Publishes already expanded inputs through `publisher` (used by `run`, and by callers
     /// that own a producer, e.g. `attache demo`).
     public static func publish(_ inputs: [Input], publisher: ArticlePublisher, settings: IngestSettings = IngestSettings(),
+                               backPressure: ReaderBackPressure? = nil,
                                progress: @escaping @Sendable (IngestProgress) -> Void = FileIngest.stderrProgress,
                                logger: Logger) async throws -> IngestSummary {
         let started = ContinuousClock.now
@@ -131,10 +160,13 @@ public enum FileIngest {
         // Results wait in a window (across inputs, so many small files are not sent one
         // by one) and are published concurrently within it, kept in input order.
         var window: [(Result<Article, Rejection>, IngestChannel)] = []
+        var windowBytes = 0
         func flush() async throws {
             guard !window.isEmpty else { return }
             let batch = window
             window.removeAll(keepingCapacity: true)
+            try await backPressure?.waitForRoom(upcomingBytes: windowBytes)
+            windowBytes = 0
             let publications = try await withThrowingTaskGroup(of: (Int, Publication).self) { group in
                 for (index, (result, channel)) in batch.enumerated() {
                     group.addTask { (index, try await publisher.publish(result, traceparent: nil, channel: channel)) }
@@ -144,6 +176,7 @@ public enum FileIngest {
                 return out.map { $0! }
             }
             for publication in publications {
+                backPressure?.published(topic: publication.topic, partition: publication.partition, recordBytes: publication.recordBytes)
                 if let rejection = publication.rejection {
                     summary.rejections.append(.init(origin: rejection.origin, reason: rejection.reason, detail: rejection.detail))
                     logger.info("rejected \(rejection.origin): \(rejection.reason): \(rejection.detail)")
@@ -166,12 +199,23 @@ public enum FileIngest {
             let bytes = try input.read()
             for result in parse(bytes, input: input, parser: parser, receivedAt: Date()) {
                 window.append((result, input.channel))
-                if window.count >= 512 { try await flush() }
+                windowBytes += estimatedRecordBytes(result)
+                if window.count >= 512 || (backPressure != nil && windowBytes >= backPressureWindowBytes) { try await flush() }
             }
         }
         try await flush()
         summary.seconds = (ContinuousClock.now - started).seconds
+        summary.waitedSeconds = backPressure?.waited.seconds ?? 0
         return summary
+    }
+
+    /// About the bytes of the record a parse result becomes (JSON escapes, the other fields,
+    /// key and headers), for `ReaderBackPressure`.
+    static func estimatedRecordBytes(_ result: Result<Article, Rejection>) -> Int {
+        switch result {
+        case .success(let article): article.text.utf8.count * 2 + (article.title?.utf8.count ?? 0) + 800
+        case .failure(let rejection): rejection.payload.utf8.count + rejection.detail.utf8.count + 600
+        }
     }
 
     /// One input: a file or standard input.

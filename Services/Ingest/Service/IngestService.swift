@@ -16,8 +16,9 @@ import Logging
 ///   after the output is delivered.
 /// - Ready (`/readyz` 200) once a metadata request reached the cluster and the raw consumer
 ///   received its first partition assignment; it stays ready through later rebalances.
-/// - A rejection never stops the service; a fatal Kafka error does (`/healthz` then
-///   answers 503 until the process exits).
+/// - A rejection never stops the service; a fatal Kafka error does, from either path
+///   (`/healthz` answers 503 at once, `run` throws the error, the process exits non-zero;
+///   see `FatalStop` and `PublishFailure`).
 public final class IngestService: Sendable {
     /// Brokers, topics, HTTP address and consumer group.
     public let options: ServiceOptions
@@ -31,7 +32,7 @@ public final class IngestService: Sendable {
     public let health: Health
     /// The ids published recently by this service, for `duplicate` answers.
     public let recent: RecentIDs
-    private let producer: KafkaProducer
+    let producer: KafkaProducer
     private let publisher: ArticlePublisher
     private let readiness = Readiness()
     /// For the metadata request that tells whether the cluster can be reached.
@@ -69,10 +70,12 @@ public final class IngestService: Sendable {
     public func run(shutdown: ShutdownSignal, onHTTPStarted: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         logger.info("ingest starting: \(options.logDescription) maxBytes=\(settings.maxBytes) token=\(settings.token == nil ? "none" : "required")")
         let stop = ShutdownSignal()
+        let fatal = FatalStop(health: health, stop: stop)
         let parser = ArticleParser(maxBytes: settings.maxBytes)
         let readiness = readiness
         let health = health
-        let raw = try RawConsumer(options: options, publisher: publisher, parser: parser, metrics: metrics, logger: logger) { partitions in
+        let raw = try RawConsumer(options: options, publisher: publisher, parser: parser, metrics: metrics, logger: logger,
+                                  fatal: fatal) { partitions in
             readiness.update(health) { $0.assigned = partitions.count }
         }
         let consumerTask = Task {
@@ -84,14 +87,15 @@ public final class IngestService: Sendable {
             }
             await offCooperativePool { raw.close() }
         }
-        let api = ArticleAPI(publisher: publisher, settings: settings, metrics: metrics, logger: logger)
+        let api = ArticleAPI(publisher: publisher, settings: settings, metrics: metrics, logger: logger, fatal: fatal)
+        let httpServer = IngestHTTP.server(settings)
         let server = ServiceHTTPServer(host: options.httpHost, port: options.httpPort, health: health, metrics: metrics, logger: logger)
         let logger = logger
         var failure: (any Error)?
         do {
             try await withThrowingTaskGroup(of: Part.self) { group in
                 group.addTask {
-                    try await server.run(routes: { api.register(on: $0) }, onStarted: { port in
+                    try await server.run(routes: { api.register(on: $0) }, server: httpServer, onStarted: { port in
                         logger.info("ingest HTTP listening on \(server.host):\(port) (POST \(ArticleAPI.path))")
                         await onHTTPStarted(port)
                     })
@@ -124,6 +128,7 @@ public final class IngestService: Sendable {
         } catch {
             failure = failure ?? error
         }
+        if let error = fatal.error { failure = error }
         await offCooperativePool { [producer] in producer.close() }
         if let failure {
             if !(failure is CancellationError) {

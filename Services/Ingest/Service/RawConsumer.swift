@@ -11,8 +11,15 @@ import Logging
 /// delivered (at-least-once; the output is idempotent by key).
 ///
 /// Records are taken in batches; a batch's outputs are produced concurrently and the
-/// offsets committed once all are delivered. A delivery that fails is retried with backoff;
-/// when the service stops meanwhile, only the offsets before the undelivered record are
+/// offsets committed once all are delivered. What happens when a delivery fails depends on
+/// how librdkafka classifies the error (see `KafkaError.Kind`):
+/// - **retriable** (broker down, timeouts): retried with backoff, for as long as it takes;
+/// - **permanent** for this record (e.g. Kafka refuses its size or contents): the record is
+///   rejected instead — an `undeliverable` Rejection with the error and the record's
+///   position goes to `articles.rejected`, and the record is committed;
+/// - **fatal** (the producer can no longer deliver anything): the service stops (see
+///   `FatalStop`), committing only what was delivered; the rest is read again on restart.
+/// When the service stops meanwhile, only the offsets before the undelivered record are
 /// committed and the rest is read again on restart.
 final class RawConsumer: Sendable {
     let consumer: KafkaConsumer
@@ -21,9 +28,11 @@ final class RawConsumer: Sendable {
     let metrics: Metrics
     let logger: Logger
     let topic: String
+    /// Where a fatal Kafka error is reported; nil: it is thrown from `run` only.
+    let fatal: FatalStop?
 
     init(options: ServiceOptions, publisher: ArticlePublisher, parser: ArticleParser, metrics: Metrics, logger: Logger,
-         onAssigned: @escaping @Sendable ([TopicPartitionOffset]) -> Void) throws {
+         fatal: FatalStop? = nil, onAssigned: @escaping @Sendable ([TopicPartitionOffset]) -> Void) throws {
         var consumerLogger = logger
         consumerLogger[metadataKey: "component"] = "raw-consumer"
         consumer = try KafkaConsumer(config: options.kafka, groupID: options.groupID, readCommitted: true,
@@ -33,6 +42,7 @@ final class RawConsumer: Sendable {
         self.metrics = metrics
         self.logger = logger
         self.topic = options.topics.raw
+        self.fatal = fatal
         consumer.onRebalance { event in
             if case .assigned(let partitions) = event { onAssigned(partitions) }
         }
@@ -46,8 +56,8 @@ final class RawConsumer: Sendable {
             let batch = try await consumer.poll(max: 256, timeoutMs: 200)
             if batch.isEmpty { continue }
             metrics.increment(IngestMetrics.rawRecords, by: Double(batch.count))
-            let delivered = await process(batch, stop: stop)
-            let offsets = RawConsumer.commitOffsets(batch, delivered: delivered)
+            let outcomes = await process(batch, stop: stop)
+            let offsets = RawConsumer.commitOffsets(batch, delivered: outcomes.map { $0 == .delivered })
             do {
                 try await consumer.commit(offsets)
             } catch {
@@ -55,26 +65,52 @@ final class RawConsumer: Sendable {
                 // by the next owner, and the outputs are idempotent by key.
                 logger.warning("could not commit \(topic) offsets: \(error)")
             }
+            if let error = fatal?.error { throw error }
+            if let failure = outcomes.lazy.compactMap(\.failure).first { throw failure }
         }
     }
 
-    /// Parses and publishes a batch; returns, per record, whether its output was delivered.
-    func process(_ batch: [KafkaMessage], stop: ShutdownSignal) async -> [Bool] {
-        await withTaskGroup(of: (Int, Bool).self) { group in
+    /// What became of one record's output.
+    enum Outcome: Equatable {
+        /// The Article or Rejection (or an `undeliverable` Rejection) is on Kafka.
+        case delivered
+        /// Not delivered because the service is stopping: read again after a restart.
+        case stopped
+        /// Not delivered, and the service cannot go on (a fatal error, or a Rejection that
+        /// Kafka refuses for good).
+        case failed(KafkaError)
+
+        var failure: KafkaError? {
+            if case .failed(let error) = self { return error }
+            return nil
+        }
+
+        static func == (a: Outcome, b: Outcome) -> Bool {
+            switch (a, b) {
+            case (.delivered, .delivered), (.stopped, .stopped): true
+            case (.failed(let x), .failed(let y)): x.code == y.code && x.message == y.message
+            default: false
+            }
+        }
+    }
+
+    /// Parses and publishes a batch; returns, per record, what became of its output.
+    func process(_ batch: [KafkaMessage], stop: ShutdownSignal) async -> [Outcome] {
+        await withTaskGroup(of: (Int, Outcome).self) { group in
             for (index, message) in batch.enumerated() {
                 group.addTask {
                     (index, await self.publishWithRetry(message, stop: stop))
                 }
             }
-            var delivered = [Bool](repeating: false, count: batch.count)
-            for await (index, ok) in group { delivered[index] = ok }
-            return delivered
+            var outcomes = [Outcome](repeating: .stopped, count: batch.count)
+            for await (index, outcome) in group { outcomes[index] = outcome }
+            return outcomes
         }
     }
 
-    private func publishWithRetry(_ message: KafkaMessage, stop: ShutdownSignal) async -> Bool {
+    private func publishWithRetry(_ message: KafkaMessage, stop: ShutdownSignal) async -> Outcome {
         let origin = "kafka:\(message.topic)/\(message.partition)/\(message.offset)"
-        let result = parser.parse(raw: message.value ?? [], origin: origin, receivedAt: Date())
+        var result = parser.parse(raw: message.value ?? [], origin: origin, receivedAt: Date())
         if case .failure(let rejection) = result {
             logger.info("rejected \(origin): \(rejection.reason): \(rejection.detail)")
         }
@@ -83,13 +119,35 @@ final class RawConsumer: Sendable {
         while true {
             do {
                 _ = try await publisher.publish(result, traceparent: traceparent, channel: .kafka)
-                return true
+                return .delivered
             } catch {
-                if stop.isRequested { return false }
-                logger.error("could not publish the output of \(origin), retrying in \(backoff): \(error)")
-                try? await Task.sleep(for: backoff)
-                backoff = min(backoff * 2, .seconds(10))
-                if stop.isRequested { return false }
+                if stop.isRequested { return .stopped }
+                switch PublishFailure.classify(error) {
+                case .service(let fatalError):
+                    logger.critical("fatal Kafka error while publishing the output of \(origin); stopping: \(fatalError)")
+                    fatal?.check(fatalError)
+                    return .failed(fatalError)
+                case .record(let reason):
+                    if case .failure(let rejection) = result, rejection.reason == "undeliverable" {
+                        let error = KafkaError.local("Kafka refused the undeliverable Rejection of \(origin) for good: \(reason)",
+                                                     operation: "publish to articles.rejected",
+                                                     hint: "check that the rejected topic exists and that this client may write to it")
+                        logger.critical("\(error); stopping without committing \(origin)")
+                        return .failed(error)
+                    }
+                    logger.error("Kafka refused the output of \(origin) for good; rejecting the record: \(reason)")
+                    metrics.increment(IngestMetrics.undeliverable)
+                    result = .failure(Rejection(
+                        reason: "undeliverable",
+                        detail: "Kafka refused the output of this record for good: \(reason).",
+                        origin: origin, payload: (message.value ?? []).prefix(Rejection.maxPayloadBytes), at: Date()))
+                    backoff = .milliseconds(200)
+                case .retriable:
+                    logger.error("could not publish the output of \(origin), retrying in \(backoff): \(error)")
+                    try? await Task.sleep(for: backoff)
+                    backoff = min(backoff * 2, .seconds(10))
+                    if stop.isRequested { return .stopped }
+                }
             }
         }
     }
