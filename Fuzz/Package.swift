@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 // Coverage-guided fuzzing of Attache's pure input code with libFuzzer (Linux):
 //
-//   swift build --package-path Fuzz -c release -sanitize=fuzzer   (or: bash scripts/fuzz.sh)
+//   swift build --package-path Fuzz -c release --sanitize=fuzzer   (or: bash scripts/fuzz.sh)
 //
 // A package of its own, so that the project's normal build never compiles the fuzz targets
 // (their `LLVMFuzzerTestOneInput` entry point only links with -sanitize=fuzzer) and the

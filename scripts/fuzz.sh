@@ -10,7 +10,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
 seed=${FUZZ_SEED:-1}
-build=(swift build --package-path Fuzz --scratch-path .build-fuzz -c release -sanitize=fuzzer)
+build=(swift build --package-path Fuzz --scratch-path .build-fuzz -c release --sanitize=fuzzer)
 echo "== fuzz: building (libFuzzer, release)"
 start=$(date +%s)
 if ! "${build[@]}" 2>&1 | tail -n 5; then
