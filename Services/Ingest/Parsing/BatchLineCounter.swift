@@ -23,19 +23,28 @@ public struct BatchLineCounter: Sendable {
 
     /// Counts the lines of the next chunk of the body.
     public mutating func feed<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
-        for byte in bytes {
-            switch byte {
-            case 0x0A:
-                newlines += 1
-                currentIsBlank = true
-            case 0x20, 0x09, 0x0D:
-                break
-            default:
-                if currentIsBlank {
-                    currentIsBlank = false
-                    count += 1
-                    if let limit, count == limit + 1 { firstLineOverLimit = newlines + 1 }
-                }
+        if bytes.withContiguousStorageIfAvailable({ feed(UnsafeRawBufferPointer($0)) }) != nil { return }
+        for byte in bytes { step(byte) }
+    }
+
+    /// Counts the lines of the next chunk of the body, in memory.
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer) {
+        for index in 0..<bytes.count { step(bytes[index]) }
+    }
+
+    @inline(__always)
+    private mutating func step(_ byte: UInt8) {
+        switch byte {
+        case 0x0A:
+            newlines += 1
+            currentIsBlank = true
+        case 0x20, 0x09, 0x0D:
+            break
+        default:
+            if currentIsBlank {
+                currentIsBlank = false
+                count += 1
+                if let limit, count == limit + 1 { firstLineOverLimit = newlines + 1 }
             }
         }
     }

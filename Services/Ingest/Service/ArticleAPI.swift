@@ -87,10 +87,11 @@ public struct ArticleAPI: Sendable {
         }
     }
 
-    /// Answers one request and records its latency.
+    /// Answers one request and records its latency. The work runs on `WorkerThreads`, not
+    /// on Swift's cooperative pool, which stays free for the health endpoints.
     public func handle(_ request: Request) async -> Response {
         let started = ContinuousClock.now
-        let response = await answer(request)
+        let response = await withTaskExecutorPreference(WorkerThreads.shared) { await answer(request) }
         metrics.observe(IngestMetrics.httpSeconds, (ContinuousClock.now - started).seconds,
                         labels: ["status": String(response.status.code)])
         return response
@@ -169,7 +170,7 @@ public struct ArticleAPI: Sendable {
             for try await chunk in request.body {
                 let bytes = chunk.readableBytesView
                 if var lines = counter {
-                    lines.feed(bytes)
+                    chunk.withUnsafeReadableBytes { lines.feed($0) }
                     counter = lines
                     if let line = lines.firstLineOverLimit {
                         body.append(contentsOf: bytes.prefix(max(0, Rejection.maxPayloadBytes - body.count)))
