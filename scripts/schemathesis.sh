@@ -7,7 +7,7 @@
 #  2. scripts/ingest-flood.py floods POST /v1/articles and measures /healthz, /readyz and
 #     /metrics meanwhile (FLOOD_SECONDS, default 20);
 #  3. the service must still be up and answer /healthz 200.
-# Prints `check: schemathesis passed|failed` and `check: flood passed|failed`.
+# Prints `check: schemathesis|flood|ingest alive passed|failed`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -19,7 +19,13 @@ fi
 venv=$root/.build-schemathesis/venv
 if [[ ! -x "$venv/bin/schemathesis" ]] || ! "$venv/bin/schemathesis" --version | grep -q "$schemathesis_version"; then
   echo "== schemathesis: installing $schemathesis_version into $venv"
-  python3 -m venv "$venv" && "$venv/bin/pip" install -q "schemathesis==$schemathesis_version" \
+  if ! python3 -m venv "$venv" 2>/dev/null; then
+    # Debian's own python3 ships venv separately.
+    sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-venv >/dev/null
+    rm -rf "$venv"; python3 -m venv "$venv"
+  fi
+  "$venv/bin/pip" install -q "schemathesis==$schemathesis_version" \
     || { echo "check: schemathesis failed (pip install)"; exit 1; }
 fi
 
@@ -68,6 +74,11 @@ if python3 scripts/ingest-flood.py --port "$port" --seconds "${FLOOD_SECONDS:-20
 if ! kill -0 "$ingest" 2>/dev/null; then
   echo "ingest is gone; its log ends:"; tail -n 20 "$work/ingest.log"
   echo "check: ingest alive failed"
+  status=1
+elif [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz")" == 200 ]]; then
+  echo "check: ingest alive passed (healthz 200 after schemathesis and the flood)"
+else
+  echo "check: ingest alive failed (healthz not 200)"
   status=1
 fi
 if (( status != 0 )); then echo "== ingest log (last 30 lines)"; tail -n 30 "$work/ingest.log"; fi

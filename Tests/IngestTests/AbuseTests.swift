@@ -126,6 +126,23 @@ struct AbuseTests {
         try await service.stop()
     }
 
+    @Test("a batch that would overfill the producer's queue (queue.buffering.max.messages) is answered 503 with Retry-After before anything is published")
+    func producerQueueFull() async throws {
+        let service = try await RunningService(kafkaProperties: ["queue.buffering.max.messages": "10"])
+        try await service.waitReady()
+        let lines = (0..<20).map { #"{"published": "2024-02-01", "text": "Kazakhstan and Luxembourg, line \#($0)."}"# }.joined(separator: "\n")
+        let answer = try await http("POST", service.base + "/v1/articles", body: Data(lines.utf8), headers: ["Content-Type": "application/x-ndjson"])
+        #expect(answer.status == 503)
+        #expect(answer.headers["retry-after"] == "1")
+        #expect((answer.json["detail"] as? String)?.contains("queue") == true, "\(answer.text)")
+        let small = (0..<5).map { #"{"published": "2024-02-01", "text": "Kazakhstan and Luxembourg, line \#($0)."}"# }.joined(separator: "\n")
+        let fits = try await http("POST", service.base + "/v1/articles", body: Data(small.utf8), headers: ["Content-Type": "application/x-ndjson"])
+        #expect(fits.status == 202, "\(fits.text)")
+        let parsed = try await records(of: "articles.parsed", count: 25, broker: service.broker, timeout: .seconds(5))
+        #expect(parsed.count == 5, "only the batch that fitted is published")
+        try await service.stop()
+    }
+
     @Test("slow clients cannot hold a connection: a trickled body, a trickled head and an idle connection are closed; health answers meanwhile")
     func slowClients() async throws {
         let service = try await RunningService(settings: IngestSettings(readTimeout: .seconds(2), idleTimeout: .seconds(2)))

@@ -51,12 +51,12 @@ final class RunningService: @unchecked Sendable {
     /// Last, so that it is released after the service's clients.
     let broker: EmbeddedBroker
 
-    init(broker: EmbeddedBroker? = nil, settings: IngestSettings = IngestSettings()) async throws {
+    init(broker: EmbeddedBroker? = nil, settings: IngestSettings = IngestSettings(), kafkaProperties: [String: String] = [:]) async throws {
         let broker = try broker ?? brokerWithTopics()
         self.broker = broker
         var options = ServiceOptions(brokers: broker.bootstrapServers, httpPort: 0, httpHost: "127.0.0.1",
                                      groupID: uniqueName("ingest"), instance: "test")
-        options.kafkaProperties = [:]
+        options.kafkaProperties = kafkaProperties
         self.options = options
         health = Health()
         metrics = Metrics()
