@@ -104,8 +104,10 @@ public final class ReaderBackPressure: @unchecked Sendable {
             let now = ContinuousClock.now
             if now - lastReport >= reportEvery {
                 lastReport = now
-                let where_ = full.map { "\(topic)[\($0.key)] \(String(format: "%.1f", Double($0.value) / 1_048_576)) MiB" }.joined(separator: ", ")
-                logger.warning("waiting for consumer group \(group) to read \(where_) unread: the embedded broker keeps 5 MiB per partition and would drop unread records (is `attache serve enrichment` running?)")
+                let where_ = full.map { "\(topic)[\($0.key)] \(String(format: "%.1f", Double($0.value) / 1_048_576)) MiB" }
+                    .joined(separator: ", ")
+                let mib = { (bytes: Int) in String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
+                logger.warning("waiting for consumer group \(group) to read \(where_) unread; the next \(mib(upcomingBytes)) would pass the \(mib(limitBytes)) allowed per partition, and the embedded broker drops unread records beyond 5 MiB (is `attache serve enrichment` running?)")
             }
             try await Task.sleep(for: pause)
             pause = min(pause * 2, .milliseconds(500))
