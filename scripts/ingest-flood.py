@@ -55,6 +55,7 @@ def main():
     problems = []
     probes = {"/healthz": [], "/readyz": [], "/metrics": []}
     articles = {"accepted": 0}
+    positions = set()  # (topic, partition, offset) of every accepted line
 
     def note(kind, status):
         with lock:
@@ -91,8 +92,11 @@ def main():
                 continue
             note("batch", status)
             if status == 202:
+                answer = json.loads(data)
                 with lock:
-                    articles["accepted"] += json.loads(data)["accepted"]
+                    articles["accepted"] += answer["accepted"]
+                    for result in answer["results"]:
+                        positions.add((result["topic"], result["partition"], result["offset"]))
             elif status == 503 and "retry-after" in headers:
                 time.sleep(min(float(headers["retry-after"]), 1.0))
             else:
@@ -127,6 +131,8 @@ def main():
     for thread in threads:
         thread.join()
 
+    if len(positions) != articles["accepted"]:
+        problems.append(f"{articles['accepted']} articles accepted but {len(positions)} distinct record positions")
     try:
         alive = request(args.port, "GET", "/healthz", timeout=10)[0] == 200
     except Exception:
@@ -135,7 +141,8 @@ def main():
         problems.append("the service does not answer /healthz 200 after the flood")
 
     print(f"flood: {args.seconds:.0f} s, {args.floods} flood threads (1 MB, 500,000 lines 'x'), "
-          f"{args.batches} batch threads (1,000 articles each); {articles['accepted']} articles accepted")
+          f"{args.batches} batch threads (1,000 articles each); {articles['accepted']} articles accepted "
+          f"at {len(positions)} distinct topic/partition/offset positions")
     for (kind, status), count in sorted(statuses.items(), key=lambda item: (item[0][0], str(item[0][1]))):
         print(f"  {kind}: {status}: {count}")
     every = [value for values in probes.values() for value in values]

@@ -1,5 +1,4 @@
 import ArticleParsing
-import AttacheKafka
 import AttacheModels
 import AttacheRuntime
 import Foundation
@@ -60,9 +59,6 @@ public struct ArticleAPI: Sendable {
     public static let path = "/v1/articles"
     /// How many records of one batch are published concurrently.
     public static let batchWindow = 128
-    /// Bodies larger than this are parsed on a thread of their own, not on Swift's
-    /// cooperative pool, so a few large requests cannot delay the health endpoints.
-    static let offPoolParseBytes = 64 * 1024
 
     /// An API publishing through `publisher`, with the limits of `settings`.
     public init(publisher: ArticlePublisher, settings: IngestSettings, metrics: Metrics, logger: Logger) {
@@ -205,10 +201,7 @@ public struct ArticleAPI: Sendable {
         if case .failure(let refusal) = capacity.admit(1) { return refused(refusal, trace: trace) }
         defer { capacity.release(1) }
         let input: ArticleInput = kind == .seed ? .seedText(body) : .json(body)
-        let parser = parser
-        let result = body.count > ArticleAPI.offPoolParseBytes
-            ? await offCooperativePool { parser.parse(input, origin: "http", receivedAt: receivedAt) }
-            : parser.parse(input, origin: "http", receivedAt: receivedAt)
+        let result = parser.parse(input, origin: "http", receivedAt: receivedAt)
         do {
             let publication = try await publisher.publish(result, traceparent: trace, channel: .http)
             if let rejection = publication.rejection {
@@ -226,10 +219,7 @@ public struct ArticleAPI: Sendable {
         let expected = max(1, BatchLineCounter.count(body))
         if case .failure(let refusal) = capacity.admit(expected) { return refused(refusal, trace: trace) }
         defer { capacity.release(expected) }
-        let parser = parser
-        var results = body.count > ArticleAPI.offPoolParseBytes
-            ? await offCooperativePool { parser.parseBatch(ndjson: body, origin: "http", receivedAt: receivedAt) }
-            : parser.parseBatch(ndjson: body, origin: "http", receivedAt: receivedAt)
+        var results = parser.parseBatch(ndjson: body, origin: "http", receivedAt: receivedAt)
         var lines = ArticleAPI.nonBlankLines(body)
         if results.isEmpty {
             let rejection = Rejection(reason: "empty_body",
