@@ -58,7 +58,7 @@ start=$(date +%s)
 status=0
 "$venv/bin/schemathesis" run docs/openapi.yaml --url "http://127.0.0.1:$port" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
-  --seed 1 --max-examples "${SCHEMATHESIS_EXAMPLES:-100}" --workers 2 --request-timeout 30 --no-color \
+  --seed 1 --max-examples "${SCHEMATHESIS_EXAMPLES:-300}" --workers 2 --request-timeout 30 --no-color \
   >"$work/schemathesis.log" 2>&1
 code=$?
 tail -n 40 "$work/schemathesis.log"
