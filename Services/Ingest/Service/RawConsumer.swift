@@ -56,7 +56,9 @@ final class RawConsumer: Sendable {
             let batch = try await consumer.poll(max: 256, timeoutMs: 200)
             if batch.isEmpty { continue }
             metrics.increment(IngestMetrics.rawRecords, by: Double(batch.count))
-            let outcomes = await process(batch, stop: stop)
+            // Parsing and encoding run on the ingest workers, off Swift's cooperative pool, so a
+            // flood of raw records cannot delay the health endpoints either.
+            let outcomes = await withTaskExecutorPreference(WorkerThreads.shared) { await process(batch, stop: stop) }
             let offsets = RawConsumer.commitOffsets(batch, delivered: outcomes.map { $0 == .delivered })
             do {
                 try await consumer.commit(offsets)

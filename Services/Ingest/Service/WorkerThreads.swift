@@ -1,10 +1,10 @@
 import Foundation
 
-/// Threads of their own for the CPU work of the article API (reading and counting bodies,
-/// parsing, encoding records and answers), as a task executor: the article route runs with
-/// this executor as its preference, so however many submissions arrive, Swift's cooperative
-/// pool (a thread per core) stays free for `/healthz`, `/readyz` and `/metrics`, and the
-/// operating system shares the cores fairly between the two.
+/// Threads of their own for the CPU work of ingest (reading and counting bodies, parsing,
+/// encoding records and answers), as a task executor: the article route and the raw
+/// consumer's batches run with this executor as their preference, so however many
+/// submissions arrive, Swift's cooperative pool (a thread per core) stays free for
+/// `/healthz`, `/readyz` and `/metrics`, and the operating system shares the cores fairly.
 final class WorkerThreads: TaskExecutor, @unchecked Sendable {
     /// The article API's workers: one thread per core, for the life of the process.
     static let shared = WorkerThreads(threads: max(1, ProcessInfo.processInfo.activeProcessorCount), name: "attache.ingest.worker")
