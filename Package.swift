@@ -88,6 +88,8 @@ let package = Package(
             dependencies: [
                 "AttacheModels", "AttacheKafka", "AttacheRuntime", "ArticleParsing", "Ingest",
                 "Extraction", "Enrichment", "Notifier",
+                // `bench pipeline` measures librdkafka directly beside the Kafka layer.
+                "CRdKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
