@@ -165,7 +165,7 @@ struct ArticleAnalysis {
             found.append(CountryToken(token: s, endToken: e, code: m.code, role: m.role))
         }
         countries = found
-        periods = PeriodParser(tokens: tokens, published: article.published)
+        periods = PeriodParser(tokens: tokens, published: article.published, independence: Lexicon.independenceYear[home])
         money = MoneyParser(tokens: tokens)
         // The partner the article is mostly about: the most-mentioned other country, the
         // earliest on a tie; the article's declared countries break no ties but must agree.
@@ -209,19 +209,31 @@ struct ArticleAnalysis {
         }
         let articleCurrency = articleCurrencies.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.first?.key ?? "USD"
 
+        // The period of the latest statistic carries into later paragraphs (a digest names the
+        // year once); other periods, and the parties and metric, carry within a paragraph only.
+        var statisticPeriod: Period?
+        var carryMetric: Metric?
         for (index, sentence) in sentences.enumerated() {
             if sentence.paragraph != lastParagraph {
-                carryPeriod = nil
+                carryPeriod = statisticPeriod
                 carryParties = nil
+                carryMetric = nil
                 lastParagraph = sentence.paragraph
             }
             let result = analyseSentence(sentence.range, money: sentenceMoney[index], carryPeriod: carryPeriod,
-                                         carryParties: carryParties, articleCurrency: articleCurrency)
+                                         carryParties: carryParties, carryMetric: carryMetric, articleCurrency: articleCurrency)
             figures += result.figures
             changes += result.changes
-            if let p = result.mainPeriod { carryPeriod = p }
+            if let p = result.mainPeriod {
+                carryPeriod = p
+                if !result.figures.isEmpty || !result.changes.isEmpty { statisticPeriod = p }
+            }
             if let p = result.parties { carryParties = p }
+            if let m = result.metric { carryMetric = m }
         }
+        // A fact repeated (title, lead, quote) is one figure: the first statement wins.
+        var seenFacts = Set<String>()
+        figures = figures.filter { seenFacts.insert("\($0.series.id)|\($0.period.label)|\($0.amount)").inserted }
         figures += derivedFigures(figures: figures, changes: changes)
         var seen = Set<Figure>()
         figures = figures.filter { seen.insert($0).inserted }
@@ -284,6 +296,10 @@ struct ArticleAnalysis {
                     matched = MetricMention(range: i..<(i + words.count), metric: metric, negative: words.last == "deficit")
                     break
                 }
+            }
+            if matched == nil, Lexicon.investmentVerbs.contains(tokens[i].lower),
+               tokens[(i + 1)..<min(i + 12, range.upperBound)].contains(where: { $0.lower == "into" }) {
+                matched = MetricMention(range: i..<(i + 1), metric: .investment, negative: false)
             }
             if let matched {
                 // "trade and investment cooperation", "trade partner": not the measured quantity
@@ -358,15 +374,19 @@ struct ArticleAnalysis {
         if let f = Lexicon.foldWords[w] { return (f, i + 1) }
         var value: Double?
         if tokens[i].kind == .number { value = Numbers.parse(w) } else if let c = Lexicon.cardinals[w] { value = Double(c) }
+        if value == nil, let adverb = Lexicon.multiplierAdverbs[w] { return (adverb, i + 1) }
         guard let v = value, v > 0 else { return nil }
-        if word(i + 1) == "times" { return (v, i + 2) }
+        if word(i + 1) == "times" || word(i + 1) == "time" { return (v, i + 2) }
         if word(i + 1) == "-", word(i + 2) == "fold", tokens[i + 1].attached { return (v, i + 3) }
         if word(i + 1) == "fold" { return (v, i + 2) }
         return nil
     }
 
     func percent(at i: Int) -> (Double, Int)? {
-        guard i < tokens.count, tokens[i].kind == .number, let v = Numbers.parse(tokens[i].lower) else { return nil }
+        guard i < tokens.count else { return nil }
+        var value: Double?
+        if tokens[i].kind == .number { value = Numbers.parse(tokens[i].lower) } else if let c = Lexicon.cardinals[tokens[i].lower] { value = Double(c) }
+        guard let v = value else { return nil }
         if word(i + 1) == "%" { return (v, i + 2) }
         if word(i + 1) == "percent" || word(i + 1) == "pct" { return (v, i + 2) }
         if word(i + 1) == "per", word(i + 2) == "cent" { return (v, i + 3) }
@@ -377,6 +397,14 @@ struct ArticleAnalysis {
     func change(at i: Int, in range: Range<Int>) -> ChangeMention? {
         guard let w = word(i) else { return nil }
         let before = qualifier(endingBefore: i)
+        // "more than twice the 2017 level", "twice as much as".
+        if let r = Lexicon.multiplierAdverbs[w], word(i + 1) == "the" || word(i + 1) == "as" {
+            return ChangeMention(range: (before?.1 ?? i)..<(i + 1), ratio: r, qualifier: before?.0)
+        }
+        // "Kazakhstan (+30 percent)": a signed percentage in brackets.
+        if tokens[i].kind == .number, word(i - 1) == "+" || word(i - 1) == "-", word(i - 2) == "(", let (p, end) = percent(at: i) {
+            return ChangeMention(range: (i - 1)..<end, percent: word(i - 1) == "-" ? -p : p)
+        }
         // doubled, tripled, halved.
         if let r = Lexicon.multiplierWords[w] {
             return ChangeMention(range: (before?.1 ?? i)..<(i + 1), ratio: r, qualifier: before?.0)
@@ -395,6 +423,8 @@ struct ArticleAnalysis {
             if word(j) == "by" || word(j) == "of" { j += 1 }
             var q = before?.0
             if let (q2, after) = qualifier(startingAt: j) { q = q2; j = after }
+            // "up a remarkable 328%".
+            if word(j) == "a" || word(j) == "an", Lexicon.changeAdjectives.contains(word(j + 1) ?? ""), percent(at: j + 2) != nil { j += 2 }
             let start = before?.1 ?? i
             if let (p, end) = percent(at: j) {
                 return ChangeMention(range: start..<end, percent: sign * p, qualifier: q)
@@ -421,10 +451,14 @@ struct ArticleAnalysis {
             }
             return nil
         }
-        // 3 times higher, a fourfold increase.
+        // 3 times higher, a fourfold increase, 3.7 times as much as.
         if let (r, end) = multiplier(at: i), let next = word(end) {
             let q = before?.0
             let start = before?.1 ?? i
+            if next == "as", ["much", "high", "large", "big", "great", "many"].contains(word(end + 1) ?? ""), word(end + 2) == "as",
+               Lexicon.multiplierAdverbs[w] == nil {
+                return ChangeMention(range: start..<(end + 3), ratio: r, qualifier: q)
+            }
             if Lexicon.upComparatives.contains(next) || Lexicon.upNouns.contains(next) {
                 return ChangeMention(range: start..<(end + 1), ratio: r, qualifier: q)
             }
@@ -451,14 +485,23 @@ struct ArticleAnalysis {
         return result
     }
 
-    /// Whether something at token i of the sentence is a target or forecast.
+    /// Whether something at token i of the sentence is a target or forecast: the nearest cue
+    /// before it decides — a target word (`aim`, `expected`, `to reach`) makes it a target, a
+    /// fact verb (`reached`, `came to`) a statement. The starting level of a plan (`from $150
+    /// million in 2023 to $500 million`, `from its current $5 billion`) is a statement.
     func isTarget(before i: Int, sentenceStart: Int) -> Bool {
-        var j = sentenceStart
-        while j < i {
+        var k = i - 1
+        if let (_, s) = qualifier(endingBefore: i), s >= sentenceStart { k = s - 1 }
+        if word(k) == "current", word(k - 1) == "its" || word(k - 1) == "the" || word(k - 1) == "their" { k -= 2 }
+        if word(k) == "from", k >= sentenceStart { return false }
+        var j = i - 1
+        while j >= sentenceStart {
             let w = tokens[j].lower
+            if Lexicon.factVerbs.contains(w), !Lexicon.modalWords.contains(word(j - 1) ?? ""),
+               !(Lexicon.modalWords.contains(word(j - 2) ?? "") && ["have", "be", "has"].contains(word(j - 1) ?? "")) { return false }
             if Lexicon.targetWords.contains(w) { return true }
             if w == "to", let next = word(j + 1), Lexicon.targetVerbs.contains(next) { return true }
-            j += 1
+            j -= 1
         }
         return false
     }

@@ -5,6 +5,8 @@ struct SentenceResult {
     var changes: [(StatedChange, Range<Int>)] = []
     var mainPeriod: Period?
     var parties: Parties?
+    /// The last metric the sentence names, for a next sentence that says "it".
+    var metric: Metric?
 }
 
 extension ArticleAnalysis {
@@ -20,10 +22,20 @@ extension ArticleAnalysis {
 
     /// Resolves a period mention against the sentence's reference period.
     func resolve(_ kind: PeriodKind, reference: Period) -> Period? {
+        let published = article.published
         switch kind {
         case .absolute(let p): return p
         case .previousYear: return .year(reference.start.year - 1)
         case .samePeriodEarlier: return reference.shifted(years: -1)
+        case .samePeriodIn(let y): return reference.shifted(years: y - reference.start.year)
+        case .yearToDate:
+            // The part-year of the publication year the sentence (or an earlier one) gives, else
+            // January 1 to the publication day.
+            if reference.start.year == published.year, reference.start.month == 1, reference.start.day == 1,
+               reference.end <= published, let months = reference.monthCount, months < 12 { return reference }
+            guard let start = Day(year: published.year, month: 1, day: 1) else { return nil }
+            return .days(start, published)
+        case .toDate: return .asOf(published)
         }
     }
 
@@ -78,7 +90,7 @@ extension ArticleAnalysis {
     }
 
     func analyseSentence(_ range: Range<Int>, money: [MoneyMention], carryPeriod: Period?, carryParties: Parties?,
-                         articleCurrency: String) -> SentenceResult {
+                         carryMetric: Metric? = nil, articleCurrency: String) -> SentenceResult {
         var result = SentenceResult()
         let periodList = periodMentions(in: range).filter { !$0.deadline }
         let metricList = metricMentions(in: range)
@@ -86,24 +98,32 @@ extension ArticleAnalysis {
         let segs = segments(in: range)
         let published = article.published
 
-        // The period the sentence speaks of.
-        var reference: Period?
-        for p in periodList where !p.comparison && !segs[segmentIndex(of: p.range.lowerBound, in: segs)].comparison {
-            if case .absolute(let period) = p.kind { reference = period; break }
-        }
-        let ref = reference ?? carryPeriod ?? .year(published.year)
-
         func isComparison(_ p: PeriodMention) -> Bool {
             p.comparison || segs[segmentIndex(of: p.range.lowerBound, in: segs)].comparison
         }
 
-        /// The period of something at token range r: in its own segment, else the nearest
-        /// other non-comparison segment, else the paragraph's.
+        // The period the sentence speaks of.
+        var reference: Period?
+        for p in periodList where !isComparison(p) {
+            if case .absolute(let period) = p.kind { reference = period; break }
+        }
+        let ref = reference ?? carryPeriod ?? .year(published.year)
+        result.mainPeriod = reference ?? periodList.first(where: { !isComparison($0) }).flatMap { resolve($0.kind, reference: ref) }
+
+        /// The period of something at token range r: in its own segment, else (for an amount in
+        /// brackets) the period just before the bracket, else the nearest other non-comparison
+        /// segment, else the one carried from earlier sentences.
         func period(for r: Range<Int>, allowComparison: Bool) -> Period? {
             let seg = segmentIndex(of: r.lowerBound, in: segs)
             let own = periodList.filter { segmentIndex(of: $0.range.lowerBound, in: segs) == seg && (allowComparison || !$0.comparison) }
             if let best = own.min(by: { distance($0.range, r) < distance($1.range, r) || (distance($0.range, r) == distance($1.range, r) && $0.range.lowerBound < $1.range.lowerBound) }) {
                 return resolve(best.kind, reference: ref)
+            }
+            // "… against the same period of 2022 ($1.84 billion)".
+            let segStart = segs[seg].range.lowerBound
+            if allowComparison, tokens[segStart].lower == "(",
+               let p = periodList.last(where: { $0.range.upperBound <= segStart && segStart - $0.range.upperBound <= 2 }) {
+                return resolve(p.kind, reference: ref)
             }
             let others = periodList.filter { !isComparison($0) }
             let beforeList = others.filter { $0.range.upperBound <= r.lowerBound }
@@ -112,58 +132,87 @@ extension ArticleAnalysis {
             return carryPeriod
         }
 
+        // A sentence that names no metric but speaks of "it" continues the previous one's.
+        let pronoun = tokens[range].contains { $0.lower == "it" || $0.lower == "they" }
         func metric(for r: Range<Int>) -> MetricMention? {
             let seg = segmentIndex(of: r.lowerBound, in: segs)
             let inSeg = metricList.filter { segmentIndex(of: $0.range.lowerBound, in: segs) == seg }
             if let b = inSeg.last(where: { $0.range.upperBound <= r.lowerBound }) { return b }
             if let a = inSeg.first(where: { $0.range.lowerBound >= r.upperBound && $0.range.lowerBound - r.upperBound <= 3 }) { return a }
             if let b = metricList.last(where: { $0.range.upperBound <= r.lowerBound }) { return b }
+            if metricList.isEmpty, pronoun, let m = carryMetric {
+                return MetricMention(range: range.lowerBound..<range.lowerBound, metric: m, negative: false)
+            }
             return nil
         }
+        result.metric = metricList.last?.metric ?? (pronoun ? carryMetric : nil)
 
-        if let p = reference { result.mainPeriod = p }
+        /// An amount or change with no period anywhere before it: an investment total is as of
+        /// publication, any other statistic is of the last full year.
+        func fallbackPeriod(_ metric: Metric) -> Period {
+            metric == .investment || metric == .fdiInflow ? .asOf(published) : .year(published.year - 1)
+        }
+
         let consumed = Set(changeList.compactMap(\.consumedMoney))
+        var dollarEquivalents = Set<Int>()
 
         // Figures.
         for (index, m) in money.enumerated() {
-            if consumed.contains(m.range.lowerBound) { continue }
+            if consumed.contains(m.range.lowerBound) || dollarEquivalents.contains(index) { continue }
             if changeList.contains(where: { $0.range.contains(m.range.lowerBound) && $0.absolute != nil }) { continue }
             var currency = m.currency
             if currency == nil {
                 // "exports: 36.5 thousand" inherits the sentence's currency, but only right after a
-                // metric word and not before a unit ("1.5 million tonnes").
+                // metric word or in a list after an amount with a currency ("to 16.4 billion euros in
+                // 2012, to 16.2 billion in 2013"), and not before a unit ("1.5 million tonnes").
                 guard m.hasScale else { continue }
                 let nextWord = word(m.range.upperBound) ?? ""
                 if let t = m.range.upperBound < tokens.count ? tokens[m.range.upperBound] : nil, t.kind == .word,
                    Lexicon.countNouns.contains(nextWord) || !["in", "for", "and", "while", "compared", "with", "at", "from", "which", "whereas", "or", "as", "against", "during", "over", "last", "this", "a", "the"].contains(nextWord) { continue }
-                guard metricList.contains(where: { $0.range.upperBound <= m.range.lowerBound && m.range.lowerBound - $0.range.upperBound <= 2 }) else { continue }
+                let afterMetric = metricList.contains(where: { $0.range.upperBound <= m.range.lowerBound && m.range.lowerBound - $0.range.upperBound <= 2 })
+                let inList = index > 0 && money[index - 1].currency != nil && m.range.lowerBound - money[index - 1].range.upperBound <= 12
+                    && ["to", "and", ","].contains(word(m.range.lowerBound - 1) ?? "")
+                guard afterMetric || inList else { continue }
                 let withCurrency = money.enumerated().filter { $0.element.currency != nil }
                 if let b = withCurrency.last(where: { $0.offset < index }) { currency = b.element.currency }
                 else if let a = withCurrency.first(where: { $0.offset > index }) { currency = a.element.currency }
                 guard currency != nil else { continue }
             }
             guard let currency else { continue }
+            // "2.3 billion euros ($2.5 billion)": the dollar equivalent of this amount.
+            var usdAmount: Double?
+            if currency != "USD", index + 1 < money.count, money[index + 1].currency == "USD",
+               money[index + 1].range.lowerBound - m.range.upperBound <= 2,
+               tokens[m.range.upperBound..<money[index + 1].range.lowerBound].allSatisfy({ ["(", "or", ",", "about", "approximately", "~"].contains($0.lower) }) {
+                usdAmount = money[index + 1].amount
+                dollarEquivalents.insert(index + 1)
+            }
             if isTarget(before: m.range.lowerBound, sentenceStart: range.lowerBound) { continue }
             guard let metricMention = metric(for: m.range) else { continue }
-            guard let period = period(for: m.range, allowComparison: true) else { continue }
+            if namesRegion(from: metricMention.range.lowerBound, to: m.range.upperBound) { continue }
+            guard let period = period(for: m.range, allowComparison: true) ?? Optional(fallbackPeriod(metricMention.metric)) else { continue }
             if period.start > published { continue }
             guard let parties = parties(in: partyScope(for: m.range, sentence: range, segments: segs), metric: metricMention.metric, carry: carryParties) else { continue }
             let (span, text) = span(m.range)
             var amount = m.amount
             if metricMention.negative && amount > 0 { amount = -amount }
             let q = qualifier(endingBefore: m.range.lowerBound)?.0
-            result.figures.append(Figure(metric: metricMention.metric, reporter: parties.reporter, partner: parties.partner,
+            let metric = flowMetric(metricMention, sentence: range)
+            result.figures.append(Figure(metric: metric, reporter: parties.reporter, partner: parties.partner,
                                          direction: parties.direction, period: period, amount: amount, currency: currency,
-                                         qualifier: q, derived: false, span: span, text: text))
+                                         qualifier: q, derived: false, span: span, text: text, usdAmount: usdAmount))
             result.parties = Parties(reporter: parties.reporter, partner: parties.partner, direction: nil)
             if reference == nil, !segs[segmentIndex(of: m.range.lowerBound, in: segs)].comparison { result.mainPeriod = result.mainPeriod ?? period }
         }
 
-        // Stated changes.
-        for c in changeList {
+        // Stated changes. A change in a sentence that counts tonnes or containers and names no
+        // money is a change in volume.
+        let physical = money.isEmpty && tokens[range].contains { Lexicon.physicalUnits.contains($0.lower) }
+        for c in changeList where !physical {
             if isTarget(before: c.range.lowerBound, sentenceStart: range.lowerBound) { continue }
             guard let metricMention = metric(for: c.range) else { continue }
-            guard let to = period(for: c.range, allowComparison: false) else { continue }
+            if namesRegion(from: metricMention.range.lowerBound, to: c.range.upperBound) { continue }
+            guard let to = period(for: c.range, allowComparison: false) ?? Optional(fallbackPeriod(metricMention.metric)) else { continue }
             if to.start > published { continue }
             // The period compared with: a comparison period of the sentence, else a year earlier.
             var from: Period?
@@ -176,8 +225,10 @@ extension ArticleAnalysis {
                     } else {
                         from = p
                     }
-                case .previousYear, .samePeriodEarlier:
+                case .previousYear, .samePeriodEarlier, .yearToDate, .toDate:
                     from = to.shifted(years: -1)
+                case .samePeriodIn(let y):
+                    from = to.shifted(years: y - to.start.year)
                 }
             } else {
                 from = to.shifted(years: -1)
@@ -188,12 +239,68 @@ extension ArticleAnalysis {
             var absolute = c.absolute
             if metricMention.negative, let a = absolute { absolute = -a }
             let (span, text) = span(c.range)
-            let series = Series(metric: metricMention.metric, reporter: parties.reporter, partner: parties.partner, currency: currency)
+            let series = Series(metric: flowMetric(metricMention, sentence: range), reporter: parties.reporter, partner: parties.partner, currency: currency)
             result.changes.append((StatedChange(series: series, from: from, to: to, percent: c.percent, ratio: c.ratio,
                                                 absolute: absolute, qualifier: c.qualifier, span: span, text: text), c.range))
             result.parties = result.parties ?? Parties(reporter: parties.reporter, partner: parties.partner, direction: nil)
+            if result.mainPeriod == nil { result.mainPeriod = to }
         }
         return result
+    }
+
+    /// Whether tokens `from..<to` name a region or bloc (`trade with the countries of Central Asia`).
+    func namesRegion(from: Int, to: Int) -> Bool {
+        guard from < to else { return false }
+        for i in from..<to {
+            for region in Lexicon.regions where i + region.count <= to {
+                var ok = true
+                for (k, w) in region.enumerated() where tokens[i + k].raw != w { ok = false; break }
+                if ok { return true }
+            }
+        }
+        return false
+    }
+
+    /// Exports and imports from the home country's side. When the text gives the partner's own
+    /// statistics — `Kyrgyzstan's exports to Kazakhstan`, `imports to Azerbaijan from
+    /// Kazakhstan`, `Austria's imports`, `its imports` after `Thailand's exports` — the flow is
+    /// the other one for the home country.
+    func flowMetric(_ m: MetricMention, sentence: Range<Int>) -> Metric {
+        guard m.metric == .exports || m.metric == .imports, !m.range.isEmpty else { return m.metric }
+        guard let owner = flowOwner(m, sentence: sentence), owner != home else { return m.metric }
+        return m.metric == .exports ? .imports : .exports
+    }
+
+    /// The country whose exports or imports a metric word names, when the text says.
+    func flowOwner(_ m: MetricMention, sentence: Range<Int>) -> String? {
+        let s = m.range.lowerBound, e = m.range.upperBound
+        func country(endingAt end: Int) -> CountryToken? {
+            countries.first { $0.endToken == end && $0.role != .capital }
+        }
+        func country(startingAt start: Int) -> CountryToken? {
+            countries.first { $0.token == start && $0.role != .capital }
+        }
+        // X's exports; Kyrgyz exports.
+        if word(s - 1) == "s", word(s - 2) == "'", let c = country(endingAt: s - 2) { return c.code }
+        if let c = country(endingAt: s) { return c.code }
+        // its exports: the owner of an earlier flow in the sentence.
+        if word(s - 1) == "its" || word(s - 1) == "their" {
+            var j = s - 2
+            while j > sentence.lowerBound {
+                if ["exports", "imports", "export", "import", "trade"].contains(tokens[j].lower), word(j - 1) == "s", word(j - 2) == "'",
+                   let c = country(endingAt: j - 2) { return c.code }
+                j -= 1
+            }
+        }
+        // exports of X, exports from X; imports to/into X.
+        var k = e
+        if word(k) == "of", word(k + 1) == "goods" || word(k + 1) == "products" { k += 2 }
+        if word(k) == "of" || word(k) == "from", let c = country(startingAt: k + 1) ?? country(startingAt: k + 2), c.role == .country,
+           m.metric == .exports { return c.code }
+        if m.metric == .imports, word(k) == "to" || word(k) == "into" || word(k) == "of", let c = country(startingAt: k + 1) ?? country(startingAt: k + 2) {
+            return c.code
+        }
+        return nil
     }
 
     func distance(_ a: Range<Int>, _ b: Range<Int>) -> Int {
