@@ -135,6 +135,12 @@ struct Parties {
     var reporter: String
     var partner: String
     var direction: Direction?
+    /// The other countries the sentence named besides the partner (a later sentence that
+    /// carries these parties prefers the article's main partner among them).
+    var alternatives: [String] = []
+    /// False when the sentence spoke of one country's own totals (`Tajikistan's overall
+    /// foreign trade`): a sentence that carries these parties is not bilateral either.
+    var bilateral = true
 }
 
 struct ArticleAnalysis {
@@ -215,13 +221,14 @@ struct ArticleAnalysis {
         var carryMetric: Metric?
         for (index, sentence) in sentences.enumerated() {
             if sentence.paragraph != lastParagraph {
-                carryPeriod = statisticPeriod
+                carryPeriod = nil
                 carryParties = nil
                 carryMetric = nil
                 lastParagraph = sentence.paragraph
             }
             let result = analyseSentence(sentence.range, money: sentenceMoney[index], carryPeriod: carryPeriod,
-                                         carryParties: carryParties, carryMetric: carryMetric, articleCurrency: articleCurrency)
+                                         carryParties: carryParties, carryMetric: carryMetric, statisticPeriod: statisticPeriod,
+                                         articleCurrency: articleCurrency)
             figures += result.figures
             changes += result.changes
             if let p = result.mainPeriod {
@@ -231,9 +238,22 @@ struct ArticleAnalysis {
             if let p = result.parties { carryParties = p }
             if let m = result.metric { carryMetric = m }
         }
-        // A fact repeated (title, lead, quote) is one figure: the first statement wins.
-        var seenFacts = Set<String>()
-        figures = figures.filter { seenFacts.insert("\($0.series.id)|\($0.period.label)|\($0.amount)").inserted }
+        // A fact repeated in another paragraph (title, lead, quote) is one figure: the first
+        // statement wins.
+        var factParagraph: [String: Int] = [:]
+        figures = figures.filter { f in
+            let key = "\(f.series.id)|\(f.period.label)|\(f.amount)|\(f.currency)"
+            let paragraph = paragraph(at: f.span.start)
+            if let first = factParagraph[key] { return first == paragraph }
+            factParagraph[key] = paragraph
+            return true
+        }
+        // "rose by 85%, nearing 1 billion US dollars" after "$979.2 million" is the same fact rounded.
+        let exact = figures.filter { $0.qualifier == nil }
+        figures = figures.filter { f in
+            guard f.qualifier != nil else { return true }
+            return !exact.contains { $0.series == f.series && $0.period == f.period && abs($0.amount - f.amount) <= 0.1 * abs($0.amount) && $0.amount != f.amount }
+        }
         figures += derivedFigures(figures: figures, changes: changes)
         var seen = Set<Figure>()
         figures = figures.filter { seen.insert($0).inserted }
@@ -243,10 +263,34 @@ struct ArticleAnalysis {
             if a.span.end != b.span.end { return a.span.end < b.span.end }
             return a.metric.rawValue < b.metric.rawValue
         }
+        // The same change stated twice, once rounded ("rose by 85%" … "up 85.4%"), is one change.
+        changes = changes.enumerated().filter { (i, c) in
+            !changes[..<i].contains { d in
+                d.0.series == c.0.series && d.0.from == c.0.from && d.0.to == c.0.to
+                    && Self.close(d.0.percent, c.0.percent) && Self.close(d.0.ratio, c.0.ratio)
+                    && (d.0.percent != nil || d.0.ratio != nil)
+            }
+        }.map(\.element)
         var seenChanges = Set<String>()
-        let stated = changes.map(\.0).filter { seenChanges.insert("\($0.series.id)|\($0.from.label)|\($0.to.label)").inserted }
+        let stated = changes.map(\.0).filter {
+            seenChanges.insert("\($0.series.id)|\($0.from.label)|\($0.to.label)|\($0.percent ?? 0)|\($0.ratio ?? 0)|\($0.absolute ?? 0)").inserted
+        }
         let anniversaries = AnniversaryFinder(analysis: self).find()
         return Extraction(figures: figures, changes: stated, anniversaries: anniversaries)
+    }
+
+    /// The paragraph index of a scalar offset.
+    func paragraph(at offset: Int) -> Int {
+        sentences.last { $0.range.lowerBound < tokens.count && tokens[$0.range.lowerBound].start <= offset }?.paragraph ?? 0
+    }
+
+    /// Whether two optional stated values agree within 1 % (both absent counts as agreeing).
+    static func close(_ a: Double?, _ b: Double?) -> Bool {
+        switch (a, b) {
+        case (nil, nil): return true
+        case let (x?, y?): return abs(x - y) <= 0.01 * max(abs(x), abs(y))
+        default: return false
+        }
     }
 
     // MARK: - Mentions
@@ -489,7 +533,12 @@ struct ArticleAnalysis {
     /// before it decides — a target word (`aim`, `expected`, `to reach`) makes it a target, a
     /// fact verb (`reached`, `came to`) a statement. The starting level of a plan (`from $150
     /// million in 2023 to $500 million`, `from its current $5 billion`) is a statement.
-    func isTarget(before i: Int, sentenceStart: Int) -> Bool {
+    func isTarget(before i: Int, sentenceStart: Int, end: Int? = nil) -> Bool {
+        // "$10bln is the goal", "the $1bn threshold": a target noun right after the amount.
+        if let end {
+            for j in end..<min(end + 4, tokens.count) where Lexicon.targetNouns.contains(tokens[j].lower) { return true }
+            if word(i - 1) == "the", Lexicon.targetNouns.contains(word(end) ?? "") { return true }
+        }
         var k = i - 1
         if let (_, s) = qualifier(endingBefore: i), s >= sentenceStart { k = s - 1 }
         if word(k) == "current", word(k - 1) == "its" || word(k - 1) == "the" || word(k - 1) == "their" { k -= 2 }
@@ -500,7 +549,15 @@ struct ArticleAnalysis {
             if Lexicon.factVerbs.contains(w), !Lexicon.modalWords.contains(word(j - 1) ?? ""),
                !(Lexicon.modalWords.contains(word(j - 2) ?? "") && ["have", "be", "has"].contains(word(j - 1) ?? "")) { return false }
             if Lexicon.targetWords.contains(w) { return true }
-            if w == "to", let next = word(j + 1), Lexicon.targetVerbs.contains(next) { return true }
+            if w == "to", let next = word(j + 1), Lexicon.targetVerbs.contains(next) {
+                // "increased 3 times in 2022 to reach $73.8 million": the result of a stated change.
+                var k = j - 1
+                while k >= sentenceStart, ![",", ";", "("].contains(tokens[k].lower), !Lexicon.targetWords.contains(tokens[k].lower) {
+                    if Lexicon.changeVerbsPast.contains(tokens[k].lower), !Lexicon.modalWords.contains(word(k - 1) ?? "") { return false }
+                    k -= 1
+                }
+                return true
+            }
             j -= 1
         }
         return false

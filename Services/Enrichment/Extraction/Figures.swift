@@ -71,10 +71,17 @@ extension ArticleAnalysis {
         }
         let others = codes.filter { $0 != home }
         if !others.isEmpty {
-            if codes.contains(home) || others.count == 1 { return Parties(reporter: home, partner: others[0], direction: direction) }
+            if codes.contains(home) || others.count == 1 {
+                return Parties(reporter: home, partner: others[0], direction: direction, alternatives: Array(others.dropFirst()))
+            }
             return Parties(reporter: others[0], partner: others[1], direction: direction)
         }
-        if let carry { return Parties(reporter: carry.reporter, partner: carry.partner, direction: direction) }
+        if let carry {
+            // Carried from a sentence that named several partners: the article's main one among them.
+            var partner = carry.partner
+            if !carry.alternatives.isEmpty, let main = mainPartner, carry.alternatives.contains(main) { partner = main }
+            return Parties(reporter: carry.reporter, partner: partner, direction: direction, bilateral: carry.bilateral)
+        }
         if let mainPartner { return Parties(reporter: home, partner: mainPartner, direction: direction) }
         return nil
     }
@@ -90,8 +97,12 @@ extension ArticleAnalysis {
     }
 
     func analyseSentence(_ range: Range<Int>, money: [MoneyMention], carryPeriod: Period?, carryParties: Parties?,
-                         carryMetric: Metric? = nil, articleCurrency: String) -> SentenceResult {
+                         carryMetric: Metric? = nil, statisticPeriod: Period? = nil, articleCurrency: String) -> SentenceResult {
         var result = SentenceResult()
+        // The latest statistic's period reaches into a new paragraph only for a sentence that names
+        // its own parties ("Third place went to Italy, whose turnover with Kazakhstan was …").
+        let namesParties = countries(in: range).contains { $0.role != .capital && $0.code != home }
+        let carryPeriod = carryPeriod ?? (namesParties ? statisticPeriod : nil)
         let periodList = periodMentions(in: range).filter { !$0.deadline }
         let metricList = metricMentions(in: range)
         let changeList = changeMentions(in: range)
@@ -119,9 +130,10 @@ extension ArticleAnalysis {
             if let best = own.min(by: { distance($0.range, r) < distance($1.range, r) || (distance($0.range, r) == distance($1.range, r) && $0.range.lowerBound < $1.range.lowerBound) }) {
                 return resolve(best.kind, reference: ref)
             }
-            // "… against the same period of 2022 ($1.84 billion)".
+            // "… against the same period of 2022 ($1.84 billion)", "… on 2022, when it stood at $528 million".
             let segStart = segs[seg].range.lowerBound
-            if allowComparison, tokens[segStart].lower == "(",
+            let opensClause = tokens[segStart].lower == "(" || (tokens[segStart].lower == "," && ["when", "where"].contains(word(segStart + 1) ?? ""))
+            if allowComparison, opensClause,
                let p = periodList.last(where: { $0.range.upperBound <= segStart && segStart - $0.range.upperBound <= 2 }) {
                 return resolve(p.kind, reference: ref)
             }
@@ -140,12 +152,14 @@ extension ArticleAnalysis {
             if let b = inSeg.last(where: { $0.range.upperBound <= r.lowerBound }) { return b }
             if let a = inSeg.first(where: { $0.range.lowerBound >= r.upperBound && $0.range.lowerBound - r.upperBound <= 3 }) { return a }
             if let b = metricList.last(where: { $0.range.upperBound <= r.lowerBound }) { return b }
-            if metricList.isEmpty, pronoun, let m = carryMetric {
+            // "Compared to $1.181 billion in 2022, turnover increased …".
+            if segs[seg].comparison, let a = metricList.first(where: { $0.range.lowerBound >= r.upperBound }) { return a }
+            if pronoun, let m = carryMetric, !metricList.contains(where: { $0.range.upperBound <= r.lowerBound }) {
                 return MetricMention(range: range.lowerBound..<range.lowerBound, metric: m, negative: false)
             }
             return nil
         }
-        result.metric = metricList.last?.metric ?? (pronoun ? carryMetric : nil)
+        result.metric = metricList.first?.metric ?? (pronoun ? carryMetric : nil)
 
         /// An amount or change with no period anywhere before it: an investment total is as of
         /// publication, any other statistic is of the last full year.
@@ -154,11 +168,10 @@ extension ArticleAnalysis {
         }
 
         let consumed = Set(changeList.compactMap(\.consumedMoney))
-        var dollarEquivalents = Set<Int>()
 
         // Figures.
         for (index, m) in money.enumerated() {
-            if consumed.contains(m.range.lowerBound) || dollarEquivalents.contains(index) { continue }
+            if consumed.contains(m.range.lowerBound) { continue }
             if changeList.contains(where: { $0.range.contains(m.range.lowerBound) && $0.absolute != nil }) { continue }
             var currency = m.currency
             if currency == nil {
@@ -179,20 +192,28 @@ extension ArticleAnalysis {
                 guard currency != nil else { continue }
             }
             guard let currency else { continue }
-            // "2.3 billion euros ($2.5 billion)": the dollar equivalent of this amount.
+            // "12 trillion tenge ($26 billion)": the figure carries its dollar equivalent (which
+            // stays a figure of its own in the USD series).
             var usdAmount: Double?
             if currency != "USD", index + 1 < money.count, money[index + 1].currency == "USD",
                money[index + 1].range.lowerBound - m.range.upperBound <= 2,
                tokens[m.range.upperBound..<money[index + 1].range.lowerBound].allSatisfy({ ["(", "or", ",", "about", "approximately", "~"].contains($0.lower) }) {
                 usdAmount = money[index + 1].amount
-                dollarEquivalents.insert(index + 1)
             }
-            if isTarget(before: m.range.lowerBound, sentenceStart: range.lowerBound) { continue }
+            if isTarget(before: m.range.lowerBound, sentenceStart: range.lowerBound, end: m.range.upperBound) { continue }
+            if isDealValue(m.range) || isRangeBound(m.range, sentenceStart: range.lowerBound) { continue }
             guard let metricMention = metric(for: m.range) else { continue }
-            if namesRegion(from: metricMention.range.lowerBound, to: m.range.upperBound) { continue }
+            if namesRegion(from: metricMention.range.lowerBound, to: m.range.upperBound) {
+                result.parties = Parties(reporter: home, partner: home, bilateral: false)
+                continue
+            }
             guard let period = period(for: m.range, allowComparison: true) ?? Optional(fallbackPeriod(metricMention.metric)) else { continue }
             if period.start > published { continue }
             guard let parties = parties(in: partyScope(for: m.range, sentence: range, segments: segs), metric: metricMention.metric, carry: carryParties) else { continue }
+            if !parties.bilateral || ownTotal(metricMention, in: range) {
+                result.parties = Parties(reporter: parties.reporter, partner: parties.partner, bilateral: false)
+                continue
+            }
             let (span, text) = span(m.range)
             var amount = m.amount
             if metricMention.negative && amount > 0 { amount = -amount }
@@ -201,7 +222,7 @@ extension ArticleAnalysis {
             result.figures.append(Figure(metric: metric, reporter: parties.reporter, partner: parties.partner,
                                          direction: parties.direction, period: period, amount: amount, currency: currency,
                                          qualifier: q, derived: false, span: span, text: text, usdAmount: usdAmount))
-            result.parties = Parties(reporter: parties.reporter, partner: parties.partner, direction: nil)
+            result.parties = Parties(reporter: parties.reporter, partner: parties.partner, direction: nil, alternatives: parties.alternatives)
             if reference == nil, !segs[segmentIndex(of: m.range.lowerBound, in: segs)].comparison { result.mainPeriod = result.mainPeriod ?? period }
         }
 
@@ -211,7 +232,10 @@ extension ArticleAnalysis {
         for c in changeList where !physical {
             if isTarget(before: c.range.lowerBound, sentenceStart: range.lowerBound) { continue }
             guard let metricMention = metric(for: c.range) else { continue }
-            if namesRegion(from: metricMention.range.lowerBound, to: c.range.upperBound) { continue }
+            if namesRegion(from: metricMention.range.lowerBound, to: c.range.upperBound) {
+                result.parties = result.parties ?? Parties(reporter: home, partner: home, bilateral: false)
+                continue
+            }
             guard let to = period(for: c.range, allowComparison: false) ?? Optional(fallbackPeriod(metricMention.metric)) else { continue }
             if to.start > published { continue }
             // The period compared with: a comparison period of the sentence, else a year earlier.
@@ -235,6 +259,7 @@ extension ArticleAnalysis {
             }
             guard let from, from != to else { continue }
             guard let parties = parties(in: partyScope(for: c.range, sentence: range, segments: segs), metric: metricMention.metric, carry: carryParties) else { continue }
+            if !parties.bilateral || ownTotal(metricMention, in: range) { continue }
             let currency = c.absoluteCurrency ?? money.first(where: { $0.currency != nil })?.currency ?? articleCurrency
             var absolute = c.absolute
             if metricMention.negative, let a = absolute { absolute = -a }
@@ -246,6 +271,48 @@ extension ArticleAnalysis {
             if result.mainPeriod == nil { result.mainPeriod = to }
         }
         return result
+    }
+
+    /// Whether a metric is one country's own total: `Tajikistan's overall trade` or
+    /// `Tajikistan's foreign trade turnover`, in a sentence that names no other country.
+    func ownTotal(_ m: MetricMention, in sentence: Range<Int>) -> Bool {
+        let s = m.range.lowerBound
+        guard !m.range.isEmpty else { return false }
+        var j = s - 1
+        while j > sentence.lowerBound, ["overall", "total", "foreign", "external"].contains(tokens[j].lower) { j -= 1 }
+        guard word(j) == "s", word(j - 1) == "'", let owner = countries.first(where: { $0.endToken == j - 1 && $0.role != .capital }) else { return false }
+        guard j < s - 1 else { return false }  // "X's trade" alone may still be bilateral; "X's overall trade" is not
+        let named = Set(countries(in: sentence).filter { $0.role != .capital }.map(\.code))
+        return named == [owner.code]
+    }
+
+    /// Whether an amount is the value of a deal: `a $6.1 billion investment cooperation
+    /// agreement`, `36 documents worth $6.3 billion`.
+    func isDealValue(_ r: Range<Int>) -> Bool {
+        for j in r.upperBound..<min(r.upperBound + 4, tokens.count) {
+            if Lexicon.dealNouns.contains(tokens[j].lower) { return true }
+            if [",", ".", ";", "in", "for", "from", "to", "while"].contains(tokens[j].lower) { break }
+        }
+        var k = r.lowerBound - 1
+        if let (_, s) = qualifier(endingBefore: r.lowerBound) { k = s - 1 }
+        if word(k) == "worth" || word(k) == "valued" || word(k) == "totalling" && word(k - 1) == "agreements" {
+            for j in max(0, k - 4)..<k where Lexicon.dealNouns.contains(tokens[j].lower) { return true }
+        }
+        return false
+    }
+
+    /// Whether an amount is a bound of a range of values: `within a range from $2.5 billion up
+    /// to $6.5 billion a year`.
+    func isRangeBound(_ r: Range<Int>, sentenceStart: Int) -> Bool {
+        var j = r.lowerBound - 1
+        var steps = 0
+        while j >= sentenceStart, steps < 12 {
+            if ["range", "ranged", "ranging", "fluctuated", "varied", "moved"].contains(tokens[j].lower) { return true }
+            if [".", ";"].contains(tokens[j].lower) { break }
+            j -= 1
+            steps += 1
+        }
+        return false
     }
 
     /// Whether tokens `from..<to` name a region or bloc (`trade with the countries of Central Asia`).

@@ -94,6 +94,7 @@ enum Lexicon {
         (["roughly"], .approximately), (["circa"], .approximately), (["estimated"], .approximately),
         (["over"], .atLeast), (["exceeding"], .atLeast), (["exceeded"], .atLeast), (["exceeds"], .atLeast),
         (["above"], .atLeast), (["under"], .atMost), (["below"], .atMost), (["nearly", "reaching"], .approximately),
+        (["nearing"], .approximately), (["surpassing"], .atLeast), (["surpassed"], .atLeast), (["topping"], .atLeast),
     ]
 
     /// Qualifiers indexed by their last word.
@@ -129,6 +130,7 @@ enum Lexicon {
     static let regions: [[String]] = [
         ["Central", "Asia"], ["CA"], ["CIS"], ["EAEU"], ["Eurasian", "Economic", "Union"], ["ASEAN"], ["Middle", "East"],
         ["Southeast", "Asia"], ["South", "Caucasus"], ["Latin", "America"], ["Commonwealth", "of", "Independent", "States"],
+        ["overall", "foreign"], ["total", "foreign"],
     ]
 
     /// The year a country became independent, for `over the years of independence`.
@@ -143,6 +145,11 @@ enum Lexicon {
         "reached", "amounted", "totalled", "totaled", "stood", "came", "obtained", "exceeded", "hit",
         "rose", "grew", "increased", "decreased", "fell", "registered", "recorded", "surpassed", "crossed", "climbed",
         "accounted", "invested", "attracted", "received",
+    ]
+    /// Past-tense change verbs: `to reach` after one of these is the change's result, not a target.
+    static let changeVerbsPast: Set<String> = [
+        "increased", "grew", "rose", "jumped", "climbed", "surged", "doubled", "tripled", "expanded", "decreased", "fell",
+        "declined", "dropped",
     ]
     /// Words before a fact verb that turn it back into a plan: `will have reached`.
     static let modalWords: Set<String> = ["will", "would", "could", "should", "might", "may", "to", "shall"]
@@ -166,6 +173,15 @@ enum Lexicon {
         "will", "would", "could", "should", "might", "intend", "intends", "intended", "potential", "envisage",
         "envisages", "envisaged", "seek", "seeks", "hope", "hopes", "ambition", "objective", "estimate", "predicted",
         "predicts", "anticipated", "anticipate", "pledged", "pledge", "promised", "promise", "set",
+        "prepared", "ready", "tasked", "raising", "lifting", "boosting",
+    ]
+    /// Nouns right after an amount that make it a target: `$10bln is the goal`, `the $1bn threshold`.
+    static let targetNouns: Set<String> = ["goal", "target", "threshold", "objective", "aim", "ambition"]
+    /// Nouns right after an amount that make it the value of a deal, not a statistic:
+    /// `a $6.1 billion investment cooperation agreement`, `36 documents worth $6.3 billion`.
+    static let dealNouns: Set<String> = [
+        "agreement", "agreements", "contract", "contracts", "deal", "deals", "memorandum", "memoranda", "documents",
+        "package", "loan", "grant", "credit", "tender", "order", "orders", "project", "projects",
     ]
     /// The largest amount taken as money (100 trillion): anything larger is a parsing accident.
     static let maxAmount = 1e14

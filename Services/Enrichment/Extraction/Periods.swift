@@ -256,10 +256,15 @@ struct PeriodParser {
                 if let p = Period.months(from: (startYear, startMonth), to: (endYear, endMonth)) { result = (.absolute(p), i + 3) }
             }
         }
-        // over the past 12 years: read as "since (publication year − 12)", to publication.
+        // over the past five years: the n calendar years before the publication year.
         if result == nil, w == "past" || w == "last", let n = number(at: i + 1), word(i + 2) == "years", (1...50).contains(n),
-           let start = Day(year: published.year - n, month: 1, day: 1) {
-            result = (.absolute(.days(start, published)), i + 3)
+           let p = Period.months(from: (published.year - n, 1), to: (published.year - 1, 12)) {
+            result = (.absolute(p), i + 3)
+        }
+        // the 30-year total: the 30 years to publication.
+        if result == nil, tokens[i].kind == .number, let n = Int(w), (1...100).contains(n), word(i + 1) == "-", word(i + 2) == "year",
+           word(i + 3) == "total", let start = Day(year: published.year - n, month: 1, day: 1) {
+            result = (.absolute(.days(start, published)), i + 4)
         }
         // three decades ago, 30 years ago: that year.
         if result == nil, let n = number(at: i), word(i + 1) == "decades" || word(i + 1) == "years", word(i + 2) == "ago",
