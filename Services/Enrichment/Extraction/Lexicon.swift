@@ -183,6 +183,16 @@ enum Lexicon {
         "agreement", "agreements", "contract", "contracts", "deal", "deals", "memorandum", "memoranda", "documents",
         "package", "loan", "grant", "credit", "tender", "order", "orders", "project", "projects",
     ]
+    /// Words between an ordinal and `anniversary` that say what is commemorated, with the kind
+    /// they make it: `the 30th independence anniversary`, `the 175th birth anniversary`.
+    static let anniversaryModifiers: [String: AnniversaryKind] = [
+        "independence": .founding, "birth": .birth, "founding": .founding, "foundation": .founding, "jubilee": .other,
+    ]
+    /// Weekday names, Monday = 1 (ISO 8601), for `On Thursday we marked …`.
+    static let weekdays: [String: Int] = [
+        "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6, "sunday": 7,
+    ]
+
     /// The largest amount taken as money (100 trillion): anything larger is a parsing accident.
     static let maxAmount = 1e14
     /// `to` + one of these before an amount marks a target ("to reach $1 billion").
