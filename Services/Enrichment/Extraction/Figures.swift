@@ -161,10 +161,12 @@ extension ArticleAnalysis {
         }
         result.metric = metricList.first?.metric ?? (pronoun ? carryMetric : nil)
 
-        /// An amount or change with no period anywhere before it: an investment total is as of
-        /// publication, any other statistic is of the last full year.
-        func fallbackPeriod(_ metric: Metric) -> Period {
-            metric == .investment || metric == .fdiInflow ? .asOf(published) : .year(published.year - 1)
+        /// An amount or change in an article that has stated no period before it: an investment
+        /// total is as of publication, any other statistic is of the last full year. (When an
+        /// earlier paragraph did state one, a sentence that names neither is left alone.)
+        func fallbackPeriod(_ metric: Metric) -> Period? {
+            guard statisticPeriod == nil else { return nil }
+            return metric == .investment || metric == .fdiInflow ? .asOf(published) : .year(published.year - 1)
         }
 
         let consumed = Set(changeList.compactMap(\.consumedMoney))
@@ -207,7 +209,7 @@ extension ArticleAnalysis {
                 result.parties = Parties(reporter: home, partner: home, bilateral: false)
                 continue
             }
-            guard let period = period(for: m.range, allowComparison: true) ?? Optional(fallbackPeriod(metricMention.metric)) else { continue }
+            guard let period = period(for: m.range, allowComparison: true) ?? fallbackPeriod(metricMention.metric) else { continue }
             if period.start > published { continue }
             guard let parties = parties(in: partyScope(for: m.range, sentence: range, segments: segs), metric: metricMention.metric, carry: carryParties) else { continue }
             if !parties.bilateral || ownTotal(metricMention, in: range) {
@@ -236,7 +238,7 @@ extension ArticleAnalysis {
                 result.parties = result.parties ?? Parties(reporter: home, partner: home, bilateral: false)
                 continue
             }
-            guard let to = period(for: c.range, allowComparison: false) ?? Optional(fallbackPeriod(metricMention.metric)) else { continue }
+            guard let to = period(for: c.range, allowComparison: false) ?? fallbackPeriod(metricMention.metric) else { continue }
             if to.start > published { continue }
             // The period compared with: a comparison period of the sentence, else a year earlier.
             var from: Period?
