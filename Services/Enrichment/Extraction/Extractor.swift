@@ -24,14 +24,16 @@ import AttacheModels
 ///   most. Investment `from X`, `by X companies`, `X investors` into the home country is
 ///   `inbound`; from the home country into X is `outbound`. A currency name (`U.S. dollars`,
 ///   `Swiss francs`) names no party.
-/// - **Periods**: `this year` is January 1 to the publication day; `over the past N months`
-///   is months 1…N of the publication year when they have ended, else the N months before
-///   the publication month; `over the past N years` is the N calendar years before the
-///   publication year; `since 2005` runs to the publication day; a part-year without a year
-///   (`January-March`) is the latest one that has ended by publication; `the previous year`
-///   and `last year` are the year before the year the sentence (or its paragraph) speaks
-///   of, else before the publication year. A sentence without a period takes the
-///   paragraph's last one.
+/// - **Periods**: `this year` is January 1 to the publication day (or the part-year of it the
+///   text states); `over the past N months` is months 1…N of the publication year when they
+///   have ended, else the N months before the publication month; `over the past N years` is the
+///   N calendar years before the publication year; `since 2005` runs to the publication day; a
+///   part-year without a year (`January-March`) is the latest one that has ended by
+///   publication; `last year` is the year before publication, `the previous year` the year
+///   before the year the sentence speaks of. A sentence without a period takes the paragraph's
+///   last one; the latest statistic's period also reaches a later sentence that names its
+///   parties; with no period stated at all, a statistic is of the last full year and an
+///   investment total is as of publication (`..YYYY-MM-DD`). docs/extraction.md lists every rule.
 /// - **Changes** compare with the comparison period of the sentence (`than in 2020`,
 ///   `compared to the same period of last year`), else the same months a year earlier. A
 ///   change without amounts takes the currency of the sentence's money, else the article's,
@@ -231,7 +233,9 @@ struct ArticleAnalysis {
                                          articleCurrency: articleCurrency)
             figures += result.figures
             changes += result.changes
-            if let p = result.mainPeriod {
+            // A cumulative total's period (several years, or as of a day) is no period for the
+            // next sentence's flows.
+            if let p = result.mainPeriod, let months = p.monthCount, months <= 12 {
                 carryPeriod = p
                 if !result.figures.isEmpty || !result.changes.isEmpty { statisticPeriod = p }
             }
