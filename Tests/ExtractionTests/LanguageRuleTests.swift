@@ -125,6 +125,33 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
         #expect(only("In 2023, exports of Kazakh products to China rose to $8 billion.")?.metric == .exports)
     }
 
+    @Test func aBareFlowAfterAnOwnedOneHasTheSameOwner() {
+        let f = stated("In January 2024, Azerbaijan's exports to Kazakhstan amounted to $12.4 million, while imports reached $130.3 million.")
+        #expect(f.first { $0.amount == 12.4e6 }?.metric == .imports)
+        #expect(f.first { $0.amount == 130.3e6 }?.metric == .exports)
+    }
+
+    @Test func anotherCountrysStatisticsNamingOnlyAThirdCountry() {
+        let text = "In January-November 2023, Tajikistan's trade with Central Asia totalled $1.5 billion. Kazakhstan remained its biggest partner, with trade exceeding $1 billion. Between January and November 2023, trade with Turkmenistan reached $40 million."
+        let f = stated(text, date: "2024-01-03")
+        #expect(f.count == 1)
+        #expect(f.first?.partner == "TJ")
+        #expect(f.first?.amount == 1e9)
+    }
+
+    @Test func theCountryBeforeABracketIsTheOneItSpeaksOf() {
+        let e = Fixtures.extract("Over 10M2022, Poland's trade grew fastest with Kyrgyzstan (2.5-fold increase), followed by Kazakhstan (+30 percent).", date: "2023-01-27")
+        #expect(e.changes.count == 1)
+        #expect(e.changes.first?.percent == 30)
+        #expect(e.changes.first?.series.partner == "PL")
+    }
+
+    @Test func thisIsContinuesTheMetric() {
+        let c = Fixtures.extract("Trade between Azerbaijan and Kazakhstan amounted to $142.7 million in January 2024. This is 42.3 percent more compared to the same period of 2023.").changes
+        #expect(c.first?.percent == 42.3)
+        #expect(c.first?.from.label == "2023-01..2023-01")
+    }
+
     @Test func regionsAreNotPartners() {
         #expect(stated("Kazakhstan's trade with Central Asia reached $8 billion in 2023.").isEmpty)
         #expect(stated("In 2022, trade among the CIS countries grew to $160 billion.").isEmpty)
@@ -375,6 +402,11 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
     @Test func monthAndYearOfAPlannedCelebration() {
         let a = one("The opening is planned for March 2023, as part of celebrations marking the 800th anniversary of Sultan Beibars.", date: "2022-12-03")
         #expect(a?.baseYear == 1223)
+    }
+
+    @Test func aYearOfSigningIsNotTheAnniversaryYear() {
+        let a = one("They noted the agreement signed in 2022 and the 30th anniversary of diplomatic relations between Kazakhstan and Qatar, which will be celebrated in 2023.", date: "2022-10-12")
+        #expect(a?.baseYear == 1993)
     }
 
     @Test func lastYearAfterThePhrase() {

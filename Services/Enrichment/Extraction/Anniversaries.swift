@@ -460,7 +460,8 @@ struct AnniversaryFinder {
                 if p == "next" { return published.year + 1 }
                 if p == "last" { return published.year - 1 }
             }
-            if let y = analysis.periods.year(at: j), ["in", "of"].contains(word(j - 1) ?? "") { return y }
+            if let y = analysis.periods.year(at: j), ["in", "of"].contains(word(j - 1) ?? ""),
+               !Self.foundingVerbs.contains(word(j - 2) ?? "") { return y }
             // "In December 2021, during celebrations of …", "planned for March 2023, … marking".
             if let y = analysis.periods.year(at: j), j >= 2, Lexicon.months[word(j - 1) ?? ""] != nil,
                ["in", "of", "for", "since", "until"].contains(word(j - 2) ?? "") { return y }

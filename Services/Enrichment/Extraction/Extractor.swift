@@ -155,6 +155,10 @@ struct ArticleAnalysis {
     let periods: PeriodParser
     let money: MoneyParser
     var mainPartner: String?
+    /// A country other than home whose own trade statistics the article reports
+    /// (`Tajikistan's trade with …`, `Poland's trade turnover with …`, `Finnish exports`): a
+    /// sentence that names only a third country speaks of that country's trade, not the home's.
+    var foreignReporter: String?
 
     init(article: Article, home: String) {
         self.article = article
@@ -184,9 +188,29 @@ struct ArticleAnalysis {
         }
         mainPartner = counts.sorted { a, b in a.value.0 != b.value.0 ? a.value.0 > b.value.0 : a.value.1 < b.value.1 }.first?.key
         if mainPartner == nil { mainPartner = article.countries.first { $0 != home } }
+        foreignReporter = Self.foreignReporter(tokens: tokens, countries: found, home: home)
     }
 
     func word(_ i: Int) -> String? { i >= 0 && i < tokens.count ? tokens[i].lower : nil }
+
+    /// The first non-home country named as the owner of a trade metric: `X's (overall|total|
+    /// foreign) trade/turnover/exports/imports`, or its adjective right before one (`Finnish
+    /// exports`), not inside a compound (`Kazakh-Chinese trade`).
+    static func foreignReporter(tokens: [Token], countries: [CountryToken], home: String) -> String? {
+        let metricWords: Set<String> = ["trade", "turnover", "exports", "imports", "trading"]
+        for c in countries where c.code != home && c.role != .capital {
+            if c.token > 0, tokens[c.token - 1].lower == "-" { continue }
+            var j = c.endToken
+            if j + 1 < tokens.count, tokens[j].lower == "'", tokens[j + 1].lower == "s" { j += 2 } else if c.role != .adjective { continue }
+            while j < tokens.count, ["overall", "total", "foreign", "external", "mutual"].contains(tokens[j].lower) { j += 1 }
+            if j < tokens.count, metricWords.contains(tokens[j].lower), j + 1 < tokens.count, tokens[j + 1].lower != "-" {
+                // "Kyrgyzstan's trade turnover with Kazakhstan" still names the home country as its
+                // partner; it is a foreign reporter all the same.
+                return c.code
+            }
+        }
+        return nil
+    }
 
     func span(_ range: Range<Int>) -> (TextSpan, String) {
         guard !range.isEmpty else { return (TextSpan(start: 0, end: 0), "") }

@@ -70,6 +70,14 @@ extension ArticleAnalysis {
             if let t = target, t != home, codes.contains(home) || codes.count == 1 { return Parties(reporter: home, partner: t, direction: .outbound) }
         }
         let others = codes.filter { $0 != home }
+        // An article reporting another country's statistics: a third country alone is that
+        // country's partner, and the home country alone is its partner.
+        if let reporter = foreignReporter {
+            if !codes.contains(home), others.count == 1, others[0] != reporter {
+                return Parties(reporter: reporter, partner: others[0], direction: direction, bilateral: false)
+            }
+            if codes == [home] { return Parties(reporter: home, partner: reporter, direction: direction) }
+        }
         if !others.isEmpty {
             if codes.contains(home) || others.count == 1 {
                 return Parties(reporter: home, partner: others[0], direction: direction, alternatives: Array(others.dropFirst()))
@@ -91,6 +99,10 @@ extension ArticleAnalysis {
     /// else the whole sentence.
     func partyScope(for r: Range<Int>, sentence: Range<Int>, segments segs: [Segment]) -> Range<Int> {
         let seg = segs[segmentIndex(of: r.lowerBound, in: segs)].range
+        // "… and Kazakhstan (+30 percent)": the country right before the bracket.
+        if tokens[seg.lowerBound].lower == "(", let c = countries.first(where: { $0.endToken == seg.lowerBound && $0.role != .capital }) {
+            return c.token..<c.endToken
+        }
         let named = countries(in: seg).contains { $0.role != .capital && $0.code != home
             && !["dollar", "dollars", "$", "francs", "franc", "yuan", "ruble", "rubles", "pounds"].contains(word($0.endToken) ?? "") }
         return named ? seg : sentence
@@ -145,7 +157,10 @@ extension ArticleAnalysis {
         }
 
         // A sentence that names no metric but speaks of "it" continues the previous one's.
-        let pronoun = tokens[range].contains { $0.lower == "it" || $0.lower == "they" }
+        let pronoun = range.contains { i in
+            let w = tokens[i].lower
+            return w == "it" || w == "they" || ((w == "this" || w == "that") && ["is", "was", "represents", "marks"].contains(word(i + 1) ?? ""))
+        }
         func metric(for r: Range<Int>) -> MetricMention? {
             let seg = segmentIndex(of: r.lowerBound, in: segs)
             let inSeg = metricList.filter { segmentIndex(of: $0.range.lowerBound, in: segs) == seg }
@@ -357,6 +372,16 @@ extension ArticleAnalysis {
             var j = s - 2
             while j > sentence.lowerBound {
                 if ["exports", "imports", "export", "import", "trade"].contains(tokens[j].lower), word(j - 1) == "s", word(j - 2) == "'",
+                   let c = country(endingAt: j - 2) { return c.code }
+                j -= 1
+            }
+        }
+        // "Azerbaijan's exports to Kazakhstan …, while imports reached …": a bare flow after an
+        // owned one in the same sentence has the same owner.
+        if word(s - 1) != "its", word(s - 1) != "their", countries.first(where: { $0.token >= e && $0.token <= e + 2 }) == nil {
+            var j = s - 1
+            while j > sentence.lowerBound + 1 {
+                if ["exports", "imports"].contains(tokens[j].lower), word(j - 1) == "s", word(j - 2) == "'",
                    let c = country(endingAt: j - 2) { return c.code }
                 j -= 1
             }
