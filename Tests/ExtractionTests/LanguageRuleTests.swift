@@ -409,6 +409,24 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
         #expect(a?.baseYear == 1993)
     }
 
+    @Test func itsIndependenceIsTheClausesCountry() {
+        let a = one("Kazakhstan celebrates the 29th anniversary of its independence today.", date: "2020-12-16")
+        #expect(a?.subject == "independence of Kazakhstan")
+        #expect(a?.baseDate == Day(iso: "1991-12-16"))
+    }
+
+    @Test func theFirstNameAfterBirthOf() {
+        let a = Fixtures.extract("The country marks the 175th anniversary of the birth of Abai this year, and in 2019 celebrated the 750th anniversary of the Golden Horde.", date: "2020-03-01").anniversaries
+        #expect(a.first { $0.ordinal == 175 }?.subject == "Abai")
+        #expect(a.first { $0.ordinal == 750 }?.baseYear == 1269)
+    }
+
+    @Test func investmentTotalWithoutItsOwnPeriodIsAsOfPublication() {
+        let f = stated("In January-April 2021, trade with Egypt reached $23 million. Egypt's investments in Kazakhstan amounted to $2 million.", date: "2021-06-15")
+        #expect(f.first { $0.amount == 2e6 }?.period.label == "..2021-06-15")
+        #expect(f.first { $0.amount == 23e6 }?.period.label == "2021-01..2021-04")
+    }
+
     @Test func lastYearAfterThePhrase() {
         #expect(one("She recalled that Kazakhstan and Uzbekistan marked 25 years of diplomatic relations last year.", date: "2018-05-02")?.baseYear == 1992)
     }

@@ -142,7 +142,7 @@ struct AnniversaryFinder {
                             while s >= range.lowerBound {
                                 if tokens[s].isCapitalised || (tokens[s].kind == .symbol && tokens[s].lower == "-") { s -= 1; continue }
                                 // "Assembly of People of Kazakhstan": connectors between capitalised words.
-                                if ["of", "and", "for", "the"].contains(tokens[s].lower), s - 1 >= range.lowerBound, tokens[s - 1].isCapitalised { s -= 1; continue }
+                                if ["of", "and", "for", "the", "in"].contains(tokens[s].lower), s - 1 >= range.lowerBound, tokens[s - 1].isCapitalised { s -= 1; continue }
                                 break
                             }
                             if s + 1 <= k, tokens[s + 1].lower == "the" { s += 1 }
@@ -321,7 +321,9 @@ struct AnniversaryFinder {
             guard !title.isEmpty else { return nil }
             subject = parties.count == 2 ? "\(title) between \(Self.canonicalName(parties[0])) and \(Self.canonicalName(parties[1]))" : title
         case .birth:
-            let name = personName(t.triggerEnd - 1 >= 0 && tokens[t.triggerEnd - 1].lower == "birthday" && t.phraseStart == nil ? [] : widePhrase)
+            let birthdayAlone = t.triggerEnd - 1 >= 0 && tokens[t.triggerEnd - 1].lower == "birthday" && t.phraseStart == nil
+            var name = birthdayAlone ? "" : personName(phrase)
+            if name.isEmpty, !birthdayAlone { name = personName(widePhrase) }
             guard !name.isEmpty else { return nil }
             subject = name
             parties = [name]
@@ -333,8 +335,10 @@ struct AnniversaryFinder {
             }
             if t.modifier == "independence" || (words.contains("independence") && t.namedBefore == nil) {
                 // "the 30th independence anniversary of Kazakhstan", "the 30th anniversary of Kazakhstan's Independence".
-                let codes = orderedParties(countryCodes(in: t.phraseStart.map { $0..<phraseEnd } ?? t.start..<t.triggerEnd))
-                guard let code = codes.first else { return nil }
+                var codes = orderedParties(countryCodes(in: t.phraseStart.map { $0..<phraseEnd } ?? t.start..<t.triggerEnd))
+                // "Kazakhstan celebrates the 29th anniversary of its independence".
+                if codes.isEmpty { codes = orderedParties(countryCodes(in: clause(around: t.start, in: range))) }
+                guard let code = codes.first ?? (t.modifier == "independence" ? nil : home) else { return nil }
                 subject = "independence of \(Self.canonicalName(code))"
                 parties = [code]
                 break
@@ -511,18 +515,16 @@ struct AnniversaryFinder {
 
     /// The last run of capitalised words that is not a country: `Abai Kunanbayev`.
     func personName(_ phrase: [Token]) -> String {
-        var best: [Token] = []
+        // The first run: "the birth of Abai this year, and … the Golden Horde" is Abai's.
         var run: [Token] = []
         for t in phrase {
             if t.kind == .word, t.isCapitalised, Countries.code(for: t.raw) == nil {
                 run.append(t)
-            } else {
-                if !run.isEmpty { best = run }
-                run = []
+            } else if !run.isEmpty {
+                break
             }
         }
-        if !run.isEmpty { best = run }
-        return best.map(\.raw).joined(separator: " ")
+        return run.map(\.raw).joined(separator: " ")
     }
 
     /// The phrase without leading articles and framing (`the establishment of the`), cut

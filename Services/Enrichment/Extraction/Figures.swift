@@ -224,7 +224,14 @@ extension ArticleAnalysis {
                 result.parties = Parties(reporter: home, partner: home, bilateral: false)
                 continue
             }
-            guard let period = period(for: m.range, allowComparison: true) ?? fallbackPeriod(metricMention.metric) else { continue }
+            guard var period = period(for: m.range, allowComparison: true) ?? fallbackPeriod(metricMention.metric) else { continue }
+            // An investment total whose sentence names no period ("Egypt's investments in
+            // Kazakhstan amounted to $2 million") is a stock as of publication, not a flow of the
+            // period carried from a trade sentence; an inflow keeps the carried period.
+            if periodList.isEmpty, metricMention.metric == .investment || metricMention.metric == .fdiInflow,
+               !tokens[range].contains(where: { ["inflow", "inflows", "flowed", "attracted"].contains($0.lower) }) {
+                period = .asOf(published)
+            }
             if period.start > published { continue }
             guard let parties = parties(in: partyScope(for: m.range, sentence: range, segments: segs), metric: metricMention.metric, carry: carryParties) else { continue }
             if !parties.bilateral || ownTotal(metricMention, in: range) {
