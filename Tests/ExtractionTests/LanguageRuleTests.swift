@@ -131,6 +131,13 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
         #expect(f.first { $0.amount == 130.3e6 }?.metric == .exports)
     }
 
+    @Test func exportsToTheHomeCountryAreItsImports() {
+        let f = stated("In 2022, Lithuanian imports from Kazakhstan reached 150 million euros, while exports to Kazakhstan amounted to 410 million euros.")
+        #expect(f.first { $0.amount == 150e6 }?.metric == .exports)
+        #expect(f.first { $0.amount == 410e6 }?.metric == .imports)
+        #expect(only("In 2022, exports to Kazakhstan from Lithuania amounted to 410 million euros.")?.metric == .imports)
+    }
+
     @Test func anotherCountrysStatisticsNamingOnlyAThirdCountry() {
         let text = "In January-November 2023, Tajikistan's trade with Central Asia totalled $1.5 billion. Kazakhstan remained its biggest partner, with trade exceeding $1 billion. Between January and November 2023, trade with Turkmenistan reached $40 million."
         let f = stated(text, date: "2024-01-03")
@@ -167,6 +174,16 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
         let f = only("Trade with Brazil keeps growing. It came to $50 million in 2023.")
         #expect(f?.metric == .tradeTurnover)
         #expect(f?.partner == "BR")
+    }
+
+    @Test func theFigureContinuesThePreviousSentencesMetric() {
+        let f = stated("In 2019, Kazakh exports to Turkmenistan totalled $95 million. In 2018, the figure was $80 million.", date: "2019-09-11")
+        #expect(f.first { $0.amount == 80e6 }?.metric == .exports)
+        #expect(f.first { $0.amount == 80e6 }?.period == .year(2018))
+    }
+
+    @Test func aPlanToDoubleIsNoChange() {
+        #expect(Fixtures.extract("Trade with China last year amounted to $41 billion, and this figure can be doubled.").changes.isEmpty)
     }
 
     @Test func comparisonFirstThenTheMetric() {

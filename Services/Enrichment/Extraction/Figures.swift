@@ -160,6 +160,7 @@ extension ArticleAnalysis {
         let pronoun = range.contains { i in
             let w = tokens[i].lower
             return w == "it" || w == "they" || ((w == "this" || w == "that") && ["is", "was", "represents", "marks"].contains(word(i + 1) ?? ""))
+                || ((w == "figure" || w == "indicator") && ["the", "this", "that"].contains(word(i - 1) ?? ""))
         }
         func metric(for r: Range<Int>) -> MetricMention? {
             let seg = segmentIndex(of: r.lowerBound, in: segs)
@@ -362,6 +363,9 @@ extension ArticleAnalysis {
         return m.metric == .exports ? .imports : .exports
     }
 
+    /// Stands for "a country other than home" where the text does not name which.
+    var otherThanHome: String { "??" }
+
     /// The country whose exports or imports a metric word names, when the text says.
     func flowOwner(_ m: MetricMention, sentence: Range<Int>) -> String? {
         let s = m.range.lowerBound, e = m.range.upperBound
@@ -387,11 +391,18 @@ extension ArticleAnalysis {
         // owned one in the same sentence has the same owner.
         if word(s - 1) != "its", word(s - 1) != "their", countries.first(where: { $0.token >= e && $0.token <= e + 2 }) == nil {
             var j = s - 1
-            while j > sentence.lowerBound + 1 {
-                if ["exports", "imports"].contains(tokens[j].lower), word(j - 1) == "s", word(j - 2) == "'",
-                   let c = country(endingAt: j - 2) { return c.code }
+            while j > sentence.lowerBound {
+                if ["exports", "imports"].contains(tokens[j].lower) {
+                    if word(j - 1) == "s", word(j - 2) == "'", let c = country(endingAt: j - 2) { return c.code }
+                    if let c = country(endingAt: j), c.role == .adjective { return c.code }
+                }
                 j -= 1
             }
+        }
+        // "exports to Kazakhstan", "imports from Kazakhstan": the partner's flows.
+        if let c = country(startingAt: e + 1) ?? country(startingAt: e + 2), c.code == home,
+           (m.metric == .exports && (word(e) == "to" || word(e) == "into")) || (m.metric == .imports && word(e) == "from") {
+            return otherThanHome
         }
         // exports of X, exports from X; imports to/into X.
         var k = e

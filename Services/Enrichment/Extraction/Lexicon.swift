@@ -173,7 +173,7 @@ enum Lexicon {
         "will", "would", "could", "should", "might", "intend", "intends", "intended", "potential", "envisage",
         "envisages", "envisaged", "seek", "seeks", "hope", "hopes", "ambition", "objective", "estimate", "predicted",
         "predicts", "anticipated", "anticipate", "pledged", "pledge", "promised", "promise", "set",
-        "prepared", "ready", "tasked", "raising", "lifting", "boosting",
+        "prepared", "ready", "tasked", "raising", "lifting", "boosting", "can", "must",
     ]
     /// Nouns right after an amount that make it a target: `$10bln is the goal`, `the $1bn threshold`.
     static let targetNouns: Set<String> = ["goal", "target", "threshold", "objective", "aim", "ambition"]
