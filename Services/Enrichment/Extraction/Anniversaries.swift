@@ -137,7 +137,7 @@ struct AnniversaryFinder {
                         if word(j) == "its" || word(j) == "their" || word(j) == "the" { j -= 1 }
                         if j >= range.lowerBound, Self.celebrationVerbs.contains(word(j) ?? "") {
                             var k = j - 1
-                            if word(k) == "is" || word(k) == "was" { k -= 1 }
+                            if ["is", "was", "will", "has", "have", "had", "would"].contains(word(k) ?? "") { k -= 1 }
                             var s = k
                             while s >= range.lowerBound {
                                 if tokens[s].isCapitalised || (tokens[s].kind == .symbol && tokens[s].lower == "-") { s -= 1; continue }
