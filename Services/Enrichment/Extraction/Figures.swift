@@ -5,7 +5,8 @@ struct SentenceResult {
     var changes: [(StatedChange, Range<Int>)] = []
     var mainPeriod: Period?
     var parties: Parties?
-    /// The last metric the sentence names, for a next sentence that says "it".
+    /// The first metric the sentence names (its subject, usually), for a next sentence that
+    /// says "it", "they", "this is" or "the figure".
     var metric: Metric?
 }
 
@@ -363,7 +364,8 @@ extension ArticleAnalysis {
         return m.metric == .exports ? .imports : .exports
     }
 
-    /// Stands for "a country other than home" where the text does not name which.
+    /// Stands for "a country other than home" where the text does not name which
+    /// (`exports to Kazakhstan`: someone else's exports); only compared with `home`.
     var otherThanHome: String { "??" }
 
     /// The country whose exports or imports a metric word names, when the text says.
