@@ -69,6 +69,11 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
         #expect(f.first { $0.amount == 75e6 }?.period == .year(2022))
     }
 
+    @Test func aClauseAfterTheComparisonIsAboutTheSentencesPeriod() {
+        let f = stated("In 2021 the volume of mutual trade with Hungary increased 1.5 times compared to 2020 and amounted to $300 million.")
+        #expect(f.first?.period == .year(2021))
+    }
+
     @Test func byTheEndOfAPastYearIsNoDeadline() {
         #expect(only("By the end of 2022, trade with Croatia had climbed to $60 million.", date: "2023-03-01")?.period == .year(2022))
     }
@@ -236,6 +241,10 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
     @Test func dealValuesAreNotStatistics() {
         #expect(stated("In 2023 the sides signed a $6 billion investment cooperation agreement.").isEmpty)
         #expect(stated("In 2024 the business forum produced 36 documents worth $6.3 billion, boosting trade.").isEmpty)
+    }
+
+    @Test func theValueOfOneCommodityIsNoTradeFigure() {
+        #expect(stated("In 2023, Kazakhstan exported 1.2 million tons of wheat worth $400 million to Uzbekistan.").isEmpty)
     }
 
     @Test func boundsOfARangeAreNotFigures() {

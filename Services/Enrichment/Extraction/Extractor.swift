@@ -411,6 +411,10 @@ struct ArticleAnalysis {
                 close(i)
             } else if tokens[i].kind == .word, ["while", "whereas", "compared", "against", "versus"].contains(w), i > start {
                 close(i)
+            } else if w == "and", i > start, let next = word(i + 1), Lexicon.factVerbs.contains(next) || ["was", "were", "is", "stood"].contains(next) {
+                // "… compared to 2020 and amounted to $300 million": a new clause about the
+                // sentence's own period.
+                close(i)
             }
         }
         close(range.upperBound)

@@ -312,8 +312,9 @@ extension ArticleAnalysis {
         return named == [owner.code]
     }
 
-    /// Whether an amount is the value of a deal: `a $6.1 billion investment cooperation
-    /// agreement`, `36 documents worth $6.3 billion`.
+    /// Whether an amount is the value of a deal (`a $6.1 billion investment cooperation
+    /// agreement`, `36 documents worth $6.3 billion`) or of one commodity (`1.2 million tons of
+    /// wheat worth $400 million`).
     func isDealValue(_ r: Range<Int>) -> Bool {
         for j in r.upperBound..<min(r.upperBound + 4, tokens.count) {
             if Lexicon.dealNouns.contains(tokens[j].lower) { return true }
@@ -323,6 +324,8 @@ extension ArticleAnalysis {
         if let (_, s) = qualifier(endingBefore: r.lowerBound) { k = s - 1 }
         if word(k) == "worth" || word(k) == "valued" || word(k) == "totalling" && word(k - 1) == "agreements" {
             for j in max(0, k - 4)..<k where Lexicon.dealNouns.contains(tokens[j].lower) { return true }
+            // "1.2 million tons of wheat worth $400 million": the value of one commodity.
+            for j in max(0, k - 6)..<k where Lexicon.physicalUnits.contains(tokens[j].lower) { return true }
         }
         return false
     }
