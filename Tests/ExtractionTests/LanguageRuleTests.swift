@@ -191,6 +191,12 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
         #expect(Fixtures.extract("Trade with China last year amounted to $41 billion, and this figure can be doubled.").changes.isEmpty)
     }
 
+    @Test func aBreakdownInBracketsNamesNoMetricForWhatFollows() {
+        let c = Fixtures.extract("In 2017 trade between Kazakhstan and Latvia amounted to $143.4 million (exports - $37.1 million, imports - $106.3 million), having decreased by 5% compared to 2016.").changes
+        #expect(c.first?.series.metric == .tradeTurnover)
+        #expect(c.first?.percent == -5)
+    }
+
     @Test func comparisonFirstThenTheMetric() {
         let f = stated("Compared to $40 million in 2022, turnover with Argentina increased to $50 million in 2023.")
         #expect(f.first { $0.amount == 40e6 }?.period == .year(2022))

@@ -163,12 +163,20 @@ extension ArticleAnalysis {
             return w == "it" || w == "they" || ((w == "this" || w == "that") && ["is", "was", "represents", "marks"].contains(word(i + 1) ?? ""))
                 || ((w == "figure" || w == "indicator") && ["the", "this", "that"].contains(word(i - 1) ?? ""))
         }
+        // Which tokens sit inside brackets: a breakdown in brackets ("(exports - $37.1 million,
+        // imports - $106.3 million)") names no metric for what follows the bracket.
+        var bracketed = Set<Int>()
+        var depth = 0
+        for i in range {
+            if tokens[i].lower == "(" { depth += 1 } else if tokens[i].lower == ")" { depth = max(0, depth - 1) } else if depth > 0 { bracketed.insert(i) }
+        }
         func metric(for r: Range<Int>) -> MetricMention? {
             let seg = segmentIndex(of: r.lowerBound, in: segs)
             let inSeg = metricList.filter { segmentIndex(of: $0.range.lowerBound, in: segs) == seg }
             if let b = inSeg.last(where: { $0.range.upperBound <= r.lowerBound }) { return b }
             if let a = inSeg.first(where: { $0.range.lowerBound >= r.upperBound && $0.range.lowerBound - r.upperBound <= 3 }) { return a }
-            if let b = metricList.last(where: { $0.range.upperBound <= r.lowerBound }) { return b }
+            let inBracket = bracketed.contains(r.lowerBound)
+            if let b = metricList.last(where: { $0.range.upperBound <= r.lowerBound && (inBracket || !bracketed.contains($0.range.lowerBound)) }) { return b }
             // "Compared to $1.181 billion in 2022, turnover increased …".
             if segs[seg].comparison, let a = metricList.first(where: { $0.range.lowerBound >= r.upperBound }) { return a }
             if pronoun, let m = carryMetric, !metricList.contains(where: { $0.range.upperBound <= r.lowerBound }) {
