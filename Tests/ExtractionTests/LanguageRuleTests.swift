@@ -344,6 +344,23 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
         #expect(change("In 2022, trade grew fastest with Kyrgyzstan and Kazakhstan (+30 percent).")?.percent == 30)
     }
 
+    @Test func declinedByHalf() {
+        #expect(change("In 2022, imports from Armenia declined by half.")?.ratio == 0.5)
+    }
+
+    @Test func aChangeOverSeveralYearsRunsFromTheFirstToTheLast() {
+        let c = change("Trade with Belarus has more than doubled over the past three years.", date: "2019-10-25")
+        #expect(c?.from == .year(2016))
+        #expect(c?.to == .year(2018))
+        #expect(c?.ratio == 2)
+    }
+
+    @Test func fromOneAmountToAnother() {
+        let f = Fixtures.extract("Bilateral trade with Armenia increased from $50 million in 2021 to $102 million in 2022.").figures.filter { !$0.derived }
+        #expect(f.first { $0.amount == 50e6 }?.period == .year(2021))
+        #expect(f.first { $0.amount == 102e6 }?.period == .year(2022))
+    }
+
     @Test func volumeChangesAreNotTradeChanges() {
         #expect(Fixtures.extract("Hungary bought 500,000 tons in 2022, and this year oil imports from Kazakhstan rose by 40 percent.").changes.isEmpty)
     }

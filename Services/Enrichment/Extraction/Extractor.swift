@@ -508,6 +508,10 @@ struct ArticleAnalysis {
             if let (r, end) = multiplier(at: j) {
                 return ChangeMention(range: start..<end, ratio: sign > 0 ? r : 1 / r, qualifier: q)
             }
+            // "declined by half".
+            if word(j - 1) == "by", word(j) == "half", sign < 0 {
+                return ChangeMention(range: start..<(j + 1), ratio: 0.5, qualifier: q)
+            }
             if let m = money.parse(at: j), m.currency != nil, j > i + 1, word(j - 1) == "by" || word(j - 1) == "of" || q != nil && word(j - 2) == "by" {
                 return ChangeMention(range: start..<m.range.upperBound, absolute: sign * m.amount, absoluteCurrency: m.currency,
                                      qualifier: q, consumedMoney: j)

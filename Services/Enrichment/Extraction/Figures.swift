@@ -140,7 +140,8 @@ extension ArticleAnalysis {
         func period(for r: Range<Int>, allowComparison: Bool) -> Period? {
             let seg = segmentIndex(of: r.lowerBound, in: segs)
             let own = periodList.filter { segmentIndex(of: $0.range.lowerBound, in: segs) == seg && (allowComparison || !$0.comparison) }
-            if let best = own.min(by: { distance($0.range, r) < distance($1.range, r) || (distance($0.range, r) == distance($1.range, r) && $0.range.lowerBound < $1.range.lowerBound) }) {
+            // The nearest; on a tie the one after ("from $50 million in 2021 to $102 million in 2022").
+            if let best = own.min(by: { distance($0.range, r) < distance($1.range, r) || (distance($0.range, r) == distance($1.range, r) && $0.range.lowerBound > $1.range.lowerBound) }) {
                 return resolve(best.kind, reference: ref)
             }
             // "… against the same period of 2022 ($1.84 billion)", "… on 2022, when it stood at $528 million".
@@ -270,7 +271,7 @@ extension ArticleAnalysis {
                 result.parties = result.parties ?? Parties(reporter: home, partner: home, bilateral: false)
                 continue
             }
-            guard let to = period(for: c.range, allowComparison: false) ?? fallbackPeriod(metricMention.metric) else { continue }
+            guard var to = period(for: c.range, allowComparison: false) ?? fallbackPeriod(metricMention.metric) else { continue }
             if to.start > published { continue }
             // The period compared with: a comparison period of the sentence, else a year earlier.
             var from: Period?
@@ -290,6 +291,11 @@ extension ArticleAnalysis {
                 }
             } else {
                 from = to.shifted(years: -1)
+            }
+            // "grew 5-fold over the past five years": from the first of those years to the last.
+            if let count = to.monthCount, count > 12, to.start.month == 1, to.end.month == 12 {
+                from = .year(to.start.year)
+                to = .year(to.end.year)
             }
             guard let from, from != to else { continue }
             guard let parties = parties(in: partyScope(for: c.range, sentence: range, segments: segs), metric: metricMention.metric, carry: carryParties) else { continue }
