@@ -25,6 +25,10 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
         #expect(only("Figures for 10 months of this year show trade with Kuwait at $40 million.", date: "2024-12-01")?.period.label == "2024-01..2024-10")
     }
 
+    @Test func partOfTheYearWithoutANumber() {
+        #expect(only("In the first half of the year, trade with Kyrgyzstan amounted to $500 million.", date: "2022-08-17")?.period.label == "2022-01..2022-06")
+    }
+
     @Test func monthsGluedToTheYear() {
         #expect(only("Over 9M2023, Kazakh exports to Spain reached $1.1 billion.")?.period.label == "2023-01..2023-09")
     }
@@ -342,6 +346,12 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
 
     @Test func signedPercentageInBrackets() {
         #expect(change("In 2022, trade grew fastest with Kyrgyzstan and Kazakhstan (+30 percent).")?.percent == 30)
+    }
+
+    @Test func theGrowthWas() {
+        let c = change("In the first half of the year, trade with Kyrgyzstan reached $500 million. As compared with the first half of last year, the growth was 25%.", date: "2022-08-17")
+        #expect(c?.percent == 25)
+        #expect(c?.to.label == "2022-01..2022-06")
     }
 
     @Test func declinedByHalf() {

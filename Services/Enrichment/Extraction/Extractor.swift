@@ -497,6 +497,12 @@ struct ArticleAnalysis {
                 j += 1
             }
             if word(j) == "by" || word(j) == "of" { j += 1 }
+            // "the growth was 25%", "the increase amounted to 12 percent".
+            if Lexicon.upNouns.contains(w) || Lexicon.downNouns.contains(w) {
+                if ["was", "is", "reached", "made", "amounted", "stood", "totalled", "totaled"].contains(word(j) ?? "") {
+                    j += ["to", "at", "up"].contains(word(j + 1) ?? "") ? 2 : 1
+                }
+            }
             var q = before?.0
             if let (q2, after) = qualifier(startingAt: j) { q = q2; j = after }
             // "up a remarkable 328%".

@@ -162,7 +162,8 @@ extension ArticleAnalysis {
         let pronoun = range.contains { i in
             let w = tokens[i].lower
             return w == "it" || w == "they" || ((w == "this" || w == "that") && ["is", "was", "represents", "marks"].contains(word(i + 1) ?? ""))
-                || ((w == "figure" || w == "indicator") && ["the", "this", "that"].contains(word(i - 1) ?? ""))
+                || ((w == "figure" || w == "indicator" || Lexicon.upNouns.contains(w) || Lexicon.downNouns.contains(w))
+                    && ["the", "this", "that"].contains(word(i - 1) ?? ""))
         }
         // Which tokens sit inside brackets: a breakdown in brackets ("(exports - $37.1 million,
         // imports - $106.3 million)") names no metric for what follows the bracket.

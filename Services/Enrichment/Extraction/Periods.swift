@@ -188,6 +188,10 @@ struct PeriodParser {
            word(i - 1) != "past", word(i - 1) != "last", word(i - 1) != "next" {
             if let (y, end) = yearExpression(at: part.end), let p = Period.months(part.from, part.to, of: y) {
                 result = (.absolute(p), end)
+            } else if word(part.end) == "of", word(part.end + 1) == "the", word(part.end + 2) == "year",
+                      let p = Period.months(part.from, part.to, of: impliedYear(lastMonth: part.to)) {
+                // "in the first half of the year": the latest such months by publication.
+                result = (.absolute(p), part.end + 3)
             } else if word(part.end) != "of", let p = Period.months(part.from, part.to, of: impliedYear(lastMonth: part.to)) {
                 result = (.absolute(p), part.end)
             }
