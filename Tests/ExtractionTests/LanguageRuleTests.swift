@@ -99,6 +99,12 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
         #expect(f.first { $0.metric == .exports }?.period.label == "2021-01..2021-10")
     }
 
+    @Test func aPeriodDoesNotCrossASemicolon() {
+        let f = stated("In 2021 Turkish investment reached $400 million.\n\nThree decades ago mutual trade with Turkey stood at $30 million; it has since risen to $5 billion.", date: "2022-05-10")
+        #expect(f.first { $0.amount == 30e6 }?.period == .year(1992))
+        #expect(f.first { $0.amount == 5e9 }?.period != .year(1992))
+    }
+
     @Test func decadesAgo() {
         #expect(only("Two decades ago, trade with Japan stood at $10 million.", date: "2024-05-15")?.period == .year(2004))
     }

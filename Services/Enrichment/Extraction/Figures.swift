@@ -151,7 +151,9 @@ extension ArticleAnalysis {
                let p = periodList.last(where: { $0.range.upperBound <= segStart && segStart - $0.range.upperBound <= 2 }) {
                 return resolve(p.kind, reference: ref)
             }
-            let others = periodList.filter { !isComparison($0) }
+            // Periods of another clause after a semicolon do not apply ("Three decades ago trade stood
+            // at $30 million; it has since risen to $5 billion").
+            let others = periodList.filter { !isComparison($0) && !semicolonBetween($0.range, r) }
             let beforeList = others.filter { $0.range.upperBound <= r.lowerBound }
             if let b = beforeList.last { return resolve(b.kind, reference: ref) }
             if let a = others.first(where: { $0.range.lowerBound >= r.upperBound }) { return resolve(a.kind, reference: ref) }
@@ -357,6 +359,13 @@ extension ArticleAnalysis {
             steps += 1
         }
         return false
+    }
+
+    /// Whether a semicolon stands between two token ranges.
+    func semicolonBetween(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+        let lo = min(a.upperBound, b.upperBound), hi = max(a.lowerBound, b.lowerBound)
+        guard lo < hi else { return false }
+        return tokens[lo..<hi].contains { $0.lower == ";" }
     }
 
     /// Whether tokens `from..<to` name a region or bloc (`trade with the countries of Central Asia`).
