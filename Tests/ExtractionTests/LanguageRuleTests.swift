@@ -492,6 +492,10 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
         #expect(f.first { $0.amount == 23e6 }?.period.label == "2021-01..2021-04")
     }
 
+    @Test func anEarlierYearItWasCelebratedIn() {
+        #expect(one("The 100th anniversary of the birth of Dinmukhamed Kunayev was celebrated in 2012.", date: "2024-05-20")?.baseYear == 1912)
+    }
+
     @Test func lastYearAfterThePhrase() {
         #expect(one("She recalled that Kazakhstan and Uzbekistan marked 25 years of diplomatic relations last year.", date: "2018-05-02")?.baseYear == 1992)
     }

@@ -477,7 +477,8 @@ struct AnniversaryFinder {
     func yearAfter(_ i: Int, in range: Range<Int>) -> Int? {
         var j = i
         while j < range.upperBound {
-            if let y = analysis.periods.year(at: j), word(j - 1) == "in", y >= published.year - 1,
+            if let y = analysis.periods.year(at: j), word(j - 1) == "in",
+               y >= published.year - 1 || Self.celebrationVerbs.contains(word(j - 2) ?? "") || ["celebrated", "held"].contains(word(j - 2) ?? ""),
                !Self.foundingVerbs.contains(word(j - 2) ?? "") { return y }
             if let y = analysis.periods.year(at: j), Lexicon.months[word(j - 1) ?? ""] != nil, word(j - 2) == "in",
                y >= published.year - 1 { return y }
