@@ -64,6 +64,12 @@ let package = Package(
         // Enrichment: the pure extraction engine (figures, periods, changes, deltas,
         // anniversaries), and the Kafka service around it.
         .target(name: "Extraction", dependencies: ["AttacheModels"], path: "Services/Enrichment/Extraction"),
+        // Scoring the extractor against an annotated corpus (`attache eval`).
+        .target(
+            name: "Evaluation",
+            dependencies: ["Extraction", "ArticleParsing", "AttacheModels"],
+            path: "Services/Enrichment/Evaluation"
+        ),
         .target(
             name: "Enrichment",
             dependencies: [
@@ -87,7 +93,7 @@ let package = Package(
             name: "Attache",
             dependencies: [
                 "AttacheModels", "AttacheKafka", "AttacheRuntime", "ArticleParsing", "Ingest",
-                "Extraction", "Enrichment", "Notifier",
+                "Extraction", "Evaluation", "Enrichment", "Notifier",
                 // `bench pipeline` measures librdkafka directly beside the Kafka layer.
                 "CRdKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -100,6 +106,7 @@ let package = Package(
         .testTarget(name: "KafkaTests", dependencies: ["AttacheKafka", "CRdKafka"], path: "Tests/KafkaTests"),
         .testTarget(name: "ParsingTests", dependencies: ["ArticleParsing", "AttacheModels"], path: "Tests/ParsingTests"),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "AttacheModels"], path: "Tests/ExtractionTests"),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Extraction", "AttacheModels"], path: "Tests/EvaluationTests"),
         .testTarget(
             name: "IngestTests",
             dependencies: ["Ingest", "ArticleParsing", "AttacheKafka", "AttacheModels", "AttacheRuntime", "CRdKafka"],
