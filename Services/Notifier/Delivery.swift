@@ -30,69 +30,117 @@ public struct RetryPolicy: Sendable, Hashable {
     }
 }
 
-/// What became of a notification at one sink.
+/// What became of a notification at one receiver.
 enum SinkOutcome: Sendable, Hashable {
-    /// The sink accepted it after `attempts` attempts.
+    /// The receiver accepted it after `attempts` attempts.
     case accepted(attempts: Int)
-    /// The sink did not accept it: after the last retry, or at once for a permanent error.
+    /// The receiver did not accept it: after the last retry, or at once for a permanent error.
     case failed(attempts: Int, error: String, permanent: Bool)
-    /// Shutdown came before the sink accepted it; it will be delivered again after restart.
+    /// Shutdown came before the receiver accepted it; it will be delivered after restart.
     case interrupted(attempts: Int)
 }
 
-/// Delivers a notification to every sink concurrently, each with its own retries.
-struct Deliverer: Sendable {
-    var sinks: [any NotificationSink]
-    var policy: RetryPolicy
-    var metrics: Metrics
-    var logger: Logger
-    /// True once the service should stop: backoff waits end early (the delivery is
-    /// interrupted, not failed).
-    var stopping: @Sendable () -> Bool
+/// A counting semaphore for async code: at most `limit` holders at once, the others wait
+/// in order.
+actor AsyncLimiter {
+    private let limit: Int
+    private var holders = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    /// The outcome at each sink, in the order of `sinks`.
-    func deliver(_ notification: Notification) async -> [SinkOutcome] {
-        await withTaskGroup(of: (Int, SinkOutcome).self) { group in
-            for (index, sink) in sinks.enumerated() {
-                group.addTask { (index, await self.deliver(notification, to: sink)) }
-            }
-            var outcomes = [SinkOutcome](repeating: .interrupted(attempts: 0), count: sinks.count)
-            for await (index, outcome) in group { outcomes[index] = outcome }
-            return outcomes
+    init(limit: Int) { self.limit = max(1, limit) }
+
+    func acquire() async {
+        if holders < limit {
+            holders += 1
+            return
         }
+        await withCheckedContinuation { waiting.append($0) }
     }
 
-    private func deliver(_ notification: Notification, to sink: any NotificationSink) async -> SinkOutcome {
+    func release() {
+        if waiting.isEmpty {
+            holders -= 1
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
+}
+
+/// One receiver's side of delivery: its sink, at most `maxInFlight` notifications in
+/// flight (retries and their waits included), retries with backoff, and its metrics, all
+/// labelled with the receiver's name.
+final class ReceiverLane: @unchecked Sendable {
+    let sink: any NotificationSink
+    var name: String { sink.name }
+    private let policy: RetryPolicy
+    private let metrics: Metrics
+    private let logger: Logger
+    private let limiter: AsyncLimiter
+    private let lock = NSLock()
+    private var backingOff = 0
+    private var inFlight = 0
+
+    init(sink: any NotificationSink, policy: RetryPolicy, maxInFlight: Int, metrics: Metrics, logger: Logger) {
+        self.sink = sink
+        self.policy = policy
+        self.metrics = metrics
+        self.logger = logger
+        self.limiter = AsyncLimiter(limit: maxInFlight)
+    }
+
+    /// Whether a delivery to this receiver is waiting to retry (its partitions are paused).
+    var isBackingOff: Bool { lock.withLock { backingOff > 0 } }
+
+    /// Delivers with retries. `stopping` ends backoff waits early (the delivery is then
+    /// interrupted, not failed).
+    func deliver(_ notification: Notification, stopping: @escaping @Sendable () -> Bool) async -> SinkOutcome {
+        await limiter.acquire()
+        adjust(inFlight: 1)
+        defer {
+            adjust(inFlight: -1)
+            Task { await limiter.release() }
+        }
         let started = ContinuousClock.now
         var attempt = 0
         while true {
+            if stopping() { return .interrupted(attempts: attempt) }
             attempt += 1
             do {
                 try await sink.deliver(notification)
-                let seconds = started.duration(to: .now).seconds
-                metrics.observe("attache_notifier_delivery_seconds", seconds, labels: ["sink": sink.name])
-                metrics.increment("attache_notifier_sent_total", labels: ["sink": sink.name, "rule": notification.rule])
-                if attempt > 1 {
-                    logger.info("\(sink.name) accepted notification \(notification.id) after \(attempt) attempts")
-                }
+                metrics.observe("attache_notifier_delivery_seconds", started.duration(to: .now).seconds, labels: ["receiver": name])
+                metrics.increment("attache_notifier_delivered_total", labels: ["receiver": name, "rule": notification.rule])
+                if attempt > 1 { logger.info("\(name) accepted notification \(notification.id) after \(attempt) attempts") }
                 return .accepted(attempts: attempt)
             } catch {
                 let permanent = (error as? SinkError)?.isPermanent ?? false
                 let text = "\(error)"
                 if permanent || attempt >= policy.maxAttempts {
-                    logger.error("\(sink.name) did not accept notification \(notification.id) after \(attempt) attempt(s): \(text)")
+                    logger.error("\(name) did not accept notification \(notification.id) after \(attempt) attempt(s): \(text)")
                     return .failed(attempts: attempt, error: text, permanent: permanent)
                 }
                 let wait = policy.delay(beforeRetry: attempt)
-                logger.warning("\(sink.name) did not accept notification \(notification.id) (attempt \(attempt) of \(policy.maxAttempts)), retrying in \(String(format: "%.0f", wait.seconds * 1000)) ms: \(text)")
-                guard await pause(wait) else { return .interrupted(attempts: attempt) }
-                metrics.increment("attache_notifier_retries_total", labels: ["sink": sink.name])
+                logger.warning("\(name) did not accept notification \(notification.id) (attempt \(attempt) of \(policy.maxAttempts)), retrying in \(String(format: "%.0f", wait.seconds * 1000)) ms: \(text)")
+                adjust(backingOff: 1)
+                let waited = await pause(wait, stopping: stopping)
+                adjust(backingOff: -1)
+                guard waited else { return .interrupted(attempts: attempt) }
+                metrics.increment("attache_notifier_retries_total", labels: ["receiver": name])
             }
         }
     }
 
+    private func adjust(inFlight delta: Int = 0, backingOff more: Int = 0) {
+        let (flying, waiting) = lock.withLock {
+            inFlight += delta
+            backingOff += more
+            return (inFlight, backingOff)
+        }
+        metrics.set("attache_notifier_in_flight", Double(flying), labels: ["receiver": name])
+        metrics.set("attache_notifier_backing_off", Double(waiting), labels: ["receiver": name])
+    }
+
     /// Waits, in short slices so that a shutdown ends the wait; false when it did.
-    private func pause(_ duration: Duration) async -> Bool {
+    private func pause(_ duration: Duration, stopping: @Sendable () -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + duration
         while ContinuousClock.now < deadline {
             if stopping() || Task.isCancelled { return false }
@@ -100,35 +148,6 @@ struct Deliverer: Sendable {
             try? await Task.sleep(for: min(left, .milliseconds(50)))
         }
         return !stopping()
-    }
-}
-
-/// A notification a sink did not accept (`attache.notification-dead-letter.v1`), the value
-/// of `notifications.dead`, keyed by notification id: the notification, the sink, the last
-/// error and the number of attempts, so an operator can deliver it again.
-public struct DeadLetter: Codable, Sendable, Hashable {
-    /// The schema header and field of dead letters.
-    public static let schemaName = "attache.notification-dead-letter.v1"
-
-    public var schema: String = DeadLetter.schemaName
-    public var notification: AttacheModels.Notification
-    /// The sink's name (`webhook:<host>`, `file`, `console`).
-    public var sink: String
-    /// The last error.
-    public var error: String
-    public var attempts: Int
-    /// True when the sink refused it for good (e.g. HTTP 400) rather than after the retries.
-    public var permanent: Bool
-    /// When it was dead-lettered.
-    public var at: Date
-
-    public init(notification: AttacheModels.Notification, sink: String, error: String, attempts: Int, permanent: Bool, at: Date) {
-        self.notification = notification
-        self.sink = sink
-        self.error = error
-        self.attempts = attempts
-        self.permanent = permanent
-        self.at = at
     }
 }
 
