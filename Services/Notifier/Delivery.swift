@@ -79,6 +79,9 @@ final class ReceiverLane: @unchecked Sendable {
     private let lock = NSLock()
     private var backingOff = 0
     private var inFlight = 0
+    /// Set by a failed attempt, cleared by an accepted one: pausing follows the receiver's
+    /// state, not each wait, so partitions do not flap between retries.
+    private var failing = false
 
     init(sink: any NotificationSink, policy: RetryPolicy, maxInFlight: Int, metrics: Metrics, logger: Logger) {
         self.sink = sink
@@ -88,8 +91,9 @@ final class ReceiverLane: @unchecked Sendable {
         self.limiter = AsyncLimiter(limit: maxInFlight)
     }
 
-    /// Whether a delivery to this receiver is waiting to retry (its partitions are paused).
-    var isBackingOff: Bool { lock.withLock { backingOff > 0 } }
+    /// Whether this receiver is backing off: a delivery waits to retry, or the last attempt
+    /// failed and none succeeded since (the partitions waiting on it are paused).
+    var isBackingOff: Bool { lock.withLock { backingOff > 0 || failing } }
 
     /// Delivers with retries. `stopping` ends backoff waits early (the delivery is then
     /// interrupted, not failed).
@@ -107,6 +111,7 @@ final class ReceiverLane: @unchecked Sendable {
             attempt += 1
             do {
                 try await sink.deliver(notification)
+                lock.withLock { failing = false }
                 metrics.observe("attache_notifier_delivery_seconds", started.duration(to: .now).seconds, labels: ["receiver": name])
                 metrics.increment("attache_notifier_delivered_total", labels: ["receiver": name, "rule": notification.rule])
                 if attempt > 1 { logger.info("\(name) accepted notification \(notification.id) after \(attempt) attempts") }
@@ -114,6 +119,7 @@ final class ReceiverLane: @unchecked Sendable {
             } catch {
                 let permanent = (error as? SinkError)?.isPermanent ?? false
                 let text = "\(error)"
+                if !permanent { lock.withLock { failing = true } }
                 if permanent || attempt >= policy.maxAttempts {
                     logger.error("\(name) did not accept notification \(notification.id) after \(attempt) attempt(s): \(text)")
                     return .failed(attempts: attempt, error: text, permanent: permanent)

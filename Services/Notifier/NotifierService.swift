@@ -287,6 +287,7 @@ public final class NotifierService: @unchecked Sendable {
     private func rebalance(_ event: RebalanceEvent, consumer: KafkaConsumer, dispatcher: Dispatcher) {
         switch event {
         case .assigned(let partitions):
+            metrics.increment("attache_notifier_assignments_total")
             lock.withLock {
                 assignments.append(partitions)
                 rebalanced = true
@@ -414,6 +415,7 @@ public final class NotifierService: @unchecked Sendable {
         metrics.describe("attache_notifier_invalid_records_total", type: "counter", help: "Input records dead-lettered as unusable, by topic and reason.")
         metrics.describe("attache_notifier_tombstones_total", type: "counter", help: "Tombstones read on the compacted input topics.")
         metrics.describe("attache_notifier_commits_total", type: "counter", help: "Offset commits.")
+        metrics.describe("attache_notifier_assignments_total", type: "counter", help: "Partition assignments (rebalances) this instance went through.")
         metrics.describe("attache_notifier_pauses_total", type: "counter", help: "Partitions paused while deliveries catch up.")
         metrics.describe("attache_notifier_paused_partitions", type: "gauge", help: "Partitions paused now.")
         metrics.describe("attache_notifier_restored_pairs_total", type: "counter", help: "Delivered pairs read from notifications.delivered by restores.")
