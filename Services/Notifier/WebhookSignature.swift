@@ -26,8 +26,10 @@ public struct WebhookSecret: Sendable, Hashable, CustomStringConvertible {
     /// never quotes the secret.
     public init(_ text: String) throws(WebhookSecretError) {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        let encoded = trimmed.hasPrefix(WebhookSecret.prefix) ? String(trimmed.dropFirst(WebhookSecret.prefix.count)) : trimmed
-        guard !encoded.isEmpty, let data = Data(base64Encoded: encoded), !data.isEmpty else {
+        var encoded = trimmed.hasPrefix(WebhookSecret.prefix) ? String(trimmed.dropFirst(WebhookSecret.prefix.count)) : trimmed
+        // Unpadded base64 is accepted, as the reference libraries accept it.
+        if encoded.count % 4 != 0 { encoded += String(repeating: "=", count: 4 - encoded.count % 4) }
+        guard encoded.count > 1, let data = Data(base64Encoded: encoded), !data.isEmpty else {
             throw WebhookSecretError()
         }
         key = Array(data)
