@@ -119,4 +119,20 @@ struct ConfigTests {
         #expect(try NotifierConfiguration.load(environment: [:]).receivers.map(\.name) == ["console"])
         #expect(throws: ConfigFileError.self) { try NotifierConfiguration.load(configPath: configPath + ".nope", environment: [:]) }
     }
+
+    @Test("attache serve notifier with a bad file: the error names the file and line, exit code 2, before any connection")
+    func commandExitCode() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let binary = root.appendingPathComponent(".build/debug/attache").path
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            try Test.cancel("skipped: \(binary) is not built (swift build --build-tests builds it)")
+        }
+        let path = temporaryPath("bad.yaml")
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try "receivers:\n  - name: a\n    webhook:\n      url: https://x.example.org/\n      secretEnv: NOT_SET_ANYWHERE\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let (status, output) = try runProcess(binary, arguments: ["serve", "notifier", "--config", path, "--brokers", "127.0.0.1:1"])
+        #expect(status == 2, "\(output)")
+        #expect(output.contains("bad.yaml:5:") && output.contains("NOT_SET_ANYWHERE is not set"), "\(output)")
+    }
 }

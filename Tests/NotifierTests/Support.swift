@@ -236,5 +236,24 @@ final class RecordingSink: NotificationSink, @unchecked Sendable {
     }
 }
 
+/// Runs a program to its end; its status and its standard output and error together.
+@discardableResult
+func runProcess(_ executable: String, arguments: [String], input: Data? = nil) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    let stdin = Pipe()
+    process.standardInput = stdin
+    try process.run()
+    if let input { stdin.fileHandleForWriting.write(input) }
+    try? stdin.fileHandleForWriting.close()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
 /// Attache's notification record (not Foundation's `Notification`).
 typealias Notification = AttacheModels.Notification
