@@ -393,7 +393,7 @@ public final class NotifierService: @unchecked Sendable {
             defer { queryConsumer = nil }
             return queryConsumer
         }
-        _ = try? await offCooperativePool {
+        await offCooperativePool {
             consumer?.close()
             producer?.close()
             query?.close()
