@@ -112,6 +112,61 @@ struct ScenarioTests {
         await receiver.stop()
     }
 
+    @Test("attache serve notifier SIGKILLed mid-stream and started again: nothing lost, duplicates only from what was in flight, every delivery signed")
+    func sigkill() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let binary = root.appendingPathComponent(".build/debug/attache").path
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            try Test.cancel("skipped: \(binary) is not built (swift build --build-tests builds it)")
+        }
+        let broker = try brokerWithTopics()
+        let records = ScenarioTests.anniversaries(40, tag: "sigkill")
+        let receiver = try await WebhookReceiver(reply: { _, _ in Reply(status: 200, delay: .milliseconds(300)) })
+        let secret = WebhookSecret(key: Array("a signing key for the sigkill test".utf8))
+        let group = unique("notifier")
+        try await publish(try records.map { try anniversaryRecord($0) }, to: broker)
+        let environment = ProcessInfo.processInfo.environment.merging([
+            "ATTACHE_BROKERS": broker.bootstrapServers, "ATTACHE_GROUP_ID": group, "ATTACHE_HTTP_PORT": "0", "ATTACHE_HTTP_HOST": "127.0.0.1",
+            "ATTACHE_NOTIFY_CONSOLE": "off", "ATTACHE_NOTIFY_WEBHOOKS": receiver.url.absoluteString,
+            "ATTACHE_NOTIFY_WEBHOOK_SECRET": secret.text, "ATTACHE_NOTIFY_MAX_IN_FLIGHT": "2", "ATTACHE_NOTIFY_BACKOFF_MS": "50",
+            "ATTACHE_NOTIFY_MAX_ATTEMPTS": "40", "ATTACHE_LOG_LEVEL": "error", "ATTACHE_NOTIFY_CONFIG": "",
+        ]) { $1 }
+        func start() throws -> Process {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = ["serve", "notifier"]
+            process.environment = environment
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        let first = try start()
+        let deadline = ContinuousClock.now + .seconds(60)
+        while receiver.acceptedCounts.count < 10, ContinuousClock.now < deadline, first.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        let acceptedAtKill = receiver.acceptedCounts.count
+        #expect(acceptedAtKill >= 10 && acceptedAtKill < records.count)
+        let second = try start()
+        #expect(try await waitCommitted(group: group, topics: inputTopics(), broker: broker, timeout: .seconds(90)))
+        second.terminate()
+        second.waitUntilExit()
+        #expect(second.terminationStatus == 0)
+        let ids = Set(records.map(AnniversaryMilestoneRule.notificationID))
+        #expect(Set(receiver.acceptedCounts.keys) == ids, "lost: \(ids.subtracting(receiver.acceptedCounts.keys).count)")
+        let duplicated = ScenarioTests.duplicates(receiver)
+        #expect(duplicated <= 2, "more duplicates than deliveries in flight at the kill")
+        for request in receiver.requests {
+            let timestamp = Int64(request.headers["webhook-timestamp"] ?? "") ?? 0
+            #expect(WebhookSignature.verify(header: request.headers["webhook-signature"] ?? "", id: request.webhookID ?? "",
+                                            timestamp: timestamp, body: Array(request.body), secrets: [secret]))
+        }
+        print("scenario sigkill: \(acceptedAtKill) accepted before the kill")
+        ScenarioTests.report("sigkill-and-restart", delivered: receiver.acceptedCounts.count, retried: 0,
+                             dead: try await readAll(topics.notificationsDead, broker: broker).count, duplicated: duplicated)
+        await receiver.stop()
+    }
+
     @Test("a notifier stopped gracefully mid-stream and restarted: nothing lost, nothing twice")
     func stoppedAndRestarted() async throws {
         let broker = try brokerWithTopics()
