@@ -222,9 +222,12 @@ public struct NotifierSettings: Sendable, Hashable {
     public var maxPendingPerPartition: Int
     /// How long a graceful stop waits for deliveries in flight.
     public var shutdownGrace: Duration
+    /// How long a rebalance waits for the deliveries of the partitions it takes away.
+    public var revokeGrace: Duration
 
     public init(retry: RetryPolicy = RetryPolicy(), rules: RuleSettings = RuleSettings(), deadLetterTopic: String? = nil,
-                maxBatch: Int = 100, maxInFlight: Int = 4, maxPendingPerPartition: Int = 200, shutdownGrace: Duration = .seconds(10)) {
+                maxBatch: Int = 100, maxInFlight: Int = 4, maxPendingPerPartition: Int = 200, shutdownGrace: Duration = .seconds(10),
+                revokeGrace: Duration = .seconds(5)) {
         self.retry = retry
         self.rules = rules
         self.deadLetterTopic = deadLetterTopic
@@ -232,6 +235,7 @@ public struct NotifierSettings: Sendable, Hashable {
         self.maxInFlight = max(1, maxInFlight)
         self.maxPendingPerPartition = max(1, maxPendingPerPartition)
         self.shutdownGrace = shutdownGrace
+        self.revokeGrace = revokeGrace
     }
 
     /// Reads the variables above; throws for a value that cannot be used.

@@ -225,6 +225,19 @@ final class Dispatcher: @unchecked Sendable {
     /// Notifications being delivered.
     var activeJobs: Int { lock.withLock { jobs.count } }
 
+    /// Blocks the calling thread (the consumer's, in the rebalance hook) until no record of
+    /// `partitions` waits on a delivery, or until `deadline`; true when none waits. Handing
+    /// partitions over with their deliveries finished and committed spares the next owner
+    /// sending them again.
+    func settle(_ partitions: Set<PartitionKey>, until deadline: ContinuousClock.Instant) -> Bool {
+        while true {
+            let waiting = lock.withLock { pending.keys.contains { partitions.contains($0.partition) } }
+            if !waiting { return true }
+            if ContinuousClock.now >= deadline || stopping() { return false }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+    }
+
     /// Waits until no job is running, or until `deadline`; true when idle.
     func waitIdle(until deadline: ContinuousClock.Instant) async -> Bool {
         while activeJobs > 0 {

@@ -282,8 +282,9 @@ public final class NotifierService: @unchecked Sendable {
 
     // MARK: Rebalance
 
-    /// The rebalance hook, on the consumer's thread: before partitions go, commit what is
-    /// done there and forget them; note assignments for the poll loop (which restores).
+    /// The rebalance hook, on the consumer's thread: before partitions go, let their
+    /// deliveries in flight finish (up to `revokeGrace`), commit what is done there and forget
+    /// them; note assignments for the poll loop (which restores).
     private func rebalance(_ event: RebalanceEvent, consumer: KafkaConsumer, dispatcher: Dispatcher) {
         switch event {
         case .assigned(let partitions):
@@ -295,6 +296,9 @@ public final class NotifierService: @unchecked Sendable {
         case .revoked(let partitions), .lost(let partitions):
             let keys = Set(partitions.map { PartitionKey(topic: $0.topic, partition: $0.partition) })
             if case .revoked = event, !haltFlag {
+                if !dispatcher.settle(keys, until: .now + settings.revokeGrace) {
+                    logger.info("handing over partitions with deliveries unfinished (in flight, or interrupted by a stop); the next owner may send those again")
+                }
                 let offsets = dispatcher.uncommitted(of: keys)
                 if !offsets.isEmpty {
                     do {

@@ -192,13 +192,15 @@ struct ScenarioTests {
     @Test("a receiver backing off longer than max.poll.interval.ms: its partitions pause, the other receiver keeps receiving, the member stays in the group")
     func slowReceiver() async throws {
         let broker = try brokerWithTopics()
-        let opened = ContinuousClock.now + .seconds(20)
-        let slow = try await WebhookReceiver(status: { _, _ in ContinuousClock.now < opened ? 503 : 200 })
+        // The slow receiver answers 503 until the test opens it, after the fast one got its
+        // deltas and after more than max.poll.interval.ms of backing off.
+        let open = LockedFlag()
+        let slow = try await WebhookReceiver(status: { _, _ in open.value ? 200 : 503 })
         let fast = try await WebhookReceiver()
         let group = unique("notifier")
         let router = Router(routes: [Route(match: RouteMatch(rules: ["anniversary-milestone"]), receivers: ["slow"]),
                                      Route(match: RouteMatch(rules: ["trade-delta"]), receivers: ["fast"])])
-        let settings = NotifierSettings(retry: RetryPolicy(maxAttempts: 100, baseDelay: .milliseconds(200), maxDelay: .milliseconds(800)))
+        let settings = NotifierSettings(retry: RetryPolicy(maxAttempts: 1_000, baseDelay: .milliseconds(200), maxDelay: .milliseconds(800)))
         let running = try RunningNotifier(broker: broker, group: group,
                                           sinks: [WebhookSink(settings: WebhookSettings(url: slow.url), name: "slow"),
                                                   WebhookSink(settings: WebhookSettings(url: fast.url), name: "fast")],
@@ -206,16 +208,21 @@ struct ScenarioTests {
                                           kafka: ["session.timeout.ms": "6000", "max.poll.interval.ms": "6000"])
         try await running.waitReady()
         try await publish(try ScenarioTests.anniversaries(3, tag: "slow").map { try anniversaryRecord($0) }, to: broker)
-        try await Task.sleep(for: .milliseconds(500))
+        let failing = ContinuousClock.now + .seconds(60)
+        while slow.requests.count < 3, ContinuousClock.now < failing { try await Task.sleep(for: .milliseconds(20)) }
+        let firstFailure = ContinuousClock.now
+        #expect(slow.requests.count >= 3)
         let deltas = (0..<4).map { Fixtures.fdiDelta(fromYear: 2010 + $0, toYear: 2011 + $0) }
         try await publish(try deltas.map { try deltaRecord($0) }, to: broker)
-        try await running.waitDelivered(4, timeout: .seconds(30))
-        // The deltas went to the fast receiver while the slow one still answered 503.
+        try await running.waitDelivered(4, timeout: .seconds(60))
+        // The deltas went to the fast receiver while the slow one was backing off, its partitions paused.
         #expect(fast.acceptedCounts.count == 4)
-        #expect(ContinuousClock.now < opened, "the fast receiver waited for the slow one")
         #expect(slow.acceptedCounts.isEmpty)
         #expect(running.metrics.value("attache_notifier_pauses_total") >= 1)
         #expect(running.metrics.value("attache_notifier_paused_partitions") >= 1)
+        // Back off for longer than max.poll.interval.ms (6 s) before the slow receiver recovers.
+        try await Task.sleep(until: firstFailure + .seconds(9))
+        open.value = true
         try await running.waitDelivered(7, timeout: .seconds(60))
         // Resumed once the slow receiver accepts again.
         let resumed = ContinuousClock.now + .seconds(10)
