@@ -118,14 +118,18 @@ final class Dispatcher: @unchecked Sendable {
             for await outcome in group { if let outcome { outcomes.append(outcome) } }
             return outcomes
         }
-        guard outcomes.count == job.receivers.count, !halted() else { return }
-        if outcomes.contains(where: { if case .interrupted = $0 { true } else { false } }) { return }
+        let interrupted = outcomes.contains { if case .interrupted = $0 { true } else { false } }
+        guard outcomes.count == job.receivers.count, !halted(), !interrupted else {
+            abandon(notification.id)
+            return
+        }
         let accepted = outcomes.filter { if case .accepted = $0 { true } else { false } }.count
         if accepted > 0 {
             do {
                 try await output.audit(notification, traceparent: traceparent)
             } catch {
                 fail(error)
+                abandon(notification.id)
                 return
             }
             metrics.increment("attache_notifier_notified_total", labels: ["rule": notification.rule])
@@ -167,6 +171,12 @@ final class Dispatcher: @unchecked Sendable {
     private func fail(_ error: any Error) {
         logger.critical("could not write the notifier's output, stopping: \(error)")
         lock.withLock { if failure == nil { failure = error } }
+    }
+
+    /// Forgets a job that did not finish (interrupted by a stop, halted, or its output
+    /// failed): its records stay not done, so they are read again after a restart.
+    private func abandon(_ id: String) {
+        _ = lock.withLock { jobs.removeValue(forKey: id) }
     }
 
     private func complete(_ id: String) {

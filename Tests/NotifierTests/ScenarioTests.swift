@@ -240,6 +240,36 @@ struct ScenarioTests {
         await fast.stop()
     }
 
+    @Test("a stop while a receiver backs off interrupts the delivery (no dead letter, offset not committed); after a restart it is delivered once")
+    func stopWhileBackingOff() async throws {
+        let broker = try brokerWithTopics()
+        let open = LockedFlag()
+        let receiver = try await WebhookReceiver(status: { _, _ in open.value ? 200 : 503 })
+        let anniversary = Fixtures.anniversary(ordinal: 30, year: 2022, subject: "interrupted relations")
+        try await publish([try anniversaryRecord(anniversary)], to: broker)
+        let group = unique("notifier")
+        let retry = RetryPolicy(maxAttempts: 1_000, baseDelay: .milliseconds(100), maxDelay: .milliseconds(300))
+        let first = try RunningNotifier(broker: broker, group: group, sinks: [WebhookSink(settings: WebhookSettings(url: receiver.url), name: "ops")],
+                                        retry: retry)
+        try await first.waitReady()
+        let failing = ContinuousClock.now + .seconds(60)
+        while receiver.requests.count < 2, ContinuousClock.now < failing { try await Task.sleep(for: .milliseconds(20)) }
+        let stopping = ContinuousClock.now
+        try await first.stop()
+        print("scenario stop-while-backing-off: stopped in \(stopping.duration(to: .now))")
+        #expect(try await first.service.backlog() == 1)
+        #expect(try await readAll(topics.notificationsDead, broker: broker).isEmpty)
+        open.value = true
+        let second = try RunningNotifier(broker: broker, group: group, sinks: [WebhookSink(settings: WebhookSettings(url: receiver.url), name: "ops")],
+                                         retry: retry)
+        try await second.waitReady()
+        try await second.waitDelivered(1)
+        #expect(try await waitCommitted(group: group, topics: inputTopics(), broker: broker))
+        try await second.stop()
+        #expect(receiver.acceptedCounts == [AnniversaryMilestoneRule.notificationID(anniversary): 1])
+        await receiver.stop()
+    }
+
     @Test("redirects are never followed: a 302 or a 307 is a failed attempt; the target gets nothing", arguments: [302, 307, 301, 308])
     func redirects(status: Int) async throws {
         let target = try await WebhookReceiver()
