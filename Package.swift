@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         // Already part of Hummingbird's graph; used directly for graceful HTTP shutdown.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
+        // The notifier's receivers and routes file (YAML, with line numbers for errors).
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // librdkafka from the system (Debian: librdkafka-dev), with its mock cluster header.
@@ -79,12 +81,13 @@ let package = Package(
             path: "Services/Enrichment/Service",
             exclude: ["README.md"]
         ),
-        // Notifier: rules over the enriched topics, sinks (console, file, webhooks).
+        // Notifier: rules over the enriched topics, routes, receivers (console, file, signed webhooks).
         .target(
             name: "Notifier",
             dependencies: [
                 "AttacheModels", "AttacheKafka", "AttacheRuntime",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ],
             path: "Services/Notifier"
         ),
@@ -119,7 +122,10 @@ let package = Package(
         ),
         .testTarget(
             name: "NotifierTests",
-            dependencies: ["Notifier", "AttacheKafka", "AttacheModels", "AttacheRuntime", "CRdKafka"],
+            dependencies: [
+                "Notifier", "AttacheKafka", "AttacheModels", "AttacheRuntime", "CRdKafka",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "Tests/NotifierTests"
         ),
     ]
