@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         // Already part of Hummingbird's graph; used directly for graceful HTTP shutdown.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
+        // The notifier's receivers and routes file (YAML, with line numbers for errors).
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // librdkafka from the system (Debian: librdkafka-dev), with its mock cluster header.
@@ -64,6 +66,12 @@ let package = Package(
         // Enrichment: the pure extraction engine (figures, periods, changes, deltas,
         // anniversaries), and the Kafka service around it.
         .target(name: "Extraction", dependencies: ["AttacheModels"], path: "Services/Enrichment/Extraction"),
+        // Scoring the extractor against an annotated corpus (`attache eval`).
+        .target(
+            name: "Evaluation",
+            dependencies: ["Extraction", "ArticleParsing", "AttacheModels"],
+            path: "Services/Enrichment/Evaluation"
+        ),
         .target(
             name: "Enrichment",
             dependencies: [
@@ -73,12 +81,13 @@ let package = Package(
             path: "Services/Enrichment/Service",
             exclude: ["README.md"]
         ),
-        // Notifier: rules over the enriched topics, sinks (console, file, webhooks).
+        // Notifier: rules over the enriched topics, routes, receivers (console, file, signed webhooks).
         .target(
             name: "Notifier",
             dependencies: [
                 "AttacheModels", "AttacheKafka", "AttacheRuntime",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ],
             path: "Services/Notifier"
         ),
@@ -87,7 +96,9 @@ let package = Package(
             name: "Attache",
             dependencies: [
                 "AttacheModels", "AttacheKafka", "AttacheRuntime", "ArticleParsing", "Ingest",
-                "Extraction", "Enrichment", "Notifier",
+                "Extraction", "Evaluation", "Enrichment", "Notifier",
+                // `bench pipeline` measures librdkafka directly beside the Kafka layer.
+                "CRdKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -98,6 +109,7 @@ let package = Package(
         .testTarget(name: "KafkaTests", dependencies: ["AttacheKafka", "CRdKafka"], path: "Tests/KafkaTests"),
         .testTarget(name: "ParsingTests", dependencies: ["ArticleParsing", "AttacheModels"], path: "Tests/ParsingTests"),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "AttacheModels"], path: "Tests/ExtractionTests"),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Extraction", "AttacheModels"], path: "Tests/EvaluationTests"),
         .testTarget(
             name: "IngestTests",
             dependencies: ["Ingest", "ArticleParsing", "AttacheKafka", "AttacheModels", "AttacheRuntime", "CRdKafka"],
@@ -110,7 +122,10 @@ let package = Package(
         ),
         .testTarget(
             name: "NotifierTests",
-            dependencies: ["Notifier", "AttacheKafka", "AttacheModels", "AttacheRuntime", "CRdKafka"],
+            dependencies: [
+                "Notifier", "AttacheKafka", "AttacheModels", "AttacheRuntime", "CRdKafka",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "Tests/NotifierTests"
         ),
     ]

@@ -9,6 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --deploy
+bash scripts/standardwebhooks-venv.sh
 bash deploy/check.sh
 swift build --build-tests
 if (($#)); then

@@ -13,7 +13,7 @@ struct AttacheCommand: AsyncParsableCommand {
             """,
         subcommands: [
             DemoCommand.self, DevCommand.self, ServeCommand.self, IngestCommand.self, ExtractCommand.self,
-            BrokerCommand.self, TailCommand.self, BenchCommand.self,
+            BrokerCommand.self, TailCommand.self, BenchCommand.self, EvalCommand.self, NotificationsCommand.self,
         ]
     )
 }

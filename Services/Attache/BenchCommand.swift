@@ -15,7 +15,7 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure Attache's speed on this machine.",
         discussion: "Build with -c release for figures worth quoting: swift build -c release --product attache.",
-        subcommands: [SendLatencyBench.self, ParseBench.self, ExtractBench.self, EnrichBench.self, HTTPIngestBench.self]
+        subcommands: [SendLatencyBench.self, ParseBench.self, ExtractBench.self, EnrichBench.self, HTTPIngestBench.self, PipelineBench.self]
     )
 }
 

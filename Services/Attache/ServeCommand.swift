@@ -34,6 +34,9 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var exactlyOnce: Bool?
 
+    @Option(help: "Notifier: the YAML file of receivers and routes (ATTACHE_NOTIFY_CONFIG); a bad file exits with code 2.")
+    var config: String?
+
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
@@ -55,10 +58,10 @@ struct ServeCommand: AsyncParsableCommand {
             try await EnrichmentService(options: options, exactlyOnce: eos, logger: logger, metrics: metrics, health: health)
                 .run(shutdown: shutdown)
         case .notifier:
-            let sinks = try settingsOrValidationError { try NotifierService.sinks() }
+            let receivers = try NotifierConfigurationLoader.load(config)
             let settings = try settingsOrValidationError { try NotifierSettings.fromEnvironment() }
-            try await NotifierService(options: options, sinks: sinks, logger: logger, metrics: metrics, health: health, settings: settings)
-                .run(shutdown: shutdown)
+            try await NotifierService(options: options, configuration: receivers, logger: logger, metrics: metrics, health: health,
+                                      settings: settings).run(shutdown: shutdown)
         }
         logger.info("\(service.rawValue) stopped")
     }

@@ -4,70 +4,143 @@ import Dispatch
 import Foundation
 import Logging
 
-/// The ids of the notifications already delivered: restored from the `notifications` audit
-/// topic (keyed by id) and added to as the service delivers, so that a restart, a replay
-/// or a rebalance does not send the same notification again.
-final class DeliveredLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var ids: Set<String> = []
+/// A notification delivered to one receiver.
+public struct DeliveredPair: Hashable, Sendable {
+    public var notificationID: String
+    public var receiver: String
 
-    func contains(_ id: String) -> Bool { lock.withLock { ids.contains(id) } }
-    func insert(_ id: String) { _ = lock.withLock { ids.insert(id) } }
-    func insert(contentsOf more: Set<String>) { lock.withLock { ids.formUnion(more) } }
-    var count: Int { lock.withLock { ids.count } }
+    public init(notificationID: String, receiver: String) {
+        self.notificationID = notificationID
+        self.receiver = receiver
+    }
+
+    /// The record key on `notifications.delivered`: `<notification id>|<receiver>`.
+    public var key: String { "\(notificationID)|\(receiver)" }
 }
 
-/// Reads every partition of the `notifications` topic from the beginning to its end (the
-/// high watermarks when the read starts) and returns the ids found (record keys, or the
-/// `id` of the value when a record has no key).
-struct DeliveredRestorer: Sendable {
-    var config: KafkaConfig
-    var topic: String
-    var groupID: String
-    var logger: Logger
+/// The value of `notifications.delivered` (`attache.notification-delivery.v1`), keyed by
+/// `DeliveredPair.key`: that a receiver accepted a notification. The topic is compacted, so
+/// it keeps one record per pair for as long as the topic exists.
+public struct DeliveryRecord: Codable, Sendable, Hashable {
+    public static let schemaName = "attache.notification-delivery.v1"
 
-    func restore() async throws -> Set<String> {
-        // The consumer never joins its group nor commits: it only reads assigned partitions.
-        let consumer = try KafkaConsumer(config: config, groupID: groupID, readCommitted: false, logger: logger)
-        defer { inBackground { consumer.close() } }
-        let topic = topic
-        var ends: [Int32: Int64] = try await offCooperativePool {
-            let count = try consumer.partitionCount(of: topic)
-            var ends: [Int32: Int64] = [:]
-            for partition in 0..<Int32(count) {
-                let (low, high) = try consumer.watermarks(topic: topic, partition: partition)
-                if high > low { ends[partition] = high }
-            }
-            return ends
+    public var schema: String = DeliveryRecord.schemaName
+    public var notificationId: String
+    public var receiver: String
+    public var rule: String
+    public var attempts: Int
+    public var deliveredAt: Date
+
+    public init(notificationId: String, receiver: String, rule: String, attempts: Int, deliveredAt: Date) {
+        self.notificationId = notificationId
+        self.receiver = receiver
+        self.rule = rule
+        self.attempts = attempts
+        self.deliveredAt = deliveredAt
+    }
+
+    public var pair: DeliveredPair { DeliveredPair(notificationID: notificationId, receiver: receiver) }
+
+    /// The pair a record of the topic names: from its value, else from its key.
+    public static func pair(of message: KafkaMessage) -> DeliveredPair? {
+        if let value = message.value, let record = try? AttacheJSON.decoder().decode(DeliveryRecord.self, from: Data(value)) {
+            return record.pair
         }
-        var ids: Set<String> = []
-        guard !ends.isEmpty else { return ids }
-        try consumer.assign(ends.keys.sorted().map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.beginning) })
-        var idleSince = ContinuousClock.now
-        while !ends.isEmpty {
-            let batch = try await consumer.poll(max: 2_000, timeoutMs: 100)
-            for message in batch {
-                if let key = message.keyText, !key.isEmpty {
-                    ids.insert(key)
-                } else if let value = message.value, let notification = try? AttacheJSON.decode(Notification.self, from: value) {
-                    ids.insert(notification.id)
-                }
-                if let end = ends[message.partition], message.offset + 1 >= end { ends[message.partition] = nil }
-            }
-            if batch.isEmpty {
-                // Offsets without records (transaction markers, retention) end a partition too.
-                for position in consumer.assignment() where position.offset >= 0 {
-                    if let end = ends[position.partition], position.offset >= end { ends[position.partition] = nil }
-                }
-                if idleSince.duration(to: .now) > .seconds(10) {
-                    logger.warning("restoring delivered ids from \(topic): nothing read for 10 s before the end of partitions \(ends.keys.sorted()); continuing with \(ids.count) ids")
-                    break
-                }
-            } else {
-                idleSince = .now
-            }
-        }
-        return ids
+        guard let key = message.keyText, let bar = key.firstIndex(of: "|") else { return nil }
+        return DeliveredPair(notificationID: String(key[..<bar]), receiver: String(key[key.index(after: bar)...]))
     }
 }
 
+/// The (notification id, receiver) pairs already delivered: read from the compacted
+/// `notifications.delivered` topic and added to as the service delivers, so that a
+/// restart, a replay or a rebalance does not send the same notification to the same
+/// receiver again.
+///
+/// `catchUp` reads the topic from where the last read stopped to the high watermarks taken
+/// when it starts (at every assignment), and either reaches them all or throws: the service
+/// never goes on with part of the state.
+final class DeliveredLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pairs: Set<DeliveredPair> = []
+    /// Per partition of the topic, the offset the next read starts at.
+    private var positions: [Int32: Int64] = [:]
+
+    func contains(_ pair: DeliveredPair) -> Bool { lock.withLock { pairs.contains(pair) } }
+    func insert(_ pair: DeliveredPair) { _ = lock.withLock { pairs.insert(pair) } }
+    var count: Int { lock.withLock { pairs.count } }
+
+    /// What a catch-up read.
+    struct CatchUp {
+        var records: Int
+        var pairs: Int
+    }
+
+    /// Reads `topic` up to the high watermarks of now. Throws `RestoreIncomplete` when a
+    /// partition makes no progress for `stallTimeout`.
+    func catchUp(config: KafkaConfig, topic: String, logger: Logger, stallTimeout: Duration = .seconds(30)) async throws -> CatchUp {
+        var quiet = logger
+        quiet.logLevel = max(logger.logLevel, .warning)
+        let consumer = try KafkaConsumer(config: config, groupID: "attache-notifier-restore-\(UUID().uuidString)", readCommitted: false,
+                                         logger: quiet)
+        defer { inBackground { consumer.close() } }
+        let known = lock.withLock { positions }
+        // The high watermarks taken now are the end of this read.
+        let marks: [(Int32, Int64, Int64)] = try await offCooperativePool {
+            let count = try consumer.partitionCount(of: topic)
+            return try (0..<Int32(count)).map { partition in
+                let (low, high) = try consumer.watermarks(topic: topic, partition: partition)
+                return (partition, low, high)
+            }
+        }
+        var ends: [Int32: Int64] = [:]
+        var starts: [Int32: Int64] = [:]
+        for (partition, low, high) in marks {
+            let start = max(known[partition] ?? low, low)
+            if high > start {
+                ends[partition] = high
+                starts[partition] = start
+            }
+        }
+        var found: Set<DeliveredPair> = []
+        var read = 0
+        if !ends.isEmpty {
+            try consumer.assign(starts.map { TopicPartitionOffset(topic: topic, partition: $0.key, offset: $0.value) })
+            var progressAt = ContinuousClock.now
+            while !ends.isEmpty {
+                let batch = try await consumer.poll(max: 5_000, timeoutMs: 100)
+                for message in batch {
+                    read += 1
+                    if let pair = DeliveryRecord.pair(of: message), message.value != nil { found.insert(pair) }
+                    if let end = ends[message.partition], message.offset + 1 >= end { ends[message.partition] = nil }
+                }
+                if batch.isEmpty {
+                    // Offsets without records (transaction markers, compaction) end a partition too.
+                    for position in consumer.assignment() where position.offset >= 0 {
+                        if let end = ends[position.partition], position.offset >= end { ends[position.partition] = nil }
+                    }
+                    if progressAt.duration(to: .now) > stallTimeout {
+                        throw RestoreIncomplete(topic: topic, partitions: ends.keys.sorted(), stalledFor: stallTimeout)
+                    }
+                } else {
+                    progressAt = .now
+                }
+            }
+        }
+        lock.withLock {
+            pairs.formUnion(found)
+            for (partition, _, high) in marks { positions[partition] = max(positions[partition] ?? 0, high) }
+        }
+        return CatchUp(records: read, pairs: found.count)
+    }
+}
+
+/// A restore that could not read its topic to the high watermarks: the service stays not
+/// ready and tries again, rather than go on with part of the state.
+struct RestoreIncomplete: Error, CustomStringConvertible {
+    var topic: String
+    var partitions: [Int32]
+    var stalledFor: Duration
+    var description: String {
+        "the restore of \(topic) made no progress for \(stalledFor) before the end of partition(s) \(partitions.map(String.init).joined(separator: ", "))"
+    }
+}

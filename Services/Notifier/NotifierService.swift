@@ -5,34 +5,39 @@ import Dispatch
 import Foundation
 import Logging
 
-/// The notifier service (DESIGN.md §1, §4): reads `articles.enriched`, `trade.deltas` and
-/// `anniversaries` in consumer group `options.groupID`, runs the rules
-/// (`NotificationRules`) over each record and delivers every notification to every sink.
+/// The notifier service (docs/architecture.md, docs/notifier.md): reads
+/// `articles.enriched`, `trade.deltas` and `anniversaries` in consumer group
+/// `options.groupID`, runs the rules (`NotificationRules`) over each record, routes each
+/// notification to its receivers (`Router`) and delivers it.
 ///
-/// Delivery is at least once, with the notification id as idempotency key:
+/// Delivery is at least once to every receiver, with the notification id as idempotency key:
 ///
-/// 1. Each sink gets the notification, retried with exponential backoff and full jitter
-///    (`RetryPolicy`); after its last attempt (or at once on a permanent error) the
-///    notification is dead-lettered for that sink on `notifications.dead` with the sink's
-///    name and the error.
-/// 2. Once every sink has accepted it or dead-lettered it, and at least one sink accepted
-///    it, the notification is recorded on `notifications` (keyed by id): the audit of what
-///    was sent.
-/// 3. The offsets of the input records are committed only after all their notifications
-///    went through 1 and 2.
+/// 1. Deliveries run off the poll loop (`Dispatcher`), at most `maxInFlight` per receiver,
+///    each retried with exponential backoff and full jitter (`RetryPolicy`). After its last
+///    attempt (or at once on a permanent error) the notification is dead-lettered for that
+///    receiver on `notifications.dead`.
+/// 2. Each (notification id, receiver) pair a receiver accepted is recorded on the compacted
+///    `notifications.delivered`; once every receiver of a notification has accepted it or
+///    dead-lettered it, and one accepted it, it is recorded on `notifications` (the audit).
+/// 3. The offset of an input record is committed only once all its notifications went
+///    through 1 and 2 (records finish out of order; `OffsetTracker` commits in order).
+/// 4. While a receiver backs off, the partitions whose records wait on it are paused, as
+///    are partitions with `maxPendingPerPartition` records not done; polling goes on, so a
+///    slow receiver never costs the group membership.
 ///
-/// A restart does not send again what was already delivered: when partitions are assigned
-/// (at start and on every rebalance) the service reads `notifications` to its end and skips
-/// the ids found there. A notification that no sink accepted is not recorded there, so a
-/// later occurrence tries again.
+/// A restart does not send again what a receiver accepted: when partitions are assigned,
+/// the service reads `notifications.delivered` up to the high watermarks taken then, and
+/// is not ready (and reads nothing) until it has; it never goes on with part of that state.
 ///
-/// Records that cannot be read go to `articles.rejected` (`invalid_record`,
-/// `unknown_schema`) and the partition moves on; tombstones on the compacted topics are
-/// skipped. Serves `/healthz`, `/readyz` and `/metrics` on `options.httpPort`.
+/// Input records that cannot be used (not JSON, another schema, values out of range) are
+/// dead-lettered on `notifications.dead` as `InvalidRecord` (reason, topic, partition,
+/// offset) and their offsets committed; tombstones on the compacted topics are skipped.
+/// Serves `/healthz`, `/readyz` and `/metrics` on `options.httpPort`.
 public final class NotifierService: @unchecked Sendable {
     public let options: ServiceOptions
     public let settings: NotifierSettings
     public let sinks: [any NotificationSink]
+    public let router: Router
     let logger: Logger
     let metrics: Metrics
     let health: Health
@@ -42,29 +47,46 @@ public final class NotifierService: @unchecked Sendable {
 
     private let lock = NSLock()
     private var stopRequested = false
-    private var events: [RebalanceEvent] = []
+    private var haltRequested = false
+    private var assignments: [[TopicPartitionOffset]] = []
+    private var rebalanced = false
     private var queryConsumer: KafkaConsumer?
 
-    /// Creates the service; nothing connects until `run`.
-    public init(options: ServiceOptions, sinks: [any NotificationSink], logger: Logger, metrics: Metrics, health: Health,
-                settings: NotifierSettings = NotifierSettings()) throws {
+    /// Creates the service; nothing connects until `run`. `router` defaults to every
+    /// notification to every sink.
+    public init(options: ServiceOptions, sinks: [any NotificationSink], router: Router? = nil, logger: Logger, metrics: Metrics,
+                health: Health, settings: NotifierSettings = NotifierSettings()) throws {
         guard !options.brokers.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw OptionsError("no Kafka brokers given for the notifier service")
         }
         guard !options.groupID.isEmpty else { throw OptionsError("the notifier service needs a consumer group id") }
         let names = sinks.map(\.name)
         guard Set(names).count == names.count else {
-            throw OptionsError("notification sinks need distinct names (they label metrics and dead letters): \(names.joined(separator: ", "))")
+            throw OptionsError("notification receivers need distinct names (they label metrics, dead letters and delivered pairs): \(names.joined(separator: ", "))")
+        }
+        let router = router ?? Router.everything(to: names)
+        for route in router.routes {
+            for name in route.receivers where !names.contains(name) {
+                throw OptionsError("a route names receiver '\(name)', which is not configured (receivers: \(names.joined(separator: ", ")))")
+            }
         }
         self.options = options
         self.settings = settings
         self.sinks = sinks
+        self.router = router
         self.logger = logger
         self.metrics = metrics
         self.health = health
         self.rules = NotificationRules(settings: settings.rules)
         self.reader = InputReader(topics: options.topics)
         NotifierService.describeMetrics(metrics)
+    }
+
+    /// The service with the receivers and routes of `configuration`.
+    public convenience init(options: ServiceOptions, configuration: NotifierConfiguration, logger: Logger, metrics: Metrics,
+                            health: Health, settings: NotifierSettings = NotifierSettings()) throws {
+        try self.init(options: options, sinks: configuration.makeSinks(), router: configuration.router, logger: logger,
+                      metrics: metrics, health: health, settings: settings)
     }
 
     /// The sinks `ATTACHE_NOTIFY_*` configures (see `SinkConfiguration`).
@@ -77,14 +99,6 @@ public final class NotifierService: @unchecked Sendable {
 
     /// Where dead letters go.
     public var deadLetterTopic: String { settings.deadLetterTopic ?? options.topics.notificationsDead }
-
-    /// The consumer's configuration: `max.poll.interval.ms` defaults to 15 minutes (unless
-    /// configured), since a batch waits for every sink, retries included, before the next poll.
-    var consumerConfig: KafkaConfig {
-        var config = options.kafka
-        if config.properties["max.poll.interval.ms"] == nil { config.properties["max.poll.interval.ms"] = "900000" }
-        return config
-    }
 
     /// Input records the group has not committed yet: over every partition of the input
     /// topics, the high watermark minus the committed offset (minus the low watermark where
@@ -106,8 +120,6 @@ public final class NotifierService: @unchecked Sendable {
         return total
     }
 
-    /// A consumer of the service's group that never joins it: it only asks for committed
-    /// offsets and watermarks.
     private func backlogConsumer() throws -> KafkaConsumer {
         try lock.withLock {
             if let queryConsumer { return queryConsumer }
@@ -117,24 +129,36 @@ public final class NotifierService: @unchecked Sendable {
         }
     }
 
-    /// Asks the service to stop after the notification in hand (as SIGTERM does).
+    /// Asks the service to stop gracefully (as SIGTERM does): no new records, deliveries in
+    /// flight get `shutdownGrace` to finish, what is done is committed.
     public func stop() {
         lock.withLock { stopRequested = true }
     }
 
-    /// Runs until `shutdown` is requested (or `stop()`): finishes the notification in hand,
-    /// commits what is done, leaves the group. A fatal Kafka error stops it with `/healthz`
-    /// failing, and is thrown.
+    /// Stops at once as a crash would (for tests of restarts): nothing more is delivered,
+    /// recorded or committed; the consumer leaves without committing.
+    public func halt() {
+        lock.withLock {
+            haltRequested = true
+            stopRequested = true
+        }
+    }
+
+    private var stopFlag: Bool { lock.withLock { stopRequested } }
+    private var haltFlag: Bool { lock.withLock { haltRequested } }
+    private func stopping(_ shutdown: ShutdownSignal) -> Bool { stopFlag || shutdown.isRequested }
+
+    /// Runs until `shutdown` is requested (or `stop()`/`halt()`). A fatal Kafka error, or
+    /// output that cannot be written, stops it with `/healthz` failing, and is thrown.
     ///
     /// - Parameters:
     ///   - onHTTPStarted: called with the bound HTTP port (useful with port 0).
-    ///   - onDelivered: called once per notification after it was delivered (at least one
-    ///     sink accepted it) and recorded on `notifications`; never for one skipped as
-    ///     already delivered.
+    ///   - onDelivered: called once per notification after every receiver accepted or
+    ///     dead-lettered it, one accepted it, and it was recorded on `notifications`.
     public func run(shutdown: ShutdownSignal, onHTTPStarted: @escaping @Sendable (Int) async -> Void = { _ in },
                     onDelivered: (@Sendable (AttacheModels.Notification) -> Void)? = nil) async throws {
         logger.info("notifier starting: \(options.logDescription) instance=\(options.instance)")
-        logger.info("notifier sinks: \(sinks.isEmpty ? "none (audit only)" : sinks.map(\.name).joined(separator: ", ")); up to \(settings.retry.maxAttempts) attempts per sink (backoff \(settings.retry.baseDelay) to \(settings.retry.maxDelay), full jitter); dead letters to \(deadLetterTopic); rules: \(settings.rules.enabled.sorted().joined(separator: ", "))")
+        logger.info("notifier receivers: \(sinks.isEmpty ? "none" : sinks.map(\.name).joined(separator: ", ")); \(router.routes.count) route(s); up to \(settings.retry.maxAttempts) attempts per receiver (backoff \(settings.retry.baseDelay) to \(settings.retry.maxDelay), full jitter), \(settings.maxInFlight) in flight per receiver; dead letters to \(deadLetterTopic); delivered pairs on \(options.topics.notificationsDelivered); rules: \(settings.rules.enabled.sorted().joined(separator: ", "))")
         health.setReady(false, "starting: joining consumer group \(options.groupID)")
         metrics.set("attache_notifier_ready", 0)
         let server = ServiceHTTPServer(host: options.httpHost, port: options.httpPort, health: health, metrics: metrics, logger: logger)
@@ -148,101 +172,197 @@ public final class NotifierService: @unchecked Sendable {
         }
         var consumer: KafkaConsumer?
         var producer: KafkaProducer?
+        var thrown: (any Error)?
         do {
-            let c = try KafkaConsumer(config: consumerConfig, groupID: options.groupID, readCommitted: true, logger: logger)
+            let c = try KafkaConsumer(config: options.kafka, groupID: options.groupID, readCommitted: true, logger: logger)
             consumer = c
             let p = try KafkaProducer(config: options.kafka, logger: logger)
             producer = p
-            c.onRebalance { [weak self] event in self?.lock.withLock { self?.events.append(event) } }
+            let isStopping: @Sendable () -> Bool = { [weak self, shutdown] in shutdown.isRequested || (self?.stopFlag ?? true) }
+            let isHalted: @Sendable () -> Bool = { [weak self] in self?.haltFlag ?? true }
+            let output = NotifierOutput(producer: p, topics: options.topics, deadLetterTopic: deadLetterTopic, logger: logger, stopping: isStopping)
+            let lanes = sinks.map { ReceiverLane(sink: $0, policy: settings.retry, maxInFlight: settings.maxInFlight, metrics: metrics, logger: logger) }
+            let dispatcher = Dispatcher(lanes: lanes, output: output, delivered: delivered, metrics: metrics, logger: logger,
+                                        stopping: isStopping, halted: isHalted, onDelivered: onDelivered)
+            c.onRebalance { [weak self, weak c] event in
+                guard let self, let c else { return }
+                self.rebalance(event, consumer: c, dispatcher: dispatcher)
+            }
             try c.subscribe(inputTopics)
             logger.info("notifier consuming \(inputTopics.joined(separator: ", ")) as group \(options.groupID)")
-            let deliverer = Deliverer(sinks: sinks, policy: settings.retry, metrics: metrics, logger: logger,
-                                      stopping: { [weak self, shutdown] in shutdown.isRequested || (self?.stopFlag ?? true) })
-            while !stopping(shutdown) {
-                let batch = try await c.poll(max: settings.maxBatch, timeoutMs: 100)
-                if try await applyRebalance(c, discarding: batch.count) { continue }
-                guard !batch.isEmpty else { continue }
-                try await process(batch, consumer: c, producer: p, deliverer: deliverer, shutdown: shutdown, onDelivered: onDelivered)
+            try await loop(consumer: c, dispatcher: dispatcher, output: output, shutdown: shutdown)
+            if !haltFlag {
+                // Graceful: deliveries in flight get the grace period, then what is done is committed.
+                let idle = await dispatcher.waitIdle(until: .now + settings.shutdownGrace)
+                if !idle { logger.notice("stopping with \(dispatcher.activeJobs) notification(s) still in flight; their records are read again after restart") }
+                await commit(dispatcher.uncommitted(), consumer: c, dispatcher: dispatcher)
             }
         } catch {
+            thrown = error
             health.setFatal("\(error)")
-            health.setReady(false, "stopped: \(error)")
-            metrics.set("attache_notifier_ready", 0)
             logger.critical("notifier stopped: \(error)")
-            await close(consumer, producer)
-            http.cancel()
-            _ = await http.result
-            throw error
         }
-        health.setReady(false, "stopped")
+        health.setReady(false, thrown.map { "stopped: \($0)" } ?? "stopped")
         metrics.set("attache_notifier_ready", 0)
         await close(consumer, producer)
         http.cancel()
         _ = await http.result
+        if let thrown { throw thrown }
         logger.info("notifier stopped")
     }
 
-    private var stopFlag: Bool { lock.withLock { stopRequested } }
-
-    private func stopping(_ shutdown: ShutdownSignal) -> Bool { stopFlag || shutdown.isRequested }
-
-    /// Leaves the group and frees the clients, off the cooperative pool.
-    private func close(_ consumer: KafkaConsumer?, _ producer: KafkaProducer?) async {
-        let query = lock.withLock {
-            defer { queryConsumer = nil }
-            return queryConsumer
+    /// The poll loop: restore on assignment, read records, hand them to the dispatcher,
+    /// pause and resume partitions, commit what is done.
+    private func loop(consumer: KafkaConsumer, dispatcher: Dispatcher, output: NotifierOutput, shutdown: ShutdownSignal) async throws {
+        var paused: Set<PartitionKey> = []
+        while !stopping(shutdown) {
+            if let error = dispatcher.fatalError { throw error }
+            let batch = try await consumer.poll(max: settings.maxBatch, timeoutMs: 100)
+            if try await applyAssignments(consumer, discarding: batch.count, shutdown: shutdown) {
+                paused = []
+                continue
+            }
+            for message in batch {
+                if stopping(shutdown) { break }
+                try await handle(message, dispatcher: dispatcher, output: output)
+            }
+            paused = try await adjustPauses(consumer, dispatcher: dispatcher, paused: paused)
+            await commit(dispatcher.uncommitted(), consumer: consumer, dispatcher: dispatcher)
         }
-        _ = try? await offCooperativePool {
-            consumer?.close()
-            producer?.close()
-            query?.close()
+    }
+
+    /// One input record: invalid ones are dead-lettered, tombstones skipped, the others'
+    /// notifications routed and handed to the dispatcher.
+    private func handle(_ message: KafkaMessage, dispatcher: Dispatcher, output: NotifierOutput) async throws {
+        let record = RecordRef(partition: PartitionKey(topic: message.topic, partition: message.partition), offset: message.offset)
+        guard dispatcher.begin(record) else { return }
+        metrics.increment("attache_notifier_records_in_total", labels: ["topic": message.topic])
+        switch reader.read(message) {
+        case .tombstone:
+            metrics.increment("attache_notifier_tombstones_total", labels: ["topic": message.topic])
+            dispatcher.finish(record)
+        case .invalid(let reason, let detail):
+            logger.warning("dead-lettering input record: \(detail)")
+            metrics.increment("attache_notifier_invalid_records_total", labels: ["topic": message.topic, "reason": reason])
+            let invalid = InvalidRecord(reason: reason, detail: detail, message: message, at: Date())
+            try await output.invalid(invalid, traceparent: TraceContext.child(of: message))
+            dispatcher.finish(record)
+        case .input(let input):
+            var routed: [(AttacheModels.Notification, [String])] = []
+            for notification in rules.notifications(for: input) {
+                metrics.increment("attache_notifier_notifications_total", labels: ["rule": notification.rule])
+                let receivers = router.receivers(for: RouteFacts.of(input, rule: notification.rule))
+                if receivers.isEmpty {
+                    metrics.increment("attache_notifier_unrouted_total", labels: ["rule": notification.rule])
+                    logger.debug("notification \(notification.id) matches no route")
+                    continue
+                }
+                routed.append((notification, receivers))
+            }
+            dispatcher.submit(record, routed, cause: message)
         }
+    }
+
+    /// Pauses the partitions the dispatcher wants paused and resumes the others.
+    private func adjustPauses(_ consumer: KafkaConsumer, dispatcher: Dispatcher, paused: Set<PartitionKey>) async throws -> Set<PartitionKey> {
+        let wanted = dispatcher.partitionsToPause(maxPending: settings.maxPendingPerPartition)
+        guard wanted != paused else { return paused }
+        let pause = wanted.subtracting(paused).sorted().map { TopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: KafkaOffset.invalid) }
+        let resume = paused.subtracting(wanted).sorted().map { TopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: KafkaOffset.invalid) }
+        try await offCooperativePool {
+            try consumer.pause(pause)
+            try consumer.resume(resume)
+        }
+        if !pause.isEmpty { logger.info("paused \(describe(pause)) while deliveries catch up") }
+        if !resume.isEmpty { logger.info("resumed \(describe(resume))") }
+        metrics.increment("attache_notifier_pauses_total", by: Double(pause.count))
+        metrics.set("attache_notifier_paused_partitions", Double(wanted.count))
+        return wanted
     }
 
     // MARK: Rebalance
 
-    /// Applies the rebalance events the last poll saw; true when there were some (the batch
-    /// polled with them, `discarding` records, is then dropped and the consumer rewound to its
-    /// committed offsets).
-    private func applyRebalance(_ consumer: KafkaConsumer, discarding: Int) async throws -> Bool {
-        let pending = lock.withLock {
-            defer { events.removeAll() }
-            return events
+    /// The rebalance hook, on the consumer's thread: before partitions go, let their
+    /// deliveries in flight finish (up to `revokeGrace`), commit what is done there and forget
+    /// them; note assignments for the poll loop (which restores).
+    private func rebalance(_ event: RebalanceEvent, consumer: KafkaConsumer, dispatcher: Dispatcher) {
+        switch event {
+        case .assigned(let partitions):
+            metrics.increment("attache_notifier_assignments_total")
+            lock.withLock {
+                assignments.append(partitions)
+                rebalanced = true
+            }
+        case .revoked(let partitions), .lost(let partitions):
+            let keys = Set(partitions.map { PartitionKey(topic: $0.topic, partition: $0.partition) })
+            if case .revoked = event, !haltFlag {
+                if !dispatcher.settle(keys, until: .now + settings.revokeGrace) {
+                    logger.info("handing over partitions with deliveries unfinished (in flight, or interrupted by a stop); the next owner may send those again")
+                }
+                let offsets = dispatcher.uncommitted(of: keys)
+                if !offsets.isEmpty {
+                    do {
+                        try consumer.commitNow(offsets)
+                        dispatcher.committed(offsets)
+                    } catch {
+                        logger.warning("committing before giving up partitions failed; their records may be read again (delivered pairs are skipped): \(error)")
+                    }
+                }
+            }
+            dispatcher.drop(keys)
+            lock.withLock { rebalanced = true }
+            logger.info("notifier gave up \(describe(partitions))")
         }
-        guard !pending.isEmpty else { return false }
-        for event in pending {
-            switch event {
-            case .assigned(let partitions):
-                health.setReady(false, "restoring delivered notification ids from \(options.topics.notifications)")
-                metrics.set("attache_notifier_ready", 0)
-                let started = ContinuousClock.now
-                let restorer = DeliveredRestorer(config: options.kafka, topic: options.topics.notifications,
-                                                 groupID: options.groupID + "-restore", logger: logger)
-                let ids = try await restorer.restore()
-                delivered.insert(contentsOf: ids)
+    }
+
+    /// After a rebalance: restores the delivered pairs (not ready until done, retrying until
+    /// complete or stopped), then rewinds the assigned partitions to their committed offsets
+    /// and drops the batch polled with the rebalance. True when there was a rebalance.
+    private func applyAssignments(_ consumer: KafkaConsumer, discarding: Int, shutdown: ShutdownSignal) async throws -> Bool {
+        let (pending, happened) = lock.withLock {
+            defer {
+                assignments.removeAll()
+                rebalanced = false
+            }
+            return (assignments, rebalanced)
+        }
+        guard happened else { return false }
+        metrics.set("attache_notifier_paused_partitions", 0)
+        guard let partitions = pending.last else { return true }
+        health.setReady(false, "restoring delivered pairs from \(options.topics.notificationsDelivered)")
+        metrics.set("attache_notifier_ready", 0)
+        var attempt = 0
+        while true {
+            attempt += 1
+            let started = ContinuousClock.now
+            do {
+                let read = try await delivered.catchUp(config: options.kafka, topic: options.topics.notificationsDelivered, logger: logger)
                 let seconds = started.duration(to: .now).seconds
-                metrics.set("attache_notifier_restored_ids", Double(ids.count))
-                metrics.set("attache_notifier_delivered_ids", Double(delivered.count))
+                metrics.set("attache_notifier_delivered_pairs", Double(delivered.count))
+                metrics.increment("attache_notifier_restored_pairs_total", by: Double(read.pairs))
                 metrics.observe("attache_notifier_restore_duration_seconds", seconds)
-                logger.info("notifier assigned \(describe(partitions)); \(ids.count) delivered ids restored from \(options.topics.notifications) in \(String(format: "%.3f", seconds)) s")
-                health.setReady(true, "assigned and delivered ids restored")
-                metrics.set("attache_notifier_ready", 1)
-            case .revoked(let partitions), .lost(let partitions):
-                // Nothing is in flight during a poll: every batch is delivered and committed first.
-                logger.info("notifier gave up \(describe(partitions))")
+                logger.info("notifier assigned \(describe(partitions)); read \(read.records) records of \(options.topics.notificationsDelivered) to its high watermarks in \(String(format: "%.3f", seconds)) s (\(delivered.count) delivered pairs known)")
+                break
+            } catch {
+                if stopping(shutdown) { return true }
+                let wait = Duration.milliseconds(min(10_000, 250 << min(attempt, 6)))
+                logger.error("restoring delivered pairs failed (attempt \(attempt)); not ready, retrying in \(wait): \(error)")
+                health.setReady(false, "restoring delivered pairs failed, retrying: \(error)")
+                try? await Task.sleep(for: wait)
             }
         }
         // Records polled with the rebalance are dropped: read them again from the committed
         // offsets (where nothing is committed, from the beginning, as `auto.offset.reset`).
         let assigned = consumer.assignment()
-        if discarding > 0, !assigned.isEmpty {
-            let started = ContinuousClock.now
+        if !assigned.isEmpty {
             let query = assigned.map { TopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: KafkaOffset.invalid) }
             var targets = try await consumer.committed(query)
             for index in targets.indices where targets[index].offset < 0 { targets[index].offset = KafkaOffset.beginning }
             try await consumer.seek(targets)
-            logger.debug("dropped \(discarding) records polled with a rebalance; rewound to the committed offsets in \(started.duration(to: .now))")
+            if discarding > 0 { logger.debug("dropped \(discarding) records polled with a rebalance; rewound to the committed offsets") }
         }
+        health.setReady(true, "assigned and delivered pairs restored")
+        metrics.set("attache_notifier_ready", 1)
         return true
     }
 
@@ -250,152 +370,61 @@ public final class NotifierService: @unchecked Sendable {
         partitions.isEmpty ? "no partitions" : partitions.map { "\($0.topic)[\($0.partition)]" }.sorted().joined(separator: ", ")
     }
 
-    // MARK: Processing
-
-    private struct PartitionKey: Hashable {
-        var topic: String
-        var partition: Int32
-    }
-
-    /// Delivers the notifications of a batch in order, then commits the offsets of the
-    /// records fully handled (all of them, unless a shutdown interrupted a delivery).
-    private func process(_ batch: [KafkaMessage], consumer: KafkaConsumer, producer: KafkaProducer, deliverer: Deliverer,
-                         shutdown: ShutdownSignal, onDelivered: (@Sendable (Notification) -> Void)?) async throws {
-        var done: [PartitionKey: Int64] = [:]
-        var order: [PartitionKey] = []
-        records: for message in batch {
-            // On shutdown, stop between records: what is done is committed below.
-            if stopping(shutdown) { break }
-            metrics.increment("attache_notifier_records_in_total", labels: ["topic": message.topic])
-            switch reader.read(message) {
-            case .tombstone:
-                metrics.increment("attache_notifier_tombstones_total", labels: ["topic": message.topic])
-            case .rejected(let rejection):
-                logger.warning("rejected \(reader.where_(message)): \(rejection.detail)")
-                metrics.increment("attache_notifier_rejected_total", labels: ["topic": message.topic, "reason": rejection.reason])
-                let record = try OutgoingRecord.json(topic: options.topics.rejected, key: rejection.key, value: rejection,
-                                                     traceparent: TraceContext.child(of: message))
-                try await sendReliably(record, producer: producer, what: "rejection of \(reader.where_(message))", shutdown: shutdown)
-            case .input(let input):
-                for notification in rules.notifications(for: input) {
-                    metrics.increment("attache_notifier_notifications_total", labels: ["rule": notification.rule])
-                    guard !delivered.contains(notification.id) else {
-                        metrics.increment("attache_notifier_skipped_total", labels: ["rule": notification.rule])
-                        logger.debug("notification \(notification.id) was already delivered; skipped")
-                        continue
-                    }
-                    let handled = try await handle(notification, cause: message, producer: producer, deliverer: deliverer,
-                                                   shutdown: shutdown, onDelivered: onDelivered)
-                    if !handled { break records }
-                }
-            }
-            let key = PartitionKey(topic: message.topic, partition: message.partition)
-            if done[key] == nil { order.append(key) }
-            done[key] = message.offset + 1
-        }
-        let offsets = order.map { TopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: done[$0]!) }
-        await commit(offsets, consumer: consumer)
-    }
-
-    /// Delivers one notification to every sink, dead-letters it where a sink failed, and
-    /// records it on `notifications` when a sink accepted it. False when a shutdown
-    /// interrupted the delivery (nothing is recorded; it is delivered again after restart).
-    private func handle(_ notification: Notification, cause: KafkaMessage, producer: KafkaProducer, deliverer: Deliverer,
-                        shutdown: ShutdownSignal, onDelivered: (@Sendable (Notification) -> Void)?) async throws -> Bool {
-        let outcomes = await deliverer.deliver(notification)
-        var accepted = 0
-        var deadLetters: [OutgoingRecord] = []
-        for (sink, outcome) in zip(sinks, outcomes) {
-            switch outcome {
-            case .accepted:
-                accepted += 1
-            case .interrupted:
-                logger.notice("delivery of notification \(notification.id) to \(sink.name) interrupted by shutdown; it will be delivered after restart")
-                return false
-            case .failed(let attempts, let error, let permanent):
-                metrics.increment("attache_notifier_dead_letters_total", labels: ["sink": sink.name, "rule": notification.rule])
-                let letter = DeadLetter(notification: notification, sink: sink.name, error: error, attempts: attempts,
-                                        permanent: permanent, at: Date())
-                deadLetters.append(try deadLetterRecord(letter, cause: cause))
-            }
-        }
-        for record in deadLetters {
-            try await sendReliably(record, producer: producer, what: "dead letter of notification \(notification.id)", shutdown: shutdown)
-        }
-        guard accepted > 0 || sinks.isEmpty else {
-            logger.error("notification \(notification.id) was accepted by no sink; dead-lettered on \(deadLetterTopic)")
-            return true
-        }
-        let audit = try OutgoingRecord.json(topic: options.topics.notifications, key: notification.id, value: notification,
-                                            traceparent: TraceContext.child(of: cause))
-        try await sendReliably(audit, producer: producer, what: "audit of notification \(notification.id)", shutdown: shutdown)
-        delivered.insert(notification.id)
-        metrics.increment("attache_notifier_delivered_total", labels: ["rule": notification.rule])
-        metrics.set("attache_notifier_delivered_ids", Double(delivered.count))
-        logger.info("delivered notification \(notification.id) (\(notification.rule)) to \(accepted) of \(sinks.count) sink(s)")
-        onDelivered?(notification)
-        return true
-    }
-
-    private func deadLetterRecord(_ letter: DeadLetter, cause: KafkaMessage) throws -> OutgoingRecord {
-        var headers = [KafkaHeader(RecordHeaders.contentType, RecordHeaders.json), KafkaHeader(RecordHeaders.schema, DeadLetter.schemaName)]
-        headers.append(KafkaHeader(RecordHeaders.traceparent, TraceContext.child(of: cause)))
-        return OutgoingRecord(topic: deadLetterTopic, key: Array(letter.notification.id.utf8), value: try AttacheJSON.encode(letter),
-                              headers: headers)
-    }
-
-    /// Sends a record and waits for its delivery report, retrying failures that are not
-    /// fatal a few times; throws when it cannot be delivered (the service stops rather than
-    /// commit input whose output is missing).
-    private func sendReliably(_ record: OutgoingRecord, producer: KafkaProducer, what: String, shutdown: ShutdownSignal) async throws {
-        var attempt = 0
-        while true {
-            attempt += 1
-            do {
-                _ = try await producer.send(record)
-                return
-            } catch let error as KafkaError where error.kind != .fatal && attempt < 5 && !stopping(shutdown) {
-                logger.warning("could not deliver the \(what) to \(record.topic) (attempt \(attempt)), retrying: \(error)")
-                try? await Task.sleep(for: .milliseconds(200 * attempt))
-            }
-        }
-    }
-
     /// Commits offsets, retrying retriable errors; a failed commit only means the records
-    /// are read again, and their notifications are skipped as delivered.
-    private func commit(_ offsets: [TopicPartitionOffset], consumer: KafkaConsumer) async {
-        guard !offsets.isEmpty else { return }
+    /// are read again, and their delivered pairs are skipped.
+    private func commit(_ offsets: [TopicPartitionOffset], consumer: KafkaConsumer, dispatcher: Dispatcher) async {
+        guard !offsets.isEmpty, !haltFlag else { return }
         var attempt = 0
         while true {
             do {
                 try await consumer.commit(offsets)
+                dispatcher.committed(offsets)
                 metrics.increment("attache_notifier_commits_total")
                 return
             } catch where error.kind == .retriable && attempt < 5 {
                 attempt += 1
                 try? await Task.sleep(for: .milliseconds(100 * attempt))
             } catch {
-                logger.warning("committing offsets failed; the records may be read again (their notifications are skipped as delivered): \(error)")
+                logger.warning("committing offsets failed; the records may be read again (their delivered pairs are skipped): \(error)")
                 return
             }
         }
     }
 
+    /// Leaves the group and frees the clients, off the cooperative pool.
+    private func close(_ consumer: KafkaConsumer?, _ producer: KafkaProducer?) async {
+        let query = lock.withLock {
+            defer { queryConsumer = nil }
+            return queryConsumer
+        }
+        await offCooperativePool {
+            consumer?.close()
+            producer?.close()
+            query?.close()
+        }
+    }
+
     static func describeMetrics(_ metrics: Metrics) {
         metrics.describe("attache_notifier_records_in_total", type: "counter", help: "Records consumed, by topic.")
-        metrics.describe("attache_notifier_notifications_total", type: "counter", help: "Notifications the rules produced, by rule (delivered or skipped).")
-        metrics.describe("attache_notifier_sent_total", type: "counter", help: "Notifications a sink accepted, by sink and rule.")
-        metrics.describe("attache_notifier_delivered_total", type: "counter", help: "Notifications delivered and recorded on notifications, by rule.")
-        metrics.describe("attache_notifier_skipped_total", type: "counter", help: "Notifications skipped as already delivered, by rule.")
-        metrics.describe("attache_notifier_retries_total", type: "counter", help: "Delivery retries, by sink.")
-        metrics.describe("attache_notifier_dead_letters_total", type: "counter", help: "Notifications dead-lettered, by sink and rule.")
-        metrics.describe("attache_notifier_delivery_seconds", type: "histogram", help: "Time from the first attempt to acceptance, by sink, in seconds.")
-        metrics.describe("attache_notifier_rejected_total", type: "counter", help: "Input records sent to articles.rejected, by topic and reason.")
+        metrics.describe("attache_notifier_notifications_total", type: "counter", help: "Notifications the rules produced, by rule.")
+        metrics.describe("attache_notifier_notified_total", type: "counter", help: "Notifications accepted by at least one receiver and recorded on notifications, by rule.")
+        metrics.describe("attache_notifier_delivered_total", type: "counter", help: "Notifications a receiver accepted, by receiver and rule.")
+        metrics.describe("attache_notifier_skipped_total", type: "counter", help: "Notifications not sent again to a receiver that had accepted them, by receiver and rule.")
+        metrics.describe("attache_notifier_retries_total", type: "counter", help: "Delivery retries, by receiver.")
+        metrics.describe("attache_notifier_dead_letters_total", type: "counter", help: "Notifications dead-lettered, by receiver and rule.")
+        metrics.describe("attache_notifier_delivery_seconds", type: "histogram", help: "Time from the first attempt to acceptance, by receiver, in seconds.")
+        metrics.describe("attache_notifier_in_flight", type: "gauge", help: "Notifications being delivered, by receiver.")
+        metrics.describe("attache_notifier_backing_off", type: "gauge", help: "Deliveries waiting to retry, by receiver.")
+        metrics.describe("attache_notifier_unrouted_total", type: "counter", help: "Notifications no route matched, by rule.")
+        metrics.describe("attache_notifier_invalid_records_total", type: "counter", help: "Input records dead-lettered as unusable, by topic and reason.")
         metrics.describe("attache_notifier_tombstones_total", type: "counter", help: "Tombstones read on the compacted input topics.")
-        metrics.describe("attache_notifier_commits_total", type: "counter", help: "Offset commits after delivery.")
-        metrics.describe("attache_notifier_restored_ids", type: "gauge", help: "Delivered notification ids read by the last restore.")
-        metrics.describe("attache_notifier_delivered_ids", type: "gauge", help: "Delivered notification ids known to this instance.")
-        metrics.describe("attache_notifier_restore_duration_seconds", type: "histogram", help: "Durations of delivered-id restores, in seconds.")
-        metrics.describe("attache_notifier_ready", type: "gauge", help: "1 when assigned and delivered ids are restored.")
+        metrics.describe("attache_notifier_commits_total", type: "counter", help: "Offset commits.")
+        metrics.describe("attache_notifier_assignments_total", type: "counter", help: "Partition assignments (rebalances) this instance went through.")
+        metrics.describe("attache_notifier_pauses_total", type: "counter", help: "Partitions paused while deliveries catch up.")
+        metrics.describe("attache_notifier_paused_partitions", type: "gauge", help: "Partitions paused now.")
+        metrics.describe("attache_notifier_restored_pairs_total", type: "counter", help: "Delivered pairs read from notifications.delivered by restores.")
+        metrics.describe("attache_notifier_delivered_pairs", type: "gauge", help: "Delivered (notification, receiver) pairs known to this instance.")
+        metrics.describe("attache_notifier_restore_duration_seconds", type: "histogram", help: "Durations of delivered-pair restores, in seconds.")
+        metrics.describe("attache_notifier_ready", type: "gauge", help: "1 when assigned and delivered pairs are restored.")
     }
 }

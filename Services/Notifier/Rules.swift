@@ -161,7 +161,8 @@ public struct AnniversaryMilestoneRule: Sendable {
         let round = anniversary.ordinal > 0 && anniversary.ordinal % 5 == 0
         let today = anniversary.onPublicationDay
         let next = anniversary.next
-        let upcoming = next.ordinal > anniversary.ordinal && next.year - anniversary.year <= 1
+        let (gap, overflow) = next.year.subtractingReportingOverflow(anniversary.year)
+        let upcoming = next.ordinal > anniversary.ordinal && !overflow && gap <= 1
         guard round || today || upcoming else { return nil }
 
         let ordinal = Wording.ordinal(anniversary.ordinal)

@@ -45,11 +45,12 @@ public enum SinkError: Error, CustomStringConvertible, Sendable, Hashable {
 ///
 ///     [notice] anniversary-milestone 5f0c…: Today: 31st anniversary of diplomatic relations …
 public struct ConsoleSink: NotificationSink {
-    public let name = "console"
+    public let name: String
     private let write: @Sendable (String) -> Void
 
     /// Writes to standard output, or to `write` (one call per line, newline included).
-    public init(write: (@Sendable (String) -> Void)? = nil) {
+    public init(name: String = "console", write: (@Sendable (String) -> Void)? = nil) {
+        self.name = name
         self.write = write ?? ConsoleSink.standardOutput
     }
 
@@ -73,13 +74,14 @@ public struct ConsoleSink: NotificationSink {
 /// Appends each notification as one JSON line (Attache JSON, `attache.notification.v1`) to a
 /// file, skipping ids the file already holds, so a redelivery does not add a line.
 public actor FileSink: NotificationSink {
-    public nonisolated let name = "file"
+    public nonisolated let name: String
     public nonisolated let path: String
     private var ids: Set<String>?
 
     /// Appends to `path` (created with its directory when missing).
-    public init(path: String) {
+    public init(path: String, name: String = "file") {
         self.path = path
+        self.name = name
     }
 
     /// The ids of the notifications in the file.

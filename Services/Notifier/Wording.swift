@@ -58,12 +58,13 @@ public enum Wording {
 
     /// An English ordinal: `1st`, `2nd`, `3rd`, `11th`, `31st`, `112th`.
     public static func ordinal(_ number: Int) -> String {
-        let lastTwo = abs(number) % 100
+        // `magnitude`, not `abs`: abs(Int.min) traps, and numbers come from records.
+        let lastTwo = number.magnitude % 100
         let suffix: String
         if (11...13).contains(lastTwo) {
             suffix = "th"
         } else {
-            switch abs(number) % 10 {
+            switch number.magnitude % 10 {
             case 1: suffix = "st"
             case 2: suffix = "nd"
             case 3: suffix = "rd"

@@ -118,6 +118,25 @@ public final class KafkaConsumer: @unchecked Sendable {
         if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err, operation: "assign partitions") }
     }
 
+    /// Stops fetching the given partitions (polling goes on, so the member stays in the
+    /// group); records already fetched for them are dropped and fetched again on `resume`.
+    public func pause(_ partitions: [TopicPartitionOffset]) throws(KafkaError) {
+        guard !partitions.isEmpty else { return }
+        let list = partitions.makeList()
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = rd_kafka_pause_partitions(handle, list)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err, operation: "pause partitions") }
+    }
+
+    /// Fetches paused partitions again, from the position of the next record not yet handed out.
+    public func resume(_ partitions: [TopicPartitionOffset]) throws(KafkaError) {
+        guard !partitions.isEmpty else { return }
+        let list = partitions.makeList()
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = rd_kafka_resume_partitions(handle, list)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err, operation: "resume partitions") }
+    }
+
     /// The partitions currently assigned, with their current positions.
     public func assignment() -> [TopicPartitionOffset] {
         var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?

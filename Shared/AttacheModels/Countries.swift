@@ -56,6 +56,8 @@ public enum Countries {
         ("SK", ["Slovakia"], ["Slovak", "Slovakian"], ["Bratislava"]),
         ("SI", ["Slovenia"], ["Slovenian", "Slovene"], ["Ljubljana"]),
         ("HR", ["Croatia"], ["Croatian", "Croatians"], ["Zagreb"]),
+        ("RS", ["Serbia"], ["Serbian", "Serbians"], ["Belgrade"]),
+        ("MD", ["Moldova"], ["Moldovan", "Moldovans"], ["Chisinau"]),
         ("CY", ["Cyprus"], ["Cypriot"], ["Nicosia"]),
         ("MT", ["Malta"], ["Maltese"], ["Valletta"]),
         ("UA", ["Ukraine"], ["Ukrainian", "Ukrainians"], ["Kyiv", "Kiev"]),

@@ -35,8 +35,11 @@ public struct Figure: Hashable, Sendable, Codable {
     public var period: Period
     /// The amount in units of `currency` (202.5 million is `202500000`).
     public var amount: Double
-    /// ISO 4217 code.
+    /// ISO 4217 code, as the text states it.
     public var currency: String
+    /// The amount in US dollars, only when `currency` is not USD and the text also gives a
+    /// dollar equivalent (`2.3 billion euros ($2.5 billion)`).
+    public var usdAmount: Double?
     public var qualifier: Qualifier?
     /// True when computed rather than stated: a trade balance, or an earlier value implied
     /// by a stated change.
@@ -49,7 +52,7 @@ public struct Figure: Hashable, Sendable, Codable {
 
     public init(metric: Metric, reporter: String, partner: String, direction: Direction? = nil,
                 period: Period, amount: Double, currency: String, qualifier: Qualifier? = nil,
-                derived: Bool = false, span: TextSpan, text: String) {
+                derived: Bool = false, span: TextSpan, text: String, usdAmount: Double? = nil) {
         self.metric = metric
         self.reporter = reporter
         self.partner = partner
@@ -57,6 +60,7 @@ public struct Figure: Hashable, Sendable, Codable {
         self.period = period
         self.amount = amount
         self.currency = currency
+        self.usdAmount = usdAmount
         self.qualifier = qualifier
         self.derived = derived
         self.span = span

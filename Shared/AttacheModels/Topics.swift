@@ -17,6 +17,10 @@ public struct Topics: Sendable, Hashable {
     /// Notifications a sink did not accept after its retries, with the sink and the error
     /// (keyed by notification id).
     public var notificationsDead: String { prefix + "notifications.dead" }
+    /// The (notification id, receiver) pairs the notifier delivered, keyed by the pair:
+    /// compacted, so a restart never sends again what a receiver accepted, whatever the
+    /// retention of `notifications`.
+    public var notificationsDelivered: String { prefix + "notifications.delivered" }
 
     /// Every topic with its cleanup policy, for creating them.
     public var all: [TopicSpec] {
@@ -31,6 +35,7 @@ public struct Topics: Sendable, Hashable {
             TopicSpec(name: ledger, cleanup: .compact),
             TopicSpec(name: notifications, cleanup: .delete),
             TopicSpec(name: notificationsDead, cleanup: .delete),
+            TopicSpec(name: notificationsDelivered, cleanup: .compact),
         ]
     }
 }

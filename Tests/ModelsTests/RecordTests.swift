@@ -267,7 +267,7 @@ struct RecordTests {
             "articles.raw": .delete, "articles.parsed": .compact, "articles.rejected": .delete,
             "articles.enriched": .compact, "trade.observations": .delete, "trade.deltas": .delete,
             "anniversaries": .compact, "attache.ledger": .compact, "notifications": .delete,
-            "notifications.dead": .delete,
+            "notifications.dead": .delete, "notifications.delivered": .compact,
         ])
         #expect(topics.all.allSatisfy { $0.partitions == 4 })
         #expect(Topics(prefix: "staging.").all.map(\.name).allSatisfy { $0.hasPrefix("staging.") })

@@ -30,7 +30,7 @@ struct ServiceTests {
         return (records, expected)
     }
 
-    @Test("records in, notifications out: file, webhook (with Idempotency-Key), notifications topic; poison rejected; offsets committed")
+    @Test("records in, notifications out: file, webhook (with Idempotency-Key), notifications topic; poison dead-lettered; offsets committed")
     func endToEnd() async throws {
         let broker = try brokerWithTopics()
         let (records, expected) = try ServiceTests.sampleRecords()
@@ -38,8 +38,7 @@ struct ServiceTests {
                       try OutgoingRecord.json(topic: topics.anniversaries, key: "wrong", value: Fixtures.fdiDelta(), traceparent: nil),
                       OutgoingRecord(topic: topics.enriched, key: "gone", value: nil)]
         try await publish(records + poison, to: broker)
-        let server = try WebhookServer()
-        defer { server.stop() }
+        let server = try await WebhookReceiver()
         let path = temporaryPath("notifications.jsonl")
         let lines = LockedLines()
         let sinks: [any NotificationSink] = [ConsoleSink(write: { lines.append($0) }), FileSink(path: path),
@@ -57,7 +56,8 @@ struct ServiceTests {
 
         // HTTP: health, readiness and metrics.
         let metricsText = try await httpGet("http://127.0.0.1:\(running.httpPort)/metrics")
-        #expect(metricsText.contains("attache_notifier_sent_total{rule=\"trade-delta\",sink=\"file\"} 1"))
+        #expect(metricsText.contains("attache_notifier_delivered_total{receiver=\"file\",rule=\"trade-delta\"} 1"))
+        #expect(metricsText.contains("attache_notifier_delivery_seconds_count{receiver=\"webhook:127.0.0.1:\(server.port)\"} 3"))
         #expect(try await httpGet("http://127.0.0.1:\(running.httpPort)/readyz").hasPrefix("ready"))
         try await running.stop()
 
@@ -83,13 +83,17 @@ struct ServiceTests {
             #expect(try AttacheJSON.decode(Notification.self, from: record.value ?? []).id == record.keyText)
         }
         #expect(audit.contains { TraceContext.traceID(of: $0.header("traceparent")?.text ?? "") == "0af7651916cd43dd8448eb211c80319c" })
-        // Poison: rejected with a reason, tombstone skipped.
-        let rejected = try await readAll(topics.rejected, broker: broker).map { try AttacheJSON.decode(Rejection.self, from: $0.value ?? []) }
-        #expect(Set(rejected.map(\.reason)) == ["invalid_record", "unknown_schema"])
-        #expect(rejected.allSatisfy { $0.detail.contains("partition") && $0.detail.contains("offset") })
-        #expect(rejected.contains { $0.origin.hasPrefix("kafka:\(topics.deltas)/") && $0.reason == "invalid_record" })
+        // Poison: dead-lettered with a reason, topic, partition and offset; tombstone skipped.
+        let dead = try await readAll(topics.notificationsDead, broker: broker)
+        #expect(dead.allSatisfy { $0.header("schema")?.text == InvalidRecord.schemaName })
+        let invalid = try dead.map { try JSONDecoder.attache.decode(InvalidRecord.self, from: Data($0.value ?? [])) }
+        #expect(Set(invalid.map(\.reason)) == ["invalid_record", "unknown_schema"])
+        #expect(invalid.allSatisfy { $0.detail.contains("partition") && $0.detail.contains("offset") })
+        #expect(invalid.contains { $0.topic == topics.deltas && $0.reason == "invalid_record" && $0.key == "bad" })
+        #expect(zip(dead, invalid).allSatisfy { $0.keyText == "\($1.topic)/\($1.partition)/\($1.offset)" })
         #expect(running.metrics.value("attache_notifier_tombstones_total", labels: ["topic": topics.enriched]) == 1)
-        #expect(try await readAll(topics.notificationsDead, broker: broker).isEmpty)
+        #expect(try await readAll(topics.rejected, broker: broker).isEmpty)
+        await server.stop()
     }
 
     @Test("a webhook that fails twice (500) then accepts: delivered once accepted, two retries counted")
@@ -97,8 +101,7 @@ struct ServiceTests {
         let broker = try brokerWithTopics()
         let anniversary = Fixtures.anniversary(ordinal: 30, year: 2022)
         try await publish([try anniversaryRecord(anniversary)], to: broker)
-        let server = try WebhookServer { _, seen in seen < 2 ? 500 : 200 }
-        defer { server.stop() }
+        let server = try await WebhookReceiver(status: { _, seen in seen < 2 ? 500 : 200 })
         let sink = WebhookSink(url: server.url, timeout: 5, name: "flaky")
         let running = try RunningNotifier(broker: broker, group: unique("notifier"), sinks: [sink])
         try await running.waitReady()
@@ -108,8 +111,8 @@ struct ServiceTests {
         #expect(delivered.map(\.id) == [id])
         #expect(server.attemptCounts == [id: 3])
         #expect(server.acceptedCounts == [id: 1])
-        #expect(running.metrics.value("attache_notifier_retries_total", labels: ["sink": "flaky"]) == 2)
-        #expect(running.metrics.value("attache_notifier_sent_total", labels: ["rule": "anniversary-milestone", "sink": "flaky"]) == 1)
+        #expect(running.metrics.value("attache_notifier_retries_total", labels: ["receiver": "flaky"]) == 2)
+        #expect(running.metrics.value("attache_notifier_delivered_total", labels: ["rule": "anniversary-milestone", "receiver": "flaky"]) == 1)
         #expect(try await readAll(topics.notificationsDead, broker: broker).isEmpty)
         #expect(try await readAll(topics.notifications, broker: broker).map(\.keyText) == [id])
     }
@@ -119,9 +122,8 @@ struct ServiceTests {
         let broker = try brokerWithTopics()
         let first = Fixtures.anniversary(ordinal: 30, year: 2022)
         try await publish([try anniversaryRecord(first)], to: broker)
-        let failing = try WebhookServer { _, _ in 500 }
-        let refusing = try WebhookServer { _, _ in 400 }
-        defer { failing.stop(); refusing.stop() }
+        let failing = try await WebhookReceiver(status: { _, _ in 500 })
+        let refusing = try await WebhookReceiver(status: { _, _ in 400 })
         let path = temporaryPath("dead.jsonl")
         let group = unique("notifier")
         let running = try RunningNotifier(broker: broker, group: group, sinks: [
@@ -148,15 +150,15 @@ struct ServiceTests {
         for (message, letter) in letters {
             #expect(message.keyText == letter.notification.id)
             #expect(message.header("schema")?.text == DeadLetter.schemaName)
-            if letter.sink == "failing" {
+            if letter.receiver == "failing" {
                 #expect(letter.attempts == 3 && !letter.permanent && letter.error.contains("HTTP 500"))
             } else {
-                #expect(letter.sink == "refusing")
+                #expect(letter.receiver == "refusing")
                 #expect(letter.attempts == 1 && letter.permanent && letter.error.contains("HTTP 400"))
             }
         }
-        #expect(running.metrics.value("attache_notifier_dead_letters_total", labels: ["rule": "anniversary-milestone", "sink": "failing"]) == 2)
-        #expect(running.metrics.value("attache_notifier_retries_total", labels: ["sink": "failing"]) == 4)
+        #expect(running.metrics.value("attache_notifier_dead_letters_total", labels: ["rule": "anniversary-milestone", "receiver": "failing"]) == 2)
+        #expect(running.metrics.value("attache_notifier_retries_total", labels: ["receiver": "failing"]) == 4)
         // The file sink accepted both: they are recorded as sent.
         #expect(Set(try fileNotifications(path).map(\.id)) == Set(ids))
         #expect(Set(try await readAll(topics.notifications, broker: broker).compactMap(\.keyText)) == Set(ids))
@@ -168,8 +170,7 @@ struct ServiceTests {
         let broker = try EmbeddedBroker()
         try broker.createTopics(topics.all.map { NewTopic(name: $0.name, partitions: $0.partitions) })
         try await publish([try deltaRecord(Fixtures.fdiDelta())], to: broker)
-        let failing = try WebhookServer { _, _ in 503 }
-        defer { failing.stop() }
+        let failing = try await WebhookReceiver(status: { _, _ in 503 })
         let group = unique("notifier")
         let running = try RunningNotifier(broker: broker, group: group, sinks: [WebhookSink(url: failing.url, timeout: 5, name: "down")])
         try await running.waitReady()
@@ -185,8 +186,7 @@ struct ServiceTests {
         let broker = try brokerWithTopics()
         let (records, expected) = try ServiceTests.sampleRecords()
         try await publish(records, to: broker)
-        let server = try WebhookServer()
-        defer { server.stop() }
+        let server = try await WebhookReceiver()
         let path = temporaryPath("restart.jsonl")
         let group = unique("notifier")
         let first = try RunningNotifier(broker: broker, group: group, sinks: [WebhookSink(url: server.url, timeout: 5), FileSink(path: path)])
@@ -211,8 +211,7 @@ struct ServiceTests {
     @Test("a second instance joining the group mid-stream: each notification delivered once")
     func twoInstances() async throws {
         let broker = try brokerWithTopics()
-        let server = try WebhookServer()
-        defer { server.stop() }
+        let server = try await WebhookReceiver()
         let group = unique("notifier")
         let anniversaries = (0..<12).map { Fixtures.anniversary(ordinal: 30, year: 2022, subject: "relations number \($0)") }
         let a = try RunningNotifier(broker: broker, group: group, sinks: [WebhookSink(url: server.url, timeout: 5)])
@@ -234,13 +233,12 @@ struct ServiceTests {
         #expect(a.delivered.count + b.delivered.count == ids.count)
     }
 
-    @Test("restart without committed offsets (a new group): everything is read again, nothing is sent again")
+    @Test("restart without committed offsets (a new group): everything is read again, nothing is sent again to the same receiver; a new receiver gets it")
     func restartNewGroup() async throws {
         let broker = try brokerWithTopics()
         let (records, expected) = try ServiceTests.sampleRecords()
         try await publish(records, to: broker)
-        let server = try WebhookServer()
-        defer { server.stop() }
+        let server = try await WebhookReceiver()
         let firstGroup = unique("notifier")
         let first = try RunningNotifier(broker: broker, group: firstGroup, sinks: [WebhookSink(url: server.url, timeout: 5)])
         try await first.waitReady()
@@ -253,15 +251,18 @@ struct ServiceTests {
         try await second.waitReady()
         #expect(try await waitCommitted(group: secondGroup, topics: inputTopics(), broker: broker))
         try await second.stop()
-        #expect(second.delivered.isEmpty)
-        #expect(recording.received.isEmpty)
-        #expect(second.metrics.value("attache_notifier_restored_ids") == 3)
+        // Delivered pairs are per receiver: the webhook is skipped, the new receiver gets each once.
+        #expect(Set(recording.received.map(\.id)) == expected)
+        #expect(recording.received.count == 3)
+        #expect(second.metrics.value("attache_notifier_restored_pairs_total") == 3)
+        let webhook = WebhookSink.defaultName(for: server.url)
         let skipped = ["trade-delta", "anniversary-milestone", "new-figures"].map {
-            second.metrics.value("attache_notifier_skipped_total", labels: ["rule": $0])
+            second.metrics.value("attache_notifier_skipped_total", labels: ["receiver": webhook, "rule": $0])
         }
         #expect(skipped == [1, 1, 1])
         #expect(server.acceptedCounts == Dictionary(uniqueKeysWithValues: expected.map { ($0, 1) }))
-        #expect(try await readAll(topics.notifications, broker: broker).count == 3)
+        #expect(try await readAll(topics.notifications, broker: broker).count == 6)
+        await server.stop()
     }
 }
 

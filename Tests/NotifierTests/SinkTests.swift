@@ -69,7 +69,8 @@ struct SinkTests {
 
     @Test("webhook: 2xx accepted; 4xx permanent except 408 and 429; the rest transient",
           arguments: [(200, "ok"), (201, "ok"), (204, "ok"), (400, "permanent"), (401, "permanent"), (404, "permanent"), (410, "permanent"),
-                      (408, "transient"), (429, "transient"), (500, "transient"), (502, "transient"), (503, "transient"), (302, "transient")])
+                      (408, "transient"), (429, "transient"), (500, "transient"), (502, "transient"), (503, "transient"), (302, "transient"), (307, "transient"),
+                      (303, "transient"), (301, "permanent"), (308, "permanent")])
     func classify(status: Int, expected: String) {
         do {
             try WebhookSink.classify(status: status)
@@ -83,9 +84,9 @@ struct SinkTests {
 
     @Test("webhook: an unreachable endpoint is a transient failure")
     func webhookUnreachable() async throws {
-        let server = try WebhookServer()
+        let server = try await WebhookReceiver()
         let url = server.url
-        server.stop()
+        await server.stop()
         let sink = WebhookSink(url: url, timeout: 2)
         await #expect(throws: SinkError.self) { try await sink.deliver(SinkTests.sample) }
         do {
@@ -98,8 +99,7 @@ struct SinkTests {
 
     @Test("webhook against a local server: headers arrive, statuses are classified")
     func webhookRoundTrip() async throws {
-        let server = try WebhookServer { request, _ in request.idempotencyKey == SinkTests.other.id ? 422 : 200 }
-        defer { server.stop() }
+        let server = try await WebhookReceiver(status: { request, _ in request.idempotencyKey == SinkTests.other.id ? 422 : 200 })
         let sink = WebhookSink(url: server.url, token: "t0ken", timeout: 5)
         try await sink.deliver(SinkTests.sample)
         await #expect(throws: SinkError.permanent("HTTP 422")) { try await sink.deliver(SinkTests.other) }
@@ -110,15 +110,14 @@ struct SinkTests {
         #expect(first.headers["content-type"] == "application/json")
         #expect(first.headers["authorization"] == "Bearer t0ken")
         #expect(try AttacheJSON.decode(Notification.self, from: Array(first.body)) == SinkTests.sample)
+        #expect(first.webhookID == SinkTests.sample.id)
+        #expect(first.headers["webhook-signature"] == nil)
+        await server.stop()
     }
 
     @Test("webhook: no answer within the timeout is a transient failure")
     func webhookTimeout() async throws {
-        let server = try WebhookServer { _, seen in
-            if seen == 0 { Thread.sleep(forTimeInterval: 3) }
-            return 200
-        }
-        defer { server.stop() }
+        let server = try await WebhookReceiver { _, seen in seen == 0 ? Reply(status: 200, delay: .seconds(3)) : .ok }
         let sink = WebhookSink(url: server.url, timeout: 1)
         do {
             try await sink.deliver(SinkTests.sample)
@@ -126,6 +125,7 @@ struct SinkTests {
         } catch let error as SinkError {
             #expect(!error.isPermanent)
         }
+        await server.stop()
     }
 
     @Test("sinks from the environment: console by default, file, webhooks, token never shown")
@@ -134,7 +134,7 @@ struct SinkTests {
         #expect(none.console && none.filePath == nil && none.webhooks.isEmpty)
         #expect(none.makeSinks().map(\.name) == ["console"])
         let env = ["ATTACHE_NOTIFY_CONSOLE": "off", "ATTACHE_NOTIFY_FILE": "/tmp/n.jsonl",
-                   "ATTACHE_NOTIFY_WEBHOOKS": "https://a.example.com/x/secret, http://b.example.com:8080/y,https://a.example.com/z",
+                   "ATTACHE_NOTIFY_WEBHOOKS": "https://a.example.com/x/secret, https://b.example.com:8080/y,https://a.example.com/z",
                    "ATTACHE_NOTIFY_WEBHOOK_TOKEN": "tok-123", "ATTACHE_NOTIFY_WEBHOOK_TIMEOUT_MS": "2500"]
         let config = try SinkConfiguration(environment: env)
         #expect(!config.console)
@@ -150,6 +150,30 @@ struct SinkTests {
         #expect(config.logDescription.contains("[redacted]"))
         #expect(throws: OptionsError.self) { try SinkConfiguration(environment: ["ATTACHE_NOTIFY_CONSOLE": "maybe"]) }
         #expect(throws: OptionsError.self) { try SinkConfiguration(environment: ["ATTACHE_NOTIFY_WEBHOOKS": "ftp://x.example.com/"]) }
+        // A token or a secret needs https, unless the host is loopback.
+        #expect(throws: OptionsError.self) {
+            try SinkConfiguration(environment: ["ATTACHE_NOTIFY_WEBHOOKS": "http://b.example.com/y", "ATTACHE_NOTIFY_WEBHOOK_TOKEN": "t"])
+        }
+        #expect(throws: OptionsError.self) {
+            try SinkConfiguration(environment: ["ATTACHE_NOTIFY_WEBHOOKS": "http://b.example.com/y",
+                                                "ATTACHE_NOTIFY_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"])
+        }
+        #expect(throws: Never.self) {
+            try SinkConfiguration(environment: ["ATTACHE_NOTIFY_WEBHOOKS": "http://127.0.0.1:9/y,http://localhost:9/z,http://[::1]:9/",
+                                                "ATTACHE_NOTIFY_WEBHOOK_TOKEN": "t"])
+        }
+        #expect(throws: Never.self) { try SinkConfiguration(environment: ["ATTACHE_NOTIFY_WEBHOOKS": "http://b.example.com/y"]) }
+        // A bad secret is an error that does not quote it.
+        do {
+            _ = try SinkConfiguration(environment: ["ATTACHE_NOTIFY_WEBHOOKS": "https://b.example.com/y", "ATTACHE_NOTIFY_WEBHOOK_SECRET": "whsec_not-base64!"])
+            Issue.record("a bad secret was accepted")
+        } catch let error as OptionsError {
+            #expect(!error.description.contains("not-base64"))
+        }
+        let rotating = try SinkConfiguration(environment: ["ATTACHE_NOTIFY_WEBHOOKS": "https://b.example.com/y",
+                                                           "ATTACHE_NOTIFY_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw whsec_c2Vjb25k"])
+        #expect(rotating.webhookSecrets.count == 2)
+        #expect(!rotating.logDescription.contains("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
     }
 
     @Test("settings from the environment")

@@ -103,11 +103,13 @@ final class RunningNotifier: @unchecked Sendable {
     private var _httpPort = 0
 
     init(broker: EmbeddedBroker, group: String, sinks: [any NotificationSink], retry: RetryPolicy = quickRetries,
-         topics: Topics = Topics()) throws {
-        options = ServiceOptions(brokers: broker.bootstrapServers, topics: topics, httpPort: 0, httpHost: "127.0.0.1", groupID: group,
-                                 instance: "test")
-        service = try NotifierService(options: options, sinks: sinks, logger: testLogger, metrics: metrics, health: health,
-                                      settings: NotifierSettings(retry: retry))
+         topics: Topics = Topics(), router: Router? = nil, settings: NotifierSettings? = nil, kafka: [String: String] = [:]) throws {
+        var options = ServiceOptions(brokers: broker.bootstrapServers, topics: topics, httpPort: 0, httpHost: "127.0.0.1", groupID: group,
+                                     instance: "test")
+        options.kafkaProperties = kafka
+        self.options = options
+        service = try NotifierService(options: options, sinks: sinks, router: router, logger: testLogger, metrics: metrics, health: health,
+                                      settings: settings ?? NotifierSettings(retry: retry))
         let service = service
         let shutdown = shutdown
         let box = WeakBox()
@@ -148,6 +150,12 @@ final class RunningNotifier: @unchecked Sendable {
     /// Graceful stop (as SIGTERM).
     func stop() async throws {
         shutdown.request()
+        try await task.value
+    }
+
+    /// A stop as a crash: nothing more is recorded or committed.
+    func halt() async throws {
+        service.halt()
         try await task.value
     }
 }
@@ -226,6 +234,25 @@ final class RecordingSink: NotificationSink, @unchecked Sendable {
     func deliver(_ notification: Notification) async throws {
         lock.withLock { _received.append(notification) }
     }
+}
+
+/// Runs a program to its end; its status and its standard output and error together.
+@discardableResult
+func runProcess(_ executable: String, arguments: [String], input: Data? = nil) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    let stdin = Pipe()
+    process.standardInput = stdin
+    try process.run()
+    if let input { stdin.fileHandleForWriting.write(input) }
+    try? stdin.fileHandleForWriting.close()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
 
 /// Attache's notification record (not Foundation's `Notification`).

@@ -52,6 +52,37 @@ struct AnniversaryFinder {
         return nil
     }
 
+    /// An ordinal starting at i (`78th`, `thirtieth`): value and end.
+    func ordinal(at i: Int) -> (Int, Int)? {
+        guard let w = word(i) else { return nil }
+        if let n = Lexicon.ordinals[w] { return (n, i + 1) }
+        if tokens[i].kind == .number, let n = Int(w), let suffix = word(i + 1), tokens[i + 1].attached,
+           ["st", "nd", "rd", "th"].contains(suffix) { return (n, i + 2) }
+        return nil
+    }
+
+    /// The capitalised name before `'s` (and an optional bracketed abbreviation) that ends just
+    /// before token `i`: `the Indonesian National Army's (TNI)`.
+    func possessor(before i: Int, in range: Range<Int>) -> Range<Int>? {
+        var j = i - 1
+        if word(j) == ")" {
+            while j > range.lowerBound, word(j) != "(" { j -= 1 }
+            j -= 1
+        }
+        guard word(j) == "s", word(j - 1) == "'" else { return nil }
+        let end = j - 1
+        var s = end - 1
+        while s >= range.lowerBound, tokens[s].kind == .word, tokens[s].isCapitalised { s -= 1 }
+        guard s + 1 < end else { return nil }
+        return (s + 1)..<end
+    }
+
+    /// The country in `X's` just before token i.
+    func countryOwner(before i: Int) -> CountryToken? {
+        guard word(i - 1) == "s", word(i - 2) == "'" else { return nil }
+        return analysis.countries.first { $0.endToken == i - 2 && $0.role != .capital }
+    }
+
     /// A cardinal at i (`30`, `thirty`, `thirty-one`): value and end.
     func cardinal(at i: Int) -> (Int, Int)? {
         guard let w = word(i) else { return nil }
@@ -71,6 +102,11 @@ struct AnniversaryFinder {
         var phraseStart: Int?
         var yearsAgo: Bool
         var namedBefore: Range<Int>?
+        /// A word between the ordinal and `anniversary` that says what it is: `independence`,
+        /// `birth` (`the 30th independence anniversary of Kazakhstan`).
+        var modifier: String? = nil
+        /// A country whose day it is (`Indonesia's 78th Independence Day`).
+        var owner: String? = nil
     }
 
     func triggers(in range: Range<Int>) -> [Trigger] {
@@ -80,7 +116,19 @@ struct AnniversaryFinder {
             guard tokens[i].kind == .number || tokens[i].classes.contains(.anniversaryStart) else { i += 1; continue }
             let w = tokens[i].lower
             if w == "anniversary" || w == "birthday" || w == "jubilee" {
-                if let (n, start) = ordinal(endingBefore: i), start >= range.lowerBound {
+                // "the 30th independence anniversary of Kazakhstan", "175th birth anniversary of Abay".
+                var modifier: String?
+                var found = ordinal(endingBefore: i)
+                if found == nil, i >= 1, let m = word(i - 1), Lexicon.anniversaryModifiers[m] != nil {
+                    found = ordinal(endingBefore: i - 1)
+                    modifier = m
+                }
+                if let (n, start) = found, start >= range.lowerBound, modifier != nil, word(i + 1) == "of" {
+                    result.append(Trigger(ordinal: n, start: start, triggerEnd: i + 1, phraseStart: i + 2, yearsAgo: false, modifier: modifier))
+                } else if let (n, start) = found, start >= range.lowerBound, modifier == nil, word(i + 1) != "of", let named = possessor(before: start, in: range) {
+                    // "the Indonesian National Army's (TNI) 78th anniversary".
+                    result.append(Trigger(ordinal: n, start: named.lowerBound, triggerEnd: i + 1, phraseStart: nil, yearsAgo: false, namedBefore: named))
+                } else if let (n, start) = found, start >= range.lowerBound, modifier == nil {
                     if word(i + 1) == "of" {
                         result.append(Trigger(ordinal: n, start: start, triggerEnd: i + 1, phraseStart: i + 2, yearsAgo: false))
                     } else {
@@ -89,12 +137,12 @@ struct AnniversaryFinder {
                         if word(j) == "its" || word(j) == "their" || word(j) == "the" { j -= 1 }
                         if j >= range.lowerBound, Self.celebrationVerbs.contains(word(j) ?? "") {
                             var k = j - 1
-                            if word(k) == "is" || word(k) == "was" { k -= 1 }
+                            if ["is", "was", "will", "has", "have", "had", "would"].contains(word(k) ?? "") { k -= 1 }
                             var s = k
                             while s >= range.lowerBound {
                                 if tokens[s].isCapitalised || (tokens[s].kind == .symbol && tokens[s].lower == "-") { s -= 1; continue }
                                 // "Assembly of People of Kazakhstan": connectors between capitalised words.
-                                if ["of", "and", "for", "the"].contains(tokens[s].lower), s - 1 >= range.lowerBound, tokens[s - 1].isCapitalised { s -= 1; continue }
+                                if ["of", "and", "for", "the", "in"].contains(tokens[s].lower), s - 1 >= range.lowerBound, tokens[s - 1].isCapitalised { s -= 1; continue }
                                 break
                             }
                             if s + 1 <= k, tokens[s + 1].lower == "the" { s += 1 }
@@ -108,9 +156,18 @@ struct AnniversaryFinder {
             } else if ["centenary", "centennial", "bicentenary", "bicentennial", "sesquicentennial"].contains(w), word(i + 1) == "of" {
                 let n = w.hasPrefix("bi") ? 200 : w.hasPrefix("sesqui") ? 150 : 100
                 result.append(Trigger(ordinal: n, start: i, triggerEnd: i + 1, phraseStart: i + 2, yearsAgo: false))
+            } else if let (n, end) = ordinal(at: i), word(end) == "independence", word(end + 1) == "day",
+                      let owner = countryOwner(before: i) {
+                // "Indonesia's 78th Independence Day".
+                result.append(Trigger(ordinal: n, start: owner.token, triggerEnd: end + 2, phraseStart: nil, yearsAgo: false,
+                                      modifier: "independence", owner: owner.code))
+                i = end + 2
+                continue
             } else if let (n, end) = cardinal(at: i), word(end) == "years", word(end + 1) == "ago", end + 2 <= range.upperBound {
                 let rest = tokens[(end + 2)..<range.upperBound].map(\.lower)
-                if rest.contains(where: { Self.foundingVerbs.contains($0) }) {
+                // "… set up diplomatic relations exactly 30 years ago": the verb may come first.
+                let clauseBefore = tokens[clause(around: i, in: range).lowerBound..<i].map(\.lower)
+                if rest.contains(where: { Self.foundingVerbs.contains($0) }) || clauseBefore.contains(where: { Self.foundingVerbs.contains($0) }) {
                     result.append(Trigger(ordinal: n, start: i, triggerEnd: end + 2, phraseStart: end + 2, yearsAgo: true))
                     i = end + 2
                     continue
@@ -221,11 +278,15 @@ struct AnniversaryFinder {
         }
         let phrase = t.phraseStart.map { Array(tokens[$0..<phraseEnd]) } ?? []
         let widePhrase = t.phraseStart.map { Array(tokens[$0..<wideEnd]) } ?? []
-        let words = Set((t.yearsAgo ? Array(tokens[t.triggerEnd..<range.upperBound]) : phrase).map(\.lower))
+        let words = Set((t.yearsAgo ? Array(tokens[range]) : phrase).map(\.lower))
         let wideWords = Set(widePhrase.map(\.lower))
 
         var kind: AnniversaryKind
-        if words.contains("diplomatic") || (words.contains("relations") && (words.contains("establishment") || words.contains("established"))) {
+        if let m = t.modifier, let k = Lexicon.anniversaryModifiers[m] {
+            kind = k
+        } else if words.contains("independence") {
+            kind = .founding
+        } else if words.contains("diplomatic") || (words.contains("relations") && (words.contains("establishment") || words.contains("established"))) {
             kind = .diplomaticRelations
         } else if !words.isDisjoint(with: Self.agreementWords) {
             kind = .agreement
@@ -260,11 +321,28 @@ struct AnniversaryFinder {
             guard !title.isEmpty else { return nil }
             subject = parties.count == 2 ? "\(title) between \(Self.canonicalName(parties[0])) and \(Self.canonicalName(parties[1]))" : title
         case .birth:
-            let name = personName(t.triggerEnd - 1 >= 0 && tokens[t.triggerEnd - 1].lower == "birthday" && t.phraseStart == nil ? [] : widePhrase)
+            let birthdayAlone = t.triggerEnd - 1 >= 0 && tokens[t.triggerEnd - 1].lower == "birthday" && t.phraseStart == nil
+            var name = birthdayAlone ? "" : personName(phrase)
+            if name.isEmpty, !birthdayAlone { name = personName(widePhrase) }
             guard !name.isEmpty else { return nil }
             subject = name
             parties = [name]
         case .founding, .other:
+            if let owner = t.owner {
+                subject = "independence of \(Self.canonicalName(owner))"
+                parties = [owner]
+                break
+            }
+            if t.modifier == "independence" || (words.contains("independence") && t.namedBefore == nil) {
+                // "the 30th independence anniversary of Kazakhstan", "the 30th anniversary of Kazakhstan's Independence".
+                var codes = orderedParties(countryCodes(in: t.phraseStart.map { $0..<phraseEnd } ?? t.start..<t.triggerEnd))
+                // "Kazakhstan celebrates the 29th anniversary of its independence".
+                if codes.isEmpty { codes = orderedParties(countryCodes(in: clause(around: t.start, in: range))) }
+                guard let code = codes.first ?? (t.modifier == "independence" ? nil : home) else { return nil }
+                subject = "independence of \(Self.canonicalName(code))"
+                parties = [code]
+                break
+            }
             if let named = t.namedBefore {
                 subject = tokens[named].map(\.raw).joined(separator: " ")
             } else {
@@ -281,6 +359,7 @@ struct AnniversaryFinder {
         let today = tokens[range].contains { $0.lower == "today" }
         if t.yearsAgo {
             if let d = sentenceDates.first(where: { $0.at >= t.start }) ?? sentenceDates.first { date = (d.month, d.day) }
+            else if today { date = (published.month, published.day) }
         } else {
             if let d = sentenceDates.last(where: { $0.at < t.start && $0.year != nil }) {
                 year = d.year!
@@ -291,17 +370,28 @@ struct AnniversaryFinder {
                 year = y
             }
             if date == nil, today { year = published.year; date = (published.month, published.day) }
-            if date == nil, let d = sentenceDates.last(where: { $0.at < t.start && $0.year == nil }), word(d.at - 1) == "on" {
+            if date == nil, let d = sentenceDates.last(where: { $0.at < t.start && $0.year == nil }),
+               word(d.at - 1) == "on" || marksFollows(d.at) {
+                // "on June 29 …", "June 5 marks the 30th anniversary".
                 date = (d.month, d.day)
             }
-            // "… marks its 30th anniversary on March 1".
-            if date == nil, let d = sentenceDates.first(where: { $0.at >= t.triggerEnd && ($0.year == nil || $0.year == year) }), word(d.at - 1) == "on" {
+            // "… marks its 30th anniversary on March 1", "the 30th anniversary of relations (15 July)".
+            if date == nil, let d = sentenceDates.first(where: { $0.at >= t.triggerEnd && ($0.year == nil || $0.year == year) }),
+               word(d.at - 1) == "on" || (word(d.at - 1) == "(" && d.year == nil) {
                 date = (d.month, d.day)
             }
+            // "… 30 years since establishing ties on March 2, 1992": the founding day itself.
+            if date == nil, let d = sentenceDates.first(where: { $0.at >= t.triggerEnd && $0.year == year - t.ordinal }) {
+                date = (d.month, d.day)
+            }
+            // "On Thursday we marked the 30th anniversary": the last such weekday up to publication.
+            if date == nil, let day = weekdayBefore(t.start, in: range) { year = day.year; date = (day.month, day.day) }
         }
         let baseYear = year - t.ordinal
         guard baseYear >= 1 else { return nil }
-        let baseDate = date.flatMap { Day(year: baseYear, month: $0.month, day: $0.day) }
+        var baseDate = date.flatMap { Day(year: baseYear, month: $0.month, day: $0.day) }
+        // The founding day stated elsewhere: "relations were established on August 25, 1992".
+        if baseDate == nil { baseDate = foundingDate(in: baseYear, kind: kind) }
         let onPublicationDay = baseDate.map { $0.month == published.month && $0.day == published.day && year == published.year } ?? false
         let nextOrdinal = (t.ordinal / 5 + 1) * 5
         let nextDate = baseDate.flatMap { Day(year: baseYear + nextOrdinal, month: $0.month, day: $0.day) }
@@ -314,6 +404,56 @@ struct AnniversaryFinder {
                            baseDate: baseDate, onPublicationDay: onPublicationDay, next: next, span: span, text: text)
     }
 
+    /// Whether `marks`, `will mark` or `this year marks` follows the date at `at`.
+    func marksFollows(_ at: Int) -> Bool {
+        var j = at
+        while j < at + 3, j < tokens.count, tokens[j].kind != .word || Lexicon.months[tokens[j].lower] != nil { j += 1 }
+        if word(j) == "this" || word(j) == "next", word(j + 1) == "year" { j += 2 }
+        if word(j) == "will" { j += 1 }
+        return ["marks", "mark", "marked"].contains(word(j) ?? "")
+    }
+
+    /// `On Thursday` before the trigger: the latest such weekday on or before publication.
+    func weekdayBefore(_ i: Int, in range: Range<Int>) -> Day? {
+        for j in range.lowerBound..<i where word(j) == "on" {
+            guard let w = word(j + 1), let target = Lexicon.weekdays[w], tokens[j + 1].isCapitalised else { continue }
+            var day = published
+            for _ in 0..<7 {
+                if Self.weekday(of: day) == target { return day }
+                day = Self.dayBefore(day)
+            }
+        }
+        return nil
+    }
+
+    /// ISO weekday (Monday = 1) of a day (Zeller's congruence).
+    static func weekday(of d: Day) -> Int {
+        var y = d.year, m = d.month
+        if m < 3 { m += 12; y -= 1 }
+        let h = (d.day + (13 * (m + 1)) / 5 + y + y / 4 - y / 100 + y / 400) % 7  // 0 = Saturday
+        return (h + 5) % 7 + 1
+    }
+
+    static func dayBefore(_ d: Day) -> Day {
+        if d.day > 1 { return Day(year: d.year, month: d.month, day: d.day - 1)! }
+        if d.month > 1 { return Day.last(ofMonth: d.month - 1, year: d.year)! }
+        return Day(year: max(1, d.year - 1), month: 12, day: 31)!
+    }
+
+    /// A full date in `baseYear` that the article gives for a founding: a sentence with a
+    /// founding verb (and, for diplomatic relations, the word relations or ties).
+    func foundingDate(in baseYear: Int, kind: AnniversaryKind) -> Day? {
+        for sentence in analysis.sentences {
+            let words = Set(tokens[sentence.range].map(\.lower))
+            guard !words.isDisjoint(with: Self.foundingVerbs.union(["establishment", "establishing", "signing"])) else { continue }
+            if kind == .diplomaticRelations, words.isDisjoint(with: ["relations", "ties"]) { continue }
+            for d in dates(in: sentence.range) where d.year == baseYear {
+                if let day = Day(year: baseYear, month: d.month, day: d.day) { return day }
+            }
+        }
+        return nil
+    }
+
     func yearBefore(_ i: Int, in range: Range<Int>) -> Int? {
         var j = i - 1
         while j >= range.lowerBound {
@@ -324,7 +464,11 @@ struct AnniversaryFinder {
                 if p == "next" { return published.year + 1 }
                 if p == "last" { return published.year - 1 }
             }
-            if let y = analysis.periods.year(at: j), ["in", "of"].contains(word(j - 1) ?? "") { return y }
+            if let y = analysis.periods.year(at: j), ["in", "of"].contains(word(j - 1) ?? ""),
+               !Self.foundingVerbs.contains(word(j - 2) ?? "") { return y }
+            // "In December 2021, during celebrations of …", "planned for March 2023, … marking".
+            if let y = analysis.periods.year(at: j), j >= 2, Lexicon.months[word(j - 1) ?? ""] != nil,
+               ["in", "of", "for", "since", "until"].contains(word(j - 2) ?? "") { return y }
             j -= 1
         }
         return nil
@@ -333,12 +477,16 @@ struct AnniversaryFinder {
     func yearAfter(_ i: Int, in range: Range<Int>) -> Int? {
         var j = i
         while j < range.upperBound {
-            if let y = analysis.periods.year(at: j), word(j - 1) == "in", y >= published.year - 1,
+            if let y = analysis.periods.year(at: j), word(j - 1) == "in",
+               y >= published.year - 1 || Self.celebrationVerbs.contains(word(j - 2) ?? "") || ["celebrated", "held"].contains(word(j - 2) ?? ""),
                !Self.foundingVerbs.contains(word(j - 2) ?? "") { return y }
+            if let y = analysis.periods.year(at: j), Lexicon.months[word(j - 1) ?? ""] != nil, word(j - 2) == "in",
+               y >= published.year - 1 { return y }
             if tokens[j].lower == "year", j >= 1 {
                 let p = tokens[j - 1].lower
                 if p == "this" || p == "current" { return published.year }
                 if p == "next" { return published.year + 1 }
+                if p == "last" { return published.year - 1 }
             }
             j += 1
         }
@@ -368,18 +516,16 @@ struct AnniversaryFinder {
 
     /// The last run of capitalised words that is not a country: `Abai Kunanbayev`.
     func personName(_ phrase: [Token]) -> String {
-        var best: [Token] = []
+        // The first run: "the birth of Abai this year, and … the Golden Horde" is Abai's.
         var run: [Token] = []
         for t in phrase {
             if t.kind == .word, t.isCapitalised, Countries.code(for: t.raw) == nil {
                 run.append(t)
-            } else {
-                if !run.isEmpty { best = run }
-                run = []
+            } else if !run.isEmpty {
+                break
             }
         }
-        if !run.isEmpty { best = run }
-        return best.map(\.raw).joined(separator: " ")
+        return run.map(\.raw).joined(separator: " ")
     }
 
     /// The phrase without leading articles and framing (`the establishment of the`), cut

@@ -24,14 +24,16 @@ import AttacheModels
 ///   most. Investment `from X`, `by X companies`, `X investors` into the home country is
 ///   `inbound`; from the home country into X is `outbound`. A currency name (`U.S. dollars`,
 ///   `Swiss francs`) names no party.
-/// - **Periods**: `this year` is January 1 to the publication day; `over the past N months`
-///   is months 1…N of the publication year when they have ended, else the N months before
-///   the publication month; `over the past N years` is the N calendar years before the
-///   publication year; `since 2005` runs to the publication day; a part-year without a year
-///   (`January-March`) is the latest one that has ended by publication; `the previous year`
-///   and `last year` are the year before the year the sentence (or its paragraph) speaks
-///   of, else before the publication year. A sentence without a period takes the
-///   paragraph's last one.
+/// - **Periods**: `this year` is January 1 to the publication day (or the part-year of it the
+///   text states); `over the past N months` is months 1…N of the publication year when they
+///   have ended, else the N months before the publication month; `over the past N years` is the
+///   N calendar years before the publication year; `since 2005` runs to the publication day; a
+///   part-year without a year (`January-March`) is the latest one that has ended by
+///   publication; `last year` is the year before publication, `the previous year` the year
+///   before the year the sentence speaks of. A sentence without a period takes the paragraph's
+///   last one; the latest statistic's period also reaches a later sentence that names its
+///   parties; with no period stated at all, a statistic is of the last full year and an
+///   investment total is as of publication (`..YYYY-MM-DD`). docs/extraction.md lists every rule.
 /// - **Changes** compare with the comparison period of the sentence (`than in 2020`,
 ///   `compared to the same period of last year`), else the same months a year earlier. A
 ///   change without amounts takes the currency of the sentence's money, else the article's,
@@ -135,6 +137,12 @@ struct Parties {
     var reporter: String
     var partner: String
     var direction: Direction?
+    /// The other countries the sentence named besides the partner (a later sentence that
+    /// carries these parties prefers the article's main partner among them).
+    var alternatives: [String] = []
+    /// False when the sentence spoke of one country's own totals (`Tajikistan's overall
+    /// foreign trade`): a sentence that carries these parties is not bilateral either.
+    var bilateral = true
 }
 
 struct ArticleAnalysis {
@@ -147,6 +155,10 @@ struct ArticleAnalysis {
     let periods: PeriodParser
     let money: MoneyParser
     var mainPartner: String?
+    /// A country other than home whose own trade statistics the article reports
+    /// (`Tajikistan's trade with …`, `Poland's trade turnover with …`, `Finnish exports`): a
+    /// sentence that names only a third country speaks of that country's trade, not the home's.
+    var foreignReporter: String?
 
     init(article: Article, home: String) {
         self.article = article
@@ -165,7 +177,7 @@ struct ArticleAnalysis {
             found.append(CountryToken(token: s, endToken: e, code: m.code, role: m.role))
         }
         countries = found
-        periods = PeriodParser(tokens: tokens, published: article.published)
+        periods = PeriodParser(tokens: tokens, published: article.published, independence: Lexicon.independenceYear[home])
         money = MoneyParser(tokens: tokens)
         // The partner the article is mostly about: the most-mentioned other country, the
         // earliest on a tie; the article's declared countries break no ties but must agree.
@@ -176,9 +188,29 @@ struct ArticleAnalysis {
         }
         mainPartner = counts.sorted { a, b in a.value.0 != b.value.0 ? a.value.0 > b.value.0 : a.value.1 < b.value.1 }.first?.key
         if mainPartner == nil { mainPartner = article.countries.first { $0 != home } }
+        foreignReporter = Self.foreignReporter(tokens: tokens, countries: found, home: home)
     }
 
     func word(_ i: Int) -> String? { i >= 0 && i < tokens.count ? tokens[i].lower : nil }
+
+    /// The first non-home country named as the owner of a trade metric: `X's (overall|total|
+    /// foreign) trade/turnover/exports/imports`, or its adjective right before one (`Finnish
+    /// exports`), not inside a compound (`Kazakh-Chinese trade`).
+    static func foreignReporter(tokens: [Token], countries: [CountryToken], home: String) -> String? {
+        let metricWords: Set<String> = ["trade", "turnover", "exports", "imports", "trading"]
+        for c in countries where c.code != home && c.role != .capital {
+            if c.token > 0, tokens[c.token - 1].lower == "-" { continue }
+            var j = c.endToken
+            if j + 1 < tokens.count, tokens[j].lower == "'", tokens[j + 1].lower == "s" { j += 2 } else if c.role != .adjective { continue }
+            while j < tokens.count, ["overall", "total", "foreign", "external", "mutual"].contains(tokens[j].lower) { j += 1 }
+            if j < tokens.count, metricWords.contains(tokens[j].lower), j + 1 < tokens.count, tokens[j + 1].lower != "-" {
+                // "Kyrgyzstan's trade turnover with Kazakhstan" still names the home country as its
+                // partner; it is a foreign reporter all the same.
+                return c.code
+            }
+        }
+        return nil
+    }
 
     func span(_ range: Range<Int>) -> (TextSpan, String) {
         guard !range.isEmpty else { return (TextSpan(start: 0, end: 0), "") }
@@ -209,18 +241,46 @@ struct ArticleAnalysis {
         }
         let articleCurrency = articleCurrencies.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.first?.key ?? "USD"
 
+        // The period of the latest statistic carries into later paragraphs (a digest names the
+        // year once); other periods, and the parties and metric, carry within a paragraph only.
+        var statisticPeriod: Period?
+        var carryMetric: Metric?
         for (index, sentence) in sentences.enumerated() {
             if sentence.paragraph != lastParagraph {
                 carryPeriod = nil
                 carryParties = nil
+                carryMetric = nil
                 lastParagraph = sentence.paragraph
             }
             let result = analyseSentence(sentence.range, money: sentenceMoney[index], carryPeriod: carryPeriod,
-                                         carryParties: carryParties, articleCurrency: articleCurrency)
+                                         carryParties: carryParties, carryMetric: carryMetric, statisticPeriod: statisticPeriod,
+                                         articleCurrency: articleCurrency)
             figures += result.figures
             changes += result.changes
-            if let p = result.mainPeriod { carryPeriod = p }
+            // A cumulative total's period (several years, or as of a day) is no period for the
+            // next sentence's flows.
+            if let p = result.mainPeriod, let months = p.monthCount, months <= 12 {
+                carryPeriod = p
+                if !result.figures.isEmpty || !result.changes.isEmpty { statisticPeriod = p }
+            }
             if let p = result.parties { carryParties = p }
+            if let m = result.metric { carryMetric = m }
+        }
+        // A fact repeated in another paragraph (title, lead, quote) is one figure: the first
+        // statement wins.
+        var factParagraph: [String: Int] = [:]
+        figures = figures.filter { f in
+            let key = "\(f.series.id)|\(f.period.label)|\(f.amount)|\(f.currency)"
+            let paragraph = paragraph(at: f.span.start)
+            if let first = factParagraph[key] { return first == paragraph }
+            factParagraph[key] = paragraph
+            return true
+        }
+        // "rose by 85%, nearing 1 billion US dollars" after "$979.2 million" is the same fact rounded.
+        let exact = figures.filter { $0.qualifier == nil }
+        figures = figures.filter { f in
+            guard f.qualifier != nil else { return true }
+            return !exact.contains { $0.series == f.series && $0.period == f.period && abs($0.amount - f.amount) <= 0.1 * abs($0.amount) && $0.amount != f.amount }
         }
         figures += derivedFigures(figures: figures, changes: changes)
         var seen = Set<Figure>()
@@ -231,10 +291,34 @@ struct ArticleAnalysis {
             if a.span.end != b.span.end { return a.span.end < b.span.end }
             return a.metric.rawValue < b.metric.rawValue
         }
+        // The same change stated twice, once rounded ("rose by 85%" … "up 85.4%"), is one change.
+        changes = changes.enumerated().filter { (i, c) in
+            !changes[..<i].contains { d in
+                d.0.series == c.0.series && d.0.from == c.0.from && d.0.to == c.0.to
+                    && Self.close(d.0.percent, c.0.percent) && Self.close(d.0.ratio, c.0.ratio)
+                    && (d.0.percent != nil || d.0.ratio != nil)
+            }
+        }.map(\.element)
         var seenChanges = Set<String>()
-        let stated = changes.map(\.0).filter { seenChanges.insert("\($0.series.id)|\($0.from.label)|\($0.to.label)").inserted }
+        let stated = changes.map(\.0).filter {
+            seenChanges.insert("\($0.series.id)|\($0.from.label)|\($0.to.label)|\($0.percent ?? 0)|\($0.ratio ?? 0)|\($0.absolute ?? 0)").inserted
+        }
         let anniversaries = AnniversaryFinder(analysis: self).find()
         return Extraction(figures: figures, changes: stated, anniversaries: anniversaries)
+    }
+
+    /// The paragraph index of a scalar offset.
+    func paragraph(at offset: Int) -> Int {
+        sentences.last { $0.range.lowerBound < tokens.count && tokens[$0.range.lowerBound].start <= offset }?.paragraph ?? 0
+    }
+
+    /// Whether two optional stated values agree within 1 % (both absent counts as agreeing).
+    static func close(_ a: Double?, _ b: Double?) -> Bool {
+        switch (a, b) {
+        case (nil, nil): return true
+        case let (x?, y?): return abs(x - y) <= 0.01 * max(abs(x), abs(y))
+        default: return false
+        }
     }
 
     // MARK: - Mentions
@@ -285,6 +369,10 @@ struct ArticleAnalysis {
                     break
                 }
             }
+            if matched == nil, Lexicon.investmentVerbs.contains(tokens[i].lower),
+               tokens[(i + 1)..<min(i + 12, range.upperBound)].contains(where: { $0.lower == "into" }) {
+                matched = MetricMention(range: i..<(i + 1), metric: .investment, negative: false)
+            }
             if let matched {
                 // "trade and investment cooperation", "trade partner": not the measured quantity
                 // when a noun of relations follows; such mentions are skipped.
@@ -323,6 +411,10 @@ struct ArticleAnalysis {
                 close(i)
             } else if tokens[i].kind == .word, ["while", "whereas", "compared", "against", "versus"].contains(w), i > start {
                 close(i)
+            } else if w == "and", i > start, let next = word(i + 1), Lexicon.factVerbs.contains(next) || ["was", "were", "is", "stood"].contains(next) {
+                // "… compared to 2020 and amounted to $300 million": a new clause about the
+                // sentence's own period.
+                close(i)
             }
         }
         close(range.upperBound)
@@ -358,15 +450,19 @@ struct ArticleAnalysis {
         if let f = Lexicon.foldWords[w] { return (f, i + 1) }
         var value: Double?
         if tokens[i].kind == .number { value = Numbers.parse(w) } else if let c = Lexicon.cardinals[w] { value = Double(c) }
+        if value == nil, let adverb = Lexicon.multiplierAdverbs[w] { return (adverb, i + 1) }
         guard let v = value, v > 0 else { return nil }
-        if word(i + 1) == "times" { return (v, i + 2) }
+        if word(i + 1) == "times" || word(i + 1) == "time" { return (v, i + 2) }
         if word(i + 1) == "-", word(i + 2) == "fold", tokens[i + 1].attached { return (v, i + 3) }
         if word(i + 1) == "fold" { return (v, i + 2) }
         return nil
     }
 
     func percent(at i: Int) -> (Double, Int)? {
-        guard i < tokens.count, tokens[i].kind == .number, let v = Numbers.parse(tokens[i].lower) else { return nil }
+        guard i < tokens.count else { return nil }
+        var value: Double?
+        if tokens[i].kind == .number { value = Numbers.parse(tokens[i].lower) } else if let c = Lexicon.cardinals[tokens[i].lower] { value = Double(c) }
+        guard let v = value else { return nil }
         if word(i + 1) == "%" { return (v, i + 2) }
         if word(i + 1) == "percent" || word(i + 1) == "pct" { return (v, i + 2) }
         if word(i + 1) == "per", word(i + 2) == "cent" { return (v, i + 3) }
@@ -377,6 +473,14 @@ struct ArticleAnalysis {
     func change(at i: Int, in range: Range<Int>) -> ChangeMention? {
         guard let w = word(i) else { return nil }
         let before = qualifier(endingBefore: i)
+        // "more than twice the 2017 level", "twice as much as".
+        if let r = Lexicon.multiplierAdverbs[w], word(i + 1) == "the" || word(i + 1) == "as" {
+            return ChangeMention(range: (before?.1 ?? i)..<(i + 1), ratio: r, qualifier: before?.0)
+        }
+        // "Kazakhstan (+30 percent)": a signed percentage in brackets.
+        if tokens[i].kind == .number, word(i - 1) == "+" || word(i - 1) == "-", word(i - 2) == "(", let (p, end) = percent(at: i) {
+            return ChangeMention(range: (i - 1)..<end, percent: word(i - 1) == "-" ? -p : p)
+        }
         // doubled, tripled, halved.
         if let r = Lexicon.multiplierWords[w] {
             return ChangeMention(range: (before?.1 ?? i)..<(i + 1), ratio: r, qualifier: before?.0)
@@ -393,14 +497,26 @@ struct ArticleAnalysis {
                 j += 1
             }
             if word(j) == "by" || word(j) == "of" { j += 1 }
+            // "the growth was 25%", "the increase amounted to 12 percent".
+            if Lexicon.upNouns.contains(w) || Lexicon.downNouns.contains(w) {
+                if ["was", "is", "reached", "made", "amounted", "stood", "totalled", "totaled"].contains(word(j) ?? "") {
+                    j += ["to", "at", "up"].contains(word(j + 1) ?? "") ? 2 : 1
+                }
+            }
             var q = before?.0
             if let (q2, after) = qualifier(startingAt: j) { q = q2; j = after }
+            // "up a remarkable 328%".
+            if word(j) == "a" || word(j) == "an", Lexicon.changeAdjectives.contains(word(j + 1) ?? ""), percent(at: j + 2) != nil { j += 2 }
             let start = before?.1 ?? i
             if let (p, end) = percent(at: j) {
                 return ChangeMention(range: start..<end, percent: sign * p, qualifier: q)
             }
             if let (r, end) = multiplier(at: j) {
                 return ChangeMention(range: start..<end, ratio: sign > 0 ? r : 1 / r, qualifier: q)
+            }
+            // "declined by half".
+            if word(j - 1) == "by", word(j) == "half", sign < 0 {
+                return ChangeMention(range: start..<(j + 1), ratio: 0.5, qualifier: q)
             }
             if let m = money.parse(at: j), m.currency != nil, j > i + 1, word(j - 1) == "by" || word(j - 1) == "of" || q != nil && word(j - 2) == "by" {
                 return ChangeMention(range: start..<m.range.upperBound, absolute: sign * m.amount, absoluteCurrency: m.currency,
@@ -421,10 +537,14 @@ struct ArticleAnalysis {
             }
             return nil
         }
-        // 3 times higher, a fourfold increase.
+        // 3 times higher, a fourfold increase, 3.7 times as much as.
         if let (r, end) = multiplier(at: i), let next = word(end) {
             let q = before?.0
             let start = before?.1 ?? i
+            if next == "as", ["much", "high", "large", "big", "great", "many"].contains(word(end + 1) ?? ""), word(end + 2) == "as",
+               Lexicon.multiplierAdverbs[w] == nil {
+                return ChangeMention(range: start..<(end + 3), ratio: r, qualifier: q)
+            }
             if Lexicon.upComparatives.contains(next) || Lexicon.upNouns.contains(next) {
                 return ChangeMention(range: start..<(end + 1), ratio: r, qualifier: q)
             }
@@ -451,14 +571,36 @@ struct ArticleAnalysis {
         return result
     }
 
-    /// Whether something at token i of the sentence is a target or forecast.
-    func isTarget(before i: Int, sentenceStart: Int) -> Bool {
-        var j = sentenceStart
-        while j < i {
+    /// Whether something at token i of the sentence is a target or forecast: the nearest cue
+    /// before it decides — a target word (`aim`, `expected`, `to reach`) makes it a target, a
+    /// fact verb (`reached`, `came to`) a statement. The starting level of a plan (`from $150
+    /// million in 2023 to $500 million`, `from its current $5 billion`) is a statement.
+    func isTarget(before i: Int, sentenceStart: Int, end: Int? = nil) -> Bool {
+        // "$10bln is the goal", "the $1bn threshold": a target noun right after the amount.
+        if let end {
+            for j in end..<min(end + 4, tokens.count) where Lexicon.targetNouns.contains(tokens[j].lower) { return true }
+            if word(i - 1) == "the", Lexicon.targetNouns.contains(word(end) ?? "") { return true }
+        }
+        var k = i - 1
+        if let (_, s) = qualifier(endingBefore: i), s >= sentenceStart { k = s - 1 }
+        if word(k) == "current", word(k - 1) == "its" || word(k - 1) == "the" || word(k - 1) == "their" { k -= 2 }
+        if word(k) == "from", k >= sentenceStart { return false }
+        var j = i - 1
+        while j >= sentenceStart {
             let w = tokens[j].lower
+            if Lexicon.factVerbs.contains(w), !Lexicon.modalWords.contains(word(j - 1) ?? ""),
+               !(Lexicon.modalWords.contains(word(j - 2) ?? "") && ["have", "be", "has"].contains(word(j - 1) ?? "")) { return false }
             if Lexicon.targetWords.contains(w) { return true }
-            if w == "to", let next = word(j + 1), Lexicon.targetVerbs.contains(next) { return true }
-            j += 1
+            if w == "to", let next = word(j + 1), Lexicon.targetVerbs.contains(next) {
+                // "increased 3 times in 2022 to reach $73.8 million": the result of a stated change.
+                var k = j - 1
+                while k >= sentenceStart, ![",", ";", "("].contains(tokens[k].lower), !Lexicon.targetWords.contains(tokens[k].lower) {
+                    if Lexicon.changeVerbsPast.contains(tokens[k].lower), !Lexicon.modalWords.contains(word(k - 1) ?? "") { return false }
+                    k -= 1
+                }
+                return true
+            }
+            j -= 1
         }
         return false
     }

@@ -5,6 +5,9 @@ struct SentenceResult {
     var changes: [(StatedChange, Range<Int>)] = []
     var mainPeriod: Period?
     var parties: Parties?
+    /// The first metric the sentence names (its subject, usually), for a next sentence that
+    /// says "it", "they", "this is" or "the figure".
+    var metric: Metric?
 }
 
 extension ArticleAnalysis {
@@ -20,10 +23,20 @@ extension ArticleAnalysis {
 
     /// Resolves a period mention against the sentence's reference period.
     func resolve(_ kind: PeriodKind, reference: Period) -> Period? {
+        let published = article.published
         switch kind {
         case .absolute(let p): return p
         case .previousYear: return .year(reference.start.year - 1)
         case .samePeriodEarlier: return reference.shifted(years: -1)
+        case .samePeriodIn(let y): return reference.shifted(years: y - reference.start.year)
+        case .yearToDate:
+            // The part-year of the publication year the sentence (or an earlier one) gives, else
+            // January 1 to the publication day.
+            if reference.start.year == published.year, reference.start.month == 1, reference.start.day == 1,
+               reference.end <= published, let months = reference.monthCount, months < 12 { return reference }
+            guard let start = Day(year: published.year, month: 1, day: 1) else { return nil }
+            return .days(start, published)
+        case .toDate: return .asOf(published)
         }
     }
 
@@ -58,11 +71,26 @@ extension ArticleAnalysis {
             if let t = target, t != home, codes.contains(home) || codes.count == 1 { return Parties(reporter: home, partner: t, direction: .outbound) }
         }
         let others = codes.filter { $0 != home }
+        // An article reporting another country's statistics: a third country alone is that
+        // country's partner, and the home country alone is its partner.
+        if let reporter = foreignReporter {
+            if !codes.contains(home), others.count == 1, others[0] != reporter {
+                return Parties(reporter: reporter, partner: others[0], direction: direction, bilateral: false)
+            }
+            if codes == [home] { return Parties(reporter: home, partner: reporter, direction: direction) }
+        }
         if !others.isEmpty {
-            if codes.contains(home) || others.count == 1 { return Parties(reporter: home, partner: others[0], direction: direction) }
+            if codes.contains(home) || others.count == 1 {
+                return Parties(reporter: home, partner: others[0], direction: direction, alternatives: Array(others.dropFirst()))
+            }
             return Parties(reporter: others[0], partner: others[1], direction: direction)
         }
-        if let carry { return Parties(reporter: carry.reporter, partner: carry.partner, direction: direction) }
+        if let carry {
+            // Carried from a sentence that named several partners: the article's main one among them.
+            var partner = carry.partner
+            if !carry.alternatives.isEmpty, let main = mainPartner, carry.alternatives.contains(main) { partner = main }
+            return Parties(reporter: carry.reporter, partner: partner, direction: direction, bilateral: carry.bilateral)
+        }
         if let mainPartner { return Parties(reporter: home, partner: mainPartner, direction: direction) }
         return nil
     }
@@ -72,56 +100,104 @@ extension ArticleAnalysis {
     /// else the whole sentence.
     func partyScope(for r: Range<Int>, sentence: Range<Int>, segments segs: [Segment]) -> Range<Int> {
         let seg = segs[segmentIndex(of: r.lowerBound, in: segs)].range
+        // "… and Kazakhstan (+30 percent)": the country right before the bracket.
+        if tokens[seg.lowerBound].lower == "(", let c = countries.first(where: { $0.endToken == seg.lowerBound && $0.role != .capital }) {
+            return c.token..<c.endToken
+        }
         let named = countries(in: seg).contains { $0.role != .capital && $0.code != home
             && !["dollar", "dollars", "$", "francs", "franc", "yuan", "ruble", "rubles", "pounds"].contains(word($0.endToken) ?? "") }
         return named ? seg : sentence
     }
 
     func analyseSentence(_ range: Range<Int>, money: [MoneyMention], carryPeriod: Period?, carryParties: Parties?,
-                         articleCurrency: String) -> SentenceResult {
+                         carryMetric: Metric? = nil, statisticPeriod: Period? = nil, articleCurrency: String) -> SentenceResult {
         var result = SentenceResult()
+        // The latest statistic's period reaches into a new paragraph only for a sentence that names
+        // its own parties ("Third place went to Italy, whose turnover with Kazakhstan was …").
+        let namesParties = countries(in: range).contains { $0.role != .capital && $0.code != home }
+        let carryPeriod = carryPeriod ?? (namesParties ? statisticPeriod : nil)
         let periodList = periodMentions(in: range).filter { !$0.deadline }
         let metricList = metricMentions(in: range)
         let changeList = changeMentions(in: range)
         let segs = segments(in: range)
         let published = article.published
 
-        // The period the sentence speaks of.
-        var reference: Period?
-        for p in periodList where !p.comparison && !segs[segmentIndex(of: p.range.lowerBound, in: segs)].comparison {
-            if case .absolute(let period) = p.kind { reference = period; break }
-        }
-        let ref = reference ?? carryPeriod ?? .year(published.year)
-
         func isComparison(_ p: PeriodMention) -> Bool {
             p.comparison || segs[segmentIndex(of: p.range.lowerBound, in: segs)].comparison
         }
 
-        /// The period of something at token range r: in its own segment, else the nearest
-        /// other non-comparison segment, else the paragraph's.
+        // The period the sentence speaks of.
+        var reference: Period?
+        for p in periodList where !isComparison(p) {
+            if case .absolute(let period) = p.kind { reference = period; break }
+        }
+        let ref = reference ?? carryPeriod ?? .year(published.year)
+        result.mainPeriod = reference ?? periodList.first(where: { !isComparison($0) }).flatMap { resolve($0.kind, reference: ref) }
+
+        /// The period of something at token range r: in its own segment, else (for an amount in
+        /// brackets) the period just before the bracket, else the nearest other non-comparison
+        /// segment, else the one carried from earlier sentences.
         func period(for r: Range<Int>, allowComparison: Bool) -> Period? {
             let seg = segmentIndex(of: r.lowerBound, in: segs)
             let own = periodList.filter { segmentIndex(of: $0.range.lowerBound, in: segs) == seg && (allowComparison || !$0.comparison) }
-            if let best = own.min(by: { distance($0.range, r) < distance($1.range, r) || (distance($0.range, r) == distance($1.range, r) && $0.range.lowerBound < $1.range.lowerBound) }) {
+            // The nearest; on a tie the one after ("from $50 million in 2021 to $102 million in 2022").
+            if let best = own.min(by: { distance($0.range, r) < distance($1.range, r) || (distance($0.range, r) == distance($1.range, r) && $0.range.lowerBound > $1.range.lowerBound) }) {
                 return resolve(best.kind, reference: ref)
             }
-            let others = periodList.filter { !isComparison($0) }
+            // "… against the same period of 2022 ($1.84 billion)", "… on 2022, when it stood at $528 million".
+            let segStart = segs[seg].range.lowerBound
+            let opensClause = tokens[segStart].lower == "(" || (tokens[segStart].lower == "," && ["when", "where"].contains(word(segStart + 1) ?? ""))
+            if allowComparison, opensClause,
+               let p = periodList.last(where: { $0.range.upperBound <= segStart && segStart - $0.range.upperBound <= 2 }) {
+                return resolve(p.kind, reference: ref)
+            }
+            // Periods of another clause after a semicolon do not apply ("Three decades ago trade stood
+            // at $30 million; it has since risen to $5 billion").
+            let others = periodList.filter { !isComparison($0) && !semicolonBetween($0.range, r) }
             let beforeList = others.filter { $0.range.upperBound <= r.lowerBound }
             if let b = beforeList.last { return resolve(b.kind, reference: ref) }
             if let a = others.first(where: { $0.range.lowerBound >= r.upperBound }) { return resolve(a.kind, reference: ref) }
             return carryPeriod
         }
 
+        // A sentence that names no metric but speaks of "it" continues the previous one's.
+        let pronoun = range.contains { i in
+            let w = tokens[i].lower
+            return w == "it" || w == "they" || ((w == "this" || w == "that") && ["is", "was", "represents", "marks"].contains(word(i + 1) ?? ""))
+                || ((w == "figure" || w == "indicator" || Lexicon.upNouns.contains(w) || Lexicon.downNouns.contains(w))
+                    && ["the", "this", "that"].contains(word(i - 1) ?? ""))
+        }
+        // Which tokens sit inside brackets: a breakdown in brackets ("(exports - $37.1 million,
+        // imports - $106.3 million)") names no metric for what follows the bracket.
+        var bracketed = Set<Int>()
+        var depth = 0
+        for i in range {
+            if tokens[i].lower == "(" { depth += 1 } else if tokens[i].lower == ")" { depth = max(0, depth - 1) } else if depth > 0 { bracketed.insert(i) }
+        }
         func metric(for r: Range<Int>) -> MetricMention? {
             let seg = segmentIndex(of: r.lowerBound, in: segs)
             let inSeg = metricList.filter { segmentIndex(of: $0.range.lowerBound, in: segs) == seg }
             if let b = inSeg.last(where: { $0.range.upperBound <= r.lowerBound }) { return b }
             if let a = inSeg.first(where: { $0.range.lowerBound >= r.upperBound && $0.range.lowerBound - r.upperBound <= 3 }) { return a }
-            if let b = metricList.last(where: { $0.range.upperBound <= r.lowerBound }) { return b }
+            let inBracket = bracketed.contains(r.lowerBound)
+            if let b = metricList.last(where: { $0.range.upperBound <= r.lowerBound && (inBracket || !bracketed.contains($0.range.lowerBound)) }) { return b }
+            // "Compared to $1.181 billion in 2022, turnover increased …".
+            if segs[seg].comparison, let a = metricList.first(where: { $0.range.lowerBound >= r.upperBound }) { return a }
+            if pronoun, let m = carryMetric, !metricList.contains(where: { $0.range.upperBound <= r.lowerBound }) {
+                return MetricMention(range: range.lowerBound..<range.lowerBound, metric: m, negative: false)
+            }
             return nil
         }
+        result.metric = metricList.first?.metric ?? (pronoun ? carryMetric : nil)
 
-        if let p = reference { result.mainPeriod = p }
+        /// An amount or change in an article that has stated no period before it: an investment
+        /// total is as of publication, any other statistic is of the last full year. (When an
+        /// earlier paragraph did state one, a sentence that names neither is left alone.)
+        func fallbackPeriod(_ metric: Metric) -> Period? {
+            guard statisticPeriod == nil else { return nil }
+            return metric == .investment || metric == .fdiInflow ? .asOf(published) : .year(published.year - 1)
+        }
+
         let consumed = Set(changeList.compactMap(\.consumedMoney))
 
         // Figures.
@@ -131,39 +207,74 @@ extension ArticleAnalysis {
             var currency = m.currency
             if currency == nil {
                 // "exports: 36.5 thousand" inherits the sentence's currency, but only right after a
-                // metric word and not before a unit ("1.5 million tonnes").
+                // metric word or in a list after an amount with a currency ("to 16.4 billion euros in
+                // 2012, to 16.2 billion in 2013"), and not before a unit ("1.5 million tonnes").
                 guard m.hasScale else { continue }
                 let nextWord = word(m.range.upperBound) ?? ""
                 if let t = m.range.upperBound < tokens.count ? tokens[m.range.upperBound] : nil, t.kind == .word,
                    Lexicon.countNouns.contains(nextWord) || !["in", "for", "and", "while", "compared", "with", "at", "from", "which", "whereas", "or", "as", "against", "during", "over", "last", "this", "a", "the"].contains(nextWord) { continue }
-                guard metricList.contains(where: { $0.range.upperBound <= m.range.lowerBound && m.range.lowerBound - $0.range.upperBound <= 2 }) else { continue }
+                let afterMetric = metricList.contains(where: { $0.range.upperBound <= m.range.lowerBound && m.range.lowerBound - $0.range.upperBound <= 2 })
+                let inList = index > 0 && money[index - 1].currency != nil && m.range.lowerBound - money[index - 1].range.upperBound <= 12
+                    && ["to", "and", ","].contains(word(m.range.lowerBound - 1) ?? "")
+                guard afterMetric || inList else { continue }
                 let withCurrency = money.enumerated().filter { $0.element.currency != nil }
                 if let b = withCurrency.last(where: { $0.offset < index }) { currency = b.element.currency }
                 else if let a = withCurrency.first(where: { $0.offset > index }) { currency = a.element.currency }
                 guard currency != nil else { continue }
             }
             guard let currency else { continue }
-            if isTarget(before: m.range.lowerBound, sentenceStart: range.lowerBound) { continue }
+            // "12 trillion tenge ($26 billion)": the figure carries its dollar equivalent (which
+            // stays a figure of its own in the USD series).
+            var usdAmount: Double?
+            if currency != "USD", index + 1 < money.count, money[index + 1].currency == "USD",
+               money[index + 1].range.lowerBound - m.range.upperBound <= 2,
+               tokens[m.range.upperBound..<money[index + 1].range.lowerBound].allSatisfy({ ["(", "or", ",", "about", "approximately", "~"].contains($0.lower) }) {
+                usdAmount = money[index + 1].amount
+            }
+            if isTarget(before: m.range.lowerBound, sentenceStart: range.lowerBound, end: m.range.upperBound) { continue }
+            if isDealValue(m.range) || isRangeBound(m.range, sentenceStart: range.lowerBound) { continue }
             guard let metricMention = metric(for: m.range) else { continue }
-            guard let period = period(for: m.range, allowComparison: true) else { continue }
+            if namesRegion(from: metricMention.range.lowerBound, to: m.range.upperBound) {
+                result.parties = Parties(reporter: home, partner: home, bilateral: false)
+                continue
+            }
+            guard var period = period(for: m.range, allowComparison: true) ?? fallbackPeriod(metricMention.metric) else { continue }
+            // An investment total whose sentence names no period ("Egypt's investments in
+            // Kazakhstan amounted to $2 million") is a stock as of publication, not a flow of the
+            // period carried from a trade sentence; an inflow keeps the carried period.
+            if periodList.isEmpty, metricMention.metric == .investment || metricMention.metric == .fdiInflow,
+               !tokens[range].contains(where: { ["inflow", "inflows", "flowed", "attracted"].contains($0.lower) }) {
+                period = .asOf(published)
+            }
             if period.start > published { continue }
             guard let parties = parties(in: partyScope(for: m.range, sentence: range, segments: segs), metric: metricMention.metric, carry: carryParties) else { continue }
+            if !parties.bilateral || ownTotal(metricMention, in: range) {
+                result.parties = Parties(reporter: parties.reporter, partner: parties.partner, bilateral: false)
+                continue
+            }
             let (span, text) = span(m.range)
             var amount = m.amount
             if metricMention.negative && amount > 0 { amount = -amount }
             let q = qualifier(endingBefore: m.range.lowerBound)?.0
-            result.figures.append(Figure(metric: metricMention.metric, reporter: parties.reporter, partner: parties.partner,
+            let metric = flowMetric(metricMention, sentence: range)
+            result.figures.append(Figure(metric: metric, reporter: parties.reporter, partner: parties.partner,
                                          direction: parties.direction, period: period, amount: amount, currency: currency,
-                                         qualifier: q, derived: false, span: span, text: text))
-            result.parties = Parties(reporter: parties.reporter, partner: parties.partner, direction: nil)
+                                         qualifier: q, derived: false, span: span, text: text, usdAmount: usdAmount))
+            result.parties = Parties(reporter: parties.reporter, partner: parties.partner, direction: nil, alternatives: parties.alternatives)
             if reference == nil, !segs[segmentIndex(of: m.range.lowerBound, in: segs)].comparison { result.mainPeriod = result.mainPeriod ?? period }
         }
 
-        // Stated changes.
-        for c in changeList {
+        // Stated changes. A change in a sentence that counts tonnes or containers and names no
+        // money is a change in volume.
+        let physical = money.isEmpty && tokens[range].contains { Lexicon.physicalUnits.contains($0.lower) }
+        for c in changeList where !physical {
             if isTarget(before: c.range.lowerBound, sentenceStart: range.lowerBound) { continue }
             guard let metricMention = metric(for: c.range) else { continue }
-            guard let to = period(for: c.range, allowComparison: false) else { continue }
+            if namesRegion(from: metricMention.range.lowerBound, to: c.range.upperBound) {
+                result.parties = result.parties ?? Parties(reporter: home, partner: home, bilateral: false)
+                continue
+            }
+            guard var to = period(for: c.range, allowComparison: false) ?? fallbackPeriod(metricMention.metric) else { continue }
             if to.start > published { continue }
             // The period compared with: a comparison period of the sentence, else a year earlier.
             var from: Period?
@@ -176,24 +287,161 @@ extension ArticleAnalysis {
                     } else {
                         from = p
                     }
-                case .previousYear, .samePeriodEarlier:
+                case .previousYear, .samePeriodEarlier, .yearToDate, .toDate:
                     from = to.shifted(years: -1)
+                case .samePeriodIn(let y):
+                    from = to.shifted(years: y - to.start.year)
                 }
             } else {
                 from = to.shifted(years: -1)
             }
+            // "grew 5-fold over the past five years": from the first of those years to the last.
+            if let count = to.monthCount, count > 12, to.start.month == 1, to.end.month == 12 {
+                from = .year(to.start.year)
+                to = .year(to.end.year)
+            }
             guard let from, from != to else { continue }
             guard let parties = parties(in: partyScope(for: c.range, sentence: range, segments: segs), metric: metricMention.metric, carry: carryParties) else { continue }
+            if !parties.bilateral || ownTotal(metricMention, in: range) { continue }
             let currency = c.absoluteCurrency ?? money.first(where: { $0.currency != nil })?.currency ?? articleCurrency
             var absolute = c.absolute
             if metricMention.negative, let a = absolute { absolute = -a }
             let (span, text) = span(c.range)
-            let series = Series(metric: metricMention.metric, reporter: parties.reporter, partner: parties.partner, currency: currency)
+            let series = Series(metric: flowMetric(metricMention, sentence: range), reporter: parties.reporter, partner: parties.partner, currency: currency)
             result.changes.append((StatedChange(series: series, from: from, to: to, percent: c.percent, ratio: c.ratio,
                                                 absolute: absolute, qualifier: c.qualifier, span: span, text: text), c.range))
             result.parties = result.parties ?? Parties(reporter: parties.reporter, partner: parties.partner, direction: nil)
+            if result.mainPeriod == nil { result.mainPeriod = to }
         }
         return result
+    }
+
+    /// Whether a metric is one country's own total: `Tajikistan's overall trade` or
+    /// `Tajikistan's foreign trade turnover`, in a sentence that names no other country.
+    func ownTotal(_ m: MetricMention, in sentence: Range<Int>) -> Bool {
+        let s = m.range.lowerBound
+        guard !m.range.isEmpty else { return false }
+        var j = s - 1
+        while j > sentence.lowerBound, ["overall", "total", "foreign", "external"].contains(tokens[j].lower) { j -= 1 }
+        guard word(j) == "s", word(j - 1) == "'", let owner = countries.first(where: { $0.endToken == j - 1 && $0.role != .capital }) else { return false }
+        guard j < s - 1 else { return false }  // "X's trade" alone may still be bilateral; "X's overall trade" is not
+        let named = Set(countries(in: sentence).filter { $0.role != .capital }.map(\.code))
+        return named == [owner.code]
+    }
+
+    /// Whether an amount is the value of a deal (`a $6.1 billion investment cooperation
+    /// agreement`, `36 documents worth $6.3 billion`) or of one commodity (`1.2 million tons of
+    /// wheat worth $400 million`).
+    func isDealValue(_ r: Range<Int>) -> Bool {
+        for j in r.upperBound..<min(r.upperBound + 4, tokens.count) {
+            if Lexicon.dealNouns.contains(tokens[j].lower) { return true }
+            if [",", ".", ";", "in", "for", "from", "to", "while"].contains(tokens[j].lower) { break }
+        }
+        var k = r.lowerBound - 1
+        if let (_, s) = qualifier(endingBefore: r.lowerBound) { k = s - 1 }
+        if word(k) == "worth" || word(k) == "valued" || word(k) == "totalling" && word(k - 1) == "agreements" {
+            for j in max(0, k - 4)..<k where Lexicon.dealNouns.contains(tokens[j].lower) { return true }
+            // "1.2 million tons of wheat worth $400 million": the value of one commodity.
+            for j in max(0, k - 6)..<k where Lexicon.physicalUnits.contains(tokens[j].lower) { return true }
+        }
+        return false
+    }
+
+    /// Whether an amount is a bound of a range of values: `within a range from $2.5 billion up
+    /// to $6.5 billion a year`.
+    func isRangeBound(_ r: Range<Int>, sentenceStart: Int) -> Bool {
+        var j = r.lowerBound - 1
+        var steps = 0
+        while j >= sentenceStart, steps < 12 {
+            if ["range", "ranged", "ranging", "fluctuated", "varied", "moved"].contains(tokens[j].lower) { return true }
+            if [".", ";"].contains(tokens[j].lower) { break }
+            j -= 1
+            steps += 1
+        }
+        return false
+    }
+
+    /// Whether a semicolon stands between two token ranges.
+    func semicolonBetween(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+        let lo = min(a.upperBound, b.upperBound), hi = max(a.lowerBound, b.lowerBound)
+        guard lo < hi else { return false }
+        return tokens[lo..<hi].contains { $0.lower == ";" }
+    }
+
+    /// Whether tokens `from..<to` name a region or bloc (`trade with the countries of Central Asia`).
+    func namesRegion(from: Int, to: Int) -> Bool {
+        guard from < to else { return false }
+        for i in from..<to {
+            for region in Lexicon.regions where i + region.count <= to {
+                var ok = true
+                for (k, w) in region.enumerated() where tokens[i + k].raw != w { ok = false; break }
+                if ok { return true }
+            }
+        }
+        return false
+    }
+
+    /// Exports and imports from the home country's side. When the text gives the partner's own
+    /// statistics — `Kyrgyzstan's exports to Kazakhstan`, `imports to Azerbaijan from
+    /// Kazakhstan`, `Austria's imports`, `its imports` after `Thailand's exports` — the flow is
+    /// the other one for the home country.
+    func flowMetric(_ m: MetricMention, sentence: Range<Int>) -> Metric {
+        guard m.metric == .exports || m.metric == .imports, !m.range.isEmpty else { return m.metric }
+        guard let owner = flowOwner(m, sentence: sentence), owner != home else { return m.metric }
+        return m.metric == .exports ? .imports : .exports
+    }
+
+    /// Stands for "a country other than home" where the text does not name which
+    /// (`exports to Kazakhstan`: someone else's exports); only compared with `home`.
+    var otherThanHome: String { "??" }
+
+    /// The country whose exports or imports a metric word names, when the text says.
+    func flowOwner(_ m: MetricMention, sentence: Range<Int>) -> String? {
+        let s = m.range.lowerBound, e = m.range.upperBound
+        func country(endingAt end: Int) -> CountryToken? {
+            countries.first { $0.endToken == end && $0.role != .capital }
+        }
+        func country(startingAt start: Int) -> CountryToken? {
+            countries.first { $0.token == start && $0.role != .capital }
+        }
+        // X's exports; Kyrgyz exports.
+        if word(s - 1) == "s", word(s - 2) == "'", let c = country(endingAt: s - 2) { return c.code }
+        if let c = country(endingAt: s) { return c.code }
+        // its exports: the owner of an earlier flow in the sentence.
+        if word(s - 1) == "its" || word(s - 1) == "their" {
+            var j = s - 2
+            while j > sentence.lowerBound {
+                if ["exports", "imports", "export", "import", "trade"].contains(tokens[j].lower), word(j - 1) == "s", word(j - 2) == "'",
+                   let c = country(endingAt: j - 2) { return c.code }
+                j -= 1
+            }
+        }
+        // "Azerbaijan's exports to Kazakhstan …, while imports reached …": a bare flow after an
+        // owned one in the same sentence has the same owner.
+        if word(s - 1) != "its", word(s - 1) != "their", countries.first(where: { $0.token >= e && $0.token <= e + 2 }) == nil {
+            var j = s - 1
+            while j > sentence.lowerBound {
+                if ["exports", "imports"].contains(tokens[j].lower) {
+                    if word(j - 1) == "s", word(j - 2) == "'", let c = country(endingAt: j - 2) { return c.code }
+                    if let c = country(endingAt: j), c.role == .adjective { return c.code }
+                }
+                j -= 1
+            }
+        }
+        // "exports to Kazakhstan", "imports from Kazakhstan": the partner's flows.
+        if let c = country(startingAt: e + 1) ?? country(startingAt: e + 2), c.code == home,
+           (m.metric == .exports && (word(e) == "to" || word(e) == "into")) || (m.metric == .imports && word(e) == "from") {
+            return otherThanHome
+        }
+        // exports of X, exports from X; imports to/into X.
+        var k = e
+        if word(k) == "of", word(k + 1) == "goods" || word(k + 1) == "products" { k += 2 }
+        if word(k) == "of" || word(k) == "from", let c = country(startingAt: k + 1) ?? country(startingAt: k + 2), c.role == .country,
+           m.metric == .exports { return c.code }
+        if m.metric == .imports, word(k) == "to" || word(k) == "into" || word(k) == "of", let c = country(startingAt: k + 1) ?? country(startingAt: k + 2) {
+            return c.code
+        }
+        return nil
     }
 
     func distance(_ a: Range<Int>, _ b: Range<Int>) -> Int {

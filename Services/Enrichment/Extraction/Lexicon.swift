@@ -21,11 +21,12 @@ enum Lexicon {
         add(cardinals.keys, .cardinal)
         add(ordinals.keys, .ordinal)
         add(["this", "current", "last", "previous", "preceding", "prior", "past", "same", "year", "since", "so", "q", "h",
-             "a", "one", "yoy", "y"], .periodWord)
+             "a", "one", "yoy", "y", "corresponding", "the", "over", "to", "years"], .periodWord)
         add(currencyPrefix.keys, .currencyPrefix)
         add(["us", "u"], .currencyPrefix)
         add(upVerbs, .changeStart); add(downVerbs, .changeStart); add(upNouns, .changeStart); add(downNouns, .changeStart)
         add(multiplierWords.keys, .changeStart); add(foldWords.keys, .changeStart); add(cardinals.keys, .changeStart)
+        add(multiplierAdverbs.keys, .changeStart)
         add(["anniversary", "birthday", "jubilee", "centenary", "centennial", "bicentenary", "bicentennial", "sesquicentennial"], .anniversaryStart)
         add(["celebrate", "celebrates", "celebrated", "celebrating", "mark", "marks", "marked", "marking", "commemorate",
              "commemorates", "commemorated", "commemorating", "observe", "observes", "observing", "celebration"], .anniversaryStart)
@@ -93,6 +94,7 @@ enum Lexicon {
         (["roughly"], .approximately), (["circa"], .approximately), (["estimated"], .approximately),
         (["over"], .atLeast), (["exceeding"], .atLeast), (["exceeded"], .atLeast), (["exceeds"], .atLeast),
         (["above"], .atLeast), (["under"], .atMost), (["below"], .atMost), (["nearly", "reaching"], .approximately),
+        (["nearing"], .approximately), (["surpassing"], .atLeast), (["surpassed"], .atLeast), (["topping"], .atLeast),
     ]
 
     /// Qualifiers indexed by their last word.
@@ -116,7 +118,52 @@ enum Lexicon {
         (["exports"], .exports), (["export"], .exports), (["exported"], .exports), (["exporting"], .exports),
         (["imports"], .imports), (["import"], .imports), (["imported"], .imports), (["importing"], .imports),
         (["investments"], .investment), (["investment"], .investment), (["invested"], .investment),
-        (["investing"], .investment), (["capital", "inflow"], .investment),
+        (["investing"], .investment), (["capital", "inflow"], .investment), (["traded"], .tradeTurnover),
+    ]
+
+    /// Verbs that make an amount an investment when `into` follows: `put $6 billion into the economy`.
+    static let investmentVerbs: Set<String> = ["put", "poured", "pumped", "injected", "channelled", "channeled"]
+
+    /// Regions and blocs: a figure whose metric phrase names one (`trade with the countries of
+    /// Central Asia`, `trade among the CIS countries`) is not a bilateral figure. Case-sensitive
+    /// on the text as written.
+    static let regions: [[String]] = [
+        ["Central", "Asia"], ["CA"], ["CIS"], ["EAEU"], ["Eurasian", "Economic", "Union"], ["ASEAN"], ["Middle", "East"],
+        ["Southeast", "Asia"], ["South", "Caucasus"], ["Latin", "America"], ["Commonwealth", "of", "Independent", "States"],
+        ["overall", "foreign"], ["total", "foreign"],
+    ]
+
+    /// The year a country became independent, for `over the years of independence`.
+    static let independenceYear: [String: Int] = [
+        "KZ": 1991, "UZ": 1991, "KG": 1991, "TJ": 1991, "TM": 1991, "AZ": 1991, "AM": 1991, "GE": 1991, "BY": 1991,
+        "UA": 1991, "MD": 1991, "RU": 1991, "EE": 1991, "LV": 1991, "LT": 1991,
+    ]
+
+    /// Past-tense verbs that state a fact: the nearest of these before an amount outweighs an
+    /// earlier target word (`they plan to raise trade, which came to $85 million in 2021`).
+    static let factVerbs: Set<String> = [
+        "reached", "amounted", "totalled", "totaled", "stood", "came", "obtained", "exceeded", "hit",
+        "rose", "grew", "increased", "decreased", "fell", "registered", "recorded", "surpassed", "crossed", "climbed",
+        "accounted", "invested", "attracted", "received",
+    ]
+    /// Past-tense change verbs: `to reach` after one of these is the change's result, not a target.
+    static let changeVerbsPast: Set<String> = [
+        "increased", "grew", "rose", "jumped", "climbed", "surged", "doubled", "tripled", "expanded", "decreased", "fell",
+        "declined", "dropped",
+    ]
+    /// Words before a fact verb that turn it back into a plan: `will have reached`.
+    static let modalWords: Set<String> = ["will", "would", "could", "should", "might", "may", "to", "shall"]
+
+    /// Physical units: a stated change in a sentence that counts these and names no money is a
+    /// change in volume, not in value (`oil imports rose by 40 percent` of tonnes).
+    static let physicalUnits: Set<String> = [
+        "tons", "tonnes", "ton", "tonne", "barrels", "containers", "cubic", "teu", "wagons", "passengers", "flights", "tourists",
+    ]
+
+    /// Adjectives that may stand between `up`/`rose` and the percentage: `up a remarkable 328%`.
+    static let changeAdjectives: Set<String> = [
+        "remarkable", "impressive", "significant", "solid", "whopping", "staggering", "modest", "notable", "sharp", "robust",
+        "strong", "healthy", "record", "further", "substantial",
     ]
 
     /// Words that make an amount a target or forecast when they come before it in its sentence.
@@ -126,7 +173,28 @@ enum Lexicon {
         "will", "would", "could", "should", "might", "intend", "intends", "intended", "potential", "envisage",
         "envisages", "envisaged", "seek", "seeks", "hope", "hopes", "ambition", "objective", "estimate", "predicted",
         "predicts", "anticipated", "anticipate", "pledged", "pledge", "promised", "promise", "set",
+        "prepared", "ready", "tasked", "raising", "lifting", "boosting", "can", "must",
     ]
+    /// Nouns right after an amount that make it a target: `$10bln is the goal`, `the $1bn threshold`.
+    static let targetNouns: Set<String> = ["goal", "target", "threshold", "objective", "aim", "ambition"]
+    /// Nouns right after an amount that make it the value of a deal, not a statistic:
+    /// `a $6.1 billion investment cooperation agreement`, `36 documents worth $6.3 billion`.
+    static let dealNouns: Set<String> = [
+        "agreement", "agreements", "contract", "contracts", "deal", "deals", "memorandum", "memoranda", "documents",
+        "package", "loan", "grant", "credit", "tender", "order", "orders", "project", "projects",
+    ]
+    /// Words between an ordinal and `anniversary` that say what is commemorated, with the kind
+    /// they make it: `the 30th independence anniversary`, `the 175th birth anniversary`.
+    static let anniversaryModifiers: [String: AnniversaryKind] = [
+        "independence": .founding, "birth": .birth, "founding": .founding, "foundation": .founding, "jubilee": .other,
+    ]
+    /// Weekday names, Monday = 1 (ISO 8601), for `On Thursday we marked …`.
+    static let weekdays: [String: Int] = [
+        "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6, "sunday": 7,
+    ]
+
+    /// The largest amount taken as money (100 trillion): anything larger is a parsing accident.
+    static let maxAmount = 1e14
     /// `to` + one of these before an amount marks a target ("to reach $1 billion").
     static let targetVerbs: Set<String> = [
         "reach", "bring", "increase", "raise", "boost", "double", "triple", "grow", "expand", "achieve", "hit", "exceed",
@@ -149,6 +217,8 @@ enum Lexicon {
     static let multiplierWords: [String: Double] = [
         "doubled": 2, "doubling": 2, "tripled": 3, "trebled": 3, "tripling": 3, "quadrupled": 4, "halved": 0.5,
     ]
+    /// Multipliers written as adverbs: `increased twice`, `more than twice the 2017 level`.
+    static let multiplierAdverbs: [String: Double] = ["twice": 2, "thrice": 3]
     static let foldWords: [String: Double] = [
         "twofold": 2, "threefold": 3, "fourfold": 4, "fivefold": 5, "sixfold": 6, "sevenfold": 7, "eightfold": 8,
         "ninefold": 9, "tenfold": 10,

@@ -77,6 +77,9 @@ struct MoneyParser {
         if w == "swiss", word(i + 1) == "francs" { return ("CHF", i + 2) }
         if w == "pounds", word(i + 1) == "sterling" { return ("GBP", i + 2) }
         if w == "of", let (code, end) = suffix(at: i + 1), word(i + 1) != "of" { return (code, end) } // "million of US dollars"
+        // "3 billion in US currency".
+        if w == "in", word(i + 1) == "us" || word(i + 1) == "american", word(i + 2) == "currency" { return ("USD", i + 3) }
+        if w == "in", word(i + 1) == "u", word(i + 2) == ".", word(i + 3) == "s", word(i + 4) == ".", word(i + 5) == "currency" { return ("USD", i + 6) }
         if w == "$" { return ("USD", i + 1) }
         if w == "€" { return ("EUR", i + 1) }
         if let code = Lexicon.currencySuffix[w], w != "try" || word(i - 1) == "turkish" { return (code, i + 1) }
@@ -121,6 +124,8 @@ struct MoneyParser {
             }
         }
         if currency == nil && !hasScale { return nil }
+        // A number too long for a Double (or absurdly large) is a typo or an attack, not money.
+        guard value.isFinite, abs(value) <= Lexicon.maxAmount else { return nil }
         // A percentage or a count is not money.
         if let w = word(k), w == "%" || w == "percent" || w == "per" || w == "pct" { return nil }
         return MoneyMention(range: i..<k, amount: value, currency: currency, hasScale: hasScale)

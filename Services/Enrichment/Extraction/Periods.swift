@@ -9,6 +9,14 @@ enum PeriodKind: Hashable, Sendable {
     /// `the same period of last year`, `year-on-year`: the period compared with, one year
     /// earlier than the one the sentence speaks of.
     case samePeriodEarlier
+    /// `the corresponding period of 2016`, `the same months of 2022`: the period the sentence
+    /// speaks of, moved to that year.
+    case samePeriodIn(Int)
+    /// `since the beginning of the year`, `this year`: the publication year to date, or the
+    /// part of it the sentence (or an earlier one) gives (`10 months of this year`).
+    case yearToDate
+    /// `over the years`, `to date`, `in total`: a total with no stated start, as of publication.
+    case toDate
 }
 
 struct PeriodMention: Sendable {
@@ -30,6 +38,13 @@ extension Period {
         return Period(start: start, end: end, label: "\(start)..\(end)")
     }
 
+    /// A total as of a day, with no stated start (`over the years`, `to date`): the single
+    /// day of publication, labelled `..YYYY-MM-DD`. It is never comparable with another period,
+    /// so it makes no delta.
+    static func asOf(_ day: Day) -> Period {
+        Period(start: day, end: day, label: "..\(day)")
+    }
+
     /// The same days `years` later (earlier when negative); nil when a bound does not exist.
     func shifted(years: Int) -> Period? {
         if let count = monthCount, count >= 1 {
@@ -45,6 +60,8 @@ extension Period {
 struct PeriodParser {
     let tokens: [Token]
     let published: Day
+    /// The year the home country became independent (`over the years of independence`).
+    var independence: Int? = nil
 
     func word(_ i: Int) -> String? { i >= 0 && i < tokens.count ? tokens[i].lower : nil }
 
@@ -110,6 +127,19 @@ struct PeriodParser {
         return nil
     }
 
+    /// `10 months of 2021`, `the eight months of 2022`, `two quarters of 2022`, `for seven
+    /// months`: a count of months or quarters without "first" counts from January.
+    func countOfMonths(at i: Int) -> (from: Int, to: Int, end: Int)? {
+        var j = i
+        if word(j) == "the" { j += 1 }
+        guard let n = number(at: j), tokens[j].kind == .number || Lexicon.cardinals[tokens[j].lower] != nil else { return nil }
+        let unit = word(j + 1)
+        guard ["in", "for", "over", "during", "of", "the", "first"].contains(word(i - 1) ?? "") || word(i) == "the" || word(j + 2) == "of" else { return nil }
+        if unit == "months", (1...12).contains(n) { return (1, n, j + 2) }
+        if unit == "quarters", (1...4).contains(n) { return (1, n * 3, j + 2) }
+        return nil
+    }
+
     /// A month name at i (never a bare "may" unless a year or range follows).
     func month(at i: Int) -> Int? {
         guard let w = word(i), let m = Lexicon.months[w] else { return nil }
@@ -142,10 +172,26 @@ struct PeriodParser {
                 }
             }
         }
+        // 10M2022: the first ten months of 2022.
+        if result == nil, tokens[i].kind == .number, let n = Int(w), (1...12).contains(n), word(i + 1) == "m",
+           tokens[i + 1].attached, let y = year(at: i + 2), tokens[i + 2].attached, let p = Period.months(1, n, of: y) {
+            result = (.absolute(p), i + 3)
+        }
+        // this year's first seven months, last year's first 11 months.
+        if result == nil, w == "this" || w == "last" || w == "current", word(i + 1) == "year", word(i + 2) == "'", word(i + 3) == "s",
+           let part = partOfYear(at: i + 4) ?? countOfMonths(at: i + 4),
+           let p = Period.months(part.from, part.to, of: w == "last" ? published.year - 1 : published.year) {
+            result = (.absolute(p), part.end)
+        }
         // the first half of 2022, the first nine months of 2024, the third quarter of this year.
-        if result == nil, let part = partOfYear(at: i) {
+        if result == nil, let part = partOfYear(at: i) ?? countOfMonths(at: i),
+           word(i - 1) != "past", word(i - 1) != "last", word(i - 1) != "next" {
             if let (y, end) = yearExpression(at: part.end), let p = Period.months(part.from, part.to, of: y) {
                 result = (.absolute(p), end)
+            } else if word(part.end) == "of", word(part.end + 1) == "the", word(part.end + 2) == "year",
+                      let p = Period.months(part.from, part.to, of: impliedYear(lastMonth: part.to)) {
+                // "in the first half of the year": the latest such months by publication.
+                result = (.absolute(p), part.end + 3)
             } else if word(part.end) != "of", let p = Period.months(part.from, part.to, of: impliedYear(lastMonth: part.to)) {
                 result = (.absolute(p), part.end)
             }
@@ -195,10 +241,10 @@ struct PeriodParser {
             var j = i
             if w == "so", word(i + 1) == "far" { j = i + 2 }
             if word(j) == "this" && word(j + 1) == "year" || word(j) == "current" && word(j + 1) == "year" {
-                if let start = Day(year: published.year, month: 1, day: 1) { result = (.absolute(.days(start, published)), j + 2) }
+                result = (.yearToDate, j + 2)
             } else if w == "since", word(i + 1) == "the", word(i + 2) == "beginning" || word(i + 2) == "start", word(i + 3) == "of",
                       word(i + 4) == "the" || word(i + 4) == "this", word(i + 5) == "year" {
-                if let start = Day(year: published.year, month: 1, day: 1) { result = (.absolute(.days(start, published)), i + 6) }
+                result = (.yearToDate, i + 6)
             }
         }
         // over the past eight months, in the last 9 months.
@@ -219,24 +265,46 @@ struct PeriodParser {
            let p = Period.months(from: (published.year - n, 1), to: (published.year - 1, 12)) {
             result = (.absolute(p), i + 3)
         }
+        // the 30-year total: the 30 years to publication.
+        if result == nil, tokens[i].kind == .number, let n = Int(w), (1...100).contains(n), word(i + 1) == "-", word(i + 2) == "year",
+           word(i + 3) == "total", let start = Day(year: published.year - n, month: 1, day: 1) {
+            result = (.absolute(.days(start, published)), i + 4)
+        }
+        // three decades ago, 30 years ago: that year.
+        if result == nil, let n = number(at: i), word(i + 1) == "decades" || word(i + 1) == "years", word(i + 2) == "ago",
+           (1...100).contains(n) {
+            result = (.absolute(.year(published.year - n * (word(i + 1) == "decades" ? 10 : 1))), i + 3)
+        }
+        // over the years of independence, since independence: from the home country's independence.
+        if result == nil, let y = independence, let start = Day(year: y, month: 1, day: 1) {
+            if w == "since", word(i + 1) == "independence" { result = (.absolute(.days(start, published)), i + 2) }
+            else if w == "years", word(i + 1) == "of", word(i + 2) == "independence" { result = (.absolute(.days(start, published)), i + 3) }
+        }
+        // over the years, to date, in total: a total with no stated start.
+        if result == nil {
+            if w == "over", word(i + 1) == "the", word(i + 2) == "years", word(i + 3) != "of" { result = (.toDate, i + 3) }
+            else if w == "to", word(i + 1) == "date" { result = (.toDate, i + 2) }
+        }
         // last year, the previous year, a year earlier, the same period of last year.
         if result == nil {
-            if w == "same", word(i + 1) == "period" {
+            if w == "same" || w == "corresponding", word(i + 1) == "period" || word(i + 1) == "months" {
                 var end = i + 2
                 if word(end) == "of" || word(end) == "in" { end += 1 }
                 if word(end) == "last" || word(end) == "the", word(end + 1) == "year" || word(end + 2) == "year" {
                     end += word(end) == "last" ? 2 : 3
+                    result = (.samePeriodEarlier, end)
                 } else if let y = year(at: end) {
-                    _ = y
-                    end += 1
+                    result = (.samePeriodIn(y), end + 1)
+                } else {
+                    result = (.samePeriodEarlier, end)
                 }
-                result = (.samePeriodEarlier, end)
             } else if w == "year", word(i + 1) == "-", word(i + 2) == "on", word(i + 3) == "-", word(i + 4) == "year" {
                 result = (.samePeriodEarlier, i + 5)
             } else if w == "yoy" || (w == "y" && word(i + 1) == "-" && word(i + 2) == "o" && word(i + 3) == "-" && word(i + 4) == "y") {
                 result = (.samePeriodEarlier, w == "yoy" ? i + 1 : i + 5)
             } else if w == "last", word(i + 1) == "year" {
-                result = (.previousYear, i + 2)
+                // "last year" counts back from publication; "the previous year" from the sentence's year.
+                result = (.absolute(.year(published.year - 1)), i + 2)
             } else if w == "previous" || w == "preceding" || w == "prior", word(i + 1) == "year" {
                 result = (.previousYear, i + 2)
             } else if w == "a" || w == "one", word(i + 1) == "year", word(i + 2) == "earlier" || word(i + 2) == "ago" || word(i + 2) == "before" {
@@ -246,11 +314,20 @@ struct PeriodParser {
             }
         }
         guard let (kind, end) = result else { return nil }
-        return PeriodMention(range: i..<end, kind: kind, comparison: isComparison(before: i, kind: kind), deadline: isDeadline(before: i))
+        // "by the end of 2021" in a text of 2022 says when something had happened, not a deadline.
+        var deadline = isDeadline(before: i)
+        if deadline, case .absolute(let p) = kind, p.end < published { deadline = false }
+        return PeriodMention(range: i..<end, kind: kind, comparison: isComparison(before: i, kind: kind), deadline: deadline)
     }
 
     func isComparison(before i: Int, kind: PeriodKind) -> Bool {
         if kind == .samePeriodEarlier { return true }
+        if case .samePeriodIn = kind { return true }
+        // "increased by 5% on the previous year", "a 70 percent increase over 2021".
+        let w1 = word(i - 1), w2 = word(i - 2)
+        let yearToken = year(at: i) != nil && (i + 1 >= tokens.count || word(i + 1) != "-")
+        if w1 == "on" || w1 == "over", yearToken || kind == .previousYear { return true }
+        if (w2 == "on" || w2 == "over"), w1 == "the", kind == .previousYear { return true }
         var j = i - 1
         var steps = 0
         while j >= 0, steps < 4 {

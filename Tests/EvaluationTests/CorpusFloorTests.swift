@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+import Extraction
+@testable import Evaluation
+
+/// The extractor on the development corpus (`../shared/corpus` beside the package root). The
+/// floors only ever go up: raise them when the extractor improves.
+@Suite struct CorpusFloorTests {
+    static let floors = (figuresF1: 0.97, changesRecall: 0.98, anniversariesF1: 0.93)
+
+    /// The corpus directory, found from this file: `<package root>/../shared/corpus`.
+    static let corpusDirectory: String = {
+        let root = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.deletingLastPathComponent().appendingPathComponent("shared/corpus").path
+    }()
+
+    @Test func scoresStayAboveTheirFloors() throws {
+        guard Corpus.exists(at: Self.corpusDirectory) else {
+            print("CorpusFloorTests: skipped, no corpus at \(Self.corpusDirectory) (the development corpus is not part of the repository)")
+            return
+        }
+        let corpus = try Corpus.load(from: Self.corpusDirectory)
+        #expect(corpus.problems.isEmpty, "\(corpus.problems)")
+        let report = corpus.evaluate(with: Extractor(home: "KZ"))
+        print(report.text(corpus: Self.corpusDirectory).split(separator: "\n").prefix(4).joined(separator: "\n"))
+        #expect(report.figures.f1 >= Self.floors.figuresF1, "figures F1 \(report.figures.f1) below \(Self.floors.figuresF1)")
+        #expect(report.changes.recall >= Self.floors.changesRecall, "changes recall \(report.changes.recall) below \(Self.floors.changesRecall)")
+        #expect(report.anniversaries.f1 >= Self.floors.anniversariesF1, "anniversaries F1 \(report.anniversaries.f1) below \(Self.floors.anniversariesF1)")
+    }
+}
