@@ -23,6 +23,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
         // The notifier's receivers and routes file (YAML, with line numbers for errors).
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        // One metrics system: swift-metrics (already in Hummingbird's graph) into a Prometheus
+        // registry served at /metrics.
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
     ],
     targets: [
         // librdkafka from the system (Debian: librdkafka-dev), with its mock cluster header.
@@ -49,6 +53,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             path: "Shared/AttacheRuntime"
         ),
@@ -105,25 +111,35 @@ let package = Package(
             path: "Services/Attache"
         ),
 
+        // What the test modules share: a broker with Attache's topics, unique names, reading a
+        // topic to its end, running a service and stopping it, one seeded generator, a logger.
+        .target(
+            name: "AttacheTesting",
+            dependencies: [
+                "AttacheKafka", "AttacheModels", "AttacheRuntime",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/AttacheTesting"
+        ),
         .testTarget(name: "ModelsTests", dependencies: ["AttacheModels"], path: "Tests/ModelsTests"),
-        .testTarget(name: "KafkaTests", dependencies: ["AttacheKafka", "CRdKafka"], path: "Tests/KafkaTests"),
-        .testTarget(name: "ParsingTests", dependencies: ["ArticleParsing", "AttacheModels"], path: "Tests/ParsingTests"),
-        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "AttacheModels"], path: "Tests/ExtractionTests"),
+        .testTarget(name: "KafkaTests", dependencies: ["AttacheTesting", "AttacheKafka", "CRdKafka"], path: "Tests/KafkaTests"),
+        .testTarget(name: "ParsingTests", dependencies: ["AttacheTesting", "ArticleParsing", "AttacheModels"], path: "Tests/ParsingTests"),
+        .testTarget(name: "ExtractionTests", dependencies: ["AttacheTesting", "Extraction", "AttacheModels"], path: "Tests/ExtractionTests"),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Extraction", "AttacheModels"], path: "Tests/EvaluationTests"),
         .testTarget(
             name: "IngestTests",
-            dependencies: ["Ingest", "ArticleParsing", "AttacheKafka", "AttacheModels", "AttacheRuntime", "CRdKafka"],
+            dependencies: ["AttacheTesting", "Ingest", "ArticleParsing", "AttacheKafka", "AttacheModels", "AttacheRuntime", "CRdKafka"],
             path: "Tests/IngestTests"
         ),
         .testTarget(
             name: "EnrichmentTests",
-            dependencies: ["Enrichment", "Extraction", "ArticleParsing", "AttacheKafka", "AttacheModels", "AttacheRuntime", "CRdKafka"],
+            dependencies: ["AttacheTesting", "Enrichment", "Extraction", "ArticleParsing", "AttacheKafka", "AttacheModels", "AttacheRuntime", "CRdKafka"],
             path: "Tests/EnrichmentTests"
         ),
         .testTarget(
             name: "NotifierTests",
             dependencies: [
-                "Notifier", "AttacheKafka", "AttacheModels", "AttacheRuntime", "CRdKafka",
+                "AttacheTesting", "Notifier", "AttacheKafka", "AttacheModels", "AttacheRuntime", "CRdKafka",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Tests/NotifierTests"

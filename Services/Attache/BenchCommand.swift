@@ -81,11 +81,6 @@ struct LatencyStats {
     }
 }
 
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
-
 /// The sample articles a benchmark repeats.
 struct BenchInputs: ParsableArguments {
     @Option(help: "Directory of sample articles.")

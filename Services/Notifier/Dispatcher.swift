@@ -85,7 +85,7 @@ final class Dispatcher: @unchecked Sendable {
                 }
                 let open = receivers.filter { !delivered.contains(DeliveredPair(notificationID: notification.id, receiver: $0)) }
                 for receiver in receivers where !open.contains(receiver) {
-                    metrics.increment("attache_notifier_skipped_total", labels: ["receiver": receiver, "rule": notification.rule])
+                    metrics.increment(NotifierMetrics.skippedTotal, labels: ["receiver": receiver, "rule": notification.rule])
                 }
                 guard !open.isEmpty else { continue }
                 let job = Job(notification: notification, receivers: open, waiters: [record])
@@ -132,7 +132,7 @@ final class Dispatcher: @unchecked Sendable {
                 abandon(notification.id)
                 return
             }
-            metrics.increment("attache_notifier_notified_total", labels: ["rule": notification.rule])
+            metrics.increment(NotifierMetrics.notifiedTotal, labels: ["rule": notification.rule])
             logger.info("delivered notification \(notification.id) (\(notification.rule)) to \(accepted) of \(job.receivers.count) receiver(s)")
             onDelivered?(notification)
         } else {
@@ -153,9 +153,9 @@ final class Dispatcher: @unchecked Sendable {
                 try await output.delivered(DeliveryRecord(notificationId: notification.id, receiver: receiver, rule: notification.rule,
                                                           attempts: attempts, deliveredAt: Date()), traceparent: traceparent)
                 delivered.insert(DeliveredPair(notificationID: notification.id, receiver: receiver))
-                metrics.set("attache_notifier_delivered_pairs", Double(delivered.count))
+                metrics.set(NotifierMetrics.deliveredPairs, Double(delivered.count))
             case .failed(let attempts, let error, let permanent):
-                metrics.increment("attache_notifier_dead_letters_total", labels: ["receiver": receiver, "rule": notification.rule])
+                metrics.increment(NotifierMetrics.deadLettersTotal, labels: ["receiver": receiver, "rule": notification.rule])
                 try await output.deadLetter(DeadLetter(notification: notification, receiver: receiver, error: error, attempts: attempts,
                                                        permanent: permanent, at: Date()), traceparent: traceparent)
             case .interrupted:

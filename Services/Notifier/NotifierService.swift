@@ -79,7 +79,7 @@ public final class NotifierService: @unchecked Sendable {
         self.health = health
         self.rules = NotificationRules(settings: settings.rules)
         self.reader = InputReader(topics: options.topics)
-        NotifierService.describeMetrics(metrics)
+        NotifierMetrics.describe(metrics)
     }
 
     /// The service with the receivers and routes of `configuration`.
@@ -160,7 +160,7 @@ public final class NotifierService: @unchecked Sendable {
         logger.info("notifier starting: \(options.logDescription) instance=\(options.instance)")
         logger.info("notifier receivers: \(sinks.isEmpty ? "none" : sinks.map(\.name).joined(separator: ", ")); \(router.routes.count) route(s); up to \(settings.retry.maxAttempts) attempts per receiver (backoff \(settings.retry.baseDelay) to \(settings.retry.maxDelay), full jitter), \(settings.maxInFlight) in flight per receiver; dead letters to \(deadLetterTopic); delivered pairs on \(options.topics.notificationsDelivered); rules: \(settings.rules.enabled.sorted().joined(separator: ", "))")
         health.setReady(false, "starting: joining consumer group \(options.groupID)")
-        metrics.set("attache_notifier_ready", 0)
+        metrics.set(NotifierMetrics.ready, 0)
         let server = ServiceHTTPServer(host: options.httpHost, port: options.httpPort, health: health, metrics: metrics, logger: logger)
         let logger = logger
         let http = Task {
@@ -203,7 +203,7 @@ public final class NotifierService: @unchecked Sendable {
             logger.critical("notifier stopped: \(error)")
         }
         health.setReady(false, thrown.map { "stopped: \($0)" } ?? "stopped")
-        metrics.set("attache_notifier_ready", 0)
+        metrics.set(NotifierMetrics.ready, 0)
         await close(consumer, producer)
         http.cancel()
         _ = await http.result
@@ -236,24 +236,24 @@ public final class NotifierService: @unchecked Sendable {
     private func handle(_ message: KafkaMessage, dispatcher: Dispatcher, output: NotifierOutput) async throws {
         let record = RecordRef(partition: PartitionKey(topic: message.topic, partition: message.partition), offset: message.offset)
         guard dispatcher.begin(record) else { return }
-        metrics.increment("attache_notifier_records_in_total", labels: ["topic": message.topic])
+        metrics.increment(NotifierMetrics.recordsInTotal, labels: ["topic": message.topic])
         switch reader.read(message) {
         case .tombstone:
-            metrics.increment("attache_notifier_tombstones_total", labels: ["topic": message.topic])
+            metrics.increment(NotifierMetrics.tombstonesTotal, labels: ["topic": message.topic])
             dispatcher.finish(record)
         case .invalid(let reason, let detail):
             logger.warning("dead-lettering input record: \(detail)")
-            metrics.increment("attache_notifier_invalid_records_total", labels: ["topic": message.topic, "reason": reason])
+            metrics.increment(NotifierMetrics.invalidRecordsTotal, labels: ["topic": message.topic, "reason": reason])
             let invalid = InvalidRecord(reason: reason, detail: detail, message: message, at: Date())
             try await output.invalid(invalid, traceparent: TraceContext.child(of: message))
             dispatcher.finish(record)
         case .input(let input):
             var routed: [(AttacheModels.Notification, [String])] = []
             for notification in rules.notifications(for: input) {
-                metrics.increment("attache_notifier_notifications_total", labels: ["rule": notification.rule])
+                metrics.increment(NotifierMetrics.notificationsTotal, labels: ["rule": notification.rule])
                 let receivers = router.receivers(for: RouteFacts.of(input, rule: notification.rule))
                 if receivers.isEmpty {
-                    metrics.increment("attache_notifier_unrouted_total", labels: ["rule": notification.rule])
+                    metrics.increment(NotifierMetrics.unroutedTotal, labels: ["rule": notification.rule])
                     logger.debug("notification \(notification.id) matches no route")
                     continue
                 }
@@ -275,8 +275,8 @@ public final class NotifierService: @unchecked Sendable {
         }
         if !pause.isEmpty { logger.info("paused \(describe(pause)) while deliveries catch up") }
         if !resume.isEmpty { logger.info("resumed \(describe(resume))") }
-        metrics.increment("attache_notifier_pauses_total", by: Double(pause.count))
-        metrics.set("attache_notifier_paused_partitions", Double(wanted.count))
+        metrics.increment(NotifierMetrics.pausesTotal, by: Double(pause.count))
+        metrics.set(NotifierMetrics.pausedPartitions, Double(wanted.count))
         return wanted
     }
 
@@ -288,7 +288,7 @@ public final class NotifierService: @unchecked Sendable {
     private func rebalance(_ event: RebalanceEvent, consumer: KafkaConsumer, dispatcher: Dispatcher) {
         switch event {
         case .assigned(let partitions):
-            metrics.increment("attache_notifier_assignments_total")
+            metrics.increment(NotifierMetrics.assignmentsTotal)
             lock.withLock {
                 assignments.append(partitions)
                 rebalanced = true
@@ -327,10 +327,10 @@ public final class NotifierService: @unchecked Sendable {
             return (assignments, rebalanced)
         }
         guard happened else { return false }
-        metrics.set("attache_notifier_paused_partitions", 0)
+        metrics.set(NotifierMetrics.pausedPartitions, 0)
         guard let partitions = pending.last else { return true }
         health.setReady(false, "restoring delivered pairs from \(options.topics.notificationsDelivered)")
-        metrics.set("attache_notifier_ready", 0)
+        metrics.set(NotifierMetrics.ready, 0)
         var attempt = 0
         while true {
             attempt += 1
@@ -338,9 +338,9 @@ public final class NotifierService: @unchecked Sendable {
             do {
                 let read = try await delivered.catchUp(config: options.kafka, topic: options.topics.notificationsDelivered, logger: logger)
                 let seconds = started.duration(to: .now).seconds
-                metrics.set("attache_notifier_delivered_pairs", Double(delivered.count))
-                metrics.increment("attache_notifier_restored_pairs_total", by: Double(read.pairs))
-                metrics.observe("attache_notifier_restore_duration_seconds", seconds)
+                metrics.set(NotifierMetrics.deliveredPairs, Double(delivered.count))
+                metrics.increment(NotifierMetrics.restoredPairsTotal, by: Double(read.pairs))
+                metrics.observe(NotifierMetrics.restoreDurationSeconds, seconds)
                 logger.info("notifier assigned \(describe(partitions)); read \(read.records) records of \(options.topics.notificationsDelivered) to its high watermarks in \(String(format: "%.3f", seconds)) s (\(delivered.count) delivered pairs known)")
                 break
             } catch {
@@ -362,7 +362,7 @@ public final class NotifierService: @unchecked Sendable {
             if discarding > 0 { logger.debug("dropped \(discarding) records polled with a rebalance; rewound to the committed offsets") }
         }
         health.setReady(true, "assigned and delivered pairs restored")
-        metrics.set("attache_notifier_ready", 1)
+        metrics.set(NotifierMetrics.ready, 1)
         return true
     }
 
@@ -379,7 +379,7 @@ public final class NotifierService: @unchecked Sendable {
             do {
                 try await consumer.commit(offsets)
                 dispatcher.committed(offsets)
-                metrics.increment("attache_notifier_commits_total")
+                metrics.increment(NotifierMetrics.commitsTotal)
                 return
             } catch where error.kind == .retriable && attempt < 5 {
                 attempt += 1
@@ -402,29 +402,5 @@ public final class NotifierService: @unchecked Sendable {
             producer?.close()
             query?.close()
         }
-    }
-
-    static func describeMetrics(_ metrics: Metrics) {
-        metrics.describe("attache_notifier_records_in_total", type: "counter", help: "Records consumed, by topic.")
-        metrics.describe("attache_notifier_notifications_total", type: "counter", help: "Notifications the rules produced, by rule.")
-        metrics.describe("attache_notifier_notified_total", type: "counter", help: "Notifications accepted by at least one receiver and recorded on notifications, by rule.")
-        metrics.describe("attache_notifier_delivered_total", type: "counter", help: "Notifications a receiver accepted, by receiver and rule.")
-        metrics.describe("attache_notifier_skipped_total", type: "counter", help: "Notifications not sent again to a receiver that had accepted them, by receiver and rule.")
-        metrics.describe("attache_notifier_retries_total", type: "counter", help: "Delivery retries, by receiver.")
-        metrics.describe("attache_notifier_dead_letters_total", type: "counter", help: "Notifications dead-lettered, by receiver and rule.")
-        metrics.describe("attache_notifier_delivery_seconds", type: "histogram", help: "Time from the first attempt to acceptance, by receiver, in seconds.")
-        metrics.describe("attache_notifier_in_flight", type: "gauge", help: "Notifications being delivered, by receiver.")
-        metrics.describe("attache_notifier_backing_off", type: "gauge", help: "Deliveries waiting to retry, by receiver.")
-        metrics.describe("attache_notifier_unrouted_total", type: "counter", help: "Notifications no route matched, by rule.")
-        metrics.describe("attache_notifier_invalid_records_total", type: "counter", help: "Input records dead-lettered as unusable, by topic and reason.")
-        metrics.describe("attache_notifier_tombstones_total", type: "counter", help: "Tombstones read on the compacted input topics.")
-        metrics.describe("attache_notifier_commits_total", type: "counter", help: "Offset commits.")
-        metrics.describe("attache_notifier_assignments_total", type: "counter", help: "Partition assignments (rebalances) this instance went through.")
-        metrics.describe("attache_notifier_pauses_total", type: "counter", help: "Partitions paused while deliveries catch up.")
-        metrics.describe("attache_notifier_paused_partitions", type: "gauge", help: "Partitions paused now.")
-        metrics.describe("attache_notifier_restored_pairs_total", type: "counter", help: "Delivered pairs read from notifications.delivered by restores.")
-        metrics.describe("attache_notifier_delivered_pairs", type: "gauge", help: "Delivered (notification, receiver) pairs known to this instance.")
-        metrics.describe("attache_notifier_restore_duration_seconds", type: "histogram", help: "Durations of delivered-pair restores, in seconds.")
-        metrics.describe("attache_notifier_ready", type: "gauge", help: "1 when assigned and delivered pairs are restored.")
     }
 }

@@ -85,8 +85,8 @@ final class ReceiverLane: @unchecked Sendable {
             do {
                 try await sink.deliver(notification)
                 lock.withLock { failing = false }
-                metrics.observe("attache_notifier_delivery_seconds", started.duration(to: .now).seconds, labels: ["receiver": name])
-                metrics.increment("attache_notifier_delivered_total", labels: ["receiver": name, "rule": notification.rule])
+                metrics.observe(NotifierMetrics.deliverySeconds, started.duration(to: .now).seconds, labels: ["receiver": name])
+                metrics.increment(NotifierMetrics.deliveredTotal, labels: ["receiver": name, "rule": notification.rule])
                 if attempt > 1 { logger.info("\(name) accepted notification \(notification.id) after \(attempt) attempts") }
                 return .accepted(attempts: attempt)
             } catch {
@@ -103,7 +103,7 @@ final class ReceiverLane: @unchecked Sendable {
                 let waited = await pause(wait, stopping: stopping)
                 adjust(backingOff: -1)
                 guard waited else { return .interrupted(attempts: attempt) }
-                metrics.increment("attache_notifier_retries_total", labels: ["receiver": name])
+                metrics.increment(NotifierMetrics.retriesTotal, labels: ["receiver": name])
             }
         }
     }
@@ -114,8 +114,8 @@ final class ReceiverLane: @unchecked Sendable {
             backingOff += more
             return (inFlight, backingOff)
         }
-        metrics.set("attache_notifier_in_flight", Double(flying), labels: ["receiver": name])
-        metrics.set("attache_notifier_backing_off", Double(waiting), labels: ["receiver": name])
+        metrics.set(NotifierMetrics.inFlight, Double(flying), labels: ["receiver": name])
+        metrics.set(NotifierMetrics.backingOff, Double(waiting), labels: ["receiver": name])
     }
 
     /// Waits, in short slices so that a shutdown ends the wait; false when it did.

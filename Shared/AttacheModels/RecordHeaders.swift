@@ -1,4 +1,4 @@
-/// The headers every Attache record carries (DESIGN.md §1).
+/// The headers every Attache record carries (docs/architecture.md §1).
 public enum RecordHeaders {
     public static let contentType = "content-type"
     public static let schema = "schema"

@@ -1,4 +1,4 @@
-/// The stable ids of DESIGN.md §2: each is the first 16 hex digits of a SHA-256 over the
+/// The stable ids of docs/architecture.md §2: each is the first 16 hex digits of a SHA-256 over the
 /// fields that identify the record, so replays and duplicates produce the same keys.
 public enum StableID {
     /// 16 hex digits (64 bits) of SHA-256 over `parts` joined by U+001F.

@@ -1,4 +1,4 @@
-/// The Kafka topics of DESIGN.md §1, with an optional name prefix (`ATTACHE_TOPIC_PREFIX`).
+/// The Kafka topics of docs/architecture.md §1, with an optional name prefix (`ATTACHE_TOPIC_PREFIX`).
 public struct Topics: Sendable, Hashable {
     /// Prepended to every name, e.g. `staging.` gives `staging.articles.raw`.
     public var prefix: String

@@ -1,83 +1,157 @@
+import CoreMetrics
 import Foundation
+import Prometheus
 
-/// A small Prometheus registry: counters, gauges and histograms with labels, rendered in
-/// the text exposition format at `/metrics`. Thread-safe; cheap enough for per-record use.
+/// A service's metrics: a swift-prometheus registry rendered at `/metrics`, reachable two ways.
+///
+/// - The services count through this type by name (`increment`, `set`, `observe`): one
+///   lock and one dictionary look-up per call, cheap enough per record.
+/// - Everything that speaks swift-metrics (Hummingbird's `MetricsMiddleware`, libraries)
+///   reports into the same registry through `factory`; `attache serve` bootstraps the
+///   process-wide `MetricsSystem` with it (see `MetricsBootstrap`).
+///
+/// `describe` with `labels: []` registers a metric at once, so that `/metrics` shows it with
+/// the value 0 before anything happened (a scrape right after start sees every counter).
+/// Metric names are constants in one file per service (e.g. `EnrichmentMetrics`).
+///
+/// The registry refuses some mistakes with a crash (a name used as two types, labelled and
+/// unlabelled series of one name, two help texts); this type checks them first and drops
+/// such a call rather than stop a service over its metrics.
 public final class Metrics: @unchecked Sendable {
-    private let lock = NSLock()
-    private var help: [String: (type: String, text: String)] = [:]
-    private var values: [String: [String: Double]] = [:]
-    private var histograms: [String: [String: Histogram]] = [:]
-
     /// Latency buckets in seconds, from 0.5 ms to 10 s.
     public static let latencyBuckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10]
 
-    private struct Histogram {
-        var buckets: [Double]
-        var counts: [Int]
-        var sum = 0.0
-        var count = 0
+    /// The registry behind `/metrics`.
+    public let registry: PrometheusCollectorRegistry
+    /// A swift-metrics factory reporting into `registry`.
+    public var factory: PrometheusMetricsFactory { PrometheusMetricsFactory(registry: registry) }
+
+    private enum Kind: String { case counter, gauge, histogram }
+
+    /// One series (a name and a label set) and its current value, kept beside the registry's
+    /// own so that tests and summaries can read it.
+    private final class Series {
+        let counter: Counter?
+        let gauge: Gauge?
+        let histogram: ValueHistogram?
+        var value = 0.0
+
+        init(counter: Counter? = nil, gauge: Gauge? = nil, histogram: ValueHistogram? = nil) {
+            self.counter = counter
+            self.gauge = gauge
+            self.histogram = histogram
+        }
     }
 
-    public init() {}
+    private struct Family {
+        var kind: Kind
+        var help: String
+        /// nil until the first series tells whether the family has labels.
+        var labelled: Bool?
+    }
 
-    /// Declares a metric's type (`counter`, `gauge`, `histogram`) and help text.
-    public func describe(_ name: String, type: String, help text: String) {
-        lock.withLock { help[name] = (type, text) }
+    private let lock = NSLock()
+    private var families: [String: Family] = [:]
+    private var series: [String: Series] = [:]
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+    }
+
+    /// Declares a metric's type (`counter`, `gauge`, `histogram`) and help text. With
+    /// `labels: []` the metric has no labels and is registered now, at zero; with label
+    /// names, each series appears when first used (or `register`ed); with nil (unknown), as
+    /// with label names.
+    public func describe(_ name: String, type: String, help text: String, labels: [String]? = nil) {
+        guard let kind = Kind(rawValue: type) else { return }
+        lock.withLock {
+            if families[name] == nil { families[name] = Family(kind: kind, help: text, labelled: nil) }
+        }
+        if labels == [] { register(name, labels: [:]) }
+    }
+
+    /// Registers one series at zero (a label set known at start, e.g. a stage or a topic).
+    public func register(_ name: String, labels: [String: String]) {
+        lock.withLock { _ = seriesLocked(name, labels: labels, fallback: .counter, buckets: Metrics.latencyBuckets) }
     }
 
     /// Adds to a counter.
     public func increment(_ name: String, by amount: Double = 1, labels: [String: String] = [:]) {
-        let key = Metrics.labelText(labels)
-        lock.withLock { values[name, default: [:]][key, default: 0] += amount }
+        lock.withLock {
+            guard let entry = seriesLocked(name, labels: labels, fallback: .counter, buckets: Metrics.latencyBuckets) else { return }
+            entry.value += amount
+            if let counter = entry.counter {
+                if amount == amount.rounded(), amount >= 0, amount < 9e18 { counter.increment(by: Int64(amount)) } else { counter.increment(by: amount) }
+            } else {
+                entry.gauge?.set(to: entry.value)
+            }
+        }
     }
 
     /// Sets a gauge.
     public func set(_ name: String, _ value: Double, labels: [String: String] = [:]) {
-        let key = Metrics.labelText(labels)
-        lock.withLock { values[name, default: [:]][key] = value }
+        lock.withLock {
+            guard let entry = seriesLocked(name, labels: labels, fallback: .gauge, buckets: Metrics.latencyBuckets) else { return }
+            entry.value = value
+            entry.gauge?.set(to: value)
+        }
     }
 
     /// Records an observation (e.g. a latency in seconds) in a histogram.
     public func observe(_ name: String, _ value: Double, labels: [String: String] = [:], buckets: [Double] = Metrics.latencyBuckets) {
-        let key = Metrics.labelText(labels)
         lock.withLock {
-            var histogram = histograms[name]?[key] ?? Histogram(buckets: buckets, counts: Array(repeating: 0, count: buckets.count))
-            for (index, bound) in histogram.buckets.enumerated() where value <= bound { histogram.counts[index] += 1 }
-            histogram.sum += value
-            histogram.count += 1
-            histograms[name, default: [:]][key] = histogram
+            guard let entry = seriesLocked(name, labels: labels, fallback: .histogram, buckets: buckets) else { return }
+            entry.value += 1
+            entry.histogram?.record(value)
         }
     }
 
-    /// The current value of a counter or gauge (for tests and summaries).
+    /// The current value of a counter or gauge, or the number of observations of a
+    /// histogram (for tests and summaries).
     public func value(_ name: String, labels: [String: String] = [:]) -> Double {
-        lock.withLock { values[name]?[Metrics.labelText(labels)] ?? 0 }
+        lock.withLock { series[Metrics.key(name, labels)]?.value ?? 0 }
+    }
+
+    /// The sum of a counter over all its label sets.
+    public func total(_ name: String) -> Double {
+        let prefix = name + "{"
+        return lock.withLock {
+            series.reduce(0) { sum, element in
+                element.key == name || element.key.hasPrefix(prefix) ? sum + element.value.value : sum
+            }
+        }
     }
 
     /// The Prometheus text exposition of every metric.
     public func render() -> String {
-        lock.withLock {
-            var out = ""
-            let names = Set(values.keys).union(histograms.keys).sorted()
-            for name in names {
-                if let info = help[name] {
-                    out += "# HELP \(name) \(info.text)\n# TYPE \(name) \(info.type)\n"
-                }
-                for (labels, value) in (values[name] ?? [:]).sorted(by: { $0.key < $1.key }) {
-                    out += "\(name)\(labels.isEmpty ? "" : "{\(labels)}") \(Metrics.format(value))\n"
-                }
-                for (labels, histogram) in (histograms[name] ?? [:]).sorted(by: { $0.key < $1.key }) {
-                    let prefix = labels.isEmpty ? "" : labels + ","
-                    for (bound, count) in zip(histogram.buckets, histogram.counts) {
-                        out += "\(name)_bucket{\(prefix)le=\"\(Metrics.format(bound))\"} \(count)\n"
-                    }
-                    out += "\(name)_bucket{\(prefix)le=\"+Inf\"} \(histogram.count)\n"
-                    out += "\(name)_sum\(labels.isEmpty ? "" : "{\(labels)}") \(Metrics.format(histogram.sum))\n"
-                    out += "\(name)_count\(labels.isEmpty ? "" : "{\(labels)}") \(histogram.count)\n"
-                }
-            }
-            return out
+        registry.emitToString()
+    }
+
+    /// The series of `name` with `labels`, created (and its family checked) on first use;
+    /// nil when the call does not fit the family (see the type's comment).
+    private func seriesLocked(_ name: String, labels: [String: String], fallback: Kind, buckets: [Double]) -> Series? {
+        let key = Metrics.key(name, labels)
+        if let existing = series[key] { return existing }
+        var family = families[name] ?? Family(kind: fallback, help: "", labelled: nil)
+        // `increment` also moves a gauge; any other mix of types is a mistake.
+        guard fallback == family.kind || (fallback == .counter && family.kind == .gauge) else { return nil }
+        if let labelled = family.labelled, labelled != !labels.isEmpty { return nil }
+        family.labelled = !labels.isEmpty
+        families[name] = family
+        let pairs = labels.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        let descriptor = MetricNameDescriptor(metricName: name, unitName: "", helpText: family.help)
+        let made: Series
+        switch family.kind {
+        case .counter: made = Series(counter: registry.makeCounter(descriptor: descriptor, labels: pairs))
+        case .gauge: made = Series(gauge: registry.makeGauge(descriptor: descriptor, labels: pairs))
+        case .histogram: made = Series(histogram: registry.makeValueHistogram(descriptor: descriptor, labels: pairs, buckets: buckets))
         }
+        series[key] = made
+        return made
+    }
+
+    static func key(_ name: String, _ labels: [String: String]) -> String {
+        labels.isEmpty ? name : name + "{" + labelText(labels) + "}"
     }
 
     static func labelText(_ labels: [String: String]) -> String {
@@ -86,9 +160,5 @@ public final class Metrics: @unchecked Sendable {
                 .replacingOccurrences(of: "\n", with: "\\n")
             return "\(key)=\"\(escaped)\""
         }.joined(separator: ",")
-    }
-
-    static func format(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 }

@@ -3,7 +3,7 @@ import AttacheModels
 
 extension OutgoingRecord {
     /// A record holding `value` as Attache JSON, with the `content-type`, `schema` and
-    /// `traceparent` headers of DESIGN.md §1.
+    /// `traceparent` headers of docs/architecture.md §1.
     public static func json<Value: SchemaRecord>(topic: String, key: String, value: Value,
                                                  traceparent: String?) throws -> OutgoingRecord {
         OutgoingRecord(topic: topic, key: Array(key.utf8), value: try AttacheJSON.encode(value),

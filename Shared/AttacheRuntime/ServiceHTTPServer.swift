@@ -29,6 +29,8 @@ public struct ServiceHTTPServer: Sendable {
                     server: HTTPServerBuilder = .http1(),
                     onStarted: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let router = Router()
+        // Request counts and durations through swift-metrics (see `MetricsBootstrap`).
+        router.add(middleware: MetricsMiddleware())
         let health = health
         let metrics = metrics
         router.get("/healthz") { _, _ -> Response in

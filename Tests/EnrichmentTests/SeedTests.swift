@@ -1,3 +1,4 @@
+import AttacheTesting
 import AttacheKafka
 import AttacheModels
 import AttacheRuntime
@@ -5,10 +6,10 @@ import Enrichment
 import Foundation
 import Testing
 
-/// The five seeds through the service over the embedded broker: what DESIGN.md §7 lists.
+/// The five seeds through the service over the embedded broker: what docs/architecture.md §7 lists.
 @Suite("Enrichment service: the seeds")
 struct SeedTests {
-    @Test("the five seeds: enriched articles, anniversaries and trade deltas of DESIGN.md §7")
+    @Test("the five seeds: enriched articles, anniversaries and trade deltas of docs/architecture.md §7")
     func seeds() async throws {
         let broker = try brokerWithTopics()
         let topics = Topics()

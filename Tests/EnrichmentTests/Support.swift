@@ -1,3 +1,4 @@
+import AttacheTesting
 import ArticleParsing
 import AttacheKafka
 import AttacheModels
@@ -14,11 +15,7 @@ import FoundationNetworking
 enum Seeds {
     static let received = Date(timeIntervalSince1970: 1_750_000_000)
 
-    static var directory: URL {
-        URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("seeds")
-    }
+    static var directory: URL { RepositorySeeds.directory }
 
     /// The five seeds, in file order (000…004).
     static func articles() throws -> [Article] {
@@ -34,20 +31,7 @@ enum Seeds {
     }
 }
 
-let testLogger: Logger = {
-    var logger = Logger(label: "enrichment-test")
-    logger.logLevel = ProcessInfo.processInfo.environment["ENRICHMENT_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
-    return logger
-}()
-
-func unique(_ base: String) -> String { "\(base)-\(UUID().uuidString.prefix(8))" }
-
-/// An embedded broker with every Attache topic (4 partitions each, as `Topics.all` says).
-func brokerWithTopics(_ topics: Topics = Topics()) throws -> EmbeddedBroker {
-    let broker = try EmbeddedBroker()
-    try broker.createTopics(topics.all.map { NewTopic(name: $0.name, partitions: $0.partitions) })
-    return broker
-}
+let testLogger = makeTestLogger(label: "enrichment-test", levelVariable: "ENRICHMENT_TEST_LOG")
 
 /// Publishes articles to `articles.parsed`, keyed by id, one at a time in the given order.
 func publish(_ articles: [Article], to broker: EmbeddedBroker, topics: Topics = Topics()) async throws {
@@ -118,13 +102,6 @@ final class RunningService: @unchecked Sendable {
     }
 }
 
-/// Every record of a topic, from the beginning to the current end of each partition.
-func readAll(_ topic: String, broker: EmbeddedBroker) async throws -> [KafkaMessage] {
-    let read = try await TopicSnapshot.read(config: broker.config, topic: topic)
-    #expect(read.complete, "\(topic) not read to its end")
-    return read.records
-}
-
 /// The distinct (key, value) pairs of a topic.
 func distinctPairs(_ topic: String, broker: EmbeddedBroker) async throws -> Set<String> {
     Set(try await readAll(topic, broker: broker).map { "\($0.keyText ?? "")\t\(String(decoding: $0.value ?? [], as: UTF8.self))" })
@@ -146,50 +123,12 @@ func finalDeltas(broker: EmbeddedBroker, topics: Topics = Topics()) async throws
     return result
 }
 
-/// Waits until `group` has committed every partition of `topic` up to its end.
-func waitCommitted(group: String, topic: String, broker: EmbeddedBroker, timeout: Duration = .seconds(25)) async throws -> Bool {
-    let consumer = try KafkaConsumer(config: broker.config, groupID: group, logger: testLogger)
-    defer { consumer.close() }
-    let count = try consumer.partitionCount(of: topic)
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        var done = true
-        let partitions = (0..<Int32(count)).map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.invalid) }
-        let committed = try await consumer.committed(partitions)
-        for entry in committed {
-            let (low, high) = try consumer.watermarks(topic: topic, partition: entry.partition)
-            if high > low && entry.offset < high { done = false }
-        }
-        if done { return true }
-        try await Task.sleep(for: .milliseconds(100))
-    }
-    return false
-}
-
 /// Waits until the service's groups (articles, then series) have committed all their input.
 func waitDrained(group: String, broker: EmbeddedBroker, topics: Topics = Topics()) async throws {
     let articles = try await waitCommitted(group: group, topic: topics.parsed, broker: broker)
     #expect(articles, "the article stage did not commit all of \(topics.parsed)")
     let series = try await waitCommitted(group: group + "-series", topic: topics.observations, broker: broker)
     #expect(series, "the series stage did not commit all of \(topics.observations)")
-}
-
-/// Waits until a topic holds at least `count` records.
-func waitForRecords(_ topic: String, count: Int, broker: EmbeddedBroker, timeout: Duration = .seconds(25)) async throws -> Bool {
-    let consumer = try KafkaConsumer(config: broker.config, groupID: unique("counter"), readCommitted: false, logger: testLogger)
-    defer { consumer.close() }
-    let partitions = try consumer.partitionCount(of: topic)
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        var total: Int64 = 0
-        for partition in 0..<Int32(partitions) {
-            let (low, high) = try consumer.watermarks(topic: topic, partition: partition)
-            total += high - low
-        }
-        if total >= count { return true }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    return false
 }
 
 /// The distinct (key, value) pairs of every output topic.

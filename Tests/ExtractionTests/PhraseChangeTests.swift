@@ -1,3 +1,4 @@
+import AttacheTesting
 import Testing
 import AttacheModels
 @testable import Extraction

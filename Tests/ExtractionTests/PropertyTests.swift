@@ -1,19 +1,8 @@
 import Foundation
 import Testing
+import AttacheTesting
 import AttacheModels
 @testable import Extraction
-
-/// A small deterministic generator (SplitMix64) so failures reproduce.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// An independent reading of a figure's text: the number times the scale word it names.
 func amountStated(in text: String) -> Double? {
@@ -75,7 +64,7 @@ let fuzzScale: Int = Int(ProcessInfo.processInfo.environment["ATTACHE_FUZZ_ROUND
     ]
 
     @Test func randomTextNeverCrashesAndStaysConsistent() {
-        var rng = SplitMix(state: 20251120 &+ UInt64(fuzzScale))
+        var rng = SeededGenerator(seed: 20251120 &+ UInt64(fuzzScale))
         let extractor = Extractor()
         for _ in 0..<(400 * fuzzScale) {
             let count = Int.random(in: 0...80, using: &rng)
@@ -90,7 +79,7 @@ let fuzzScale: Int = Int(ProcessInfo.processInfo.environment["ATTACHE_FUZZ_ROUND
     }
 
     @Test func randomScalarsNeverCrash() {
-        var rng = SplitMix(state: 7)
+        var rng = SeededGenerator(seed: 7)
         let extractor = Extractor()
         for _ in 0..<(200 * fuzzScale) {
             var s = String.UnicodeScalarView()
@@ -104,7 +93,7 @@ let fuzzScale: Int = Int(ProcessInfo.processInfo.environment["ATTACHE_FUZZ_ROUND
     }
 
     @Test func mutatedSeedsNeverCrashAndStayConsistent() {
-        var rng = SplitMix(state: 42 &+ UInt64(fuzzScale))
+        var rng = SeededGenerator(seed: 42 &+ UInt64(fuzzScale))
         let extractor = Extractor()
         let seeds = Fixtures.allSeeds
         for round in 0..<(60 * fuzzScale) {

@@ -1,8 +1,9 @@
+import AttacheTesting
 import Testing
 import AttacheModels
 @testable import Extraction
 
-/// DESIGN.md §7, one test per row.
+/// docs/architecture.md §7, one test per row.
 @Suite struct SeedExpectations {
     let extractor = Extractor(home: "KZ")
 

@@ -1,3 +1,4 @@
+import AttacheTesting
 import AttacheKafka
 import AttacheModels
 import AttacheRuntime
@@ -14,7 +15,7 @@ struct BackPressureTests {
     /// A directory of `count` distinct articles of about 3 KB each (9 MB in all: more than
     /// the embedded broker keeps on one partition).
     static func articleDirectory(count: Int) throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("backpressure")).path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(unique("backpressure")).path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for i in 0..<count {
             let paragraph = String(repeating: "Kazakhstan and Luxembourg discussed trade and investment at meeting \(i). ", count: 20)
@@ -37,7 +38,7 @@ struct BackPressureTests {
         let broker = try BackPressureTests.broker()
         let directory = try BackPressureTests.articleDirectory(count: BackPressureTests.articles)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let group = uniqueName("enrichment")
+        let group = unique("enrichment")
         let config = broker.config
         let reader = Task { () throws -> Set<String> in
             try await Task.sleep(for: .seconds(3))
@@ -53,7 +54,7 @@ struct BackPressureTests {
             await consumer.shutdown()
             return keys
         }
-        let options = ServiceOptions(brokers: broker.bootstrapServers, groupID: uniqueName("ingest"), instance: "test")
+        let options = ServiceOptions(brokers: broker.bootstrapServers, groupID: unique("ingest"), instance: "test")
         let summary = try await FileIngest.run(paths: [directory], options: options, recent: RecentIDs(), readerGroup: group,
                                                progress: { _ in }, logger: testLogger)
         #expect(summary.accepted == BackPressureTests.articles)
@@ -69,11 +70,11 @@ struct BackPressureTests {
         let broker = try BackPressureTests.broker()
         let directory = try BackPressureTests.articleDirectory(count: BackPressureTests.articles)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let options = ServiceOptions(brokers: broker.bootstrapServers, groupID: uniqueName("ingest"), instance: "test")
+        let options = ServiceOptions(brokers: broker.bootstrapServers, groupID: unique("ingest"), instance: "test")
         let summary = try await FileIngest.run(paths: [directory], options: options, recent: RecentIDs(), readerGroup: nil,
                                                progress: { _ in }, logger: testLogger)
         #expect(summary.accepted == BackPressureTests.articles)
-        let consumer = try KafkaConsumer(config: broker.config, groupID: uniqueName("watermarks"), logger: testLogger)
+        let consumer = try KafkaConsumer(config: broker.config, groupID: unique("watermarks"), logger: testLogger)
         let (low, high) = try await consumer.offsets(topic: "articles.parsed", partition: 0)
         await consumer.shutdown()
         #expect(high == Int64(BackPressureTests.articles))

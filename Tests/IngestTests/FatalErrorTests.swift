@@ -1,4 +1,5 @@
 @testable import AttacheKafka
+import AttacheTesting
 import AttacheModels
 import AttacheRuntime
 import CRdKafka

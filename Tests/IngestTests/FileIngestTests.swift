@@ -1,3 +1,4 @@
+import AttacheTesting
 import AttacheKafka
 import AttacheModels
 import AttacheRuntime
@@ -10,7 +11,7 @@ struct FileIngestTests {
     @Test("the seeds directory gives 5 accepted; again, 5 duplicates with the same ids")
     func seedsTwice() async throws {
         let broker = try brokerWithTopics()
-        let options = ServiceOptions(brokers: broker.bootstrapServers, groupID: uniqueName("cli"))
+        let options = ServiceOptions(brokers: broker.bootstrapServers, groupID: unique("cli"))
         let recent = RecentIDs()
         let first = try await FileIngest.run(paths: [seedsDirectory], options: options, recent: recent, progress: { _ in }, logger: testLogger)
         #expect(first.inputs == 5)
@@ -34,8 +35,8 @@ struct FileIngestTests {
     @Test("directories are read recursively (txt, json, ndjson; sorted), rejections are summarised with reasons and origins")
     func mixedDirectory() async throws {
         let broker = try brokerWithTopics()
-        let options = ServiceOptions(brokers: broker.bootstrapServers, groupID: uniqueName("cli"))
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("ingest"))
+        let options = ServiceOptions(brokers: broker.bootstrapServers, groupID: unique("cli"))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(unique("ingest"))
         let sub = dir.appendingPathComponent("sub")
         try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -64,8 +65,8 @@ struct FileIngestTests {
     @Test("a large NDJSON batch reports progress every 1,000 submissions")
     func progress() async throws {
         let broker = try brokerWithTopics()
-        let options = ServiceOptions(brokers: broker.bootstrapServers, groupID: uniqueName("cli"))
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("batch") + ".ndjson")
+        let options = ServiceOptions(brokers: broker.bootstrapServers, groupID: unique("cli"))
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(unique("batch") + ".ndjson")
         defer { try? FileManager.default.removeItem(at: file) }
         let lines = (0..<1_500).map { #"{"published": "2024-04-01", "text": "Kazakhstan and Luxembourg, note \#($0)."}"# }
         try Data(lines.joined(separator: "\n").utf8).write(to: file)

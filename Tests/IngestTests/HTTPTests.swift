@@ -1,3 +1,4 @@
+import AttacheTesting
 import AttacheKafka
 import AttacheModels
 import AttacheRuntime
@@ -127,7 +128,7 @@ struct HTTPTests {
         #expect((tooLarge.json["rejection"] as? [String: Any])?["topic"] as? String == "articles.rejected")
 
         // Chunked, without Content-Length: found while reading.
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("big") + ".txt")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(unique("big") + ".txt")
         try big.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let curl = try await run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Type: text/plain",

@@ -1,3 +1,4 @@
+import AttacheTesting
 import AttacheKafka
 import AttacheModels
 import AttacheRuntime
@@ -44,12 +45,12 @@ struct LoadTests {
     @Test("measured attache ingest of an NDJSON file", .enabled(if: environment["ATTACHE_INGEST_BENCH"] == "1"))
     func measureFileIngest() async throws {
         let broker = try brokerWithTopics()
-        let options = ServiceOptions(brokers: broker.bootstrapServers, groupID: uniqueName("cli"), instance: "bench")
+        let options = ServiceOptions(brokers: broker.bootstrapServers, groupID: unique("cli"), instance: "bench")
         let text = String(decoding: try seed(2), as: UTF8.self).split(separator: "\n", maxSplits: 1).last.map(String.init) ?? ""
         let encoded = String(decoding: try JSONEncoder().encode(text), as: UTF8.self)
         let count = Int(LoadTests.environment["ATTACHE_INGEST_BENCH_ARTICLES"] ?? "") ?? 20_000
         let lines = (0..<count).map { #"{"published": "2025-10-20", "text": "#  + encoded.dropLast() + #" Update \#($0).""# + "}" }
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("bench") + ".ndjson")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(unique("bench") + ".ndjson")
         try Data(lines.joined(separator: "\n").utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let bytes = (try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0

@@ -1,3 +1,4 @@
+import AttacheTesting
 import Foundation
 #if canImport(Glibc)
 import Glibc

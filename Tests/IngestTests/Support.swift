@@ -1,3 +1,4 @@
+import AttacheTesting
 import AttacheKafka
 import AttacheModels
 import AttacheRuntime
@@ -10,34 +11,15 @@ import FoundationNetworking
 #endif
 
 /// The seeds of the repository.
-let seedsDirectory: String = {
-    let here = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-    return here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("seeds").path
-}()
+let seedsDirectory = RepositorySeeds.directory.path
 
-func seedFiles() throws -> [String] {
-    try FileManager.default.contentsOfDirectory(atPath: seedsDirectory).filter { $0.hasSuffix(".txt") }.sorted()
-        .map { seedsDirectory + "/" + $0 }
-}
+func seedFiles() throws -> [String] { try RepositorySeeds.files() }
 
 func seed(_ index: Int) throws -> Data {
     try Data(contentsOf: URL(fileURLWithPath: try seedFiles()[index]))
 }
 
-func uniqueName(_ base: String) -> String { "\(base)-\(UUID().uuidString.prefix(8))" }
-
-let testLogger: Logger = {
-    var logger = Logger(label: "ingest-test")
-    logger.logLevel = .warning
-    return logger
-}()
-
-/// An embedded broker with every Attache topic.
-func brokerWithTopics(_ topics: Topics = Topics()) throws -> EmbeddedBroker {
-    let broker = try EmbeddedBroker()
-    try broker.createTopics(topics.all.map { NewTopic(name: $0.name, partitions: $0.partitions) })
-    return broker
-}
+let testLogger = makeTestLogger(label: "ingest-test")
 
 /// A running ingest service on a free port.
 final class RunningService: @unchecked Sendable {
@@ -55,7 +37,7 @@ final class RunningService: @unchecked Sendable {
         let broker = try broker ?? brokerWithTopics()
         self.broker = broker
         var options = ServiceOptions(brokers: broker.bootstrapServers, httpPort: 0, httpHost: "127.0.0.1",
-                                     groupID: uniqueName("ingest"), instance: "test")
+                                     groupID: unique("ingest"), instance: "test")
         options.kafkaProperties = kafkaProperties
         self.options = options
         health = Health()
@@ -91,11 +73,6 @@ final class RunningService: @unchecked Sendable {
     }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
 /// An HTTP answer.
 struct HTTPAnswer {
     var status: Int
@@ -124,7 +101,7 @@ func http(_ method: String, _ url: String, body: Data? = nil, headers: [String: 
 
 /// Reads the record a publication points at.
 func record(at topic: String, partition: Int32, offset: Int64, broker: EmbeddedBroker) async throws -> KafkaMessage {
-    let consumer = try KafkaConsumer(config: broker.config, groupID: uniqueName("reader"))
+    let consumer = try KafkaConsumer(config: broker.config, groupID: unique("reader"))
     try consumer.assign([TopicPartitionOffset(topic: topic, partition: partition, offset: offset)])
     let deadline = ContinuousClock.now + .seconds(15)
     var found: KafkaMessage?
@@ -140,7 +117,7 @@ func record(at topic: String, partition: Int32, offset: Int64, broker: EmbeddedB
 /// or `timeout` passed.
 func records(of topic: String, count: Int, broker: EmbeddedBroker, partitions: Int32 = 4,
              timeout: Duration = .seconds(15)) async throws -> [KafkaMessage] {
-    let consumer = try KafkaConsumer(config: broker.config, groupID: uniqueName("reader"))
+    let consumer = try KafkaConsumer(config: broker.config, groupID: unique("reader"))
     try consumer.assign((0..<partitions).map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.beginning) })
     var received: [KafkaMessage] = []
     let deadline = ContinuousClock.now + timeout
@@ -155,26 +132,13 @@ func records(of topic: String, count: Int, broker: EmbeddedBroker, partitions: I
 /// standard output and standard error.
 @discardableResult
 func run(_ executable: String, _ arguments: [String], input: Data? = nil) async throws -> (status: Int32, output: String, errors: String) {
-    try await offCooperativePool { Result { try runBlocking(executable, arguments, input: input) } }.get()
+    let (status, output, errors) = try await runProcess(executable, arguments, input: input)
+    return (status, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
 }
 
 func runBlocking(_ executable: String, _ arguments: [String], input: Data? = nil) throws -> (status: Int32, output: String, errors: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let output = Pipe()
-    let errors = Pipe()
-    let stdin = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    process.standardInput = stdin
-    try process.run()
-    if let input { stdin.fileHandleForWriting.write(input) }
-    try stdin.fileHandleForWriting.close()
-    let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return (process.terminationStatus, out, err)
+    let (status, output, errors) = try runProcessBlocking(executable, arguments, input: input)
+    return (status, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
 }
 
 extension KafkaMessage {

@@ -1,3 +1,4 @@
+import AttacheTesting
 import AttacheKafka
 import Foundation
 import Testing
@@ -7,7 +8,7 @@ struct InteropTests {
     @Test("kcat produces, the Swift consumer reads the bytes exactly")
     func kcatToSwift() async throws {
         let broker = try EmbeddedBroker()
-        let topic = uniqueTopic()
+        let topic = unique("t")
         try broker.createTopic(topic, partitions: 2)
         // Arbitrary bytes, newlines and multi-byte UTF-8 included: kcat sends a file as one record.
         var generator = SeededGenerator(seed: 42)
@@ -18,7 +19,7 @@ struct InteropTests {
         try await run(kcat, ["-P", "-b", broker.bootstrapServers, "-t", topic, "-k", "article-1", "-H", "schema=raw.v1", file.path])
         try await run(kcat, ["-P", "-b", broker.bootstrapServers, "-t", topic, "-K", "\t"], input: Data("k2\tsecond line\nk3\tthird line\n".utf8))
 
-        let consumer = try KafkaConsumer(config: broker.config, groupID: uniqueTopic("g"))
+        let consumer = try KafkaConsumer(config: broker.config, groupID: unique("g"))
         defer { consumer.close() }
         try consumer.subscribe([topic])
         let received = try await consume(consumer, count: 3)
@@ -33,7 +34,7 @@ struct InteropTests {
     @Test("the Swift producer writes, kcat reads keys, values, headers and partitions")
     func swiftToKcat() async throws {
         let broker = try EmbeddedBroker()
-        let topic = uniqueTopic()
+        let topic = unique("t")
         try broker.createTopic(topic, partitions: 4)
         let producer = try KafkaProducer(config: broker.config)
         defer { producer.close() }
@@ -69,7 +70,7 @@ struct InteropTests {
     @Test("keys are partitioned as Java clients partition them (murmur2)")
     func murmur2Partitioning() async throws {
         let broker = try EmbeddedBroker()
-        let topic = uniqueTopic()
+        let topic = unique("t")
         try broker.createTopic(topic, partitions: 4)
         let producer = try KafkaProducer(config: broker.config)
         defer { producer.close() }
@@ -78,19 +79,6 @@ struct InteropTests {
             let report = try await producer.send(OutgoingRecord(topic: topic, key: key, value: [1]))
             #expect(report.partition == Murmur2.partition(of: Array(key.utf8), count: 4), "key \(key)")
         }
-    }
-}
-
-/// A reproducible random number generator (SplitMix64) for test data.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -1,3 +1,4 @@
+import AttacheTesting
 import CRdKafka
 import AttacheKafka
 import Foundation
@@ -8,7 +9,7 @@ struct ProducerConsumerTests {
     @Test("records round-trip with keys, headers and null values")
     func roundTrip() async throws {
         let broker = try EmbeddedBroker()
-        let topic = uniqueTopic()
+        let topic = unique("t")
         try broker.createTopic(topic, partitions: 3)
         let producer = try KafkaProducer(config: broker.config)
         defer { producer.close() }
@@ -25,7 +26,7 @@ struct ProducerConsumerTests {
         #expect(partitionsByKey.values.allSatisfy { $0.count == 1 })
         #expect(tombstone.partition == sent[0].partition)
 
-        let consumer = try KafkaConsumer(config: broker.config, groupID: uniqueTopic("g"))
+        let consumer = try KafkaConsumer(config: broker.config, groupID: unique("g"))
         defer { consumer.close() }
         try consumer.subscribe([topic])
         let received = try await consume(consumer, count: 21)
@@ -41,13 +42,13 @@ struct ProducerConsumerTests {
     @Test("send(all:) stores the records of a partition in the order given, and reports in that order")
     func sendAllKeepsOrder() async throws {
         let broker = try EmbeddedBroker()
-        let topic = uniqueTopic()
+        let topic = unique("t")
         try broker.createTopic(topic, partitions: 1)
         let producer = try KafkaProducer(config: broker.config)
         defer { producer.close() }
         let reports = try await producer.send(all: (0..<200).map { OutgoingRecord(topic: topic, key: "same", value: Array("\($0)".utf8)) })
         #expect(reports.map(\.offset) == Array(0..<200))
-        let consumer = try KafkaConsumer(config: broker.config, groupID: uniqueTopic("g"))
+        let consumer = try KafkaConsumer(config: broker.config, groupID: unique("g"))
         defer { consumer.close() }
         try consumer.subscribe([topic])
         let received = try await consume(consumer, count: 200)
@@ -57,9 +58,9 @@ struct ProducerConsumerTests {
     @Test("two consumers of one group share the partitions")
     func groupSharesPartitions() async throws {
         let broker = try EmbeddedBroker()
-        let topic = uniqueTopic()
+        let topic = unique("t")
         try broker.createTopic(topic, partitions: 4)
-        let group = uniqueTopic("g")
+        let group = unique("g")
         let a = try KafkaConsumer(config: broker.config, groupID: group)
         let b = try KafkaConsumer(config: broker.config, groupID: group)
         defer { a.close(); b.close() }
@@ -99,13 +100,13 @@ struct ProducerConsumerTests {
     @Test("a restarted consumer resumes from the committed offset")
     func commitAndResume() async throws {
         let broker = try EmbeddedBroker()
-        let topic = uniqueTopic()
+        let topic = unique("t")
         try broker.createTopic(topic, partitions: 1)
         let producer = try KafkaProducer(config: broker.config)
         defer { producer.close() }
         // One by one: concurrent sends (send(all:)) may be stored in any order.
         for i in 0..<10 { _ = try await producer.send(OutgoingRecord(topic: topic, key: nil, value: Array("\(i)".utf8))) }
-        let group = uniqueTopic("g")
+        let group = unique("g")
         do {
             let consumer = try KafkaConsumer(config: broker.config, groupID: group)
             try consumer.subscribe([topic])
@@ -125,9 +126,9 @@ struct ProducerConsumerTests {
     @Test("the rebalance hook sees assignment and revocation before they take effect")
     func rebalanceHook() async throws {
         let broker = try EmbeddedBroker()
-        let topic = uniqueTopic()
+        let topic = unique("t")
         try broker.createTopic(topic, partitions: 2)
-        let consumer = try KafkaConsumer(config: broker.config, groupID: uniqueTopic("g"))
+        let consumer = try KafkaConsumer(config: broker.config, groupID: unique("g"))
         let events = EventLog()
         consumer.onRebalance { event in
             // Runs before librdkafka applies the change: the old assignment still holds.
@@ -165,7 +166,7 @@ struct ProducerConsumerTests {
     @Test("injected retriable produce errors are survived without loss")
     func retriableErrors() async throws {
         let broker = try EmbeddedBroker()
-        let topic = uniqueTopic()
+        let topic = unique("t")
         try broker.createTopic(topic, partitions: 1)
         let producer = try KafkaProducer(config: broker.config)
         defer { producer.close() }
@@ -179,7 +180,7 @@ struct ProducerConsumerTests {
             reports.append(try await producer.send(OutgoingRecord(topic: topic, key: "k", value: [UInt8(value)])))
         }
         #expect(reports.map(\.offset) == Array(1...30))
-        let consumer = try KafkaConsumer(config: broker.config, groupID: uniqueTopic("g"))
+        let consumer = try KafkaConsumer(config: broker.config, groupID: unique("g"))
         defer { consumer.close() }
         try consumer.subscribe([topic])
         let received = try await consume(consumer, count: 31)

@@ -1,3 +1,4 @@
+import AttacheTesting
 import AttacheKafka
 import CRdKafka
 import Foundation
@@ -8,18 +9,18 @@ struct TransactionTests {
     @Test("consume–transform–produce: commit, then abort and rewind to the committed offset")
     func commitAbortRewind() async throws {
         let broker = try EmbeddedBroker()
-        let input = uniqueTopic("in")
-        let output = uniqueTopic("out")
+        let input = unique("in")
+        let output = unique("out")
         try broker.createTopic(input, partitions: 1)
         try broker.createTopic(output, partitions: 1)
         let producer = try KafkaProducer(config: broker.config)
         defer { producer.close() }
         _ = try await producer.send(all: (0..<10).map { OutgoingRecord(topic: input, key: "k", value: [UInt8($0)]) })
 
-        let consumer = try KafkaConsumer(config: broker.config, groupID: uniqueTopic("g"))
+        let consumer = try KafkaConsumer(config: broker.config, groupID: unique("g"))
         defer { consumer.close() }
         try consumer.subscribe([input])
-        let txn = try TransactionalProducer(config: broker.config, transactionalID: uniqueTopic("txn"))
+        let txn = try TransactionalProducer(config: broker.config, transactionalID: unique("txn"))
         defer { txn.close() }
         try await txn.initTransactions()
 
@@ -34,7 +35,7 @@ struct TransactionTests {
         try await txn.sendOffsets(next, of: consumer)
         try await txn.commitTransaction()
         // The embedded broker accepts but does not store transactional offset commits
-        // (DESIGN.md §6), so the position is also committed plainly here.
+        // (docs/architecture.md §6), so the position is also committed plainly here.
         try await consumer.commit(next)
 
         // An aborted transaction, then a rewind: the same records come again.
@@ -58,9 +59,9 @@ struct TransactionTests {
     @Test("a retriable error on EndTxn is retried by librdkafka and the commit succeeds")
     func retriableCommit() async throws {
         let broker = try EmbeddedBroker()
-        let output = uniqueTopic("out")
+        let output = unique("out")
         try broker.createTopic(output, partitions: 1)
-        let txn = try TransactionalProducer(config: broker.config, transactionalID: uniqueTopic("txn"))
+        let txn = try TransactionalProducer(config: broker.config, transactionalID: unique("txn"))
         defer { txn.close() }
         try await txn.initTransactions()
         try txn.beginTransaction()
@@ -86,9 +87,9 @@ struct TransactionTests {
     @Test("an abortable error inside a transaction is reported as abortable, and abort recovers")
     func abortable() async throws {
         let broker = try EmbeddedBroker()
-        let output = uniqueTopic("out")
+        let output = unique("out")
         try broker.createTopic(output, partitions: 1)
-        let txn = try TransactionalProducer(config: broker.config, transactionalID: uniqueTopic("txn"))
+        let txn = try TransactionalProducer(config: broker.config, transactionalID: unique("txn"))
         defer { txn.close() }
         try await txn.initTransactions()
         try txn.beginTransaction()

@@ -2,7 +2,7 @@ import AttacheModels
 import Foundation
 import Testing
 
-/// JSON round trips and the field names of DESIGN.md §2, checked literally on the encoded bytes.
+/// JSON round trips and the field names of docs/architecture.md §2, checked literally on the encoded bytes.
 @Suite("Records")
 struct RecordTests {
     /// Encodes, decodes (checking the schema) and encodes again: equal values, equal bytes.
@@ -45,7 +45,7 @@ struct RecordTests {
         try roundTrip(LedgerEntry(observation: Samples.changeObservation))
     }
 
-    @Test("Article fields are exactly those of DESIGN.md §2")
+    @Test("Article fields are exactly those of docs/architecture.md §2")
     func articleFields() throws {
         #expect(try keys(Samples.fullArticle) == ["schema", "id", "published", "title", "dateline", "source", "text",
                                                   "paragraphs", "countries", "receivedAt", "origin"])
@@ -259,7 +259,7 @@ struct RecordTests {
         #expect(RecordHeaders.forRecord(.rejection, traceparent: nil).map(\.0) == ["content-type", "schema"])
     }
 
-    @Test("topics of DESIGN.md §1 with their cleanup policies, and the prefix")
+    @Test("topics of docs/architecture.md §1 with their cleanup policies, and the prefix")
     func topics() {
         let topics = Topics()
         let policies = Dictionary(uniqueKeysWithValues: topics.all.map { ($0.name, $0.cleanup) })

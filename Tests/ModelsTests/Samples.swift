@@ -1,7 +1,7 @@
 import AttacheModels
 import Foundation
 
-/// Realistic records, with the values the seeds state (DESIGN.md §7), shared by the round-trip
+/// Realistic records, with the values the seeds state (docs/architecture.md §7), shared by the round-trip
 /// and schema tests.
 enum Samples {
     /// 2023-06-30T10:00:00.000Z.

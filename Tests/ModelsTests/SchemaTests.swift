@@ -10,7 +10,7 @@ struct SchemaTests {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("docs/schemas")
 
-    /// The public records of DESIGN.md §1 and their schema files.
+    /// The public records of docs/architecture.md §1 and their schema files.
     static let published: [SchemaName] = [.article, .enrichedArticle, .tradeDelta, .anniversary, .rejection, .notification]
 
     static func url(_ name: SchemaName) -> URL { directory.appendingPathComponent("\(name.rawValue).json") }

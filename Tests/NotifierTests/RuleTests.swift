@@ -1,3 +1,4 @@
+import AttacheTesting
 import AttacheModels
 import Foundation
 import Notifier

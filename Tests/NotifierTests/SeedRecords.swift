@@ -1,6 +1,7 @@
+import AttacheTesting
 import AttacheModels
 
-/// `attache extract seeds/*.txt` on the five seeds (DESIGN.md §7): one `EnrichedArticle` per
+/// `attache extract seeds/*.txt` on the five seeds (docs/architecture.md §7): one `EnrichedArticle` per
 /// line, with the cross-article deltas over the seeds in publication order.
 enum SeedRecords {
     static let enrichedLines = #"""

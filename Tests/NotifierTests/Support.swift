@@ -1,3 +1,4 @@
+import AttacheTesting
 import AttacheKafka
 import AttacheModels
 import AttacheRuntime
@@ -6,15 +7,9 @@ import Logging
 import Notifier
 import Testing
 
-let testLogger: Logger = {
-    var logger = Logger(label: "notifier-test")
-    logger.logLevel = ProcessInfo.processInfo.environment["NOTIFIER_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
-    return logger
-}()
+let testLogger = makeTestLogger(label: "notifier-test", levelVariable: "NOTIFIER_TEST_LOG")
 
-func unique(_ base: String) -> String { "\(base)-\(UUID().uuidString.prefix(8))" }
-
-/// Realistic records, as enrichment writes them for the seeds (DESIGN.md §7).
+/// Realistic records, as enrichment writes them for the seeds (docs/architecture.md §7).
 enum Fixtures {
     static let enrichedAt = Date(timeIntervalSince1970: 1_750_000_000)
     static let recordTime = Date(timeIntervalSince1970: 1_760_000_000)
@@ -62,10 +57,7 @@ enum Fixtures {
 
 /// An embedded broker with every Attache topic and the dead-letter topic.
 func brokerWithTopics(_ topics: Topics = Topics()) throws -> EmbeddedBroker {
-    let broker = try EmbeddedBroker()
-    try broker.createTopics(topics.all.map { NewTopic(name: $0.name, partitions: $0.partitions) })
-    try broker.createTopic(topics.notificationsDead, partitions: 4)
-    return broker
+    try AttacheTesting.brokerWithTopics(topics, extra: [NewTopic(name: topics.notificationsDead, partitions: 4)])
 }
 
 /// Publishes records the way enrichment does (Attache JSON, schema headers).
@@ -160,53 +152,6 @@ final class RunningNotifier: @unchecked Sendable {
     }
 }
 
-/// Every record of a topic, from the beginning to the current end of each partition.
-func readAll(_ topic: String, broker: EmbeddedBroker) async throws -> [KafkaMessage] {
-    let read = try await TopicSnapshot.read(config: broker.config, topic: topic)
-    #expect(read.complete, "\(topic) not read to its end")
-    return read.records
-}
-
-/// Waits until `topic` holds at least `count` records.
-func waitForRecords(_ topic: String, count: Int, broker: EmbeddedBroker, timeout: Duration = .seconds(25)) async throws -> Bool {
-    let consumer = try KafkaConsumer(config: broker.config, groupID: unique("counter"), readCommitted: false, logger: testLogger)
-    defer { consumer.close() }
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        // Asked every time: the topic may be created (automatically) meanwhile.
-        let partitions = try consumer.partitionCount(of: topic)
-        var total: Int64 = 0
-        for partition in 0..<Int32(partitions) {
-            let (low, high) = try consumer.watermarks(topic: topic, partition: partition)
-            total += high - low
-        }
-        if total >= count { return true }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    return false
-}
-
-/// Waits until `group` has committed every partition of each topic up to its end.
-func waitCommitted(group: String, topics: [String], broker: EmbeddedBroker, timeout: Duration = .seconds(25)) async throws -> Bool {
-    let consumer = try KafkaConsumer(config: broker.config, groupID: group, logger: testLogger)
-    defer { consumer.close() }
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        var done = true
-        for topic in topics {
-            let count = try consumer.partitionCount(of: topic)
-            let partitions = (0..<Int32(count)).map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.invalid) }
-            for entry in try await consumer.committed(partitions) {
-                let (low, high) = try consumer.watermarks(topic: topic, partition: entry.partition)
-                if high > low && entry.offset < high { done = false }
-            }
-        }
-        if done { return true }
-        try await Task.sleep(for: .milliseconds(100))
-    }
-    return false
-}
-
 /// The input topics of the notifier.
 func inputTopics(_ topics: Topics = Topics()) -> [String] { [topics.enriched, topics.deltas, topics.anniversaries] }
 
@@ -239,20 +184,8 @@ final class RecordingSink: NotificationSink, @unchecked Sendable {
 /// Runs a program to its end; its status and its standard output and error together.
 @discardableResult
 func runProcess(_ executable: String, arguments: [String], input: Data? = nil) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    let stdin = Pipe()
-    process.standardInput = stdin
-    try process.run()
-    if let input { stdin.fileHandleForWriting.write(input) }
-    try? stdin.fileHandleForWriting.close()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let (status, output, _) = try runProcessBlocking(executable, arguments, input: input, mergeErrors: true)
+    return (status, String(decoding: output, as: UTF8.self))
 }
 
 /// Attache's notification record (not Foundation's `Notification`).

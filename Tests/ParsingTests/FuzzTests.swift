@@ -1,3 +1,4 @@
+import AttacheTesting
 import ArticleParsing
 import AttacheModels
 import Foundation
@@ -51,7 +52,7 @@ struct FuzzTests {
 
     @Test("random bytes", arguments: [1, 2, 3, 4] as [UInt64])
     func randomBytes(_ seed: UInt64) {
-        var rng = SeededRandom(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         for _ in 0..<150 {
             let count = Int.random(in: 0...600, using: &rng)
             var bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &rng) }
@@ -66,7 +67,7 @@ struct FuzzTests {
 
     @Test("random fragments", arguments: [11, 12, 13, 14] as [UInt64])
     func randomFragments(_ seed: UInt64) {
-        var rng = SeededRandom(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         var accepted = 0
         for _ in 0..<200 {
             let pieces = (0..<Int.random(in: 0...40, using: &rng)).map { _ in Self.fragments.randomElement(using: &rng)! }
@@ -80,7 +81,7 @@ struct FuzzTests {
     }
 
     /// Byte flips, truncations, insertions, deletions and duplications of a seed.
-    static func mutate(_ original: [UInt8], using rng: inout SeededRandom) -> [UInt8] {
+    static func mutate(_ original: [UInt8], using rng: inout SeededGenerator) -> [UInt8] {
         var bytes = original
         for _ in 0..<Int.random(in: 1...4, using: &rng) {
             guard !bytes.isEmpty else { break }
@@ -102,7 +103,7 @@ struct FuzzTests {
     @Test("mutated seeds", arguments: seeds)
     func mutatedSeeds(_ seed: String) throws {
         let original = try Fixture.seed(seed)
-        var rng = SeededRandom(seed: UInt64(seed)! &+ 100)
+        var rng = SeededGenerator(seed: UInt64(seed)! &+ 100)
         var outcomes: [String: Int] = [:]
         for _ in 0..<120 {
             let bytes = Self.mutate(original, using: &rng)
@@ -130,7 +131,7 @@ struct FuzzTests {
         let text = String(decoding: try Fixture.seed(seed), as: UTF8.self)
         let json = try JSONSerialization.data(withJSONObject: ["published": String(text.dropFirst(6).prefix(10)),
                                                                "text": String(text.dropFirst(17)), "source": "kazinform"])
-        var rng = SeededRandom(seed: UInt64(seed)! &+ 200)
+        var rng = SeededGenerator(seed: UInt64(seed)! &+ 200)
         var accepted = 0
         for _ in 0..<120 {
             let bytes = Self.mutate(Array(json), using: &rng)
@@ -143,7 +144,7 @@ struct FuzzTests {
     @Test("a small size limit never crashes either")
     func smallLimit() throws {
         let parser = ArticleParser(maxBytes: 64)
-        var rng = SeededRandom(seed: 7)
+        var rng = SeededGenerator(seed: 7)
         let original = try Fixture.seed("003")
         for _ in 0..<100 {
             let bytes = Array(Self.mutate(original, using: &rng).prefix(Int.random(in: 0...128, using: &rng)))

@@ -1,3 +1,4 @@
+import AttacheTesting
 import ArticleParsing
 import AttacheModels
 import Foundation

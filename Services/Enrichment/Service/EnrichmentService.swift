@@ -219,10 +219,3 @@ public final class EnrichmentService: @unchecked Sendable {
         metrics.describe("attache_enrichment_tombstones_total", type: "counter", help: "Tombstones read on the input (nothing to enrich).")
     }
 }
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

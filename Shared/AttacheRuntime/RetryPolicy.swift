@@ -1,12 +1,11 @@
-import AttacheModels
-import AttacheRuntime
 import Foundation
-import Logging
 
 /// Exponential backoff with full jitter (the wait before retry n is uniform in
-/// `0 ... min(maxDelay, baseDelay · 2^(n-1))`), bounded to `maxAttempts` attempts per sink.
+/// `0 ... min(maxDelay, baseDelay · 2^(n-1))`), bounded to `maxAttempts` attempts: the one
+/// retry rule of every service (a notifier's deliveries, a stage's transaction calls,
+/// commits, restores).
 public struct RetryPolicy: Sendable, Hashable {
-    /// Attempts per sink, the first included (at least 1).
+    /// Attempts, the first included (at least 1).
     public var maxAttempts: Int
     public var baseDelay: Duration
     public var maxDelay: Duration
@@ -28,11 +27,29 @@ public struct RetryPolicy: Sendable, Hashable {
     public func delay(beforeRetry retry: Int, unit: Double = Double.random(in: 0...1)) -> Duration {
         ceiling(beforeRetry: retry) * min(max(unit, 0), 1)
     }
+
+    /// Runs `body`; while it fails with an error `retryable` accepts and attempts are left,
+    /// waits (`delay(beforeRetry:)`), tells `onRetry` (the error, the retry's number, the
+    /// wait) and runs it again. Throws the last error. A cancelled task stops retrying.
+    public func run<T, E: Error>(_ body: () async throws(E) -> T, retryable: (E) -> Bool,
+                                 onRetry: (E, Int, Duration) -> Void = { _, _, _ in }) async throws(E) -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await body()
+            } catch where attempt < maxAttempts && retryable(error) && !Task.isCancelled {
+                let wait = delay(beforeRetry: attempt)
+                onRetry(error, attempt, wait)
+                attempt += 1
+                try? await Task.sleep(for: wait)
+            }
+        }
+    }
 }
 
 extension Duration {
     /// The duration in seconds.
-    var seconds: Double {
+    public var seconds: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }
