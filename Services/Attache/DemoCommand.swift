@@ -29,8 +29,11 @@ struct DemoCommand: AsyncParsableCommand {
         let broker = try EmbeddedCluster.start(writeBootstrap: false)
         Console.out("embedded broker: \(broker.bootstrapServers)")
         let stack = try LocalStack(broker: broker, ports: nil)
+        let watcher = EmbeddedCluster.watchEvictions(of: broker, topics: Topics(), metrics: stack.ingestMetrics)
+        defer { watcher.stop() }
         let delivered = Counter()
-        let services = stack.start { notification in
+        let shutdown = ShutdownSignal(timeout: try settingsOrValidationError { try ShutdownSignal.timeout() })
+        let services = stack.start(shutdown: shutdown) { notification in
             delivered.add()
             _ = notification
         }
@@ -47,6 +50,11 @@ struct DemoCommand: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(250))
         }
         await services.stop()
+        let evicted = stack.ingestMetrics.total(EmbeddedCluster.evictedMetric)
+        if evicted > 0 {
+            Console.err("demo: the embedded broker dropped \(Int(evicted)) records before they were read (see the errors above)")
+            throw ExitCode(1)
+        }
         guard progress.isComplete else {
             Console.err("demo: gave up after \(timeout) s: \(progress.description)")
             throw ExitCode(1)
@@ -73,16 +81,21 @@ struct DevCommand: AsyncParsableCommand {
 
     func run() async throws {
         LogSetup.bootstrap()
-        let shutdown = ShutdownSignal()
+        let shutdown = ShutdownSignal(timeout: try settingsOrValidationError { try ShutdownSignal.timeout() })
         shutdown.install()
         let broker = try EmbeddedCluster.start()
         let stack = try LocalStack(broker: broker, ports: (httpPort, httpPort + 1, httpPort + 2))
-        let services = stack.start { _ in }
+        // Evictions are counted on ingest's /metrics.
+        let watcher = EmbeddedCluster.watchEvictions(of: broker, topics: Topics(), metrics: stack.ingestMetrics)
+        defer { watcher.stop() }
+        let services = stack.start(shutdown: shutdown) { _ in }
         Console.out("embedded broker: \(broker.bootstrapServers) (written to \(BootstrapFile.path))")
         Console.out("ingest:     POST http://127.0.0.1:\(httpPort)/v1/articles  (also /healthz /readyz /metrics)")
         Console.out("enrichment: http://127.0.0.1:\(httpPort + 1)/metrics   notifier: http://127.0.0.1:\(httpPort + 2)/metrics")
         Console.out("try: curl -H 'Content-Type: text/plain' --data-binary @seeds/000_e275cd8cb7a6535f.txt http://127.0.0.1:\(httpPort)/v1/articles")
+        Console.out("limit: the embedded broker keeps about 5 MiB per partition; records dropped unread are logged and counted (\(EmbeddedCluster.evictedMetric))")
         await shutdown.wait()
+        // The services share the signal's deadline; past it the process exits anyway.
         await services.stop()
         BootstrapFile.remove(ifItNames: broker.bootstrapServers)
     }
@@ -93,6 +106,8 @@ struct LocalStack {
     let broker: EmbeddedBroker
     /// HTTP ports of ingest, enrichment and notifier; nil for ephemeral ports on loopback.
     let ports: (ingest: Int, enrichment: Int, notifier: Int)?
+    /// Ingest's metrics (also where the embedded broker's evictions are counted).
+    let ingestMetrics = Metrics()
 
     init(broker: EmbeddedBroker, ports: (ingest: Int, enrichment: Int, notifier: Int)?) throws {
         self.broker = broker
@@ -106,15 +121,14 @@ struct LocalStack {
     }
 
     /// Starts the services; each runs until `stop()`.
-    func start(onDelivered: @escaping @Sendable (AttacheModels.Notification) -> Void) -> RunningServices {
-        let shutdown = ShutdownSignal()
+    func start(shutdown: ShutdownSignal, onDelivered: @escaping @Sendable (AttacheModels.Notification) -> Void) -> RunningServices {
         let ingestOptions = options(for: "ingest", port: ports?.ingest ?? 0)
         let enrichmentOptions = options(for: "enrichment", port: ports?.enrichment ?? 0)
         let notifierOptions = options(for: "notifier", port: ports?.notifier ?? 0)
         let tasks = [
             Task {
                 try await IngestService(options: ingestOptions, settings: try IngestSettings.fromEnvironment(),
-                                        logger: Logger(label: "attache.ingest"), metrics: Metrics(), health: Health())
+                                        logger: Logger(label: "attache.ingest"), metrics: ingestMetrics, health: Health())
                     .run(shutdown: shutdown)
             },
             Task {

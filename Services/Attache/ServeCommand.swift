@@ -41,8 +41,8 @@ struct ServeCommand: AsyncParsableCommand {
         let options = try connection.resolve(service: service.rawValue, httpPort: httpPort)
         let logger = Logger(label: "attache.\(service.rawValue)")
         logger.info("starting \(service.rawValue): \(options.logDescription)")
-        let shutdown = ShutdownSignal()
-        shutdown.install()
+        let shutdown = ShutdownSignal(timeout: options.shutdownTimeout)
+        shutdown.install(logger: logger)
         let metrics = Metrics()
         let health = Health()
         switch service {

@@ -154,6 +154,15 @@ final class PendingDeliveries: @unchecked Sendable {
         waiter?.resume(returning: .failure(.local("cancelled", operation: "send")))
     }
 
+    /// Ends every wait with `error` and forgets every expected report (the client is closing).
+    func failAll(_ error: KafkaError) {
+        let waiters: [CheckedContinuation<Outcome, Never>] = lock.withLock {
+            defer { slots.removeAll() }
+            return slots.values.compactMap { if case .waiting(let continuation) = $0 { continuation } else { nil } }
+        }
+        waiters.forEach { $0.resume(returning: .failure(error)) }
+    }
+
     var count: Int { lock.withLock { slots.count } }
 }
 

@@ -267,23 +267,39 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     var isClosed: Bool { lock.withLock { closed } }
 
-    /// `close` on the consumer's own thread, for async code: leaving a group can take a while.
+    /// `close` on a thread of its own, for async code: leaving a group can take a while.
     public func shutdown() async {
         guard !isClosed else { return }
         await offCooperativePool { self.close() }
     }
 
     /// Leaves the group (revoking partitions through the hook) and frees the client. Blocks
-    /// until done: from async code use `shutdown()`.
+    /// until done, or at most `config.closeTimeoutMs`: from async code use `shutdown()`.
     public func close() {
+        close(timeoutMs: config.closeTimeoutMs)
+    }
+
+    /// `close`, waiting at most `timeoutMs`. With the cluster unreachable, leaving the group
+    /// can block far longer; the close then goes on in the background and this returns
+    /// (offsets not committed are read again by the group's next owner).
+    public func close(timeoutMs: Int) {
         let first = lock.withLock {
             defer { closed = true }
             return !closed
         }
         guard first else { return }
-        queue.sync {
-            rd_kafka_consumer_close(handle)
-            rd_kafka_destroy(handle)
+        let handle = KafkaHandle(raw: handle)
+        // The callbacks of the closing client reach the context; keep it alive until done.
+        let context = context
+        let done = DispatchSemaphore(value: 0)
+        queue.async {
+            rd_kafka_consumer_close(handle.raw)
+            rd_kafka_destroy(handle.raw)
+            withExtendedLifetime(context) {}
+            done.signal()
+        }
+        if done.wait(timeout: .now() + .milliseconds(max(0, timeoutMs))) == .timedOut {
+            context.logger.warning("the consumer of group \(groupID) did not close within \(timeoutMs) ms (is the cluster reachable?); leaving it behind: offsets it did not commit are read again after restart")
         }
     }
 
