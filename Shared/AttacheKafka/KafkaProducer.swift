@@ -204,7 +204,11 @@ public final class KafkaProducer: @unchecked Sendable {
         let partition = record.partition ?? RD_KAFKA_PARTITION_UA
         let err = withOptionalBytes(record.key) { key, keyLength in
             withOptionalBytes(record.value) { value, valueLength in
-                attache_produce(handle, record.topic, partition, key, keyLength, value, valueLength, headers, opaque)
+                if let timestamp = record.timestampMs {
+                    attache_produce_at(handle, record.topic, partition, key, keyLength, value, valueLength, headers, opaque, timestamp)
+                } else {
+                    attache_produce(handle, record.topic, partition, key, keyLength, value, valueLength, headers, opaque)
+                }
             }
         }
         if err != RD_KAFKA_RESP_ERR_NO_ERROR, let headers { rd_kafka_headers_destroy(headers) }

@@ -28,13 +28,17 @@ public struct OutgoingRecord: Sendable, Hashable {
     /// Nil is a tombstone.
     public var value: [UInt8]?
     public var headers: [KafkaHeader]
+    /// The record's create time in milliseconds since the epoch; nil (the usual) for now.
+    public var timestampMs: Int64?
 
-    public init(topic: String, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader] = []) {
+    public init(topic: String, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader] = [],
+                timestampMs: Int64? = nil) {
         self.topic = topic
         self.partition = partition
         self.key = key
         self.value = value
         self.headers = headers
+        self.timestampMs = timestampMs
     }
 
     public init(topic: String, key: String?, value: [UInt8]?, headers: [KafkaHeader] = []) {

@@ -285,10 +285,17 @@ final class StageRunner: @unchecked Sendable {
             let outcomes = await producer.deliver(all: records)
             var failure: KafkaError?
             for (index, outcome) in outcomes.enumerated() {
-                guard case .failure(let error) = outcome else { continue }
-                if error.isRecordPermanent, records[index].topic != rejectedTopic {
-                    let message = batch[output.sources[phase][index]]
-                    lock.withLock { undeliverable["\(message.partition):\(message.offset)"] = error }
+                guard case .failure(let reported) = outcome else { continue }
+                var error = reported
+                if error.isRecordPermanent {
+                    if records[index].topic == rejectedTopic {
+                        // Not even its rejection can be written: stop rather than loop or drop.
+                        error.kind = .fatal
+                        error.operation = "write a rejection to \(rejectedTopic)"
+                    } else {
+                        let message = batch[output.sources[phase][index]]
+                        lock.withLock { undeliverable["\(message.partition):\(message.offset)"] = error }
+                    }
                 }
                 if failure == nil || error.kind == .fatal { failure = error }
             }
