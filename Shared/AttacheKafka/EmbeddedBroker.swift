@@ -80,6 +80,11 @@ public final class EmbeddedBroker: @unchecked Sendable {
         }
     }
 
+    /// Forgets the errors still queued for Kafka API `apiKey` by `injectErrors`.
+    public func clearInjectedErrors(apiKey: Int16) {
+        rd_kafka_mock_clear_request_errors(cluster, apiKey)
+    }
+
     /// A watcher of this cluster's partitions for records it drops before they are read
     /// (`EvictionWatcher`): the mock keeps at most 5 MiB (or 100,000 batches) per partition
     /// and deletes older records without a word.
