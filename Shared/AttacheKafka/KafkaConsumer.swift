@@ -31,6 +31,8 @@ public final class KafkaConsumer: @unchecked Sendable {
     private let lock = NSLock()
     private var hook: (@Sendable (RebalanceEvent) -> Void)?
     private var closed = false
+    /// Set once the client is freed (a box, so that a close started in `deinit` can set it).
+    private let destroyed = DestroyedFlag()
     private var generation = 0
 
     /// Creates a consumer of group `groupID`. With `readCommitted` it sees only committed
@@ -100,6 +102,7 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// Joins the group and subscribes to `topics`.
     public func subscribe(_ topics: [String]) throws(KafkaError) {
+        guard !isDestroyed else { throw KafkaConsumer.closedError }
         let list = rd_kafka_topic_partition_list_new(Int32(topics.count))!
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for topic in topics { rd_kafka_topic_partition_list_add(list, topic, RD_KAFKA_PARTITION_UA) }
@@ -112,6 +115,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Reads the given partitions from the given offsets without group management (for
     /// tools and state restoration). `KafkaOffset.beginning`/`.end` are accepted.
     public func assign(_ partitions: [TopicPartitionOffset]) throws(KafkaError) {
+        guard !isDestroyed else { throw KafkaConsumer.closedError }
         let list = partitions.makeList()
         defer { rd_kafka_topic_partition_list_destroy(list) }
         let err = rd_kafka_assign(handle, list)
@@ -120,6 +124,7 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// The partitions currently assigned, with their current positions.
     public func assignment() -> [TopicPartitionOffset] {
+        guard !isDestroyed else { return [] }
         var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
         guard rd_kafka_assignment(handle, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return [] }
         defer { rd_kafka_topic_partition_list_destroy(list) }
@@ -168,11 +173,12 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// Commits the position after `message`.
     public func commit(after message: KafkaMessage) async throws(KafkaError) {
-        try await commit([TopicPartitionOffset(topic: message.topic, partition: message.partition, offset: message.offset + 1)])
+        try await commit([TopicPartitionOffset(topic: message.topic, partition: message.partition, offset: message.nextOffset)])
     }
 
     /// `commit` on the calling thread (for the rebalance hook).
     public func commitNow(_ offsets: [TopicPartitionOffset]) throws(KafkaError) {
+        guard !isDestroyed else { throw KafkaConsumer.closedError }
         guard !offsets.isEmpty else { return }
         let list = offsets.makeList()
         defer { rd_kafka_topic_partition_list_destroy(list) }
@@ -188,6 +194,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     func committedNow(_ partitions: [TopicPartitionOffset], timeoutMs: Int) throws(KafkaError) -> [TopicPartitionOffset] {
+        guard !isDestroyed else { throw KafkaConsumer.closedError }
         let list = partitions.makeList()
         defer { rd_kafka_topic_partition_list_destroy(list) }
         let err = rd_kafka_committed(handle, list, Int32(timeoutMs))
@@ -201,6 +208,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     func seekNow(_ offsets: [TopicPartitionOffset]) throws(KafkaError) {
+        guard !isDestroyed else { throw KafkaConsumer.closedError }
         guard !offsets.isEmpty else { return }
         let list = offsets.makeList()
         defer { rd_kafka_topic_partition_list_destroy(list) }
@@ -246,6 +254,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// The low and high watermarks of a partition, asked of the broker. Blocks: from async
     /// code use `offsets(topic:partition:)`.
     public func watermarks(topic: String, partition: Int32, timeoutMs: Int = 10_000) throws(KafkaError) -> (low: Int64, high: Int64) {
+        guard !isDestroyed else { throw KafkaConsumer.closedError }
         var low: Int64 = 0
         var high: Int64 = 0
         let err = rd_kafka_query_watermark_offsets(handle, topic, partition, &low, &high, Int32(timeoutMs))
@@ -259,13 +268,21 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// The partition count of a topic, from cluster metadata. Blocks: from async code use
     /// `partitions(of:)`.
     public func partitionCount(of topic: String, timeoutMs: Int = 10_000) throws(KafkaError) -> Int {
-        try Metadata.partitionCount(handle: handle, topic: topic, timeoutMs: timeoutMs, hint: context.unreachableHint)
+        guard !isDestroyed else { throw KafkaConsumer.closedError }
+        return try Metadata.partitionCount(handle: handle, topic: topic, timeoutMs: timeoutMs, hint: context.unreachableHint)
     }
 
     /// The group metadata a transactional producer sends with the consumed offsets.
     func groupMetadata() -> OpaquePointer? { rd_kafka_consumer_group_metadata(handle) }
 
     var isClosed: Bool { lock.withLock { closed } }
+
+    /// Whether the client is freed: no librdkafka call may use the handle any more (the
+    /// rebalance hook still may while `close` leaves the group).
+    var isDestroyed: Bool { destroyed.isSet }
+
+    /// What a call on a closed consumer fails with (its client may already be freed).
+    static let closedError = KafkaError(RD_KAFKA_RESP_ERR__DESTROY, operation: "use a closed consumer", kind: .retriable)
 
     /// `close` on a thread of its own, for async code: leaving a group can take a while.
     public func shutdown() async {
@@ -292,8 +309,10 @@ public final class KafkaConsumer: @unchecked Sendable {
         // The callbacks of the closing client reach the context; keep it alive until done.
         let context = context
         let done = DispatchSemaphore(value: 0)
+        let destroyed = destroyed
         queue.async {
             rd_kafka_consumer_close(handle.raw)
+            destroyed.set()
             rd_kafka_destroy(handle.raw)
             withExtendedLifetime(context) {}
             done.signal()
@@ -332,6 +351,14 @@ public final class KafkaConsumer: @unchecked Sendable {
             }
         }
     }
+}
+
+/// A flag set once, read from any thread.
+final class DestroyedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }
 
 /// The low and high watermarks of a partition.

@@ -118,6 +118,7 @@ public final class KafkaProducer: @unchecked Sendable {
 
     /// Waits until every enqueued record has its delivery report.
     public func flush(timeoutMs: Int = 30_000) async throws(KafkaError) {
+        if closeLock.withLock({ closed }) { throw KafkaError(RD_KAFKA_RESP_ERR__DESTROY, operation: "flush producer", kind: .retriable) }
         let handle = KafkaHandle(raw: handle)
         let hint = context.unreachableHint
         try await BlockingExecutor.run { () throws(KafkaError) in
@@ -129,7 +130,9 @@ public final class KafkaProducer: @unchecked Sendable {
     }
 
     /// Records produced and not yet reported.
-    public var outstanding: Int { Int(rd_kafka_outq_len(handle)) }
+    public var outstanding: Int {
+        closeLock.withLock { closed ? 0 : Int(rd_kafka_outq_len(handle)) }
+    }
 
     /// `close` on a blocking-call thread, for async code.
     public func shutdown(timeoutMs: Int? = nil) async {
@@ -177,7 +180,11 @@ public final class KafkaProducer: @unchecked Sendable {
         if let fatal = context.fatalError { throw fatal }
         var attempt = 0
         while true {
-            let err = produceOnce(record, opaque: opaque)
+            // Never on a freed client: `close` sets the flag under the same lock first.
+            let err = closeLock.withLock { closed ? RD_KAFKA_RESP_ERR__DESTROY : produceOnce(record, opaque: opaque) }
+            if err == RD_KAFKA_RESP_ERR__DESTROY {
+                throw KafkaError(err, operation: "produce to \(record.topic)", hint: "the producer is closed", kind: .retriable)
+            }
             if err == RD_KAFKA_RESP_ERR_NO_ERROR { return }
             // The local queue is full: the poll thread is draining it; give it a moment.
             if err == RD_KAFKA_RESP_ERR__QUEUE_FULL && attempt < 1_000 {

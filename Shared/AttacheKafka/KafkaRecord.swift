@@ -78,6 +78,13 @@ public struct KafkaMessage: Sendable, Hashable {
     /// The key as UTF-8 text.
     public var keyText: String? { key.map { String(decoding: $0, as: UTF8.self) } }
 
+    /// The offset after this record (what a commit of it stores). Offsets come from the
+    /// broker: checked arithmetic, so that even `Int64.max` cannot trap.
+    public var nextOffset: Int64 {
+        let (next, overflow) = offset.addingReportingOverflow(1)
+        return overflow ? Int64.max : next
+    }
+
     /// The first header of that name.
     public func header(_ name: String) -> KafkaHeader? { headers.first { $0.name == name } }
 

@@ -99,6 +99,9 @@ public final class ShutdownSignal: @unchecked Sendable {
     /// shutdown was asked for. True when it finished; false when it was left behind (it may
     /// be blocked on an unreachable cluster), so that the caller can log what is left and
     /// return in time.
+    ///
+    /// A second before giving up, `work` is cancelled, so that waits that honour
+    /// cancellation (a delivery report that cannot come) end and the work can still finish.
     public func bounded(margin: Duration = .milliseconds(1_500), _ work: Task<Void, any Error>) async throws -> Bool {
         let outcome = OneShot()
         let timer = Task {
@@ -106,6 +109,9 @@ public final class ShutdownSignal: @unchecked Sendable {
                 if Task.isCancelled { return }
                 try? await Task.sleep(for: .milliseconds(50))
             }
+            try? await Task.sleep(for: remaining(margin: margin + .seconds(1)))
+            if Task.isCancelled { return }
+            work.cancel()
             try? await Task.sleep(for: remaining(margin: margin))
             if !Task.isCancelled { outcome.resume(.success(false)) }
         }

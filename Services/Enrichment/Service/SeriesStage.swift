@@ -264,7 +264,7 @@ public struct LedgerRestorer: Sendable {
                             rejections.append((rejection, message))
                         }
                     }
-                    if let end = ends[message.partition], message.offset + 1 >= end { ends[message.partition] = nil }
+                    if let end = ends[message.partition], message.nextOffset >= end { ends[message.partition] = nil }
                 }
                 if batch.isEmpty {
                     // Transaction markers take offsets but are never handed out: a partition

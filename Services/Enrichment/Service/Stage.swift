@@ -551,9 +551,9 @@ final class StageRunner: @unchecked Sendable {
 
     /// Per partition, the offset after the last record of the batch.
     private func nextOffsets(_ batch: [KafkaMessage]) -> [TopicPartitionOffset] {
-        var last: [Int32: Int64] = [:]
-        for message in batch { last[message.partition] = message.offset }
-        return last.sorted { $0.key < $1.key }.map { TopicPartitionOffset(topic: topic, partition: $0.key, offset: $0.value + 1) }
+        var next: [Int32: Int64] = [:]
+        for message in batch { next[message.partition] = message.nextOffset }
+        return next.sorted { $0.key < $1.key }.map { TopicPartitionOffset(topic: topic, partition: $0.key, offset: $0.value) }
     }
 
     private func countOutput(_ output: StageOutput) {
