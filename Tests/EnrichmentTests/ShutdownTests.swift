@@ -51,6 +51,23 @@ struct ShutdownTests {
         request.cancel()
         Swift.print("SIGTERM → exit with the broker gone: serve ingest \(String(format: "%.2f", seconds)) s, status \(status)")
         #expect(seconds < Self.hangBound, "serve ingest still ran \(seconds) s after SIGTERM:\n\(service.errors.suffix(3_000))")
+        #expect(status == 0, "\(service.errors.suffix(3_000))")
+    }
+
+    @Test("serve notifier: exits within the deadline after SIGTERM with the broker gone")
+    func notifier() async throws {
+        let broker = try AttacheProcess.start(["broker"], waitFor: "embedded broker: ")
+        defer { broker.kill() }
+        let servers = try #require(broker.value(after: "embedded broker: "))
+        let service = try AttacheProcess.start(["serve", "notifier", "--brokers", servers, "--http-port", "0"],
+                                               environment: ["ATTACHE_LOG_LEVEL": "info"], waitFor: "notifier consuming")
+        defer { service.kill() }
+        try await Task.sleep(for: .seconds(4))
+        broker.kill()
+        try await Task.sleep(for: .seconds(2))
+        let (seconds, status) = try await service.terminate()
+        Swift.print("SIGTERM → exit with the broker gone: serve notifier \(String(format: "%.2f", seconds)) s, status \(status)")
+        #expect(seconds < Self.hangBound, "serve notifier still ran \(seconds) s after SIGTERM:\n\(service.errors.suffix(3_000))")
         #expect(status == 0 || status == 1, "\(service.errors.suffix(3_000))")
     }
 
