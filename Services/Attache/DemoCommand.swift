@@ -44,12 +44,16 @@ struct DemoCommand: AsyncParsableCommand {
 
         let deadline = clock.now + .seconds(timeout)
         var progress = PipelineProgress()
-        while clock.now < deadline {
+        while clock.now < deadline, !shutdown.isRequested {
             progress = try await stack.progress(expecting: expected)
             if progress.isComplete { break }
             try await Task.sleep(for: .milliseconds(250))
         }
         await services.stop()
+        if services.failed {
+            Console.err("demo: a service stopped with an error (see above)")
+            throw ExitCode(1)
+        }
         let evicted = stack.ingestMetrics.total(EmbeddedCluster.evictedMetric)
         if evicted > 0 {
             Console.err("demo: the embedded broker dropped \(Int(evicted)) records before they were read (see the errors above)")
@@ -89,6 +93,12 @@ struct DevCommand: AsyncParsableCommand {
         let watcher = EmbeddedCluster.watchEvictions(of: broker, topics: Topics(), metrics: stack.ingestMetrics)
         defer { watcher.stop() }
         let services = stack.start(shutdown: shutdown) { _ in }
+        let fatal = FatalFlag()
+        KafkaFatalErrors.observe { error in
+            Console.err("fatal Kafka error, stopping: \(error)")
+            fatal.set()
+            shutdown.request()
+        }
         Console.out("embedded broker: \(broker.bootstrapServers) (written to \(BootstrapFile.path))")
         Console.out("ingest:     POST http://127.0.0.1:\(httpPort)/v1/articles  (also /healthz /readyz /metrics)")
         Console.out("enrichment: http://127.0.0.1:\(httpPort + 1)/metrics   notifier: http://127.0.0.1:\(httpPort + 2)/metrics")
@@ -98,6 +108,7 @@ struct DevCommand: AsyncParsableCommand {
         // The services share the signal's deadline; past it the process exits anyway.
         await services.stop()
         BootstrapFile.remove(ifItNames: broker.bootstrapServers)
+        if fatal.isSet || services.failed { throw ExitCode(1) }
     }
 }
 
@@ -145,7 +156,11 @@ struct LocalStack {
         ]
         for (name, task) in zip(["ingest", "enrichment", "notifier"], tasks) {
             Task {
-                if case .failure(let error) = await task.result { Console.err("\(name) stopped: \(error)") }
+                // One service failing stops the others: the process ends non-zero.
+                if case .failure(let error) = await task.result {
+                    Console.err("\(name) stopped: \(error)")
+                    shutdown.request()
+                }
             }
         }
         return RunningServices(shutdown: shutdown, tasks: tasks)
@@ -186,12 +201,31 @@ struct LocalStack {
 struct RunningServices {
     let shutdown: ShutdownSignal
     let tasks: [Task<Void, any Error>]
+    private let failure = FatalFlag()
+
+    init(shutdown: ShutdownSignal, tasks: [Task<Void, any Error>]) {
+        self.shutdown = shutdown
+        self.tasks = tasks
+    }
 
     /// Asks every service to stop and waits until they have.
     func stop() async {
         shutdown.request()
-        for task in tasks { _ = await task.result }
+        for task in tasks {
+            if case .failure = await task.result { failure.set() }
+        }
     }
+
+    /// Whether a service stopped with an error (known after `stop`).
+    var failed: Bool { failure.isSet }
+}
+
+/// A flag set once, from any thread.
+final class FatalFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }
 
 /// Where the demo's pipeline stands.

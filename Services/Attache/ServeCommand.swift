@@ -45,6 +45,12 @@ struct ServeCommand: AsyncParsableCommand {
         shutdown.install(logger: logger)
         let metrics = Metrics()
         let health = Health()
+        // Fatal means stop: whatever client raised it, /healthz fails and the process ends non-zero.
+        KafkaFatalErrors.observe { error in
+            health.setFatal("fatal Kafka error: \(error)")
+            shutdown.request()
+        }
+        defer { if let reason = health.fatalReason { logger.critical("\(service.rawValue) stopped: \(reason)") } }
         switch service {
         case .ingest:
             let settings = try settingsOrValidationError { try IngestSettings.fromEnvironment() }
@@ -60,6 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
             try await NotifierService(options: options, sinks: sinks, logger: logger, metrics: metrics, health: health, settings: settings)
                 .run(shutdown: shutdown)
         }
+        if health.fatalReason != nil { throw ExitCode(1) }
         logger.info("\(service.rawValue) stopped")
     }
 

@@ -42,6 +42,7 @@ public final class EvictionWatcher: @unchecked Sendable {
     private var probe: KafkaConsumer?
     private var groups: [String: KafkaConsumer] = [:]
     private var running = false
+    private let finished = DispatchSemaphore(value: 0)
 
     /// Watches `readers` (topic → groups reading it) and `restored` topics of the cluster at
     /// `config`.
@@ -108,14 +109,20 @@ public final class EvictionWatcher: @unchecked Sendable {
                 }
             }
             closeClients()
+            finished.signal()
         }
         thread.name = "attache.eviction-watcher"
         thread.start()
     }
 
-    /// Stops the checks started by `start` (the clients close in the background).
+    /// Stops the checks started by `start` and waits (up to 3 s) until its clients are
+    /// closed, so that they are gone before the cluster they watch.
     public func stop() {
-        lock.withLock { running = false }
+        let wasRunning = lock.withLock {
+            defer { running = false }
+            return running
+        }
+        if wasRunning { _ = finished.wait(timeout: .now() + .seconds(3)) }
     }
 
     private var isRunning: Bool { lock.withLock { running } }
@@ -123,7 +130,10 @@ public final class EvictionWatcher: @unchecked Sendable {
     private func client(group: String?) throws(KafkaError) -> KafkaConsumer {
         if let existing = lock.withLock({ group.map { groups[$0] } ?? probe }) { return existing }
         // Never subscribes nor commits: it only asks for offsets.
-        let consumer = try KafkaConsumer(config: config, groupID: group ?? "attache-eviction-watcher", readCommitted: false, logger: logger)
+        // Its own connection troubles are not evictions: only critical client logs.
+        var quiet = logger
+        quiet.logLevel = .critical
+        let consumer = try KafkaConsumer(config: config, groupID: group ?? "attache-eviction-watcher", readCommitted: false, logger: quiet)
         lock.withLock {
             if let group { groups[group] = consumer } else { probe = consumer }
         }
