@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import AttacheModels
 import Logging
 
 /// SIGINT and SIGTERM as an awaitable event with a deadline: services finish what they hold
@@ -29,7 +30,6 @@ public final class ShutdownSignal: @unchecked Sendable {
     private var requestedAt: ContinuousClock.Instant?
     private var waiters: [CheckedContinuation<Void, Never>] = []
     private var sources: [any DispatchSourceSignal] = []
-    private var watchdog: DispatchWorkItem?
     private var installedLogger: Logger?
 
     public init(timeout: Duration = ShutdownSignal.defaultTimeout) {
@@ -42,7 +42,9 @@ public final class ShutdownSignal: @unchecked Sendable {
         lock.withLock { installedLogger = logger }
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            // A serial queue of its own: it gets a thread even when blocked work has taken
+            // every thread of the global queue.
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: DispatchQueue(label: "attache.signals"))
             source.setEventHandler { [weak self] in
                 logger.notice("\(sig == SIGTERM ? "SIGTERM" : "SIGINT"): shutting down (deadline \(self?.timeout ?? .zero))")
                 self?.request()
@@ -129,16 +131,24 @@ public final class ShutdownSignal: @unchecked Sendable {
         }
     }
 
+    /// A thread of its own (not a dispatch queue, whose threads blocked work can exhaust)
+    /// that ends the process at the deadline: it says what was left uncommitted with a
+    /// plain `write(2)` (no lock another thread could hold) and exits with status 1.
     private func armWatchdog(_ logger: Logger) {
-        let item = DispatchWorkItem { [timeout] in
+        let deadline = Date().addingTimeInterval(Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18 - 0.2)
+        let timeout = timeout
+        let thread = Thread {
+            Thread.sleep(until: deadline)
             let left = UncommittedWork.shared.describe()
-            logger.error("shutdown deadline of \(timeout) passed; exiting now. \(left.isEmpty ? "Nothing was left uncommitted." : "Left uncommitted (read again after restart): \(left)")")
-            exit(1)
+            let line = "\(AttacheJSON.formatInstant(Date())) error attache.shutdown: shutdown deadline of \(timeout) passed; exiting now (status 1). \(left.isEmpty ? "No input was held uncommitted." : "Left uncommitted (read again after restart): \(left)")\n"
+            line.utf8CString.withUnsafeBufferPointer { buffer in
+                _ = write(2, buffer.baseAddress, buffer.count - 1)
+            }
+            _exit(1)
         }
-        lock.withLock { watchdog = item }
-        // A little before the deadline, so that the process is gone by then.
-        let ms = max(0, Int(timeout.components.seconds) * 1000 + Int(timeout.components.attoseconds / 1_000_000_000_000_000) - 200)
-        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(ms), execute: item)
+        thread.name = "attache.shutdown-watchdog"
+        thread.start()
+        _ = logger
     }
 }
 

@@ -30,7 +30,8 @@ struct ShutdownTests {
         Swift.print("SIGTERM → exit with the broker gone: serve enrichment \(String(format: "%.2f", seconds)) s, status \(status)")
         Swift.print(service.errors.split(separator: "\n").filter { !$0.contains("librdkafka") }.suffix(12).joined(separator: "\n"))
         #expect(seconds < Self.hangBound, "serve enrichment still ran \(seconds) s after SIGTERM:\n\(service.errors.suffix(3_000))")
-        #expect(status == 0, "\(service.errors.suffix(3_000))")
+        // 0: stopped by itself; 1: the deadline's watchdog ended it (and said what was left).
+        #expect(status == 0 || status == 1, "\(service.errors.suffix(3_000))")
     }
 
     @Test("serve ingest: exits within the deadline after SIGTERM with the broker gone and a request waiting for its delivery")
@@ -216,6 +217,19 @@ final class AttacheProcess: @unchecked Sendable {
         let elapsed = started.duration(to: .now).components
         let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         if !exited {
+            // For the report: where it hangs.
+            if FileManager.default.isExecutableFile(atPath: "/usr/bin/gdb") {
+                let gdb = Process()
+                gdb.executableURL = URL(fileURLWithPath: "/usr/bin/gdb")
+                gdb.arguments = ["-p", String(process.processIdentifier), "-batch", "-ex", "thread apply all bt 15"]
+                let stacks = directory.appendingPathComponent("stacks")
+                FileManager.default.createFile(atPath: stacks.path, contents: nil)
+                gdb.standardOutput = try? FileHandle(forWritingTo: stacks)
+                gdb.standardError = gdb.standardOutput
+                try? gdb.run()
+                gdb.waitUntilExit()
+                Swift.print("hung process stacks in \(stacks.path)")
+            }
             self.kill()
             return (seconds, -1)
         }

@@ -593,7 +593,10 @@ final class StageRunner: @unchecked Sendable {
     }
 
     /// Waits until no lag sample is in flight (before the consumer is closed).
+    /// Waits until no lag sample is in flight (before the consumer is closed), at most 3 s:
+    /// a sample blocked on an unreachable cluster must not hold up the shutdown.
     func quiesce() async {
-        while lock.withLock({ lagSampling }) { try? await Task.sleep(for: .milliseconds(20)) }
+        let deadline = ContinuousClock.now + .seconds(3)
+        while lock.withLock({ lagSampling }), ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
     }
 }
