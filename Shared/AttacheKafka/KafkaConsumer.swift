@@ -245,6 +245,23 @@ public final class KafkaConsumer: @unchecked Sendable {
         }.pair
     }
 
+    /// The lag (high watermark − position) of every assigned partition with a position,
+    /// taken on the consumer's own thread, so that it never overlaps `close`. Partitions whose
+    /// watermarks do not come within `timeoutMs` are left out; `stop` is asked between them.
+    public func lags(timeoutMs: Int = 500, stop: @escaping @Sendable () -> Bool = { false }) async -> [(partition: TopicPartitionOffset, lag: Int64)] {
+        let result: [PartitionLag]? = try? await onConsumerThread { () throws(KafkaError) in
+            var lags: [PartitionLag] = []
+            for partition in self.assignment() where partition.offset >= 0 {
+                if stop() || self.isDestroyed { break }
+                guard let (_, high) = try? self.watermarks(topic: partition.topic, partition: partition.partition, timeoutMs: timeoutMs)
+                else { continue }
+                lags.append(PartitionLag(partition: partition, lag: max(0, high - partition.offset)))
+            }
+            return lags
+        }
+        return (result ?? []).map { ($0.partition, $0.lag) }
+    }
+
     /// The number of partitions of `topic`, from cluster metadata fetched on the consumer's
     /// thread (the async form of `partitionCount(of:)`).
     public func partitions(of topic: String, timeoutMs: Int = 10_000) async throws(KafkaError) -> Int {
@@ -359,6 +376,12 @@ final class DestroyedFlag: @unchecked Sendable {
     private var value = false
     func set() { lock.withLock { value = true } }
     var isSet: Bool { lock.withLock { value } }
+}
+
+/// One partition's lag.
+struct PartitionLag: Sendable {
+    var partition: TopicPartitionOffset
+    var lag: Int64
 }
 
 /// The low and high watermarks of a partition.

@@ -580,13 +580,13 @@ final class StageRunner: @unchecked Sendable {
         let metrics = metrics
         let control = control
         let shutdown = shutdown
-        inBackground { [self] in
+        // On the consumer's thread (never overlapping its close), in a task of its own so
+        // that the loop goes on.
+        Task { [self] in
             defer { lock.withLock { lagSampling = false } }
-            for partition in consumer.assignment() where partition.offset >= 0 {
-                if control.stopRequested || shutdown.isRequested { return }
-                guard let (_, high) = try? consumer.watermarks(topic: partition.topic, partition: partition.partition, timeoutMs: 2_000)
-                else { continue }
-                metrics.set("attache_enrichment_lag", Double(max(0, high - partition.offset)),
+            let lags = await consumer.lags(timeoutMs: 500) { control.stopRequested || shutdown.isRequested }
+            for (partition, lag) in lags {
+                metrics.set("attache_enrichment_lag", Double(lag),
                             labels: ["topic": partition.topic, "partition": String(partition.partition)])
             }
         }
