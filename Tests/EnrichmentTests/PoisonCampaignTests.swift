@@ -89,6 +89,12 @@ struct PoisonCampaignTests {
         let ledger = try await values(LedgerEntry.self, topics.ledger, broker: broker).map(\.observation.article)
         #expect(goodObservations.isSubset(of: Set(ledger)), "\(goodObservations.subtracting(ledger).count) good observations not in the ledger")
         Swift.print("poison campaign: \(poison.count) poison records, \(rejections.count) rejected, \(goodArticles.count + goodObservations.count) good records processed, 0 crashes")
+        var kinds: [String: Int] = [:]
+        for (origin, what) in poison {
+            let topic = origin.contains(topics.parsed) ? "articles.parsed" : "trade.observations"
+            kinds["\(topic) \(PoisonKind.of(what))", default: 0] += 1
+        }
+        for (kind, count) in kinds.sorted(by: { $0.key < $1.key }) { Swift.print("  \(kind): \(count) tried, \(count) rejected") }
     }
 
     @Test("attache.ledger restore: unreadable entries are rejected, good entries restored, the service ready")
@@ -349,5 +355,16 @@ enum PoisonObservations {
         var text = String(decoding: (try? JSONSerialization.data(withJSONObject: object)) ?? Data(), as: UTF8.self)
         if let raw { text = text.replacingOccurrences(of: "\"__NUMBER__\"", with: raw) }
         return (Array(text.utf8), what)
+    }
+}
+
+/// The kind of a poison record, for the campaign's summary.
+enum PoisonKind {
+    static func of(_ what: String) -> String {
+        if what.hasPrefix("without") || what.contains("missing") { return "missing field" }
+        if what.contains("wrong type") || what.contains("wrong kind") || what.contains("another type") { return "wrong type" }
+        if ["random bytes", "truncated JSON", "invalid UTF-8", "empty value", "deeply nested arrays", "a huge string"].contains(what) { return "garbage" }
+        if what.contains("schema") { return "wrong schema" }
+        return "extreme value"
     }
 }
