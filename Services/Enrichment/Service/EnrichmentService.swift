@@ -170,6 +170,8 @@ public final class EnrichmentService: @unchecked Sendable {
             try await stage.run()
         } catch {
             await close(stage, shutdown: shutdown)
+            // Cancelled near the shutdown deadline: a stop, not a failure.
+            if error is CancellationError, shutdown.isRequested { return }
             if let error = error as? StageFatalError { throw error }
             throw StageFatalError(stage: stage.name, underlying: error)
         }

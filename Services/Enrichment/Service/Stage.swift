@@ -432,6 +432,7 @@ final class StageRunner: @unchecked Sendable {
         switch lock.withLock({ transaction?.endedByHook }) {
         case true?:
             countOutput(output)
+            UncommittedWork.shared.release(owner)
             metrics.increment("attache_enrichment_transactions_total", labels: ["stage": name, "outcome": "committed"])
             return
         case false?:
