@@ -221,6 +221,32 @@ struct PoisonCampaignTests {
         #expect(running.health.fatalReason?.contains("TOPIC_AUTHORIZATION_FAILED") == true, "\(running.health.fatalReason ?? "")")
     }
 
+    @Test("every record enrichment writes for the seeds passes the validating decoder its readers use")
+    func outputsPassTheBoundary() async throws {
+        let broker = try brokerWithTopics()
+        let topics = Topics()
+        try await publish(try Seeds.articles(), to: broker)
+        let group = unique("boundary")
+        let running = try RunningService(broker: broker, group: group)
+        try await running.waitReady()
+        try await waitDrained(group: group, broker: broker)
+        try await running.stop()
+        func check<T: ValidatedRecord>(_ type: T.Type, _ topic: String) async throws -> Int {
+            let records = try await readAll(topic, broker: broker).compactMap(\.value)
+            for value in records {
+                if case .failure(let refusal) = AttacheJSON.decodeValidated(T.self, from: value) {
+                    Issue.record("\(topic): \(refusal.detail)")
+                }
+            }
+            return records.count
+        }
+        #expect(try await check(EnrichedArticle.self, topics.enriched) == 5)
+        #expect(try await check(Anniversary.self, topics.anniversaries) >= 4)
+        #expect(try await check(TradeDelta.self, topics.deltas) >= 1)
+        #expect(try await check(TradeObservation.self, topics.observations) >= 5)
+        #expect(try await check(LedgerEntry.self, topics.ledger) >= 5)
+    }
+
     @Test("the series ledger keeps no observation whose output cannot be encoded")
     func ledgerUnchangedWhenEncodingFails() throws {
         let observation = try #require(try Seeds.articles().flatMap { Extractor(home: "KZ").extract($0).observations(article: $0) }.first { $0.figure != nil })
