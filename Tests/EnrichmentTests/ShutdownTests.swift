@@ -72,6 +72,22 @@ struct ShutdownTests {
         #expect(status == 0 || status == 1, "\(service.errors.suffix(3_000))")
     }
 
+    @Test("a broker that accepts connections and never answers: every service exits within the deadline after SIGTERM",
+          arguments: ["enrichment", "ingest", "notifier"])
+    func silentBroker(_ service: String) async throws {
+        let silent = try SilentBroker()
+        defer { silent.stop() }
+        let process = try AttacheProcess.start(["serve", service, "--brokers", "127.0.0.1:\(silent.port)", "--http-port", "0"],
+                                               environment: ["ATTACHE_LOG_LEVEL": "info", "ATTACHE_EXACTLY_ONCE": "false"],
+                                               waitFor: "starting")
+        defer { process.kill() }
+        try await Task.sleep(for: .seconds(6))
+        let (seconds, status) = try await process.terminate()
+        Swift.print("SIGTERM → exit with a silent broker: serve \(service) \(String(format: "%.2f", seconds)) s, status \(status)")
+        #expect(seconds < Self.hangBound, "serve \(service) still ran \(seconds) s after SIGTERM:\n\(process.errors.suffix(3_000))")
+        #expect(status == 0 || status == 1, "\(process.errors.suffix(3_000))")
+    }
+
     @Test("attache dev: exits within the deadline after SIGTERM while requests wait")
     func dev() async throws {
         let base = Int.random(in: 20_000...50_000)
@@ -244,4 +260,50 @@ final class AttacheProcess: @unchecked Sendable {
 
 struct ProcessFailure: Error, CustomStringConvertible {
     var description: String
+}
+
+/// A TCP listener on loopback that accepts connections and never answers: a broker that is
+/// there and says nothing (hung, or behind a black-holing network).
+final class SilentBroker: @unchecked Sendable {
+    let port: Int
+    private let listener: Int32
+    private let lock = NSLock()
+    private var connections: [Int32] = []
+    private var stopped = false
+
+    init() throws {
+        let listener = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.listener = listener
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
+                guard bind(listener, pointer, length) == 0, listen(listener, 64) == 0 else { return -1 }
+                return getsockname(listener, pointer, &length)
+            }
+        }
+        guard bound == 0 else { throw ProcessFailure(description: "cannot listen on loopback") }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        Thread { [self] in
+            while true {
+                let connection = accept(listener, nil, nil)
+                if connection < 0 { return }
+                lock.withLock { connections.append(connection) }
+            }
+        }.start()
+    }
+
+    func stop() {
+        let open = lock.withLock {
+            defer { connections = []; stopped = true }
+            return stopped ? [] : connections + [listener]
+        }
+        for descriptor in open {
+            shutdown(descriptor, Int32(SHUT_RDWR))
+            close(descriptor)
+        }
+    }
 }

@@ -166,7 +166,22 @@ public final class EnrichmentService: @unchecked Sendable {
 
     private func runStage(_ stage: StageRunner, shutdown: ShutdownSignal) async throws {
         do {
-            if stage.name == "series" { try await checkCoPartitioning(stage.consumer) }
+            if stage.name == "series" {
+                // The cluster may not answer yet: that is no reason to stop, only a mismatch is.
+                while true {
+                    do {
+                        try await checkCoPartitioning(stage.consumer)
+                        break
+                    } catch let error as KafkaError where error.kind == .retriable {
+                        if shutdown.isRequested || control.stopRequested {
+                            await close(stage, shutdown: shutdown)
+                            return
+                        }
+                        logger.warning("series stage: cannot check the partitions of the ledger yet, retrying in 1 s: \(error)")
+                        try? await Task.sleep(for: .seconds(1))
+                    }
+                }
+            }
             try await stage.run()
         } catch {
             await close(stage, shutdown: shutdown)
