@@ -90,7 +90,7 @@ struct ShutdownTests {
 
     @Test("attache dev: exits within the deadline after SIGTERM while requests wait")
     func dev() async throws {
-        let base = Int.random(in: 20_000...50_000)
+        let base = try freePorts(3)
         let dev = try AttacheProcess.start(["dev", "--http-port", String(base)], environment: ["ATTACHE_LOG_LEVEL": "info"],
                                            waitFor: "ingest:     POST")
         defer { dev.kill() }
@@ -306,4 +306,25 @@ final class SilentBroker: @unchecked Sendable {
             close(descriptor)
         }
     }
+}
+
+/// The first of `count` consecutive loopback ports that are free now, below the ephemeral
+/// range (so that no client's own port takes one meanwhile).
+func freePorts(_ count: Int) throws -> Int {
+    func free(_ port: Int) -> Bool {
+        let descriptor = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+    for _ in 0..<200 {
+        let base = Int.random(in: 20_000...32_000)
+        if (base..<base + count).allSatisfy(free) { return base }
+    }
+    throw ProcessFailure(description: "no \(count) consecutive free ports found")
 }
