@@ -122,6 +122,11 @@ public final class Metrics: @unchecked Sendable {
         }
     }
 
+    /// The sum of a counter over all its label sets.
+    public func total(_ name: String) -> Double {
+        lock.withLock { values[name]?.values.reduce(0, +) ?? 0 }
+    }
+
     /// The Prometheus text exposition of every metric.
     public func render() -> String {
         registry.emitToString()
