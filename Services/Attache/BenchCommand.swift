@@ -183,7 +183,7 @@ struct HTTPIngestBench: AsyncParsableCommand {
                                      groupID: "attache-bench-ingest", instance: "bench")
         let service = try IngestService(options: options, settings: IngestSettings(), logger: Logger(label: "attache.ingest"),
                                         metrics: Metrics(), health: Health())
-        let shutdown = ShutdownSignal()
+        let shutdown = ShutdownDeadline()
         let port = PortBox()
         let running = Task { try await service.run(shutdown: shutdown, onHTTPStarted: { port.set($0) }) }
         let bound = await port.value()

@@ -27,8 +27,7 @@ struct BrokerCommand: AsyncParsableCommand {
 
     func run() async throws {
         LogSetup.bootstrap()
-        let shutdown = ShutdownSignal(timeout: try settingsOrValidationError { try ShutdownSignal.timeout() })
-        shutdown.install()
+        let shutdown = ShutdownDeadline(timeout: try settingsOrValidationError { try ShutdownDeadline.timeout() })
         let topics = Topics(prefix: topicPrefix)
         let broker = try EmbeddedCluster.start(brokers: brokers, partitions: partitions, topics: topics)
         let metrics = Metrics()
@@ -37,16 +36,14 @@ struct BrokerCommand: AsyncParsableCommand {
         let port = httpPort ?? ProcessInfo.processInfo.environment["ATTACHE_HTTP_PORT"].flatMap(Int.init) ?? 0
         let server = ServiceHTTPServer(host: "127.0.0.1", port: port, health: Health(), metrics: metrics,
                                        logger: Logger(label: "attache.broker"))
-        let http = Task {
-            try await server.run(onStarted: { port in Console.out("metrics: http://127.0.0.1:\(port)/metrics") })
-        }
+        let http = server.service(onStarted: { port in Console.out("metrics: http://127.0.0.1:\(port)/metrics") })
         Console.out("embedded broker: \(broker.bootstrapServers)")
         Console.out("topics: \(topics.all.map(\.name).joined(separator: ", "))")
         Console.out("try: kcat -L -b \(broker.bootstrapServers)")
         Console.out("limit: about 5 MiB kept per partition; older records are dropped (evictions of unread records are logged as errors)")
-        await shutdown.wait()
-        http.cancel()
-        _ = await http.result
+        // The broker runs until SIGTERM/SIGINT; then the HTTP server stops after it.
+        let running = AttacheService("broker", shutdown: shutdown) { await $0.wait() }
+        try await ServiceRuntime.run([http, running], shutdown: shutdown, logger: Logger(label: "attache.broker"))
         BootstrapFile.remove(ifItNames: broker.bootstrapServers)
         Console.out("embedded broker stopped")
     }

@@ -32,28 +32,36 @@ struct DemoCommand: AsyncParsableCommand {
         let watcher = EmbeddedCluster.watchEvictions(of: broker, topics: Topics(), metrics: stack.ingestMetrics)
         defer { watcher.stop() }
         let delivered = Counter()
-        let shutdown = ShutdownSignal(timeout: try settingsOrValidationError { try ShutdownSignal.timeout() })
-        let services = stack.start(shutdown: shutdown) { notification in
+        let shutdown = ShutdownDeadline(timeout: try settingsOrValidationError { try ShutdownDeadline.timeout() })
+        let services = try stack.services(shutdown: shutdown) { notification in
             delivered.add()
             _ = notification
         }
-
-        let summary = try await FileIngest.run(paths: [dir], options: stack.options(for: "ingest"), logger: Logger(label: "attache.ingest"))
-        Console.out(summary.description)
-        let expected = Set(summary.ids)
-
-        let deadline = clock.now + .seconds(timeout)
-        var progress = PipelineProgress()
-        while clock.now < deadline, !shutdown.isRequested {
-            progress = try await stack.progress(expecting: expected)
-            if progress.isComplete { break }
-            try await Task.sleep(for: .milliseconds(250))
+        // The driver ingests DIR and waits for the pipeline; when it returns, the group stops
+        // the services (gracefully, within the shutdown deadline).
+        let outcome = DemoOutcome()
+        let dir = dir
+        let timeout = timeout
+        let driver = AttacheService("demo", shutdown: shutdown) { shutdown in
+            let summary = try await FileIngest.run(paths: [dir], options: stack.options(for: "ingest"), logger: Logger(label: "attache.ingest"))
+            Console.out(summary.description)
+            let expected = Set(summary.ids)
+            let deadline = clock.now + .seconds(timeout)
+            var progress = PipelineProgress()
+            while clock.now < deadline, !shutdown.isRequested {
+                progress = try await stack.progress(expecting: expected)
+                if progress.isComplete { break }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            outcome.set(summary: summary, expected: expected, progress: progress)
         }
-        await services.stop()
-        if services.failed {
-            Console.err("demo: a service stopped with an error (see above)")
+        do {
+            try await ServiceRuntime.run(services + [driver], shutdown: shutdown, logger: Logger(label: "attache.demo"))
+        } catch {
+            Console.err("demo: stopped with an error: \(error)")
             throw ExitCode(1)
         }
+        guard let (summary, expected, progress) = outcome.value else { throw ExitCode(1) }
         let evicted = stack.ingestMetrics.total(EmbeddedCluster.evictedMetric)
         if evicted > 0 {
             Console.err("demo: the embedded broker dropped \(Int(evicted)) records before they were read (see the errors above)")
@@ -85,14 +93,14 @@ struct DevCommand: AsyncParsableCommand {
 
     func run() async throws {
         LogSetup.bootstrap()
-        let shutdown = ShutdownSignal(timeout: try settingsOrValidationError { try ShutdownSignal.timeout() })
-        shutdown.install()
+        let shutdown = ShutdownDeadline(timeout: try settingsOrValidationError { try ShutdownDeadline.timeout() })
         let broker = try EmbeddedCluster.start()
         let stack = try LocalStack(broker: broker, ports: (httpPort, httpPort + 1, httpPort + 2))
+        MetricsBootstrap.bootstrap(stack.ingestMetrics)
         // Evictions are counted on ingest's /metrics.
         let watcher = EmbeddedCluster.watchEvictions(of: broker, topics: Topics(), metrics: stack.ingestMetrics)
         defer { watcher.stop() }
-        let services = stack.start(shutdown: shutdown) { _ in }
+        let services = try stack.services(shutdown: shutdown) { _ in }
         let fatal = FatalFlag()
         KafkaFatalErrors.observe { error in
             Console.err("fatal Kafka error, stopping: \(error)")
@@ -104,11 +112,16 @@ struct DevCommand: AsyncParsableCommand {
         Console.out("enrichment: http://127.0.0.1:\(httpPort + 1)/metrics   notifier: http://127.0.0.1:\(httpPort + 2)/metrics")
         Console.out("try: curl -H 'Content-Type: text/plain' --data-binary @seeds/000_e275cd8cb7a6535f.txt http://127.0.0.1:\(httpPort)/v1/articles")
         Console.out("limit: the embedded broker keeps about 5 MiB per partition; records dropped unread are logged and counted (\(EmbeddedCluster.evictedMetric))")
-        await shutdown.wait()
-        // The services share the signal's deadline; past it the process exits anyway.
-        await services.stop()
+        // The three services in one group, until SIGTERM/SIGINT; they share its deadline.
+        var failed = false
+        do {
+            try await ServiceRuntime.run(services, shutdown: shutdown, logger: Logger(label: "attache.dev"))
+        } catch {
+            Console.err("dev: a service stopped: \(error)")
+            failed = true
+        }
         BootstrapFile.remove(ifItNames: broker.bootstrapServers)
-        if fatal.isSet || services.failed { throw ExitCode(1) }
+        if fatal.isSet || failed { throw ExitCode(1) }
     }
 }
 
@@ -131,39 +144,22 @@ struct LocalStack {
                        groupID: "attache-\(service)", instance: "local")
     }
 
-    /// Starts the services; each runs until `stop()`.
-    func start(shutdown: ShutdownSignal, onDelivered: @escaping @Sendable (AttacheModels.Notification) -> Void) -> RunningServices {
-        let ingestOptions = options(for: "ingest", port: ports?.ingest ?? 0)
-        let enrichmentOptions = options(for: "enrichment", port: ports?.enrichment ?? 0)
-        let notifierOptions = options(for: "notifier", port: ports?.notifier ?? 0)
-        let tasks = [
-            Task {
-                try await IngestService(options: ingestOptions, settings: try IngestSettings.fromEnvironment(),
-                                        logger: Logger(label: "attache.ingest"), metrics: ingestMetrics, health: Health())
-                    .run(shutdown: shutdown)
-            },
-            Task {
-                // The embedded broker does not store transactional offset commits (DESIGN.md §4).
-                try await EnrichmentService(options: enrichmentOptions, exactlyOnce: false,
-                                            logger: Logger(label: "attache.enrichment"), metrics: Metrics(), health: Health())
-                    .run(shutdown: shutdown)
-            },
-            Task {
-                try await NotifierService(options: notifierOptions, sinks: try NotifierService.sinks(fromEnvironment: ProcessInfo.processInfo.environment),
-                                          logger: Logger(label: "attache.notifier"), metrics: Metrics(), health: Health())
-                    .run(shutdown: shutdown, onDelivered: onDelivered)
-            },
+    /// The three services as members of one `ServiceGroup` (`ServiceRuntime`); a failing one
+    /// stops the others, and the group throws its error.
+    func services(shutdown: ShutdownDeadline, onDelivered: @escaping @Sendable (AttacheModels.Notification) -> Void) throws -> [AttacheService] {
+        let ingest = try IngestService(options: options(for: "ingest", port: ports?.ingest ?? 0), settings: try IngestSettings.fromEnvironment(),
+                                       logger: Logger(label: "attache.ingest"), metrics: ingestMetrics, health: Health())
+        // The embedded broker does not store transactional offset commits (docs/architecture.md §4).
+        let enrichment = try EnrichmentService(options: options(for: "enrichment", port: ports?.enrichment ?? 0), exactlyOnce: false,
+                                               logger: Logger(label: "attache.enrichment"), metrics: Metrics(), health: Health())
+        let notifier = try NotifierService(options: options(for: "notifier", port: ports?.notifier ?? 0),
+                                           sinks: try NotifierService.sinks(fromEnvironment: ProcessInfo.processInfo.environment),
+                                           logger: Logger(label: "attache.notifier"), metrics: Metrics(), health: Health())
+        return [
+            AttacheService("ingest", shutdown: shutdown) { try await ingest.run(shutdown: $0) },
+            AttacheService("enrichment", shutdown: shutdown) { try await enrichment.run(shutdown: $0) },
+            AttacheService("notifier", shutdown: shutdown) { try await notifier.run(shutdown: $0, onDelivered: onDelivered) },
         ]
-        for (name, task) in zip(["ingest", "enrichment", "notifier"], tasks) {
-            Task {
-                // One service failing stops the others: the process ends non-zero.
-                if case .failure(let error) = await task.result {
-                    Console.err("\(name) stopped: \(error)")
-                    shutdown.request()
-                }
-            }
-        }
-        return RunningServices(shutdown: shutdown, tasks: tasks)
     }
 
     /// How far the pipeline is, for the articles `expected`.
@@ -197,27 +193,16 @@ struct LocalStack {
     }
 }
 
-/// The services started by `LocalStack.start`.
-struct RunningServices {
-    let shutdown: ShutdownSignal
-    let tasks: [Task<Void, any Error>]
-    private let failure = FatalFlag()
+/// What the demo's driver found, for the summary after the services stopped.
+final class DemoOutcome: @unchecked Sendable {
+    private let lock = NSLock()
+    private var found: (IngestSummary, Set<String>, PipelineProgress)?
 
-    init(shutdown: ShutdownSignal, tasks: [Task<Void, any Error>]) {
-        self.shutdown = shutdown
-        self.tasks = tasks
+    func set(summary: IngestSummary, expected: Set<String>, progress: PipelineProgress) {
+        lock.withLock { found = (summary, expected, progress) }
     }
 
-    /// Asks every service to stop and waits until they have.
-    func stop() async {
-        shutdown.request()
-        for task in tasks {
-            if case .failure = await task.result { failure.set() }
-        }
-    }
-
-    /// Whether a service stopped with an error (known after `stop`).
-    var failed: Bool { failure.isSet }
+    var value: (IngestSummary, Set<String>, PipelineProgress)? { lock.withLock { found } }
 }
 
 /// A flag set once, from any thread.

@@ -36,7 +36,7 @@ struct PipelineRun {
     func run() async throws -> Result {
         let topics = Topics()
         let stack = try LocalStack(broker: broker, ports: nil)
-        let shutdown = ShutdownSignal()
+        let shutdown = ShutdownDeadline()
         let ingest = try IngestService(options: stack.options(for: "ingest"), settings: IngestSettings(),
                                        logger: Logger(label: "attache.ingest"), metrics: Metrics(), health: Health())
         let enrichment = try EnrichmentService(options: stack.options(for: "enrichment"), exactlyOnce: false,

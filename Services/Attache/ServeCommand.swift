@@ -44,9 +44,9 @@ struct ServeCommand: AsyncParsableCommand {
         let options = try connection.resolve(service: service.rawValue, httpPort: httpPort)
         let logger = Logger(label: "attache.\(service.rawValue)")
         logger.info("starting \(service.rawValue): \(options.logDescription)")
-        let shutdown = ShutdownSignal(timeout: options.shutdownTimeout)
-        shutdown.install(logger: logger)
+        let shutdown = ShutdownDeadline(timeout: options.shutdownTimeout)
         let metrics = Metrics()
+        MetricsBootstrap.bootstrap(metrics)
         let health = Health()
         // Fatal means stop: whatever client raised it, /healthz fails and the process ends non-zero.
         KafkaFatalErrors.observe { error in
@@ -54,27 +54,30 @@ struct ServeCommand: AsyncParsableCommand {
             shutdown.request()
         }
         defer { if let reason = health.fatalReason { logger.critical("\(service.rawValue) stopped: \(reason)") } }
+        let member: AttacheService
         switch service {
         case .ingest:
             let settings = try settingsOrValidationError { try IngestSettings.fromEnvironment() }
-            try await IngestService(options: options, settings: settings, logger: logger, metrics: metrics, health: health)
-                .run(shutdown: shutdown)
+            let ingest = try IngestService(options: options, settings: settings, logger: logger, metrics: metrics, health: health)
+            member = AttacheService("ingest", shutdown: shutdown) { try await ingest.run(shutdown: $0) }
         case .enrichment:
             let eos = try await exactlyOnceSetting(options: options)
-            try await EnrichmentService(options: options, exactlyOnce: eos, logger: logger, metrics: metrics, health: health)
-                .run(shutdown: shutdown)
+            let enrichment = try EnrichmentService(options: options, exactlyOnce: eos, logger: logger, metrics: metrics, health: health)
+            member = AttacheService("enrichment", shutdown: shutdown) { try await enrichment.run(shutdown: $0) }
         case .notifier:
             let receivers = try NotifierConfigurationLoader.load(config)
             let settings = try settingsOrValidationError { try NotifierSettings.fromEnvironment() }
-            try await NotifierService(options: options, configuration: receivers, logger: logger, metrics: metrics, health: health,
-                                      settings: settings).run(shutdown: shutdown)
+            let notifier = try NotifierService(options: options, configuration: receivers, logger: logger, metrics: metrics,
+                                               health: health, settings: settings)
+            member = AttacheService("notifier", shutdown: shutdown) { try await notifier.run(shutdown: $0) }
         }
+        try await ServiceRuntime.run([member], shutdown: shutdown, logger: logger)
         if health.fatalReason != nil { throw ExitCode(1) }
         logger.info("\(service.rawValue) stopped")
     }
 
     /// `--[no-]exactly-once`, else `ATTACHE_EXACTLY_ONCE`, else on — except on the embedded
-    /// broker, which does not store transactional offset commits (DESIGN.md §4).
+    /// broker, which does not store transactional offset commits (docs/architecture.md §4).
     private func exactlyOnceSetting(options: ServiceOptions) async throws -> Bool {
         if let exactlyOnce { return exactlyOnce }
         if ProcessInfo.processInfo.environment["ATTACHE_EXACTLY_ONCE"] != nil {

@@ -2,6 +2,7 @@ import ArgumentParser
 import AttacheKafka
 import AttacheRuntime
 import Foundation
+import Logging
 
 /// `attache tail TOPIC`: a topic's records as JSON lines.
 struct TailCommand: AsyncParsableCommand {
@@ -29,8 +30,13 @@ struct TailCommand: AsyncParsableCommand {
         LogSetup.bootstrap()
         let options = try connection.resolve(service: "tail")
         let name = options.topics.prefix + topic
-        let shutdown = ShutdownSignal()
-        shutdown.install()
+        let shutdown = ShutdownDeadline()
+        let tail = AttacheService("tail", shutdown: shutdown) { shutdown in try await self.tail(name, options: options, until: shutdown) }
+        try await ServiceRuntime.run([tail], shutdown: shutdown, logger: Logger(label: "attache.tail"))
+    }
+
+    /// Prints the records of `name` until `--max`, the end (`--exit-at-end`) or a shutdown.
+    private func tail(_ name: String, options: ServiceOptions, until shutdown: ShutdownDeadline) async throws {
         let consumer = try KafkaConsumer(config: options.kafka, groupID: "attache-tail-\(UUID().uuidString)", readCommitted: false)
         defer { consumer.close() }
         let count = try consumer.partitionCount(of: name)

@@ -70,6 +70,9 @@ public final class NotifierService: @unchecked Sendable {
                 throw OptionsError("a route names receiver '\(name)', which is not configured (receivers: \(names.joined(separator: ", ")))")
             }
         }
+        var options = options
+        // librdkafka's statistics become gauges on /metrics: lag, round trips, producer queue.
+        options.statistics = options.statistics ?? KafkaStatisticsReceiver(handler: KafkaStatisticsGauges.handler(metrics))
         self.options = options
         self.settings = settings
         self.sinks = sinks
@@ -146,7 +149,7 @@ public final class NotifierService: @unchecked Sendable {
 
     private var stopFlag: Bool { lock.withLock { stopRequested } }
     private var haltFlag: Bool { lock.withLock { haltRequested } }
-    private func stopping(_ shutdown: ShutdownSignal) -> Bool { stopFlag || shutdown.isRequested }
+    private func stopping(_ shutdown: ShutdownDeadline) -> Bool { stopFlag || shutdown.isRequested }
 
     /// Runs until `shutdown` is requested (or `stop()`/`halt()`). A fatal Kafka error, or
     /// output that cannot be written, stops it with `/healthz` failing, and is thrown.
@@ -155,7 +158,7 @@ public final class NotifierService: @unchecked Sendable {
     ///   - onHTTPStarted: called with the bound HTTP port (useful with port 0).
     ///   - onDelivered: called once per notification after every receiver accepted or
     ///     dead-lettered it, one accepted it, and it was recorded on `notifications`.
-    public func run(shutdown: ShutdownSignal, onHTTPStarted: @escaping @Sendable (Int) async -> Void = { _ in },
+    public func run(shutdown: ShutdownDeadline, onHTTPStarted: @escaping @Sendable (Int) async -> Void = { _ in },
                     onDelivered: (@Sendable (AttacheModels.Notification) -> Void)? = nil) async throws {
         logger.info("notifier starting: \(options.logDescription) instance=\(options.instance)")
         logger.info("notifier receivers: \(sinks.isEmpty ? "none" : sinks.map(\.name).joined(separator: ", ")); \(router.routes.count) route(s); up to \(settings.retry.maxAttempts) attempts per receiver (backoff \(settings.retry.baseDelay) to \(settings.retry.maxDelay), full jitter), \(settings.maxInFlight) in flight per receiver; dead letters to \(deadLetterTopic); delivered pairs on \(options.topics.notificationsDelivered); rules: \(settings.rules.enabled.sorted().joined(separator: ", "))")
@@ -213,7 +216,7 @@ public final class NotifierService: @unchecked Sendable {
 
     /// The poll loop: restore on assignment, read records, hand them to the dispatcher,
     /// pause and resume partitions, commit what is done.
-    private func loop(consumer: KafkaConsumer, dispatcher: Dispatcher, output: NotifierOutput, shutdown: ShutdownSignal) async throws {
+    private func loop(consumer: KafkaConsumer, dispatcher: Dispatcher, output: NotifierOutput, shutdown: ShutdownDeadline) async throws {
         var paused: Set<PartitionKey> = []
         while !stopping(shutdown) {
             if let error = dispatcher.fatalError { throw error }
@@ -318,7 +321,7 @@ public final class NotifierService: @unchecked Sendable {
     /// After a rebalance: restores the delivered pairs (not ready until done, retrying until
     /// complete or stopped), then rewinds the assigned partitions to their committed offsets
     /// and drops the batch polled with the rebalance. True when there was a rebalance.
-    private func applyAssignments(_ consumer: KafkaConsumer, discarding: Int, shutdown: ShutdownSignal) async throws -> Bool {
+    private func applyAssignments(_ consumer: KafkaConsumer, discarding: Int, shutdown: ShutdownDeadline) async throws -> Bool {
         let (pending, happened) = lock.withLock {
             defer {
                 assignments.removeAll()

@@ -14,6 +14,7 @@ final class ClientContext: @unchecked Sendable {
     private let lock = NSLock()
     private var _lastClusterError: KafkaError?
     private var _fatal: KafkaError?
+    private var statistics: KafkaStatisticsReceiver?
 
     init(logger: Logger, bootstrapServers: String) {
         self.logger = logger
@@ -45,8 +46,17 @@ final class ClientContext: @unchecked Sendable {
     }
 
     /// Installs the error and log callbacks common to every client.
-    func install(on conf: OpaquePointer) {
+    func install(on conf: OpaquePointer, statistics: KafkaStatisticsReceiver? = nil) {
         rd_kafka_conf_set_opaque(conf, opaque)
+        if let statistics {
+            lock.withLock { self.statistics = statistics }
+            rd_kafka_conf_set_stats_cb(conf) { _, json, length, opaque in
+                guard let json, let context = ClientContext.from(opaque),
+                      let receiver = context.lock.withLock({ context.statistics }) else { return 0 }
+                receiver.receive(Array(UnsafeRawBufferPointer(start: json, count: length)))
+                return 0
+            }
+        }
         rd_kafka_conf_set_error_cb(conf) { rk, err, reason, opaque in
             guard let context = ClientContext.from(opaque) else { return }
             var kind = KafkaError.classify(rd_kafka_resp_err_t(rawValue: err))

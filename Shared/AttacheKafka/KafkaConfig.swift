@@ -18,6 +18,8 @@ public struct KafkaConfig: Sendable, Hashable {
     /// bound the client is abandoned (what it held uncommitted is read again after restart),
     /// so a service always stops within its shutdown deadline.
     public var closeTimeoutMs: Int
+    /// Where librdkafka's statistics go (nil: none are emitted).
+    public var statistics: KafkaStatisticsReceiver?
 
     public init(bootstrapServers: String, clientID: String = "attache", deliveryTimeoutMs: Int = 30_000,
                 properties: [String: String] = [:], closeTimeoutMs: Int = 5_000) {
@@ -56,6 +58,9 @@ public struct KafkaConfig: Sendable, Hashable {
             ("client.id", clientID),
         ]
         settings += defaults
+        if let statistics, properties["statistics.interval.ms"] == nil {
+            settings.append(("statistics.interval.ms", String(statistics.intervalMs)))
+        }
         settings += properties.sorted { $0.key < $1.key }
         for (name, value) in settings {
             var errstr = errorBuffer()

@@ -54,7 +54,7 @@ public final class KafkaConsumer: @unchecked Sendable {
             ("session.timeout.ms", "10000"),
             ("heartbeat.interval.ms", "1000"),
         ])
-        context.install(on: conf)
+        context.install(on: conf, statistics: config.statistics)
         rd_kafka_conf_set_rebalance_cb(conf) { rk, err, partitions, opaque in
             guard let rk, let partitions, let context = ClientContext.from(opaque) else { return }
             let consumer = context.owner as? KafkaConsumer

@@ -37,7 +37,7 @@ public final class KafkaProducer: @unchecked Sendable {
         self.config = config
         self.context = ClientContext(logger: logger, bootstrapServers: config.bootstrapServers)
         let conf = try config.makeConf(defaults: KafkaProducer.defaults(config: config, transactionalID: transactionalID))
-        context.install(on: conf)
+        context.install(on: conf, statistics: config.statistics)
         rd_kafka_conf_set_dr_msg_cb(conf) { _, message, opaque in
             guard let message, let context = ClientContext.from(opaque) else { return }
             let m = message.pointee

@@ -49,3 +49,23 @@ public struct KafkaStatistics: Sendable, Equatable {
         return statistics
     }
 }
+
+/// Where a client's statistics go (`KafkaConfig.statistics`): librdkafka emits a document
+/// every `intervalMs` (`statistics.interval.ms`, unless the properties set it), from the
+/// thread that polls the client; `handler` gets it parsed. Compared by identity.
+public final class KafkaStatisticsReceiver: Sendable, Hashable {
+    public let intervalMs: Int
+    let handler: @Sendable (KafkaStatistics) -> Void
+
+    public init(intervalMs: Int = 5_000, handler: @escaping @Sendable (KafkaStatistics) -> Void) {
+        self.intervalMs = intervalMs
+        self.handler = handler
+    }
+
+    func receive(_ json: [UInt8]) {
+        if let statistics = KafkaStatistics.parse(json) { handler(statistics) }
+    }
+
+    public static func == (lhs: KafkaStatisticsReceiver, rhs: KafkaStatisticsReceiver) -> Bool { lhs === rhs }
+    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
+}

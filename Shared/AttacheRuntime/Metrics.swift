@@ -1,4 +1,4 @@
-import CoreMetrics
+
 import Foundation
 import Prometheus
 
@@ -31,12 +31,12 @@ public final class Metrics: @unchecked Sendable {
     /// One series (a name and a label set) and its current value, kept beside the registry's
     /// own so that tests and summaries can read it.
     private final class Series {
-        let counter: Counter?
-        let gauge: Gauge?
+        let counter: Prometheus.Counter?
+        let gauge: Prometheus.Gauge?
         let histogram: ValueHistogram?
         var value = 0.0
 
-        init(counter: Counter? = nil, gauge: Gauge? = nil, histogram: ValueHistogram? = nil) {
+        init(counter: Prometheus.Counter? = nil, gauge: Prometheus.Gauge? = nil, histogram: ValueHistogram? = nil) {
             self.counter = counter
             self.gauge = gauge
             self.histogram = histogram
@@ -120,11 +120,6 @@ public final class Metrics: @unchecked Sendable {
                 element.key == name || element.key.hasPrefix(prefix) ? sum + element.value.value : sum
             }
         }
-    }
-
-    /// The sum of a counter over all its label sets.
-    public func total(_ name: String) -> Double {
-        lock.withLock { values[name]?.values.reduce(0, +) ?? 0 }
     }
 
     /// The Prometheus text exposition of every metric.

@@ -22,12 +22,14 @@ public struct ServiceHTTPServer: Sendable {
         self.logger = logger
     }
 
-    /// Serves until the task is cancelled, then closes gracefully (open requests finish). `routes` adds a service's own routes;
-    /// `onStarted` receives the bound port (useful with port 0). `server` configures HTTP/1.1
-    /// (timeouts, header limits, extra channel handlers).
-    public func run(routes: @Sendable (Router<BasicRequestContext>) -> Void = { _ in },
-                    server: HTTPServerBuilder = .http1(),
-                    onStarted: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    /// The server as a ServiceLifecycle `Service`, for a process's `ServiceGroup`
+    /// (`ServiceRuntime`): it serves until the group shuts down gracefully (open requests
+    /// finish). `routes` adds a service's own routes; `onStarted` receives the bound port
+    /// (useful with port 0). `server` configures HTTP/1.1 (timeouts, header limits, extra
+    /// channel handlers).
+    public func service(routes: @Sendable (Router<BasicRequestContext>) -> Void = { _ in },
+                        server: HTTPServerBuilder = .http1(),
+                        onStarted: @escaping @Sendable (Int) async -> Void = { _ in }) -> some Service {
         let router = Router()
         // Request counts and durations through swift-metrics (see `MetricsBootstrap`).
         router.add(middleware: MetricsMiddleware())
@@ -50,15 +52,27 @@ public struct ServiceHTTPServer: Sendable {
         routes(router)
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .notice)
-        let app = Application(
+        return Application(
             router: router,
             server: server,
             configuration: .init(address: .hostname(host, port: port), serverName: "attache"),
             onServerRunning: { channel in await onStarted(channel.localAddress?.port ?? 0) },
             logger: quiet
         )
-        // Cancelling the server's task starts a graceful shutdown; the group runs in a task of
-        // its own so that the cancellation does not also tear its connections down mid-way.
+    }
+
+    /// Serves until the task is cancelled, then closes gracefully (open requests finish):
+    /// for a service that runs its HTTP server beside its own work and stops it after that
+    /// work (so that `/healthz` answers during the shutdown). Parameters as `service`.
+    public func run(routes: @Sendable (Router<BasicRequestContext>) -> Void = { _ in },
+                    server: HTTPServerBuilder = .http1(),
+                    onStarted: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let app = service(routes: routes, server: server, onStarted: onStarted)
+        var quiet = logger
+        quiet.logLevel = max(logger.logLevel, .notice)
+        // Cancelling the server's task starts a graceful shutdown; the server runs in a group
+        // of its own (no signals: the process's group has them) so that the cancellation does
+        // not also tear its connections down mid-way.
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: quiet))
         let serving = Task { try await group.run() }
         try await withTaskCancellationHandler {

@@ -1,3 +1,4 @@
+import AttacheTesting
 import AttacheKafka
 import AttacheModels
 import AttacheRuntime
@@ -193,7 +194,7 @@ struct PoisonCampaignTests {
         options.kafkaProperties = ["message.max.bytes": "100000", "session.timeout.ms": "4000"]
         let health = Health()
         let service = try EnrichmentService(options: options, exactlyOnce: false, logger: testLogger, metrics: Metrics(), health: health)
-        let shutdown = ShutdownSignal()
+        let shutdown = ShutdownDeadline()
         let task = Task { try await service.run(shutdown: shutdown) }
         try await waitDrained(group: group, broker: broker)
         #expect(health.isAlive)

@@ -53,7 +53,7 @@ func publishRaw(_ value: [UInt8], key: String, topic: String, broker: EmbeddedBr
 /// A running enrichment service.
 final class RunningService: @unchecked Sendable {
     let service: EnrichmentService
-    let shutdown = ShutdownSignal()
+    let shutdown = ShutdownDeadline()
     let health = Health()
     let metrics = Metrics()
     var options: ServiceOptions

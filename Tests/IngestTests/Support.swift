@@ -24,7 +24,7 @@ let testLogger = makeTestLogger(label: "ingest-test")
 /// A running ingest service on a free port.
 final class RunningService: @unchecked Sendable {
     let service: IngestService
-    let shutdown = ShutdownSignal()
+    let shutdown = ShutdownDeadline()
     let port: Int
     let task: Task<Void, any Error>
     let health: Health

@@ -1,3 +1,4 @@
+import AttacheTesting
 import AttacheKafka
 import CRdKafka
 import Foundation
@@ -11,8 +12,8 @@ struct EvictionTests {
     @Test("records evicted before a group committed past them are reported with topic, partition, group and count")
     func evictionReported() async throws {
         let broker = try EmbeddedBroker()
-        let topic = uniqueTopic("evict")
-        let restored = uniqueTopic("state")
+        let topic = unique("evict")
+        let restored = unique("state")
         try broker.createTopic(topic, partitions: 1)
         try broker.createTopic(restored, partitions: 1)
         var logger = Logger(label: "eviction-test")

@@ -1,3 +1,4 @@
+import AttacheTesting
 import CRdKafka
 @testable import AttacheKafka
 import Foundation
@@ -10,7 +11,7 @@ struct FatalErrorTests {
     @Test("a fatal producer error is reported to KafkaFatalErrors observers and fails later sends as fatal")
     func fatalReported() async throws {
         let broker = try EmbeddedBroker()
-        let topic = uniqueTopic("fatal")
+        let topic = unique("fatal")
         try broker.createTopic(topic, partitions: 1)
         let seen = SeenErrors()
         KafkaFatalErrors.observe { seen.add($0) }

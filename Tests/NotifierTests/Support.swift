@@ -85,7 +85,7 @@ let quickRetries = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(10), max
 /// A running notifier service, with what it delivered.
 final class RunningNotifier: @unchecked Sendable {
     let service: NotifierService
-    let shutdown = ShutdownSignal()
+    let shutdown = ShutdownDeadline()
     let health = Health()
     let metrics = Metrics()
     let options: ServiceOptions

@@ -55,7 +55,7 @@ final class ArticleLogic: StageLogic, @unchecked Sendable {
             } catch {
                 let rejection = Poison.unencodable(message, error)
                 logger.error("rejected \(Poison.where_(message)): \(rejection.detail)")
-                metrics.increment("attache_enrichment_rejected_total", labels: ["topic": message.topic, "reason": rejection.reason])
+                metrics.increment(EnrichmentMetrics.rejectedTotal, labels: ["topic": message.topic, "reason": rejection.reason])
                 // A rejection holds only text and a clamped instant: it always encodes.
                 if let record = try? Poison.record(rejection, topic: topics.rejected, cause: message) {
                     output.append([record], phase: 0, source: index)
@@ -69,7 +69,7 @@ final class ArticleLogic: StageLogic, @unchecked Sendable {
     func enrich(_ message: KafkaMessage) throws -> [OutgoingRecord] {
         if message.value == nil {
             // A tombstone on the compacted input: an article was deleted; nothing to enrich.
-            metrics.increment("attache_enrichment_tombstones_total", labels: ["topic": message.topic])
+            metrics.increment(EnrichmentMetrics.tombstonesTotal, labels: ["topic": message.topic])
             return []
         }
         let article: Article
@@ -78,7 +78,7 @@ final class ArticleLogic: StageLogic, @unchecked Sendable {
             article = decoded
         case .failure(let rejection):
             logger.warning("rejected \(Poison.where_(message)): \(rejection.detail)")
-            metrics.increment("attache_enrichment_rejected_total", labels: ["topic": message.topic, "reason": rejection.reason])
+            metrics.increment(EnrichmentMetrics.rejectedTotal, labels: ["topic": message.topic, "reason": rejection.reason])
             return [try Poison.record(rejection, topic: topics.rejected, cause: message)]
         }
         let parent = message.header(RecordHeaders.traceparent)?.text

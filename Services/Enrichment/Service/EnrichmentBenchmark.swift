@@ -87,16 +87,16 @@ public enum EnrichmentBenchmark {
         var quiet = logger
         quiet.logLevel = .warning
         let service = try EnrichmentService(options: options, exactlyOnce: false, logger: quiet, metrics: metrics, health: Health())
-        let shutdown = ShutdownSignal()
+        let shutdown = ShutdownDeadline()
         let running = Task { try await service.run(shutdown: shutdown) }
         var first: ContinuousClock.Instant?
         var last = ContinuousClock.now
         let deadline = ContinuousClock.now + .seconds(600)
         while ContinuousClock.now < deadline {
-            if first == nil, metrics.value("attache_enrichment_records_in_total", labels: ["topic": topics.parsed]) > 0 {
+            if first == nil, metrics.value(EnrichmentMetrics.recordsInTotal, labels: ["topic": topics.parsed]) > 0 {
                 first = .now
             }
-            if metrics.value("attache_enrichment_records_out_total", labels: ["topic": topics.enriched]) >= Double(count) {
+            if metrics.value(EnrichmentMetrics.recordsOutTotal, labels: ["topic": topics.enriched]) >= Double(count) {
                 last = .now
                 break
             }
@@ -107,7 +107,7 @@ public enum EnrichmentBenchmark {
         let seconds = (first ?? last).duration(to: last).seconds
         return Throughput(articles: count, seconds: seconds, articlesPerSecond: seconds > 0 ? Double(count) / seconds : 0,
                           transformPerSecond: transformSeconds > 0 ? Double(sample.count) / transformSeconds : 0,
-                          batches: Int(metrics.value("attache_enrichment_commits_total", labels: ["stage": "articles"])))
+                          batches: Int(metrics.value(EnrichmentMetrics.commitsTotal, labels: ["stage": "articles"])))
     }
 
     /// Writes a ledger of `observations` entries (100 observations per series, one per

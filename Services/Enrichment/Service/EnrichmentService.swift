@@ -41,18 +41,21 @@ public final class EnrichmentService: @unchecked Sendable {
             throw OptionsError("no Kafka brokers given for the enrichment service")
         }
         guard !options.groupID.isEmpty else { throw OptionsError("the enrichment service needs a consumer group id") }
+        var options = options
+        // librdkafka's statistics become gauges on /metrics: lag, round trips, producer queue.
+        options.statistics = options.statistics ?? KafkaStatisticsReceiver(handler: KafkaStatisticsGauges.handler(metrics))
         self.options = options
         self.exactlyOnce = exactlyOnce
         self.logger = logger
         self.metrics = metrics
         self.health = health
-        EnrichmentService.describeMetrics(metrics)
+        EnrichmentMetrics.describe(metrics)
     }
 
     /// Serves `/healthz`, `/readyz` and `/metrics` on `options.httpPort` and runs both stages
     /// until `shutdown` is requested; returns once the batch in hand is committed (or, after
     /// a fatal error such as a fenced producer, throws it, with `/healthz` failing).
-    public func run(shutdown: ShutdownSignal, onHTTPStarted: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    public func run(shutdown: ShutdownDeadline, onHTTPStarted: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         logger.info("enrichment starting: \(options.logDescription) instance=\(options.instance)")
         if exactlyOnce {
             logger.info("delivery: exactly once — each batch is a Kafka transaction holding its output and its input offsets (read_committed); outputs are also idempotent by key")
@@ -121,7 +124,7 @@ public final class EnrichmentService: @unchecked Sendable {
 
     // MARK: Stages
 
-    private func makeStages(shutdown: ShutdownSignal) throws -> [StageRunner] {
+    private func makeStages(shutdown: ShutdownDeadline) throws -> [StageRunner] {
         let control = control
         let kafka = options.kafka
         let topics = options.topics
@@ -164,7 +167,7 @@ public final class EnrichmentService: @unchecked Sendable {
         return .atLeastOnce(try KafkaProducer(config: options.kafka, logger: logger))
     }
 
-    private func runStage(_ stage: StageRunner, shutdown: ShutdownSignal) async throws {
+    private func runStage(_ stage: StageRunner, shutdown: ShutdownDeadline) async throws {
         do {
             if stage.name == "series" {
                 // The cluster may not answer yet: that is no reason to stop, only a mismatch is.
@@ -195,7 +198,7 @@ public final class EnrichmentService: @unchecked Sendable {
 
     /// Leaves the group (the rebalance hook runs; nothing is open by then) and frees the
     /// clients, off the cooperative pool, within what is left of the shutdown deadline.
-    private func close(_ stage: StageRunner, shutdown: ShutdownSignal) async {
+    private func close(_ stage: StageRunner, shutdown: ShutdownDeadline) async {
         await stage.quiesce()
         let consumer = stage.consumer
         let producer = stage.sink.producer
@@ -230,22 +233,6 @@ public final class EnrichmentService: @unchecked Sendable {
             return (ready, reason)
         }
         health.setReady(ready, reason)
-        metrics.set("attache_enrichment_ready", ready ? 1 : 0)
-    }
-
-    static func describeMetrics(_ metrics: Metrics) {
-        metrics.describe("attache_enrichment_records_in_total", type: "counter", help: "Records consumed, by topic.")
-        metrics.describe("attache_enrichment_records_out_total", type: "counter", help: "Records produced (delivered or committed), by topic.")
-        metrics.describe("attache_enrichment_rejected_total", type: "counter", help: "Input records sent to articles.rejected, by topic and reason.")
-        metrics.describe("attache_enrichment_transactions_total", type: "counter", help: "Kafka transactions, by stage and outcome (committed, aborted).")
-        metrics.describe("attache_enrichment_commits_total", type: "counter", help: "Plain offset commits after delivery (at-least-once mode), by stage.")
-        metrics.describe("attache_enrichment_restore_seconds", type: "gauge", help: "Duration of the last series-ledger restore, in seconds.")
-        metrics.describe("attache_enrichment_restore_duration_seconds", type: "histogram", help: "Durations of series-ledger restores, in seconds.")
-        metrics.describe("attache_enrichment_restored_entries", type: "gauge", help: "Ledger entries read by the last restore.")
-        metrics.describe("attache_enrichment_lag", type: "gauge", help: "High watermark minus position, by topic and partition.")
-        metrics.describe("attache_enrichment_ready", type: "gauge", help: "1 when both stages are assigned and the ledger is restored.")
-        metrics.describe("attache_enrichment_observations_skipped_total", type: "counter", help: "Observations already in the ledger with the same value (replays).")
-        metrics.describe("attache_enrichment_stage_errors_total", type: "counter", help: "Transient stage failures after which the state was restored and the consumer rewound, by stage.")
-        metrics.describe("attache_enrichment_tombstones_total", type: "counter", help: "Tombstones read on the input (nothing to enrich).")
+        metrics.set(EnrichmentMetrics.ready, ready ? 1 : 0)
     }
 }

@@ -142,7 +142,7 @@ final class SeriesLogic: StageLogic {
                             return (deltas, entry)
                         }
                     guard let records else {
-                        metrics.increment("attache_enrichment_observations_skipped_total")
+                        metrics.increment(EnrichmentMetrics.observationsSkippedTotal)
                         continue
                     }
                     output.append(records.deltas, phase: 0, source: index)
@@ -157,7 +157,7 @@ final class SeriesLogic: StageLogic {
 
     private func reject(_ message: KafkaMessage, _ rejection: Rejection, into output: inout StageOutput, source: Int) {
         logger.warning("rejected \(Poison.where_(message)): \(rejection.detail)")
-        metrics.increment("attache_enrichment_rejected_total", labels: ["topic": message.topic, "reason": rejection.reason])
+        metrics.increment(EnrichmentMetrics.rejectedTotal, labels: ["topic": message.topic, "reason": rejection.reason])
         // A rejection holds only text and a clamped instant: it always encodes.
         if let record = try? Poison.record(rejection, topic: topics.rejected, cause: message) {
             output.append([record], phase: 0, source: source)
@@ -260,7 +260,7 @@ public struct LedgerRestorer: Sendable {
                             // Not state: rejected (again at each restore, with the same key
                             // and value) and left out.
                             logger.warning("ledger entry at \(Poison.where_(message)) cannot be restored, rejected: \(rejection.detail)")
-                            metrics.increment("attache_enrichment_rejected_total", labels: ["topic": message.topic, "reason": rejection.reason])
+                            metrics.increment(EnrichmentMetrics.rejectedTotal, labels: ["topic": message.topic, "reason": rejection.reason])
                             rejections.append((rejection, message))
                         }
                     }
@@ -286,9 +286,9 @@ public struct LedgerRestorer: Sendable {
             }
         }
         let seconds = started.duration(to: .now).seconds
-        metrics.set("attache_enrichment_restore_seconds", seconds)
-        metrics.observe("attache_enrichment_restore_duration_seconds", seconds)
-        metrics.set("attache_enrichment_restored_entries", Double(entries))
+        metrics.set(EnrichmentMetrics.restoreSeconds, seconds)
+        metrics.observe(EnrichmentMetrics.restoreDurationSeconds, seconds)
+        metrics.set(EnrichmentMetrics.restoredEntries, Double(entries))
         logger.info("restored the series ledger of \(topic) partitions \(numbers.sorted()): \(entries) entries in \(String(format: "%.3f", seconds)) s")
         return Result(partitions: states, entries: entries, rejections: rejections, seconds: seconds)
     }

@@ -134,7 +134,7 @@ final class StageRunner: @unchecked Sendable {
     let sink: StageSink
     let logic: StageLogic
     let control: StageControl
-    let shutdown: ShutdownSignal
+    let shutdown: ShutdownDeadline
     let metrics: Metrics
     let logger: Logger
     let maxBatch: Int
@@ -168,7 +168,7 @@ final class StageRunner: @unchecked Sendable {
     }
 
     init(name: String, topic: String, consumer: KafkaConsumer, sink: StageSink, logic: StageLogic, control: StageControl,
-         shutdown: ShutdownSignal, metrics: Metrics, logger: Logger, maxBatch: Int = 200, rejectedTopic: String,
+         shutdown: ShutdownDeadline, metrics: Metrics, logger: Logger, maxBatch: Int = 200, rejectedTopic: String,
          onReady: @escaping @Sendable (Bool) -> Void) {
         self.name = name
         self.topic = topic
@@ -216,7 +216,7 @@ final class StageRunner: @unchecked Sendable {
                 if try await applyRebalance() { continue }
                 await updateLag()
                 guard !batch.isEmpty, !control.crashRequested else { continue }
-                metrics.increment("attache_enrichment_records_in_total", by: Double(batch.count), labels: ["topic": topic])
+                metrics.increment(EnrichmentMetrics.recordsInTotal, by: Double(batch.count), labels: ["topic": topic])
                 switch sink {
                 case .transactional(let txn): try await processTransactional(batch, txn)
                 case .atLeastOnce(let producer): try await processAtLeastOnce(batch, producer)
@@ -231,7 +231,7 @@ final class StageRunner: @unchecked Sendable {
                 // Transient (a timeout while restoring or rewinding, the cluster briefly
                 // unreachable): nothing was committed since the last good batch.
                 logger.error("\(name) stage: \(error); restoring and rewinding to the committed offsets in 1 s")
-                metrics.increment("attache_enrichment_stage_errors_total", labels: ["stage": name])
+                metrics.increment(EnrichmentMetrics.stageErrorsTotal, labels: ["stage": name])
                 onReady(false)
                 resync = true
                 try? await Task.sleep(for: .seconds(1))
@@ -264,7 +264,7 @@ final class StageRunner: @unchecked Sendable {
             let rejection = PoisonRecord.rejection(message, reason: "undeliverable_output",
                                                    detail: "the output of the record at \(PoisonRecord.location(message)) cannot be written to Kafka: \(error)")
             logger.warning("rejected \(PoisonRecord.location(message)): \(rejection.detail)")
-            metrics.increment("attache_enrichment_rejected_total", labels: ["topic": message.topic, "reason": rejection.reason])
+            metrics.increment(EnrichmentMetrics.rejectedTotal, labels: ["topic": message.topic, "reason": rejection.reason])
             output.append([try Poison.record(rejection, topic: rejectedTopic, cause: message)], phase: 0, source: index)
         }
         let transformed = kept.isEmpty ? StageOutput(phases: 1) : await logic.transform(kept)
@@ -384,7 +384,7 @@ final class StageRunner: @unchecked Sendable {
                 onReady(false)
                 logic.revoked(partitions)
                 for partition in partitions {
-                    metrics.set("attache_enrichment_lag", 0, labels: ["topic": partition.topic, "partition": String(partition.partition)])
+                    metrics.set(EnrichmentMetrics.lag, 0, labels: ["topic": partition.topic, "partition": String(partition.partition)])
                 }
             }
         }
@@ -433,11 +433,11 @@ final class StageRunner: @unchecked Sendable {
         case true?:
             countOutput(output)
             UncommittedWork.shared.release(owner)
-            metrics.increment("attache_enrichment_transactions_total", labels: ["stage": name, "outcome": "committed"])
+            metrics.increment(EnrichmentMetrics.transactionsTotal, labels: ["stage": name, "outcome": "committed"])
             return
         case false?:
             logic.rollback(to: checkpoint)
-            metrics.increment("attache_enrichment_transactions_total", labels: ["stage": name, "outcome": "aborted"])
+            metrics.increment(EnrichmentMetrics.transactionsTotal, labels: ["stage": name, "outcome": "aborted"])
             try await consumer.rewindToCommitted()
             return
         case nil:
@@ -457,7 +457,7 @@ final class StageRunner: @unchecked Sendable {
         countOutput(output)
         forgetUndeliverable(batch)
         UncommittedWork.shared.release(owner)
-        metrics.increment("attache_enrichment_transactions_total", labels: ["stage": name, "outcome": "committed"])
+        metrics.increment(EnrichmentMetrics.transactionsTotal, labels: ["stage": name, "outcome": "committed"])
     }
 
     /// Aborts the transaction, forgets what the batch did to the state and rewinds the
@@ -470,7 +470,7 @@ final class StageRunner: @unchecked Sendable {
             throw fatal(error, "abort transaction")
         }
         logic.rollback(to: checkpoint)
-        metrics.increment("attache_enrichment_transactions_total", labels: ["stage": name, "outcome": "aborted"])
+        metrics.increment(EnrichmentMetrics.transactionsTotal, labels: ["stage": name, "outcome": "aborted"])
         try await consumer.rewindToCommitted()
     }
 
@@ -528,7 +528,7 @@ final class StageRunner: @unchecked Sendable {
             try await consumer.commit(offsets)
             lock.withLock { uncommitted = [] }
             UncommittedWork.shared.release(owner)
-            metrics.increment("attache_enrichment_commits_total", labels: ["stage": name])
+            metrics.increment(EnrichmentMetrics.commitsTotal, labels: ["stage": name])
         } catch {
             // The output is delivered. A rebalance is the usual cause: the rebalance hook
             // commits these offsets before the partitions go; failing that, whoever reads
@@ -561,7 +561,7 @@ final class StageRunner: @unchecked Sendable {
         var counts: [String: Int] = [:]
         for phase in output.phases { for record in phase { counts[record.topic, default: 0] += 1 } }
         for (topic, count) in counts {
-            metrics.increment("attache_enrichment_records_out_total", by: Double(count), labels: ["topic": topic])
+            metrics.increment(EnrichmentMetrics.recordsOutTotal, by: Double(count), labels: ["topic": topic])
         }
     }
 
@@ -587,7 +587,7 @@ final class StageRunner: @unchecked Sendable {
             defer { lock.withLock { lagSampling = false } }
             let lags = await consumer.lags(timeoutMs: 500) { control.stopRequested || shutdown.isRequested }
             for (partition, lag) in lags {
-                metrics.set("attache_enrichment_lag", Double(lag),
+                metrics.set(EnrichmentMetrics.lag, Double(lag),
                             labels: ["topic": partition.topic, "partition": String(partition.partition)])
             }
         }

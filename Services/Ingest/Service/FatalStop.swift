@@ -12,9 +12,9 @@ final class FatalStop: @unchecked Sendable {
     private let lock = NSLock()
     private var _error: KafkaError?
     private let health: Health
-    private let stop: ShutdownSignal
+    private let stop: ShutdownDeadline
 
-    init(health: Health, stop: ShutdownSignal) {
+    init(health: Health, stop: ShutdownDeadline) {
         self.health = health
         self.stop = stop
     }

@@ -46,6 +46,9 @@ public final class IngestService: Sendable {
 
     /// A service with explicit settings. Creates the producer (which connects lazily).
     public init(options: ServiceOptions, settings: IngestSettings, logger: Logger, metrics: Metrics, health: Health) throws {
+        var options = options
+        // librdkafka's statistics become gauges on /metrics: lag, round trips, producer queue.
+        options.statistics = options.statistics ?? KafkaStatisticsReceiver(handler: KafkaStatisticsGauges.handler(metrics))
         self.options = options
         self.settings = settings
         self.logger = logger
@@ -67,9 +70,9 @@ public final class IngestService: Sendable {
     /// producer and returns. `onHTTPStarted` receives the bound HTTP port (useful with port 0).
     /// Call it once: the producer is closed when it returns. Throws what stopped it early
     /// (e.g. the HTTP port in use, a fatal Kafka error), after the same clean-up.
-    public func run(shutdown: ShutdownSignal, onHTTPStarted: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    public func run(shutdown: ShutdownDeadline, onHTTPStarted: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         logger.info("ingest starting: \(options.logDescription) maxBytes=\(settings.maxBytes) token=\(settings.token == nil ? "none" : "required")")
-        let stop = ShutdownSignal()
+        let stop = ShutdownDeadline()
         let fatal = FatalStop(health: health, stop: stop)
         let parser = ArticleParser(maxBytes: settings.maxBytes)
         let readiness = readiness
@@ -110,8 +113,8 @@ public final class IngestService: Sendable {
                     return .http
                 }
                 group.addTask {
-                    // Polls rather than waits, so that cancelling the group ends it.
-                    while !shutdown.isRequested && !Task.isCancelled { try? await Task.sleep(for: .milliseconds(50)) }
+                    // The wait ends on a shutdown request, or when the group is cancelled.
+                    await shutdown.wait()
                     return .shutdown
                 }
                 group.addTask { try await consumerTask.value; return .consumer }
@@ -150,7 +153,7 @@ public final class IngestService: Sendable {
 
     /// Asks the cluster for metadata until it answers (the producer can then reach it), and
     /// warns about output topics that do not exist.
-    private func checkCluster(until stop: ShutdownSignal) async {
+    private func checkCluster(until stop: ShutdownDeadline) async {
         var attempt = 0
         while !stop.isRequested && !Task.isCancelled {
             do {

@@ -49,7 +49,7 @@ final class RawConsumer: Sendable {
     }
 
     /// Consumes until `stop` is requested, then returns (the caller closes the consumer).
-    func run(until stop: ShutdownSignal) async throws {
+    func run(until stop: ShutdownDeadline) async throws {
         try consumer.subscribe([topic])
         logger.info("consuming \(topic) in group \(consumer.groupID)")
         while !stop.isRequested {
@@ -97,7 +97,7 @@ final class RawConsumer: Sendable {
     }
 
     /// Parses and publishes a batch; returns, per record, what became of its output.
-    func process(_ batch: [KafkaMessage], stop: ShutdownSignal) async -> [Outcome] {
+    func process(_ batch: [KafkaMessage], stop: ShutdownDeadline) async -> [Outcome] {
         await withTaskGroup(of: (Int, Outcome).self) { group in
             for (index, message) in batch.enumerated() {
                 group.addTask {
@@ -110,7 +110,7 @@ final class RawConsumer: Sendable {
         }
     }
 
-    private func publishWithRetry(_ message: KafkaMessage, stop: ShutdownSignal) async -> Outcome {
+    private func publishWithRetry(_ message: KafkaMessage, stop: ShutdownDeadline) async -> Outcome {
         let origin = "kafka:\(message.topic)/\(message.partition)/\(message.offset)"
         var result = parser.parse(raw: message.value ?? [], origin: origin, receivedAt: Date())
         if case .failure(let rejection) = result {

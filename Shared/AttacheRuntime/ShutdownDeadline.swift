@@ -3,15 +3,17 @@ import Foundation
 import AttacheModels
 import Logging
 
-/// SIGINT and SIGTERM as an awaitable event with a deadline: services finish what they hold
-/// (deliver, commit) and exit instead of dying mid-record, and they exit within
+/// The process's shutdown as an awaitable event with a deadline: services finish what they
+/// hold (deliver, commit) and exit instead of dying mid-record, and they exit within
 /// `timeout` (`ATTACHE_SHUTDOWN_TIMEOUT_MS`, default 10 s) even when the Kafka cluster cannot
 /// be reached: what is not committed by then is logged (`UncommittedWork`) and read again
 /// after restart.
 ///
-/// Installed (`install()`, once per process), a signal also arms a watchdog that ends the
-/// process at the deadline whatever still runs, so no blocked call can hold a shutdown.
-public final class ShutdownSignal: @unchecked Sendable {
+/// SIGTERM and SIGINT reach it through the process's `ServiceGroup` (`ServiceRuntime`):
+/// the group's graceful shutdown requests it. Enforced (`enforce(logger:)`, once per
+/// process), a request also arms a watchdog that ends the process at the deadline whatever
+/// still runs, so no blocked call can hold a shutdown.
+public final class ShutdownDeadline: @unchecked Sendable {
     /// The default shutdown deadline.
     public static let defaultTimeout = Duration.milliseconds(10_000)
 
@@ -28,42 +30,48 @@ public final class ShutdownSignal: @unchecked Sendable {
     public let timeout: Duration
     private let lock = NSLock()
     private var requestedAt: ContinuousClock.Instant?
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-    private var sources: [any DispatchSourceSignal] = []
+    private var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
     private var installedLogger: Logger?
+    private var observers: [@Sendable () -> Void] = []
 
-    public init(timeout: Duration = ShutdownSignal.defaultTimeout) {
+    public init(timeout: Duration = ShutdownDeadline.defaultTimeout) {
         self.timeout = timeout
     }
 
-    /// Starts listening for SIGINT and SIGTERM; a signal asks for shutdown and arms the
-    /// watchdog, which logs what is uncommitted and exits (status 1) at the deadline.
-    public func install(logger: Logger = Logger(label: "attache.shutdown")) {
+    /// From now on a request arms the watchdog, which logs what is uncommitted and exits
+    /// (status 1) at the deadline. For processes, not for tests.
+    public func enforce(logger: Logger = Logger(label: "attache.shutdown")) {
         lock.withLock { installedLogger = logger }
-        for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
-            // A serial queue of its own: it gets a thread even when blocked work has taken
-            // every thread of the global queue.
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: DispatchQueue(label: "attache.signals"))
-            source.setEventHandler { [weak self] in
-                logger.notice("\(sig == SIGTERM ? "SIGTERM" : "SIGINT"): shutting down (deadline \(self?.timeout ?? .zero))")
-                self?.request()
-            }
-            source.resume()
-            sources.append(source)
-        }
     }
 
     /// Asks for shutdown (as a signal would). The deadline runs from the first request.
     public func request() {
-        let (toResume, logger, first): ([CheckedContinuation<Void, Never>], Logger?, Bool) = lock.withLock {
+        let (toResume, logger, first, notify): ([CheckedContinuation<Void, Never>], Logger?, Bool, [@Sendable () -> Void]) = lock.withLock {
             let first = requestedAt == nil
             if first { requestedAt = .now }
-            defer { waiters.removeAll() }
-            return (waiters, installedLogger, first)
+            defer {
+                waiters.removeAll()
+                observers.removeAll()
+            }
+            return (Array(waiters.values), installedLogger, first, observers)
         }
-        if first, let logger { armWatchdog(logger) }
+        notify.forEach { $0() }
+        if first, let logger {
+            logger.notice("shutting down (deadline \(timeout))")
+            armWatchdog(logger)
+        }
         toResume.forEach { $0.resume() }
+    }
+
+    /// Calls `action` once, on the first request (at once when it was asked for already):
+    /// `ServiceRuntime` shuts its group down from here.
+    public func whenRequested(_ action: @escaping @Sendable () -> Void) {
+        let now = lock.withLock {
+            if requestedAt != nil { return true }
+            observers.append(action)
+            return false
+        }
+        if now { action() }
     }
 
     /// Whether shutdown was asked for.
@@ -85,15 +93,20 @@ public final class ShutdownSignal: @unchecked Sendable {
         return Int(left.seconds) * 1000 + Int(left.attoseconds / 1_000_000_000_000_000)
     }
 
-    /// Returns once shutdown is asked for.
+    /// Returns once shutdown is asked for, or the calling task is cancelled.
     public func wait() async {
-        await withCheckedContinuation { continuation in
-            let now = lock.withLock {
-                if requestedAt != nil { return true }
-                waiters.append(continuation)
-                return false
+        let id = UUID()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let now = lock.withLock {
+                    if requestedAt != nil || Task.isCancelled { return true }
+                    waiters[id] = continuation
+                    return false
+                }
+                if now { continuation.resume() }
             }
-            if now { continuation.resume() }
+        } onCancel: {
+            lock.withLock { waiters.removeValue(forKey: id) }?.resume()
         }
     }
 
@@ -107,10 +120,8 @@ public final class ShutdownSignal: @unchecked Sendable {
     public func bounded(margin: Duration = .milliseconds(1_500), _ work: Task<Void, any Error>) async throws -> Bool {
         let outcome = OneShot()
         let timer = Task {
-            while !isRequested {
-                if Task.isCancelled { return }
-                try? await Task.sleep(for: .milliseconds(50))
-            }
+            await wait()
+            if Task.isCancelled { return }
             try? await Task.sleep(for: remaining(margin: margin + .seconds(1)))
             if Task.isCancelled { return }
             work.cancel()
