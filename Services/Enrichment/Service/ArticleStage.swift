@@ -102,8 +102,8 @@ final class ArticleLogic: StageLogic, @unchecked Sendable {
         return records
     }
 
-    func checkpoint() -> Any { () }
-    func rollback(to checkpoint: Any) {}
+    func checkpoint() {}
+    func rollback(to checkpoint: Void) {}
     func assigned(_ partitions: [TopicPartitionOffset]) async throws {}
     func revoked(_ partitions: [TopicPartitionOffset]) {}
 }

@@ -124,7 +124,7 @@ public final class EnrichmentService: @unchecked Sendable {
 
     // MARK: Stages
 
-    private func makeStages(shutdown: ShutdownDeadline) throws -> [StageRunner] {
+    private func makeStages(shutdown: ShutdownDeadline) throws -> [any RunnableStage] {
         let control = control
         let kafka = options.kafka
         let topics = options.topics
@@ -167,7 +167,7 @@ public final class EnrichmentService: @unchecked Sendable {
         return .atLeastOnce(try KafkaProducer(config: options.kafka, logger: logger))
     }
 
-    private func runStage(_ stage: StageRunner, shutdown: ShutdownDeadline) async throws {
+    private func runStage(_ stage: any RunnableStage, shutdown: ShutdownDeadline) async throws {
         do {
             if stage.name == "series" {
                 // The cluster may not answer yet: that is no reason to stop, only a mismatch is.
@@ -198,7 +198,7 @@ public final class EnrichmentService: @unchecked Sendable {
 
     /// Leaves the group (the rebalance hook runs; nothing is open by then) and frees the
     /// clients, off the cooperative pool, within what is left of the shutdown deadline.
-    private func close(_ stage: StageRunner, shutdown: ShutdownDeadline) async {
+    private func close(_ stage: any RunnableStage, shutdown: ShutdownDeadline) async {
         await stage.quiesce()
         let consumer = stage.consumer
         let producer = stage.sink.producer

@@ -164,10 +164,10 @@ final class SeriesLogic: StageLogic {
         }
     }
 
-    func checkpoint() -> Any { partitions }
+    func checkpoint() -> [Int32: PartitionLedger] { partitions }
 
-    func rollback(to checkpoint: Any) {
-        if let saved = checkpoint as? [Int32: PartitionLedger] { partitions = saved }
+    func rollback(to checkpoint: [Int32: PartitionLedger]) {
+        partitions = checkpoint
     }
 
     func assigned(_ assignment: [TopicPartitionOffset]) async throws {
