@@ -2,6 +2,9 @@ import AttacheRuntime
 import Foundation
 import Yams
 
+// Slightly over 300 lines: the YAML reader checks every field with a line number in its
+// error, one small function per field; they read best together.
+
 /// A configuration file that cannot be used: what is wrong and on which line.
 public struct ConfigFileError: Error, CustomStringConvertible, Sendable {
     public var path: String

@@ -4,6 +4,9 @@ import AttacheRuntime
 import Foundation
 import Logging
 
+// Slightly over 300 lines: the job table, the record bookkeeping and the settle/drop paths
+// share one lock and one set of invariants, which splitting would spread over files.
+
 /// An input record: partition and offset.
 struct RecordRef: Hashable, Sendable {
     var partition: PartitionKey

@@ -45,11 +45,11 @@ public final class NotifierService: @unchecked Sendable {
     let reader: InputReader
     let delivered = DeliveredLog()
 
-    private let lock = NSLock()
+    let lock = NSLock()
     private var stopRequested = false
     private var haltRequested = false
-    private var assignments: [[TopicPartitionOffset]] = []
-    private var rebalanced = false
+    var assignments: [[TopicPartitionOffset]] = []
+    var rebalanced = false
     private var queryConsumer: KafkaConsumer?
 
     /// Creates the service; nothing connects until `run`. `router` defaults to every
@@ -147,9 +147,9 @@ public final class NotifierService: @unchecked Sendable {
         }
     }
 
-    private var stopFlag: Bool { lock.withLock { stopRequested } }
-    private var haltFlag: Bool { lock.withLock { haltRequested } }
-    private func stopping(_ shutdown: ShutdownDeadline) -> Bool { stopFlag || shutdown.isRequested }
+    var stopFlag: Bool { lock.withLock { stopRequested } }
+    var haltFlag: Bool { lock.withLock { haltRequested } }
+    func stopping(_ shutdown: ShutdownDeadline) -> Bool { stopFlag || shutdown.isRequested }
 
     /// Runs until `shutdown` is requested (or `stop()`/`halt()`). A fatal Kafka error, or
     /// output that cannot be written, stops it with `/healthz` failing, and is thrown.
@@ -164,54 +164,45 @@ public final class NotifierService: @unchecked Sendable {
         logger.info("notifier receivers: \(sinks.isEmpty ? "none" : sinks.map(\.name).joined(separator: ", ")); \(router.routes.count) route(s); up to \(settings.retry.maxAttempts) attempts per receiver (backoff \(settings.retry.baseDelay) to \(settings.retry.maxDelay), full jitter), \(settings.maxInFlight) in flight per receiver; dead letters to \(deadLetterTopic); delivered pairs on \(options.topics.notificationsDelivered); rules: \(settings.rules.enabled.sorted().joined(separator: ", "))")
         health.setReady(false, "starting: joining consumer group \(options.groupID)")
         metrics.set(NotifierMetrics.ready, 0)
-        let server = ServiceHTTPServer(host: options.httpHost, port: options.httpPort, health: health, metrics: metrics, logger: logger)
-        let logger = logger
-        let http = Task {
+        let host = ServiceHost(name: "notifier", options: options, health: health, metrics: metrics, logger: logger)
+        try await host.run(onHTTPStarted: onHTTPStarted) {
+            var consumer: KafkaConsumer?
+            var producer: KafkaProducer?
             do {
-                try await server.run(onStarted: onHTTPStarted)
-            } catch where !Task.isCancelled {
-                logger.error("the health and metrics server on \(server.host):\(server.port) stopped: \(error)")
+                let c = try KafkaConsumer(config: options.kafka, groupID: options.groupID, readCommitted: true, logger: logger)
+                consumer = c
+                let p = try KafkaProducer(config: options.kafka, logger: logger)
+                producer = p
+                let isStopping: @Sendable () -> Bool = { [weak self, shutdown] in shutdown.isRequested || (self?.stopFlag ?? true) }
+                let isHalted: @Sendable () -> Bool = { [weak self] in self?.haltFlag ?? true }
+                let output = NotifierOutput(producer: p, topics: options.topics, deadLetterTopic: deadLetterTopic, logger: logger, stopping: isStopping)
+                let lanes = sinks.map { ReceiverLane(sink: $0, policy: settings.retry, maxInFlight: settings.maxInFlight, metrics: metrics, logger: logger) }
+                let dispatcher = Dispatcher(lanes: lanes, output: output, delivered: delivered, metrics: metrics, logger: logger,
+                                            stopping: isStopping, halted: isHalted, onDelivered: onDelivered)
+                c.onRebalance { [weak self, weak c] event in
+                    guard let self, let c else { return }
+                    self.rebalance(event, consumer: c, dispatcher: dispatcher)
+                }
+                try c.subscribe(inputTopics)
+                logger.info("notifier consuming \(inputTopics.joined(separator: ", ")) as group \(options.groupID)")
+                try await loop(consumer: c, dispatcher: dispatcher, output: output, shutdown: shutdown)
+                if !haltFlag {
+                    // Graceful: deliveries in flight get the grace period, then what is done is committed.
+                    let idle = await dispatcher.waitIdle(until: .now + settings.shutdownGrace)
+                    if !idle { logger.notice("stopping with \(dispatcher.activeJobs) notification(s) still in flight; their records are read again after restart") }
+                    await commit(dispatcher.uncommitted(), consumer: c, dispatcher: dispatcher)
+                }
+            } catch {
+                health.setFatal("\(error)")
+                health.setReady(false, "stopped: \(error)")
+                metrics.set(NotifierMetrics.ready, 0)
+                await close(consumer, producer)
+                throw error
             }
+            health.setReady(false, "stopped")
+            metrics.set(NotifierMetrics.ready, 0)
+            await close(consumer, producer)
         }
-        var consumer: KafkaConsumer?
-        var producer: KafkaProducer?
-        var thrown: (any Error)?
-        do {
-            let c = try KafkaConsumer(config: options.kafka, groupID: options.groupID, readCommitted: true, logger: logger)
-            consumer = c
-            let p = try KafkaProducer(config: options.kafka, logger: logger)
-            producer = p
-            let isStopping: @Sendable () -> Bool = { [weak self, shutdown] in shutdown.isRequested || (self?.stopFlag ?? true) }
-            let isHalted: @Sendable () -> Bool = { [weak self] in self?.haltFlag ?? true }
-            let output = NotifierOutput(producer: p, topics: options.topics, deadLetterTopic: deadLetterTopic, logger: logger, stopping: isStopping)
-            let lanes = sinks.map { ReceiverLane(sink: $0, policy: settings.retry, maxInFlight: settings.maxInFlight, metrics: metrics, logger: logger) }
-            let dispatcher = Dispatcher(lanes: lanes, output: output, delivered: delivered, metrics: metrics, logger: logger,
-                                        stopping: isStopping, halted: isHalted, onDelivered: onDelivered)
-            c.onRebalance { [weak self, weak c] event in
-                guard let self, let c else { return }
-                self.rebalance(event, consumer: c, dispatcher: dispatcher)
-            }
-            try c.subscribe(inputTopics)
-            logger.info("notifier consuming \(inputTopics.joined(separator: ", ")) as group \(options.groupID)")
-            try await loop(consumer: c, dispatcher: dispatcher, output: output, shutdown: shutdown)
-            if !haltFlag {
-                // Graceful: deliveries in flight get the grace period, then what is done is committed.
-                let idle = await dispatcher.waitIdle(until: .now + settings.shutdownGrace)
-                if !idle { logger.notice("stopping with \(dispatcher.activeJobs) notification(s) still in flight; their records are read again after restart") }
-                await commit(dispatcher.uncommitted(), consumer: c, dispatcher: dispatcher)
-            }
-        } catch {
-            thrown = error
-            health.setFatal("\(error)")
-            logger.critical("notifier stopped: \(error)")
-        }
-        health.setReady(false, thrown.map { "stopped: \($0)" } ?? "stopped")
-        metrics.set(NotifierMetrics.ready, 0)
-        await close(consumer, producer)
-        http.cancel()
-        _ = await http.result
-        if let thrown { throw thrown }
-        logger.info("notifier stopped")
     }
 
     /// The poll loop: restore on assignment, read records, hand them to the dispatcher,
@@ -266,133 +257,25 @@ public final class NotifierService: @unchecked Sendable {
         }
     }
 
-    /// Pauses the partitions the dispatcher wants paused and resumes the others.
-    private func adjustPauses(_ consumer: KafkaConsumer, dispatcher: Dispatcher, paused: Set<PartitionKey>) async throws -> Set<PartitionKey> {
-        let wanted = dispatcher.partitionsToPause(maxPending: settings.maxPendingPerPartition)
-        guard wanted != paused else { return paused }
-        let pause = wanted.subtracting(paused).sorted().map { TopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: KafkaOffset.invalid) }
-        let resume = paused.subtracting(wanted).sorted().map { TopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: KafkaOffset.invalid) }
-        try await offCooperativePool {
-            try consumer.pause(pause)
-            try consumer.resume(resume)
-        }
-        if !pause.isEmpty { logger.info("paused \(describe(pause)) while deliveries catch up") }
-        if !resume.isEmpty { logger.info("resumed \(describe(resume))") }
-        metrics.increment(NotifierMetrics.pausesTotal, by: Double(pause.count))
-        metrics.set(NotifierMetrics.pausedPartitions, Double(wanted.count))
-        return wanted
-    }
-
-    // MARK: Rebalance
-
-    /// The rebalance hook, on the consumer's thread: before partitions go, let their
-    /// deliveries in flight finish (up to `revokeGrace`), commit what is done there and forget
-    /// them; note assignments for the poll loop (which restores).
-    private func rebalance(_ event: RebalanceEvent, consumer: KafkaConsumer, dispatcher: Dispatcher) {
-        switch event {
-        case .assigned(let partitions):
-            metrics.increment(NotifierMetrics.assignmentsTotal)
-            lock.withLock {
-                assignments.append(partitions)
-                rebalanced = true
-            }
-        case .revoked(let partitions), .lost(let partitions):
-            let keys = Set(partitions.map { PartitionKey(topic: $0.topic, partition: $0.partition) })
-            if case .revoked = event, !haltFlag {
-                if !dispatcher.settle(keys, until: .now + settings.revokeGrace) {
-                    logger.info("handing over partitions with deliveries unfinished (in flight, or interrupted by a stop); the next owner may send those again")
-                }
-                let offsets = dispatcher.uncommitted(of: keys)
-                if !offsets.isEmpty {
-                    do {
-                        try consumer.commitNow(offsets)
-                        dispatcher.committed(offsets)
-                    } catch {
-                        logger.warning("committing before giving up partitions failed; their records may be read again (delivered pairs are skipped): \(error)")
-                    }
-                }
-            }
-            dispatcher.drop(keys)
-            lock.withLock { rebalanced = true }
-            logger.info("notifier gave up \(describe(partitions))")
-        }
-    }
-
-    /// After a rebalance: restores the delivered pairs (not ready until done, retrying until
-    /// complete or stopped), then rewinds the assigned partitions to their committed offsets
-    /// and drops the batch polled with the rebalance. True when there was a rebalance.
-    private func applyAssignments(_ consumer: KafkaConsumer, discarding: Int, shutdown: ShutdownDeadline) async throws -> Bool {
-        let (pending, happened) = lock.withLock {
-            defer {
-                assignments.removeAll()
-                rebalanced = false
-            }
-            return (assignments, rebalanced)
-        }
-        guard happened else { return false }
-        metrics.set(NotifierMetrics.pausedPartitions, 0)
-        guard let partitions = pending.last else { return true }
-        health.setReady(false, "restoring delivered pairs from \(options.topics.notificationsDelivered)")
-        metrics.set(NotifierMetrics.ready, 0)
-        var attempt = 0
-        while true {
-            attempt += 1
-            let started = ContinuousClock.now
-            do {
-                let read = try await delivered.catchUp(config: options.kafka, topic: options.topics.notificationsDelivered, logger: logger)
-                let seconds = started.duration(to: .now).seconds
-                metrics.set(NotifierMetrics.deliveredPairs, Double(delivered.count))
-                metrics.increment(NotifierMetrics.restoredPairsTotal, by: Double(read.pairs))
-                metrics.observe(NotifierMetrics.restoreDurationSeconds, seconds)
-                logger.info("notifier assigned \(describe(partitions)); read \(read.records) records of \(options.topics.notificationsDelivered) to its high watermarks in \(String(format: "%.3f", seconds)) s (\(delivered.count) delivered pairs known)")
-                break
-            } catch {
-                if stopping(shutdown) { return true }
-                let wait = Duration.milliseconds(min(10_000, 250 << min(attempt, 6)))
-                logger.error("restoring delivered pairs failed (attempt \(attempt)); not ready, retrying in \(wait): \(error)")
-                health.setReady(false, "restoring delivered pairs failed, retrying: \(error)")
-                try? await Task.sleep(for: wait)
-            }
-        }
-        // Records polled with the rebalance are dropped: read them again from the committed
-        // offsets (where nothing is committed, from the beginning, as `auto.offset.reset`).
-        let assigned = consumer.assignment()
-        if !assigned.isEmpty {
-            let query = assigned.map { TopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: KafkaOffset.invalid) }
-            var targets = try await consumer.committed(query)
-            for index in targets.indices where targets[index].offset < 0 { targets[index].offset = KafkaOffset.beginning }
-            try await consumer.seek(targets)
-            if discarding > 0 { logger.debug("dropped \(discarding) records polled with a rebalance; rewound to the committed offsets") }
-        }
-        health.setReady(true, "assigned and delivered pairs restored")
-        metrics.set(NotifierMetrics.ready, 1)
-        return true
-    }
-
-    private func describe(_ partitions: [TopicPartitionOffset]) -> String {
-        partitions.isEmpty ? "no partitions" : partitions.map { "\($0.topic)[\($0.partition)]" }.sorted().joined(separator: ", ")
-    }
-
     /// Commits offsets, retrying retriable errors; a failed commit only means the records
     /// are read again, and their delivered pairs are skipped.
-    private func commit(_ offsets: [TopicPartitionOffset], consumer: KafkaConsumer, dispatcher: Dispatcher) async {
+    func commit(_ offsets: [TopicPartitionOffset], consumer: KafkaConsumer, dispatcher: Dispatcher) async {
         guard !offsets.isEmpty, !haltFlag else { return }
-        var attempt = 0
-        while true {
-            do {
-                try await consumer.commit(offsets)
-                dispatcher.committed(offsets)
-                metrics.increment(NotifierMetrics.commitsTotal)
-                return
-            } catch where error.kind == .retriable && attempt < 5 {
-                attempt += 1
-                try? await Task.sleep(for: .milliseconds(100 * attempt))
-            } catch {
-                logger.warning("committing offsets failed; the records may be read again (their delivered pairs are skipped): \(error)")
-                return
-            }
+        do {
+            try await NotifierService.commitRetries.run({ () throws(KafkaError) in try await consumer.commit(offsets) },
+                                                        retryable: { $0.kind == .retriable })
+            dispatcher.committed(offsets)
+            metrics.increment(NotifierMetrics.commitsTotal)
+        } catch {
+            logger.warning("committing offsets failed; the records may be read again (their delivered pairs are skipped): \(error)")
         }
     }
+
+    /// Commits that fail with a retriable error are tried again, briefly.
+    static let commitRetries = RetryPolicy(maxAttempts: 6, baseDelay: .milliseconds(100), maxDelay: .milliseconds(500))
+    /// A failed restore of the delivered pairs is tried again until it succeeds or the
+    /// service stops (the wait grows to 10 s).
+    static let restoreRetries = RetryPolicy(maxAttempts: .max, baseDelay: .milliseconds(500), maxDelay: .seconds(10))
 
     /// Leaves the group and frees the clients, off the cooperative pool.
     private func close(_ consumer: KafkaConsumer?, _ producer: KafkaProducer?) async {

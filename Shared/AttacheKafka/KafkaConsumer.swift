@@ -2,18 +2,6 @@ import CRdKafka
 import Foundation
 import Logging
 
-/// A change of a consumer's partitions, handed to the rebalance hook.
-public enum RebalanceEvent: Sendable, Hashable {
-    /// These partitions are about to be consumed (positions from committed offsets).
-    case assigned([TopicPartitionOffset])
-    /// These partitions are about to be taken away: commit (or a transactional loop:
-    /// commit or abort its transaction) now, before another member reads them.
-    case revoked([TopicPartitionOffset])
-    /// These partitions were lost (session timed out): another member may already own them,
-    /// so a transactional loop must abort, not commit.
-    case lost([TopicPartitionOffset])
-}
-
 /// A Kafka consumer in a consumer group: subscription, records as an `AsyncSequence`,
 /// manual offset commits (nothing is committed behind the application's back), seeking
 /// and rewinding to committed offsets, and a rebalance hook that runs before partitions
@@ -27,8 +15,8 @@ public final class KafkaConsumer: @unchecked Sendable {
     let context: ClientContext
     public let config: KafkaConfig
     public let groupID: String
-    private let queue: DispatchQueue
-    private let lock = NSLock()
+    let queue: DispatchQueue
+    let lock = NSLock()
     private var hook: (@Sendable (RebalanceEvent) -> Void)?
     private var closed = false
     /// Set once the client is freed (a box, so that a close started in `deinit` can set it).
@@ -38,7 +26,15 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Creates a consumer of group `groupID`. With `readCommitted` it sees only committed
     /// transactional records. `startAt` applies where the group has no committed offset:
     /// `earliest` or `latest`.
-    public init(config: KafkaConfig, groupID: String, readCommitted: Bool = true, startAt: String = "earliest",
+    public convenience init(config: KafkaConfig, groupID: String, readCommitted: Bool = true, startAt: AutoOffsetReset = .earliest,
+                            logger: Logger = Logger(label: "attache.kafka.consumer")) throws(KafkaError) {
+        try self.init(config: config, groupID: groupID,
+                      options: KafkaConsumerOptions(autoOffsetReset: startAt, isolation: readCommitted ? .readCommitted : .readUncommitted),
+                      logger: logger)
+    }
+
+    /// Creates a consumer of group `groupID` with typed `options`.
+    public init(config: KafkaConfig, groupID: String, options: KafkaConsumerOptions,
                 logger: Logger = Logger(label: "attache.kafka.consumer")) throws(KafkaError) {
         self.config = config
         self.groupID = groupID
@@ -48,12 +44,8 @@ public final class KafkaConsumer: @unchecked Sendable {
             ("group.id", groupID),
             ("enable.auto.commit", "false"),
             ("enable.auto.offset.store", "false"),
-            ("auto.offset.reset", startAt),
-            ("isolation.level", readCommitted ? "read_committed" : "read_uncommitted"),
             ("enable.partition.eof", "false"),
-            ("session.timeout.ms", "10000"),
-            ("heartbeat.interval.ms", "1000"),
-        ])
+        ] + options.properties)
         context.install(on: conf, statistics: config.statistics)
         rd_kafka_conf_set_rebalance_cb(conf) { rk, err, partitions, opaque in
             guard let rk, let partitions, let context = ClientContext.from(opaque) else { return }
@@ -159,6 +151,11 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// Up to `max` records: waits up to `timeoutMs` for the first, then takes what is
     /// already fetched.
+    public func poll(max: Int, timeout: Duration) async throws(KafkaError) -> [KafkaMessage] {
+        try await poll(max: max, timeoutMs: timeout.milliseconds)
+    }
+
+    /// Up to `max` records, waiting at most `timeoutMs` for the first.
     public func poll(max: Int, timeoutMs: Int = 100) async throws(KafkaError) -> [KafkaMessage] {
         try await onConsumerThread { () throws(KafkaError) in
             var batch: [KafkaMessage] = []
@@ -184,129 +181,6 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Records as an asynchronous sequence; it ends when the consumer is closed or the
     /// task is cancelled.
     public var messages: Messages { Messages(consumer: self) }
-
-    /// Commits offsets (each the next offset to read) synchronously.
-    public func commit(_ offsets: [TopicPartitionOffset]) async throws(KafkaError) {
-        try await onConsumerThread { () throws(KafkaError) in try self.commitNow(offsets) }
-    }
-
-    /// Commits the position after `message`.
-    public func commit(after message: KafkaMessage) async throws(KafkaError) {
-        try await commit([TopicPartitionOffset(topic: message.topic, partition: message.partition, offset: message.nextOffset)])
-    }
-
-    /// `commit` on the calling thread (for the rebalance hook).
-    public func commitNow(_ offsets: [TopicPartitionOffset]) throws(KafkaError) {
-        guard !isDestroyed else { throw KafkaConsumer.closedError }
-        guard !offsets.isEmpty else { return }
-        let list = offsets.makeList()
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        let err = rd_kafka_commit(handle, list, 0)
-        if err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET {
-            throw KafkaError(err, operation: "commit offsets of group \(groupID)")
-        }
-    }
-
-    /// The group's committed offsets for `partitions` (`KafkaOffset.invalid` where none).
-    public func committed(_ partitions: [TopicPartitionOffset], timeoutMs: Int = 10_000) async throws(KafkaError) -> [TopicPartitionOffset] {
-        try await onConsumerThread { () throws(KafkaError) in try self.committedNow(partitions, timeoutMs: timeoutMs) }
-    }
-
-    func committedNow(_ partitions: [TopicPartitionOffset], timeoutMs: Int) throws(KafkaError) -> [TopicPartitionOffset] {
-        guard !isDestroyed else { throw KafkaConsumer.closedError }
-        let list = partitions.makeList()
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        let err = rd_kafka_committed(handle, list, Int32(timeoutMs))
-        if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err, operation: "read committed offsets of group \(groupID)") }
-        return [TopicPartitionOffset](list: list)
-    }
-
-    /// Moves the given partitions to the given offsets.
-    public func seek(_ offsets: [TopicPartitionOffset]) async throws(KafkaError) {
-        try await onConsumerThread { () throws(KafkaError) in try self.seekNow(offsets) }
-    }
-
-    func seekNow(_ offsets: [TopicPartitionOffset]) throws(KafkaError) {
-        guard !isDestroyed else { throw KafkaConsumer.closedError }
-        guard !offsets.isEmpty else { return }
-        let list = offsets.makeList()
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        if let error = rd_kafka_seek_partitions(handle, list, 10_000) {
-            throw KafkaError(consuming: error, operation: "seek")
-        }
-    }
-
-    /// Moves every assigned partition back to its committed offset (or to where
-    /// `startAt` says, where nothing is committed): after an aborted transaction, the
-    /// records since the last commit are read again.
-    public func rewindToCommitted() async throws(KafkaError) {
-        try await onConsumerThread { () throws(KafkaError) in try self.rewindToCommittedNow() }
-    }
-
-    /// `rewindToCommitted` on the calling thread.
-    public func rewindToCommittedNow() throws(KafkaError) {
-        let assigned = assignment().map { TopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: KafkaOffset.invalid) }
-        guard !assigned.isEmpty else { return }
-        var targets = try committedNow(assigned, timeoutMs: 10_000)
-        for index in targets.indices where targets[index].offset < 0 {
-            let (low, _) = try watermarks(topic: targets[index].topic, partition: targets[index].partition)
-            targets[index].offset = low
-        }
-        try seekNow(targets)
-    }
-
-    /// The low and high watermarks of a partition, asked of the broker from the consumer's
-    /// thread (the async form of `watermarks`).
-    public func offsets(topic: String, partition: Int32, timeoutMs: Int = 10_000) async throws(KafkaError) -> (low: Int64, high: Int64) {
-        try await onConsumerThread { () throws(KafkaError) in
-            let (low, high) = try self.watermarks(topic: topic, partition: partition, timeoutMs: timeoutMs)
-            return OffsetRange(low: low, high: high)
-        }.pair
-    }
-
-    /// The lag (high watermark − position) of every assigned partition with a position,
-    /// taken on the consumer's own thread, so that it never overlaps `close`. Partitions whose
-    /// watermarks do not come within `timeoutMs` are left out; `stop` is asked between them.
-    public func lags(timeoutMs: Int = 500, stop: @escaping @Sendable () -> Bool = { false }) async -> [(partition: TopicPartitionOffset, lag: Int64)] {
-        let result: [PartitionLag]? = try? await onConsumerThread { () throws(KafkaError) in
-            var lags: [PartitionLag] = []
-            for partition in self.assignment() where partition.offset >= 0 {
-                if stop() || self.isDestroyed { break }
-                guard let (_, high) = try? self.watermarks(topic: partition.topic, partition: partition.partition, timeoutMs: timeoutMs)
-                else { continue }
-                lags.append(PartitionLag(partition: partition, lag: max(0, high - partition.offset)))
-            }
-            return lags
-        }
-        return (result ?? []).map { ($0.partition, $0.lag) }
-    }
-
-    /// The number of partitions of `topic`, from cluster metadata fetched on the consumer's
-    /// thread (the async form of `partitionCount(of:)`).
-    public func partitions(of topic: String, timeoutMs: Int = 10_000) async throws(KafkaError) -> Int {
-        try await onConsumerThread { () throws(KafkaError) in try self.partitionCount(of: topic, timeoutMs: timeoutMs) }
-    }
-
-    /// The low and high watermarks of a partition, asked of the broker. Blocks: from async
-    /// code use `offsets(topic:partition:)`.
-    public func watermarks(topic: String, partition: Int32, timeoutMs: Int = 10_000) throws(KafkaError) -> (low: Int64, high: Int64) {
-        guard !isDestroyed else { throw KafkaConsumer.closedError }
-        var low: Int64 = 0
-        var high: Int64 = 0
-        let err = rd_kafka_query_watermark_offsets(handle, topic, partition, &low, &high, Int32(timeoutMs))
-        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
-            throw KafkaError(err, operation: "query offsets of \(topic)[\(partition)]",
-                             hint: err == RD_KAFKA_RESP_ERR__TIMED_OUT ? context.unreachableHint : nil)
-        }
-        return (low, high)
-    }
-
-    /// The partition count of a topic, from cluster metadata. Blocks: from async code use
-    /// `partitions(of:)`.
-    public func partitionCount(of topic: String, timeoutMs: Int = 10_000) throws(KafkaError) -> Int {
-        guard !isDestroyed else { throw KafkaConsumer.closedError }
-        return try Metadata.partitionCount(handle: handle, topic: topic, timeoutMs: timeoutMs, hint: context.unreachableHint)
-    }
 
     /// The group metadata a transactional producer sends with the consumed offsets.
     func groupMetadata() -> OpaquePointer? { rd_kafka_consumer_group_metadata(handle) }
@@ -358,7 +232,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
     }
 
-    private func onConsumerThread<T: Sendable>(_ work: @escaping @Sendable () throws(KafkaError) -> T) async throws(KafkaError) -> T {
+    func onConsumerThread<T: Sendable>(_ work: @escaping @Sendable () throws(KafkaError) -> T) async throws(KafkaError) -> T {
         try await BlockingExecutor.run(on: queue, work)
     }
 
@@ -408,12 +282,4 @@ struct OffsetRange: Sendable {
     var low: Int64
     var high: Int64
     var pair: (low: Int64, high: Int64) { (low, high) }
-}
-
-/// Logical offsets librdkafka understands.
-public enum KafkaOffset {
-    public static let beginning = Int64(RD_KAFKA_OFFSET_BEGINNING)
-    public static let end = Int64(RD_KAFKA_OFFSET_END)
-    public static let stored = Int64(RD_KAFKA_OFFSET_STORED)
-    public static let invalid = Int64(RD_KAFKA_OFFSET_INVALID)
 }

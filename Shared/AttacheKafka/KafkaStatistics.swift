@@ -13,6 +13,12 @@ public struct KafkaStatistics: Sendable, Equatable {
         public var topic: String
         public var partition: Int32
         public var lag: Int64
+
+        public init(topic: String, partition: Int32, lag: Int64) {
+            self.topic = topic
+            self.partition = partition
+            self.lag = lag
+        }
     }
 
     /// The client's name (`client.id` and a number, e.g. `attache-g#consumer-1`).
@@ -25,6 +31,14 @@ public struct KafkaStatistics: Sendable, Equatable {
     public var brokerRoundTrip: [String: Double]
     /// Lag of each assigned partition whose lag is known.
     public var lags: [PartitionLag]
+
+    public init(client: String, type: String, queuedMessages: Int64, brokerRoundTrip: [String: Double], lags: [PartitionLag]) {
+        self.client = client
+        self.type = type
+        self.queuedMessages = queuedMessages
+        self.brokerRoundTrip = brokerRoundTrip
+        self.lags = lags
+    }
 
     /// Reads a statistics document; nil when it is not one.
     public static func parse(_ json: [UInt8]) -> KafkaStatistics? {

@@ -53,12 +53,12 @@ func publishRaw(_ value: [UInt8], key: String, topic: String, broker: EmbeddedBr
 /// A running enrichment service.
 final class RunningService: @unchecked Sendable {
     let service: EnrichmentService
-    let shutdown = ShutdownDeadline()
+    let run: ServiceRun
+    var shutdown: ShutdownDeadline { run.shutdown }
+    var task: Task<Void, any Error> { run.task }
     let health = Health()
     let metrics = Metrics()
     var options: ServiceOptions
-    let task: Task<Void, any Error>
-    private let portBox = PortBox()
 
     init(broker: EmbeddedBroker, group: String, instance: String = "test", exactlyOnce: Bool = false, topics: Topics = Topics()) throws {
         options = ServiceOptions(brokers: broker.bootstrapServers, topics: topics, httpPort: 0, httpHost: "127.0.0.1",
@@ -68,16 +68,12 @@ final class RunningService: @unchecked Sendable {
         options.kafkaProperties = ["session.timeout.ms": "4000"]
         service = try EnrichmentService(options: options, exactlyOnce: exactlyOnce, logger: testLogger, metrics: metrics, health: health)
         let service = service
-        let shutdown = shutdown
-        let portBox = portBox
-        task = Task { try await service.run(shutdown: shutdown, onHTTPStarted: { portBox.set($0) }) }
+        run = ServiceRun { shutdown, started in try await service.run(shutdown: shutdown, onHTTPStarted: started) }
     }
 
     /// GETs a path of the service's HTTP server: status and body.
     func get(_ path: String) async throws -> (Int, String) {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while portBox.port == nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        let port = try #require(portBox.port)
+        let port = try await run.port()
         let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
@@ -91,8 +87,7 @@ final class RunningService: @unchecked Sendable {
 
     /// Graceful stop (as SIGTERM): finishes the batch in hand.
     func stop() async throws {
-        shutdown.request()
-        try await task.value
+        try await run.stop()
     }
 
     /// Stops without committing the batch in hand.
@@ -147,11 +142,4 @@ func expectSameOutputs(_ got: [String: Set<String>], _ expected: [String: Set<St
         #expect(other == pairs, "\(topic): \(other.subtracting(pairs).count) extra, \(pairs.subtracting(other).count) missing: extra \(other.subtracting(pairs).prefix(2)) missing \(pairs.subtracting(other).prefix(2))",
                 sourceLocation: sourceLocation)
     }
-}
-
-final class PortBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Int?
-    func set(_ port: Int) { lock.withLock { value = port } }
-    var port: Int? { lock.withLock { value } }
 }

@@ -42,7 +42,7 @@ struct BackPressureTests {
         let config = broker.config
         let reader = Task { () throws -> Set<String> in
             try await Task.sleep(for: .seconds(3))
-            let consumer = try KafkaConsumer(config: config, groupID: group, startAt: "earliest", logger: testLogger)
+            let consumer = try KafkaConsumer(config: config, groupID: group, startAt: .earliest, logger: testLogger)
             try consumer.subscribe(["articles.parsed"])
             var keys = Set<String>()
             let deadline = ContinuousClock.now + .seconds(240)

@@ -24,9 +24,10 @@ let testLogger = makeTestLogger(label: "ingest-test")
 /// A running ingest service on a free port.
 final class RunningService: @unchecked Sendable {
     let service: IngestService
-    let shutdown = ShutdownDeadline()
+    let run: ServiceRun
+    var shutdown: ShutdownDeadline { run.shutdown }
+    var task: Task<Void, any Error> { run.task }
     let port: Int
-    let task: Task<Void, any Error>
     let health: Health
     let metrics: Metrics
     let options: ServiceOptions
@@ -43,23 +44,16 @@ final class RunningService: @unchecked Sendable {
         health = Health()
         metrics = Metrics()
         service = try IngestService(options: options, settings: settings, logger: testLogger, metrics: metrics, health: health)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let service = service
-        let shutdown = shutdown
-        task = Task {
-            try await service.run(shutdown: shutdown, onHTTPStarted: { port in continuation.yield(port) })
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw TestFailure("the HTTP server did not start") }
-        self.port = port
+        run = ServiceRun { shutdown, started in try await service.run(shutdown: shutdown, onHTTPStarted: started) }
+        port = try await run.port()
     }
 
     var base: String { "http://127.0.0.1:\(port)" }
 
     /// Stops the service and waits for it.
     func stop() async throws {
-        shutdown.request()
-        try await task.value
+        try await run.stop()
     }
 
     /// Waits until `/readyz` says ready.

@@ -5,7 +5,7 @@ import Dispatch
 import Foundation
 import Logging
 
-/// The enrichment service (DESIGN.md §1, §3, §4): two consume–transform–produce stages.
+/// The enrichment service (docs/architecture.md §1, §3, §4): two consume–transform–produce stages.
 ///
 /// 1. Articles: `articles.parsed` → `articles.enriched`, `anniversaries`, and the internal
 ///    `trade.observations` re-keyed by series id (consumer group `groupID`).
@@ -60,13 +60,11 @@ public final class EnrichmentService: @unchecked Sendable {
         if exactlyOnce {
             logger.info("delivery: exactly once — each batch is a Kafka transaction holding its output and its input offsets (read_committed); outputs are also idempotent by key")
         } else {
-            logger.notice("delivery: AT LEAST ONCE — transactions are off; input offsets are committed plainly after the output is delivered. Records may be produced again after a restart or rebalance, with the same keys and values (idempotent by key, DESIGN.md §4). Use --exactly-once against a real Kafka cluster.")
+            logger.notice("delivery: AT LEAST ONCE — transactions are off; input offsets are committed plainly after the output is delivered. Records may be produced again after a restart or rebalance, with the same keys and values (idempotent by key, docs/architecture.md §4). Use --exactly-once against a real Kafka cluster.")
         }
         health.setReady(false, "starting: joining the consumer groups")
-        let server = ServiceHTTPServer(host: options.httpHost, port: options.httpPort, health: health, metrics: metrics, logger: logger)
-        let http = Task { try await server.run(onStarted: onHTTPStarted) }
-        defer { http.cancel() }
-        do {
+        let host = ServiceHost(name: "enrichment", options: options, health: health, metrics: metrics, logger: logger)
+        try await host.run(onHTTPStarted: onHTTPStarted) {
             let stages = try makeStages(shutdown: shutdown)
             let control = control
             let running = Task {
@@ -90,18 +88,7 @@ public final class EnrichmentService: @unchecked Sendable {
                 let held = UncommittedWork.shared.describe()
                 logger.error("enrichment did not stop within the shutdown deadline (is the cluster reachable?); stopping anyway. \(held.isEmpty ? "No input was held uncommitted." : "Left uncommitted, read again after restart: \(held)")")
             }
-        } catch {
-            health.setFatal("\(error)")
-            health.setReady(false, "stopped: \(error)")
-            logger.critical("enrichment stopped: \(error)")
-            http.cancel()
-            _ = await http.result
-            throw error
         }
-        health.setReady(false, "stopped")
-        http.cancel()
-        _ = await http.result
-        logger.info("enrichment stopped")
     }
 
     /// For tests: stops both stages as a crash would — the batch in hand is neither

@@ -104,7 +104,7 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
                 if case .refuse(let reason) = lock.withLock({ machine.willPoll() }) {
                     throw StageFatalError(stage: name, underlying: StageInvariantViolation(description: reason))
                 }
-                let batch = try await consumer.poll(max: maxBatch, timeoutMs: 100)
+                let batch = try await consumer.poll(max: maxBatch, timeout: .milliseconds(100))
                 if try await applyRebalance() { continue }
                 lagSampler.sampleIfDue()
                 guard !batch.isEmpty, !control.crashRequested else { continue }

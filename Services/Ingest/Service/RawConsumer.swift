@@ -36,7 +36,7 @@ final class RawConsumer: Sendable {
         var consumerLogger = logger
         consumerLogger[metadataKey: "component"] = "raw-consumer"
         consumer = try KafkaConsumer(config: options.kafka, groupID: options.groupID, readCommitted: true,
-                                     startAt: "earliest", logger: consumerLogger)
+                                     startAt: .earliest, logger: consumerLogger)
         self.publisher = publisher
         self.parser = parser
         self.metrics = metrics
