@@ -83,6 +83,9 @@ public final class NotifierService: @unchecked Sendable {
         self.rules = NotificationRules(settings: settings.rules)
         self.reader = InputReader(topics: options.topics)
         NotifierMetrics.describe(metrics)
+        for topic in [options.topics.enriched, options.topics.deltas, options.topics.anniversaries] {
+            metrics.register(NotifierMetrics.recordsInTotal, labels: ["topic": topic])
+        }
     }
 
     /// The service with the receivers and routes of `configuration`.

@@ -4,7 +4,7 @@ import Logging
 /// The embedded broker: librdkafka's mock cluster, which speaks the real Kafka protocol on
 /// loopback TCP, so any Kafka client (kcat included) can use it.
 ///
-/// Everything specific to the mock lives here. Its limits (DESIGN.md §6): at most 5 MiB
+/// Everything specific to the mock lives here. Its limits (docs/architecture.md §6): at most 5 MiB
 /// kept per partition, no compaction, a first group join of about 3 s, no admin API
 /// (topics are created through the mock API), and transactions accepted but not enforced
 /// (transactional offset commits are not stored).

@@ -72,7 +72,9 @@ public final class Metrics: @unchecked Sendable {
 
     /// Registers one series at zero (a label set known at start, e.g. a stage or a topic).
     public func register(_ name: String, labels: [String: String]) {
-        lock.withLock { _ = seriesLocked(name, labels: labels, fallback: .counter, buckets: Metrics.latencyBuckets) }
+        lock.withLock {
+            _ = seriesLocked(name, labels: labels, fallback: families[name]?.kind ?? .counter, buckets: Metrics.latencyBuckets)
+        }
     }
 
     /// Adds to a counter.

@@ -31,8 +31,9 @@ public final class ServiceRun: @unchecked Sendable {
     /// The bound HTTP port, once the server listens.
     public var httpPort: Int? { lock.withLock { bound } }
 
-    /// Waits for the HTTP server's port; throws after `timeout` or when the service ended first.
-    public func port(timeout: Duration = .seconds(10)) async throws -> Int {
+    /// Waits for the HTTP server's port (generously: tests start many servers at once on two
+    /// cores); throws after `timeout` or when the service ended first.
+    public func port(timeout: Duration = .seconds(90)) async throws -> Int {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let port = httpPort { return port }

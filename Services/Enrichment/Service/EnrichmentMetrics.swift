@@ -32,4 +32,19 @@ enum EnrichmentMetrics {
         metrics.describe(stageErrorsTotal, type: "counter", help: "Transient stage failures after which the state was restored and the consumer rewound, by stage.", labels: ["stage"])
         metrics.describe(tombstonesTotal, type: "counter", help: "Tombstones read on the input (nothing to enrich).", labels: ["topic"])
     }
+    /// Declares every metric and registers, at 0, the series whose labels are known at
+    /// start: per stage, and per input topic.
+    static func describe(_ metrics: Metrics, stages: [String], inputs: [String]) {
+        describe(metrics)
+        for stage in stages {
+            metrics.register(commitsTotal, labels: ["stage": stage])
+            metrics.register(stageErrorsTotal, labels: ["stage": stage])
+            for outcome in ["committed", "aborted"] {
+                metrics.register(transactionsTotal, labels: ["stage": stage, "outcome": outcome])
+            }
+        }
+        for topic in inputs {
+            metrics.register(recordsInTotal, labels: ["topic": topic])
+        }
+    }
 }

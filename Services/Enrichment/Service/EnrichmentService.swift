@@ -49,7 +49,7 @@ public final class EnrichmentService: @unchecked Sendable {
         self.logger = logger
         self.metrics = metrics
         self.health = health
-        EnrichmentMetrics.describe(metrics)
+        EnrichmentMetrics.describe(metrics, stages: ["articles", "series"], inputs: [options.topics.parsed, options.topics.observations])
     }
 
     /// Serves `/healthz`, `/readyz` and `/metrics` on `options.httpPort` and runs both stages
