@@ -83,15 +83,24 @@ extension KafkaConsumer {
     }
 
     /// The lag (high watermark − position) of every assigned partition with a position,
-    /// taken on the consumer's own thread, so that it never overlaps `close`. Partitions whose
-    /// watermarks do not come within `timeoutMs` are left out; `stop` is asked between them.
+    /// taken on the consumer's own thread, so that it never overlaps `close`. The high
+    /// watermark is the one the last fetch response brought (librdkafka's cache, as its own
+    /// `consumer_lag` statistic): no request to the broker, so a sample never holds the
+    /// consumer's thread behind a fetch. Partitions with no watermark yet are asked for it
+    /// (up to `timeoutMs`); `stop` is asked between them.
     public func lags(timeoutMs: Int = 500, stop: @escaping @Sendable () -> Bool = { false }) async -> [(partition: TopicPartitionOffset, lag: Int64)] {
         let result: [PartitionLag]? = try? await onConsumerThread { () throws(KafkaError) in
             var lags: [PartitionLag] = []
             for partition in self.assignment() where partition.offset >= 0 {
                 if stop() || self.isDestroyed { break }
-                guard let (_, high) = try? self.watermarks(topic: partition.topic, partition: partition.partition, timeoutMs: timeoutMs)
-                else { continue }
+                var low: Int64 = 0
+                var high: Int64 = 0
+                if rd_kafka_get_watermark_offsets(self.handle, partition.topic, partition.partition, &low, &high) != RD_KAFKA_RESP_ERR_NO_ERROR
+                    || high < 0 {
+                    guard let (_, queried) = try? self.watermarks(topic: partition.topic, partition: partition.partition, timeoutMs: timeoutMs)
+                    else { continue }
+                    high = queried
+                }
                 lags.append(PartitionLag(partition: partition, lag: max(0, high - partition.offset)))
             }
             return lags

@@ -9,6 +9,9 @@ public enum MetricsBootstrap {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var done = false
 
+    /// Whether `bootstrap` was called in this process.
+    public static var isBootstrapped: Bool { lock.withLock { done } }
+
     /// Bootstraps `MetricsSystem` with `metrics.factory`, once per process.
     public static func bootstrap(_ metrics: Metrics) {
         let first = lock.withLock {

@@ -32,7 +32,8 @@ public struct ServiceHTTPServer: Sendable {
                         onStarted: @escaping @Sendable (Int) async -> Void = { _ in }) -> some Service {
         let router = Router()
         // Request counts and durations through swift-metrics (see `MetricsBootstrap`).
-        router.add(middleware: MetricsMiddleware())
+        // Only where a process bootstrapped swift-metrics: elsewhere it would count into nothing.
+        if MetricsBootstrap.isBootstrapped { router.add(middleware: MetricsMiddleware()) }
         let health = health
         let metrics = metrics
         router.get("/healthz") { _, _ -> Response in
