@@ -15,6 +15,16 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
 }
 
 @Suite struct PeriodRules {
+    @Test func pastYearsReadAsSinceThatYear() {
+        let f = only("Over the past 10 years, Belgian companies have put more than $3 billion into Kazakhstan.", date: "2021-09-14")
+        #expect(f?.period.start == Day(iso: "2011-01-01"))
+        #expect(f?.period.end == Day(iso: "2021-09-14"))
+        // A change over those years runs from the first of them to the last full one.
+        let c = Fixtures.extract("Trade between Kazakhstan and Norway has grown threefold over the past 6 years.", date: "2021-09-14").changes.first
+        #expect(c?.from == .year(2015))
+        #expect(c?.to == .year(2020))
+    }
+
     @Test func lastYearCountsFromPublicationEvenBesideAnotherYear() {
         let f = stated("Last year trade with Latvia reached $200 million, up from $150 million in 2021.", date: "2024-05-15")
         #expect(f.first { $0.amount == 200e6 }?.period == .year(2023))
@@ -116,6 +126,12 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
 }
 
 @Suite struct PartyRules {
+    @Test func twoOtherCountriesAreNotTheHomeCountrysTrade() {
+        let e = Fixtures.extract("Kazakhstan and Estonia discussed logistics. Meanwhile, German exports to Poland dropped by 12% in 2023, reaching $90 billion.")
+        #expect(e.figures.isEmpty)
+        #expect(e.changes.isEmpty)
+    }
+
     @Test func partnersOwnExportsAreHomeImports() {
         let f = only("Latvia's exports to Kazakhstan reached $30 million in 2023.")
         #expect(f?.metric == .imports)

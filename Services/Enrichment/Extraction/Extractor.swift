@@ -26,8 +26,8 @@ import AttacheModels
 ///   `Swiss francs`) names no party.
 /// - **Periods**: `this year` is January 1 to the publication day (or the part-year of it the
 ///   text states); `over the past N months` is months 1…N of the publication year when they
-///   have ended, else the N months before the publication month; `over the past N years` is the
-///   N calendar years before the publication year; `since 2005` runs to the publication day; a
+///   have ended, else the N months before the publication month; `over the past N years` is read
+///   like `since (publication year − N)`; `since 2005` runs to the publication day; a
 ///   part-year without a year (`January-March`) is the latest one that has ended by
 ///   publication; `last year` is the year before publication, `the previous year` the year
 ///   before the year the sentence speaks of. A sentence without a period takes the paragraph's

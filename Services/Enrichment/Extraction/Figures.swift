@@ -83,7 +83,9 @@ extension ArticleAnalysis {
             if codes.contains(home) || others.count == 1 {
                 return Parties(reporter: home, partner: others[0], direction: direction, alternatives: Array(others.dropFirst()))
             }
-            return Parties(reporter: others[0], partner: others[1], direction: direction)
+            // Two other countries and not the home one ("EU countries' exports to Russia fell by
+            // 57%"): their own trade, not the home country's.
+            return Parties(reporter: others[0], partner: others[1], direction: direction, bilateral: false)
         }
         if let carry {
             // Carried from a sentence that named several partners: the article's main one among them.
@@ -295,10 +297,14 @@ extension ArticleAnalysis {
             } else {
                 from = to.shifted(years: -1)
             }
-            // "grew 5-fold over the past five years": from the first of those years to the last.
-            if let count = to.monthCount, count > 12, to.start.month == 1, to.end.month == 12 {
-                from = .year(to.start.year)
-                to = .year(to.end.year)
+            // "grew 5-fold over the past five years", "since 2016": from the first of those years
+            // to the last full one.
+            if to.start.month == 1, to.start.day == 1, to.end.year > to.start.year {
+                let lastFull = to.end.month == 12 && to.end.day == 31 ? to.end.year : to.end.year - 1
+                if lastFull > to.start.year {
+                    from = .year(to.start.year)
+                    to = .year(lastFull)
+                }
             }
             guard let from, from != to else { continue }
             guard let parties = parties(in: partyScope(for: c.range, sentence: range, segments: segs), metric: metricMention.metric, carry: carryParties) else { continue }

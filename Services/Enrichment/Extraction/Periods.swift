@@ -260,10 +260,12 @@ struct PeriodParser {
                 if let p = Period.months(from: (startYear, startMonth), to: (endYear, endMonth)) { result = (.absolute(p), i + 3) }
             }
         }
-        // over the past five years: the n calendar years before the publication year.
+        // over the past five years: read like "since (publication year − 5)", from the start of
+        // that year to publication (the genre's convention: "over the past 12 years" in 2017
+        // is a total since 2005).
         if result == nil, w == "past" || w == "last", let n = number(at: i + 1), word(i + 2) == "years", (1...50).contains(n),
-           let p = Period.months(from: (published.year - n, 1), to: (published.year - 1, 12)) {
-            result = (.absolute(p), i + 3)
+           let start = Day(year: published.year - n, month: 1, day: 1) {
+            result = (.absolute(.days(start, published)), i + 3)
         }
         // the 30-year total: the 30 years to publication.
         if result == nil, tokens[i].kind == .number, let n = Int(w), (1...100).contains(n), word(i + 1) == "-", word(i + 2) == "year",
