@@ -200,6 +200,12 @@ struct ArticleAnalysis {
         let metricWords: Set<String> = ["trade", "turnover", "exports", "imports", "trading"]
         for c in countries where c.code != home && c.role != .capital {
             if c.token > 0, tokens[c.token - 1].lower == "-" { continue }
+            // "Germany raised its imports from …": the country owns the flow it calls "its".
+            if c.role != .adjective {
+                var k = c.endToken
+                while k < min(c.endToken + 3, tokens.count), tokens[k].kind == .word, tokens[k].lower != "its" { k += 1 }
+                if k + 1 < tokens.count, tokens[k].lower == "its", metricWords.contains(tokens[k + 1].lower) { return c.code }
+            }
             var j = c.endToken
             if j + 1 < tokens.count, tokens[j].lower == "'", tokens[j + 1].lower == "s" { j += 2 } else if c.role != .adjective { continue }
             while j < tokens.count, ["overall", "total", "foreign", "external", "mutual"].contains(tokens[j].lower) { j += 1 }
@@ -259,7 +265,7 @@ struct ArticleAnalysis {
             changes += result.changes
             // A cumulative total's period (several years, or as of a day) is no period for the
             // next sentence's flows.
-            if let p = result.mainPeriod, let months = p.monthCount, months <= 12 {
+            if let p = result.lastFigurePeriod ?? result.mainPeriod, let months = p.monthCount, months <= 12 {
                 carryPeriod = p
                 if !result.figures.isEmpty || !result.changes.isEmpty { statisticPeriod = p }
             }
@@ -486,6 +492,8 @@ struct ArticleAnalysis {
             return ChangeMention(range: (before?.1 ?? i)..<(i + 1), ratio: r, qualifier: before?.0)
         }
         // increased by 23%, grew nearly 2.5 times, fell by $3 million, an increase of 5%, up 15%.
+        // "make up around 95%": a share.
+        if w == "up", Lexicon.shareVerbs.contains(word(i - 1) ?? "") { return nil }
         let up = Lexicon.upVerbs.contains(w) || Lexicon.upNouns.contains(w)
         let down = Lexicon.downVerbs.contains(w) || Lexicon.downNouns.contains(w)
         if up || down {
@@ -537,10 +545,13 @@ struct ArticleAnalysis {
             }
             return nil
         }
-        // 3 times higher, a fourfold increase, 3.7 times as much as.
+        // 3 times higher, a fourfold increase, 3.7 times as much as, 4.8 times the 2017 level.
         if let (r, end) = multiplier(at: i), let next = word(end) {
             let q = before?.0
             let start = before?.1 ?? i
+            if next == "the", Lexicon.levelNouns.contains(word(end + 2) ?? "") || Lexicon.levelNouns.contains(word(end + 3) ?? "") {
+                return ChangeMention(range: start..<end, ratio: r, qualifier: q)
+            }
             if next == "as", ["much", "high", "large", "big", "great", "many"].contains(word(end + 1) ?? ""), word(end + 2) == "as",
                Lexicon.multiplierAdverbs[w] == nil {
                 return ChangeMention(range: start..<(end + 3), ratio: r, qualifier: q)
@@ -580,6 +591,8 @@ struct ArticleAnalysis {
         if let end {
             for j in end..<min(end + 4, tokens.count) where Lexicon.targetNouns.contains(tokens[j].lower) { return true }
             if word(i - 1) == "the", Lexicon.targetNouns.contains(word(end) ?? "") { return true }
+            // "$35 billion by 2030": an amount before a deadline in the future.
+            if Lexicon.deadlineWords.contains(word(end) ?? ""), let y = periods.year(at: end + 1), y > article.published.year { return true }
         }
         var k = i - 1
         if let (_, s) = qualifier(endingBefore: i), s >= sentenceStart { k = s - 1 }

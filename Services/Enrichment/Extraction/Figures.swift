@@ -4,6 +4,10 @@ struct SentenceResult {
     var figures: [Figure] = []
     var changes: [(StatedChange, Range<Int>)] = []
     var mainPeriod: Period?
+    /// The period of the sentence's last stated figure outside a comparison: what a later
+    /// sentence without a period of its own continues ("in the same period this year its
+    /// deliveries came to …. Imports, meanwhile, …").
+    var lastFigurePeriod: Period?
     var parties: Parties?
     /// The first metric the sentence names (its subject, usually), for a next sentence that
     /// says "it", "they", "this is" or "the figure".
@@ -106,9 +110,18 @@ extension ArticleAnalysis {
         if tokens[seg.lowerBound].lower == "(", let c = countries.first(where: { $0.endToken == seg.lowerBound && $0.role != .capital }) {
             return c.token..<c.endToken
         }
-        let named = countries(in: seg).contains { $0.role != .capital && $0.code != home
-            && !["dollar", "dollars", "$", "francs", "franc", "yuan", "ruble", "rubles", "pounds"].contains(word($0.endToken) ?? "") }
-        return named ? seg : sentence
+        func names(_ r: Range<Int>) -> Bool {
+            countries(in: r).contains { $0.role != .capital && $0.code != home
+                && !["dollar", "dollars", "$", "francs", "franc", "yuan", "ruble", "rubles", "pounds"].contains(word($0.endToken) ?? "") }
+        }
+        if names(seg) { return seg }
+        // "…potential of Kazakhstan and Uzbekistan; trade with Uzbekistan … exceeded 600 million
+        // euros": a clause after a semicolon that names a partner is about that partner.
+        var lo = r.lowerBound, hi = r.lowerBound
+        while lo > sentence.lowerBound, tokens[lo - 1].lower != ";" { lo -= 1 }
+        while hi < sentence.upperBound, tokens[hi].lower != ";" { hi += 1 }
+        if lo > sentence.lowerBound || hi < sentence.upperBound, names(lo..<hi) { return lo..<hi }
+        return sentence
     }
 
     func analyseSentence(_ range: Range<Int>, money: [MoneyMention], carryPeriod: Period?, carryParties: Parties?,
@@ -201,6 +214,8 @@ extension ArticleAnalysis {
         }
 
         let consumed = Set(changeList.compactMap(\.consumedMoney))
+        // The periods the sentence compares with ("up 85.4% on 2022, when it stood at …").
+        let comparedPeriods = Set(periodList.filter { isComparison($0) }.compactMap { resolve($0.kind, reference: ref) })
 
         // Figures.
         for (index, m) in money.enumerated() {
@@ -236,7 +251,11 @@ extension ArticleAnalysis {
             if isTarget(before: m.range.lowerBound, sentenceStart: range.lowerBound, end: m.range.upperBound) { continue }
             if isDealValue(m.range) || isRangeBound(m.range, sentenceStart: range.lowerBound) { continue }
             guard let metricMention = metric(for: m.range) else { continue }
-            if namesRegion(from: metricMention.range.lowerBound, to: m.range.upperBound) {
+            // A clause of its own that names a country ("…, of which 944.8 million euros came from
+            // Kazakhstan") is that country's share, whatever region the metric spoke of.
+            let ownSeg = segs[segmentIndex(of: m.range.lowerBound, in: segs)].range
+            let regionFrom = countries(in: ownSeg).contains { $0.role != .capital } ? max(metricMention.range.lowerBound, ownSeg.lowerBound) : metricMention.range.lowerBound
+            if namesRegion(from: regionFrom, to: m.range.upperBound) || namesGroup(metric: metricMention, end: m.range.upperBound) {
                 result.parties = Parties(reporter: home, partner: home, bilateral: false)
                 continue
             }
@@ -263,7 +282,10 @@ extension ArticleAnalysis {
                                          direction: parties.direction, period: period, amount: amount, currency: currency,
                                          qualifier: q, derived: false, span: span, text: text, usdAmount: usdAmount))
             result.parties = Parties(reporter: parties.reporter, partner: parties.partner, direction: nil, alternatives: parties.alternatives)
-            if reference == nil, !segs[segmentIndex(of: m.range.lowerBound, in: segs)].comparison { result.mainPeriod = result.mainPeriod ?? period }
+            if !segs[segmentIndex(of: m.range.lowerBound, in: segs)].comparison {
+                if reference == nil { result.mainPeriod = result.mainPeriod ?? period }
+                if !comparedPeriods.contains(period) { result.lastFigurePeriod = period }
+            }
         }
 
         // Stated changes. A change in a sentence that counts tonnes or containers and names no
@@ -272,7 +294,7 @@ extension ArticleAnalysis {
         for c in changeList where !physical {
             if isTarget(before: c.range.lowerBound, sentenceStart: range.lowerBound) { continue }
             guard let metricMention = metric(for: c.range) else { continue }
-            if namesRegion(from: metricMention.range.lowerBound, to: c.range.upperBound) {
+            if namesRegion(from: metricMention.range.lowerBound, to: c.range.upperBound) || namesGroup(metric: metricMention, end: c.range.upperBound) {
                 result.parties = result.parties ?? Parties(reporter: home, partner: home, bilateral: false)
                 continue
             }
@@ -374,6 +396,18 @@ extension ArticleAnalysis {
         return tokens[lo..<hi].contains { $0.lower == ";" }
     }
 
+    /// A group or region tied to the metric or to the amount: `trade among its members`,
+    /// `exported goods worth 240 million euros to Central Asia`.
+    func namesGroup(metric m: MetricMention, end: Int) -> Bool {
+        if !m.range.isEmpty, Lexicon.groupWords.contains(word(m.range.upperBound) ?? "") { return true }
+        guard Lexicon.regionPrepositions.contains(word(end) ?? "") else { return false }
+        var s = end + 1
+        if word(s) == "the" { s += 1 }
+        return Lexicon.regions.contains { region in
+            s + region.count <= tokens.count && region.enumerated().allSatisfy { tokens[s + $0.offset].raw == $0.element }
+        }
+    }
+
     /// Whether tokens `from..<to` name a region or bloc (`trade with the countries of Central Asia`).
     func namesRegion(from: Int, to: Int) -> Bool {
         guard from < to else { return false }
@@ -446,6 +480,18 @@ extension ArticleAnalysis {
            m.metric == .exports { return c.code }
         if m.metric == .imports, word(k) == "to" || word(k) == "into" || word(k) == "of", let c = country(startingAt: k + 1) ?? country(startingAt: k + 2) {
             return c.code
+        }
+        // "Austrian companies exported goods worth … to Kazakhstan", "imported … from Kazakhstan":
+        // the first country the clause sends the goods to (or takes them from) is the home country.
+        if ["exported", "imported"].contains(tokens[s].lower) {
+            let preposition: Set<String> = m.metric == .exports ? ["to", "into"] : ["from"]
+            var j = e
+            while j < sentence.upperBound, tokens[j].lower != ";" {
+                if preposition.contains(tokens[j].lower), let c = country(startingAt: j + 1) ?? country(startingAt: j + 2) {
+                    return c.code == home ? otherThanHome : nil
+                }
+                j += 1
+            }
         }
         return nil
     }

@@ -115,8 +115,8 @@ enum Lexicon {
         (["trade", "turnover"], .tradeTurnover), (["commodity", "turnover"], .tradeTurnover),
         (["goods", "turnover"], .tradeTurnover), (["trade", "volume"], .tradeTurnover),
         (["volume", "of", "trade"], .tradeTurnover), (["turnover"], .tradeTurnover), (["trade"], .tradeTurnover),
-        (["exports"], .exports), (["export"], .exports), (["exported"], .exports), (["exporting"], .exports),
-        (["imports"], .imports), (["import"], .imports), (["imported"], .imports), (["importing"], .imports),
+        (["exports"], .exports), (["export"], .exports), (["exporters"], .exports), (["exported"], .exports), (["exporting"], .exports),
+        (["imports"], .imports), (["import"], .imports), (["importers"], .imports), (["imported"], .imports), (["importing"], .imports),
         (["investments"], .investment), (["investment"], .investment), (["invested"], .investment),
         (["investing"], .investment), (["capital", "inflow"], .investment), (["traded"], .tradeTurnover),
     ]
@@ -130,8 +130,16 @@ enum Lexicon {
     static let regions: [[String]] = [
         ["Central", "Asia"], ["CA"], ["CIS"], ["EAEU"], ["Eurasian", "Economic", "Union"], ["ASEAN"], ["Middle", "East"],
         ["Southeast", "Asia"], ["South", "Caucasus"], ["Latin", "America"], ["Commonwealth", "of", "Independent", "States"],
-        ["overall", "foreign"], ["total", "foreign"],
+        ["overall", "foreign"], ["total", "foreign"], ["region"], ["regions"],
     ]
+    /// Prepositions that tie an amount to a region right after it (`240 million euros to Central Asia`).
+    static let regionPrepositions: Set<String> = ["to", "from", "in", "with", "into"]
+    /// Words right after a metric that make it the trade of a group (`trade among its members`).
+    static let groupWords: Set<String> = ["among", "amongst"]
+    /// Verbs before `up` that make a percentage a share, not a change (`make up around 95%`).
+    static let shareVerbs: Set<String> = ["make", "makes", "made", "making"]
+    /// Nouns after `the 2017` that make the year a comparison base (`4.8 times the 2017 level`).
+    static let levelNouns: Set<String> = ["level", "levels", "figure", "figures", "volume", "mark"]
 
     /// The year a country became independent, for `over the years of independence`.
     static let independenceYear: [String: Int] = [
@@ -198,7 +206,11 @@ enum Lexicon {
     /// `to` + one of these before an amount marks a target ("to reach $1 billion").
     static let targetVerbs: Set<String> = [
         "reach", "bring", "increase", "raise", "boost", "double", "triple", "grow", "expand", "achieve", "hit", "exceed",
+        "lift", "take", "push",
     ]
+    /// Words right after an amount that put it before a deadline in the future (`$35 billion by
+    /// 2030`): a target.
+    static let deadlineWords: Set<String> = ["by", "until", "till"]
 
     static let upVerbs: Set<String> = [
         "increased", "increase", "increases", "increasing", "grew", "grow", "grows", "growing", "grown", "rose", "rise",

@@ -297,6 +297,9 @@ struct PeriodParser {
                     result = (.samePeriodEarlier, end)
                 } else if let y = year(at: end) {
                     result = (.samePeriodIn(y), end + 1)
+                } else if word(end) == "this" || word(end) == "current", word(end + 1) == "year" {
+                    // "in the same period this year": the sentence's part-year in the publication year.
+                    result = (.samePeriodIn(published.year), end + 2)
                 } else {
                     result = (.samePeriodEarlier, end)
                 }
@@ -324,7 +327,10 @@ struct PeriodParser {
 
     func isComparison(before i: Int, kind: PeriodKind) -> Bool {
         if kind == .samePeriodEarlier { return true }
-        if case .samePeriodIn = kind { return true }
+        // "the same period of 2022" compares; "the same period this year" is the sentence's own.
+        if case .samePeriodIn(let y) = kind, y != published.year { return true }
+        // "4.8 times the 2017 level".
+        if year(at: i) != nil, word(i - 1) == "the", Lexicon.levelNouns.contains(word(i + 1) ?? "") { return true }
         // "increased by 5% on the previous year", "a 70 percent increase over 2021".
         let w1 = word(i - 1), w2 = word(i - 2)
         let yearToken = year(at: i) != nil && (i + 1 >= tokens.count || word(i + 1) != "-")
