@@ -11,6 +11,9 @@ struct AnniversaryFinder {
 
     func word(_ i: Int) -> String? { analysis.word(i) }
 
+    /// Whether token i exists and belongs to a word list (its precomputed bits, no hashing).
+    func has(_ i: Int, _ c: WordClass) -> Bool { i >= 0 && i < tokens.count && tokens[i].classes.contains(c) }
+
     static let celebrationVerbs: Set<String> = [
         "celebrate", "celebrates", "celebrated", "celebrating", "mark", "marks", "marked", "marking",
         "commemorate", "commemorates", "commemorated", "commemorating", "observe", "observes", "observing", "celebration",
@@ -135,7 +138,7 @@ struct AnniversaryFinder {
                         // "Air Astana celebrated its 20th anniversary": the name before the verb.
                         var j = start - 1
                         if word(j) == "its" || word(j) == "their" || word(j) == "the" { j -= 1 }
-                        if j >= range.lowerBound, Self.celebrationVerbs.contains(word(j) ?? "") {
+                        if j >= range.lowerBound, has(j, .celebrationVerbs) {
                             var k = j - 1
                             if ["is", "was", "will", "has", "have", "had", "would"].contains(word(k) ?? "") { k -= 1 }
                             var s = k
@@ -442,11 +445,14 @@ struct AnniversaryFinder {
 
     /// A full date in `baseYear` that the article gives for a founding: a sentence with a
     /// founding verb (and, for diplomatic relations, the word relations or ties).
+    /// The founding verbs and the nouns of founding: a sentence with none of them gives no founding date.
+    static let foundingWords: Set<String> = foundingVerbs.union(["establishment", "establishing", "signing"])
+
     func foundingDate(in baseYear: Int, kind: AnniversaryKind) -> Day? {
         for sentence in analysis.sentences {
-            let words = Set(tokens[sentence.range].map(\.lower))
-            guard !words.isDisjoint(with: Self.foundingVerbs.union(["establishment", "establishing", "signing"])) else { continue }
-            if kind == .diplomaticRelations, words.isDisjoint(with: ["relations", "ties"]) { continue }
+            let words = tokens[sentence.range]
+            guard words.contains(where: { $0.classes.contains(.foundingWords) }) else { continue }
+            if kind == .diplomaticRelations, !words.contains(where: { $0.lower == "relations" || $0.lower == "ties" }) { continue }
             for d in dates(in: sentence.range) where d.year == baseYear {
                 if let day = Day(year: baseYear, month: d.month, day: d.day) { return day }
             }
@@ -465,7 +471,7 @@ struct AnniversaryFinder {
                 if p == "last" { return published.year - 1 }
             }
             if let y = analysis.periods.year(at: j), ["in", "of"].contains(word(j - 1) ?? ""),
-               !Self.foundingVerbs.contains(word(j - 2) ?? "") { return y }
+               !has(j - 2, .foundingVerbs) { return y }
             // "In December 2021, during celebrations of …", "planned for March 2023, … marking".
             if let y = analysis.periods.year(at: j), j >= 2, Lexicon.months[word(j - 1) ?? ""] != nil,
                ["in", "of", "for", "since", "until"].contains(word(j - 2) ?? "") { return y }
@@ -478,8 +484,8 @@ struct AnniversaryFinder {
         var j = i
         while j < range.upperBound {
             if let y = analysis.periods.year(at: j), word(j - 1) == "in",
-               y >= published.year - 1 || Self.celebrationVerbs.contains(word(j - 2) ?? "") || ["celebrated", "held"].contains(word(j - 2) ?? ""),
-               !Self.foundingVerbs.contains(word(j - 2) ?? "") { return y }
+               y >= published.year - 1 || has(j - 2, .celebrationVerbs) || ["celebrated", "held"].contains(word(j - 2) ?? ""),
+               !has(j - 2, .foundingVerbs) { return y }
             if let y = analysis.periods.year(at: j), Lexicon.months[word(j - 1) ?? ""] != nil, word(j - 2) == "in",
                y >= published.year - 1 { return y }
             if tokens[j].lower == "year", j >= 1 {
@@ -496,7 +502,7 @@ struct AnniversaryFinder {
     /// A capitalised title around an agreement word: `Enhanced Partnership and Cooperation
     /// Agreement`, `Treaty on Eternal Friendship`.
     func titleRun(_ phrase: [Token]) -> String {
-        guard let anchor = phrase.firstIndex(where: { Self.agreementWords.contains($0.lower) && $0.isCapitalised }) else { return "" }
+        guard let anchor = phrase.firstIndex(where: { $0.classes.contains(.agreementWords) && $0.isCapitalised }) else { return "" }
         let connectors: Set<String> = ["and", "of", "on", "for", "in"]
         var s = anchor
         while s > 0 {

@@ -193,6 +193,9 @@ struct ArticleAnalysis {
 
     func word(_ i: Int) -> String? { i >= 0 && i < tokens.count ? tokens[i].lower : nil }
 
+    /// Whether token i exists and belongs to a word list (its precomputed bits, no hashing).
+    func has(_ i: Int, _ c: WordClass) -> Bool { i >= 0 && i < tokens.count && tokens[i].classes.contains(c) }
+
     /// The first non-home country named as the owner of a trade metric: `X's (overall|total|
     /// foreign) trade/turnover/exports/imports`, or its adjective right before one (`Finnish
     /// exports`), not inside a compound (`Kazakh-Chinese trade`).
@@ -274,9 +277,10 @@ struct ArticleAnalysis {
         }
         // A fact repeated in another paragraph (title, lead, quote) is one figure: the first
         // statement wins.
-        var factParagraph: [String: Int] = [:]
+        struct FactKey: Hashable { var at: SeriesPeriod; var amount: UInt64 }
+        var factParagraph: [FactKey: Int] = [:]
         figures = figures.filter { f in
-            let key = "\(f.series.id)|\(f.period.label)|\(f.amount)|\(f.currency)"
+            let key = FactKey(at: SeriesPeriod(f.series, f.period), amount: f.amount.bitPattern)
             let paragraph = paragraph(at: f.span.start)
             if let first = factParagraph[key] { return first == paragraph }
             factParagraph[key] = paragraph
@@ -305,9 +309,11 @@ struct ArticleAnalysis {
                     && (d.0.percent != nil || d.0.ratio != nil)
             }
         }.map(\.element)
-        var seenChanges = Set<String>()
+        struct ChangeKey: Hashable { var series: Series; var from: String; var to: String; var values: [UInt64] }
+        var seenChanges = Set<ChangeKey>()
         let stated = changes.map(\.0).filter {
-            seenChanges.insert("\($0.series.id)|\($0.from.label)|\($0.to.label)|\($0.percent ?? 0)|\($0.ratio ?? 0)|\($0.absolute ?? 0)").inserted
+            seenChanges.insert(ChangeKey(series: $0.series, from: $0.from.label, to: $0.to.label,
+                                         values: [($0.percent ?? 0).bitPattern, ($0.ratio ?? 0).bitPattern, ($0.absolute ?? 0).bitPattern])).inserted
         }
         let anniversaries = AnniversaryFinder(analysis: self).find()
         return Extraction(figures: figures, changes: stated, anniversaries: anniversaries)
@@ -375,7 +381,7 @@ struct ArticleAnalysis {
                     break
                 }
             }
-            if matched == nil, Lexicon.investmentVerbs.contains(tokens[i].lower),
+            if matched == nil, tokens[i].classes.contains(.investmentVerbs),
                tokens[(i + 1)..<min(i + 12, range.upperBound)].contains(where: { $0.lower == "into" }) {
                 matched = MetricMention(range: i..<(i + 1), metric: .investment, negative: false)
             }
@@ -493,7 +499,7 @@ struct ArticleAnalysis {
         }
         // increased by 23%, grew nearly 2.5 times, fell by $3 million, an increase of 5%, up 15%.
         // "make up around 95%": a share.
-        if w == "up", Lexicon.shareVerbs.contains(word(i - 1) ?? "") { return nil }
+        if w == "up", has(i - 1, .shareVerbs) { return nil }
         let up = Lexicon.upVerbs.contains(w) || Lexicon.upNouns.contains(w)
         let down = Lexicon.downVerbs.contains(w) || Lexicon.downNouns.contains(w)
         if up || down {
@@ -514,7 +520,7 @@ struct ArticleAnalysis {
             var q = before?.0
             if let (q2, after) = qualifier(startingAt: j) { q = q2; j = after }
             // "up a remarkable 328%".
-            if word(j) == "a" || word(j) == "an", Lexicon.changeAdjectives.contains(word(j + 1) ?? ""), percent(at: j + 2) != nil { j += 2 }
+            if word(j) == "a" || word(j) == "an", has(j + 1, .changeAdjectives), percent(at: j + 2) != nil { j += 2 }
             let start = before?.1 ?? i
             if let (p, end) = percent(at: j) {
                 return ChangeMention(range: start..<end, percent: sign * p, qualifier: q)
@@ -549,7 +555,7 @@ struct ArticleAnalysis {
         if let (r, end) = multiplier(at: i), let next = word(end) {
             let q = before?.0
             let start = before?.1 ?? i
-            if next == "the", Lexicon.levelNouns.contains(word(end + 2) ?? "") || Lexicon.levelNouns.contains(word(end + 3) ?? "") {
+            if next == "the", has(end + 2, .levelNouns) || has(end + 3, .levelNouns) {
                 return ChangeMention(range: start..<end, ratio: r, qualifier: q)
             }
             if next == "as", ["much", "high", "large", "big", "great", "many"].contains(word(end + 1) ?? ""), word(end + 2) == "as",
@@ -589,10 +595,10 @@ struct ArticleAnalysis {
     func isTarget(before i: Int, sentenceStart: Int, end: Int? = nil) -> Bool {
         // "$10bln is the goal", "the $1bn threshold": a target noun right after the amount.
         if let end {
-            for j in end..<min(end + 4, tokens.count) where Lexicon.targetNouns.contains(tokens[j].lower) { return true }
-            if word(i - 1) == "the", Lexicon.targetNouns.contains(word(end) ?? "") { return true }
+            for j in end..<min(end + 4, tokens.count) where tokens[j].classes.contains(.targetNouns) { return true }
+            if word(i - 1) == "the", has(end, .targetNouns) { return true }
             // "$35 billion by 2030": an amount before a deadline in the future.
-            if Lexicon.deadlineWords.contains(word(end) ?? ""), let y = periods.year(at: end + 1), y > article.published.year { return true }
+            if has(end, .deadlineWords), let y = periods.year(at: end + 1), y > article.published.year { return true }
         }
         var k = i - 1
         if let (_, s) = qualifier(endingBefore: i), s >= sentenceStart { k = s - 1 }
@@ -601,14 +607,14 @@ struct ArticleAnalysis {
         var j = i - 1
         while j >= sentenceStart {
             let w = tokens[j].lower
-            if Lexicon.factVerbs.contains(w), !Lexicon.modalWords.contains(word(j - 1) ?? ""),
-               !(Lexicon.modalWords.contains(word(j - 2) ?? "") && ["have", "be", "has"].contains(word(j - 1) ?? "")) { return false }
+            if Lexicon.factVerbs.contains(w), !has(j - 1, .modalWords),
+               !(has(j - 2, .modalWords) && ["have", "be", "has"].contains(word(j - 1) ?? "")) { return false }
             if Lexicon.targetWords.contains(w) { return true }
             if w == "to", let next = word(j + 1), Lexicon.targetVerbs.contains(next) {
                 // "increased 3 times in 2022 to reach $73.8 million": the result of a stated change.
                 var k = j - 1
-                while k >= sentenceStart, ![",", ";", "("].contains(tokens[k].lower), !Lexicon.targetWords.contains(tokens[k].lower) {
-                    if Lexicon.changeVerbsPast.contains(tokens[k].lower), !Lexicon.modalWords.contains(word(k - 1) ?? "") { return false }
+                while k >= sentenceStart, ![",", ";", "("].contains(tokens[k].lower), !tokens[k].classes.contains(.targetWords) {
+                    if tokens[k].classes.contains(.changeVerbsPast), !has(k - 1, .modalWords) { return false }
                     k -= 1
                 }
                 return true

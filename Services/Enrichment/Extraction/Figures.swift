@@ -290,7 +290,7 @@ extension ArticleAnalysis {
 
         // Stated changes. A change in a sentence that counts tonnes or containers and names no
         // money is a change in volume.
-        let physical = money.isEmpty && tokens[range].contains { Lexicon.physicalUnits.contains($0.lower) }
+        let physical = money.isEmpty && tokens[range].contains { $0.classes.contains(.physicalUnits) }
         for c in changeList where !physical {
             if isTarget(before: c.range.lowerBound, sentenceStart: range.lowerBound) { continue }
             guard let metricMention = metric(for: c.range) else { continue }
@@ -362,15 +362,15 @@ extension ArticleAnalysis {
     /// wheat worth $400 million`).
     func isDealValue(_ r: Range<Int>) -> Bool {
         for j in r.upperBound..<min(r.upperBound + 4, tokens.count) {
-            if Lexicon.dealNouns.contains(tokens[j].lower) { return true }
+            if tokens[j].classes.contains(.dealNouns) { return true }
             if [",", ".", ";", "in", "for", "from", "to", "while"].contains(tokens[j].lower) { break }
         }
         var k = r.lowerBound - 1
         if let (_, s) = qualifier(endingBefore: r.lowerBound) { k = s - 1 }
         if word(k) == "worth" || word(k) == "valued" || word(k) == "totalling" && word(k - 1) == "agreements" {
-            for j in max(0, k - 4)..<k where Lexicon.dealNouns.contains(tokens[j].lower) { return true }
+            for j in max(0, k - 4)..<k where tokens[j].classes.contains(.dealNouns) { return true }
             // "1.2 million tons of wheat worth $400 million": the value of one commodity.
-            for j in max(0, k - 6)..<k where Lexicon.physicalUnits.contains(tokens[j].lower) { return true }
+            for j in max(0, k - 6)..<k where tokens[j].classes.contains(.physicalUnits) { return true }
         }
         return false
     }
@@ -399,8 +399,8 @@ extension ArticleAnalysis {
     /// A group or region tied to the metric or to the amount: `trade among its members`,
     /// `exported goods worth 240 million euros to Central Asia`.
     func namesGroup(metric m: MetricMention, end: Int) -> Bool {
-        if !m.range.isEmpty, Lexicon.groupWords.contains(word(m.range.upperBound) ?? "") { return true }
-        guard Lexicon.regionPrepositions.contains(word(end) ?? "") else { return false }
+        if !m.range.isEmpty, has(m.range.upperBound, .groupWords) { return true }
+        guard has(end, .regionPrepositions) else { return false }
         var s = end + 1
         if word(s) == "the" { s += 1 }
         return Lexicon.regions.contains { region in
@@ -520,17 +520,17 @@ extension ArticleAnalysis {
     func derivedFigures(figures: [Figure], changes: [(StatedChange, Range<Int>)]) -> [Figure] {
         var result: [Figure] = []
         let stated = figures.filter { !$0.derived }
-        var bySeriesPeriod: [String: Figure] = [:]
-        for f in stated where bySeriesPeriod["\(f.series.id)|\(f.period.label)"] == nil { bySeriesPeriod["\(f.series.id)|\(f.period.label)"] = f }
+        var bySeriesPeriod: [SeriesPeriod: Figure] = [:]
+        for f in stated where bySeriesPeriod[SeriesPeriod(f.series, f.period)] == nil { bySeriesPeriod[SeriesPeriod(f.series, f.period)] = f }
         func find(_ metric: Metric, like f: Figure, period: Period) -> Figure? {
-            bySeriesPeriod["\(Series(metric: metric, reporter: f.reporter, partner: f.partner, currency: f.currency).id)|\(period.label)"]
+            bySeriesPeriod[SeriesPeriod(Series(metric: metric, reporter: f.reporter, partner: f.partner, currency: f.currency), period)]
         }
-        var balances = Set<String>()
+        var balances = Set<SeriesPeriod>()
         // Trade balance.
         for exports in stated where exports.metric == .exports {
             guard let imports = find(.imports, like: exports, period: exports.period) else { continue }
             if find(.tradeBalance, like: exports, period: exports.period) != nil { continue }
-            guard balances.insert("\(exports.series.id)|\(exports.period.label)").inserted else { continue }
+            guard balances.insert(SeriesPeriod(exports.series, exports.period)).inserted else { continue }
             let s = TextSpan(start: min(exports.span.start, imports.span.start), end: max(exports.span.end, imports.span.end))
             let q: Qualifier? = exports.qualifier == nil && imports.qualifier == nil ? nil : .approximately
             result.append(Figure(metric: .tradeBalance, reporter: exports.reporter, partner: exports.partner, direction: nil,
@@ -539,8 +539,8 @@ extension ArticleAnalysis {
         }
         // Implied values.
         for (change, _) in changes {
-            let fromFigure = bySeriesPeriod["\(change.series.id)|\(change.from.label)"]
-            let toFigure = bySeriesPeriod["\(change.series.id)|\(change.to.label)"]
+            let fromFigure = bySeriesPeriod[SeriesPeriod(change.series, change.from)]
+            let toFigure = bySeriesPeriod[SeriesPeriod(change.series, change.to)]
             let hasTo = toFigure != nil
             guard (fromFigure == nil) != (toFigure == nil), let known = toFigure ?? fromFigure else { continue }
             guard let amount = Implied.amount(known: known.amount, knownIsTo: hasTo, change: change) else { continue }
@@ -553,6 +553,14 @@ extension ArticleAnalysis {
         }
         return result
     }
+}
+
+/// A series and a period label: the key of one value in an article (a struct, not a joined
+/// string, so no text is built to look it up).
+struct SeriesPeriod: Hashable {
+    var series: Series
+    var label: String
+    init(_ series: Series, _ period: Period) { self.series = series; self.label = period.label }
 }
 
 enum Implied {

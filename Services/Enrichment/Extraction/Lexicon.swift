@@ -2,7 +2,7 @@ import AttacheModels
 
 /// Classes of words, computed once per token so recognisers only run where a pattern can start.
 struct WordClass: OptionSet, Sendable {
-    let rawValue: UInt32
+    let rawValue: UInt64
     static let month = WordClass(rawValue: 1 << 0)
     static let cardinal = WordClass(rawValue: 1 << 1)
     static let ordinal = WordClass(rawValue: 1 << 2)
@@ -10,6 +10,43 @@ struct WordClass: OptionSet, Sendable {
     static let currencyPrefix = WordClass(rawValue: 1 << 4)
     static let changeStart = WordClass(rawValue: 1 << 5)
     static let anniversaryStart = WordClass(rawValue: 1 << 6)
+    // Membership in each word list below (and in the anniversary finder's), so that a recogniser
+    // asks a token's bits instead of hashing its text again.
+    static let targetWords = WordClass(rawValue: 1 << 7)
+    static let factVerbs = WordClass(rawValue: 1 << 8)
+    static let changeVerbsPast = WordClass(rawValue: 1 << 9)
+    static let modalWords = WordClass(rawValue: 1 << 10)
+    static let upVerbs = WordClass(rawValue: 1 << 11)
+    static let downVerbs = WordClass(rawValue: 1 << 12)
+    static let upNouns = WordClass(rawValue: 1 << 13)
+    static let downNouns = WordClass(rawValue: 1 << 14)
+    static let upComparatives = WordClass(rawValue: 1 << 15)
+    static let downComparatives = WordClass(rawValue: 1 << 16)
+    static let dealNouns = WordClass(rawValue: 1 << 17)
+    static let targetNouns = WordClass(rawValue: 1 << 18)
+    static let levelNouns = WordClass(rawValue: 1 << 19)
+    static let physicalUnits = WordClass(rawValue: 1 << 20)
+    static let countNouns = WordClass(rawValue: 1 << 21)
+    static let targetVerbs = WordClass(rawValue: 1 << 22)
+    static let deadlineWords = WordClass(rawValue: 1 << 23)
+    static let changeAdjectives = WordClass(rawValue: 1 << 24)
+    static let shareVerbs = WordClass(rawValue: 1 << 25)
+    static let regionPrepositions = WordClass(rawValue: 1 << 26)
+    static let groupWords = WordClass(rawValue: 1 << 27)
+    static let investmentVerbs = WordClass(rawValue: 1 << 28)
+    static let attachedOnlyScales = WordClass(rawValue: 1 << 29)
+    static let tens = WordClass(rawValue: 1 << 30)
+    static let scales = WordClass(rawValue: 1 << 31)
+    static let currencySuffix = WordClass(rawValue: 1 << 32)
+    static let metricStart = WordClass(rawValue: 1 << 33)
+    static let qualifierFirst = WordClass(rawValue: 1 << 34)
+    static let qualifierLast = WordClass(rawValue: 1 << 35)
+    static let multiplier = WordClass(rawValue: 1 << 36)
+    static let foundingVerbs = WordClass(rawValue: 1 << 37)
+    static let celebrationVerbs = WordClass(rawValue: 1 << 38)
+    static let clauseStops = WordClass(rawValue: 1 << 39)
+    static let agreementWords = WordClass(rawValue: 1 << 40)
+    static let foundingWords = WordClass(rawValue: 1 << 41)
 }
 
 /// Word tables shared by the recognisers. Everything is lowercase.
@@ -31,6 +68,20 @@ enum Lexicon {
         add(["celebrate", "celebrates", "celebrated", "celebrating", "mark", "marks", "marked", "marking", "commemorate",
              "commemorates", "commemorated", "commemorating", "observe", "observes", "observing", "celebration"], .anniversaryStart)
         add(cardinals.keys, .anniversaryStart)
+        add(targetWords, .targetWords); add(factVerbs, .factVerbs); add(changeVerbsPast, .changeVerbsPast)
+        add(modalWords, .modalWords); add(upVerbs, .upVerbs); add(downVerbs, .downVerbs); add(upNouns, .upNouns)
+        add(downNouns, .downNouns); add(upComparatives, .upComparatives); add(downComparatives, .downComparatives)
+        add(dealNouns, .dealNouns); add(targetNouns, .targetNouns); add(levelNouns, .levelNouns)
+        add(physicalUnits, .physicalUnits); add(countNouns, .countNouns); add(targetVerbs, .targetVerbs)
+        add(deadlineWords, .deadlineWords); add(changeAdjectives, .changeAdjectives); add(shareVerbs, .shareVerbs)
+        add(regionPrepositions, .regionPrepositions); add(groupWords, .groupWords); add(investmentVerbs, .investmentVerbs)
+        add(attachedOnlyScales, .attachedOnlyScales); add(tens, .tens); add(scales.keys, .scales)
+        add(currencySuffix.keys, .currencySuffix); add(metricsByFirstWord.keys, .metricStart)
+        add(qualifiersByFirstWord.keys, .qualifierFirst); add(qualifiersByLastWord.keys, .qualifierLast)
+        add(multiplierWords.keys, .multiplier); add(multiplierAdverbs.keys, .multiplier); add(foldWords.keys, .multiplier)
+        add(AnniversaryFinder.foundingVerbs, .foundingVerbs); add(AnniversaryFinder.celebrationVerbs, .celebrationVerbs)
+        add(AnniversaryFinder.clauseStops, .clauseStops); add(AnniversaryFinder.agreementWords, .agreementWords)
+        add(AnniversaryFinder.foundingWords, .foundingWords)
         return table
     }()
 

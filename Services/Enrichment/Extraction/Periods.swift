@@ -65,6 +65,9 @@ struct PeriodParser {
 
     func word(_ i: Int) -> String? { i >= 0 && i < tokens.count ? tokens[i].lower : nil }
 
+    /// Whether token i exists and belongs to a word list (its precomputed bits, no hashing).
+    func has(_ i: Int, _ c: WordClass) -> Bool { i >= 0 && i < tokens.count && tokens[i].classes.contains(c) }
+
     func year(at i: Int) -> Int? {
         guard i >= 0, i < tokens.count, tokens[i].kind == .number, tokens[i].lower.count == 4,
               let y = Int(tokens[i].lower), (1900...2100).contains(y) else { return nil }
@@ -330,7 +333,7 @@ struct PeriodParser {
         // "the same period of 2022" compares; "the same period this year" is the sentence's own.
         if case .samePeriodIn(let y) = kind, y != published.year { return true }
         // "4.8 times the 2017 level".
-        if year(at: i) != nil, word(i - 1) == "the", Lexicon.levelNouns.contains(word(i + 1) ?? "") { return true }
+        if year(at: i) != nil, word(i - 1) == "the", has(i + 1, .levelNouns) { return true }
         // "increased by 5% on the previous year", "a 70 percent increase over 2021".
         let w1 = word(i - 1), w2 = word(i - 2)
         let yearToken = year(at: i) != nil && (i + 1 >= tokens.count || word(i + 1) != "-")
