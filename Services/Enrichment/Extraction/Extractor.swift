@@ -373,7 +373,7 @@ struct ArticleAnalysis {
         var i = range.lowerBound
         while i < range.upperBound {
             var matched: MetricMention?
-            for (words, metric) in Lexicon.metricsByFirstWord[tokens[i].lower] ?? [] where i + words.count <= range.upperBound {
+            for (words, metric) in (tokens[i].classes.contains(.metricStart) ? Lexicon.metricsByFirstWord[tokens[i].lower] : nil) ?? [] where i + words.count <= range.upperBound {
                 var ok = true
                 for (k, w) in words.enumerated() where tokens[i + k].lower != w { ok = false; break }
                 if ok {
@@ -423,7 +423,7 @@ struct ArticleAnalysis {
                 close(i)
             } else if tokens[i].kind == .word, ["while", "whereas", "compared", "against", "versus"].contains(w), i > start {
                 close(i)
-            } else if w == "and", i > start, let next = word(i + 1), Lexicon.factVerbs.contains(next) || ["was", "were", "is", "stood"].contains(next) {
+            } else if w == "and", i > start, let next = word(i + 1), has(i + 1, .factVerbs) || ["was", "were", "is", "stood"].contains(next) {
                 // "… compared to 2020 and amounted to $300 million": a new clause about the
                 // sentence's own period.
                 close(i)
@@ -435,6 +435,7 @@ struct ArticleAnalysis {
 
     func qualifier(endingBefore i: Int) -> (Qualifier, Int)? {
         guard i >= 1 else { return nil }
+        guard tokens[i - 1].classes.contains(.qualifierLast) else { return nil }
         for (words, q) in Lexicon.qualifiersByLastWord[tokens[i - 1].lower] ?? [] {
             let s = i - words.count
             guard s >= 0 else { continue }
@@ -447,6 +448,7 @@ struct ArticleAnalysis {
 
     func qualifier(startingAt i: Int) -> (Qualifier, Int)? {
         guard i < tokens.count else { return nil }
+        guard tokens[i].classes.contains(.qualifierFirst) else { return nil }
         for (words, q) in Lexicon.qualifiersByFirstWord[tokens[i].lower] ?? [] {
             guard i + words.count <= tokens.count else { continue }
             var ok = true
@@ -459,10 +461,11 @@ struct ArticleAnalysis {
     /// The number at i as a ratio multiplier: `2.5 times`, `four-fold`, `3-fold`, `fourfold`.
     func multiplier(at i: Int) -> (Double, Int)? {
         guard let w = word(i) else { return nil }
-        if let f = Lexicon.foldWords[w] { return (f, i + 1) }
+        let c = tokens[i].classes
+        if c.contains(.multiplier), let f = Lexicon.foldWords[w] { return (f, i + 1) }
         var value: Double?
-        if tokens[i].kind == .number { value = Numbers.parse(w) } else if let c = Lexicon.cardinals[w] { value = Double(c) }
-        if value == nil, let adverb = Lexicon.multiplierAdverbs[w] { return (adverb, i + 1) }
+        if tokens[i].kind == .number { value = Numbers.parse(w) } else if c.contains(.cardinal), let n = Lexicon.cardinals[w] { value = Double(n) }
+        if value == nil, c.contains(.multiplier), let adverb = Lexicon.multiplierAdverbs[w] { return (adverb, i + 1) }
         guard let v = value, v > 0 else { return nil }
         if word(i + 1) == "times" || word(i + 1) == "time" { return (v, i + 2) }
         if word(i + 1) == "-", word(i + 2) == "fold", tokens[i + 1].attached { return (v, i + 3) }
@@ -473,7 +476,7 @@ struct ArticleAnalysis {
     func percent(at i: Int) -> (Double, Int)? {
         guard i < tokens.count else { return nil }
         var value: Double?
-        if tokens[i].kind == .number { value = Numbers.parse(tokens[i].lower) } else if let c = Lexicon.cardinals[tokens[i].lower] { value = Double(c) }
+        if tokens[i].kind == .number { value = Numbers.parse(tokens[i].lower) } else if tokens[i].classes.contains(.cardinal), let c = Lexicon.cardinals[tokens[i].lower] { value = Double(c) }
         guard let v = value else { return nil }
         if word(i + 1) == "%" { return (v, i + 2) }
         if word(i + 1) == "percent" || word(i + 1) == "pct" { return (v, i + 2) }
@@ -486,7 +489,8 @@ struct ArticleAnalysis {
         guard let w = word(i) else { return nil }
         let before = qualifier(endingBefore: i)
         // "more than twice the 2017 level", "twice as much as".
-        if let r = Lexicon.multiplierAdverbs[w], word(i + 1) == "the" || word(i + 1) == "as" {
+        let wc = tokens[i].classes
+        if wc.contains(.multiplier), let r = Lexicon.multiplierAdverbs[w], word(i + 1) == "the" || word(i + 1) == "as" {
             return ChangeMention(range: (before?.1 ?? i)..<(i + 1), ratio: r, qualifier: before?.0)
         }
         // "Kazakhstan (+30 percent)": a signed percentage in brackets.
@@ -494,14 +498,14 @@ struct ArticleAnalysis {
             return ChangeMention(range: (i - 1)..<end, percent: word(i - 1) == "-" ? -p : p)
         }
         // doubled, tripled, halved.
-        if let r = Lexicon.multiplierWords[w] {
+        if wc.contains(.multiplier), let r = Lexicon.multiplierWords[w] {
             return ChangeMention(range: (before?.1 ?? i)..<(i + 1), ratio: r, qualifier: before?.0)
         }
         // increased by 23%, grew nearly 2.5 times, fell by $3 million, an increase of 5%, up 15%.
         // "make up around 95%": a share.
         if w == "up", has(i - 1, .shareVerbs) { return nil }
-        let up = Lexicon.upVerbs.contains(w) || Lexicon.upNouns.contains(w)
-        let down = Lexicon.downVerbs.contains(w) || Lexicon.downNouns.contains(w)
+        let up = wc.contains(.upVerbs) || wc.contains(.upNouns)
+        let down = wc.contains(.downVerbs) || wc.contains(.downNouns)
         if up || down {
             var sign: Double = up ? 1 : -1
             var j = i + 1
@@ -512,7 +516,7 @@ struct ArticleAnalysis {
             }
             if word(j) == "by" || word(j) == "of" { j += 1 }
             // "the growth was 25%", "the increase amounted to 12 percent".
-            if Lexicon.upNouns.contains(w) || Lexicon.downNouns.contains(w) {
+            if wc.contains(.upNouns) || wc.contains(.downNouns) {
                 if ["was", "is", "reached", "made", "amounted", "stood", "totalled", "totaled"].contains(word(j) ?? "") {
                     j += ["to", "at", "up"].contains(word(j + 1) ?? "") ? 2 : 1
                 }
@@ -542,11 +546,11 @@ struct ArticleAnalysis {
         if let (p, end) = percent(at: i), let next = word(end) {
             let q = before?.0
             let start = before?.1 ?? i
-            if Lexicon.upComparatives.contains(next) || Lexicon.upNouns.contains(next) {
+            if has(end, .upComparatives) || has(end, .upNouns) {
                 if next == "more", word(end + 1) == "of" { return nil }
                 return ChangeMention(range: start..<(end + 1), percent: p, qualifier: q)
             }
-            if Lexicon.downComparatives.contains(next) || Lexicon.downNouns.contains(next) {
+            if has(end, .downComparatives) || has(end, .downNouns) {
                 return ChangeMention(range: start..<(end + 1), percent: -p, qualifier: q)
             }
             return nil
@@ -559,13 +563,13 @@ struct ArticleAnalysis {
                 return ChangeMention(range: start..<end, ratio: r, qualifier: q)
             }
             if next == "as", ["much", "high", "large", "big", "great", "many"].contains(word(end + 1) ?? ""), word(end + 2) == "as",
-               Lexicon.multiplierAdverbs[w] == nil {
+               !(wc.contains(.multiplier) && Lexicon.multiplierAdverbs[w] != nil) {
                 return ChangeMention(range: start..<(end + 3), ratio: r, qualifier: q)
             }
-            if Lexicon.upComparatives.contains(next) || Lexicon.upNouns.contains(next) {
+            if has(end, .upComparatives) || has(end, .upNouns) {
                 return ChangeMention(range: start..<(end + 1), ratio: r, qualifier: q)
             }
-            if Lexicon.downComparatives.contains(next) || Lexicon.downNouns.contains(next) {
+            if has(end, .downComparatives) || has(end, .downNouns) {
                 return ChangeMention(range: start..<(end + 1), ratio: 1 / r, qualifier: q)
             }
         }
@@ -607,10 +611,11 @@ struct ArticleAnalysis {
         var j = i - 1
         while j >= sentenceStart {
             let w = tokens[j].lower
-            if Lexicon.factVerbs.contains(w), !has(j - 1, .modalWords),
+            let jc = tokens[j].classes
+            if jc.contains(.factVerbs), !has(j - 1, .modalWords),
                !(has(j - 2, .modalWords) && ["have", "be", "has"].contains(word(j - 1) ?? "")) { return false }
-            if Lexicon.targetWords.contains(w) { return true }
-            if w == "to", let next = word(j + 1), Lexicon.targetVerbs.contains(next) {
+            if jc.contains(.targetWords) { return true }
+            if w == "to", has(j + 1, .targetVerbs) {
                 // "increased 3 times in 2022 to reach $73.8 million": the result of a stated change.
                 var k = j - 1
                 while k >= sentenceStart, ![",", ";", "("].contains(tokens[k].lower), !tokens[k].classes.contains(.targetWords) {

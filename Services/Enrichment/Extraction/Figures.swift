@@ -67,9 +67,9 @@ extension ArticleAnalysis {
                     target = target ?? m.code
                 }
             }
-            let words = Set(tokens[range].map(\.lower))
-            if !words.isDisjoint(with: ["inflow", "inflows", "attracted", "received"]) { direction = .inbound }
-            if !words.isDisjoint(with: ["outflow", "outflows", "abroad", "outward"]) { direction = .outbound }
+            let words = tokens[range]
+            if words.contains(where: { ["inflow", "inflows", "attracted", "received"].contains($0.lower) }) { direction = .inbound }
+            if words.contains(where: { ["outflow", "outflows", "abroad", "outward"].contains($0.lower) }) { direction = .outbound }
             if let s = source, s == home, let t = target, t != home { return Parties(reporter: home, partner: t, direction: .outbound) }
             if let s = source, s != home { return Parties(reporter: home, partner: s, direction: target == nil || target == home ? .inbound : direction) }
             if let t = target, t != home, codes.contains(home) || codes.count == 1 { return Parties(reporter: home, partner: t, direction: .outbound) }
@@ -179,7 +179,7 @@ extension ArticleAnalysis {
         let pronoun = range.contains { i in
             let w = tokens[i].lower
             return w == "it" || w == "they" || ((w == "this" || w == "that") && ["is", "was", "represents", "marks"].contains(word(i + 1) ?? ""))
-                || ((w == "figure" || w == "indicator" || Lexicon.upNouns.contains(w) || Lexicon.downNouns.contains(w))
+                || ((w == "figure" || w == "indicator" || tokens[i].classes.contains(.upNouns) || tokens[i].classes.contains(.downNouns))
                     && ["the", "this", "that"].contains(word(i - 1) ?? ""))
         }
         // Which tokens sit inside brackets: a breakdown in brackets ("(exports - $37.1 million,
@@ -229,7 +229,7 @@ extension ArticleAnalysis {
                 guard m.hasScale else { continue }
                 let nextWord = word(m.range.upperBound) ?? ""
                 if let t = m.range.upperBound < tokens.count ? tokens[m.range.upperBound] : nil, t.kind == .word,
-                   Lexicon.countNouns.contains(nextWord) || !["in", "for", "and", "while", "compared", "with", "at", "from", "which", "whereas", "or", "as", "against", "during", "over", "last", "this", "a", "the"].contains(nextWord) { continue }
+                   has(m.range.upperBound, .countNouns) || !["in", "for", "and", "while", "compared", "with", "at", "from", "which", "whereas", "or", "as", "against", "during", "over", "last", "this", "a", "the"].contains(nextWord) { continue }
                 let afterMetric = metricList.contains(where: { $0.range.upperBound <= m.range.lowerBound && m.range.lowerBound - $0.range.upperBound <= 2 })
                 let inList = index > 0 && money[index - 1].currency != nil && m.range.lowerBound - money[index - 1].range.upperBound <= 12
                     && ["to", "and", ","].contains(word(m.range.lowerBound - 1) ?? "")

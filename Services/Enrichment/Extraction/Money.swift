@@ -64,7 +64,8 @@ struct MoneyParser {
         guard let w = word(i) else { return nil }
         if w == "us" || w == "u", word(i + 1) == "$" { return ("USD", i + 2) }
         if w == "u", word(i + 1) == ".", word(i + 2) == "s", word(i + 3) == ".", word(i + 4) == "$" { return ("USD", i + 5) }
-        if let code = Lexicon.currencyPrefix[w], i + 1 < tokens.count, tokens[i + 1].kind == .number {
+        if tokens[i].kind == .symbol || tokens[i].classes.contains(.currencyPrefix),
+           let code = Lexicon.currencyPrefix[w], i + 1 < tokens.count, tokens[i + 1].kind == .number {
             // Words such as "eur" must be glued or followed by a number: "EUR 5 million".
             return (code, i + 1)
         }
@@ -85,7 +86,7 @@ struct MoneyParser {
         if w == "in", word(i + 1) == "u", word(i + 2) == ".", word(i + 3) == "s", word(i + 4) == ".", word(i + 5) == "currency" { return ("USD", i + 6) }
         if w == "$" { return ("USD", i + 1) }
         if w == "€" { return ("EUR", i + 1) }
-        if let code = Lexicon.currencySuffix[w], w != "try" || word(i - 1) == "turkish" { return (code, i + 1) }
+        if has(i, .currencySuffix), let code = Lexicon.currencySuffix[w], w != "try" || word(i - 1) == "turkish" { return (code, i + 1) }
         if w == "turkish", word(i + 1) == "lira" || word(i + 1) == "liras" { return ("TRY", i + 2) }
         return nil
     }
@@ -103,7 +104,7 @@ struct MoneyParser {
         // A number glued to letters other than a scale ("31st", "Q1") is not an amount.
         var k = j + 1
         var hasScale = false
-        if let w = word(k), let scale = Lexicon.scales[w] {
+        if has(k, .scales), let w = word(k), let scale = Lexicon.scales[w] {
             let glued = tokens[k].attached
             if !Lexicon.attachedOnlyScales.contains(w) || glued {
                 // "5 m" is metres unless glued to a currency amount: "$5m".
@@ -117,7 +118,7 @@ struct MoneyParser {
                        suffix(at: k + 1) != nil { k += 1 }
                 }
             }
-        } else if let w = word(k), tokens[k].attached, tokens[k].kind == .word, Lexicon.scales[w] == nil {
+        } else if let w = word(k), tokens[k].attached, tokens[k].kind == .word, !has(k, .scales) {
             return nil
         }
         if let (code, end) = suffix(at: k) {

@@ -74,21 +74,22 @@ struct PeriodParser {
         // Not money or a percentage: "2024 million", "2024%".
         if i + 1 < tokens.count {
             let next = tokens[i + 1].lower
-            if Lexicon.scales[next] != nil || next == "%" || Lexicon.currencySuffix[next] != nil { return nil }
+            if has(i + 1, .scales) || next == "%" || has(i + 1, .currencySuffix) { return nil }
         }
-        if i > 0, Lexicon.currencyPrefix[tokens[i - 1].lower] != nil, tokens[i].attached { return nil }
+        if i > 0, tokens[i].attached, tokens[i - 1].kind == .symbol || tokens[i - 1].classes.contains(.currencyPrefix),
+           Lexicon.currencyPrefix[tokens[i - 1].lower] != nil { return nil }
         return y
     }
 
     func number(at i: Int) -> Int? {
         guard let w = word(i) else { return nil }
         if tokens[i].kind == .number { return Int(w) }
-        return Lexicon.cardinals[w]
+        return tokens[i].classes.contains(.cardinal) ? Lexicon.cardinals[w] : nil
     }
 
     func ordinal(at i: Int) -> (Int, Int)? {
         guard let w = word(i) else { return nil }
-        if let n = Lexicon.ordinals[w] { return (n, i + 1) }
+        if tokens[i].classes.contains(.ordinal), let n = Lexicon.ordinals[w] { return (n, i + 1) }
         if tokens[i].kind == .number, let n = Int(w), let suffix = word(i + 1), tokens[i + 1].attached,
            ["st", "nd", "rd", "th"].contains(suffix) { return (n, i + 2) }
         return nil
@@ -135,7 +136,7 @@ struct PeriodParser {
     func countOfMonths(at i: Int) -> (from: Int, to: Int, end: Int)? {
         var j = i
         if word(j) == "the" { j += 1 }
-        guard let n = number(at: j), tokens[j].kind == .number || Lexicon.cardinals[tokens[j].lower] != nil else { return nil }
+        guard let n = number(at: j), tokens[j].kind == .number || tokens[j].classes.contains(.cardinal) else { return nil }
         let unit = word(j + 1)
         guard ["in", "for", "over", "during", "of", "the", "first"].contains(word(i - 1) ?? "") || word(i) == "the" || word(j + 2) == "of" else { return nil }
         if unit == "months", (1...12).contains(n) { return (1, n, j + 2) }
@@ -145,7 +146,7 @@ struct PeriodParser {
 
     /// A month name at i (never a bare "may" unless a year or range follows).
     func month(at i: Int) -> Int? {
-        guard let w = word(i), let m = Lexicon.months[w] else { return nil }
+        guard has(i, .month), let w = word(i), let m = Lexicon.months[w] else { return nil }
         if !tokens[i].isCapitalised { return nil }
         if w == "may" || w == "mar" || w == "jan" || w == "dec" {
             // "May" the verb stays a verb.
