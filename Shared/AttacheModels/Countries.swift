@@ -136,7 +136,12 @@ public enum Countries {
 
     /// Every non-overlapping name in `text`, in order, at word boundaries.
     public static func matches(in text: String) -> [Match] {
-        let scalars = Array(text.unicodeScalars)
+        matches(inScalars: Array(text.unicodeScalars))
+    }
+
+    /// `matches(in:)` over the text's Unicode scalars, for callers that already hold them
+    /// (the extractor), so the text is not decoded twice.
+    public static func matches(inScalars scalars: [Unicode.Scalar]) -> [Match] {
         var result: [Match] = []
         var i = 0
         let asciiStarts = Countries.asciiStarts

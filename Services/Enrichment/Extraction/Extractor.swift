@@ -170,7 +170,7 @@ struct ArticleAnalysis {
         var endIndex = [Int](repeating: -1, count: scalars.count + 1)
         for (i, t) in tokens.enumerated() { startIndex[t.start] = i; endIndex[t.end] = i + 1 }
         var found: [CountryToken] = []
-        for m in Countries.matches(in: article.text) {
+        for m in Countries.matches(inScalars: scalars) {
             guard m.span.start >= 0, m.span.end <= scalars.count else { continue }
             let s = startIndex[m.span.start], e = endIndex[m.span.end]
             guard s >= 0, e >= 0 else { continue }

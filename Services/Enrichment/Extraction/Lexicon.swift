@@ -49,6 +49,63 @@ struct WordClass: OptionSet, Sendable {
     static let foundingWords = WordClass(rawValue: 1 << 41)
 }
 
+/// `Lexicon.classes` as an open-addressing table over the lowercase ASCII bytes of a word (FNV-1a),
+/// so the tokenizer finds a word's lists without building and hashing a String.
+struct ByteClassTable: Sendable {
+    private let keys: [[UInt8]]
+    private let values: [WordClass]
+    private let mask: Int
+
+    init(_ table: [String: WordClass]) {
+        var size = 16
+        while size < table.count * 4 { size *= 2 }
+        var keys = [[UInt8]](repeating: [], count: size)
+        var values = [WordClass](repeating: [], count: size)
+        for (word, c) in table where word.utf8.allSatisfy({ $0 < 128 }) && !word.isEmpty {
+            let bytes = Array(word.utf8)
+            var slot = Int(truncatingIfNeeded: Self.hash(bytes)) & (size - 1)
+            while !keys[slot].isEmpty { slot = (slot + 1) & (size - 1) }
+            keys[slot] = bytes
+            values[slot] = c
+        }
+        self.keys = keys
+        self.values = values
+        self.mask = size - 1
+    }
+
+    static func hash(_ bytes: [UInt8]) -> UInt64 {
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        return h
+    }
+
+    /// The classes of the ASCII word `scalars[start..<end]`, lowercased on the fly.
+    func classes(ofASCII scalars: [Unicode.Scalar], _ start: Int, _ end: Int) -> WordClass {
+        var h: UInt64 = 0xcbf29ce484222325
+        for k in start..<end {
+            var b = UInt8(truncatingIfNeeded: scalars[k].value)
+            if b >= 65 && b <= 90 { b += 32 }
+            h = (h ^ UInt64(b)) &* 0x100000001b3
+        }
+        var slot = Int(truncatingIfNeeded: h) & mask
+        let length = end - start
+        while true {
+            let key = keys[slot]
+            if key.isEmpty { return [] }
+            if key.count == length {
+                var same = true
+                for k in 0..<length {
+                    var b = UInt8(truncatingIfNeeded: scalars[start + k].value)
+                    if b >= 65 && b <= 90 { b += 32 }
+                    if key[k] != b { same = false; break }
+                }
+                if same { return values[slot] }
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+}
+
 /// Word tables shared by the recognisers. Everything is lowercase.
 enum Lexicon {
     static let classes: [String: WordClass] = {
@@ -84,6 +141,9 @@ enum Lexicon {
         add(AnniversaryFinder.foundingWords, .foundingWords)
         return table
     }()
+
+    /// `classes` for the tokenizer's ASCII words.
+    static let classTable = ByteClassTable(classes)
 
     static let months: [String: Int] = [
         "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,

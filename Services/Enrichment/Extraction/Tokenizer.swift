@@ -61,8 +61,6 @@ enum Tokenizer {
         var i = 0
         var attached = false
         var newline = true
-        var rawBytes: [UInt8] = []
-        var lowerBytes: [UInt8] = []
         let n = scalars.count
         while i < n {
             let s = scalars[i]
@@ -94,18 +92,33 @@ enum Tokenizer {
             var lower: String
             var raw: String
             var ascii = true
-            for k in start..<i where scalars[k].value >= 128 { ascii = false; break }
+            var upper = false
+            for k in start..<i {
+                let v = scalars[k].value
+                if v >= 128 { ascii = false; break }
+                if v >= 65 && v <= 90 { upper = true }
+            }
+            var classes: WordClass = []
             if ascii {
-                // The common case: build both strings from bytes in one go.
-                rawBytes.removeAll(keepingCapacity: true)
-                lowerBytes.removeAll(keepingCapacity: true)
-                for k in start..<i {
-                    let v = UInt8(scalars[k].value)
-                    rawBytes.append(v)
-                    lowerBytes.append(v >= 65 && v <= 90 ? v + 32 : v)
+                // The common case: the strings straight from the bytes, the word's lists from
+                // the byte table (no String hashing).
+                let length = i - start
+                raw = String(unsafeUninitializedCapacity: length) { buffer in
+                    for k in 0..<length { buffer[k] = UInt8(truncatingIfNeeded: scalars[start + k].value) }
+                    return length
                 }
-                raw = String(decoding: rawBytes, as: UTF8.self)
-                lower = kind == .word ? String(decoding: lowerBytes, as: UTF8.self) : raw
+                if kind == .word, upper {
+                    lower = String(unsafeUninitializedCapacity: length) { buffer in
+                        for k in 0..<length {
+                            let v = UInt8(truncatingIfNeeded: scalars[start + k].value)
+                            buffer[k] = v >= 65 && v <= 90 ? v + 32 : v
+                        }
+                        return length
+                    }
+                } else {
+                    lower = raw
+                }
+                if kind == .word { classes = Lexicon.classTable.classes(ofASCII: scalars, start, i) }
             } else {
                 lower = ""
                 raw = ""
@@ -120,7 +133,7 @@ enum Tokenizer {
                     }
                 }
             }
-            let classes: WordClass = kind == .word ? (Lexicon.classes[lower] ?? []) : []
+            if !ascii, kind == .word { classes = Lexicon.classes[lower] ?? [] }
             tokens.append(Token(kind: kind, lower: lower, raw: raw, start: start, end: i, attached: attached, newline: newline, classes: classes))
             attached = true
             newline = false
