@@ -98,9 +98,7 @@ public struct Extraction: Sendable, Hashable {
     /// The deltas within this article alone: a fresh `SeriesLedger` fed with
     /// `observations(article:)` (what `EnrichedArticle.deltas` carries).
     public func deltas(article: Article) -> [TradeDelta] {
-        var ledger = SeriesLedger()
-        for o in observations(article: article) { _ = ledger.observe(o) }
-        return ledger.allDeltas
+        SeriesLedger(observations: observations(article: article)).allDeltas
     }
 }
 
@@ -163,7 +161,10 @@ struct ArticleAnalysis {
     init(article: Article, home: String) {
         self.article = article
         self.home = home
-        scalars = Array(article.text.unicodeScalars)
+        var decoded: [Unicode.Scalar] = []
+        decoded.reserveCapacity(article.text.utf8.count)
+        for s in article.text.unicodeScalars { decoded.append(s) }
+        scalars = decoded
         tokens = Tokenizer.tokenize(scalars)
         sentences = Sentences.split(tokens)
         var startIndex = [Int](repeating: -1, count: scalars.count + 1)
@@ -421,7 +422,7 @@ struct ArticleAnalysis {
             let w = tokens[i].lower
             if tokens[i].kind == .symbol, w == "," || w == ";" || w == "(" || w == ")" {
                 close(i)
-            } else if tokens[i].kind == .word, ["while", "whereas", "compared", "against", "versus"].contains(w), i > start {
+            } else if tokens[i].classes.contains(.clauseBreaks), i > start {
                 close(i)
             } else if w == "and", i > start, let next = word(i + 1), has(i + 1, .factVerbs) || ["was", "were", "is", "stood"].contains(next) {
                 // "… compared to 2020 and amounted to $300 million": a new clause about the

@@ -47,6 +47,7 @@ struct WordClass: OptionSet, Sendable {
     static let clauseStops = WordClass(rawValue: 1 << 39)
     static let agreementWords = WordClass(rawValue: 1 << 40)
     static let foundingWords = WordClass(rawValue: 1 << 41)
+    static let clauseBreaks = WordClass(rawValue: 1 << 42)
 }
 
 /// `Lexicon.classes` as an open-addressing table over the lowercase ASCII bytes of a word (FNV-1a),
@@ -139,6 +140,7 @@ enum Lexicon {
         add(AnniversaryFinder.foundingVerbs, .foundingVerbs); add(AnniversaryFinder.celebrationVerbs, .celebrationVerbs)
         add(AnniversaryFinder.clauseStops, .clauseStops); add(AnniversaryFinder.agreementWords, .agreementWords)
         add(AnniversaryFinder.foundingWords, .foundingWords)
+        add(clauseBreaks, .clauseBreaks)
         return table
     }()
 
@@ -247,6 +249,8 @@ enum Lexicon {
     static let regionPrepositions: Set<String> = ["to", "from", "in", "with", "into"]
     /// Words right after a metric that make it the trade of a group (`trade among its members`).
     static let groupWords: Set<String> = ["among", "amongst"]
+    /// Words that open a new clause of a sentence (`…, while trade with France was …`).
+    static let clauseBreaks: Set<String> = ["while", "whereas", "compared", "against", "versus"]
     /// Verbs before `up` that make a percentage a share, not a change (`make up around 95%`).
     static let shareVerbs: Set<String> = ["make", "makes", "made", "making"]
     /// Nouns after `the 2017` that make the year a comparison base (`4.8 times the 2017 level`).

@@ -159,6 +159,14 @@ struct PeriodParser {
     func parse(at i: Int) -> PeriodMention? {
         guard i < tokens.count else { return nil }
         let w = tokens[i].lower
+        // Common words that start a period form only before these words (a quick no).
+        switch w {
+        case "the": guard i + 1 < tokens.count, tokens[i + 1].kind == .number || has(i + 1, .ordinal) || has(i + 1, .cardinal) else { return nil }
+        case "a": guard word(i + 1) == "year" else { return nil }
+        case "to": guard word(i + 1) == "date" else { return nil }
+        case "over": guard word(i + 1) == "the", word(i + 2) == "years" else { return nil }
+        default: break
+        }
         var result: (PeriodKind, Int)?
 
         // Q1 2022, Q1-Q3 2022, H1 2022.
