@@ -89,8 +89,8 @@ struct AnniversaryFinder {
     /// A cardinal at i (`30`, `thirty`, `thirty-one`): value and end.
     func cardinal(at i: Int) -> (Int, Int)? {
         guard let w = word(i) else { return nil }
-        if tokens[i].kind == .number, let n = Int(w), !w.contains(","), !w.contains(".") { return (n, i + 1) }
-        if let n = Lexicon.cardinals[w] {
+        if tokens[i].kind == .number, let n = Int(w), !w.utf8.contains(44), !w.utf8.contains(46) { return (n, i + 1) }
+        if tokens[i].classes.contains(.cardinal), let n = Lexicon.cardinals[w] {
             if Lexicon.tens.contains(w), word(i + 1) == "-", let u = word(i + 2), let un = Lexicon.cardinals[u], un < 10 { return (n + un, i + 3) }
             return (n, i + 1)
         }
@@ -281,8 +281,8 @@ struct AnniversaryFinder {
         }
         let phrase = t.phraseStart.map { Array(tokens[$0..<phraseEnd]) } ?? []
         let widePhrase = t.phraseStart.map { Array(tokens[$0..<wideEnd]) } ?? []
-        let words = Set((t.yearsAgo ? Array(tokens[range]) : phrase).map(\.lower))
-        let wideWords = Set(widePhrase.map(\.lower))
+        let wordTokens = t.yearsAgo ? Array(tokens[range]) : phrase
+        let words = WordSet(wordTokens)
 
         var kind: AnniversaryKind
         if let m = t.modifier, let k = Lexicon.anniversaryModifiers[m] {
@@ -291,11 +291,11 @@ struct AnniversaryFinder {
             kind = .founding
         } else if words.contains("diplomatic") || (words.contains("relations") && (words.contains("establishment") || words.contains("established"))) {
             kind = .diplomaticRelations
-        } else if !words.isDisjoint(with: Self.agreementWords) {
+        } else if wordTokens.contains(where: { $0.classes.contains(.agreementWords) }) {
             kind = .agreement
-        } else if tokens[t.triggerEnd - 1].lower == "birthday" || !wideWords.isDisjoint(with: Self.personWords) {
+        } else if tokens[t.triggerEnd - 1].lower == "birthday" || widePhrase.contains(where: { Self.personWords.contains($0.lower) }) {
             kind = .birth
-        } else if !words.isDisjoint(with: ["founding", "foundation", "establishment", "founded", "creation", "independence", "formation", "established"]) || t.namedBefore != nil {
+        } else if ["founding", "foundation", "establishment", "founded", "creation", "independence", "formation", "established"].contains(where: { words.contains($0) }) || t.namedBefore != nil {
             kind = .founding
         } else {
             kind = .other
@@ -553,4 +553,11 @@ struct AnniversaryFinder {
         }
         return words.prefix(8).joined(separator: " ")
     }
+}
+
+/// The words of a short phrase, looked up by scanning (cheaper than hashing each word into a Set).
+struct WordSet {
+    let tokens: [Token]
+    init(_ tokens: [Token]) { self.tokens = tokens }
+    func contains(_ word: String) -> Bool { tokens.contains { $0.lower == word } }
 }

@@ -229,9 +229,10 @@ struct ArticleAnalysis {
     }
 
     func text(_ s: TextSpan) -> String {
-        var out = ""
-        out.unicodeScalars.append(contentsOf: scalars[s.start..<s.end])
-        return out
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity((s.end - s.start) * 2)
+        for scalar in scalars[s.start..<s.end] { UTF8.encode(scalar) { bytes.append($0) } }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     // MARK: - Running

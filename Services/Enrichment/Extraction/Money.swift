@@ -24,8 +24,8 @@ enum Numbers {
 
     /// The number in plain `123.45` form, or nil.
     static func normalise(_ text: String) -> String? {
-        let commas = text.filter { $0 == "," }.count
-        let dots = text.filter { $0 == "." }.count
+        var commas = 0, dots = 0
+        for b in text.utf8 { if b == 44 { commas += 1 } else if b == 46 { dots += 1 } }
         var normalised = text
         if commas > 0 && dots > 0 {
             // The last separator is the decimal one.
