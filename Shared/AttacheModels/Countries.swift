@@ -150,7 +150,8 @@ public enum Countries {
                 i += 1
                 continue
             }
-            guard let candidates = byFirstScalar[scalars[i]], isBoundary(before: i, in: scalars) else {
+            // The boundary first: it is cheap, and most letters are inside words.
+            guard isBoundary(before: i, in: scalars), let candidates = byFirstScalar[scalars[i]] else {
                 i += 1
                 continue
             }

@@ -4,8 +4,12 @@ import AttacheModels
 /// `celebrating (the) N years of …`, `centenary of …`, and `X celebrates its Nth anniversary`.
 struct AnniversaryFinder {
     let analysis: ArticleAnalysis
+    let tokens: [Token]
 
-    var tokens: [Token] { analysis.tokens }
+    init(analysis: ArticleAnalysis) {
+        self.analysis = analysis
+        self.tokens = analysis.tokens
+    }
     var published: Day { analysis.article.published }
     var home: String { analysis.home }
 

@@ -58,7 +58,7 @@ public struct Extractor: Sendable {
 
     /// Extracts figures (stated and derived), stated changes and anniversaries.
     public func extract(_ article: Article) -> Extraction {
-        var analysis = ArticleAnalysis(article: article, home: home)
+        let analysis = ArticleAnalysis(article: article, home: home)
         return analysis.run()
     }
 }
@@ -143,7 +143,7 @@ struct Parties {
     var bilateral = true
 }
 
-struct ArticleAnalysis {
+final class ArticleAnalysis {
     let article: Article
     let home: String
     let scalars: [Unicode.Scalar]
@@ -237,7 +237,7 @@ struct ArticleAnalysis {
 
     // MARK: - Running
 
-    mutating func run() -> Extraction {
+    func run() -> Extraction {
         var figures: [Figure] = []
         var changes: [(StatedChange, Range<Int>)] = []
         var carryPeriod: Period?

@@ -64,8 +64,7 @@ struct MoneyParser {
         guard let w = word(i) else { return nil }
         if w == "us" || w == "u", word(i + 1) == "$" { return ("USD", i + 2) }
         if w == "u", word(i + 1) == ".", word(i + 2) == "s", word(i + 3) == ".", word(i + 4) == "$" { return ("USD", i + 5) }
-        if tokens[i].kind == .symbol || tokens[i].classes.contains(.currencyPrefix),
-           let code = Lexicon.currencyPrefix[w], i + 1 < tokens.count, tokens[i + 1].kind == .number {
+        if tokens[i].classes.contains(.currencyPrefix), let code = Lexicon.currencyPrefix[w], i + 1 < tokens.count, tokens[i + 1].kind == .number {
             // Words such as "eur" must be glued or followed by a number: "EUR 5 million".
             return (code, i + 1)
         }

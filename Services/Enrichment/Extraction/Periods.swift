@@ -76,7 +76,7 @@ struct PeriodParser {
             let next = tokens[i + 1].lower
             if has(i + 1, .scales) || next == "%" || has(i + 1, .currencySuffix) { return nil }
         }
-        if i > 0, tokens[i].attached, tokens[i - 1].kind == .symbol || tokens[i - 1].classes.contains(.currencyPrefix),
+        if i > 0, tokens[i].attached, tokens[i - 1].classes.contains(.currencyPrefix),
            Lexicon.currencyPrefix[tokens[i - 1].lower] != nil { return nil }
         return y
     }

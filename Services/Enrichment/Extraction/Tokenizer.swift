@@ -14,7 +14,7 @@ struct Token: Sendable {
     var attached: Bool
     /// True when a line break precedes this token (a paragraph or line boundary).
     var newline: Bool
-    /// The lexicon classes of the word (empty for numbers and symbols).
+    /// The lexicon classes of the word or symbol (`$` is a currency prefix); empty for numbers.
     var classes: WordClass = []
 
     var isCapitalised: Bool { raw.unicodeScalars.first.map { $0.properties.isUppercase } ?? false }
@@ -118,7 +118,7 @@ enum Tokenizer {
                 } else {
                     lower = raw
                 }
-                if kind == .word { classes = Lexicon.classTable.classes(ofASCII: scalars, start, i) }
+                if kind != .number { classes = Lexicon.classTable.classes(ofASCII: scalars, start, i) }
             } else {
                 lower = ""
                 raw = ""
@@ -133,7 +133,7 @@ enum Tokenizer {
                     }
                 }
             }
-            if !ascii, kind == .word { classes = Lexicon.classes[lower] ?? [] }
+            if !ascii, kind != .number { classes = Lexicon.classes[lower] ?? [] }
             tokens.append(Token(kind: kind, lower: lower, raw: raw, start: start, end: i, attached: attached, newline: newline, classes: classes))
             attached = true
             newline = false
