@@ -177,6 +177,8 @@ extension ArticleAnalysis {
 
         // A sentence that names no metric but speaks of "it" continues the previous one's.
         let pronoun = range.contains { i in
+            let c = tokens[i].classes
+            guard c.contains(.pronouns) || c.contains(.upNouns) || c.contains(.downNouns) else { return false }
             let w = tokens[i].lower
             return w == "it" || w == "they" || ((w == "this" || w == "that") && ["is", "was", "represents", "marks"].contains(word(i + 1) ?? ""))
                 || ((w == "figure" || w == "indicator" || tokens[i].classes.contains(.upNouns) || tokens[i].classes.contains(.downNouns))
@@ -184,18 +186,21 @@ extension ArticleAnalysis {
         }
         // Which tokens sit inside brackets: a breakdown in brackets ("(exports - $37.1 million,
         // imports - $106.3 million)") names no metric for what follows the bracket.
-        var bracketed = Set<Int>()
+        var inBrackets = [Bool](repeating: false, count: range.count)
         var depth = 0
         for i in range {
-            if tokens[i].lower == "(" { depth += 1 } else if tokens[i].lower == ")" { depth = max(0, depth - 1) } else if depth > 0 { bracketed.insert(i) }
+            if tokens[i].kind == .symbol, tokens[i].lower == "(" { depth += 1 }
+            else if tokens[i].kind == .symbol, tokens[i].lower == ")" { depth = max(0, depth - 1) }
+            else if depth > 0 { inBrackets[i - range.lowerBound] = true }
         }
+        func bracketed(_ i: Int) -> Bool { range.contains(i) && inBrackets[i - range.lowerBound] }
         func metric(for r: Range<Int>) -> MetricMention? {
             let seg = segmentIndex(of: r.lowerBound, in: segs)
             let inSeg = metricList.filter { segmentIndex(of: $0.range.lowerBound, in: segs) == seg }
             if let b = inSeg.last(where: { $0.range.upperBound <= r.lowerBound }) { return b }
             if let a = inSeg.first(where: { $0.range.lowerBound >= r.upperBound && $0.range.lowerBound - r.upperBound <= 3 }) { return a }
-            let inBracket = bracketed.contains(r.lowerBound)
-            if let b = metricList.last(where: { $0.range.upperBound <= r.lowerBound && (inBracket || !bracketed.contains($0.range.lowerBound)) }) { return b }
+            let inBracket = bracketed(r.lowerBound)
+            if let b = metricList.last(where: { $0.range.upperBound <= r.lowerBound && (inBracket || !bracketed($0.range.lowerBound)) }) { return b }
             // "Compared to $1.181 billion in 2022, turnover increased …".
             if segs[seg].comparison, let a = metricList.first(where: { $0.range.lowerBound >= r.upperBound }) { return a }
             if pronoun, let m = carryMetric, !metricList.contains(where: { $0.range.upperBound <= r.lowerBound }) {

@@ -48,6 +48,7 @@ struct WordClass: OptionSet, Sendable {
     static let agreementWords = WordClass(rawValue: 1 << 40)
     static let foundingWords = WordClass(rawValue: 1 << 41)
     static let clauseBreaks = WordClass(rawValue: 1 << 42)
+    static let pronouns = WordClass(rawValue: 1 << 43)
 }
 
 /// `Lexicon.classes` as an open-addressing table over the lowercase ASCII bytes of a word (FNV-1a),
@@ -150,7 +151,7 @@ enum Lexicon {
         add(AnniversaryFinder.foundingVerbs, .foundingVerbs); add(AnniversaryFinder.celebrationVerbs, .celebrationVerbs)
         add(AnniversaryFinder.clauseStops, .clauseStops); add(AnniversaryFinder.agreementWords, .agreementWords)
         add(AnniversaryFinder.foundingWords, .foundingWords)
-        add(clauseBreaks, .clauseBreaks)
+        add(clauseBreaks, .clauseBreaks); add(pronouns, .pronouns)
         return table
     }()
 
@@ -259,6 +260,9 @@ enum Lexicon {
     static let regionPrepositions: Set<String> = ["to", "from", "in", "with", "into"]
     /// Words right after a metric that make it the trade of a group (`trade among its members`).
     static let groupWords: Set<String> = ["among", "amongst"]
+    /// Words that continue the previous sentence's metric (`it`, `this is`, `the figure`);
+    /// growth and fall nouns do too (`the growth was 25%`).
+    static let pronouns: Set<String> = ["it", "they", "this", "that", "figure", "indicator"]
     /// Words that open a new clause of a sentence (`…, while trade with France was …`).
     static let clauseBreaks: Set<String> = ["while", "whereas", "compared", "against", "versus"]
     /// Verbs before `up` that make a percentage a share, not a change (`make up around 95%`).
