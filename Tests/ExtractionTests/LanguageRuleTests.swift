@@ -160,6 +160,8 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
         let f = only("In 2023 Kazakh importers bought Italian machinery for $300 million.")
         #expect(f?.metric == .imports)
         #expect(f?.partner == "IT")
+        // The number of exporters is a count.
+        #expect(Fixtures.extract("In 2023 the number of exporters to Italy increased by 15%.").changes.isEmpty)
     }
 
     @Test func regionsAroundTheAmountAndGroupsAreNotBilateral() {
@@ -168,6 +170,8 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
         #expect(f.map(\.amount) == [480e6])
         #expect(f.first?.metric == .exports)
         #expect(stated("In 2023 Portuguese firms exported goods worth 90 million euros to Central Asia.").isEmpty)
+        // A partner "in the region" elsewhere in the sentence does not make the trade regional.
+        #expect(only("Trade with Uzbekistan, the largest partner in the region, reached $5 billion in 2023.")?.partner == "UZ")
         let e = Fixtures.extract("Speaking of the CIS, trade among its members rose by 9 percent in 2023 to $200 billion.")
         #expect(e.figures.isEmpty)
         #expect(e.changes.isEmpty)

@@ -387,6 +387,11 @@ final class ArticleAnalysis {
                tokens[(i + 1)..<min(i + 12, range.upperBound)].contains(where: { $0.lower == "into" }) {
                 matched = MetricMention(range: i..<(i + 1), metric: .investment, negative: false)
             }
+            // "the number of exporters": a count of companies, not a flow.
+            if let m = matched, tokens[i].lower == "exporters" || tokens[i].lower == "importers", word(i - 1) == "of", word(i - 2) == "number" {
+                i = m.range.upperBound
+                continue
+            }
             if let matched {
                 // "trade and investment cooperation", "trade partner": not the measured quantity
                 // when a noun of relations follows; such mentions are skipped.

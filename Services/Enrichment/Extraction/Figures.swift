@@ -260,7 +260,8 @@ extension ArticleAnalysis {
             // Kazakhstan") is that country's share, whatever region the metric spoke of.
             let ownSeg = segs[segmentIndex(of: m.range.lowerBound, in: segs)].range
             let regionFrom = countries(in: ownSeg).contains { $0.role != .capital } ? max(metricMention.range.lowerBound, ownSeg.lowerBound) : metricMention.range.lowerBound
-            if namesRegion(from: regionFrom, to: m.range.upperBound) || namesGroup(metric: metricMention, end: m.range.upperBound) {
+            let metricApplies = regionFrom == metricMention.range.lowerBound
+            if namesRegion(from: regionFrom, to: m.range.upperBound) || namesGroup(metric: metricApplies ? metricMention : nil, end: m.range.upperBound) {
                 result.parties = Parties(reporter: home, partner: home, bilateral: false)
                 continue
             }
@@ -403,8 +404,15 @@ extension ArticleAnalysis {
 
     /// A group or region tied to the metric or to the amount: `trade among its members`,
     /// `exported goods worth 240 million euros to Central Asia`.
-    func namesGroup(metric m: MetricMention, end: Int) -> Bool {
-        if !m.range.isEmpty, has(m.range.upperBound, .groupWords) { return true }
+    /// `metric` is nil when the amount's own clause names its country, so that what the metric
+    /// spoke of does not apply.
+    func namesGroup(metric: MetricMention?, end: Int) -> Bool {
+        if let m = metric, !m.range.isEmpty {
+            if has(m.range.upperBound, .groupWords) { return true }
+            // "imports from the region", "trade with the region".
+            if has(m.range.upperBound, .regionPrepositions), word(m.range.upperBound + 1) == "the",
+               Lexicon.regionNouns.contains(word(m.range.upperBound + 2) ?? "") { return true }
+        }
         guard has(end, .regionPrepositions) else { return false }
         var s = end + 1
         if word(s) == "the" { s += 1 }

@@ -254,8 +254,11 @@ enum Lexicon {
     static let regions: [[String]] = [
         ["Central", "Asia"], ["CA"], ["CIS"], ["EAEU"], ["Eurasian", "Economic", "Union"], ["ASEAN"], ["Middle", "East"],
         ["Southeast", "Asia"], ["South", "Caucasus"], ["Latin", "America"], ["Commonwealth", "of", "Independent", "States"],
-        ["overall", "foreign"], ["total", "foreign"], ["region"], ["regions"],
+        ["overall", "foreign"], ["total", "foreign"],
     ]
+    /// Nouns for a region the text has named before: a metric tied to one (`imports from the
+    /// region`, `trade with the region`) is not bilateral.
+    static let regionNouns: Set<String> = ["region", "regions"]
     /// Prepositions that tie an amount to a region right after it (`240 million euros to Central Asia`).
     static let regionPrepositions: Set<String> = ["to", "from", "in", "with", "into"]
     /// Words right after a metric that make it the trade of a group (`trade among its members`).

@@ -13,7 +13,9 @@ struct MoneyMention: Sendable {
 enum Numbers {
     /// Parses `202.5`, `1,200`, `1,200.5`, `3,5` (a decimal comma), `1.200.000`.
     static func parse(_ text: String) -> Double? {
-        normalise(text).flatMap { Double($0) }
+        // Plain digits (the common case) parse as they are.
+        if !text.utf8.contains(where: { $0 == 44 || $0 == 46 }) { return Double(text) }
+        return normalise(text).flatMap { Double($0) }
     }
 
     /// `value × 10^exponent` without binary rounding noise: 32.3 billion is exactly 32300000000.
