@@ -46,7 +46,7 @@ struct AnniversaryFinder {
         if ["st", "nd", "rd", "th"].contains(w), tokens[i].attached, i >= 1, tokens[i - 1].kind == .number, let n = Int(tokens[i - 1].lower) {
             return (n, i - 1)
         }
-        if let n = Lexicon.ordinals[w] {
+        if tokens[i].classes.contains(.ordinal), let n = Lexicon.ordinals[w] {
             if i >= 2, word(i - 1) == "-", let t = word(i - 2), Lexicon.tens.contains(t), let tv = Lexicon.cardinals[t], n < 10 { return (tv + n, i - 2) }
             return (n, i)
         }
@@ -54,7 +54,7 @@ struct AnniversaryFinder {
             var j = i - 1
             if word(j) == "-" { j -= 1 }
             if j >= 0, tokens[j].kind == .number, let n = Int(tokens[j].lower) { return (n, j) }
-            if j >= 0, let n = Lexicon.cardinals[tokens[j].lower] { return (n, j) }
+            if j >= 0, tokens[j].classes.contains(.cardinal), let n = Lexicon.cardinals[tokens[j].lower] { return (n, j) }
         }
         return nil
     }
@@ -62,7 +62,7 @@ struct AnniversaryFinder {
     /// An ordinal starting at i (`78th`, `thirtieth`): value and end.
     func ordinal(at i: Int) -> (Int, Int)? {
         guard let w = word(i) else { return nil }
-        if let n = Lexicon.ordinals[w] { return (n, i + 1) }
+        if tokens[i].classes.contains(.ordinal), let n = Lexicon.ordinals[w] { return (n, i + 1) }
         if tokens[i].kind == .number, let n = Int(w), let suffix = word(i + 1), tokens[i + 1].attached,
            ["st", "nd", "rd", "th"].contains(suffix) { return (n, i + 2) }
         return nil
@@ -199,7 +199,7 @@ struct AnniversaryFinder {
     func dates(in range: Range<Int>) -> [(month: Int, day: Int, year: Int?, at: Int)] {
         var result: [(month: Int, day: Int, year: Int?, at: Int)] = []
         for i in range {
-            guard let m = Lexicon.months[tokens[i].lower], tokens[i].isCapitalised else { continue }
+            guard tokens[i].classes.contains(.month), let m = Lexicon.months[tokens[i].lower], tokens[i].isCapitalised else { continue }
             if i - 1 >= range.lowerBound, tokens[i - 1].kind == .number, let d = Int(tokens[i - 1].lower), (1...31).contains(d) {
                 let y = analysis.periods.year(at: i + 1)
                 result.append((m, d, y, i - 1))
@@ -414,7 +414,7 @@ struct AnniversaryFinder {
     /// Whether `marks`, `will mark` or `this year marks` follows the date at `at`.
     func marksFollows(_ at: Int) -> Bool {
         var j = at
-        while j < at + 3, j < tokens.count, tokens[j].kind != .word || Lexicon.months[tokens[j].lower] != nil { j += 1 }
+        while j < at + 3, j < tokens.count, tokens[j].kind != .word || tokens[j].classes.contains(.month) { j += 1 }
         if word(j) == "this" || word(j) == "next", word(j + 1) == "year" { j += 2 }
         if word(j) == "will" { j += 1 }
         return ["marks", "mark", "marked"].contains(word(j) ?? "")
@@ -477,7 +477,7 @@ struct AnniversaryFinder {
             if let y = analysis.periods.year(at: j), ["in", "of"].contains(word(j - 1) ?? ""),
                !has(j - 2, .foundingVerbs) { return y }
             // "In December 2021, during celebrations of …", "planned for March 2023, … marking".
-            if let y = analysis.periods.year(at: j), j >= 2, Lexicon.months[word(j - 1) ?? ""] != nil,
+            if let y = analysis.periods.year(at: j), j >= 2, has(j - 1, .month),
                ["in", "of", "for", "since", "until"].contains(word(j - 2) ?? "") { return y }
             j -= 1
         }
@@ -490,7 +490,7 @@ struct AnniversaryFinder {
             if let y = analysis.periods.year(at: j), word(j - 1) == "in",
                y >= published.year - 1 || has(j - 2, .celebrationVerbs) || ["celebrated", "held"].contains(word(j - 2) ?? ""),
                !has(j - 2, .foundingVerbs) { return y }
-            if let y = analysis.periods.year(at: j), Lexicon.months[word(j - 1) ?? ""] != nil, word(j - 2) == "in",
+            if let y = analysis.periods.year(at: j), has(j - 1, .month), word(j - 2) == "in",
                y >= published.year - 1 { return y }
             if tokens[j].lower == "year", j >= 1 {
                 let p = tokens[j - 1].lower

@@ -416,6 +416,7 @@ extension ArticleAnalysis {
         guard has(end, .regionPrepositions) else { return false }
         var s = end + 1
         if word(s) == "the" { s += 1 }
+        guard has(s, .regionStart) else { return false }
         return Lexicon.regions.contains { region in
             s + region.count <= tokens.count && region.enumerated().allSatisfy { tokens[s + $0.offset].raw == $0.element }
         }
@@ -424,7 +425,7 @@ extension ArticleAnalysis {
     /// Whether tokens `from..<to` name a region or bloc (`trade with the countries of Central Asia`).
     func namesRegion(from: Int, to: Int) -> Bool {
         guard from < to else { return false }
-        for i in from..<to {
+        for i in from..<to where tokens[i].classes.contains(.regionStart) {
             for region in Lexicon.regions where i + region.count <= to {
                 var ok = true
                 for (k, w) in region.enumerated() where tokens[i + k].raw != w { ok = false; break }

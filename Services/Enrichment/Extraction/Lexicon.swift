@@ -49,6 +49,7 @@ struct WordClass: OptionSet, Sendable {
     static let foundingWords = WordClass(rawValue: 1 << 41)
     static let clauseBreaks = WordClass(rawValue: 1 << 42)
     static let pronouns = WordClass(rawValue: 1 << 43)
+    static let regionStart = WordClass(rawValue: 1 << 44)
 }
 
 /// `Lexicon.classes` as an open-addressing table over the lowercase ASCII bytes of a word (FNV-1a),
@@ -152,6 +153,7 @@ enum Lexicon {
         add(AnniversaryFinder.clauseStops, .clauseStops); add(AnniversaryFinder.agreementWords, .agreementWords)
         add(AnniversaryFinder.foundingWords, .foundingWords)
         add(clauseBreaks, .clauseBreaks); add(pronouns, .pronouns)
+        add(regions.map { $0[0].lowercased() }, .regionStart)
         return table
     }()
 
