@@ -85,20 +85,18 @@ struct ByteClassTable: Sendable {
         self.mask = size - 1
     }
 
+    /// FNV-1a: the starting value and one step per (lowercase) byte.
+    static let seed: UInt64 = 0xcbf29ce484222325
+    @inline(__always) static func step(_ h: UInt64, _ b: UInt8) -> UInt64 { (h ^ UInt64(b)) &* 0x100000001b3 }
+
     static func hash(_ bytes: [UInt8]) -> UInt64 {
-        var h: UInt64 = 0xcbf29ce484222325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        var h = seed
+        for b in bytes { h = step(h, b) }
         return h
     }
 
-    /// The classes of the ASCII word `scalars[start..<end]`, lowercased on the fly.
-    func classes(ofASCII scalars: [Unicode.Scalar], _ start: Int, _ end: Int) -> WordClass {
-        var h: UInt64 = 0xcbf29ce484222325
-        for k in start..<end {
-            var b = UInt8(truncatingIfNeeded: scalars[k].value)
-            if b >= 65 && b <= 90 { b += 32 }
-            h = (h ^ UInt64(b)) &* 0x100000001b3
-        }
+    /// The classes of the ASCII word `scalars[start..<end]` whose lowercase bytes hash to `hash`.
+    func classes(ofASCII scalars: [Unicode.Scalar], _ start: Int, _ end: Int, hash h: UInt64) -> WordClass {
         var slot = Int(truncatingIfNeeded: h) & mask
         let length = end - start
         while true {

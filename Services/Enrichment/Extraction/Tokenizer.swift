@@ -93,10 +93,13 @@ enum Tokenizer {
             var raw: String
             var ascii = true
             var upper = false
+            var hash = ByteClassTable.seed
             for k in start..<i {
                 let v = scalars[k].value
                 if v >= 128 { ascii = false; break }
-                if v >= 65 && v <= 90 { upper = true }
+                var b = UInt8(truncatingIfNeeded: v)
+                if b >= 65 && b <= 90 { upper = true; b += 32 }
+                hash = ByteClassTable.step(hash, b)
             }
             var classes: WordClass = []
             if ascii {
@@ -118,7 +121,7 @@ enum Tokenizer {
                 } else {
                     lower = raw
                 }
-                if kind != .number { classes = Lexicon.classTable.classes(ofASCII: scalars, start, i) }
+                if kind != .number { classes = Lexicon.classTable.classes(ofASCII: scalars, start, i, hash: hash) }
             } else {
                 lower = ""
                 raw = ""
