@@ -330,6 +330,11 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
         #expect(stated("In 2023, Kazakhstan exported 1.2 million tons of wheat worth $400 million to Uzbekistan.").isEmpty)
     }
 
+    @Test func aPastCopulaStatesAFactAfterAnEarlierTargetWord() {
+        #expect(only("Trade with Japan is expected to double, the minister said, noting that it was $1.9 billion last year.", date: "2023-12-01")?.amount == 1.9e9)
+        #expect(stated("For trade with Japan, the goal was $5 billion.").isEmpty)
+    }
+
     @Test func anAmountBeforeAFutureDeadlineIsATarget() {
         #expect(stated("Ministers are working to lift trade with Qatar to $2 billion by 2028.").isEmpty)
         #expect(stated("Trade with Qatar grew to $700 million in 2023, and the sides want $2 billion until 2030.", date: "2024-05-15").map(\.amount) == [700e6])

@@ -622,6 +622,9 @@ final class ArticleAnalysis {
             if jc.contains(.factVerbs), !has(j - 1, .modalWords),
                !(has(j - 2, .modalWords) && ["have", "be", "has"].contains(word(j - 1) ?? "")) { return false }
             if jc.contains(.targetWords) { return true }
+            // "… is expected to double, noting that it was $1.9 billion last year": a past copula
+            // states a fact, unless a target noun or word is its subject ("the goal was …").
+            if w == "was" || w == "were", !has(j - 1, .targetNouns), !has(j - 1, .targetWords), !has(j - 1, .modalWords) { return false }
             if w == "to", has(j + 1, .targetVerbs) {
                 // "increased 3 times in 2022 to reach $73.8 million": the result of a stated change.
                 var k = j - 1
