@@ -405,6 +405,15 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
         return c.first
     }
 
+    @Test func fromAYearEarlierIsTheComparison() {
+        let c = Fixtures.extract("Direct investment from Norway reached $450 million in 2023, down 10.3% from a year earlier.", date: "2024-03-01").changes.first
+        #expect(c?.from == .year(2022))
+        #expect(c?.to == .year(2023))
+        let c2 = Fixtures.extract("Trade with Norway reached $90 million in 2023, up 5 percent from 2022.", date: "2024-03-01").changes.first
+        #expect(c2?.from == .year(2022))
+        #expect(c2?.to == .year(2023))
+    }
+
     @Test func aShareMadeUpIsNoChange() {
         #expect(Fixtures.extract("Crude oil makes up around 90% of Kazakh exports to Italy.").changes.isEmpty)
     }

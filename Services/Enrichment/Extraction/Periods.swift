@@ -348,6 +348,8 @@ struct PeriodParser {
         let yearToken = year(at: i) != nil && (i + 1 >= tokens.count || word(i + 1) != "-")
         if w1 == "on" || w1 == "over", yearToken || kind == .previousYear { return true }
         if (w2 == "on" || w2 == "over"), w1 == "the", kind == .previousYear { return true }
+        // "down 10.3% from a year earlier", "up 5 percent from 2022".
+        if w1 == "from", kind == .previousYear || ["%", "percent", "pct", "times"].contains(w2 ?? "") { return true }
         var j = i - 1
         var steps = 0
         while j >= 0, steps < 4 {
