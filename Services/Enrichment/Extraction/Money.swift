@@ -119,7 +119,7 @@ struct MoneyParser {
                        suffix(at: k + 1) != nil { k += 1 }
                 }
             }
-        } else if let w = word(k), tokens[k].attached, tokens[k].kind == .word, !has(k, .scales) {
+        } else if k < tokens.count, tokens[k].attached, tokens[k].kind == .word, !has(k, .scales) {
             return nil
         }
         if let (code, end) = suffix(at: k) {
