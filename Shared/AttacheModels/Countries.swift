@@ -172,6 +172,28 @@ public enum Countries {
         return result
     }
 
+    /// `matches(inScalars:)` trying only the positions `starts` (ascending), for a caller that
+    /// already knows where words begin (the extractor's tokens). It finds the same matches
+    /// whenever `starts` holds every position where a name can begin: every letter that follows
+    /// a scalar that is not a letter or digit.
+    public static func matches(inScalars scalars: [Unicode.Scalar], at starts: [Int]) -> [Match] {
+        var result: [Match] = []
+        var next = 0
+        let asciiStarts = Countries.asciiStarts
+        for i in starts where i >= next && i < scalars.count {
+            if scalars[i].isASCII, !asciiStarts[Int(scalars[i].value)] { continue }
+            guard isBoundary(before: i, in: scalars), let candidates = byFirstScalar[scalars[i]] else { continue }
+            for candidate in candidates where i + candidate.scalars.count <= scalars.count {
+                let end = i + candidate.scalars.count
+                guard scalars[i..<end].elementsEqual(candidate.scalars), isBoundary(after: end, in: scalars) else { continue }
+                result.append(Match(code: candidate.name.code, role: candidate.name.role, span: TextSpan(start: i, end: end)))
+                next = end
+                break
+            }
+        }
+        return result
+    }
+
     /// The codes of the countries a text mentions by name or adjective, sorted.
     public static func mentioned(in text: String) -> [String] {
         Set(matches(in: text).filter { $0.role != .capital }.map(\.code)).sorted()

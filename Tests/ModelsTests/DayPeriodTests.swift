@@ -130,5 +130,9 @@ struct PaddedLabelTests {
     @Test func countryMatchesOnScalarsEqualMatchesOnText() {
         let text = "Kazakh-Luxembourg relations: Kazakhstan, the Grand Duchy and Nur-Sultan; Türkiye's trade"
         #expect(Countries.matches(inScalars: Array(text.unicodeScalars)) == Countries.matches(in: text))
+        // Trying only where words begin finds the same names.
+        let scalars = Array(text.unicodeScalars)
+        let starts = scalars.indices.filter { i in scalars[i].properties.isAlphabetic && (i == 0 || !scalars[i - 1].properties.isAlphabetic) }
+        #expect(Countries.matches(inScalars: scalars, at: starts) == Countries.matches(in: text))
     }
 }

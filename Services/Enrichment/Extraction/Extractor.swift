@@ -171,7 +171,13 @@ final class ArticleAnalysis {
         var endIndex = [Int](repeating: -1, count: scalars.count + 1)
         for (i, t) in tokens.enumerated() { startIndex[t.start] = i; endIndex[t.end] = i + 1 }
         var found: [CountryToken] = []
-        for m in Countries.matches(inScalars: scalars) {
+        // Names begin where words do: at a word token, or inside one after a combining mark.
+        var wordStarts: [Int] = []
+        for t in tokens where t.kind == .word {
+            wordStarts.append(t.start)
+            for k in (t.start + 1)..<t.end where scalars[k - 1].value >= 0x300 { wordStarts.append(k) }
+        }
+        for m in Countries.matches(inScalars: scalars, at: wordStarts) {
             guard m.span.start >= 0, m.span.end <= scalars.count else { continue }
             let s = startIndex[m.span.start], e = endIndex[m.span.end]
             guard s >= 0, e >= 0 else { continue }
