@@ -165,7 +165,10 @@ struct PeriodParser {
         case "a": guard word(i + 1) == "year" else { return nil }
         case "to": guard word(i + 1) == "date" else { return nil }
         case "over": guard word(i + 1) == "the", word(i + 2) == "years" else { return nil }
-        default: break
+        default:
+            // A number starts a period only as a year (four digits) or before one of these.
+            if tokens[i].kind == .number, w.utf8.count != 4,
+               !["m", "st", "nd", "rd", "th", "months", "quarters", "-", "decades", "years"].contains(word(i + 1) ?? "") { return nil }
         }
         var result: (PeriodKind, Int)?
 

@@ -168,17 +168,17 @@ enum Sentences {
                 paragraph += 1
                 start = i
             }
-            let t = tokens[i]
             // Bound the length of a sentence (a text without full stops is cut at a comma or
             // semicolon after 150 tokens, at most 250), so the work per sentence stays bounded.
             let length = i - start
-            if length >= 250 || (length >= 150 && t.kind == .symbol && (t.lower == "," || t.lower == ";")) {
+            if length >= 250 || (length >= 150 && tokens[i].kind == .symbol && (tokens[i].lower == "," || tokens[i].lower == ";")) {
                 result.append(Sentence(range: start..<(i + 1), paragraph: paragraph))
                 start = i + 1
                 i += 1
                 continue
             }
-            if t.kind == .symbol, t.lower == "." || t.lower == "!" || t.lower == "?" {
+            if tokens[i].kind == .symbol, tokens[i].lower == "." || tokens[i].lower == "!" || tokens[i].lower == "?" {
+                let t = tokens[i]
                 var end = i + 1
                 // Closing quotes and brackets belong to the sentence.
                 while end < tokens.count, tokens[end].attached, tokens[end].kind == .symbol,
