@@ -222,9 +222,22 @@ extension ArticleAnalysis {
         // The periods the sentence compares with ("up 85.4% on 2022, when it stood at …").
         let comparedPeriods = Set(periodList.filter { isComparison($0) }.compactMap { resolve($0.kind, reference: ref) })
 
+        /// Whether `money[index + 1]` is the dollar equivalent of `money[index]`, written right
+        /// after it: "12 trillion tenge ($26 billion)", "5 billion euros, or $5.4 billion".
+        func dollarEquivalentFollows(_ index: Int) -> Bool {
+            guard index + 1 < money.count, let currency = money[index].currency, currency != "USD",
+                  money[index + 1].currency == "USD" else { return false }
+            let between = money[index].range.upperBound..<money[index + 1].range.lowerBound
+            return between.count <= 2
+                && tokens[between].allSatisfy({ ["(", "or", ",", "about", "approximately", "~"].contains($0.lower) })
+        }
+
         // Figures.
         for (index, m) in money.enumerated() {
             if consumed.contains(m.range.lowerBound) { continue }
+            // A dollar equivalent is carried by the figure it translates (`usdAmount`), not
+            // counted again as a figure of its own.
+            if index > 0, dollarEquivalentFollows(index - 1) { continue }
             if changeList.contains(where: { $0.range.contains(m.range.lowerBound) && $0.absolute != nil }) { continue }
             var currency = m.currency
             if currency == nil {
@@ -245,14 +258,9 @@ extension ArticleAnalysis {
                 guard currency != nil else { continue }
             }
             guard let currency else { continue }
-            // "12 trillion tenge ($26 billion)": the figure carries its dollar equivalent (which
-            // stays a figure of its own in the USD series).
-            var usdAmount: Double?
-            if currency != "USD", index + 1 < money.count, money[index + 1].currency == "USD",
-               money[index + 1].range.lowerBound - m.range.upperBound <= 2,
-               tokens[m.range.upperBound..<money[index + 1].range.lowerBound].allSatisfy({ ["(", "or", ",", "about", "approximately", "~"].contains($0.lower) }) {
-                usdAmount = money[index + 1].amount
-            }
+            // "12 trillion tenge ($26 billion)": the figure keeps the stated currency and carries
+            // its dollar equivalent.
+            let usdAmount = dollarEquivalentFollows(index) ? money[index + 1].amount : nil
             if isTarget(before: m.range.lowerBound, sentenceStart: range.lowerBound, end: m.range.upperBound) { continue }
             if isDealValue(m.range) || isRangeBound(m.range, sentenceStart: range.lowerBound) { continue }
             guard let metricMention = metric(for: m.range) else { continue }
