@@ -125,7 +125,8 @@ let package = Package(
         .testTarget(name: "KafkaTests", dependencies: ["AttacheTesting", "AttacheKafka", "CRdKafka"], path: "Tests/KafkaTests"),
         .testTarget(name: "ParsingTests", dependencies: ["AttacheTesting", "ArticleParsing", "AttacheModels"], path: "Tests/ParsingTests"),
         .testTarget(name: "ExtractionTests", dependencies: ["AttacheTesting", "Extraction", "AttacheModels"], path: "Tests/ExtractionTests"),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Extraction", "AttacheModels"], path: "Tests/EvaluationTests"),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Extraction", "AttacheModels"], path: "Tests/EvaluationTests",
+                    exclude: ["Holdout"]),
         .testTarget(
             name: "IngestTests",
             dependencies: ["AttacheTesting", "Ingest", "ArticleParsing", "AttacheKafka", "AttacheModels", "AttacheRuntime", "CRdKafka"],

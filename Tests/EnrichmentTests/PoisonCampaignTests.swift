@@ -264,18 +264,8 @@ struct PoisonCampaignTests {
     }
 }
 
-/// SplitMix64: a fixed seed gives the same campaign on every machine.
-struct CampaignRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// A fixed seed gives the same campaign on every machine (AttacheTesting's SplitMix64).
+typealias CampaignRandom = SeededGenerator
 
 /// Text mutations shared by the record kinds: JSON made invalid in ways a broken or hostile
 /// producer could.

@@ -199,3 +199,23 @@ public enum Tolerance {
         return true
     }
 }
+
+extension SeriesLedger {
+    /// A ledger fed with all of `list` at once: each series is computed once at the end, which
+    /// is the state `observe` one by one ends in, without the recomputation after every
+    /// observation (used for one article's own deltas).
+    public init(observations list: [TradeObservation]) {
+        self.init()
+        var touched: [Series] = []
+        var seen = Set<Series>()
+        for o in list {
+            guard let series = o.series else { continue }
+            let key = o.ledgerKey
+            if observations[key] == o { continue }
+            observations[key] = o
+            keysBySeries[series, default: []].insert(key)
+            if seen.insert(series).inserted { touched.append(series) }
+        }
+        for series in touched { deltasBySeries[series] = compute(series) }
+    }
+}
