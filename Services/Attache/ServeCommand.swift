@@ -41,7 +41,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         LogSetup.bootstrap()
-        let options = try connection.resolve(service: service.rawValue, httpPort: httpPort)
+        var options = try connection.resolve(service: service.rawValue, httpPort: httpPort)
+        options.statisticsIntervalMs = try settingsOrValidationError { try ServiceOptions.statisticsInterval(default: 5_000) }
         let logger = Logger(label: "attache.\(service.rawValue)")
         logger.info("starting \(service.rawValue): \(options.logDescription)")
         let shutdown = ShutdownDeadline(timeout: options.shutdownTimeout)

@@ -72,7 +72,9 @@ public final class NotifierService: @unchecked Sendable {
         }
         var options = options
         // librdkafka's statistics become gauges on /metrics: lag, round trips, producer queue.
-        options.statistics = options.statistics ?? KafkaStatisticsReceiver(handler: KafkaStatisticsGauges.handler(metrics))
+        if options.statistics == nil, options.statisticsIntervalMs > 0 {
+            options.statistics = KafkaStatisticsReceiver(intervalMs: options.statisticsIntervalMs, handler: KafkaStatisticsGauges.handler(metrics))
+        }
         self.options = options
         self.settings = settings
         self.sinks = sinks

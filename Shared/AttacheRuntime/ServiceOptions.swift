@@ -26,8 +26,23 @@ public struct ServiceOptions: Sendable {
     /// clients close within half of it (`KafkaConfig.closeTimeoutMs`).
     public var shutdownTimeout: Duration = ShutdownDeadline.defaultTimeout
     /// Where the Kafka clients' statistics go; services set it to their gauges
-    /// (`KafkaStatisticsGauges`).
+    /// (`KafkaStatisticsGauges`) when `statisticsIntervalMs` is above 0.
     public var statistics: KafkaStatisticsReceiver?
+    /// How often librdkafka's statistics become gauges (`ATTACHE_KAFKA_STATISTICS_MS`); 0 is
+    /// off. Off unless set, except in `attache serve` and `attache dev` (5 s): librdkafka keeps
+    /// per-message accounting while statistics are on, which costs a few percent of a
+    /// producer's throughput (see docs/architecture.md §9).
+    public var statisticsIntervalMs = 0
+
+    /// The interval `attache serve` and `attache dev` use unless the environment says otherwise.
+    public static func statisticsInterval(environment: [String: String] = ProcessInfo.processInfo.environment,
+                                          default value: Int) throws -> Int {
+        guard let text = environment["ATTACHE_KAFKA_STATISTICS_MS"] else { return value }
+        guard let ms = Int(text), ms >= 0 else {
+            throw OptionsError("ATTACHE_KAFKA_STATISTICS_MS=\(text) is not a number of milliseconds (0 turns statistics off)")
+        }
+        return ms
+    }
 
     public init(brokers: String, topics: Topics = Topics(), httpPort: Int = 8080, httpHost: String = "0.0.0.0",
                 homeCountry: String = "KZ", kafkaProperties: [String: String] = [:], groupID: String,
@@ -62,6 +77,7 @@ public struct ServiceOptions: Sendable {
         if let home = environment["ATTACHE_HOME_COUNTRY"] { options.homeCountry = home.uppercased() }
         if let instance = environment["ATTACHE_INSTANCE"] { options.instance = instance }
         options.shutdownTimeout = try ShutdownDeadline.timeout(environment: environment)
+        options.statisticsIntervalMs = try ServiceOptions.statisticsInterval(environment: environment, default: 0)
         options.kafkaProperties = kafkaPropertiesFromEnvironment(environment)
         for pair in kafkaProperties {
             guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {

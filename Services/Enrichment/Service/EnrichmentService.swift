@@ -43,7 +43,9 @@ public final class EnrichmentService: @unchecked Sendable {
         guard !options.groupID.isEmpty else { throw OptionsError("the enrichment service needs a consumer group id") }
         var options = options
         // librdkafka's statistics become gauges on /metrics: lag, round trips, producer queue.
-        options.statistics = options.statistics ?? KafkaStatisticsReceiver(handler: KafkaStatisticsGauges.handler(metrics))
+        if options.statistics == nil, options.statisticsIntervalMs > 0 {
+            options.statistics = KafkaStatisticsReceiver(intervalMs: options.statisticsIntervalMs, handler: KafkaStatisticsGauges.handler(metrics))
+        }
         self.options = options
         self.exactlyOnce = exactlyOnce
         self.logger = logger

@@ -48,7 +48,9 @@ public final class IngestService: Sendable {
     public init(options: ServiceOptions, settings: IngestSettings, logger: Logger, metrics: Metrics, health: Health) throws {
         var options = options
         // librdkafka's statistics become gauges on /metrics: lag, round trips, producer queue.
-        options.statistics = options.statistics ?? KafkaStatisticsReceiver(handler: KafkaStatisticsGauges.handler(metrics))
+        if options.statistics == nil, options.statisticsIntervalMs > 0 {
+            options.statistics = KafkaStatisticsReceiver(intervalMs: options.statisticsIntervalMs, handler: KafkaStatisticsGauges.handler(metrics))
+        }
         self.options = options
         self.settings = settings
         self.logger = logger
