@@ -36,7 +36,7 @@ let package = Package(
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"])]
         ),
-        // The records of DESIGN.md §2, stable ids, topic names and record headers. Pure.
+        // The records of docs/architecture.md §2, stable ids, topic names and record headers. Pure.
         .target(name: "AttacheModels", path: "Shared/AttacheModels"),
         // The Swift Kafka layer: producer, consumer, transactions, admin, embedded broker.
         .target(

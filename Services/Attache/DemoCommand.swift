@@ -19,6 +19,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Argument(help: "Directory (or files) of articles.")
     var dir = "seeds"
 
+    @Option(help: "The notifier's YAML file of receivers and routes (ATTACHE_NOTIFY_CONFIG); a bad file exits with code 2.")
+    var config: String?
+
     @Option(help: "Seconds to wait for the pipeline before giving up.")
     var timeout = 120
 
@@ -33,7 +36,7 @@ struct DemoCommand: AsyncParsableCommand {
         defer { watcher.stop() }
         let delivered = Counter()
         let shutdown = ShutdownDeadline(timeout: try settingsOrValidationError { try ShutdownDeadline.timeout() })
-        let services = try stack.services(shutdown: shutdown) { notification in
+        let services = try stack.services(shutdown: shutdown, receivers: try NotifierConfigurationLoader.load(config)) { notification in
             delivered.add()
             _ = notification
         }
@@ -91,6 +94,9 @@ struct DevCommand: AsyncParsableCommand {
     @Option(help: "Port of ingest's HTTP API; enrichment and notifier use the next two.")
     var httpPort = 8080
 
+    @Option(help: "The notifier's YAML file of receivers and routes (ATTACHE_NOTIFY_CONFIG); a bad file exits with code 2.")
+    var config: String?
+
     func run() async throws {
         LogSetup.bootstrap()
         let shutdown = ShutdownDeadline(timeout: try settingsOrValidationError { try ShutdownDeadline.timeout() })
@@ -100,7 +106,7 @@ struct DevCommand: AsyncParsableCommand {
         // Evictions are counted on ingest's /metrics.
         let watcher = EmbeddedCluster.watchEvictions(of: broker, topics: Topics(), metrics: stack.ingestMetrics)
         defer { watcher.stop() }
-        let services = try stack.services(shutdown: shutdown) { _ in }
+        let services = try stack.services(shutdown: shutdown, receivers: try NotifierConfigurationLoader.load(config)) { _ in }
         let fatal = FatalFlag()
         KafkaFatalErrors.observe { error in
             Console.err("fatal Kafka error, stopping: \(error)")
@@ -149,15 +155,16 @@ struct LocalStack {
 
     /// The three services as members of one `ServiceGroup` (`ServiceRuntime`); a failing one
     /// stops the others, and the group throws its error.
-    func services(shutdown: ShutdownDeadline, onDelivered: @escaping @Sendable (AttacheModels.Notification) -> Void) throws -> [AttacheService] {
+    func services(shutdown: ShutdownDeadline, receivers: NotifierConfiguration,
+                  onDelivered: @escaping @Sendable (AttacheModels.Notification) -> Void) throws -> [AttacheService] {
         let ingest = try IngestService(options: options(for: "ingest", port: ports?.ingest ?? 0), settings: try IngestSettings.fromEnvironment(),
                                        logger: Logger(label: "attache.ingest"), metrics: ingestMetrics, health: Health())
         // The embedded broker does not store transactional offset commits (docs/architecture.md §4).
         let enrichment = try EnrichmentService(options: options(for: "enrichment", port: ports?.enrichment ?? 0), exactlyOnce: false,
                                                logger: Logger(label: "attache.enrichment"), metrics: Metrics(), health: Health())
         let notifier = try NotifierService(options: options(for: "notifier", port: ports?.notifier ?? 0),
-                                           sinks: try NotifierService.sinks(fromEnvironment: ProcessInfo.processInfo.environment),
-                                           logger: Logger(label: "attache.notifier"), metrics: Metrics(), health: Health())
+                                           configuration: receivers, logger: Logger(label: "attache.notifier"),
+                                           metrics: Metrics(), health: Health())
         return [
             AttacheService("ingest", shutdown: shutdown) { try await ingest.run(shutdown: $0) },
             AttacheService("enrichment", shutdown: shutdown) { try await enrichment.run(shutdown: $0) },

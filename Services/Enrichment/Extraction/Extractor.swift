@@ -7,7 +7,7 @@ import AttacheModels
 /// Unicode-scalar offsets into `Article.text`; curly and straight quotes and dashes are
 /// treated alike. Work is linear in the text (sentences are capped at 250 tokens).
 ///
-/// Decisions (DESIGN.md §2–§3 leave them open):
+/// Decisions (docs/architecture.md §2–§3 leave them open):
 /// - **Figures** need money (a currency, or a scale word right after a metric word in a
 ///   sentence that names a currency: `exports: 36.5 thousand`), a metric word in the
 ///   sentence (turnover/trade, exports, imports, direct investment/FDI, investment,

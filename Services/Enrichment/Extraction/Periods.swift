@@ -56,7 +56,7 @@ extension Period {
     }
 }
 
-/// Recognises the period forms of DESIGN.md §3 on tokens.
+/// Recognises the period forms of docs/architecture.md §3 on tokens.
 struct PeriodParser {
     let tokens: [Token]
     let published: Day
