@@ -502,6 +502,17 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
         #expect(a?.subject == "independence of Kazakhstan")
     }
 
+    @Test func plannedCelebrationInDecemberFallsInTheNextYear() {
+        let planned = one("The ministry plans to mark the 30th anniversary of the national library.", date: "2023-12-18")
+        #expect(planned?.year == 2024)
+        #expect(planned?.baseYear == 1994)
+        // Earlier in the year, or without a future cue, the publication year.
+        #expect(one("The ministry plans to mark the 30th anniversary of the national library.", date: "2023-06-18")?.baseYear == 1993)
+        #expect(one("The ministry marked the 30th anniversary of the national library.", date: "2023-12-18")?.baseYear == 1993)
+        // A year in the text wins.
+        #expect(one("The ministry plans to mark the 30th anniversary of the national library in 2023.", date: "2023-12-18")?.baseYear == 1993)
+    }
+
     @Test func birthAnniversary() {
         let a = one("In 2020 the country marked the 175th birth anniversary of Abai Kunanbayev.", date: "2019-12-20")
         #expect(a?.kind == .birth)

@@ -22,6 +22,12 @@ struct AnniversaryFinder {
         "celebrate", "celebrates", "celebrated", "celebrating", "mark", "marks", "marked", "marking",
         "commemorate", "commemorates", "commemorated", "commemorating", "observe", "observes", "observing", "celebration",
     ]
+    /// Words that put the celebration governed by the next few words in the future: "plans to
+    /// mark the 175th anniversary", "intends to celebrate", "will mark".
+    static let plannedCelebrationCues: Set<String> = [
+        "plan", "plans", "planned", "planning", "intend", "intends", "intending", "will", "preparing", "prepares",
+        "upcoming", "forthcoming",
+    ]
     static let foundingVerbs: Set<String> = [
         "established", "signed", "founded", "born", "opened", "launched", "adopted", "created", "concluded", "set",
         "formed", "inaugurated", "ratified",
@@ -375,6 +381,10 @@ struct AnniversaryFinder {
                 year = y
             } else if let y = yearAfter(t.triggerEnd, in: range) {
                 year = y
+            } else if published.month == 12, !today, plannedCelebration(before: t.start, in: range) {
+                // "… plans to mark the 175th anniversary of …" in a December article, no year
+                // named: a celebration still to come falls in the next year.
+                year = published.year + 1
             }
             if date == nil, today { year = published.year; date = (published.month, published.day) }
             if date == nil, let d = sentenceDates.last(where: { $0.at < t.start && $0.year == nil }),
@@ -462,6 +472,14 @@ struct AnniversaryFinder {
             }
         }
         return nil
+    }
+
+    /// Whether a future cue governs the anniversary starting at `start`: one of the five words
+    /// before it ("plans to mark the 30th", "will celebrate its 25th"), within the sentence.
+    func plannedCelebration(before start: Int, in range: Range<Int>) -> Bool {
+        let from = max(range.lowerBound, start - 5)
+        guard from < start else { return false }
+        return tokens[from..<start].contains { AnniversaryFinder.plannedCelebrationCues.contains($0.lower) }
     }
 
     func yearBefore(_ i: Int, in range: Range<Int>) -> Int? {
