@@ -357,8 +357,9 @@ extension LedgerEntry: JSONReadable {
     }
 }
 
-/// Parses the instants Attache writes, `YYYY-MM-DDTHH:MM:SS.fffZ`, into the same `Date` as
-/// `AttacheJSON.parseInstant`; nil for any other form (which that function then reads).
+/// Parses the instants Attache writes, `YYYY-MM-DDTHH:MM:SS.fffZ` from the year 1600 on, into
+/// the same `Date` as `AttacheJSON.parseInstant`; nil for anything else (which that function
+/// then reads).
 enum InstantParser {
     static func parse(_ text: String) -> Date? {
         var text = text
@@ -377,7 +378,10 @@ enum InstantParser {
             }
             guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
                   let minute = number(14, 2), let second = number(17, 2), let millis = number(20, 3),
-                  Day(year: year, month: month, day: day) != nil, hour < 24, minute < 60, second < 60
+                  Day(year: year, month: month, day: day) != nil, hour < 24, minute < 60, second < 60,
+                  // Foundation's formatter reads days before the Gregorian reform (1582) as
+                  // Julian; those are left to it, to read exactly as before.
+                  year >= 1600
             else { return nil }
             let days = daysFromCivil(year, month, day)
             let seconds = Double(((days * 24 + hour) * 60 + minute) * 60 + second)

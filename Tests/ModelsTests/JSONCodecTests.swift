@@ -125,7 +125,7 @@ struct JSONCodecTests {
                                 Date(timeIntervalSince1970: 0.0005), Date(timeIntervalSince1970: 1_688_119_200.9995),
                                 Date(timeIntervalSince1970: -62_135_596_800), Date(timeIntervalSince1970: 253_402_300_799.999),
                                 Date(timeIntervalSince1970: 951_782_400), Date(timeIntervalSince1970: 4_107_542_400)]
-        for _ in 0..<2_000 { instants.append(g.instant()) }
+        for _ in 0..<2_000 { instants.append(g.anyInstant()) }
         for instant in instants {
             var article = Samples.fullArticle
             article.receivedAt = instant
@@ -260,8 +260,14 @@ struct Generator {
         return Day(year: year, month: month, day: int(1...Day.daysIn(month: month, year: year)))!
     }
 
+    /// Milliseconds between the years 1600 and 9999 (Foundation's formatter reads earlier
+    /// days as Julian, so they do not round-trip through `JSONDecoder` either).
     mutating func instant() -> Date {
-        // Milliseconds between the years 1 and 9999, as the codec and the formatter print them.
+        Date(timeIntervalSince1970: Double(int(-11_676_096_000_000...253_402_300_799_999)) / 1000 + pick([0, 0, 0.0004, -0.0004]))
+    }
+
+    /// Any instant from the year 1 on, for encoding only.
+    mutating func anyInstant() -> Date {
         Date(timeIntervalSince1970: Double(int(-62_135_596_800_000...253_402_300_799_999)) / 1000 + pick([0, 0, 0.0004, -0.0004]))
     }
 
