@@ -3,6 +3,7 @@ import AttacheKafka
 import AttacheModels
 import AttacheRuntime
 import Foundation
+import Logging
 
 /// `attache broker`: the embedded broker alone, in the foreground.
 struct BrokerCommand: AsyncParsableCommand {
@@ -21,15 +22,31 @@ struct BrokerCommand: AsyncParsableCommand {
     @Option(help: "Prefix of every topic name (ATTACHE_TOPIC_PREFIX).")
     var topicPrefix = ProcessInfo.processInfo.environment["ATTACHE_TOPIC_PREFIX"] ?? ""
 
+    @Option(help: "Port of /healthz and /metrics (ATTACHE_HTTP_PORT; default: a free port, printed).")
+    var httpPort: Int?
+
     func run() async throws {
         LogSetup.bootstrap()
-        let shutdown = ShutdownSignal()
+        let shutdown = ShutdownSignal(timeout: try settingsOrValidationError { try ShutdownSignal.timeout() })
         shutdown.install()
-        let broker = try EmbeddedCluster.start(brokers: brokers, partitions: partitions, topics: Topics(prefix: topicPrefix))
+        let topics = Topics(prefix: topicPrefix)
+        let broker = try EmbeddedCluster.start(brokers: brokers, partitions: partitions, topics: topics)
+        let metrics = Metrics()
+        let watcher = EmbeddedCluster.watchEvictions(of: broker, topics: topics, metrics: metrics)
+        defer { watcher.stop() }
+        let port = httpPort ?? ProcessInfo.processInfo.environment["ATTACHE_HTTP_PORT"].flatMap(Int.init) ?? 0
+        let server = ServiceHTTPServer(host: "127.0.0.1", port: port, health: Health(), metrics: metrics,
+                                       logger: Logger(label: "attache.broker"))
+        let http = Task {
+            try await server.run(onStarted: { port in Console.out("metrics: http://127.0.0.1:\(port)/metrics") })
+        }
         Console.out("embedded broker: \(broker.bootstrapServers)")
-        Console.out("topics: \(Topics(prefix: topicPrefix).all.map(\.name).joined(separator: ", "))")
+        Console.out("topics: \(topics.all.map(\.name).joined(separator: ", "))")
         Console.out("try: kcat -L -b \(broker.bootstrapServers)")
+        Console.out("limit: about 5 MiB kept per partition; older records are dropped (evictions of unread records are logged as errors)")
         await shutdown.wait()
+        http.cancel()
+        _ = await http.result
         BootstrapFile.remove(ifItNames: broker.bootstrapServers)
         Console.out("embedded broker stopped")
     }
@@ -43,5 +60,34 @@ enum EmbeddedCluster {
         try broker.createTopics(topics.all.map { NewTopic(name: $0.name, partitions: partitions) })
         if writeBootstrap { try BootstrapFile.write(broker.bootstrapServers) }
         return broker
+    }
+
+    /// The metric counting records the embedded broker dropped before they were read.
+    static let evictedMetric = "attache_embedded_broker_evicted_records_total"
+
+    /// Watches every partition of Attache's topics: records evicted before the consumer
+    /// group of the service that reads them did (or from a topic restored from its
+    /// beginning) are logged as errors and counted in `evictedMetric`.
+    static func watchEvictions(of broker: EmbeddedBroker, topics: Topics, metrics: Metrics) -> EvictionWatcher {
+        metrics.describe(evictedMetric, type: "counter",
+                         help: "Records the embedded broker dropped (about 5 MiB kept per partition) before a consumer group read them, by topic, partition and group.")
+        // Registered at zero, so that the metric is there before anything is lost.
+        metrics.increment(evictedMetric, by: 0, labels: ["topic": topics.raw, "partition": "0", "group": "attache-ingest"])
+        let watcher = broker.evictionWatcher(
+            readers: [
+                topics.raw: ["attache-ingest"],
+                topics.parsed: ["attache-enrichment"],
+                topics.observations: ["attache-enrichment-series"],
+                topics.enriched: ["attache-notifier"],
+                topics.deltas: ["attache-notifier"],
+                topics.anniversaries: ["attache-notifier"],
+            ],
+            restored: [topics.ledger, topics.notifications],
+            logger: Logger(label: "attache.broker"))
+        watcher.start { eviction in
+            metrics.increment(evictedMetric, by: Double(eviction.count),
+                              labels: ["topic": eviction.topic, "partition": String(eviction.partition), "group": eviction.reader])
+        }
+        return watcher
     }
 }

@@ -29,8 +29,11 @@ struct DemoCommand: AsyncParsableCommand {
         let broker = try EmbeddedCluster.start(writeBootstrap: false)
         Console.out("embedded broker: \(broker.bootstrapServers)")
         let stack = try LocalStack(broker: broker, ports: nil)
+        let watcher = EmbeddedCluster.watchEvictions(of: broker, topics: Topics(), metrics: stack.ingestMetrics)
+        defer { watcher.stop() }
         let delivered = Counter()
-        let services = stack.start { notification in
+        let shutdown = ShutdownSignal(timeout: try settingsOrValidationError { try ShutdownSignal.timeout() })
+        let services = stack.start(shutdown: shutdown) { notification in
             delivered.add()
             _ = notification
         }
@@ -41,12 +44,21 @@ struct DemoCommand: AsyncParsableCommand {
 
         let deadline = clock.now + .seconds(timeout)
         var progress = PipelineProgress()
-        while clock.now < deadline {
+        while clock.now < deadline, !shutdown.isRequested {
             progress = try await stack.progress(expecting: expected)
             if progress.isComplete { break }
             try await Task.sleep(for: .milliseconds(250))
         }
         await services.stop()
+        if services.failed {
+            Console.err("demo: a service stopped with an error (see above)")
+            throw ExitCode(1)
+        }
+        let evicted = stack.ingestMetrics.total(EmbeddedCluster.evictedMetric)
+        if evicted > 0 {
+            Console.err("demo: the embedded broker dropped \(Int(evicted)) records before they were read (see the errors above)")
+            throw ExitCode(1)
+        }
         guard progress.isComplete else {
             Console.err("demo: gave up after \(timeout) s: \(progress.description)")
             throw ExitCode(1)
@@ -73,18 +85,30 @@ struct DevCommand: AsyncParsableCommand {
 
     func run() async throws {
         LogSetup.bootstrap()
-        let shutdown = ShutdownSignal()
+        let shutdown = ShutdownSignal(timeout: try settingsOrValidationError { try ShutdownSignal.timeout() })
         shutdown.install()
         let broker = try EmbeddedCluster.start()
         let stack = try LocalStack(broker: broker, ports: (httpPort, httpPort + 1, httpPort + 2))
-        let services = stack.start { _ in }
+        // Evictions are counted on ingest's /metrics.
+        let watcher = EmbeddedCluster.watchEvictions(of: broker, topics: Topics(), metrics: stack.ingestMetrics)
+        defer { watcher.stop() }
+        let services = stack.start(shutdown: shutdown) { _ in }
+        let fatal = FatalFlag()
+        KafkaFatalErrors.observe { error in
+            Console.err("fatal Kafka error, stopping: \(error)")
+            fatal.set()
+            shutdown.request()
+        }
         Console.out("embedded broker: \(broker.bootstrapServers) (written to \(BootstrapFile.path))")
         Console.out("ingest:     POST http://127.0.0.1:\(httpPort)/v1/articles  (also /healthz /readyz /metrics)")
         Console.out("enrichment: http://127.0.0.1:\(httpPort + 1)/metrics   notifier: http://127.0.0.1:\(httpPort + 2)/metrics")
         Console.out("try: curl -H 'Content-Type: text/plain' --data-binary @seeds/000_e275cd8cb7a6535f.txt http://127.0.0.1:\(httpPort)/v1/articles")
+        Console.out("limit: the embedded broker keeps about 5 MiB per partition; records dropped unread are logged and counted (\(EmbeddedCluster.evictedMetric))")
         await shutdown.wait()
+        // The services share the signal's deadline; past it the process exits anyway.
         await services.stop()
         BootstrapFile.remove(ifItNames: broker.bootstrapServers)
+        if fatal.isSet || services.failed { throw ExitCode(1) }
     }
 }
 
@@ -93,6 +117,8 @@ struct LocalStack {
     let broker: EmbeddedBroker
     /// HTTP ports of ingest, enrichment and notifier; nil for ephemeral ports on loopback.
     let ports: (ingest: Int, enrichment: Int, notifier: Int)?
+    /// Ingest's metrics (also where the embedded broker's evictions are counted).
+    let ingestMetrics = Metrics()
 
     init(broker: EmbeddedBroker, ports: (ingest: Int, enrichment: Int, notifier: Int)?) throws {
         self.broker = broker
@@ -106,15 +132,14 @@ struct LocalStack {
     }
 
     /// Starts the services; each runs until `stop()`.
-    func start(onDelivered: @escaping @Sendable (AttacheModels.Notification) -> Void) -> RunningServices {
-        let shutdown = ShutdownSignal()
+    func start(shutdown: ShutdownSignal, onDelivered: @escaping @Sendable (AttacheModels.Notification) -> Void) -> RunningServices {
         let ingestOptions = options(for: "ingest", port: ports?.ingest ?? 0)
         let enrichmentOptions = options(for: "enrichment", port: ports?.enrichment ?? 0)
         let notifierOptions = options(for: "notifier", port: ports?.notifier ?? 0)
         let tasks = [
             Task {
                 try await IngestService(options: ingestOptions, settings: try IngestSettings.fromEnvironment(),
-                                        logger: Logger(label: "attache.ingest"), metrics: Metrics(), health: Health())
+                                        logger: Logger(label: "attache.ingest"), metrics: ingestMetrics, health: Health())
                     .run(shutdown: shutdown)
             },
             Task {
@@ -131,7 +156,11 @@ struct LocalStack {
         ]
         for (name, task) in zip(["ingest", "enrichment", "notifier"], tasks) {
             Task {
-                if case .failure(let error) = await task.result { Console.err("\(name) stopped: \(error)") }
+                // One service failing stops the others: the process ends non-zero.
+                if case .failure(let error) = await task.result {
+                    Console.err("\(name) stopped: \(error)")
+                    shutdown.request()
+                }
             }
         }
         return RunningServices(shutdown: shutdown, tasks: tasks)
@@ -172,12 +201,31 @@ struct LocalStack {
 struct RunningServices {
     let shutdown: ShutdownSignal
     let tasks: [Task<Void, any Error>]
+    private let failure = FatalFlag()
+
+    init(shutdown: ShutdownSignal, tasks: [Task<Void, any Error>]) {
+        self.shutdown = shutdown
+        self.tasks = tasks
+    }
 
     /// Asks every service to stop and waits until they have.
     func stop() async {
         shutdown.request()
-        for task in tasks { _ = await task.result }
+        for task in tasks {
+            if case .failure = await task.result { failure.set() }
+        }
     }
+
+    /// Whether a service stopped with an error (known after `stop`).
+    var failed: Bool { failure.isSet }
+}
+
+/// A flag set once, from any thread.
+final class FatalFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }
 
 /// Where the demo's pipeline stands.

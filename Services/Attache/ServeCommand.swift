@@ -44,10 +44,16 @@ struct ServeCommand: AsyncParsableCommand {
         let options = try connection.resolve(service: service.rawValue, httpPort: httpPort)
         let logger = Logger(label: "attache.\(service.rawValue)")
         logger.info("starting \(service.rawValue): \(options.logDescription)")
-        let shutdown = ShutdownSignal()
-        shutdown.install()
+        let shutdown = ShutdownSignal(timeout: options.shutdownTimeout)
+        shutdown.install(logger: logger)
         let metrics = Metrics()
         let health = Health()
+        // Fatal means stop: whatever client raised it, /healthz fails and the process ends non-zero.
+        KafkaFatalErrors.observe { error in
+            health.setFatal("fatal Kafka error: \(error)")
+            shutdown.request()
+        }
+        defer { if let reason = health.fatalReason { logger.critical("\(service.rawValue) stopped: \(reason)") } }
         switch service {
         case .ingest:
             let settings = try settingsOrValidationError { try IngestSettings.fromEnvironment() }
@@ -63,6 +69,7 @@ struct ServeCommand: AsyncParsableCommand {
             try await NotifierService(options: options, configuration: receivers, logger: logger, metrics: metrics, health: health,
                                       settings: settings).run(shutdown: shutdown)
         }
+        if health.fatalReason != nil { throw ExitCode(1) }
         logger.info("\(service.rawValue) stopped")
     }
 

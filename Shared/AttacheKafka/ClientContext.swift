@@ -65,6 +65,7 @@ final class ClientContext: @unchecked Sendable {
             context.record(clusterError: error)
             if kind == .fatal {
                 context.logger.critical("\(error)")
+                KafkaFatalErrors.report(error)
             } else {
                 context.logger.debug("\(error)")
             }
@@ -154,6 +155,15 @@ final class PendingDeliveries: @unchecked Sendable {
         waiter?.resume(returning: .failure(.local("cancelled", operation: "send")))
     }
 
+    /// Ends every wait with `error` and forgets every expected report (the client is closing).
+    func failAll(_ error: KafkaError) {
+        let waiters: [CheckedContinuation<Outcome, Never>] = lock.withLock {
+            defer { slots.removeAll() }
+            return slots.values.compactMap { if case .waiting(let continuation) = $0 { continuation } else { nil } }
+        }
+        waiters.forEach { $0.resume(returning: .failure(error)) }
+    }
+
     var count: Int { lock.withLock { slots.count } }
 }
 
@@ -185,5 +195,23 @@ final class PollThread: @unchecked Sendable {
             return running
         }
         if wasRunning { done.wait() }
+    }
+}
+
+/// Fatal errors of any Kafka client of the process (librdkafka's error callback with
+/// `_FATAL`: a fenced or otherwise unusable client), for a process-wide reaction: the
+/// service runtime marks `/healthz` failed and stops the process with a non-zero status.
+public enum KafkaFatalErrors {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var handlers: [@Sendable (KafkaError) -> Void] = []
+
+    /// Calls `handler` (on a librdkafka thread) for every fatal error from now on.
+    public static func observe(_ handler: @escaping @Sendable (KafkaError) -> Void) {
+        lock.withLock { handlers.append(handler) }
+    }
+
+    static func report(_ error: KafkaError) {
+        let current = lock.withLock { handlers }
+        current.forEach { $0(error) }
     }
 }

@@ -80,6 +80,23 @@ public final class EmbeddedBroker: @unchecked Sendable {
         }
     }
 
+    /// Forgets the errors still queued for Kafka API `apiKey` by `injectErrors`.
+    public func clearInjectedErrors(apiKey: Int16) {
+        rd_kafka_mock_clear_request_errors(cluster, apiKey)
+    }
+
+    /// A watcher of this cluster's partitions for records it drops before they are read
+    /// (`EvictionWatcher`): the mock keeps at most 5 MiB (or 100,000 batches) per partition
+    /// and deletes older records without a word.
+    public func evictionWatcher(readers: [String: [String]], restored: [String], logger: Logger) -> EvictionWatcher {
+        EvictionWatcher(config: config, readers: readers, restored: restored, logger: logger)
+    }
+
+    /// Takes every broker down or brings them back (the cluster is unreachable while down).
+    public func setAllBrokers(up: Bool) {
+        for id in 1...Int32(brokerCount) { setBroker(id, up: up) }
+    }
+
     /// Takes a broker down (its connections close; requests fail) or brings it back.
     public func setBroker(_ id: Int32, up: Bool) {
         if up {

@@ -13,13 +13,19 @@ public struct KafkaConfig: Sendable, Hashable {
     public var deliveryTimeoutMs: Int
     /// Raw librdkafka properties, applied last so they override the typed ones.
     public var properties: [String: String]
+    /// The longest `close` waits: for a consumer to leave its group, for a producer to
+    /// flush. With the cluster unreachable these calls could block for minutes; past this
+    /// bound the client is abandoned (what it held uncommitted is read again after restart),
+    /// so a service always stops within its shutdown deadline.
+    public var closeTimeoutMs: Int
 
     public init(bootstrapServers: String, clientID: String = "attache", deliveryTimeoutMs: Int = 30_000,
-                properties: [String: String] = [:]) {
+                properties: [String: String] = [:], closeTimeoutMs: Int = 5_000) {
         self.bootstrapServers = bootstrapServers
         self.clientID = clientID
         self.deliveryTimeoutMs = deliveryTimeoutMs
         self.properties = properties
+        self.closeTimeoutMs = closeTimeoutMs
     }
 
     /// Words that mark a property as secret: its value never appears in logs or errors.

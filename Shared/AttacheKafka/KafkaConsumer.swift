@@ -31,6 +31,8 @@ public final class KafkaConsumer: @unchecked Sendable {
     private let lock = NSLock()
     private var hook: (@Sendable (RebalanceEvent) -> Void)?
     private var closed = false
+    /// Set once the client is freed (a box, so that a close started in `deinit` can set it).
+    private let destroyed = DestroyedFlag()
     private var generation = 0
 
     /// Creates a consumer of group `groupID`. With `readCommitted` it sees only committed
@@ -100,6 +102,7 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// Joins the group and subscribes to `topics`.
     public func subscribe(_ topics: [String]) throws(KafkaError) {
+        guard !isDestroyed else { throw KafkaConsumer.closedError }
         let list = rd_kafka_topic_partition_list_new(Int32(topics.count))!
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for topic in topics { rd_kafka_topic_partition_list_add(list, topic, RD_KAFKA_PARTITION_UA) }
@@ -112,6 +115,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Reads the given partitions from the given offsets without group management (for
     /// tools and state restoration). `KafkaOffset.beginning`/`.end` are accepted.
     public func assign(_ partitions: [TopicPartitionOffset]) throws(KafkaError) {
+        guard !isDestroyed else { throw KafkaConsumer.closedError }
         let list = partitions.makeList()
         defer { rd_kafka_topic_partition_list_destroy(list) }
         let err = rd_kafka_assign(handle, list)
@@ -139,6 +143,7 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// The partitions currently assigned, with their current positions.
     public func assignment() -> [TopicPartitionOffset] {
+        guard !isDestroyed else { return [] }
         var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
         guard rd_kafka_assignment(handle, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return [] }
         defer { rd_kafka_topic_partition_list_destroy(list) }
@@ -187,11 +192,12 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// Commits the position after `message`.
     public func commit(after message: KafkaMessage) async throws(KafkaError) {
-        try await commit([TopicPartitionOffset(topic: message.topic, partition: message.partition, offset: message.offset + 1)])
+        try await commit([TopicPartitionOffset(topic: message.topic, partition: message.partition, offset: message.nextOffset)])
     }
 
     /// `commit` on the calling thread (for the rebalance hook).
     public func commitNow(_ offsets: [TopicPartitionOffset]) throws(KafkaError) {
+        guard !isDestroyed else { throw KafkaConsumer.closedError }
         guard !offsets.isEmpty else { return }
         let list = offsets.makeList()
         defer { rd_kafka_topic_partition_list_destroy(list) }
@@ -207,6 +213,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     func committedNow(_ partitions: [TopicPartitionOffset], timeoutMs: Int) throws(KafkaError) -> [TopicPartitionOffset] {
+        guard !isDestroyed else { throw KafkaConsumer.closedError }
         let list = partitions.makeList()
         defer { rd_kafka_topic_partition_list_destroy(list) }
         let err = rd_kafka_committed(handle, list, Int32(timeoutMs))
@@ -220,6 +227,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     func seekNow(_ offsets: [TopicPartitionOffset]) throws(KafkaError) {
+        guard !isDestroyed else { throw KafkaConsumer.closedError }
         guard !offsets.isEmpty else { return }
         let list = offsets.makeList()
         defer { rd_kafka_topic_partition_list_destroy(list) }
@@ -256,6 +264,23 @@ public final class KafkaConsumer: @unchecked Sendable {
         }.pair
     }
 
+    /// The lag (high watermark − position) of every assigned partition with a position,
+    /// taken on the consumer's own thread, so that it never overlaps `close`. Partitions whose
+    /// watermarks do not come within `timeoutMs` are left out; `stop` is asked between them.
+    public func lags(timeoutMs: Int = 500, stop: @escaping @Sendable () -> Bool = { false }) async -> [(partition: TopicPartitionOffset, lag: Int64)] {
+        let result: [PartitionLag]? = try? await onConsumerThread { () throws(KafkaError) in
+            var lags: [PartitionLag] = []
+            for partition in self.assignment() where partition.offset >= 0 {
+                if stop() || self.isDestroyed { break }
+                guard let (_, high) = try? self.watermarks(topic: partition.topic, partition: partition.partition, timeoutMs: timeoutMs)
+                else { continue }
+                lags.append(PartitionLag(partition: partition, lag: max(0, high - partition.offset)))
+            }
+            return lags
+        }
+        return (result ?? []).map { ($0.partition, $0.lag) }
+    }
+
     /// The number of partitions of `topic`, from cluster metadata fetched on the consumer's
     /// thread (the async form of `partitionCount(of:)`).
     public func partitions(of topic: String, timeoutMs: Int = 10_000) async throws(KafkaError) -> Int {
@@ -265,6 +290,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// The low and high watermarks of a partition, asked of the broker. Blocks: from async
     /// code use `offsets(topic:partition:)`.
     public func watermarks(topic: String, partition: Int32, timeoutMs: Int = 10_000) throws(KafkaError) -> (low: Int64, high: Int64) {
+        guard !isDestroyed else { throw KafkaConsumer.closedError }
         var low: Int64 = 0
         var high: Int64 = 0
         let err = rd_kafka_query_watermark_offsets(handle, topic, partition, &low, &high, Int32(timeoutMs))
@@ -278,7 +304,8 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// The partition count of a topic, from cluster metadata. Blocks: from async code use
     /// `partitions(of:)`.
     public func partitionCount(of topic: String, timeoutMs: Int = 10_000) throws(KafkaError) -> Int {
-        try Metadata.partitionCount(handle: handle, topic: topic, timeoutMs: timeoutMs, hint: context.unreachableHint)
+        guard !isDestroyed else { throw KafkaConsumer.closedError }
+        return try Metadata.partitionCount(handle: handle, topic: topic, timeoutMs: timeoutMs, hint: context.unreachableHint)
     }
 
     /// The group metadata a transactional producer sends with the consumed offsets.
@@ -286,23 +313,48 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     var isClosed: Bool { lock.withLock { closed } }
 
-    /// `close` on the consumer's own thread, for async code: leaving a group can take a while.
+    /// Whether the client is freed: no librdkafka call may use the handle any more (the
+    /// rebalance hook still may while `close` leaves the group).
+    var isDestroyed: Bool { destroyed.isSet }
+
+    /// What a call on a closed consumer fails with (its client may already be freed).
+    static let closedError = KafkaError(RD_KAFKA_RESP_ERR__DESTROY, operation: "use a closed consumer", kind: .retriable)
+
+    /// `close` on a thread of its own, for async code: leaving a group can take a while.
     public func shutdown() async {
         guard !isClosed else { return }
         await offCooperativePool { self.close() }
     }
 
     /// Leaves the group (revoking partitions through the hook) and frees the client. Blocks
-    /// until done: from async code use `shutdown()`.
+    /// until done, or at most `config.closeTimeoutMs`: from async code use `shutdown()`.
     public func close() {
+        close(timeoutMs: config.closeTimeoutMs)
+    }
+
+    /// `close`, waiting at most `timeoutMs`. With the cluster unreachable, leaving the group
+    /// can block far longer; the close then goes on in the background and this returns
+    /// (offsets not committed are read again by the group's next owner).
+    public func close(timeoutMs: Int) {
         let first = lock.withLock {
             defer { closed = true }
             return !closed
         }
         guard first else { return }
-        queue.sync {
-            rd_kafka_consumer_close(handle)
-            rd_kafka_destroy(handle)
+        let handle = KafkaHandle(raw: handle)
+        // The callbacks of the closing client reach the context; keep it alive until done.
+        let context = context
+        let done = DispatchSemaphore(value: 0)
+        let destroyed = destroyed
+        queue.async {
+            rd_kafka_consumer_close(handle.raw)
+            destroyed.set()
+            rd_kafka_destroy(handle.raw)
+            withExtendedLifetime(context) {}
+            done.signal()
+        }
+        if done.wait(timeout: .now() + .milliseconds(max(0, timeoutMs))) == .timedOut {
+            context.logger.warning("the consumer of group \(groupID) did not close within \(timeoutMs) ms (is the cluster reachable?); leaving it behind: offsets it did not commit are read again after restart")
         }
     }
 
@@ -335,6 +387,20 @@ public final class KafkaConsumer: @unchecked Sendable {
             }
         }
     }
+}
+
+/// A flag set once, read from any thread.
+final class DestroyedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
+}
+
+/// One partition's lag.
+struct PartitionLag: Sendable {
+    var partition: TopicPartitionOffset
+    var lag: Int64
 }
 
 /// The low and high watermarks of a partition.

@@ -91,6 +91,16 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable {
         return text
     }
 
+    /// True for a delivery failure that belongs to the one record, not to the producer or
+    /// the cluster: the record is too large or invalid, and sending it again cannot succeed.
+    /// The record's input is then rejected; other records go on.
+    public var isRecordPermanent: Bool {
+        [RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE, RD_KAFKA_RESP_ERR_INVALID_RECORD,
+         RD_KAFKA_RESP_ERR_INVALID_MSG, RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE,
+         RD_KAFKA_RESP_ERR__BAD_MSG]
+            .map { Int32($0.rawValue) }.contains(code)
+    }
+
     /// True for a message that timed out in the producer queue or a request that timed out.
     public var isTimeout: Bool {
         [RD_KAFKA_RESP_ERR__MSG_TIMED_OUT, RD_KAFKA_RESP_ERR__TIMED_OUT, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT]

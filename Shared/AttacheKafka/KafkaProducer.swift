@@ -81,6 +81,16 @@ public final class KafkaProducer: @unchecked Sendable {
     /// stored in that order (the idempotent producer keeps it through retries). Fails with
     /// the first failure, after every report has arrived.
     public func send(all records: [OutgoingRecord]) async throws -> [DeliveryReport] {
+        let outcomes = await deliver(all: records)
+        if Task.isCancelled { throw CancellationError() }
+        return try outcomes.map { try $0.get() }
+    }
+
+    /// Produces records and waits for every delivery report: the outcome of each record, in
+    /// the order of `records`, so that a caller can tell the record a permanent error (e.g.
+    /// too large) belongs to from the others. Cancelling the waiting task ends the wait with
+    /// failures for the records not yet reported.
+    public func deliver(all records: [OutgoingRecord]) async -> [Result<DeliveryReport, KafkaError>] {
         let ids = records.map { record in
             let id = context.deliveries.reserve()
             do throws(KafkaError) {
@@ -91,7 +101,7 @@ public final class KafkaProducer: @unchecked Sendable {
             return id
         }
         let deliveries = context.deliveries
-        let outcomes = await withTaskCancellationHandler {
+        return await withTaskCancellationHandler {
             var outcomes: [PendingDeliveries.Outcome] = []
             outcomes.reserveCapacity(ids.count)
             for id in ids { outcomes.append(await deliveries.outcome(of: id)) }
@@ -99,8 +109,6 @@ public final class KafkaProducer: @unchecked Sendable {
         } onCancel: {
             ids.forEach(deliveries.cancel)
         }
-        if Task.isCancelled { throw CancellationError() }
-        return try outcomes.map { try $0.get() }
     }
 
     /// Produces a record without waiting: a failed delivery is only logged.
@@ -110,6 +118,7 @@ public final class KafkaProducer: @unchecked Sendable {
 
     /// Waits until every enqueued record has its delivery report.
     public func flush(timeoutMs: Int = 30_000) async throws(KafkaError) {
+        if closeLock.withLock({ closed }) { throw KafkaError(RD_KAFKA_RESP_ERR__DESTROY, operation: "flush producer", kind: .retriable) }
         let handle = KafkaHandle(raw: handle)
         let hint = context.unreachableHint
         try await BlockingExecutor.run { () throws(KafkaError) in
@@ -121,31 +130,61 @@ public final class KafkaProducer: @unchecked Sendable {
     }
 
     /// Records produced and not yet reported.
-    public var outstanding: Int { Int(rd_kafka_outq_len(handle)) }
+    public var outstanding: Int {
+        closeLock.withLock { closed ? 0 : Int(rd_kafka_outq_len(handle)) }
+    }
 
     /// `close` on a blocking-call thread, for async code.
-    public func shutdown(timeoutMs: Int = 10_000) async {
+    public func shutdown(timeoutMs: Int? = nil) async {
         await offCooperativePool { self.close(timeoutMs: timeoutMs) }
     }
 
-    /// Flushes what is pending (up to `timeoutMs`), stops the poll thread and frees the
-    /// client. Safe to call twice. Blocks until done: from async code use `shutdown()`.
-    public func close(timeoutMs: Int = 10_000) {
+    /// Flushes what is pending (up to `timeoutMs`, default `config.closeTimeoutMs`), stops
+    /// the poll thread and frees the client. Safe to call twice. Blocks until done, or about
+    /// `timeoutMs` more when freeing the client hangs (it is then left behind): from async
+    /// code use `shutdown()`.
+    public func close(timeoutMs: Int? = nil) {
         let first = closeLock.withLock {
             defer { closed = true }
             return !closed
         }
         guard first else { return }
+        let timeoutMs = max(0, timeoutMs ?? config.closeTimeoutMs)
+        let started = DispatchTime.now()
         rd_kafka_flush(handle, Int32(timeoutMs))
-        poller.stop()
-        rd_kafka_destroy(handle)
+        let unsent = Int(rd_kafka_outq_len(handle))
+        if unsent > 0 {
+            context.logger.warning("closing the producer with \(unsent) records or requests not delivered within \(timeoutMs) ms (is the cluster reachable?)")
+        }
+        // Sends still waiting get their answer now rather than never.
+        context.deliveries.failAll(KafkaError(RD_KAFKA_RESP_ERR__DESTROY, operation: "send",
+                                              hint: "the producer was closed first; the record's input is read again after restart",
+                                              kind: .retriable))
+        let handle = KafkaHandle(raw: handle)
+        let poller = poller
+        let context = context
+        let done = DispatchSemaphore(value: 0)
+        BlockingExecutor.queue().async {
+            poller.stop()
+            rd_kafka_destroy(handle.raw)
+            withExtendedLifetime(context) {}
+            done.signal()
+        }
+        let spent = Int((DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000)
+        if done.wait(timeout: .now() + .milliseconds(max(1_000, timeoutMs - spent))) == .timedOut {
+            context.logger.warning("the producer was not freed in time; leaving it behind")
+        }
     }
 
     private func enqueue(_ record: OutgoingRecord, opaque: UnsafeMutableRawPointer?) throws(KafkaError) {
         if let fatal = context.fatalError { throw fatal }
         var attempt = 0
         while true {
-            let err = produceOnce(record, opaque: opaque)
+            // Never on a freed client: `close` sets the flag under the same lock first.
+            let err = closeLock.withLock { closed ? RD_KAFKA_RESP_ERR__DESTROY : produceOnce(record, opaque: opaque) }
+            if err == RD_KAFKA_RESP_ERR__DESTROY {
+                throw KafkaError(err, operation: "produce to \(record.topic)", hint: "the producer is closed", kind: .retriable)
+            }
             if err == RD_KAFKA_RESP_ERR_NO_ERROR { return }
             // The local queue is full: the poll thread is draining it; give it a moment.
             if err == RD_KAFKA_RESP_ERR__QUEUE_FULL && attempt < 1_000 {
@@ -172,7 +211,11 @@ public final class KafkaProducer: @unchecked Sendable {
         let partition = record.partition ?? RD_KAFKA_PARTITION_UA
         let err = withOptionalBytes(record.key) { key, keyLength in
             withOptionalBytes(record.value) { value, valueLength in
-                attache_produce(handle, record.topic, partition, key, keyLength, value, valueLength, headers, opaque)
+                if let timestamp = record.timestampMs {
+                    attache_produce_at(handle, record.topic, partition, key, keyLength, value, valueLength, headers, opaque, timestamp)
+                } else {
+                    attache_produce(handle, record.topic, partition, key, keyLength, value, valueLength, headers, opaque)
+                }
             }
         }
         if err != RD_KAFKA_RESP_ERR_NO_ERROR, let headers { rd_kafka_headers_destroy(headers) }

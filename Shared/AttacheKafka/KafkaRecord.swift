@@ -28,13 +28,17 @@ public struct OutgoingRecord: Sendable, Hashable {
     /// Nil is a tombstone.
     public var value: [UInt8]?
     public var headers: [KafkaHeader]
+    /// The record's create time in milliseconds since the epoch; nil (the usual) for now.
+    public var timestampMs: Int64?
 
-    public init(topic: String, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader] = []) {
+    public init(topic: String, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader] = [],
+                timestampMs: Int64? = nil) {
         self.topic = topic
         self.partition = partition
         self.key = key
         self.value = value
         self.headers = headers
+        self.timestampMs = timestampMs
     }
 
     public init(topic: String, key: String?, value: [UInt8]?, headers: [KafkaHeader] = []) {
@@ -73,6 +77,13 @@ public struct KafkaMessage: Sendable, Hashable {
 
     /// The key as UTF-8 text.
     public var keyText: String? { key.map { String(decoding: $0, as: UTF8.self) } }
+
+    /// The offset after this record (what a commit of it stores). Offsets come from the
+    /// broker: checked arithmetic, so that even `Int64.max` cannot trap.
+    public var nextOffset: Int64 {
+        let (next, overflow) = offset.addingReportingOverflow(1)
+        return overflow ? Int64.max : next
+    }
 
     /// The first header of that name.
     public func header(_ name: String) -> KafkaHeader? { headers.first { $0.name == name } }

@@ -43,7 +43,7 @@ public enum TopicSnapshot {
             for message in try await consumer.poll(max: 1_000, timeoutMs: 100) {
                 if let end = ends[message.partition] {
                     if message.offset < end { records.append(message) }
-                    if message.offset + 1 >= end { ends[message.partition] = nil }
+                    if message.nextOffset >= end { ends[message.partition] = nil }
                 }
             }
         }

@@ -74,10 +74,30 @@ public enum AttacheJSON {
         }
     }
 
+    /// An encoding error as a sentence: which value at which path cannot be written
+    /// (`figures[0].amount: inf is not a finite number`).
+    public static func explainEncoding(_ error: any Error) -> String {
+        guard let error = error as? EncodingError else { return "\(error)" }
+        switch error {
+        case .invalidValue(let value, let context):
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            let path = keys.hasPrefix(".") ? String(keys.dropFirst()) : keys
+            return "\(path.isEmpty ? "" : path + ": ")\(value) cannot be encoded (\(context.debugDescription))"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+
     /// `2023-06-30T10:00:00.000Z`.
+    /// Instants outside 0001-01-01 ... 9999-12-31T23:59:59.999Z, e.g. from a record timestamp
+    /// near `Int64.max`, are clamped into that range first, so no conversion below can overflow.
     public static func formatInstant(_ date: Date) -> String {
-        let millis = (date.timeIntervalSince1970 * 1000).rounded()
-        let seconds = Int((millis / 1000).rounded(.down))
+        var interval = date.timeIntervalSince1970
+        if interval.isNaN { interval = 0 }
+        interval = min(max(interval, -62_135_596_800), 253_402_300_799.999)
+        // In range after the clamp; `exactly` turns any surprise into the epoch, not a trap.
+        let millis = Int64(exactly: (interval * 1000).rounded()) ?? 0
+        let seconds = Int((Double(millis) / 1000).rounded(.down))
         let ms = Int(millis) - seconds * 1000
         var time = time_t(seconds)
         var parts = tm()

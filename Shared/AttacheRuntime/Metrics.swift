@@ -54,6 +54,11 @@ public final class Metrics: @unchecked Sendable {
         lock.withLock { values[name]?[Metrics.labelText(labels)] ?? 0 }
     }
 
+    /// The sum of a counter over all its label sets.
+    public func total(_ name: String) -> Double {
+        lock.withLock { values[name]?.values.reduce(0, +) ?? 0 }
+    }
+
     /// The Prometheus text exposition of every metric.
     public func render() -> String {
         lock.withLock {

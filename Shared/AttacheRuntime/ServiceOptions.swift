@@ -22,6 +22,9 @@ public struct ServiceOptions: Sendable {
     public var groupID: String
     /// Distinguishes instances (transactional ids, logs): `ATTACHE_INSTANCE`, else the host name.
     public var instance: String
+    /// How long a shutdown may take (`ATTACHE_SHUTDOWN_TIMEOUT_MS`, default 10 s); Kafka
+    /// clients close within half of it (`KafkaConfig.closeTimeoutMs`).
+    public var shutdownTimeout: Duration = ShutdownSignal.defaultTimeout
 
     public init(brokers: String, topics: Topics = Topics(), httpPort: Int = 8080, httpHost: String = "0.0.0.0",
                 homeCountry: String = "KZ", kafkaProperties: [String: String] = [:], groupID: String,
@@ -55,6 +58,7 @@ public struct ServiceOptions: Sendable {
         if let host = environment["ATTACHE_HTTP_HOST"] { options.httpHost = host }
         if let home = environment["ATTACHE_HOME_COUNTRY"] { options.homeCountry = home.uppercased() }
         if let instance = environment["ATTACHE_INSTANCE"] { options.instance = instance }
+        options.shutdownTimeout = try ShutdownSignal.timeout(environment: environment)
         options.kafkaProperties = kafkaPropertiesFromEnvironment(environment)
         for pair in kafkaProperties {
             guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
@@ -77,7 +81,10 @@ public struct ServiceOptions: Sendable {
 
     /// The Kafka client configuration.
     public var kafka: KafkaConfig {
-        KafkaConfig(bootstrapServers: brokers, clientID: "attache-\(groupID)", properties: kafkaProperties)
+        let (seconds, attoseconds) = shutdownTimeout.components
+        let timeoutMs = Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+        return KafkaConfig(bootstrapServers: brokers, clientID: "attache-\(groupID)", properties: kafkaProperties,
+                           closeTimeoutMs: max(100, timeoutMs / 2))
     }
 
     /// A one-line description for the start-up log, with secrets redacted.

@@ -28,31 +28,41 @@ final class ArticleLogic: StageLogic, @unchecked Sendable {
     /// Extracts on up to one task per core (articles are independent), keeping the batch order.
     func transform(_ batch: [KafkaMessage]) async -> StageOutput {
         let workers = min(max(1, ProcessInfo.processInfo.activeProcessorCount), max(1, batch.count / 4))
-        if workers == 1 { return StageOutput(phases: [records(of: batch[...])]) }
+        if workers == 1 { return records(of: batch[...]) }
         let chunk = (batch.count + workers - 1) / workers
-        let parts = await withTaskGroup(of: (Int, [OutgoingRecord]).self) { group in
+        let parts = await withTaskGroup(of: (Int, StageOutput).self) { group in
             for (index, start) in stride(from: 0, to: batch.count, by: chunk).enumerated() {
                 let slice = batch[start..<min(start + chunk, batch.count)]
                 group.addTask { (index, self.records(of: slice)) }
             }
-            var parts: [(Int, [OutgoingRecord])] = []
+            var parts: [(Int, StageOutput)] = []
             for await part in group { parts.append(part) }
             return parts
         }
-        return StageOutput(phases: [parts.sorted { $0.0 < $1.0 }.flatMap(\.1)])
+        var output = StageOutput(phases: 1)
+        for (_, part) in parts.sorted(by: { $0.0 < $1.0 }) { output.append(part) }
+        return output
     }
 
-    private func records(of messages: ArraySlice<KafkaMessage>) -> [OutgoingRecord] {
-        var records: [OutgoingRecord] = []
-        for message in messages {
+    /// The output of some records of a batch (sources are indices into the whole batch). A
+    /// record whose output cannot be encoded (an amount that is not a finite number) gives
+    /// a rejection instead of its output: never a silent drop.
+    private func records(of messages: ArraySlice<KafkaMessage>) -> StageOutput {
+        var output = StageOutput(phases: 1)
+        for (index, message) in zip(messages.indices, messages) {
             do {
-                records += try enrich(message)
+                output.append(try enrich(message), phase: 0, source: index)
             } catch {
-                // Encoding our own records does not fail; if it ever does, say so.
-                logger.error("could not encode the output of \(Poison.where_(message)): \(error)")
+                let rejection = Poison.unencodable(message, error)
+                logger.error("rejected \(Poison.where_(message)): \(rejection.detail)")
+                metrics.increment("attache_enrichment_rejected_total", labels: ["topic": message.topic, "reason": rejection.reason])
+                // A rejection holds only text and a clamped instant: it always encodes.
+                if let record = try? Poison.record(rejection, topic: topics.rejected, cause: message) {
+                    output.append([record], phase: 0, source: index)
+                }
             }
         }
-        return records
+        return output
     }
 
     /// The records one input record gives.

@@ -65,18 +65,27 @@ public final class EnrichmentService: @unchecked Sendable {
         defer { http.cancel() }
         do {
             let stages = try makeStages(shutdown: shutdown)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for stage in stages {
-                    group.addTask { try await self.runStage(stage) }
-                }
-                var failure: (any Error)?
-                while let result = await group.nextResult() {
-                    if case .failure(let error) = result, failure == nil {
-                        failure = error
-                        control.requestStop()
+            let control = control
+            let running = Task {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for stage in stages {
+                        group.addTask { try await self.runStage(stage, shutdown: shutdown) }
                     }
+                    var failure: (any Error)?
+                    while let result = await group.nextResult() {
+                        if case .failure(let error) = result, failure == nil {
+                            failure = error
+                            control.requestStop()
+                        }
+                    }
+                    if let failure { throw failure }
                 }
-                if let failure { throw failure }
+            }
+            // After SIGTERM the stages get until shortly before the shutdown deadline; a stage
+            // blocked on an unreachable cluster is left behind, and what it held is logged.
+            if try await !shutdown.bounded(running) {
+                let held = UncommittedWork.shared.describe()
+                logger.error("enrichment did not stop within the shutdown deadline (is the cluster reachable?); stopping anyway. \(held.isEmpty ? "No input was held uncommitted." : "Left uncommitted, read again after restart: \(held)")")
             }
         } catch {
             health.setFatal("\(error)")
@@ -113,6 +122,7 @@ public final class EnrichmentService: @unchecked Sendable {
     // MARK: Stages
 
     private func makeStages(shutdown: ShutdownSignal) throws -> [StageRunner] {
+        let control = control
         let kafka = options.kafka
         let topics = options.topics
         var articleLogger = logger
@@ -125,18 +135,19 @@ public final class EnrichmentService: @unchecked Sendable {
             name: "articles", topic: topics.parsed, consumer: articleConsumer,
             sink: try makeSink(stage: "articles", logger: articleLogger),
             logic: ArticleLogic(home: options.homeCountry, topics: topics, metrics: metrics, logger: articleLogger),
-            control: control, shutdown: shutdown, metrics: metrics, logger: articleLogger,
+            control: control, shutdown: shutdown, metrics: metrics, logger: articleLogger, rejectedTopic: topics.rejected,
             onReady: { [weak self] ready in self?.setReady(articles: ready) })
 
         let seriesConsumer = try KafkaConsumer(config: kafka, groupID: seriesGroupID, readCommitted: true, logger: seriesLogger)
-        let restorer = LedgerRestorer(config: kafka, topic: topics.ledger, groupID: seriesGroupID + "-restore",
+        var restorer = LedgerRestorer(config: kafka, topic: topics.ledger, groupID: seriesGroupID + "-restore",
                                       metrics: metrics, logger: seriesLogger)
+        restorer.stop = { control.stopRequested || shutdown.isRequested }
         let series = StageRunner(
             name: "series", topic: topics.observations, consumer: seriesConsumer,
             sink: try makeSink(stage: "series", logger: seriesLogger),
             logic: SeriesLogic(topics: topics, restorer: restorer, metrics: metrics, logger: seriesLogger),
             control: control, shutdown: shutdown, metrics: metrics, logger: seriesLogger, maxBatch: 500,
-            onReady: { [weak self] ready in self?.setReady(series: ready) })
+            rejectedTopic: topics.rejected, onReady: { [weak self] ready in self?.setReady(series: ready) })
         return [articles, series]
     }
 
@@ -153,27 +164,46 @@ public final class EnrichmentService: @unchecked Sendable {
         return .atLeastOnce(try KafkaProducer(config: options.kafka, logger: logger))
     }
 
-    private func runStage(_ stage: StageRunner) async throws {
+    private func runStage(_ stage: StageRunner, shutdown: ShutdownSignal) async throws {
         do {
-            if stage.name == "series" { try await checkCoPartitioning(stage.consumer) }
+            if stage.name == "series" {
+                // The cluster may not answer yet: that is no reason to stop, only a mismatch is.
+                while true {
+                    do {
+                        try await checkCoPartitioning(stage.consumer)
+                        break
+                    } catch let error as KafkaError where error.kind == .retriable {
+                        if shutdown.isRequested || control.stopRequested {
+                            await close(stage, shutdown: shutdown)
+                            return
+                        }
+                        logger.warning("series stage: cannot check the partitions of the ledger yet, retrying in 1 s: \(error)")
+                        try? await Task.sleep(for: .seconds(1))
+                    }
+                }
+            }
             try await stage.run()
         } catch {
-            await close(stage)
+            await close(stage, shutdown: shutdown)
+            // Cancelled near the shutdown deadline: a stop, not a failure.
+            if error is CancellationError, shutdown.isRequested { return }
             if let error = error as? StageFatalError { throw error }
             throw StageFatalError(stage: stage.name, underlying: error)
         }
-        await close(stage)
+        await close(stage, shutdown: shutdown)
     }
 
     /// Leaves the group (the rebalance hook runs; nothing is open by then) and frees the
-    /// clients, off the cooperative pool.
-    private func close(_ stage: StageRunner) async {
+    /// clients, off the cooperative pool, within what is left of the shutdown deadline.
+    private func close(_ stage: StageRunner, shutdown: ShutdownSignal) async {
         await stage.quiesce()
         let consumer = stage.consumer
         let producer = stage.sink.producer
+        // Half of what is left (less a margin for the HTTP server) each, within the clients' own bound.
+        let budget = min(options.kafka.closeTimeoutMs, shutdown.remainingMs(margin: .milliseconds(2_000)) / 2)
         _ = try? await offCooperativePool {
-            consumer.close()
-            producer.close()
+            consumer.close(timeoutMs: max(100, budget))
+            producer.close(timeoutMs: max(100, budget))
         }
     }
 

@@ -3,30 +3,27 @@ import AttacheModels
 import AttacheRuntime
 import Foundation
 
-/// Records the service cannot read: they become a `Rejection` on `articles.rejected` and
-/// the partition moves on (a poison record never stalls its partition).
+/// Records the service cannot read, or whose output cannot be written: they become a
+/// `Rejection` on `articles.rejected` and the partition moves on (a poison record never
+/// stalls its partition, never stops the service).
 enum Poison {
-    /// Decodes a record value, or says why it cannot be read.
-    static func decode<T: SchemaRecord>(_ type: T.Type, from message: KafkaMessage) -> Result<T, Rejection> {
-        guard let value = message.value else {
-            return .failure(rejection(message, reason: "invalid_record",
-                                      detail: "the record at \(where_(message)) has no value (a tombstone), expected \(T.schemaName.rawValue)"))
-        }
-        do {
-            return .success(try AttacheJSON.decode(T.self, from: value))
-        } catch let mismatch as SchemaMismatch {
-            return .failure(rejection(message, reason: "unknown_schema",
-                                      detail: "the record at \(where_(message)) cannot be read: \(mismatch)"))
-        } catch {
-            return .failure(rejection(message, reason: "invalid_record",
-                                      detail: "the record at \(where_(message)) is not a valid \(T.schemaName.rawValue): \(AttacheJSON.explain(error))"))
-        }
+    /// Decodes and validates a record value at the decoding boundary
+    /// (`PoisonRecord.decode`), or says why it cannot be read.
+    static func decode<T: ValidatedRecord>(_ type: T.Type, from message: KafkaMessage) -> Result<T, Rejection> {
+        PoisonRecord.decode(T.self, from: message)
     }
 
     static func where_(_ message: KafkaMessage) -> String { PoisonRecord.location(message) }
 
     static func rejection(_ message: KafkaMessage, reason: String, detail: String) -> Rejection {
         PoisonRecord.rejection(message, reason: reason, detail: detail)
+    }
+
+    /// The rejection of a record whose output cannot be encoded (e.g. an extracted amount
+    /// that is not a finite number): the whole output of the record is replaced by it.
+    static func unencodable(_ message: KafkaMessage, _ error: any Error) -> Rejection {
+        rejection(message, reason: "unencodable_output",
+                  detail: "the output of the record at \(where_(message)) cannot be written as JSON: \(AttacheJSON.explainEncoding(error))")
     }
 
     /// The record of a rejection on the rejected topic, keyed by its submission id.

@@ -29,6 +29,31 @@ struct PartitionLedger: Sendable {
         return ledgers[series, default: SeriesLedger()].observe(observation)
     }
 
+    /// Records an observation and hands the deltas it changed to `output` (which encodes
+    /// them); when `output` throws, the ledger is left exactly as it was, so that no state
+    /// changes without its output. Nil when the ledger already holds the observation.
+    mutating func observe<Output>(_ observation: TradeObservation,
+                                  output: ([TradeDelta]) throws -> Output) throws -> Output? {
+        let key = observation.ledgerKey
+        if entries[key] == observation { return nil }
+        let series = observation.series
+        // What this observation can change: its entry, and its series' ledger (small).
+        let savedEntry = entries[key]
+        let savedLedger = series.flatMap { ledgers[$0] }
+        let savedPending = series.flatMap { pending[$0] }
+        guard let changed = observe(observation) else { return nil }
+        do {
+            return try output(changed)
+        } catch {
+            entries[key] = savedEntry
+            if let series {
+                ledgers[series] = savedLedger
+                pending[series] = savedPending
+            }
+            throw error
+        }
+    }
+
     /// Records an observation read from the changelog (no deltas are computed yet).
     mutating func restore(_ observation: TradeObservation) {
         let key = observation.ledgerKey
@@ -85,37 +110,58 @@ final class SeriesLogic: StageLogic {
         self.logger = logger
     }
 
+    /// Rejections of unreadable ledger entries found by the last restore, sent with the next batch.
+    private var restoreRejections: [OutgoingRecord] = []
+
     func transform(_ batch: [KafkaMessage]) async -> StageOutput {
-        var deltas: [OutgoingRecord] = []
-        var ledger: [OutgoingRecord] = []
-        for message in batch {
-            do {
-                switch Poison.decode(TradeObservation.self, from: message) {
-                case .failure(let rejection):
-                    logger.warning("rejected \(Poison.where_(message)): \(rejection.detail)")
-                    metrics.increment("attache_enrichment_rejected_total", labels: ["topic": message.topic, "reason": rejection.reason])
-                    deltas.append(try Poison.record(rejection, topic: topics.rejected, cause: message))
-                case .success(let observation):
-                    guard let changed = partitions[message.partition, default: PartitionLedger()].observe(observation) else {
+        // Phase 0: deltas and rejections; phase 1: ledger entries (after their deltas).
+        var output = StageOutput(phases: 2)
+        if !restoreRejections.isEmpty, !batch.isEmpty {
+            output.append(restoreRejections, phase: 0, source: 0)
+            restoreRejections = []
+        }
+        for (index, message) in batch.enumerated() {
+            switch Poison.decode(TradeObservation.self, from: message) {
+            case .failure(let rejection):
+                reject(message, rejection, into: &output, source: index)
+            case .success(let observation):
+                let parent = message.header(RecordHeaders.traceparent)?.text
+                do {
+                    // Every record is encoded before the ledger keeps the observation: a
+                    // delta that cannot be written leaves the state as it was.
+                    let records: (deltas: [OutgoingRecord], entry: OutgoingRecord)? =
+                        try partitions[message.partition, default: PartitionLedger()].observe(observation) { changed in
+                            var entry = try OutgoingRecord.json(topic: topics.ledger, key: observation.ledgerKey,
+                                                                value: LedgerEntry(observation: observation),
+                                                                traceparent: TraceContext.child(of: parent))
+                            entry.partition = message.partition
+                            let deltas = try changed.map { delta in
+                                try OutgoingRecord.json(topic: topics.deltas, key: delta.series.id, value: delta,
+                                                        traceparent: TraceContext.child(of: parent))
+                            }
+                            return (deltas, entry)
+                        }
+                    guard let records else {
                         metrics.increment("attache_enrichment_observations_skipped_total")
                         continue
                     }
-                    let parent = message.header(RecordHeaders.traceparent)?.text
-                    var entry = try OutgoingRecord.json(topic: topics.ledger, key: observation.ledgerKey,
-                                                        value: LedgerEntry(observation: observation),
-                                                        traceparent: TraceContext.child(of: parent))
-                    entry.partition = message.partition
-                    ledger.append(entry)
-                    for delta in changed {
-                        deltas.append(try .json(topic: topics.deltas, key: delta.series.id, value: delta,
-                                                traceparent: TraceContext.child(of: parent)))
-                    }
+                    output.append(records.deltas, phase: 0, source: index)
+                    output.append([records.entry], phase: 1, source: index)
+                } catch {
+                    reject(message, Poison.unencodable(message, error), into: &output, source: index)
                 }
-            } catch {
-                logger.error("could not encode the output of \(Poison.where_(message)): \(error)")
             }
         }
-        return StageOutput(phases: [deltas, ledger])
+        return output
+    }
+
+    private func reject(_ message: KafkaMessage, _ rejection: Rejection, into output: inout StageOutput, source: Int) {
+        logger.warning("rejected \(Poison.where_(message)): \(rejection.detail)")
+        metrics.increment("attache_enrichment_rejected_total", labels: ["topic": message.topic, "reason": rejection.reason])
+        // A rejection holds only text and a clamped instant: it always encodes.
+        if let record = try? Poison.record(rejection, topic: topics.rejected, cause: message) {
+            output.append([record], phase: 0, source: source)
+        }
     }
 
     func checkpoint() -> Any { partitions }
@@ -128,6 +174,9 @@ final class SeriesLogic: StageLogic {
         let numbers = assignment.filter { $0.topic == topics.observations }.map(\.partition)
         let result = try await restorer.restore(partitions: numbers)
         partitions = result.partitions
+        restoreRejections = result.rejections.compactMap { rejection, cause in
+            try? Poison.record(rejection, topic: topics.rejected, cause: cause)
+        }
     }
 
     func revoked(_ revoked: [TopicPartitionOffset]) {
@@ -146,6 +195,10 @@ public struct LedgerRestorer: Sendable {
     public var groupID: String
     public var metrics: Metrics
     public var logger: Logger
+    /// How long a restore waits without any entry before the end is reached, then fails.
+    public var idleLimit: Duration = .seconds(10)
+    /// Asked between polls: true when the restore must give up (shutdown).
+    public var stop: (@Sendable () -> Bool)?
 
     public init(config: KafkaConfig, topic: String, groupID: String, metrics: Metrics, logger: Logger) {
         self.config = config
@@ -160,6 +213,8 @@ public struct LedgerRestorer: Sendable {
         var partitions: [Int32: PartitionLedger]
         /// Ledger entries read.
         public var entries: Int
+        /// Entries that could not be read, with the records they came from.
+        var rejections: [(Rejection, KafkaMessage)] = []
         public var seconds: Double
         /// Builds every restored series' ledger (otherwise built on first use) and returns
         /// how many deltas they hold and how long that took (for tools and benchmarks).
@@ -177,6 +232,7 @@ public struct LedgerRestorer: Sendable {
         var states: [Int32: PartitionLedger] = [:]
         for number in numbers { states[number] = PartitionLedger() }
         var entries = 0
+        var rejections: [(Rejection, KafkaMessage)] = []
         if !numbers.isEmpty {
             // The consumer never joins its group nor commits: it only reads assigned partitions.
             let consumer = try KafkaConsumer(config: config, groupID: groupID, readCommitted: true, logger: logger)
@@ -196,12 +252,19 @@ public struct LedgerRestorer: Sendable {
                 let batch = try await consumer.poll(max: 2_000, timeoutMs: 100)
                 for message in batch {
                     entries += 1
-                    if let value = message.value, let entry = try? AttacheJSON.decode(LedgerEntry.self, from: value) {
-                        states[message.partition, default: PartitionLedger()].restore(entry.observation)
-                    } else if message.value != nil {
-                        logger.warning("ledger entry at \(Poison.where_(message)) cannot be read; skipped")
+                    if message.value != nil {
+                        switch Poison.decode(LedgerEntry.self, from: message) {
+                        case .success(let entry):
+                            states[message.partition, default: PartitionLedger()].restore(entry.observation)
+                        case .failure(let rejection):
+                            // Not state: rejected (again at each restore, with the same key
+                            // and value) and left out.
+                            logger.warning("ledger entry at \(Poison.where_(message)) cannot be restored, rejected: \(rejection.detail)")
+                            metrics.increment("attache_enrichment_rejected_total", labels: ["topic": message.topic, "reason": rejection.reason])
+                            rejections.append((rejection, message))
+                        }
                     }
-                    if let end = ends[message.partition], message.offset + 1 >= end { ends[message.partition] = nil }
+                    if let end = ends[message.partition], message.nextOffset >= end { ends[message.partition] = nil }
                 }
                 if batch.isEmpty {
                     // Transaction markers take offsets but are never handed out: a partition
@@ -209,9 +272,13 @@ public struct LedgerRestorer: Sendable {
                     for position in consumer.assignment() where position.offset >= 0 {
                         if let end = ends[position.partition], position.offset >= end { ends[position.partition] = nil }
                     }
-                    if idleSince.duration(to: .now) > .seconds(10) {
-                        logger.warning("restoring \(topic): no entries for 10 s before the end of \(ends.keys.sorted()); continuing with what was read")
-                        break
+                    if idleSince.duration(to: .now) > idleLimit {
+                        // Never continue with part of the state: the stage stays not ready
+                        // and restores again.
+                        throw RestoreIncomplete(description: "restoring \(topic): no entries for \(idleLimit) before the high watermarks taken at assignment (partitions \(ends.keys.sorted()) unfinished); not ready, restoring again")
+                    }
+                    if let stop, stop() {
+                        throw RestoreIncomplete(description: "restoring \(topic): interrupted by shutdown")
                     }
                 } else {
                     idleSince = .now
@@ -223,6 +290,6 @@ public struct LedgerRestorer: Sendable {
         metrics.observe("attache_enrichment_restore_duration_seconds", seconds)
         metrics.set("attache_enrichment_restored_entries", Double(entries))
         logger.info("restored the series ledger of \(topic) partitions \(numbers.sorted()): \(entries) entries in \(String(format: "%.3f", seconds)) s")
-        return Result(partitions: states, entries: entries, seconds: seconds)
+        return Result(partitions: states, entries: entries, rejections: rejections, seconds: seconds)
     }
 }

@@ -10,6 +10,28 @@ import Logging
 /// least once, a ledger entry is never delivered without the deltas it caused.
 struct StageOutput {
     var phases: [[OutgoingRecord]]
+    /// For each record of each phase, the index in the batch of the input record that
+    /// caused it (so that a record that cannot be delivered rejects its input).
+    var sources: [[Int]]
+
+    init(phases: Int) {
+        self.phases = Array(repeating: [], count: phases)
+        self.sources = Array(repeating: [], count: phases)
+    }
+
+    /// Adds `records`, caused by input record `source`, to `phase`.
+    mutating func append(_ records: [OutgoingRecord], phase: Int, source: Int) {
+        phases[phase] += records
+        sources[phase] += Array(repeating: source, count: records.count)
+    }
+
+    /// Appends another output whose sources count from `offset`.
+    mutating func append(_ other: StageOutput, sourcesFrom offset: Int = 0) {
+        for phase in other.phases.indices {
+            phases[phase] += other.phases[phase]
+            sources[phase] += other.sources[phase].map { $0 + offset }
+        }
+    }
 
     var count: Int { phases.reduce(0) { $0 + $1.count } }
 }
@@ -80,6 +102,12 @@ struct StageFatalError: Error, CustomStringConvertible {
     var description: String { "enrichment \(stage) stage stopped: \(underlying)" }
 }
 
+/// The ledger restore could not read its topic up to the high watermarks taken when the
+/// partitions were assigned: the stage is not ready, and tries again.
+struct RestoreIncomplete: Error, CustomStringConvertible {
+    var description: String
+}
+
 
 /// The consume–transform–produce loop of one stage.
 ///
@@ -110,6 +138,8 @@ final class StageRunner: @unchecked Sendable {
     let metrics: Metrics
     let logger: Logger
     let maxBatch: Int
+    /// Where rejections of input records go.
+    let rejectedTopic: String
     /// Called with true once an assignment is applied (state restored), false from a
     /// revocation until the next assignment is applied.
     let onReady: @Sendable (Bool) -> Void
@@ -123,6 +153,12 @@ final class StageRunner: @unchecked Sendable {
     private var uncommitted: [TopicPartitionOffset] = []
     /// A lag sample is being taken.
     private var lagSampling = false
+    /// Input records whose output cannot be delivered (a permanent error for that record,
+    /// e.g. too large), by `partition:offset`, with the error: when read again they are
+    /// rejected instead of transformed.
+    private var undeliverable: [String: KafkaError] = [:]
+    /// The name under which the stage's uncommitted input is reported.
+    var owner: String { "\(consumer.groupID) \(name) stage" }
 
     private struct OpenTransaction {
         /// The input offsets, once the batch's output is delivered (nil before).
@@ -132,7 +168,7 @@ final class StageRunner: @unchecked Sendable {
     }
 
     init(name: String, topic: String, consumer: KafkaConsumer, sink: StageSink, logic: StageLogic, control: StageControl,
-         shutdown: ShutdownSignal, metrics: Metrics, logger: Logger, maxBatch: Int = 200,
+         shutdown: ShutdownSignal, metrics: Metrics, logger: Logger, maxBatch: Int = 200, rejectedTopic: String,
          onReady: @escaping @Sendable (Bool) -> Void) {
         self.name = name
         self.topic = topic
@@ -144,6 +180,7 @@ final class StageRunner: @unchecked Sendable {
         self.metrics = metrics
         self.logger = logger
         self.maxBatch = maxBatch
+        self.rejectedTopic = rejectedTopic
         self.onReady = onReady
     }
 
@@ -188,6 +225,8 @@ final class StageRunner: @unchecked Sendable {
                 throw error
             } catch let error as KafkaError where error.kind == .fatal {
                 throw fatal(error, "consume")
+            } catch where stopping {
+                break
             } catch {
                 // Transient (a timeout while restoring or rewinding, the cluster briefly
                 // unreachable): nothing was committed since the last good batch.
@@ -198,7 +237,79 @@ final class StageRunner: @unchecked Sendable {
                 try? await Task.sleep(for: .seconds(1))
             }
         }
+        let held = UncommittedWork.shared.held(by: owner)
+        if !held.isEmpty && !control.crashRequested {
+            logger.notice("\(name) stage stopped with input not committed (it is read again after restart): \(held.joined(separator: ", "))")
+        }
+        UncommittedWork.shared.release(owner)
         logger.info("\(name) stage stopped\(control.crashRequested ? " without committing (simulated crash)" : "")")
+    }
+
+    // MARK: Transform
+
+    /// The output of a batch: records whose output is known to be undeliverable are
+    /// rejected, the others go through the stage's logic.
+    private func output(of batch: [KafkaMessage]) async throws -> StageOutput {
+        let refused = lock.withLock { undeliverable }
+        guard !refused.isEmpty else { return await logic.transform(batch) }
+        var output = StageOutput(phases: 1)
+        var kept: [KafkaMessage] = []
+        var keptIndices: [Int] = []
+        for (index, message) in batch.enumerated() {
+            guard let error = refused["\(message.partition):\(message.offset)"] else {
+                kept.append(message)
+                keptIndices.append(index)
+                continue
+            }
+            let rejection = PoisonRecord.rejection(message, reason: "undeliverable_output",
+                                                   detail: "the output of the record at \(PoisonRecord.location(message)) cannot be written to Kafka: \(error)")
+            logger.warning("rejected \(PoisonRecord.location(message)): \(rejection.detail)")
+            metrics.increment("attache_enrichment_rejected_total", labels: ["topic": message.topic, "reason": rejection.reason])
+            output.append([try Poison.record(rejection, topic: rejectedTopic, cause: message)], phase: 0, source: index)
+        }
+        let transformed = kept.isEmpty ? StageOutput(phases: 1) : await logic.transform(kept)
+        var merged = StageOutput(phases: max(1, transformed.phases.count))
+        merged.append(output)
+        for phase in transformed.phases.indices {
+            merged.phases[phase] += transformed.phases[phase]
+            merged.sources[phase] += transformed.sources[phase].map { keptIndices[$0] }
+        }
+        return merged
+    }
+
+    /// Sends every phase, each delivered before the next. Nil when all was delivered; else
+    /// the failure to act on. A failure that belongs to one record (too large, invalid)
+    /// marks its input record undeliverable, so that the redone batch rejects it.
+    private func deliver(_ output: StageOutput, of batch: [KafkaMessage], with producer: KafkaProducer) async -> KafkaError? {
+        for (phase, records) in output.phases.enumerated() where !records.isEmpty {
+            let outcomes = await producer.deliver(all: records)
+            var failure: KafkaError?
+            for (index, outcome) in outcomes.enumerated() {
+                guard case .failure(let reported) = outcome else { continue }
+                var error = reported
+                if error.isRecordPermanent {
+                    if records[index].topic == rejectedTopic {
+                        // Not even its rejection can be written: stop rather than loop or drop.
+                        error.kind = .fatal
+                        error.operation = "write a rejection to \(rejectedTopic)"
+                    } else {
+                        let message = batch[output.sources[phase][index]]
+                        lock.withLock { undeliverable["\(message.partition):\(message.offset)"] = error }
+                    }
+                }
+                if failure == nil || error.kind == .fatal { failure = error }
+            }
+            if let failure { return failure }
+        }
+        return nil
+    }
+
+    /// Forgets the undeliverable marks of committed input.
+    private func forgetUndeliverable(_ batch: [KafkaMessage]) {
+        lock.withLock {
+            guard !undeliverable.isEmpty else { return }
+            for message in batch { undeliverable["\(message.partition):\(message.offset)"] = nil }
+        }
     }
 
     // MARK: Rebalance
@@ -302,14 +413,16 @@ final class StageRunner: @unchecked Sendable {
         }
         lock.withLock { transaction = OpenTransaction() }
         defer { lock.withLock { transaction = nil } }
-        let output = await logic.transform(batch)
+        UncommittedWork.shared.hold(owner, batch)
+        let output: StageOutput
         do {
-            for phase in output.phases where !phase.isEmpty {
-                _ = try await txn.producer.send(all: phase)
-            }
+            output = try await self.output(of: batch)
         } catch {
+            throw fatal(error, "encode a rejection")
+        }
+        if let error = await deliver(output, of: batch, with: txn.producer) {
             // A failed delivery inside a transaction makes it abortable, unless fatal.
-            if let error = error as? KafkaError, error.kind == .fatal { throw fatal(error, "produce in transaction") }
+            if error.kind == .fatal { throw fatal(error, "produce in transaction") }
             try await abort(txn, checkpoint: checkpoint, because: error)
             return
         }
@@ -319,6 +432,7 @@ final class StageRunner: @unchecked Sendable {
         switch lock.withLock({ transaction?.endedByHook }) {
         case true?:
             countOutput(output)
+            UncommittedWork.shared.release(owner)
             metrics.increment("attache_enrichment_transactions_total", labels: ["stage": name, "outcome": "committed"])
             return
         case false?:
@@ -341,6 +455,8 @@ final class StageRunner: @unchecked Sendable {
             throw fatal(error, "commit transaction")
         }
         countOutput(output)
+        forgetUndeliverable(batch)
+        UncommittedWork.shared.release(owner)
         metrics.increment("attache_enrichment_transactions_total", labels: ["stage": name, "outcome": "committed"])
     }
 
@@ -381,31 +497,46 @@ final class StageRunner: @unchecked Sendable {
 
     private func processAtLeastOnce(_ batch: [KafkaMessage], _ producer: KafkaProducer) async throws {
         let checkpoint = logic.checkpoint()
-        let output = await logic.transform(batch)
+        UncommittedWork.shared.hold(owner, ranges: UncommittedWork.describe(batch) + lock.withLock { uncommitted }.map {
+            "\($0.topic)[\($0.partition)] before offset \($0.offset) (delivered, commit pending)"
+        })
+        let output: StageOutput
         do {
-            for phase in output.phases where !phase.isEmpty {
-                _ = try await producer.send(all: phase)
-            }
+            output = try await self.output(of: batch)
         } catch {
-            if let error = error as? KafkaError, error.kind == .fatal { throw fatal(error, "produce") }
+            throw fatal(error, "encode a rejection")
+        }
+        if let error = await deliver(output, of: batch, with: producer) {
+            if error.kind == .fatal { throw fatal(error, "produce") }
+            if error.kind == .permanent && !error.isRecordPermanent && !stopping {
+                // Not about one record (e.g. not authorised to write a topic): retrying
+                // cannot help, and the service must not look healthy while it fails.
+                throw fatal(error, "produce")
+            }
             logger.warning("\(name) stage: output not delivered, reading the batch again: \(error)")
             logic.rollback(to: checkpoint)
+            if stopping { return }
             try? await Task.sleep(for: .milliseconds(200))
             try await consumer.rewindToCommitted()
             return
         }
         countOutput(output)
+        forgetUndeliverable(batch)
         if control.crashes(afterDeliveryOf: name) { return }
         let offsets = merge(lock.withLock { uncommitted }, nextOffsets(batch))
         do {
             try await consumer.commit(offsets)
             lock.withLock { uncommitted = [] }
+            UncommittedWork.shared.release(owner)
             metrics.increment("attache_enrichment_commits_total", labels: ["stage": name])
         } catch {
             // The output is delivered. A rebalance is the usual cause: the rebalance hook
             // commits these offsets before the partitions go; failing that, whoever reads
             // these records again produces the same keys and values.
             lock.withLock { uncommitted = offsets }
+            UncommittedWork.shared.hold(owner, ranges: offsets.map {
+                "\($0.topic)[\($0.partition)] before offset \($0.offset) (delivered, commit pending)"
+            })
             logger.info("\(name) stage: committing offsets failed, committing them with the next batch or before revocation: \(error)")
         }
     }
@@ -421,9 +552,9 @@ final class StageRunner: @unchecked Sendable {
 
     /// Per partition, the offset after the last record of the batch.
     private func nextOffsets(_ batch: [KafkaMessage]) -> [TopicPartitionOffset] {
-        var last: [Int32: Int64] = [:]
-        for message in batch { last[message.partition] = message.offset }
-        return last.sorted { $0.key < $1.key }.map { TopicPartitionOffset(topic: topic, partition: $0.key, offset: $0.value + 1) }
+        var next: [Int32: Int64] = [:]
+        for message in batch { next[message.partition] = message.nextOffset }
+        return next.sorted { $0.key < $1.key }.map { TopicPartitionOffset(topic: topic, partition: $0.key, offset: $0.value) }
     }
 
     private func countOutput(_ output: StageOutput) {
@@ -450,20 +581,23 @@ final class StageRunner: @unchecked Sendable {
         let metrics = metrics
         let control = control
         let shutdown = shutdown
-        inBackground { [self] in
+        // On the consumer's thread (never overlapping its close), in a task of its own so
+        // that the loop goes on.
+        Task { [self] in
             defer { lock.withLock { lagSampling = false } }
-            for partition in consumer.assignment() where partition.offset >= 0 {
-                if control.stopRequested || shutdown.isRequested { return }
-                guard let (_, high) = try? consumer.watermarks(topic: partition.topic, partition: partition.partition, timeoutMs: 2_000)
-                else { continue }
-                metrics.set("attache_enrichment_lag", Double(max(0, high - partition.offset)),
+            let lags = await consumer.lags(timeoutMs: 500) { control.stopRequested || shutdown.isRequested }
+            for (partition, lag) in lags {
+                metrics.set("attache_enrichment_lag", Double(lag),
                             labels: ["topic": partition.topic, "partition": String(partition.partition)])
             }
         }
     }
 
     /// Waits until no lag sample is in flight (before the consumer is closed).
+    /// Waits until no lag sample is in flight (before the consumer is closed), at most 3 s:
+    /// a sample blocked on an unreachable cluster must not hold up the shutdown.
     func quiesce() async {
-        while lock.withLock({ lagSampling }) { try? await Task.sleep(for: .milliseconds(20)) }
+        let deadline = ContinuousClock.now + .seconds(3)
+        while lock.withLock({ lagSampling }), ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
     }
 }

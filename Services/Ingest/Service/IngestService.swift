@@ -91,6 +91,14 @@ public final class IngestService: Sendable {
         let httpServer = IngestHTTP.server(settings)
         let server = ServiceHTTPServer(host: options.httpHost, port: options.httpPort, health: health, metrics: metrics, logger: logger)
         let logger = logger
+        // Shortly before the shutdown deadline, sends still waiting for a delivery report
+        // (the cluster is gone) fail, so that their requests answer and the HTTP server stops.
+        let releaser = Task { [producer] in
+            await shutdown.wait()
+            try? await Task.sleep(for: shutdown.remaining(margin: .milliseconds(2_500)))
+            if !Task.isCancelled { await producer.shutdown(timeoutMs: 0) }
+        }
+        defer { releaser.cancel() }
         var failure: (any Error)?
         do {
             try await withThrowingTaskGroup(of: Part.self) { group in

@@ -1,0 +1,272 @@
+import Foundation
+
+/// What is wrong with a decoded record: the field (a path such as `figure.period.start`) and
+/// a sentence saying what it holds and what is accepted.
+public struct RecordProblem: Error, CustomStringConvertible, Sendable, Hashable {
+    public var field: String
+    public var problem: String
+
+    public init(field: String, _ problem: String) {
+        self.field = field
+        self.problem = problem
+    }
+
+    public var description: String { "\(field): \(problem)" }
+}
+
+/// A record that is checked after decoding: a value read from Kafka is trusted only once
+/// `validated()` accepted it. Every service's decoding boundary (`AttacheJSON.decodeValidated`)
+/// calls it, so code behind the boundary may do arithmetic on the record's numbers.
+public protocol ValidatedRecord: SchemaRecord {
+    /// The record with its instants clamped into `RecordLimits.instants`, or the first
+    /// problem found.
+    func validated() throws(RecordProblem) -> Self
+}
+
+/// The ranges a record's values must lie in. Values outside them are not plausible news
+/// and, left in, would overflow the arithmetic done on them (anniversary milestones, deltas,
+/// instants formatted as text).
+public enum RecordLimits {
+    /// Calendar years of dates, periods and anniversaries.
+    public static let years = 1000...9999
+    /// Anniversary ordinals (the 31st anniversary is 31).
+    public static let ordinals = 1...1000
+    /// The largest magnitude of an amount, a change or a ratio (10^18, far above any trade
+    /// figure in any currency).
+    public static let maxMagnitude = 1e18
+    /// Instants (receivedAt, enrichedAt, record timestamps) are clamped into this range:
+    /// 1970-01-01T00:00:00Z ... 9999-12-31T23:59:59.999Z.
+    public static let instants = Date(timeIntervalSince1970: 0)...Date(timeIntervalSince1970: 253_402_300_799.999)
+    /// The longest identifier, code or label.
+    public static let maxIdentifier = 1_024
+
+    /// `date` moved into `instants` (a NaN time becomes the lower bound).
+    public static func clamp(_ date: Date) -> Date {
+        let seconds = date.timeIntervalSince1970
+        guard seconds.isFinite, !seconds.isNaN else { return instants.lowerBound }
+        return min(max(date, instants.lowerBound), instants.upperBound)
+    }
+
+    /// A Kafka record timestamp (Unix milliseconds, any `Int64`) as an instant in `instants`.
+    public static func instant(unixMillis: Int64) -> Date {
+        // Double(Int64) never traps; the division keeps it finite.
+        clamp(Date(timeIntervalSince1970: Double(unixMillis) / 1000))
+    }
+}
+
+/// The checks the records share, each throwing a `RecordProblem` that names the field.
+public enum RecordCheck {
+    public static func year(_ year: Int, _ field: String) throws(RecordProblem) {
+        guard RecordLimits.years.contains(year) else {
+            throw RecordProblem(field: field, "year \(year) is outside \(RecordLimits.years.lowerBound)-\(RecordLimits.years.upperBound)")
+        }
+    }
+
+    public static func day(_ day: Day, _ field: String) throws(RecordProblem) {
+        try year(day.year, field)
+    }
+
+    public static func period(_ period: Period, _ field: String) throws(RecordProblem) {
+        try day(period.start, field + ".start")
+        try day(period.end, field + ".end")
+        guard period.start <= period.end else {
+            throw RecordProblem(field: field, "starts \(period.start) after it ends \(period.end)")
+        }
+        try identifier(period.label, field + ".label")
+    }
+
+    /// A finite number of plausible magnitude.
+    public static func amount(_ value: Double, _ field: String) throws(RecordProblem) {
+        guard value.isFinite else { throw RecordProblem(field: field, "\(value) is not a finite number") }
+        guard abs(value) <= RecordLimits.maxMagnitude else {
+            throw RecordProblem(field: field, "\(value) is larger in magnitude than \(RecordLimits.maxMagnitude)")
+        }
+    }
+
+    public static func amount(_ value: Double?, _ field: String) throws(RecordProblem) {
+        if let value { try amount(value, field) }
+    }
+
+    /// A span of non-negative, ordered offsets; inside `text` when the text is given
+    /// (`scalarCount` is its number of Unicode scalars).
+    public static func span(_ span: TextSpan, _ field: String, scalarCount: Int? = nil) throws(RecordProblem) {
+        guard span.start >= 0, span.start <= span.end else {
+            throw RecordProblem(field: field, "\(span.start)..<\(span.end) is not a range of offsets")
+        }
+        if let scalarCount, span.end > scalarCount {
+            throw RecordProblem(field: field, "\(span.start)..<\(span.end) ends after the text (\(scalarCount) characters)")
+        }
+    }
+
+    /// A non-empty identifier of bounded length.
+    public static func identifier(_ text: String, _ field: String) throws(RecordProblem) {
+        guard !text.isEmpty else { throw RecordProblem(field: field, "is empty") }
+        guard text.utf8.count <= RecordLimits.maxIdentifier else {
+            throw RecordProblem(field: field, "is \(text.utf8.count) bytes long, more than \(RecordLimits.maxIdentifier)")
+        }
+    }
+
+    public static func ordinal(_ ordinal: Int, _ field: String) throws(RecordProblem) {
+        guard RecordLimits.ordinals.contains(ordinal) else {
+            throw RecordProblem(field: field, "ordinal \(ordinal) is outside \(RecordLimits.ordinals.lowerBound)-\(RecordLimits.ordinals.upperBound)")
+        }
+    }
+
+    public static func series(_ series: Series, _ field: String) throws(RecordProblem) {
+        try identifier(series.reporter, field + ".reporter")
+        try identifier(series.partner, field + ".partner")
+        try identifier(series.currency, field + ".currency")
+    }
+}
+
+extension Article: ValidatedRecord {
+    public func validated() throws(RecordProblem) -> Article {
+        try RecordCheck.identifier(id, "id")
+        try RecordCheck.day(published, "published")
+        let scalars = text.unicodeScalars.count
+        for (index, paragraph) in paragraphs.enumerated() {
+            try RecordCheck.span(paragraph, "paragraphs[\(index)]", scalarCount: scalars)
+        }
+        var copy = self
+        copy.receivedAt = RecordLimits.clamp(receivedAt)
+        return copy
+    }
+}
+
+extension Figure {
+    func check(_ field: String) throws(RecordProblem) {
+        try RecordCheck.series(series, field)
+        try RecordCheck.period(period, field + ".period")
+        try RecordCheck.amount(amount, field + ".amount")
+        try RecordCheck.span(span, field + ".span")
+    }
+}
+
+extension StatedChange {
+    func check(_ field: String) throws(RecordProblem) {
+        try RecordCheck.series(series, field + ".series")
+        try RecordCheck.period(from, field + ".from")
+        try RecordCheck.period(to, field + ".to")
+        try RecordCheck.amount(percent, field + ".percent")
+        try RecordCheck.amount(ratio, field + ".ratio")
+        try RecordCheck.amount(absolute, field + ".absolute")
+        try RecordCheck.span(span, field + ".span")
+    }
+}
+
+extension TradeObservation: ValidatedRecord {
+    public func validated() throws(RecordProblem) -> TradeObservation {
+        try RecordCheck.identifier(article, "article")
+        try RecordCheck.day(published, "published")
+        switch (figure, change) {
+        case (let figure?, nil): try figure.check("figure")
+        case (nil, let change?): try change.check("change")
+        default: throw RecordProblem(field: "figure/change", "exactly one of 'figure' and 'change' must be set")
+        }
+        return self
+    }
+}
+
+extension LedgerEntry: ValidatedRecord {
+    public func validated() throws(RecordProblem) -> LedgerEntry {
+        do {
+            return LedgerEntry(observation: try observation.validated())
+        } catch {
+            throw RecordProblem(field: "observation.\(error.field)", error.problem)
+        }
+    }
+}
+
+extension Anniversary: ValidatedRecord {
+    public func validated() throws(RecordProblem) -> Anniversary {
+        try RecordCheck.identifier(id, "id")
+        try RecordCheck.ordinal(ordinal, "ordinal")
+        try RecordCheck.year(year, "year")
+        // Checked arithmetic: the base year is the year minus the ordinal.
+        let (base, overflow) = year.subtractingReportingOverflow(ordinal)
+        guard !overflow, base == baseYear else {
+            throw RecordProblem(field: "baseYear", "\(baseYear) is not year \(year) minus ordinal \(ordinal)")
+        }
+        if let baseDate { guard baseDate.year == baseYear else {
+            throw RecordProblem(field: "baseDate", "\(baseDate) is not in the base year \(baseYear)")
+        } }
+        // The next milestone is the next ordinal divisible by 5.
+        guard (RecordLimits.ordinals.lowerBound...RecordLimits.ordinals.upperBound + 5).contains(next.ordinal) else {
+            throw RecordProblem(field: "next.ordinal", "ordinal \(next.ordinal) is outside 1-\(RecordLimits.ordinals.upperBound + 5)")
+        }
+        try RecordCheck.year(next.year, "next.year")
+        if let date = next.date { try RecordCheck.day(date, "next.date") }
+        try RecordCheck.span(span, "span")
+        return self
+    }
+}
+
+extension TradeDelta: ValidatedRecord {
+    public func validated() throws(RecordProblem) -> TradeDelta {
+        try check("")
+        return self
+    }
+
+    func check(_ prefix: String) throws(RecordProblem) {
+        try RecordCheck.identifier(id, prefix + "id")
+        try RecordCheck.series(series, prefix + "series")
+        try RecordCheck.period(from.period, prefix + "from.period")
+        try RecordCheck.period(to.period, prefix + "to.period")
+        try RecordCheck.amount(from.amount, prefix + "from.amount")
+        try RecordCheck.amount(to.amount, prefix + "to.amount")
+        try RecordCheck.amount(absolute, prefix + "absolute")
+        try RecordCheck.amount(percent, prefix + "percent")
+        try RecordCheck.amount(ratio, prefix + "ratio")
+    }
+}
+
+extension EnrichedArticle: ValidatedRecord {
+    public func validated() throws(RecordProblem) -> EnrichedArticle {
+        try RecordCheck.identifier(article.id, "article.id")
+        try RecordCheck.day(article.published, "article.published")
+        for (index, figure) in figures.enumerated() { try figure.check("figures[\(index)]") }
+        for (index, delta) in deltas.enumerated() { try delta.check("deltas[\(index)].") }
+        var copy = self
+        for (index, anniversary) in anniversaries.enumerated() {
+            do {
+                copy.anniversaries[index] = try anniversary.validated()
+            } catch {
+                throw RecordProblem(field: "anniversaries[\(index)].\(error.field)", error.problem)
+            }
+        }
+        copy.article.receivedAt = RecordLimits.clamp(article.receivedAt)
+        copy.enrichedAt = RecordLimits.clamp(enrichedAt)
+        return copy
+    }
+}
+
+/// Why a record read from Kafka is refused at the decoding boundary, as a `Rejection`
+/// reason code and a sentence.
+public struct RecordRefusal: Error, CustomStringConvertible, Sendable {
+    /// `invalid_record` (not JSON, wrong types, missing fields), `unknown_schema` (another
+    /// record type or version) or `invalid_field` (decoded, but a value is out of range).
+    public var reason: String
+    public var detail: String
+    public var description: String { detail }
+}
+
+extension AttacheJSON {
+    /// The decoding boundary of every record a service consumes: decodes `bytes` as `T`,
+    /// checks its schema name, its required fields and types, and its values
+    /// (`ValidatedRecord.validated`). Never traps, whatever the bytes.
+    public static func decodeValidated<T: ValidatedRecord>(_ type: T.Type, from bytes: some Collection<UInt8>) -> Result<T, RecordRefusal> {
+        let record: T
+        do {
+            record = try decode(T.self, from: bytes)
+        } catch let mismatch as SchemaMismatch {
+            return .failure(RecordRefusal(reason: "unknown_schema", detail: mismatch.description))
+        } catch {
+            return .failure(RecordRefusal(reason: "invalid_record", detail: "not a valid \(T.schemaName.rawValue): \(explain(error))"))
+        }
+        do {
+            return .success(try record.validated())
+        } catch {
+            return .failure(RecordRefusal(reason: "invalid_field", detail: "a \(T.schemaName.rawValue) with an unacceptable value at \(error)"))
+        }
+    }
+}
