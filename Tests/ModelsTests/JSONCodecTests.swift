@@ -263,10 +263,10 @@ struct Generator {
     /// Milliseconds between the years 1600 and 9999 (Foundation's formatter reads earlier
     /// days as Julian, so they do not round-trip through `JSONDecoder` either).
     mutating func instant() -> Date {
-        Date(timeIntervalSince1970: Double(int(-11_676_096_000_000...253_402_300_799_999)) / 1000 + pick([0, 0, 0.0004, -0.0004]))
+        Date(timeIntervalSince1970: Double(int(-11_676_096_000_000...253_402_300_799_999)) / 1000)
     }
 
-    /// Any instant from the year 1 on, for encoding only.
+    /// Any instant from the year 1 on, not always a whole millisecond, for encoding only.
     mutating func anyInstant() -> Date {
         Date(timeIntervalSince1970: Double(int(-62_135_596_800_000...253_402_300_799_999)) / 1000 + pick([0, 0, 0.0004, -0.0004]))
     }
