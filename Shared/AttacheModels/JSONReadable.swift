@@ -115,9 +115,23 @@ extension JSONReader {
         return failed ? nil : result
     }
 
-    /// A day, `YYYY-MM-DD` (as `Day.init(from:)` reads it).
+    /// A day, `YYYY-MM-DD` (as `Day.init(from:)` reads it: exactly that form, a real date).
     mutating func day() -> Day? {
-        guard let text = string(), let day = Day(iso: text) else { fail(); return nil }
+        guard var text = string() else { return nil }
+        let day = text.withUTF8 { b -> Day? in
+            guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return nil }
+            func number(_ range: Range<Int>) -> Int? {
+                var value = 0
+                for i in range {
+                    guard b[i] >= UInt8(ascii: "0"), b[i] <= UInt8(ascii: "9") else { return nil }
+                    value = value * 10 + Int(b[i] - UInt8(ascii: "0"))
+                }
+                return value
+            }
+            guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
+            return Day(year: year, month: month, day: day)
+        }
+        guard let day else { fail(); return nil }
         return day
     }
 

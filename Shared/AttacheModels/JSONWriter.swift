@@ -67,15 +67,6 @@ public struct JSONWriter {
         needsComma = true
     }
 
-    /// A string that needs no escaping (enum raw values, codes, ids, labels we make).
-    public mutating func plainString(_ value: StaticString) {
-        comma()
-        bytes.append(UInt8(ascii: "\""))
-        value.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: "\""))
-        needsComma = true
-    }
-
     /// An integer.
     public mutating func int(_ value: Int) {
         comma()
