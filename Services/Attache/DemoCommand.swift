@@ -128,7 +128,7 @@ struct LocalStack {
     func options(for service: String, port: Int = 0) -> ServiceOptions {
         ServiceOptions(brokers: broker.bootstrapServers, httpPort: port, httpHost: "127.0.0.1",
                        homeCountry: ProcessInfo.processInfo.environment["ATTACHE_HOME_COUNTRY"] ?? "KZ",
-                       groupID: "attache-\(service)", instance: "local")
+                       kafkaProperties: EmbeddedBroker.clientProperties, groupID: "attache-\(service)", instance: "local")
     }
 
     /// Starts the services; each runs until `stop()`.
