@@ -76,15 +76,16 @@ struct PartitionLedger: Sendable {
 ///
 /// Co-partitioning: the ledger entry of an observation read from partition P of
 /// `trade.observations` is written to partition P of `attache.ledger` (an explicit
-/// partition, keyed by the observation's slot for compaction: series and period). Both topics must therefore have the
-/// same partition count; the stage checks this at start. On assignment of partitions P…,
-/// reading exactly partitions P… of `attache.ledger` to their end restores the state of the
-/// series this instance now owns.
+/// partition, keyed by the observation's slot for compaction: series and period). Both
+/// topics must therefore have the same partition count; the stage checks this at start. On
+/// assignment of partitions P…, reading exactly partitions P… of `attache.ledger` to their
+/// end restores the state of the series this instance now owns.
 ///
 /// Idempotence: an observation the ledger already holds, or whose slot holds a better one, is
-/// skipped (no ledger entry, no deltas): a replay writes no new keys or values. Exactly once, the ledger entries and the deltas
-/// commit in one transaction. At least once, the deltas are delivered before the ledger
-/// entries, so a ledger entry that survives a crash always has its deltas on the topic.
+/// skipped (no ledger entry, no deltas): a replay writes no new keys or values. Exactly once,
+/// the ledger entries and the deltas commit in one transaction. At least once, the deltas are
+/// delivered before the ledger entries, so a ledger entry that survives a crash always has
+/// its deltas on the topic.
 final class SeriesLogic: StageLogic {
     let topics: Topics
     let restorer: LedgerRestorer
