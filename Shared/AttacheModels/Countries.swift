@@ -136,7 +136,12 @@ public enum Countries {
 
     /// Every non-overlapping name in `text`, in order, at word boundaries.
     public static func matches(in text: String) -> [Match] {
-        let scalars = Array(text.unicodeScalars)
+        matches(inScalars: Array(text.unicodeScalars))
+    }
+
+    /// `matches(in:)` over the text's Unicode scalars, for callers that already hold them
+    /// (the extractor), so the text is not decoded twice.
+    public static func matches(inScalars scalars: [Unicode.Scalar]) -> [Match] {
         var result: [Match] = []
         var i = 0
         let asciiStarts = Countries.asciiStarts
@@ -145,7 +150,8 @@ public enum Countries {
                 i += 1
                 continue
             }
-            guard let candidates = byFirstScalar[scalars[i]], isBoundary(before: i, in: scalars) else {
+            // The boundary first: it is cheap, and most letters are inside words.
+            guard isBoundary(before: i, in: scalars), let candidates = byFirstScalar[scalars[i]] else {
                 i += 1
                 continue
             }
@@ -161,6 +167,28 @@ public enum Countries {
                 i = matched.span.end
             } else {
                 i += 1
+            }
+        }
+        return result
+    }
+
+    /// `matches(inScalars:)` trying only the positions `starts` (ascending), for a caller that
+    /// already knows where words begin (the extractor's tokens). It finds the same matches
+    /// whenever `starts` holds every position where a name can begin: every letter that follows
+    /// a scalar that is not a letter or digit.
+    public static func matches(inScalars scalars: [Unicode.Scalar], at starts: [Int]) -> [Match] {
+        var result: [Match] = []
+        var next = 0
+        let asciiStarts = Countries.asciiStarts
+        for i in starts where i >= next && i < scalars.count {
+            if scalars[i].isASCII, !asciiStarts[Int(scalars[i].value)] { continue }
+            guard isBoundary(before: i, in: scalars), let candidates = byFirstScalar[scalars[i]] else { continue }
+            for candidate in candidates where i + candidate.scalars.count <= scalars.count {
+                let end = i + candidate.scalars.count
+                guard scalars[i..<end].elementsEqual(candidate.scalars), isBoundary(after: end, in: scalars) else { continue }
+                result.append(Match(code: candidate.name.code, role: candidate.name.role, span: TextSpan(start: i, end: end)))
+                next = end
+                break
             }
         }
         return result

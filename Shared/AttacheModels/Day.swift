@@ -55,7 +55,31 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
 
     /// `YYYY-MM-DD`.
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        "\(Day.padded(year, 4))-\(Day.padded(month, 2))-\(Day.padded(day, 2))"
+    }
+
+    /// `n` with leading zeros to `width` digits, as `String(format: "%0<width>d")` writes it
+    /// (without Foundation's formatter, which is slow on hot paths such as period labels).
+    public static func padded(_ n: Int, _ width: Int) -> String {
+        if n >= 0, width <= 8, n < 100_000_000 {
+            // The common case (years, months, days) written straight into the string's bytes.
+            var length = 1
+            var p = 10
+            while p <= n { length += 1; p *= 10 }
+            length = max(length, width)
+            return String(unsafeUninitializedCapacity: length) { buffer in
+                var v = n
+                for k in stride(from: length - 1, through: 0, by: -1) {
+                    buffer[k] = UInt8(48 + v % 10)
+                    v /= 10
+                }
+                return length
+            }
+        }
+        let digits = String(n.magnitude)
+        let sign = n < 0 ? "-" : ""
+        let zeros = max(0, width - sign.count - digits.count)
+        return sign + String(repeating: "0", count: zeros) + digits
     }
 
     public static func < (a: Day, b: Day) -> Bool {

@@ -99,7 +99,7 @@ final class RunningService: @unchecked Sendable {
     }
 
     /// Waits until both stages are assigned and restored.
-    func waitReady(timeout: Duration = .seconds(25)) async throws {
+    func waitReady(timeout: Duration = .seconds(60)) async throws {
         let deadline = ContinuousClock.now + timeout
         while !health.isReady, ContinuousClock.now < deadline, health.isAlive { try await Task.sleep(for: .milliseconds(50)) }
         #expect(health.isReady, "not ready: \(health.readiness)")

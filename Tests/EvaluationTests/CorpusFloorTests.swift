@@ -6,7 +6,7 @@ import Extraction
 /// The extractor on the development corpus (`../shared/corpus` beside the package root). The
 /// floors only ever go up: raise them when the extractor improves.
 @Suite struct CorpusFloorTests {
-    static let floors = (figuresF1: 0.97, changesRecall: 0.98, anniversariesF1: 0.93)
+    static let floors = (figuresF1: 0.99, changesRecall: 0.98, anniversariesF1: 0.93)
 
     /// The corpus directory, found from this file: `<package root>/../shared/corpus`.
     static let corpusDirectory: String = {

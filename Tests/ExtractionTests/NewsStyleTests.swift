@@ -34,7 +34,11 @@ import AttacheModels
         #expect(f?.partner == "NL")
         #expect(f?.direction == .inbound)
         #expect(f?.qualifier == .atLeast)
-        #expect(f?.period.label == "2019-01..2023-12")
+        // "Over the past N years" is read like "since (publication year − N)", up to publication:
+        // the genre's convention (and the development corpus's). We first read it as the N
+        // calendar years before publication; that was our own choice, not a contract.
+        #expect(f?.period.start == Day(year: 2019, month: 1, day: 1))
+        #expect(f?.period.end == Day(year: 2024, month: 3, day: 1))
     }
 
     @Test func quarterWithSamePeriodComparison() {

@@ -81,6 +81,10 @@ struct NearMiss: Sendable, CustomTestStringConvertible {
 
 enum NearMisses {
     static let all: [NearMiss] = [
+        // Trade between two countries neither of which is the home country is theirs, not the
+        // home country's (we once extracted it with the first country as reporter; a figure
+        // outside the home country's pairs is noise for its subscribers).
+        NearMiss(text: "The volume of trade between Russia and China reached $240 billion in 2023."),
         // Targets and forecasts.
         NearMiss(text: "The parties aim to bring trade between Kazakhstan and Germany to $5 billion by 2030."),
         NearMiss(text: "Kazakhstan and Italy plan to increase trade to $3 billion."),

@@ -128,7 +128,6 @@ enum MetricCases {
         FigureCase(text: "Kazakhstan's trade surplus with Italy stood at $9.8 billion in 2023.", metric: .tradeBalance, partner: "IT", amount: 9.8e9, period: "2023"),
         FigureCase(text: "The trade deficit with Korea was $300 million in 2023.", metric: .tradeBalance, partner: "KR", amount: -300e6, period: "2023"),
         FigureCase(text: "Kazakhstan imported goods worth $1.9 billion from Türkiye in 2023.", metric: .imports, partner: "TR", amount: 1.9e9, period: "2023"),
-        FigureCase(text: "The volume of trade between Russia and China reached $240 billion in 2023.", metric: .tradeTurnover, partner: "CN", amount: 240e9, period: "2023", reporter: "RU"),
     ]
 }
 

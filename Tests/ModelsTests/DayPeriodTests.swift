@@ -118,3 +118,21 @@ struct PeriodTests {
         #expect(sorted.map(\.label) == ["2005-01..2025-06", "2022", "2024-01..2024-08", "2024", "2025-01..2025-08"])
     }
 }
+
+@Suite("Labels without Foundation's formatter")
+struct PaddedLabelTests {
+    @Test("Day.padded writes what String(format: \"%0Nd\") writes", arguments: [0, 1, 9, 10, 99, 100, 999, 1000, 2024, 9999, 12345, -1, -42, -2024])
+    func padded(_ n: Int) {
+        #expect(Day.padded(n, 4) == String(format: "%04d", n))
+        #expect(Day.padded(n, 2) == String(format: "%02d", n))
+    }
+
+    @Test func countryMatchesOnScalarsEqualMatchesOnText() {
+        let text = "Kazakh-Luxembourg relations: Kazakhstan, the Grand Duchy and Nur-Sultan; Türkiye's trade"
+        #expect(Countries.matches(inScalars: Array(text.unicodeScalars)) == Countries.matches(in: text))
+        // Trying only where words begin finds the same names.
+        let scalars = Array(text.unicodeScalars)
+        let starts = scalars.indices.filter { i in scalars[i].properties.isAlphabetic && (i == 0 || !scalars[i - 1].properties.isAlphabetic) }
+        #expect(Countries.matches(inScalars: scalars, at: starts) == Countries.matches(in: text))
+    }
+}

@@ -5,7 +5,8 @@ import Extraction
 ///
 /// The rules (also in docs/extraction.md, "Measuring"):
 /// - **Figures** (stated ones; derived figures and gold figures of metric `other` are left
-///   out): right when the amount is within 0.6 %, the currency matches, the metric matches
+///   out): right when the amount is within 0.6 %, the currency matches (a gold dollar amount
+///   also matches a figure's `usdAmount`, its stated dollar equivalent), the metric matches
 ///   (`investment` and `fdi_inflow` count as one), reporter and partner match — or the same
 ///   flow is told from the other side (A's exports to B are B's imports from A) — and the
 ///   period matches at the granularity of the gold label (`GoldPeriod.accepts`); an
@@ -122,7 +123,11 @@ public enum Scorer {
 
     static func amountMatches(_ g: GoldFigure, _ p: Figure) -> Bool {
         guard let (amount, currency) = g.money else { return false }
-        return p.currency == currency && within(p.amount, amount, amountTolerance)
+        if p.currency == currency && within(p.amount, amount, amountTolerance) { return true }
+        // A figure in another currency that carries its dollar equivalent is also that amount
+        // in dollars.
+        guard currency == "USD", let usd = p.usdAmount else { return false }
+        return within(usd, amount, amountTolerance)
     }
 
     static func partiesMatch(goldMetric: String, goldReporter: String, goldPartner: String, figure p: Figure, home: String) -> Bool {

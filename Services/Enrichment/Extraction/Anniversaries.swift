@@ -4,12 +4,19 @@ import AttacheModels
 /// `celebrating (the) N years of …`, `centenary of …`, and `X celebrates its Nth anniversary`.
 struct AnniversaryFinder {
     let analysis: ArticleAnalysis
+    let tokens: [Token]
 
-    var tokens: [Token] { analysis.tokens }
+    init(analysis: ArticleAnalysis) {
+        self.analysis = analysis
+        self.tokens = analysis.tokens
+    }
     var published: Day { analysis.article.published }
     var home: String { analysis.home }
 
     func word(_ i: Int) -> String? { analysis.word(i) }
+
+    /// Whether token i exists and belongs to a word list (its precomputed bits, no hashing).
+    func has(_ i: Int, _ c: WordClass) -> Bool { i >= 0 && i < tokens.count && tokens[i].classes.contains(c) }
 
     static let celebrationVerbs: Set<String> = [
         "celebrate", "celebrates", "celebrated", "celebrating", "mark", "marks", "marked", "marking",
@@ -39,7 +46,7 @@ struct AnniversaryFinder {
         if ["st", "nd", "rd", "th"].contains(w), tokens[i].attached, i >= 1, tokens[i - 1].kind == .number, let n = Int(tokens[i - 1].lower) {
             return (n, i - 1)
         }
-        if let n = Lexicon.ordinals[w] {
+        if tokens[i].classes.contains(.ordinal), let n = Lexicon.ordinals[w] {
             if i >= 2, word(i - 1) == "-", let t = word(i - 2), Lexicon.tens.contains(t), let tv = Lexicon.cardinals[t], n < 10 { return (tv + n, i - 2) }
             return (n, i)
         }
@@ -47,7 +54,7 @@ struct AnniversaryFinder {
             var j = i - 1
             if word(j) == "-" { j -= 1 }
             if j >= 0, tokens[j].kind == .number, let n = Int(tokens[j].lower) { return (n, j) }
-            if j >= 0, let n = Lexicon.cardinals[tokens[j].lower] { return (n, j) }
+            if j >= 0, tokens[j].classes.contains(.cardinal), let n = Lexicon.cardinals[tokens[j].lower] { return (n, j) }
         }
         return nil
     }
@@ -55,7 +62,7 @@ struct AnniversaryFinder {
     /// An ordinal starting at i (`78th`, `thirtieth`): value and end.
     func ordinal(at i: Int) -> (Int, Int)? {
         guard let w = word(i) else { return nil }
-        if let n = Lexicon.ordinals[w] { return (n, i + 1) }
+        if tokens[i].classes.contains(.ordinal), let n = Lexicon.ordinals[w] { return (n, i + 1) }
         if tokens[i].kind == .number, let n = Int(w), let suffix = word(i + 1), tokens[i + 1].attached,
            ["st", "nd", "rd", "th"].contains(suffix) { return (n, i + 2) }
         return nil
@@ -86,8 +93,8 @@ struct AnniversaryFinder {
     /// A cardinal at i (`30`, `thirty`, `thirty-one`): value and end.
     func cardinal(at i: Int) -> (Int, Int)? {
         guard let w = word(i) else { return nil }
-        if tokens[i].kind == .number, let n = Int(w), !w.contains(","), !w.contains(".") { return (n, i + 1) }
-        if let n = Lexicon.cardinals[w] {
+        if tokens[i].kind == .number, let n = Int(w), !w.utf8.contains(44), !w.utf8.contains(46) { return (n, i + 1) }
+        if tokens[i].classes.contains(.cardinal), let n = Lexicon.cardinals[w] {
             if Lexicon.tens.contains(w), word(i + 1) == "-", let u = word(i + 2), let un = Lexicon.cardinals[u], un < 10 { return (n + un, i + 3) }
             return (n, i + 1)
         }
@@ -135,7 +142,7 @@ struct AnniversaryFinder {
                         // "Air Astana celebrated its 20th anniversary": the name before the verb.
                         var j = start - 1
                         if word(j) == "its" || word(j) == "their" || word(j) == "the" { j -= 1 }
-                        if j >= range.lowerBound, Self.celebrationVerbs.contains(word(j) ?? "") {
+                        if j >= range.lowerBound, has(j, .celebrationVerbs) {
                             var k = j - 1
                             if ["is", "was", "will", "has", "have", "had", "would"].contains(word(k) ?? "") { k -= 1 }
                             var s = k
@@ -192,7 +199,7 @@ struct AnniversaryFinder {
     func dates(in range: Range<Int>) -> [(month: Int, day: Int, year: Int?, at: Int)] {
         var result: [(month: Int, day: Int, year: Int?, at: Int)] = []
         for i in range {
-            guard let m = Lexicon.months[tokens[i].lower], tokens[i].isCapitalised else { continue }
+            guard tokens[i].classes.contains(.month), let m = Lexicon.months[tokens[i].lower], tokens[i].isCapitalised else { continue }
             if i - 1 >= range.lowerBound, tokens[i - 1].kind == .number, let d = Int(tokens[i - 1].lower), (1...31).contains(d) {
                 let y = analysis.periods.year(at: i + 1)
                 result.append((m, d, y, i - 1))
@@ -278,8 +285,8 @@ struct AnniversaryFinder {
         }
         let phrase = t.phraseStart.map { Array(tokens[$0..<phraseEnd]) } ?? []
         let widePhrase = t.phraseStart.map { Array(tokens[$0..<wideEnd]) } ?? []
-        let words = Set((t.yearsAgo ? Array(tokens[range]) : phrase).map(\.lower))
-        let wideWords = Set(widePhrase.map(\.lower))
+        let wordTokens = t.yearsAgo ? Array(tokens[range]) : phrase
+        let words = WordSet(wordTokens)
 
         var kind: AnniversaryKind
         if let m = t.modifier, let k = Lexicon.anniversaryModifiers[m] {
@@ -288,11 +295,11 @@ struct AnniversaryFinder {
             kind = .founding
         } else if words.contains("diplomatic") || (words.contains("relations") && (words.contains("establishment") || words.contains("established"))) {
             kind = .diplomaticRelations
-        } else if !words.isDisjoint(with: Self.agreementWords) {
+        } else if wordTokens.contains(where: { $0.classes.contains(.agreementWords) }) {
             kind = .agreement
-        } else if tokens[t.triggerEnd - 1].lower == "birthday" || !wideWords.isDisjoint(with: Self.personWords) {
+        } else if tokens[t.triggerEnd - 1].lower == "birthday" || widePhrase.contains(where: { Self.personWords.contains($0.lower) }) {
             kind = .birth
-        } else if !words.isDisjoint(with: ["founding", "foundation", "establishment", "founded", "creation", "independence", "formation", "established"]) || t.namedBefore != nil {
+        } else if ["founding", "foundation", "establishment", "founded", "creation", "independence", "formation", "established"].contains(where: { words.contains($0) }) || t.namedBefore != nil {
             kind = .founding
         } else {
             kind = .other
@@ -407,7 +414,7 @@ struct AnniversaryFinder {
     /// Whether `marks`, `will mark` or `this year marks` follows the date at `at`.
     func marksFollows(_ at: Int) -> Bool {
         var j = at
-        while j < at + 3, j < tokens.count, tokens[j].kind != .word || Lexicon.months[tokens[j].lower] != nil { j += 1 }
+        while j < at + 3, j < tokens.count, tokens[j].kind != .word || tokens[j].classes.contains(.month) { j += 1 }
         if word(j) == "this" || word(j) == "next", word(j + 1) == "year" { j += 2 }
         if word(j) == "will" { j += 1 }
         return ["marks", "mark", "marked"].contains(word(j) ?? "")
@@ -442,11 +449,14 @@ struct AnniversaryFinder {
 
     /// A full date in `baseYear` that the article gives for a founding: a sentence with a
     /// founding verb (and, for diplomatic relations, the word relations or ties).
+    /// The founding verbs and the nouns of founding: a sentence with none of them gives no founding date.
+    static let foundingWords: Set<String> = foundingVerbs.union(["establishment", "establishing", "signing"])
+
     func foundingDate(in baseYear: Int, kind: AnniversaryKind) -> Day? {
         for sentence in analysis.sentences {
-            let words = Set(tokens[sentence.range].map(\.lower))
-            guard !words.isDisjoint(with: Self.foundingVerbs.union(["establishment", "establishing", "signing"])) else { continue }
-            if kind == .diplomaticRelations, words.isDisjoint(with: ["relations", "ties"]) { continue }
+            let words = tokens[sentence.range]
+            guard words.contains(where: { $0.classes.contains(.foundingWords) }) else { continue }
+            if kind == .diplomaticRelations, !words.contains(where: { $0.lower == "relations" || $0.lower == "ties" }) { continue }
             for d in dates(in: sentence.range) where d.year == baseYear {
                 if let day = Day(year: baseYear, month: d.month, day: d.day) { return day }
             }
@@ -465,9 +475,9 @@ struct AnniversaryFinder {
                 if p == "last" { return published.year - 1 }
             }
             if let y = analysis.periods.year(at: j), ["in", "of"].contains(word(j - 1) ?? ""),
-               !Self.foundingVerbs.contains(word(j - 2) ?? "") { return y }
+               !has(j - 2, .foundingVerbs) { return y }
             // "In December 2021, during celebrations of …", "planned for March 2023, … marking".
-            if let y = analysis.periods.year(at: j), j >= 2, Lexicon.months[word(j - 1) ?? ""] != nil,
+            if let y = analysis.periods.year(at: j), j >= 2, has(j - 1, .month),
                ["in", "of", "for", "since", "until"].contains(word(j - 2) ?? "") { return y }
             j -= 1
         }
@@ -478,9 +488,9 @@ struct AnniversaryFinder {
         var j = i
         while j < range.upperBound {
             if let y = analysis.periods.year(at: j), word(j - 1) == "in",
-               y >= published.year - 1 || Self.celebrationVerbs.contains(word(j - 2) ?? "") || ["celebrated", "held"].contains(word(j - 2) ?? ""),
-               !Self.foundingVerbs.contains(word(j - 2) ?? "") { return y }
-            if let y = analysis.periods.year(at: j), Lexicon.months[word(j - 1) ?? ""] != nil, word(j - 2) == "in",
+               y >= published.year - 1 || has(j - 2, .celebrationVerbs) || ["celebrated", "held"].contains(word(j - 2) ?? ""),
+               !has(j - 2, .foundingVerbs) { return y }
+            if let y = analysis.periods.year(at: j), has(j - 1, .month), word(j - 2) == "in",
                y >= published.year - 1 { return y }
             if tokens[j].lower == "year", j >= 1 {
                 let p = tokens[j - 1].lower
@@ -496,7 +506,7 @@ struct AnniversaryFinder {
     /// A capitalised title around an agreement word: `Enhanced Partnership and Cooperation
     /// Agreement`, `Treaty on Eternal Friendship`.
     func titleRun(_ phrase: [Token]) -> String {
-        guard let anchor = phrase.firstIndex(where: { Self.agreementWords.contains($0.lower) && $0.isCapitalised }) else { return "" }
+        guard let anchor = phrase.firstIndex(where: { $0.classes.contains(.agreementWords) && $0.isCapitalised }) else { return "" }
         let connectors: Set<String> = ["and", "of", "on", "for", "in"]
         var s = anchor
         while s > 0 {
@@ -547,4 +557,11 @@ struct AnniversaryFinder {
         }
         return words.prefix(8).joined(separator: " ")
     }
+}
+
+/// The words of a short phrase, looked up by scanning (cheaper than hashing each word into a Set).
+struct WordSet {
+    let tokens: [Token]
+    init(_ tokens: [Token]) { self.tokens = tokens }
+    func contains(_ word: String) -> Bool { tokens.contains { $0.lower == word } }
 }

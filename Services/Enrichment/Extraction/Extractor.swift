@@ -26,8 +26,8 @@ import AttacheModels
 ///   `Swiss francs`) names no party.
 /// - **Periods**: `this year` is January 1 to the publication day (or the part-year of it the
 ///   text states); `over the past N months` is months 1…N of the publication year when they
-///   have ended, else the N months before the publication month; `over the past N years` is the
-///   N calendar years before the publication year; `since 2005` runs to the publication day; a
+///   have ended, else the N months before the publication month; `over the past N years` is read
+///   like `since (publication year − N)`; `since 2005` runs to the publication day; a
 ///   part-year without a year (`January-March`) is the latest one that has ended by
 ///   publication; `last year` is the year before publication, `the previous year` the year
 ///   before the year the sentence speaks of. A sentence without a period takes the paragraph's
@@ -58,7 +58,7 @@ public struct Extractor: Sendable {
 
     /// Extracts figures (stated and derived), stated changes and anniversaries.
     public func extract(_ article: Article) -> Extraction {
-        var analysis = ArticleAnalysis(article: article, home: home)
+        let analysis = ArticleAnalysis(article: article, home: home)
         return analysis.run()
     }
 }
@@ -98,9 +98,7 @@ public struct Extraction: Sendable, Hashable {
     /// The deltas within this article alone: a fresh `SeriesLedger` fed with
     /// `observations(article:)` (what `EnrichedArticle.deltas` carries).
     public func deltas(article: Article) -> [TradeDelta] {
-        var ledger = SeriesLedger()
-        for o in observations(article: article) { _ = ledger.observe(o) }
-        return ledger.allDeltas
+        SeriesLedger(observations: observations(article: article)).allDeltas
     }
 }
 
@@ -145,7 +143,7 @@ struct Parties {
     var bilateral = true
 }
 
-struct ArticleAnalysis {
+final class ArticleAnalysis {
     let article: Article
     let home: String
     let scalars: [Unicode.Scalar]
@@ -163,14 +161,23 @@ struct ArticleAnalysis {
     init(article: Article, home: String) {
         self.article = article
         self.home = home
-        scalars = Array(article.text.unicodeScalars)
+        var decoded: [Unicode.Scalar] = []
+        decoded.reserveCapacity(article.text.utf8.count)
+        for s in article.text.unicodeScalars { decoded.append(s) }
+        scalars = decoded
         tokens = Tokenizer.tokenize(scalars)
         sentences = Sentences.split(tokens)
         var startIndex = [Int](repeating: -1, count: scalars.count + 1)
         var endIndex = [Int](repeating: -1, count: scalars.count + 1)
         for (i, t) in tokens.enumerated() { startIndex[t.start] = i; endIndex[t.end] = i + 1 }
         var found: [CountryToken] = []
-        for m in Countries.matches(in: article.text) {
+        // Names begin where words do: at a word token, or inside one after a combining mark.
+        var wordStarts: [Int] = []
+        for t in tokens where t.kind == .word {
+            wordStarts.append(t.start)
+            for k in (t.start + 1)..<t.end where scalars[k - 1].value >= 0x300 { wordStarts.append(k) }
+        }
+        for m in Countries.matches(inScalars: scalars, at: wordStarts) {
             guard m.span.start >= 0, m.span.end <= scalars.count else { continue }
             let s = startIndex[m.span.start], e = endIndex[m.span.end]
             guard s >= 0, e >= 0 else { continue }
@@ -193,6 +200,9 @@ struct ArticleAnalysis {
 
     func word(_ i: Int) -> String? { i >= 0 && i < tokens.count ? tokens[i].lower : nil }
 
+    /// Whether token i exists and belongs to a word list (its precomputed bits, no hashing).
+    func has(_ i: Int, _ c: WordClass) -> Bool { i >= 0 && i < tokens.count && tokens[i].classes.contains(c) }
+
     /// The first non-home country named as the owner of a trade metric: `X's (overall|total|
     /// foreign) trade/turnover/exports/imports`, or its adjective right before one (`Finnish
     /// exports`), not inside a compound (`Kazakh-Chinese trade`).
@@ -200,6 +210,12 @@ struct ArticleAnalysis {
         let metricWords: Set<String> = ["trade", "turnover", "exports", "imports", "trading"]
         for c in countries where c.code != home && c.role != .capital {
             if c.token > 0, tokens[c.token - 1].lower == "-" { continue }
+            // "Germany raised its imports from …": the country owns the flow it calls "its".
+            if c.role != .adjective {
+                var k = c.endToken
+                while k < min(c.endToken + 3, tokens.count), tokens[k].kind == .word, tokens[k].lower != "its" { k += 1 }
+                if k + 1 < tokens.count, tokens[k].lower == "its", metricWords.contains(tokens[k + 1].lower) { return c.code }
+            }
             var j = c.endToken
             if j + 1 < tokens.count, tokens[j].lower == "'", tokens[j + 1].lower == "s" { j += 2 } else if c.role != .adjective { continue }
             while j < tokens.count, ["overall", "total", "foreign", "external", "mutual"].contains(tokens[j].lower) { j += 1 }
@@ -219,14 +235,15 @@ struct ArticleAnalysis {
     }
 
     func text(_ s: TextSpan) -> String {
-        var out = ""
-        out.unicodeScalars.append(contentsOf: scalars[s.start..<s.end])
-        return out
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity((s.end - s.start) * 2)
+        for scalar in scalars[s.start..<s.end] { UTF8.encode(scalar) { bytes.append($0) } }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     // MARK: - Running
 
-    mutating func run() -> Extraction {
+    func run() -> Extraction {
         var figures: [Figure] = []
         var changes: [(StatedChange, Range<Int>)] = []
         var carryPeriod: Period?
@@ -259,7 +276,7 @@ struct ArticleAnalysis {
             changes += result.changes
             // A cumulative total's period (several years, or as of a day) is no period for the
             // next sentence's flows.
-            if let p = result.mainPeriod, let months = p.monthCount, months <= 12 {
+            if let p = result.lastFigurePeriod ?? result.mainPeriod, let months = p.monthCount, months <= 12 {
                 carryPeriod = p
                 if !result.figures.isEmpty || !result.changes.isEmpty { statisticPeriod = p }
             }
@@ -268,9 +285,10 @@ struct ArticleAnalysis {
         }
         // A fact repeated in another paragraph (title, lead, quote) is one figure: the first
         // statement wins.
-        var factParagraph: [String: Int] = [:]
+        struct FactKey: Hashable { var at: SeriesPeriod; var amount: UInt64 }
+        var factParagraph: [FactKey: Int] = [:]
         figures = figures.filter { f in
-            let key = "\(f.series.id)|\(f.period.label)|\(f.amount)|\(f.currency)"
+            let key = FactKey(at: SeriesPeriod(f.series, f.period), amount: f.amount.bitPattern)
             let paragraph = paragraph(at: f.span.start)
             if let first = factParagraph[key] { return first == paragraph }
             factParagraph[key] = paragraph
@@ -299,9 +317,11 @@ struct ArticleAnalysis {
                     && (d.0.percent != nil || d.0.ratio != nil)
             }
         }.map(\.element)
-        var seenChanges = Set<String>()
+        struct ChangeKey: Hashable { var series: Series; var from: String; var to: String; var values: [UInt64] }
+        var seenChanges = Set<ChangeKey>()
         let stated = changes.map(\.0).filter {
-            seenChanges.insert("\($0.series.id)|\($0.from.label)|\($0.to.label)|\($0.percent ?? 0)|\($0.ratio ?? 0)|\($0.absolute ?? 0)").inserted
+            seenChanges.insert(ChangeKey(series: $0.series, from: $0.from.label, to: $0.to.label,
+                                         values: [($0.percent ?? 0).bitPattern, ($0.ratio ?? 0).bitPattern, ($0.absolute ?? 0).bitPattern])).inserted
         }
         let anniversaries = AnniversaryFinder(analysis: self).find()
         return Extraction(figures: figures, changes: stated, anniversaries: anniversaries)
@@ -361,7 +381,7 @@ struct ArticleAnalysis {
         var i = range.lowerBound
         while i < range.upperBound {
             var matched: MetricMention?
-            for (words, metric) in Lexicon.metricsByFirstWord[tokens[i].lower] ?? [] where i + words.count <= range.upperBound {
+            for (words, metric) in (tokens[i].classes.contains(.metricStart) ? Lexicon.metricsByFirstWord[tokens[i].lower] : nil) ?? [] where i + words.count <= range.upperBound {
                 var ok = true
                 for (k, w) in words.enumerated() where tokens[i + k].lower != w { ok = false; break }
                 if ok {
@@ -369,9 +389,14 @@ struct ArticleAnalysis {
                     break
                 }
             }
-            if matched == nil, Lexicon.investmentVerbs.contains(tokens[i].lower),
+            if matched == nil, tokens[i].classes.contains(.investmentVerbs),
                tokens[(i + 1)..<min(i + 12, range.upperBound)].contains(where: { $0.lower == "into" }) {
                 matched = MetricMention(range: i..<(i + 1), metric: .investment, negative: false)
+            }
+            // "the number of exporters": a count of companies, not a flow.
+            if let m = matched, tokens[i].lower == "exporters" || tokens[i].lower == "importers", word(i - 1) == "of", word(i - 2) == "number" {
+                i = m.range.upperBound
+                continue
             }
             if let matched {
                 // "trade and investment cooperation", "trade partner": not the measured quantity
@@ -409,9 +434,9 @@ struct ArticleAnalysis {
             let w = tokens[i].lower
             if tokens[i].kind == .symbol, w == "," || w == ";" || w == "(" || w == ")" {
                 close(i)
-            } else if tokens[i].kind == .word, ["while", "whereas", "compared", "against", "versus"].contains(w), i > start {
+            } else if tokens[i].classes.contains(.clauseBreaks), i > start {
                 close(i)
-            } else if w == "and", i > start, let next = word(i + 1), Lexicon.factVerbs.contains(next) || ["was", "were", "is", "stood"].contains(next) {
+            } else if w == "and", i > start, let next = word(i + 1), has(i + 1, .factVerbs) || ["was", "were", "is", "stood"].contains(next) {
                 // "… compared to 2020 and amounted to $300 million": a new clause about the
                 // sentence's own period.
                 close(i)
@@ -423,6 +448,7 @@ struct ArticleAnalysis {
 
     func qualifier(endingBefore i: Int) -> (Qualifier, Int)? {
         guard i >= 1 else { return nil }
+        guard tokens[i - 1].classes.contains(.qualifierLast) else { return nil }
         for (words, q) in Lexicon.qualifiersByLastWord[tokens[i - 1].lower] ?? [] {
             let s = i - words.count
             guard s >= 0 else { continue }
@@ -435,6 +461,7 @@ struct ArticleAnalysis {
 
     func qualifier(startingAt i: Int) -> (Qualifier, Int)? {
         guard i < tokens.count else { return nil }
+        guard tokens[i].classes.contains(.qualifierFirst) else { return nil }
         for (words, q) in Lexicon.qualifiersByFirstWord[tokens[i].lower] ?? [] {
             guard i + words.count <= tokens.count else { continue }
             var ok = true
@@ -447,10 +474,11 @@ struct ArticleAnalysis {
     /// The number at i as a ratio multiplier: `2.5 times`, `four-fold`, `3-fold`, `fourfold`.
     func multiplier(at i: Int) -> (Double, Int)? {
         guard let w = word(i) else { return nil }
-        if let f = Lexicon.foldWords[w] { return (f, i + 1) }
+        let c = tokens[i].classes
+        if c.contains(.multiplier), let f = Lexicon.foldWords[w] { return (f, i + 1) }
         var value: Double?
-        if tokens[i].kind == .number { value = Numbers.parse(w) } else if let c = Lexicon.cardinals[w] { value = Double(c) }
-        if value == nil, let adverb = Lexicon.multiplierAdverbs[w] { return (adverb, i + 1) }
+        if tokens[i].kind == .number { value = Numbers.parse(w) } else if c.contains(.cardinal), let n = Lexicon.cardinals[w] { value = Double(n) }
+        if value == nil, c.contains(.multiplier), let adverb = Lexicon.multiplierAdverbs[w] { return (adverb, i + 1) }
         guard let v = value, v > 0 else { return nil }
         if word(i + 1) == "times" || word(i + 1) == "time" { return (v, i + 2) }
         if word(i + 1) == "-", word(i + 2) == "fold", tokens[i + 1].attached { return (v, i + 3) }
@@ -461,7 +489,7 @@ struct ArticleAnalysis {
     func percent(at i: Int) -> (Double, Int)? {
         guard i < tokens.count else { return nil }
         var value: Double?
-        if tokens[i].kind == .number { value = Numbers.parse(tokens[i].lower) } else if let c = Lexicon.cardinals[tokens[i].lower] { value = Double(c) }
+        if tokens[i].kind == .number { value = Numbers.parse(tokens[i].lower) } else if tokens[i].classes.contains(.cardinal), let c = Lexicon.cardinals[tokens[i].lower] { value = Double(c) }
         guard let v = value else { return nil }
         if word(i + 1) == "%" { return (v, i + 2) }
         if word(i + 1) == "percent" || word(i + 1) == "pct" { return (v, i + 2) }
@@ -474,7 +502,8 @@ struct ArticleAnalysis {
         guard let w = word(i) else { return nil }
         let before = qualifier(endingBefore: i)
         // "more than twice the 2017 level", "twice as much as".
-        if let r = Lexicon.multiplierAdverbs[w], word(i + 1) == "the" || word(i + 1) == "as" {
+        let wc = tokens[i].classes
+        if wc.contains(.multiplier), let r = Lexicon.multiplierAdverbs[w], word(i + 1) == "the" || word(i + 1) == "as" {
             return ChangeMention(range: (before?.1 ?? i)..<(i + 1), ratio: r, qualifier: before?.0)
         }
         // "Kazakhstan (+30 percent)": a signed percentage in brackets.
@@ -482,12 +511,14 @@ struct ArticleAnalysis {
             return ChangeMention(range: (i - 1)..<end, percent: word(i - 1) == "-" ? -p : p)
         }
         // doubled, tripled, halved.
-        if let r = Lexicon.multiplierWords[w] {
+        if wc.contains(.multiplier), let r = Lexicon.multiplierWords[w] {
             return ChangeMention(range: (before?.1 ?? i)..<(i + 1), ratio: r, qualifier: before?.0)
         }
         // increased by 23%, grew nearly 2.5 times, fell by $3 million, an increase of 5%, up 15%.
-        let up = Lexicon.upVerbs.contains(w) || Lexicon.upNouns.contains(w)
-        let down = Lexicon.downVerbs.contains(w) || Lexicon.downNouns.contains(w)
+        // "make up around 95%": a share.
+        if w == "up", has(i - 1, .shareVerbs) { return nil }
+        let up = wc.contains(.upVerbs) || wc.contains(.upNouns)
+        let down = wc.contains(.downVerbs) || wc.contains(.downNouns)
         if up || down {
             var sign: Double = up ? 1 : -1
             var j = i + 1
@@ -498,7 +529,7 @@ struct ArticleAnalysis {
             }
             if word(j) == "by" || word(j) == "of" { j += 1 }
             // "the growth was 25%", "the increase amounted to 12 percent".
-            if Lexicon.upNouns.contains(w) || Lexicon.downNouns.contains(w) {
+            if wc.contains(.upNouns) || wc.contains(.downNouns) {
                 if ["was", "is", "reached", "made", "amounted", "stood", "totalled", "totaled"].contains(word(j) ?? "") {
                     j += ["to", "at", "up"].contains(word(j + 1) ?? "") ? 2 : 1
                 }
@@ -506,7 +537,7 @@ struct ArticleAnalysis {
             var q = before?.0
             if let (q2, after) = qualifier(startingAt: j) { q = q2; j = after }
             // "up a remarkable 328%".
-            if word(j) == "a" || word(j) == "an", Lexicon.changeAdjectives.contains(word(j + 1) ?? ""), percent(at: j + 2) != nil { j += 2 }
+            if word(j) == "a" || word(j) == "an", has(j + 1, .changeAdjectives), percent(at: j + 2) != nil { j += 2 }
             let start = before?.1 ?? i
             if let (p, end) = percent(at: j) {
                 return ChangeMention(range: start..<end, percent: sign * p, qualifier: q)
@@ -528,27 +559,30 @@ struct ArticleAnalysis {
         if let (p, end) = percent(at: i), let next = word(end) {
             let q = before?.0
             let start = before?.1 ?? i
-            if Lexicon.upComparatives.contains(next) || Lexicon.upNouns.contains(next) {
+            if has(end, .upComparatives) || has(end, .upNouns) {
                 if next == "more", word(end + 1) == "of" { return nil }
                 return ChangeMention(range: start..<(end + 1), percent: p, qualifier: q)
             }
-            if Lexicon.downComparatives.contains(next) || Lexicon.downNouns.contains(next) {
+            if has(end, .downComparatives) || has(end, .downNouns) {
                 return ChangeMention(range: start..<(end + 1), percent: -p, qualifier: q)
             }
             return nil
         }
-        // 3 times higher, a fourfold increase, 3.7 times as much as.
+        // 3 times higher, a fourfold increase, 3.7 times as much as, 4.8 times the 2017 level.
         if let (r, end) = multiplier(at: i), let next = word(end) {
             let q = before?.0
             let start = before?.1 ?? i
+            if next == "the", has(end + 2, .levelNouns) || has(end + 3, .levelNouns) {
+                return ChangeMention(range: start..<end, ratio: r, qualifier: q)
+            }
             if next == "as", ["much", "high", "large", "big", "great", "many"].contains(word(end + 1) ?? ""), word(end + 2) == "as",
-               Lexicon.multiplierAdverbs[w] == nil {
+               !(wc.contains(.multiplier) && Lexicon.multiplierAdverbs[w] != nil) {
                 return ChangeMention(range: start..<(end + 3), ratio: r, qualifier: q)
             }
-            if Lexicon.upComparatives.contains(next) || Lexicon.upNouns.contains(next) {
+            if has(end, .upComparatives) || has(end, .upNouns) {
                 return ChangeMention(range: start..<(end + 1), ratio: r, qualifier: q)
             }
-            if Lexicon.downComparatives.contains(next) || Lexicon.downNouns.contains(next) {
+            if has(end, .downComparatives) || has(end, .downNouns) {
                 return ChangeMention(range: start..<(end + 1), ratio: 1 / r, qualifier: q)
             }
         }
@@ -578,8 +612,10 @@ struct ArticleAnalysis {
     func isTarget(before i: Int, sentenceStart: Int, end: Int? = nil) -> Bool {
         // "$10bln is the goal", "the $1bn threshold": a target noun right after the amount.
         if let end {
-            for j in end..<min(end + 4, tokens.count) where Lexicon.targetNouns.contains(tokens[j].lower) { return true }
-            if word(i - 1) == "the", Lexicon.targetNouns.contains(word(end) ?? "") { return true }
+            for j in end..<min(end + 4, tokens.count) where tokens[j].classes.contains(.targetNouns) { return true }
+            if word(i - 1) == "the", has(end, .targetNouns) { return true }
+            // "$35 billion by 2030": an amount before a deadline in the future.
+            if has(end, .deadlineWords), let y = periods.year(at: end + 1), y > article.published.year { return true }
         }
         var k = i - 1
         if let (_, s) = qualifier(endingBefore: i), s >= sentenceStart { k = s - 1 }
@@ -588,14 +624,18 @@ struct ArticleAnalysis {
         var j = i - 1
         while j >= sentenceStart {
             let w = tokens[j].lower
-            if Lexicon.factVerbs.contains(w), !Lexicon.modalWords.contains(word(j - 1) ?? ""),
-               !(Lexicon.modalWords.contains(word(j - 2) ?? "") && ["have", "be", "has"].contains(word(j - 1) ?? "")) { return false }
-            if Lexicon.targetWords.contains(w) { return true }
-            if w == "to", let next = word(j + 1), Lexicon.targetVerbs.contains(next) {
+            let jc = tokens[j].classes
+            if jc.contains(.factVerbs), !has(j - 1, .modalWords),
+               !(has(j - 2, .modalWords) && ["have", "be", "has"].contains(word(j - 1) ?? "")) { return false }
+            if jc.contains(.targetWords) { return true }
+            // "… is expected to double, noting that it was $1.9 billion last year": a past copula
+            // states a fact, unless a target noun or word is its subject ("the goal was …").
+            if w == "was" || w == "were", !has(j - 1, .targetNouns), !has(j - 1, .targetWords), !has(j - 1, .modalWords) { return false }
+            if w == "to", has(j + 1, .targetVerbs) {
                 // "increased 3 times in 2022 to reach $73.8 million": the result of a stated change.
                 var k = j - 1
-                while k >= sentenceStart, ![",", ";", "("].contains(tokens[k].lower), !Lexicon.targetWords.contains(tokens[k].lower) {
-                    if Lexicon.changeVerbsPast.contains(tokens[k].lower), !Lexicon.modalWords.contains(word(k - 1) ?? "") { return false }
+                while k >= sentenceStart, ![",", ";", "("].contains(tokens[k].lower), !tokens[k].classes.contains(.targetWords) {
+                    if tokens[k].classes.contains(.changeVerbsPast), !has(k - 1, .modalWords) { return false }
                     k -= 1
                 }
                 return true

@@ -4,6 +4,10 @@ struct SentenceResult {
     var figures: [Figure] = []
     var changes: [(StatedChange, Range<Int>)] = []
     var mainPeriod: Period?
+    /// The period of the sentence's last stated figure outside a comparison: what a later
+    /// sentence without a period of its own continues ("in the same period this year its
+    /// deliveries came to …. Imports, meanwhile, …").
+    var lastFigurePeriod: Period?
     var parties: Parties?
     /// The first metric the sentence names (its subject, usually), for a next sentence that
     /// says "it", "they", "this is" or "the figure".
@@ -63,9 +67,9 @@ extension ArticleAnalysis {
                     target = target ?? m.code
                 }
             }
-            let words = Set(tokens[range].map(\.lower))
-            if !words.isDisjoint(with: ["inflow", "inflows", "attracted", "received"]) { direction = .inbound }
-            if !words.isDisjoint(with: ["outflow", "outflows", "abroad", "outward"]) { direction = .outbound }
+            let words = tokens[range]
+            if words.contains(where: { ["inflow", "inflows", "attracted", "received"].contains($0.lower) }) { direction = .inbound }
+            if words.contains(where: { ["outflow", "outflows", "abroad", "outward"].contains($0.lower) }) { direction = .outbound }
             if let s = source, s == home, let t = target, t != home { return Parties(reporter: home, partner: t, direction: .outbound) }
             if let s = source, s != home { return Parties(reporter: home, partner: s, direction: target == nil || target == home ? .inbound : direction) }
             if let t = target, t != home, codes.contains(home) || codes.count == 1 { return Parties(reporter: home, partner: t, direction: .outbound) }
@@ -83,7 +87,9 @@ extension ArticleAnalysis {
             if codes.contains(home) || others.count == 1 {
                 return Parties(reporter: home, partner: others[0], direction: direction, alternatives: Array(others.dropFirst()))
             }
-            return Parties(reporter: others[0], partner: others[1], direction: direction)
+            // Two other countries and not the home one ("EU countries' exports to Russia fell by
+            // 57%"): their own trade, not the home country's.
+            return Parties(reporter: others[0], partner: others[1], direction: direction, bilateral: false)
         }
         if let carry {
             // Carried from a sentence that named several partners: the article's main one among them.
@@ -104,9 +110,18 @@ extension ArticleAnalysis {
         if tokens[seg.lowerBound].lower == "(", let c = countries.first(where: { $0.endToken == seg.lowerBound && $0.role != .capital }) {
             return c.token..<c.endToken
         }
-        let named = countries(in: seg).contains { $0.role != .capital && $0.code != home
-            && !["dollar", "dollars", "$", "francs", "franc", "yuan", "ruble", "rubles", "pounds"].contains(word($0.endToken) ?? "") }
-        return named ? seg : sentence
+        func names(_ r: Range<Int>) -> Bool {
+            countries(in: r).contains { $0.role != .capital && $0.code != home
+                && !["dollar", "dollars", "$", "francs", "franc", "yuan", "ruble", "rubles", "pounds"].contains(word($0.endToken) ?? "") }
+        }
+        if names(seg) { return seg }
+        // "…potential of Kazakhstan and Uzbekistan; trade with Uzbekistan … exceeded 600 million
+        // euros": a clause after a semicolon that names a partner is about that partner.
+        var lo = r.lowerBound, hi = r.lowerBound
+        while lo > sentence.lowerBound, tokens[lo - 1].lower != ";" { lo -= 1 }
+        while hi < sentence.upperBound, tokens[hi].lower != ";" { hi += 1 }
+        if lo > sentence.lowerBound || hi < sentence.upperBound, names(lo..<hi) { return lo..<hi }
+        return sentence
     }
 
     func analyseSentence(_ range: Range<Int>, money: [MoneyMention], carryPeriod: Period?, carryParties: Parties?,
@@ -162,25 +177,30 @@ extension ArticleAnalysis {
 
         // A sentence that names no metric but speaks of "it" continues the previous one's.
         let pronoun = range.contains { i in
+            let c = tokens[i].classes
+            guard c.contains(.pronouns) || c.contains(.upNouns) || c.contains(.downNouns) else { return false }
             let w = tokens[i].lower
             return w == "it" || w == "they" || ((w == "this" || w == "that") && ["is", "was", "represents", "marks"].contains(word(i + 1) ?? ""))
-                || ((w == "figure" || w == "indicator" || Lexicon.upNouns.contains(w) || Lexicon.downNouns.contains(w))
+                || ((w == "figure" || w == "indicator" || tokens[i].classes.contains(.upNouns) || tokens[i].classes.contains(.downNouns))
                     && ["the", "this", "that"].contains(word(i - 1) ?? ""))
         }
         // Which tokens sit inside brackets: a breakdown in brackets ("(exports - $37.1 million,
         // imports - $106.3 million)") names no metric for what follows the bracket.
-        var bracketed = Set<Int>()
+        var inBrackets = [Bool](repeating: false, count: range.count)
         var depth = 0
         for i in range {
-            if tokens[i].lower == "(" { depth += 1 } else if tokens[i].lower == ")" { depth = max(0, depth - 1) } else if depth > 0 { bracketed.insert(i) }
+            if tokens[i].kind == .symbol, tokens[i].lower == "(" { depth += 1 }
+            else if tokens[i].kind == .symbol, tokens[i].lower == ")" { depth = max(0, depth - 1) }
+            else if depth > 0 { inBrackets[i - range.lowerBound] = true }
         }
+        func bracketed(_ i: Int) -> Bool { range.contains(i) && inBrackets[i - range.lowerBound] }
         func metric(for r: Range<Int>) -> MetricMention? {
             let seg = segmentIndex(of: r.lowerBound, in: segs)
             let inSeg = metricList.filter { segmentIndex(of: $0.range.lowerBound, in: segs) == seg }
             if let b = inSeg.last(where: { $0.range.upperBound <= r.lowerBound }) { return b }
             if let a = inSeg.first(where: { $0.range.lowerBound >= r.upperBound && $0.range.lowerBound - r.upperBound <= 3 }) { return a }
-            let inBracket = bracketed.contains(r.lowerBound)
-            if let b = metricList.last(where: { $0.range.upperBound <= r.lowerBound && (inBracket || !bracketed.contains($0.range.lowerBound)) }) { return b }
+            let inBracket = bracketed(r.lowerBound)
+            if let b = metricList.last(where: { $0.range.upperBound <= r.lowerBound && (inBracket || !bracketed($0.range.lowerBound)) }) { return b }
             // "Compared to $1.181 billion in 2022, turnover increased …".
             if segs[seg].comparison, let a = metricList.first(where: { $0.range.lowerBound >= r.upperBound }) { return a }
             if pronoun, let m = carryMetric, !metricList.contains(where: { $0.range.upperBound <= r.lowerBound }) {
@@ -199,10 +219,25 @@ extension ArticleAnalysis {
         }
 
         let consumed = Set(changeList.compactMap(\.consumedMoney))
+        // The periods the sentence compares with ("up 85.4% on 2022, when it stood at …").
+        let comparedPeriods = Set(periodList.filter { isComparison($0) }.compactMap { resolve($0.kind, reference: ref) })
+
+        /// Whether `money[index + 1]` is the dollar equivalent of `money[index]`, written right
+        /// after it: "12 trillion tenge ($26 billion)", "5 billion euros, or $5.4 billion".
+        func dollarEquivalentFollows(_ index: Int) -> Bool {
+            guard index + 1 < money.count, let currency = money[index].currency, currency != "USD",
+                  money[index + 1].currency == "USD" else { return false }
+            let between = money[index].range.upperBound..<money[index + 1].range.lowerBound
+            return between.count <= 2
+                && tokens[between].allSatisfy({ ["(", "or", ",", "about", "approximately", "~"].contains($0.lower) })
+        }
 
         // Figures.
         for (index, m) in money.enumerated() {
             if consumed.contains(m.range.lowerBound) { continue }
+            // A dollar equivalent is carried by the figure it translates (`usdAmount`), not
+            // counted again as a figure of its own.
+            if index > 0, dollarEquivalentFollows(index - 1) { continue }
             if changeList.contains(where: { $0.range.contains(m.range.lowerBound) && $0.absolute != nil }) { continue }
             var currency = m.currency
             if currency == nil {
@@ -212,7 +247,7 @@ extension ArticleAnalysis {
                 guard m.hasScale else { continue }
                 let nextWord = word(m.range.upperBound) ?? ""
                 if let t = m.range.upperBound < tokens.count ? tokens[m.range.upperBound] : nil, t.kind == .word,
-                   Lexicon.countNouns.contains(nextWord) || !["in", "for", "and", "while", "compared", "with", "at", "from", "which", "whereas", "or", "as", "against", "during", "over", "last", "this", "a", "the"].contains(nextWord) { continue }
+                   has(m.range.upperBound, .countNouns) || !["in", "for", "and", "while", "compared", "with", "at", "from", "which", "whereas", "or", "as", "against", "during", "over", "last", "this", "a", "the"].contains(nextWord) { continue }
                 let afterMetric = metricList.contains(where: { $0.range.upperBound <= m.range.lowerBound && m.range.lowerBound - $0.range.upperBound <= 2 })
                 let inList = index > 0 && money[index - 1].currency != nil && m.range.lowerBound - money[index - 1].range.upperBound <= 12
                     && ["to", "and", ","].contains(word(m.range.lowerBound - 1) ?? "")
@@ -223,18 +258,18 @@ extension ArticleAnalysis {
                 guard currency != nil else { continue }
             }
             guard let currency else { continue }
-            // "12 trillion tenge ($26 billion)": the figure carries its dollar equivalent (which
-            // stays a figure of its own in the USD series).
-            var usdAmount: Double?
-            if currency != "USD", index + 1 < money.count, money[index + 1].currency == "USD",
-               money[index + 1].range.lowerBound - m.range.upperBound <= 2,
-               tokens[m.range.upperBound..<money[index + 1].range.lowerBound].allSatisfy({ ["(", "or", ",", "about", "approximately", "~"].contains($0.lower) }) {
-                usdAmount = money[index + 1].amount
-            }
+            // "12 trillion tenge ($26 billion)": the figure keeps the stated currency and carries
+            // its dollar equivalent.
+            let usdAmount = dollarEquivalentFollows(index) ? money[index + 1].amount : nil
             if isTarget(before: m.range.lowerBound, sentenceStart: range.lowerBound, end: m.range.upperBound) { continue }
             if isDealValue(m.range) || isRangeBound(m.range, sentenceStart: range.lowerBound) { continue }
             guard let metricMention = metric(for: m.range) else { continue }
-            if namesRegion(from: metricMention.range.lowerBound, to: m.range.upperBound) {
+            // A clause of its own that names a country ("…, of which 944.8 million euros came from
+            // Kazakhstan") is that country's share, whatever region the metric spoke of.
+            let ownSeg = segs[segmentIndex(of: m.range.lowerBound, in: segs)].range
+            let regionFrom = countries(in: ownSeg).contains { $0.role != .capital } ? max(metricMention.range.lowerBound, ownSeg.lowerBound) : metricMention.range.lowerBound
+            let metricApplies = regionFrom == metricMention.range.lowerBound
+            if namesRegion(from: regionFrom, to: m.range.upperBound) || namesGroup(metric: metricApplies ? metricMention : nil, end: m.range.upperBound) {
                 result.parties = Parties(reporter: home, partner: home, bilateral: false)
                 continue
             }
@@ -261,16 +296,19 @@ extension ArticleAnalysis {
                                          direction: parties.direction, period: period, amount: amount, currency: currency,
                                          qualifier: q, derived: false, span: span, text: text, usdAmount: usdAmount))
             result.parties = Parties(reporter: parties.reporter, partner: parties.partner, direction: nil, alternatives: parties.alternatives)
-            if reference == nil, !segs[segmentIndex(of: m.range.lowerBound, in: segs)].comparison { result.mainPeriod = result.mainPeriod ?? period }
+            if !segs[segmentIndex(of: m.range.lowerBound, in: segs)].comparison {
+                if reference == nil { result.mainPeriod = result.mainPeriod ?? period }
+                if !comparedPeriods.contains(period) { result.lastFigurePeriod = period }
+            }
         }
 
         // Stated changes. A change in a sentence that counts tonnes or containers and names no
         // money is a change in volume.
-        let physical = money.isEmpty && tokens[range].contains { Lexicon.physicalUnits.contains($0.lower) }
+        let physical = money.isEmpty && tokens[range].contains { $0.classes.contains(.physicalUnits) }
         for c in changeList where !physical {
             if isTarget(before: c.range.lowerBound, sentenceStart: range.lowerBound) { continue }
             guard let metricMention = metric(for: c.range) else { continue }
-            if namesRegion(from: metricMention.range.lowerBound, to: c.range.upperBound) {
+            if namesRegion(from: metricMention.range.lowerBound, to: c.range.upperBound) || namesGroup(metric: metricMention, end: c.range.upperBound) {
                 result.parties = result.parties ?? Parties(reporter: home, partner: home, bilateral: false)
                 continue
             }
@@ -295,10 +333,14 @@ extension ArticleAnalysis {
             } else {
                 from = to.shifted(years: -1)
             }
-            // "grew 5-fold over the past five years": from the first of those years to the last.
-            if let count = to.monthCount, count > 12, to.start.month == 1, to.end.month == 12 {
-                from = .year(to.start.year)
-                to = .year(to.end.year)
+            // "grew 5-fold over the past five years", "since 2016": from the first of those years
+            // to the last full one.
+            if to.start.month == 1, to.start.day == 1, to.end.year > to.start.year {
+                let lastFull = to.end.month == 12 && to.end.day == 31 ? to.end.year : to.end.year - 1
+                if lastFull > to.start.year {
+                    from = .year(to.start.year)
+                    to = .year(lastFull)
+                }
             }
             guard let from, from != to else { continue }
             guard let parties = parties(in: partyScope(for: c.range, sentence: range, segments: segs), metric: metricMention.metric, carry: carryParties) else { continue }
@@ -334,15 +376,15 @@ extension ArticleAnalysis {
     /// wheat worth $400 million`).
     func isDealValue(_ r: Range<Int>) -> Bool {
         for j in r.upperBound..<min(r.upperBound + 4, tokens.count) {
-            if Lexicon.dealNouns.contains(tokens[j].lower) { return true }
+            if tokens[j].classes.contains(.dealNouns) { return true }
             if [",", ".", ";", "in", "for", "from", "to", "while"].contains(tokens[j].lower) { break }
         }
         var k = r.lowerBound - 1
         if let (_, s) = qualifier(endingBefore: r.lowerBound) { k = s - 1 }
         if word(k) == "worth" || word(k) == "valued" || word(k) == "totalling" && word(k - 1) == "agreements" {
-            for j in max(0, k - 4)..<k where Lexicon.dealNouns.contains(tokens[j].lower) { return true }
+            for j in max(0, k - 4)..<k where tokens[j].classes.contains(.dealNouns) { return true }
             // "1.2 million tons of wheat worth $400 million": the value of one commodity.
-            for j in max(0, k - 6)..<k where Lexicon.physicalUnits.contains(tokens[j].lower) { return true }
+            for j in max(0, k - 6)..<k where tokens[j].classes.contains(.physicalUnits) { return true }
         }
         return false
     }
@@ -368,10 +410,30 @@ extension ArticleAnalysis {
         return tokens[lo..<hi].contains { $0.lower == ";" }
     }
 
+    /// A group or region tied to the metric or to the amount: `trade among its members`,
+    /// `exported goods worth 240 million euros to Central Asia`.
+    /// `metric` is nil when the amount's own clause names its country, so that what the metric
+    /// spoke of does not apply.
+    func namesGroup(metric: MetricMention?, end: Int) -> Bool {
+        if let m = metric, !m.range.isEmpty {
+            if has(m.range.upperBound, .groupWords) { return true }
+            // "imports from the region", "trade with the region".
+            if has(m.range.upperBound, .regionPrepositions), word(m.range.upperBound + 1) == "the",
+               Lexicon.regionNouns.contains(word(m.range.upperBound + 2) ?? "") { return true }
+        }
+        guard has(end, .regionPrepositions) else { return false }
+        var s = end + 1
+        if word(s) == "the" { s += 1 }
+        guard has(s, .regionStart) else { return false }
+        return Lexicon.regions.contains { region in
+            s + region.count <= tokens.count && region.enumerated().allSatisfy { tokens[s + $0.offset].raw == $0.element }
+        }
+    }
+
     /// Whether tokens `from..<to` name a region or bloc (`trade with the countries of Central Asia`).
     func namesRegion(from: Int, to: Int) -> Bool {
         guard from < to else { return false }
-        for i in from..<to {
+        for i in from..<to where tokens[i].classes.contains(.regionStart) {
             for region in Lexicon.regions where i + region.count <= to {
                 var ok = true
                 for (k, w) in region.enumerated() where tokens[i + k].raw != w { ok = false; break }
@@ -441,6 +503,18 @@ extension ArticleAnalysis {
         if m.metric == .imports, word(k) == "to" || word(k) == "into" || word(k) == "of", let c = country(startingAt: k + 1) ?? country(startingAt: k + 2) {
             return c.code
         }
+        // "Austrian companies exported goods worth … to Kazakhstan", "imported … from Kazakhstan":
+        // the first country the clause sends the goods to (or takes them from) is the home country.
+        if ["exported", "imported"].contains(tokens[s].lower) {
+            let preposition: Set<String> = m.metric == .exports ? ["to", "into"] : ["from"]
+            var j = e
+            while j < sentence.upperBound, tokens[j].lower != ";" {
+                if preposition.contains(tokens[j].lower), let c = country(startingAt: j + 1) ?? country(startingAt: j + 2) {
+                    return c.code == home ? otherThanHome : nil
+                }
+                j += 1
+            }
+        }
         return nil
     }
 
@@ -468,17 +542,17 @@ extension ArticleAnalysis {
     func derivedFigures(figures: [Figure], changes: [(StatedChange, Range<Int>)]) -> [Figure] {
         var result: [Figure] = []
         let stated = figures.filter { !$0.derived }
-        var bySeriesPeriod: [String: Figure] = [:]
-        for f in stated where bySeriesPeriod["\(f.series.id)|\(f.period.label)"] == nil { bySeriesPeriod["\(f.series.id)|\(f.period.label)"] = f }
+        var bySeriesPeriod: [SeriesPeriod: Figure] = [:]
+        for f in stated where bySeriesPeriod[SeriesPeriod(f.series, f.period)] == nil { bySeriesPeriod[SeriesPeriod(f.series, f.period)] = f }
         func find(_ metric: Metric, like f: Figure, period: Period) -> Figure? {
-            bySeriesPeriod["\(Series(metric: metric, reporter: f.reporter, partner: f.partner, currency: f.currency).id)|\(period.label)"]
+            bySeriesPeriod[SeriesPeriod(Series(metric: metric, reporter: f.reporter, partner: f.partner, currency: f.currency), period)]
         }
-        var balances = Set<String>()
+        var balances = Set<SeriesPeriod>()
         // Trade balance.
         for exports in stated where exports.metric == .exports {
             guard let imports = find(.imports, like: exports, period: exports.period) else { continue }
             if find(.tradeBalance, like: exports, period: exports.period) != nil { continue }
-            guard balances.insert("\(exports.series.id)|\(exports.period.label)").inserted else { continue }
+            guard balances.insert(SeriesPeriod(exports.series, exports.period)).inserted else { continue }
             let s = TextSpan(start: min(exports.span.start, imports.span.start), end: max(exports.span.end, imports.span.end))
             let q: Qualifier? = exports.qualifier == nil && imports.qualifier == nil ? nil : .approximately
             result.append(Figure(metric: .tradeBalance, reporter: exports.reporter, partner: exports.partner, direction: nil,
@@ -487,8 +561,8 @@ extension ArticleAnalysis {
         }
         // Implied values.
         for (change, _) in changes {
-            let fromFigure = bySeriesPeriod["\(change.series.id)|\(change.from.label)"]
-            let toFigure = bySeriesPeriod["\(change.series.id)|\(change.to.label)"]
+            let fromFigure = bySeriesPeriod[SeriesPeriod(change.series, change.from)]
+            let toFigure = bySeriesPeriod[SeriesPeriod(change.series, change.to)]
             let hasTo = toFigure != nil
             guard (fromFigure == nil) != (toFigure == nil), let known = toFigure ?? fromFigure else { continue }
             guard let amount = Implied.amount(known: known.amount, knownIsTo: hasTo, change: change) else { continue }
@@ -501,6 +575,14 @@ extension ArticleAnalysis {
         }
         return result
     }
+}
+
+/// A series and a period label: the key of one value in an article (a struct, not a joined
+/// string, so no text is built to look it up).
+struct SeriesPeriod: Hashable {
+    var series: Series
+    var label: String
+    init(_ series: Series, _ period: Period) { self.series = series; self.label = period.label }
 }
 
 enum Implied {

@@ -2,7 +2,7 @@ import AttacheModels
 
 /// Classes of words, computed once per token so recognisers only run where a pattern can start.
 struct WordClass: OptionSet, Sendable {
-    let rawValue: UInt32
+    let rawValue: UInt64
     static let month = WordClass(rawValue: 1 << 0)
     static let cardinal = WordClass(rawValue: 1 << 1)
     static let ordinal = WordClass(rawValue: 1 << 2)
@@ -10,6 +10,111 @@ struct WordClass: OptionSet, Sendable {
     static let currencyPrefix = WordClass(rawValue: 1 << 4)
     static let changeStart = WordClass(rawValue: 1 << 5)
     static let anniversaryStart = WordClass(rawValue: 1 << 6)
+    // Membership in each word list below (and in the anniversary finder's), so that a recogniser
+    // asks a token's bits instead of hashing its text again.
+    static let targetWords = WordClass(rawValue: 1 << 7)
+    static let factVerbs = WordClass(rawValue: 1 << 8)
+    static let changeVerbsPast = WordClass(rawValue: 1 << 9)
+    static let modalWords = WordClass(rawValue: 1 << 10)
+    static let upVerbs = WordClass(rawValue: 1 << 11)
+    static let downVerbs = WordClass(rawValue: 1 << 12)
+    static let upNouns = WordClass(rawValue: 1 << 13)
+    static let downNouns = WordClass(rawValue: 1 << 14)
+    static let upComparatives = WordClass(rawValue: 1 << 15)
+    static let downComparatives = WordClass(rawValue: 1 << 16)
+    static let dealNouns = WordClass(rawValue: 1 << 17)
+    static let targetNouns = WordClass(rawValue: 1 << 18)
+    static let levelNouns = WordClass(rawValue: 1 << 19)
+    static let physicalUnits = WordClass(rawValue: 1 << 20)
+    static let countNouns = WordClass(rawValue: 1 << 21)
+    static let targetVerbs = WordClass(rawValue: 1 << 22)
+    static let deadlineWords = WordClass(rawValue: 1 << 23)
+    static let changeAdjectives = WordClass(rawValue: 1 << 24)
+    static let shareVerbs = WordClass(rawValue: 1 << 25)
+    static let regionPrepositions = WordClass(rawValue: 1 << 26)
+    static let groupWords = WordClass(rawValue: 1 << 27)
+    static let investmentVerbs = WordClass(rawValue: 1 << 28)
+    static let attachedOnlyScales = WordClass(rawValue: 1 << 29)
+    static let tens = WordClass(rawValue: 1 << 30)
+    static let scales = WordClass(rawValue: 1 << 31)
+    static let currencySuffix = WordClass(rawValue: 1 << 32)
+    static let metricStart = WordClass(rawValue: 1 << 33)
+    static let qualifierFirst = WordClass(rawValue: 1 << 34)
+    static let qualifierLast = WordClass(rawValue: 1 << 35)
+    static let multiplier = WordClass(rawValue: 1 << 36)
+    static let foundingVerbs = WordClass(rawValue: 1 << 37)
+    static let celebrationVerbs = WordClass(rawValue: 1 << 38)
+    static let clauseStops = WordClass(rawValue: 1 << 39)
+    static let agreementWords = WordClass(rawValue: 1 << 40)
+    static let foundingWords = WordClass(rawValue: 1 << 41)
+    static let clauseBreaks = WordClass(rawValue: 1 << 42)
+    static let pronouns = WordClass(rawValue: 1 << 43)
+    static let regionStart = WordClass(rawValue: 1 << 44)
+}
+
+/// `Lexicon.classes` as an open-addressing table over the lowercase ASCII bytes of a word (FNV-1a),
+/// so the tokenizer finds a word's lists without building and hashing a String.
+struct ByteClassTable: Sendable {
+    /// Slot i holds the word `bytes[offsets[i] ..< offsets[i] + lengths[i]]` (length 0: empty).
+    private let bytes: [UInt8]
+    private let offsets: [Int]
+    private let lengths: [Int]
+    private let values: [WordClass]
+    private let mask: Int
+
+    init(_ table: [String: WordClass]) {
+        var size = 16
+        while size < table.count * 4 { size *= 2 }
+        var bytes: [UInt8] = []
+        var offsets = [Int](repeating: 0, count: size)
+        var lengths = [Int](repeating: 0, count: size)
+        var values = [WordClass](repeating: [], count: size)
+        for (word, c) in table.sorted(by: { $0.key < $1.key }) where word.utf8.allSatisfy({ $0 < 128 }) && !word.isEmpty {
+            let key = Array(word.utf8)
+            var slot = Int(truncatingIfNeeded: Self.hash(key)) & (size - 1)
+            while lengths[slot] != 0 { slot = (slot + 1) & (size - 1) }
+            offsets[slot] = bytes.count
+            lengths[slot] = key.count
+            bytes += key
+            values[slot] = c
+        }
+        self.bytes = bytes
+        self.offsets = offsets
+        self.lengths = lengths
+        self.values = values
+        self.mask = size - 1
+    }
+
+    /// FNV-1a: the starting value and one step per (lowercase) byte.
+    static let seed: UInt64 = 0xcbf29ce484222325
+    @inline(__always) static func step(_ h: UInt64, _ b: UInt8) -> UInt64 { (h ^ UInt64(b)) &* 0x100000001b3 }
+
+    static func hash(_ bytes: [UInt8]) -> UInt64 {
+        var h = seed
+        for b in bytes { h = step(h, b) }
+        return h
+    }
+
+    /// The classes of the ASCII word `scalars[start..<end]` whose lowercase bytes hash to `hash`.
+    func classes(ofASCII scalars: [Unicode.Scalar], _ start: Int, _ end: Int, hash h: UInt64) -> WordClass {
+        var slot = Int(truncatingIfNeeded: h) & mask
+        let length = end - start
+        while true {
+            let l = lengths[slot]
+            if l == 0 { return [] }
+            if l == length {
+                let o = offsets[slot]
+                var same = true
+                for k in 0..<length {
+                    var b = UInt8(truncatingIfNeeded: scalars[start + k].value)
+                    if b >= 65 && b <= 90 { b += 32 }
+                    if bytes[o + k] != b { same = false; break }
+                }
+                if same { return values[slot] }
+            }
+            slot = (slot + 1) & mask
+        }
+    }
 }
 
 /// Word tables shared by the recognisers. Everything is lowercase.
@@ -31,8 +136,27 @@ enum Lexicon {
         add(["celebrate", "celebrates", "celebrated", "celebrating", "mark", "marks", "marked", "marking", "commemorate",
              "commemorates", "commemorated", "commemorating", "observe", "observes", "observing", "celebration"], .anniversaryStart)
         add(cardinals.keys, .anniversaryStart)
+        add(targetWords, .targetWords); add(factVerbs, .factVerbs); add(changeVerbsPast, .changeVerbsPast)
+        add(modalWords, .modalWords); add(upVerbs, .upVerbs); add(downVerbs, .downVerbs); add(upNouns, .upNouns)
+        add(downNouns, .downNouns); add(upComparatives, .upComparatives); add(downComparatives, .downComparatives)
+        add(dealNouns, .dealNouns); add(targetNouns, .targetNouns); add(levelNouns, .levelNouns)
+        add(physicalUnits, .physicalUnits); add(countNouns, .countNouns); add(targetVerbs, .targetVerbs)
+        add(deadlineWords, .deadlineWords); add(changeAdjectives, .changeAdjectives); add(shareVerbs, .shareVerbs)
+        add(regionPrepositions, .regionPrepositions); add(groupWords, .groupWords); add(investmentVerbs, .investmentVerbs)
+        add(attachedOnlyScales, .attachedOnlyScales); add(tens, .tens); add(scales.keys, .scales)
+        add(currencySuffix.keys, .currencySuffix); add(metricsByFirstWord.keys, .metricStart)
+        add(qualifiersByFirstWord.keys, .qualifierFirst); add(qualifiersByLastWord.keys, .qualifierLast)
+        add(multiplierWords.keys, .multiplier); add(multiplierAdverbs.keys, .multiplier); add(foldWords.keys, .multiplier)
+        add(AnniversaryFinder.foundingVerbs, .foundingVerbs); add(AnniversaryFinder.celebrationVerbs, .celebrationVerbs)
+        add(AnniversaryFinder.clauseStops, .clauseStops); add(AnniversaryFinder.agreementWords, .agreementWords)
+        add(AnniversaryFinder.foundingWords, .foundingWords)
+        add(clauseBreaks, .clauseBreaks); add(pronouns, .pronouns)
+        add(regions.map { $0[0].lowercased() }, .regionStart)
         return table
     }()
+
+    /// `classes` for the tokenizer's ASCII words.
+    static let classTable = ByteClassTable(classes)
 
     static let months: [String: Int] = [
         "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
@@ -115,8 +239,8 @@ enum Lexicon {
         (["trade", "turnover"], .tradeTurnover), (["commodity", "turnover"], .tradeTurnover),
         (["goods", "turnover"], .tradeTurnover), (["trade", "volume"], .tradeTurnover),
         (["volume", "of", "trade"], .tradeTurnover), (["turnover"], .tradeTurnover), (["trade"], .tradeTurnover),
-        (["exports"], .exports), (["export"], .exports), (["exported"], .exports), (["exporting"], .exports),
-        (["imports"], .imports), (["import"], .imports), (["imported"], .imports), (["importing"], .imports),
+        (["exports"], .exports), (["export"], .exports), (["exporters"], .exports), (["exported"], .exports), (["exporting"], .exports),
+        (["imports"], .imports), (["import"], .imports), (["importers"], .imports), (["imported"], .imports), (["importing"], .imports),
         (["investments"], .investment), (["investment"], .investment), (["invested"], .investment),
         (["investing"], .investment), (["capital", "inflow"], .investment), (["traded"], .tradeTurnover),
     ]
@@ -132,6 +256,22 @@ enum Lexicon {
         ["Southeast", "Asia"], ["South", "Caucasus"], ["Latin", "America"], ["Commonwealth", "of", "Independent", "States"],
         ["overall", "foreign"], ["total", "foreign"],
     ]
+    /// Nouns for a region the text has named before: a metric tied to one (`imports from the
+    /// region`, `trade with the region`) is not bilateral.
+    static let regionNouns: Set<String> = ["region", "regions"]
+    /// Prepositions that tie an amount to a region right after it (`240 million euros to Central Asia`).
+    static let regionPrepositions: Set<String> = ["to", "from", "in", "with", "into"]
+    /// Words right after a metric that make it the trade of a group (`trade among its members`).
+    static let groupWords: Set<String> = ["among", "amongst"]
+    /// Words that continue the previous sentence's metric (`it`, `this is`, `the figure`);
+    /// growth and fall nouns do too (`the growth was 25%`).
+    static let pronouns: Set<String> = ["it", "they", "this", "that", "figure", "indicator"]
+    /// Words that open a new clause of a sentence (`…, while trade with France was …`).
+    static let clauseBreaks: Set<String> = ["while", "whereas", "compared", "against", "versus"]
+    /// Verbs before `up` that make a percentage a share, not a change (`make up around 95%`).
+    static let shareVerbs: Set<String> = ["make", "makes", "made", "making"]
+    /// Nouns after `the 2017` that make the year a comparison base (`4.8 times the 2017 level`).
+    static let levelNouns: Set<String> = ["level", "levels", "figure", "figures", "volume", "mark"]
 
     /// The year a country became independent, for `over the years of independence`.
     static let independenceYear: [String: Int] = [
@@ -198,7 +338,11 @@ enum Lexicon {
     /// `to` + one of these before an amount marks a target ("to reach $1 billion").
     static let targetVerbs: Set<String> = [
         "reach", "bring", "increase", "raise", "boost", "double", "triple", "grow", "expand", "achieve", "hit", "exceed",
+        "lift", "take", "push",
     ]
+    /// Words right after an amount that put it before a deadline in the future (`$35 billion by
+    /// 2030`): a target.
+    static let deadlineWords: Set<String> = ["by", "until", "till"]
 
     static let upVerbs: Set<String> = [
         "increased", "increase", "increases", "increasing", "grew", "grow", "grows", "growing", "grown", "rose", "rise",

@@ -13,7 +13,9 @@ struct MoneyMention: Sendable {
 enum Numbers {
     /// Parses `202.5`, `1,200`, `1,200.5`, `3,5` (a decimal comma), `1.200.000`.
     static func parse(_ text: String) -> Double? {
-        normalise(text).flatMap { Double($0) }
+        // Plain digits (the common case) parse as they are.
+        if !text.utf8.contains(where: { $0 == 44 || $0 == 46 }) { return Double(text) }
+        return normalise(text).flatMap { Double($0) }
     }
 
     /// `value × 10^exponent` without binary rounding noise: 32.3 billion is exactly 32300000000.
@@ -24,8 +26,8 @@ enum Numbers {
 
     /// The number in plain `123.45` form, or nil.
     static func normalise(_ text: String) -> String? {
-        let commas = text.filter { $0 == "," }.count
-        let dots = text.filter { $0 == "." }.count
+        var commas = 0, dots = 0
+        for b in text.utf8 { if b == 44 { commas += 1 } else if b == 46 { dots += 1 } }
         var normalised = text
         if commas > 0 && dots > 0 {
             // The last separator is the decimal one.
@@ -56,12 +58,15 @@ struct MoneyParser {
 
     func word(_ i: Int) -> String? { i >= 0 && i < tokens.count ? tokens[i].lower : nil }
 
+    /// Whether token i exists and belongs to a word list (its precomputed bits, no hashing).
+    func has(_ i: Int, _ c: WordClass) -> Bool { i >= 0 && i < tokens.count && tokens[i].classes.contains(c) }
+
     /// A currency written before the number, and where the number starts.
     func prefix(at i: Int) -> (String, Int)? {
         guard let w = word(i) else { return nil }
         if w == "us" || w == "u", word(i + 1) == "$" { return ("USD", i + 2) }
         if w == "u", word(i + 1) == ".", word(i + 2) == "s", word(i + 3) == ".", word(i + 4) == "$" { return ("USD", i + 5) }
-        if let code = Lexicon.currencyPrefix[w], i + 1 < tokens.count, tokens[i + 1].kind == .number {
+        if tokens[i].classes.contains(.currencyPrefix), let code = Lexicon.currencyPrefix[w], i + 1 < tokens.count, tokens[i + 1].kind == .number {
             // Words such as "eur" must be glued or followed by a number: "EUR 5 million".
             return (code, i + 1)
         }
@@ -82,7 +87,7 @@ struct MoneyParser {
         if w == "in", word(i + 1) == "u", word(i + 2) == ".", word(i + 3) == "s", word(i + 4) == ".", word(i + 5) == "currency" { return ("USD", i + 6) }
         if w == "$" { return ("USD", i + 1) }
         if w == "€" { return ("EUR", i + 1) }
-        if let code = Lexicon.currencySuffix[w], w != "try" || word(i - 1) == "turkish" { return (code, i + 1) }
+        if has(i, .currencySuffix), let code = Lexicon.currencySuffix[w], w != "try" || word(i - 1) == "turkish" { return (code, i + 1) }
         if w == "turkish", word(i + 1) == "lira" || word(i + 1) == "liras" { return ("TRY", i + 2) }
         return nil
     }
@@ -100,7 +105,7 @@ struct MoneyParser {
         // A number glued to letters other than a scale ("31st", "Q1") is not an amount.
         var k = j + 1
         var hasScale = false
-        if let w = word(k), let scale = Lexicon.scales[w] {
+        if has(k, .scales), let w = word(k), let scale = Lexicon.scales[w] {
             let glued = tokens[k].attached
             if !Lexicon.attachedOnlyScales.contains(w) || glued {
                 // "5 m" is metres unless glued to a currency amount: "$5m".
@@ -114,7 +119,7 @@ struct MoneyParser {
                        suffix(at: k + 1) != nil { k += 1 }
                 }
             }
-        } else if let w = word(k), tokens[k].attached, tokens[k].kind == .word, Lexicon.scales[w] == nil {
+        } else if k < tokens.count, tokens[k].attached, tokens[k].kind == .word, !has(k, .scales) {
             return nil
         }
         if let (code, end) = suffix(at: k) {

@@ -65,27 +65,31 @@ struct PeriodParser {
 
     func word(_ i: Int) -> String? { i >= 0 && i < tokens.count ? tokens[i].lower : nil }
 
+    /// Whether token i exists and belongs to a word list (its precomputed bits, no hashing).
+    func has(_ i: Int, _ c: WordClass) -> Bool { i >= 0 && i < tokens.count && tokens[i].classes.contains(c) }
+
     func year(at i: Int) -> Int? {
         guard i >= 0, i < tokens.count, tokens[i].kind == .number, tokens[i].lower.count == 4,
               let y = Int(tokens[i].lower), (1900...2100).contains(y) else { return nil }
         // Not money or a percentage: "2024 million", "2024%".
         if i + 1 < tokens.count {
             let next = tokens[i + 1].lower
-            if Lexicon.scales[next] != nil || next == "%" || Lexicon.currencySuffix[next] != nil { return nil }
+            if has(i + 1, .scales) || next == "%" || has(i + 1, .currencySuffix) { return nil }
         }
-        if i > 0, Lexicon.currencyPrefix[tokens[i - 1].lower] != nil, tokens[i].attached { return nil }
+        if i > 0, tokens[i].attached, tokens[i - 1].classes.contains(.currencyPrefix),
+           Lexicon.currencyPrefix[tokens[i - 1].lower] != nil { return nil }
         return y
     }
 
     func number(at i: Int) -> Int? {
         guard let w = word(i) else { return nil }
         if tokens[i].kind == .number { return Int(w) }
-        return Lexicon.cardinals[w]
+        return tokens[i].classes.contains(.cardinal) ? Lexicon.cardinals[w] : nil
     }
 
     func ordinal(at i: Int) -> (Int, Int)? {
         guard let w = word(i) else { return nil }
-        if let n = Lexicon.ordinals[w] { return (n, i + 1) }
+        if tokens[i].classes.contains(.ordinal), let n = Lexicon.ordinals[w] { return (n, i + 1) }
         if tokens[i].kind == .number, let n = Int(w), let suffix = word(i + 1), tokens[i + 1].attached,
            ["st", "nd", "rd", "th"].contains(suffix) { return (n, i + 2) }
         return nil
@@ -132,7 +136,7 @@ struct PeriodParser {
     func countOfMonths(at i: Int) -> (from: Int, to: Int, end: Int)? {
         var j = i
         if word(j) == "the" { j += 1 }
-        guard let n = number(at: j), tokens[j].kind == .number || Lexicon.cardinals[tokens[j].lower] != nil else { return nil }
+        guard let n = number(at: j), tokens[j].kind == .number || tokens[j].classes.contains(.cardinal) else { return nil }
         let unit = word(j + 1)
         guard ["in", "for", "over", "during", "of", "the", "first"].contains(word(i - 1) ?? "") || word(i) == "the" || word(j + 2) == "of" else { return nil }
         if unit == "months", (1...12).contains(n) { return (1, n, j + 2) }
@@ -142,7 +146,7 @@ struct PeriodParser {
 
     /// A month name at i (never a bare "may" unless a year or range follows).
     func month(at i: Int) -> Int? {
-        guard let w = word(i), let m = Lexicon.months[w] else { return nil }
+        guard has(i, .month), let w = word(i), let m = Lexicon.months[w] else { return nil }
         if !tokens[i].isCapitalised { return nil }
         if w == "may" || w == "mar" || w == "jan" || w == "dec" {
             // "May" the verb stays a verb.
@@ -155,6 +159,17 @@ struct PeriodParser {
     func parse(at i: Int) -> PeriodMention? {
         guard i < tokens.count else { return nil }
         let w = tokens[i].lower
+        // Common words that start a period form only before these words (a quick no).
+        switch w {
+        case "the": guard i + 1 < tokens.count, tokens[i + 1].kind == .number || has(i + 1, .ordinal) || has(i + 1, .cardinal) else { return nil }
+        case "a": guard word(i + 1) == "year" else { return nil }
+        case "to": guard word(i + 1) == "date" else { return nil }
+        case "over": guard word(i + 1) == "the", word(i + 2) == "years" else { return nil }
+        default:
+            // A number starts a period only as a year (four digits) or before one of these.
+            if tokens[i].kind == .number, w.utf8.count != 4,
+               !["m", "st", "nd", "rd", "th", "months", "quarters", "-", "decades", "years"].contains(word(i + 1) ?? "") { return nil }
+        }
         var result: (PeriodKind, Int)?
 
         // Q1 2022, Q1-Q3 2022, H1 2022.
@@ -260,10 +275,12 @@ struct PeriodParser {
                 if let p = Period.months(from: (startYear, startMonth), to: (endYear, endMonth)) { result = (.absolute(p), i + 3) }
             }
         }
-        // over the past five years: the n calendar years before the publication year.
+        // over the past five years: read like "since (publication year − 5)", from the start of
+        // that year to publication (the genre's convention: "over the past 12 years" in 2017
+        // is a total since 2005).
         if result == nil, w == "past" || w == "last", let n = number(at: i + 1), word(i + 2) == "years", (1...50).contains(n),
-           let p = Period.months(from: (published.year - n, 1), to: (published.year - 1, 12)) {
-            result = (.absolute(p), i + 3)
+           let start = Day(year: published.year - n, month: 1, day: 1) {
+            result = (.absolute(.days(start, published)), i + 3)
         }
         // the 30-year total: the 30 years to publication.
         if result == nil, tokens[i].kind == .number, let n = Int(w), (1...100).contains(n), word(i + 1) == "-", word(i + 2) == "year",
@@ -295,6 +312,9 @@ struct PeriodParser {
                     result = (.samePeriodEarlier, end)
                 } else if let y = year(at: end) {
                     result = (.samePeriodIn(y), end + 1)
+                } else if word(end) == "this" || word(end) == "current", word(end + 1) == "year" {
+                    // "in the same period this year": the sentence's part-year in the publication year.
+                    result = (.samePeriodIn(published.year), end + 2)
                 } else {
                     result = (.samePeriodEarlier, end)
                 }
@@ -322,12 +342,17 @@ struct PeriodParser {
 
     func isComparison(before i: Int, kind: PeriodKind) -> Bool {
         if kind == .samePeriodEarlier { return true }
-        if case .samePeriodIn = kind { return true }
+        // "the same period of 2022" compares; "the same period this year" is the sentence's own.
+        if case .samePeriodIn(let y) = kind, y != published.year { return true }
+        // "4.8 times the 2017 level".
+        if year(at: i) != nil, word(i - 1) == "the", has(i + 1, .levelNouns) { return true }
         // "increased by 5% on the previous year", "a 70 percent increase over 2021".
         let w1 = word(i - 1), w2 = word(i - 2)
         let yearToken = year(at: i) != nil && (i + 1 >= tokens.count || word(i + 1) != "-")
         if w1 == "on" || w1 == "over", yearToken || kind == .previousYear { return true }
         if (w2 == "on" || w2 == "over"), w1 == "the", kind == .previousYear { return true }
+        // "down 10.3% from a year earlier", "up 5 percent from 2022".
+        if w1 == "from", kind == .previousYear || ["%", "percent", "pct", "times"].contains(w2 ?? "") { return true }
         var j = i - 1
         var steps = 0
         while j >= 0, steps < 4 {

@@ -345,3 +345,14 @@ public enum Tolerance {
         return true
     }
 }
+
+extension SeriesLedger {
+    /// A ledger fed with all of `list` at once: the slots first, then each series' deltas
+    /// computed once, which is the state `observe` one by one ends in (used for one article's
+    /// own deltas).
+    public init(observations list: [TradeObservation]) {
+        self.init()
+        for o in list { restore(o) }
+        materialize()
+    }
+}

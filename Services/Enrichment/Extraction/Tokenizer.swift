@@ -14,7 +14,7 @@ struct Token: Sendable {
     var attached: Bool
     /// True when a line break precedes this token (a paragraph or line boundary).
     var newline: Bool
-    /// The lexicon classes of the word (empty for numbers and symbols).
+    /// The lexicon classes of the word or symbol (`$` is a currency prefix); empty for numbers.
     var classes: WordClass = []
 
     var isCapitalised: Bool { raw.unicodeScalars.first.map { $0.properties.isUppercase } ?? false }
@@ -61,8 +61,6 @@ enum Tokenizer {
         var i = 0
         var attached = false
         var newline = true
-        var rawBytes: [UInt8] = []
-        var lowerBytes: [UInt8] = []
         let n = scalars.count
         while i < n {
             let s = scalars[i]
@@ -94,18 +92,36 @@ enum Tokenizer {
             var lower: String
             var raw: String
             var ascii = true
-            for k in start..<i where scalars[k].value >= 128 { ascii = false; break }
+            var upper = false
+            var hash = ByteClassTable.seed
+            for k in start..<i {
+                let v = scalars[k].value
+                if v >= 128 { ascii = false; break }
+                var b = UInt8(truncatingIfNeeded: v)
+                if b >= 65 && b <= 90 { upper = true; b += 32 }
+                hash = ByteClassTable.step(hash, b)
+            }
+            var classes: WordClass = []
             if ascii {
-                // The common case: build both strings from bytes in one go.
-                rawBytes.removeAll(keepingCapacity: true)
-                lowerBytes.removeAll(keepingCapacity: true)
-                for k in start..<i {
-                    let v = UInt8(scalars[k].value)
-                    rawBytes.append(v)
-                    lowerBytes.append(v >= 65 && v <= 90 ? v + 32 : v)
+                // The common case: the strings straight from the bytes, the word's lists from
+                // the byte table (no String hashing).
+                let length = i - start
+                raw = String(unsafeUninitializedCapacity: length) { buffer in
+                    for k in 0..<length { buffer[k] = UInt8(truncatingIfNeeded: scalars[start + k].value) }
+                    return length
                 }
-                raw = String(decoding: rawBytes, as: UTF8.self)
-                lower = kind == .word ? String(decoding: lowerBytes, as: UTF8.self) : raw
+                if kind == .word, upper {
+                    lower = String(unsafeUninitializedCapacity: length) { buffer in
+                        for k in 0..<length {
+                            let v = UInt8(truncatingIfNeeded: scalars[start + k].value)
+                            buffer[k] = v >= 65 && v <= 90 ? v + 32 : v
+                        }
+                        return length
+                    }
+                } else {
+                    lower = raw
+                }
+                if kind != .number { classes = Lexicon.classTable.classes(ofASCII: scalars, start, i, hash: hash) }
             } else {
                 lower = ""
                 raw = ""
@@ -120,7 +136,7 @@ enum Tokenizer {
                     }
                 }
             }
-            let classes: WordClass = kind == .word ? (Lexicon.classes[lower] ?? []) : []
+            if !ascii, kind != .number { classes = Lexicon.classes[lower] ?? [] }
             tokens.append(Token(kind: kind, lower: lower, raw: raw, start: start, end: i, attached: attached, newline: newline, classes: classes))
             attached = true
             newline = false
@@ -152,17 +168,17 @@ enum Sentences {
                 paragraph += 1
                 start = i
             }
-            let t = tokens[i]
             // Bound the length of a sentence (a text without full stops is cut at a comma or
             // semicolon after 150 tokens, at most 250), so the work per sentence stays bounded.
             let length = i - start
-            if length >= 250 || (length >= 150 && t.kind == .symbol && (t.lower == "," || t.lower == ";")) {
+            if length >= 250 || (length >= 150 && tokens[i].kind == .symbol && (tokens[i].lower == "," || tokens[i].lower == ";")) {
                 result.append(Sentence(range: start..<(i + 1), paragraph: paragraph))
                 start = i + 1
                 i += 1
                 continue
             }
-            if t.kind == .symbol, t.lower == "." || t.lower == "!" || t.lower == "?" {
+            if tokens[i].kind == .symbol, tokens[i].lower == "." || tokens[i].lower == "!" || tokens[i].lower == "?" {
+                let t = tokens[i]
                 var end = i + 1
                 // Closing quotes and brackets belong to the sentence.
                 while end < tokens.count, tokens[end].attached, tokens[end].kind == .symbol,
