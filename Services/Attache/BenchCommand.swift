@@ -15,7 +15,8 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure Attache's speed on this machine.",
         discussion: "Build with -c release for figures worth quoting: swift build -c release --product attache.",
-        subcommands: [SendLatencyBench.self, ParseBench.self, ExtractBench.self, EnrichBench.self, HTTPIngestBench.self, PipelineBench.self]
+        subcommands: [SendLatencyBench.self, ParseBench.self, ExtractBench.self, EnrichBench.self, HTTPIngestBench.self, PipelineBench.self,
+                      CodecBench.self]
     )
 }
 

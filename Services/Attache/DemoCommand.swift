@@ -147,7 +147,7 @@ struct LocalStack {
     func options(for service: String, port: Int = 0) -> ServiceOptions {
         var options = ServiceOptions(brokers: broker.bootstrapServers, httpPort: port, httpHost: "127.0.0.1",
                                      homeCountry: ProcessInfo.processInfo.environment["ATTACHE_HOME_COUNTRY"] ?? "KZ",
-                                     groupID: "attache-\(service)", instance: "local")
+                                     kafkaProperties: EmbeddedBroker.clientProperties, groupID: "attache-\(service)", instance: "local")
         // `attache dev` serves /metrics to a scraper: librdkafka's statistics on (5 s).
         if ports != nil { options.statisticsIntervalMs = (try? ServiceOptions.statisticsInterval(default: 5_000)) ?? 5_000 }
         return options

@@ -41,10 +41,27 @@ public struct TradeObservation: SchemaRecord, Hashable {
         }
         return "|\(article)"
     }
+
+    /// The ledger slot this observation competes for: series and period for a figure, series
+    /// and both periods for a stated change (`fdi_inflow:KZ:LU:USD|2022|figure`,
+    /// `trade_turnover:KZ:LU:USD|2021>2022|change`). The series ledger keeps the best
+    /// observation of each slot, and its changelog is keyed by the slot, so the changelog grows
+    /// with the distinct (series, period) pairs, not with the articles.
+    public var ledgerSlot: String {
+        if let figure {
+            return "\(figure.series.id)|\(figure.period.label)|figure"
+        }
+        if let change {
+            return "\(change.series.id)|\(change.from.label)>\(change.to.label)|change"
+        }
+        return "|\(article)"
+    }
 }
 
 /// One entry of the series ledger's changelog (`attache.ledger`, compacted, keyed by
-/// `TradeObservation.ledgerKey`), so that reading the topic to its end rebuilds every series.
+/// `TradeObservation.ledgerSlot`): the best observation of one slot, so that reading the
+/// topic to its end rebuilds every series. (Entries written before issue 12 are keyed by
+/// `ledgerKey`; a restore reads both, keeping the best observation per slot.)
 public struct LedgerEntry: SchemaRecord, Hashable {
     public static let schemaName = SchemaName.ledgerEntry
 
@@ -55,6 +72,6 @@ public struct LedgerEntry: SchemaRecord, Hashable {
         self.observation = observation
     }
 
-    /// The compaction key.
-    public var key: String { observation.ledgerKey }
+    /// The compaction key: the slot, so a better observation replaces the one before it.
+    public var key: String { observation.ledgerSlot }
 }

@@ -3,6 +3,7 @@ import AttacheKafka
 import AttacheModels
 import AttacheRuntime
 import Enrichment
+import Extraction
 import Foundation
 import Testing
 
@@ -84,16 +85,25 @@ struct SeedTests {
         #expect(!deltas.contains { $0.from.period.label == "2024" && $0.to.period.label == "2025-01..2025-08" }, "\(described)")
         #expect(deltas.allSatisfy { $0.from.period.isComparable(with: $0.to.period) }, "\(described)")
 
-        // The ledger: one entry per observation, co-partitioned with trade.observations.
+        // The ledger: one key per slot (series and period, issue 12) that an observation
+        // filled, co-partitioned with trade.observations; the last entry of each slot is the
+        // best observation of it, and no key names an article.
         let observations = try await readAll(topics.observations, broker: broker)
         let ledger = try await readAll(topics.ledger, broker: broker)
         var partitionOfKey: [String: Int32] = [:]
+        var bestOfSlot: [String: TradeObservation] = [:]
         for record in observations {
             let observation = try AttacheJSON.decode(TradeObservation.self, from: record.value ?? [])
-            partitionOfKey[observation.ledgerKey] = record.partition
+            partitionOfKey[observation.ledgerSlot] = record.partition
+            if let best = bestOfSlot[observation.ledgerSlot], !SeriesLedger.better(observation, best) { continue }
+            bestOfSlot[observation.ledgerSlot] = observation
         }
         #expect(Set(ledger.compactMap(\.keyText)) == Set(partitionOfKey.keys))
         for record in ledger { #expect(partitionOfKey[record.keyText ?? ""] == record.partition) }
+        var lastOfKey: [String: TradeObservation] = [:]
+        for record in ledger { lastOfKey[record.keyText ?? ""] = try AttacheJSON.decode(LedgerEntry.self, from: record.value ?? []).observation }
+        #expect(lastOfKey == bestOfSlot)
+        #expect(!ledger.contains { key in articles.contains { (key.keyText ?? "").contains($0.id) } })
 
         // Metrics.
         #expect(running.metrics.value("attache_enrichment_records_in_total", labels: ["topic": topics.parsed]) >= 5)

@@ -246,7 +246,10 @@ struct RecordTests {
         #expect(Set(o.objectValue!.keys) == ["schema", "article", "published", "figure"])
         #expect(o["schema"] == .string("attache.trade-observation.v1"))
         let entry = LedgerEntry(observation: Samples.observation)
-        #expect(entry.key == Samples.observation.ledgerKey)
+        // The changelog is keyed by slot (issue 12): series and period, no article id.
+        #expect(entry.key == Samples.observation.ledgerSlot)
+        #expect(entry.key == "fdi_inflow:KZ:LU:USD|2022|figure")
+        #expect(LedgerEntry(observation: Samples.changeObservation).key == "trade_turnover:KZ:LU:USD|2021>2022|change")
         #expect(try json(entry)["schema"] == .string("attache.ledger-entry.v1"))
     }
 

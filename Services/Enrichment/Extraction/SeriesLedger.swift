@@ -1,9 +1,10 @@
 import AttacheModels
 
-/// The series ledger (issue 4, item 4): every observation of every series, and the deltas
-/// they give. The state is the set of observations keyed by `TradeObservation.ledgerKey`,
-/// so the deltas never depend on the order observations arrive in; the enrichment service
-/// backs it with the compacted `attache.ledger` changelog and replays it on assignment.
+/// The series ledger (issue 4, item 4; O(1) per observation since issue 12): for every
+/// series, the best observation of each period and of each stated change between two
+/// periods, and the deltas they give. The enrichment service backs it with the compacted
+/// `attache.ledger` changelog, one entry per slot (`TradeObservation.ledgerSlot`), and
+/// restores it on assignment.
 ///
 /// Rules:
 /// - A delta joins two comparable periods (`Period.isComparable`) one year apart
@@ -17,41 +18,89 @@ import AttacheModels
 ///   `implied`: one end is known only through a stated change. `stated`: only the change is
 ///   known; amounts are null and percent/ratio come from the text (each filled from the other).
 /// - Percent is rounded to one decimal, ratio to three; implied amounts to whole units.
+///
+/// State and cost: a delta depends only on the best figure of its two periods and the best
+/// change between them, so the ledger keeps only those (one observation per slot: memory grows
+/// with the distinct (series, period) pairs, not with the articles), and an observation
+/// recomputes only the deltas whose inputs it changed — at most two for a figure (the year
+/// before and the year after), one for a change. Since observations are never withdrawn, an
+/// observation that is not better than its slot's best can never matter and is dropped, so
+/// the deltas do not depend on the order observations arrive in. Re-observing an article's
+/// observation (same `ledgerKey`) with a new value replaces it.
 public struct SeriesLedger: Sendable {
-    private var observations: [String: TradeObservation] = [:]
-    private var keysBySeries: [Series: Set<String>] = [:]
-    private var deltasBySeries: [Series: [String: TradeDelta]] = [:]
+    private var states: [Series: SeriesState] = [:]
 
     public init() {}
 
     /// Records an observation; returns every delta that is new or whose value changed because
-    /// of it (including both sides of a late observation), sorted as `allDeltas`. Observing
-    /// the same ledger key again with the same value returns [].
+    /// of it (including both sides of a late observation), sorted as `allDeltas`. An observation
+    /// the ledger already holds, or one its slot already has a better one for, returns [].
     public mutating func observe(_ observation: TradeObservation) -> [TradeDelta] {
-        guard let series = observation.series else { return [] }
-        let key = observation.ledgerKey
-        if observations[key] == observation { return [] }
-        observations[key] = observation
-        keysBySeries[series, default: []].insert(key)
-        let old = deltasBySeries[series] ?? [:]
-        let fresh = compute(series)
-        deltasBySeries[series] = fresh
-        return fresh.values.filter { old[$0.id] != $0 }.sorted(by: SeriesLedger.order)
+        record(observation)?.deltas ?? []
+    }
+
+    /// What `record` changed: the deltas (as `observe` returns them) and how to undo it.
+    public struct Change: Sendable {
+        public var deltas: [TradeDelta]
+        public var undo: Undo
+    }
+
+    /// How to take one `record` back: the slot's and the recomputed deltas' earlier values.
+    public struct Undo: Sendable {
+        fileprivate var series: Series
+        fileprivate var slot: SlotKey
+        fileprivate var previous: TradeObservation?
+        fileprivate var previousDeltas: [(PairKey, TradeDelta?)]
+    }
+
+    /// Records an observation. Nil when it changes nothing (the ledger holds it already, or its
+    /// slot holds a better one): then there is nothing to write to the changelog either.
+    public mutating func record(_ observation: TradeObservation) -> Change? {
+        guard let series = observation.series, let slot = SlotKey(observation) else { return nil }
+        return states[series, default: SeriesState()].record(observation, slot: slot, series: series)
+    }
+
+    /// Takes back a `record` (the last one not yet undone first).
+    public mutating func undo(_ undo: Undo) {
+        states[undo.series, default: SeriesState()].undo(undo)
+    }
+
+    /// Records an observation read from the changelog, without computing deltas yet: they are
+    /// computed for the whole series when it is next observed or asked for (`materialize`), so
+    /// a restore costs one slot comparison per entry. Returns whether the slot changed.
+    @discardableResult
+    public mutating func restore(_ observation: TradeObservation) -> Bool {
+        guard let series = observation.series, let slot = SlotKey(observation) else { return false }
+        return states[series, default: SeriesState()].restore(observation, slot: slot)
+    }
+
+    /// Computes the deltas of every restored series now.
+    public mutating func materialize() {
+        for series in Array(states.keys) where states[series]!.stale {
+            states[series]!.rebuild(series)
+        }
     }
 
     /// The deltas of one series, sorted by period.
     public func deltas(for series: Series) -> [TradeDelta] {
-        (deltasBySeries[series] ?? [:]).values.sorted(by: SeriesLedger.order)
+        guard let state = states[series] else { return [] }
+        return state.currentDeltas(series).sorted(by: SeriesLedger.order)
     }
 
     /// Every delta, sorted by series id, then periods.
     public var allDeltas: [TradeDelta] {
-        deltasBySeries.values.flatMap(\.values).sorted(by: SeriesLedger.order)
+        states.flatMap { $0.value.currentDeltas($0.key) }.sorted(by: SeriesLedger.order)
     }
 
-    /// Every observation recorded, sorted by ledger key (what the changelog holds).
+    /// How many deltas the ledger holds.
+    public var deltaCount: Int {
+        states.reduce(0) { $0 + $1.value.currentDeltas($1.key).count }
+    }
+
+    /// The best observation of every slot, sorted by slot (what the changelog holds).
     public var allObservations: [TradeObservation] {
-        observations.values.sorted { $0.ledgerKey < $1.ledgerKey }
+        states.values.flatMap { Array($0.figures.values) + Array($0.changes.values) }
+            .sorted { $0.ledgerSlot < $1.ledgerSlot }
     }
 
     static func order(_ a: TradeDelta, _ b: TradeDelta) -> Bool {
@@ -63,47 +112,144 @@ public struct SeriesLedger: Sendable {
 
     /// Whether `a` should be preferred over `b`: stated over derived, later over earlier,
     /// then the greater article id.
-    static func better(_ a: TradeObservation, _ b: TradeObservation) -> Bool {
+    public static func better(_ a: TradeObservation, _ b: TradeObservation) -> Bool {
         let ad = a.figure?.derived ?? false, bd = b.figure?.derived ?? false
         if ad != bd { return !ad }
         if a.published != b.published { return a.published > b.published }
         if a.article != b.article { return a.article > b.article }
         return a.ledgerKey > b.ledgerKey
     }
+}
 
-    private func compute(_ series: Series) -> [String: TradeDelta] {
-        let all = (keysBySeries[series] ?? []).compactMap { observations[$0] }
-        var bestFigure: [String: TradeObservation] = [:]
-        var periodByLabel: [String: Period] = [:]
-        var bestChange: [String: TradeObservation] = [:]
-        for o in all {
-            if let f = o.figure {
-                periodByLabel[f.period.label] = f.period
-                if let cur = bestFigure[f.period.label], !SeriesLedger.better(o, cur) { continue }
-                bestFigure[f.period.label] = o
-            } else if let c = o.change {
-                let k = c.from.label + ">" + c.to.label
-                if let cur = bestChange[k], !SeriesLedger.better(o, cur) { continue }
-                bestChange[k] = o
-            }
+/// A slot of a series: a period (figures) or a pair of periods (stated changes).
+fileprivate enum SlotKey: Hashable, Sendable {
+    case figure(String)
+    case change(PairKey)
+
+    init?(_ observation: TradeObservation) {
+        if let figure = observation.figure {
+            self = .figure(figure.period.label)
+        } else if let change = observation.change {
+            self = .change(PairKey(from: change.from.label, to: change.to.label))
+        } else {
+            return nil
         }
-        // Candidate pairs: each figure period with its neighbours a year either side, and each change.
-        var pairs: [String: (Period, Period)] = [:]
+    }
+}
+
+/// Two period labels, `from` → `to`: where a delta or a stated change sits.
+fileprivate struct PairKey: Hashable, Sendable {
+    var from: String
+    var to: String
+}
+
+/// One series: its slots and the deltas they give.
+fileprivate struct SeriesState: Sendable {
+    /// The best figure observation per period label.
+    var figures: [String: TradeObservation] = [:]
+    /// The best change observation per pair of period labels.
+    var changes: [PairKey: TradeObservation] = [:]
+    /// The deltas, per pair of period labels (valid unless `stale`).
+    var deltas: [PairKey: TradeDelta] = [:]
+    /// Slots were restored and `deltas` not recomputed yet.
+    var stale = false
+
+    /// Places an observation in its slot when it is new, a revision, or better than the slot's;
+    /// returns what the slot held and whether it changed.
+    private mutating func place(_ o: TradeObservation, slot: SlotKey) -> (previous: TradeObservation?, changed: Bool) {
+        let current: TradeObservation?
+        switch slot {
+        case .figure(let label): current = figures[label]
+        case .change(let pair): current = changes[pair]
+        }
+        if let current {
+            if current == o { return (current, false) }
+            // The same statement of the same article, revised, replaces it; another replaces
+            // it only when better.
+            if current.ledgerKey != o.ledgerKey, !SeriesLedger.better(o, current) { return (current, false) }
+        }
+        set(slot, o)
+        return (current, true)
+    }
+
+    private mutating func set(_ slot: SlotKey, _ o: TradeObservation?) {
+        switch slot {
+        case .figure(let label): figures[label] = o
+        case .change(let pair): changes[pair] = o
+        }
+    }
+
+    mutating func restore(_ o: TradeObservation, slot: SlotKey) -> Bool {
+        let changed = place(o, slot: slot).changed
+        if changed { stale = true }
+        return changed
+    }
+
+    mutating func record(_ o: TradeObservation, slot: SlotKey, series: Series) -> SeriesLedger.Change? {
+        if stale { rebuild(series) }
+        let (previous, changed) = place(o, slot: slot)
+        guard changed else { return nil }
+        var previousDeltas: [(PairKey, TradeDelta?)] = []
+        var changedDeltas: [TradeDelta] = []
+        for (key, from, to) in pairs(of: o) {
+            let old = deltas[key]
+            let new = delta(series: series, key: key, from: from, to: to)
+            guard new != old else { continue }
+            previousDeltas.append((key, old))
+            deltas[key] = new
+            if let new { changedDeltas.append(new) }
+        }
+        return SeriesLedger.Change(deltas: changedDeltas.sorted(by: SeriesLedger.order),
+                                   undo: SeriesLedger.Undo(series: series, slot: slot, previous: previous,
+                                                           previousDeltas: previousDeltas))
+    }
+
+    mutating func undo(_ undo: SeriesLedger.Undo) {
+        set(undo.slot, undo.previous)
+        for (key, delta) in undo.previousDeltas.reversed() { deltas[key] = delta }
+    }
+
+    /// The pairs whose delta an observation can change: a figure's period with the year before
+    /// and the year after; a change's two periods.
+    private func pairs(of o: TradeObservation) -> [(PairKey, Period, Period)] {
+        var result: [(PairKey, Period, Period)] = []
         func consider(_ from: Period, _ to: Period) {
             guard from.isComparable(with: to), from.start.year == to.start.year - 1 else { return }
-            pairs[from.label + ">" + to.label] = (from, to)
+            let key = PairKey(from: from.label, to: to.label)
+            // A stated change between the two fixes the periods (as it always did).
+            if let change = changes[key]?.change {
+                result.append((key, change.from, change.to))
+            } else {
+                result.append((key, from, to))
+            }
         }
-        for p in periodByLabel.values {
-            if let before = p.shifted(years: -1) { consider(before, p) }
-            if let after = p.shifted(years: 1) { consider(p, after) }
+        if let f = o.figure {
+            if let before = f.period.shifted(years: -1) { consider(before, f.period) }
+            if let after = f.period.shifted(years: 1) { consider(f.period, after) }
+        } else if let c = o.change {
+            consider(c.from, c.to)
         }
-        for o in bestChange.values { if let c = o.change { consider(c.from, c.to) } }
+        return result
+    }
 
-        var result: [String: TradeDelta] = [:]
-        for (key, (from, to)) in pairs {
-            let fa = bestFigure[from.label], fb = bestFigure[to.label]
-            let ch = bestChange[key]
-            if let d = delta(series: series, from: from, to: to, fa: fa, fb: fb, change: ch) { result[d.id] = d }
+    /// Recomputes every delta from the slots.
+    mutating func rebuild(_ series: Series) {
+        deltas = computeAll(series)
+        stale = false
+    }
+
+    /// The deltas, computed afresh when the series was restored and not rebuilt yet.
+    func currentDeltas(_ series: Series) -> [TradeDelta] {
+        Array(stale ? computeAll(series).values : deltas.values)
+    }
+
+    private func computeAll(_ series: Series) -> [PairKey: TradeDelta] {
+        var seen = Set<PairKey>()
+        var result: [PairKey: TradeDelta] = [:]
+        for o in Array(figures.values) + Array(changes.values) {
+            for (key, from, to) in pairs(of: o) where seen.insert(key).inserted {
+                if let d = delta(series: series, key: key, from: from, to: to) { result[key] = d }
+            }
         }
         return result
     }
@@ -113,15 +259,15 @@ public struct SeriesLedger: Sendable {
         return f.derived && f.metric != .tradeBalance
     }
 
-    private func delta(series: Series, from: Period, to: Period, fa: TradeObservation?, fb: TradeObservation?,
-                       change: TradeObservation?) -> TradeDelta? {
+    private func delta(series: Series, key: PairKey, from: Period, to: Period) -> TradeDelta? {
+        let fa = figures[key.from], fb = figures[key.to], change = changes[key]
         var articles = Set<String>()
         if let fa, let fb, let a = fa.figure?.amount, let b = fb.figure?.amount {
             articles.insert(fa.article); articles.insert(fb.article)
             let implied = isImplied(fa) || isImplied(fb)
             var consistent = true
-            if let c = change?.change {
-                articles.insert(change!.article)
+            if let change, let c = change.change {
+                articles.insert(change.article)
                 consistent = Tolerance.agrees(change: c, from: a, to: b)
             }
             return TradeDelta(series: series, from: DeltaPoint(period: from, amount: a), to: DeltaPoint(period: to, amount: b),
@@ -201,21 +347,12 @@ public enum Tolerance {
 }
 
 extension SeriesLedger {
-    /// A ledger fed with all of `list` at once: each series is computed once at the end, which
-    /// is the state `observe` one by one ends in, without the recomputation after every
-    /// observation (used for one article's own deltas).
+    /// A ledger fed with all of `list` at once: the slots first, then each series' deltas
+    /// computed once, which is the state `observe` one by one ends in (used for one article's
+    /// own deltas).
     public init(observations list: [TradeObservation]) {
         self.init()
-        var touched: [Series] = []
-        var seen = Set<Series>()
-        for o in list {
-            guard let series = o.series else { continue }
-            let key = o.ledgerKey
-            if observations[key] == o { continue }
-            observations[key] = o
-            keysBySeries[series, default: []].insert(key)
-            if seen.insert(series).inserted { touched.append(series) }
-        }
-        for series in touched { deltasBySeries[series] = compute(series) }
+        for o in list { restore(o) }
+        materialize()
     }
 }

@@ -134,8 +134,8 @@ public enum EnrichmentBenchmark {
                                 span: TextSpan(start: 0, end: text.unicodeScalars.count), text: text)
             let observation = TradeObservation(article: StableID.hash("bench-article", String(index)),
                                                published: Day(year: 2025, month: 1, day: 1)!, figure: figure)
-            var record = try OutgoingRecord.json(topic: topics.ledger, key: observation.ledgerKey,
-                                                 value: LedgerEntry(observation: observation), traceparent: nil)
+            let entry = LedgerEntry(observation: observation)
+            var record = try OutgoingRecord.json(topic: topics.ledger, key: entry.key, value: entry, traceparent: nil)
             record.partition = Int32(seriesIndex % partitions)
             batch.append(record)
             if batch.count == 1_000 || index == observations - 1 {

@@ -6,80 +6,69 @@ import Dispatch
 import Foundation
 import Logging
 
-/// The state of one partition of `trade.observations`: the observations it holds by ledger
-/// key (what `attache.ledger` holds for that partition) and a `SeriesLedger` per series.
+/// The state of one partition of `trade.observations`: the series ledger of the series it
+/// holds, one observation per slot (what `attache.ledger` holds for that partition), and the
+/// undo journal of the batch in hand.
 ///
-/// A restore only records the observations; the ledger of a series is built from them when
-/// an observation of that series next arrives (or by `materialize`), so readiness does not
-/// wait for every series to be recomputed.
+/// A restore only fills the slots; the deltas of a series are computed when an observation of
+/// that series next arrives (or by `materialize`), so readiness does not wait for them.
 struct PartitionLedger: Sendable {
-    private(set) var entries: [String: TradeObservation] = [:]
-    private var ledgers: [Series: SeriesLedger] = [:]
-    /// Restored observations of series whose ledger is not built yet.
-    private var pending: [Series: [String: TradeObservation]] = [:]
+    private var ledger = SeriesLedger()
+    /// How to take back what was recorded since the last `forgetJournal`, oldest first.
+    private var journal: [SeriesLedger.Undo] = []
 
-    /// Records an observation. Nil when the ledger already holds it with the same value
-    /// (an article seen again is not counted twice); else the deltas it changed.
+    /// The observations held, by slot (what the changelog holds for this partition).
+    var entries: [String: TradeObservation] {
+        Dictionary(ledger.allObservations.map { ($0.ledgerSlot, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Records an observation. Nil when it changes nothing (held already, or its slot holds a
+    /// better one: an article seen again is not counted twice); else the deltas it changed.
     mutating func observe(_ observation: TradeObservation) -> [TradeDelta]? {
-        let key = observation.ledgerKey
-        if entries[key] == observation { return nil }
-        entries[key] = observation
-        guard let series = observation.series else { return [] }
-        build(series)
-        return ledgers[series, default: SeriesLedger()].observe(observation)
+        guard let change = ledger.record(observation) else { return nil }
+        journal.append(change.undo)
+        return change.deltas
     }
 
     /// Records an observation and hands the deltas it changed to `output` (which encodes
     /// them); when `output` throws, the ledger is left exactly as it was, so that no state
-    /// changes without its output. Nil when the ledger already holds the observation.
+    /// changes without its output. Nil when the observation changes nothing.
     mutating func observe<Output>(_ observation: TradeObservation,
                                   output: ([TradeDelta]) throws -> Output) throws -> Output? {
-        let key = observation.ledgerKey
-        if entries[key] == observation { return nil }
-        let series = observation.series
-        // What this observation can change: its entry, and its series' ledger (small).
-        let savedEntry = entries[key]
-        let savedLedger = series.flatMap { ledgers[$0] }
-        let savedPending = series.flatMap { pending[$0] }
-        guard let changed = observe(observation) else { return nil }
+        guard let change = ledger.record(observation) else { return nil }
         do {
-            return try output(changed)
+            let result = try output(change.deltas)
+            journal.append(change.undo)
+            return result
         } catch {
-            entries[key] = savedEntry
-            if let series {
-                ledgers[series] = savedLedger
-                pending[series] = savedPending
-            }
+            ledger.undo(change.undo)
             throw error
         }
     }
 
     /// Records an observation read from the changelog (no deltas are computed yet).
     mutating func restore(_ observation: TradeObservation) {
-        let key = observation.ledgerKey
-        entries[key] = observation
-        guard let series = observation.series else { return }
-        if ledgers[series] != nil {
-            _ = ledgers[series]!.observe(observation)
-        } else {
-            pending[series, default: [:]][key] = observation
-        }
+        ledger.restore(observation)
     }
 
-    /// Builds the ledger of every restored series.
+    /// Takes back everything recorded since the last `forgetJournal` (an aborted batch).
+    mutating func rollBack() {
+        for undo in journal.reversed() { ledger.undo(undo) }
+        journal = []
+    }
+
+    /// Keeps what was recorded so far (a new batch starts).
+    mutating func forgetJournal() {
+        journal = []
+    }
+
+    /// Computes the deltas of every restored series.
     mutating func materialize() {
-        for series in Array(pending.keys) { build(series) }
+        ledger.materialize()
     }
 
-    /// Every delta of the built series.
-    var deltaCount: Int { ledgers.values.reduce(0) { $0 + $1.allDeltas.count } }
-
-    private mutating func build(_ series: Series) {
-        guard let restored = pending.removeValue(forKey: series) else { return }
-        var ledger = ledgers[series] ?? SeriesLedger()
-        for key in restored.keys.sorted() { _ = ledger.observe(restored[key]!) }
-        ledgers[series] = ledger
-    }
+    /// Every delta held.
+    var deltaCount: Int { ledger.deltaCount }
 }
 
 /// The series stage: `trade.observations` (keyed by series, so one owner per series) →
@@ -87,15 +76,16 @@ struct PartitionLedger: Sendable {
 ///
 /// Co-partitioning: the ledger entry of an observation read from partition P of
 /// `trade.observations` is written to partition P of `attache.ledger` (an explicit
-/// partition, keyed by the ledger key for compaction). Both topics must therefore have the
-/// same partition count; the stage checks this at start. On assignment of partitions P…,
-/// reading exactly partitions P… of `attache.ledger` to their end restores the state of the
-/// series this instance now owns.
+/// partition, keyed by the observation's slot for compaction: series and period). Both
+/// topics must therefore have the same partition count; the stage checks this at start. On
+/// assignment of partitions P…, reading exactly partitions P… of `attache.ledger` to their
+/// end restores the state of the series this instance now owns.
 ///
-/// Idempotence: an observation whose ledger key the ledger already holds with the same value
-/// is skipped (no ledger entry, no deltas). Exactly once, the ledger entries and the deltas
-/// commit in one transaction. At least once, the deltas are delivered before the ledger
-/// entries, so a ledger entry that survives a crash always has its deltas on the topic.
+/// Idempotence: an observation the ledger already holds, or whose slot holds a better one, is
+/// skipped (no ledger entry, no deltas): a replay writes no new keys or values. Exactly once,
+/// the ledger entries and the deltas commit in one transaction. At least once, the deltas are
+/// delivered before the ledger entries, so a ledger entry that survives a crash always has
+/// its deltas on the topic.
 final class SeriesLogic: StageLogic {
     let topics: Topics
     let restorer: LedgerRestorer
@@ -131,8 +121,8 @@ final class SeriesLogic: StageLogic {
                     // delta that cannot be written leaves the state as it was.
                     let records: (deltas: [OutgoingRecord], entry: OutgoingRecord)? =
                         try partitions[message.partition, default: PartitionLedger()].observe(observation) { changed in
-                            var entry = try OutgoingRecord.json(topic: topics.ledger, key: observation.ledgerKey,
-                                                                value: LedgerEntry(observation: observation),
+                            let ledgerEntry = LedgerEntry(observation: observation)
+                            var entry = try OutgoingRecord.json(topic: topics.ledger, key: ledgerEntry.key, value: ledgerEntry,
                                                                 traceparent: TraceContext.child(of: parent))
                             entry.partition = message.partition
                             let deltas = try changed.map { delta in
@@ -164,10 +154,23 @@ final class SeriesLogic: StageLogic {
         }
     }
 
-    func checkpoint() -> [Int32: PartitionLedger] { partitions }
+    /// Which checkpoint the journals of `partitions` start at.
+    private var generation = 0
 
-    func rollback(to checkpoint: [Int32: PartitionLedger]) {
-        partitions = checkpoint
+    /// The state before a batch: the ledgers keep an undo journal from here (copying the
+    /// ledgers instead cost a copy of every touched series per batch). The runner rolls back
+    /// only to the checkpoint it took last, before the batch it aborts.
+    func checkpoint() -> Int {
+        for key in Array(partitions.keys) { partitions[key]!.forgetJournal() }
+        generation += 1
+        return generation
+    }
+
+    func rollback(to checkpoint: Int) {
+        if checkpoint != generation {
+            logger.error("series stage: asked to roll back to a checkpoint before the last one; only the last batch is rolled back")
+        }
+        for key in Array(partitions.keys) { partitions[key]!.rollBack() }
     }
 
     func assigned(_ assignment: [TopicPartitionOffset]) async throws {
