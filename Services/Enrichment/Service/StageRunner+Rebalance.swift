@@ -8,6 +8,7 @@ extension StageRunner {
     func rebalance(_ event: RebalanceEvent) {
         lock.withLock { events.append(event) }
         if control.crashRequested { return }
+        waitForDeliveries(before: event)
         switch lock.withLock({ machine.rebalance(event) }) {
         case .none:
             return

@@ -16,9 +16,11 @@ import Logging
 /// stage.
 ///
 /// At least once (`StageRunner+AtLeastOnce.swift`): the output of a batch is delivered
-/// (every delivery report awaited), then the input offsets are committed plainly. A failed delivery rolls the state back and
-/// rewinds the consumer; the records are processed again, which is harmless because every
-/// output is idempotent by key and value.
+/// (every delivery report awaited), then the input offsets are committed plainly; the next
+/// batch is polled and transformed while the previous one is delivered, and offsets are
+/// committed in batch order. A failed delivery rolls the state back to before the failed
+/// batch and rewinds the consumer; the records are processed again, which is harmless
+/// because every output is idempotent by key and value.
 ///
 /// A rebalance during a poll discards the polled batch (it may mix records from before and
 /// after the new assignment), hands the change to the logic (the series stage restores its
@@ -42,7 +44,16 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
     /// Retries of the transactional calls that fail with a retriable error.
     let retries = RetryPolicy(maxAttempts: 11, baseDelay: .milliseconds(100), maxDelay: .seconds(1))
 
-    let lock = NSLock()
+    /// Guards `events`, `machine` and `undeliverable`; a condition, so that the rebalance hook
+    /// can wait for deliveries to end (`waitForDeliveries`).
+    let lock = NSCondition()
+    /// At least once: the batches whose output is being delivered, oldest first (the loop's
+    /// own; the hook sees them through `machine`).
+    var window: [InFlight] = []
+    /// The id of the last batch dispatched.
+    var lastBatchID = 0
+    /// How long the rebalance hook waits for deliveries before partitions are revoked.
+    let hookDeliveryWait: TimeInterval = 10
     /// Rebalance events the hook saw, for the loop to apply after the poll.
     var events: [RebalanceEvent] = []
     /// The loop's lifecycle, as the loop and the rebalance hook see it (under `lock`).
@@ -104,15 +115,21 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
                 if case .refuse(let reason) = lock.withLock({ machine.willPoll() }) {
                     throw StageFatalError(stage: name, underlying: StageInvariantViolation(description: reason))
                 }
-                let batch = try await consumer.poll(max: maxBatch, timeout: .milliseconds(100))
+                // With batches delivering, take only what is already fetched: waiting here
+                // would hold back their commit.
+                let batch = try await consumer.poll(max: maxBatch, timeout: window.isEmpty ? .milliseconds(100) : .zero)
+                // The window belongs to the assignment before the rebalance: settled first.
+                if lock.withLock({ !events.isEmpty }) { await abandonWindow() }
                 if try await applyRebalance() { continue }
                 lagSampler.sampleIfDue()
-                guard !batch.isEmpty, !control.crashRequested else { continue }
-                metrics.increment(EnrichmentMetrics.recordsInTotal, by: Double(batch.count), labels: ["topic": topic])
-                switch sink {
-                case .transactional(let txn): try await processTransactional(batch, txn)
-                case .atLeastOnce(let producer): try await processAtLeastOnce(batch, producer)
+                if !batch.isEmpty, !control.crashRequested {
+                    metrics.increment(EnrichmentMetrics.recordsInTotal, by: Double(batch.count), labels: ["topic": topic])
+                    switch sink {
+                    case .transactional(let txn): try await processTransactional(batch, txn)
+                    case .atLeastOnce(let producer): try await dispatch(batch, producer)
+                    }
                 }
+                try await settleWindow(polledNothing: batch.isEmpty)
             } catch let error as StageFatalError {
                 throw error
             } catch let error as KafkaError where error.kind == .fatal {
@@ -123,11 +140,20 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
                 // Transient (a timeout while restoring or rewinding, the cluster briefly
                 // unreachable): nothing was committed since the last good batch.
                 logger.error("\(name) stage: \(error); restoring and rewinding to the committed offsets in 1 s")
+                await abandonWindow()
                 metrics.increment(EnrichmentMetrics.stageErrorsTotal, labels: ["stage": name])
                 onReady(false)
                 resync = true
                 try? await Task.sleep(for: .seconds(1))
             }
+        }
+        // Finish the batches still delivering (their commit, or their rollback).
+        do {
+            while !window.isEmpty, !control.crashRequested { try await settleOldest() }
+        } catch let error as StageFatalError {
+            throw error
+        } catch {
+            logger.warning("\(name) stage: finishing the last batches failed, they are read again after restart: \(error)")
         }
         let held = UncommittedWork.shared.held(by: owner)
         if !held.isEmpty && !control.crashRequested {
@@ -218,13 +244,6 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
     }
 
     // MARK: Bookkeeping
-
-    /// `earlier` updated with `later`, per partition.
-    func merge(_ earlier: [TopicPartitionOffset], _ later: [TopicPartitionOffset]) -> [TopicPartitionOffset] {
-        var byPartition: [Int32: TopicPartitionOffset] = [:]
-        for offset in earlier + later { byPartition[offset.partition] = offset }
-        return byPartition.values.sorted { $0.partition < $1.partition }
-    }
 
     /// Per partition, the offset after the last record of the batch.
     func nextOffsets(_ batch: [KafkaMessage]) -> [TopicPartitionOffset] {
