@@ -36,8 +36,10 @@ struct LedgerJournalTests {
         #expect(ledger.journalCount == 0)
         // Read again, recorded again (not taken for a duplicate).
         ledger.begin(4)
-        #expect(ledger.observe(all[1]) != nil)
-        #expect(ledger.observe(all[2]) != nil)
+        let second = ledger.observe(all[1])
+        let third = ledger.observe(all[2])
+        #expect(second != nil)
+        #expect(third != nil)
         ledger.settle(4)
         #expect(ledger.journalCount == 0)
         #expect(ledger.entries.count == 3)
