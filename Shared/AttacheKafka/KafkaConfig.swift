@@ -56,11 +56,6 @@ public struct KafkaConfig: Sendable, Hashable {
         var settings: [(String, String)] = [
             ("bootstrap.servers", bootstrapServers),
             ("client.id", clientID),
-            // TCP_NODELAY, as the Java clients and Kafka's brokers set it: with Nagle's
-            // algorithm a small request written while an earlier one is unacknowledged (a
-            // commit or heartbeat next to a fetch, pipelined produces) waits for the peer's
-            // delayed ACK, up to 40 ms on Linux. Overridable like any property.
-            ("socket.nagle.disable", "true"),
         ]
         settings += defaults
         if let statistics, properties["statistics.interval.ms"] == nil {
