@@ -34,8 +34,8 @@ extension StageRunner {
         } catch {
             throw fatal(error, "encode a rejection")
         }
-        let id = (window.last?.id ?? lastBatchID) + 1
-        lastBatchID = id
+        lastBatchID += 1
+        let id = lastBatchID
         guard lock.withLock({ machine.dispatched(id: id, offsets: nextOffsets(batch)) }) else {
             throw StageFatalError(stage: name, underlying: StageInvariantViolation(description: "a batch was dispatched with the delivery window full or a transaction open"))
         }
@@ -54,7 +54,7 @@ extension StageRunner {
     /// After a poll: keeps fewer than `maxInFlight` batches delivering across the next poll,
     /// and when the poll brought nothing, finishes them all (nothing else is to be done).
     func settleWindow(polledNothing: Bool) async throws {
-        let limit = polledNothing ? 1 : machine.maxInFlight
+        let limit = polledNothing ? 1 : lock.withLock { machine.maxInFlight }
         while window.count >= limit, !control.crashRequested {
             try await settleOldest()
         }
