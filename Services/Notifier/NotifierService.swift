@@ -48,8 +48,6 @@ public final class NotifierService: @unchecked Sendable {
     let lock = NSLock()
     private var stopRequested = false
     private var haltRequested = false
-    var assignments: [[TopicPartitionOffset]] = []
-    var rebalanced = false
     private var queryConsumer: KafkaConsumer?
 
     /// Creates the service; nothing connects until `run`. `router` defaults to every
@@ -184,13 +182,15 @@ public final class NotifierService: @unchecked Sendable {
                 let lanes = sinks.map { ReceiverLane(sink: $0, policy: settings.retry, maxInFlight: settings.maxInFlight, metrics: metrics, logger: logger) }
                 let dispatcher = Dispatcher(lanes: lanes, output: output, delivered: delivered, metrics: metrics, logger: logger,
                                             stopping: isStopping, halted: isHalted, onDelivered: onDelivered)
-                c.onRebalance { [weak self, weak c] event in
-                    guard let self, let c else { return }
-                    self.rebalance(event, consumer: c, dispatcher: dispatcher)
+                let sync = RebalanceSync(consumer: c, name: "notifier", logger: logger, stopping: isStopping,
+                                         onReady: { [weak self] in self?.progress($0) })
+                sync.install { [weak self, weak sync] event in
+                    guard let self, let sync else { return }
+                    self.beforeRebalance(event, sync: sync, dispatcher: dispatcher)
                 }
                 try c.subscribe(inputTopics)
                 logger.info("notifier consuming \(inputTopics.joined(separator: ", ")) as group \(options.groupID)")
-                try await loop(consumer: c, dispatcher: dispatcher, output: output, shutdown: shutdown)
+                try await loop(consumer: c, sync: sync, dispatcher: dispatcher, output: output, shutdown: shutdown)
                 if !haltFlag {
                     // Graceful: deliveries in flight get the grace period, then what is done is committed.
                     let idle = await dispatcher.waitIdle(until: .now + settings.shutdownGrace)
@@ -210,23 +210,43 @@ public final class NotifierService: @unchecked Sendable {
         }
     }
 
-    /// The poll loop: restore on assignment, read records, hand them to the dispatcher,
-    /// pause and resume partitions, commit what is done.
-    private func loop(consumer: KafkaConsumer, dispatcher: Dispatcher, output: NotifierOutput, shutdown: ShutdownDeadline) async throws {
+    /// The poll loop: restore on assignment and rewind (`sync`), read records, hand them to
+    /// the dispatcher, pause and resume partitions, commit what is done. Output that cannot
+    /// be written and fatal Kafka errors stop it; other errors (the cluster briefly gone, a
+    /// restore that timed out) are followed by a resync, as in the enrichment stages.
+    private func loop(consumer: KafkaConsumer, sync: RebalanceSync, dispatcher: Dispatcher, output: NotifierOutput,
+                      shutdown: ShutdownDeadline) async throws {
+        let owner = DeliveredPairsOwner(service: self)
         var paused: Set<PartitionKey> = []
         while !stopping(shutdown) {
             if let error = dispatcher.fatalError { throw error }
-            let batch = try await consumer.poll(max: settings.maxBatch, timeoutMs: 100)
-            if try await applyAssignments(consumer, discarding: batch.count, shutdown: shutdown) {
-                paused = []
-                continue
+            do {
+                try await sync.resyncIfNeeded(owner)
+                let batch = try await consumer.poll(max: settings.maxBatch, timeoutMs: 100)
+                if try await sync.afterPoll(owner) {
+                    // The batch polled with the rebalance is read again from the committed
+                    // offsets; newly assigned partitions are not paused.
+                    if !batch.isEmpty { logger.debug("dropped \(batch.count) records polled with a rebalance; rewound to the committed offsets") }
+                    paused = []
+                    metrics.set(NotifierMetrics.pausedPartitions, 0)
+                    continue
+                }
+                for message in batch {
+                    if stopping(shutdown) { break }
+                    try await handle(message, dispatcher: dispatcher, output: output)
+                }
+                paused = try await adjustPauses(consumer, dispatcher: dispatcher, paused: paused)
+                await commit(dispatcher.uncommitted(), consumer: consumer, dispatcher: dispatcher)
+            } catch let error as NotifierOutputError {
+                throw error
+            } catch let error as KafkaError where error.kind == .fatal {
+                throw error
+            } catch where stopping(shutdown) {
+                break
+            } catch {
+                metrics.increment(NotifierMetrics.loopErrorsTotal)
+                await sync.failed(error)
             }
-            for message in batch {
-                if stopping(shutdown) { break }
-                try await handle(message, dispatcher: dispatcher, output: output)
-            }
-            paused = try await adjustPauses(consumer, dispatcher: dispatcher, paused: paused)
-            await commit(dispatcher.uncommitted(), consumer: consumer, dispatcher: dispatcher)
         }
     }
 
@@ -278,9 +298,6 @@ public final class NotifierService: @unchecked Sendable {
 
     /// Commits that fail with a retriable error are tried again, briefly.
     static let commitRetries = RetryPolicy(maxAttempts: 6, baseDelay: .milliseconds(100), maxDelay: .milliseconds(500))
-    /// A failed restore of the delivered pairs is tried again until it succeeds or the
-    /// service stops (the wait grows to 10 s).
-    static let restoreRetries = RetryPolicy(maxAttempts: .max, baseDelay: .milliseconds(500), maxDelay: .seconds(10))
 
     /// Leaves the group and frees the clients, off the cooperative pool.
     private func close(_ consumer: KafkaConsumer?, _ producer: KafkaProducer?) async {
