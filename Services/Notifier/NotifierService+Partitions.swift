@@ -79,7 +79,7 @@ struct DeliveredPairsOwner: PartitionOwner {
         metrics.set(NotifierMetrics.deliveredPairs, Double(delivered.count))
         metrics.increment(NotifierMetrics.restoredPairsTotal, by: Double(read.pairs))
         metrics.observe(NotifierMetrics.restoreDurationSeconds, seconds)
-        logger.info("notifier assigned \(RebalanceSync.describe(partitions)); read \(read.records) records of \(options.topics.notificationsDelivered) to its high watermarks in \(String(format: "%.3f", seconds)) s (\(delivered.count) delivered pairs known)")
+        logger.info("notifier restoring for \(RebalanceSync.describe(partitions)): read \(read.records) records of \(options.topics.notificationsDelivered) to its high watermarks in \(String(format: "%.3f", seconds)) s (\(delivered.count) delivered pairs known)")
     }
 
     func forget(_ partitions: [TopicPartitionOffset]) {

@@ -130,20 +130,26 @@ public final class RebalanceSync: @unchecked Sendable {
             return events
         }
         guard !pending.isEmpty else { return false }
+        let started = ContinuousClock.now
+        var assigned: [TopicPartitionOffset]?
         for event in pending {
             switch event {
             case .assigned(let partitions):
                 onReady(.restoring(partitions))
-                let started = ContinuousClock.now
                 try await owner.restore(partitions)
-                logger.info("\(name) assigned \(RebalanceSync.describe(partitions)) (ready after \(started.duration(to: .now)))")
-                onReady(.restored(partitions))
+                assigned = partitions
             case .revoked(let partitions), .lost(let partitions):
                 onReady(.revoked(partitions))
+                assigned = nil
                 owner.forget(partitions)
             }
         }
         try await rewind()
+        // Ready once restored and rewound: the next poll reads from the committed offsets.
+        if let assigned {
+            logger.info("\(name) assigned \(RebalanceSync.describe(assigned)) (ready after \(started.duration(to: .now)))")
+            onReady(.restored(assigned))
+        }
         return true
     }
 

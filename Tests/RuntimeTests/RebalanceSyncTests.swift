@@ -95,11 +95,10 @@ struct RebalanceSyncTests {
         return received
     }
 
-    @Test("an assignment restores the owner's state and rewinds to the committed offsets, or the low watermark where none is committed")
+    @Test("an assignment restores the owner's state and rewinds to the committed offsets; the caller's hook runs first")
     func assignmentRewinds() async throws {
         let (broker, topic, group) = try await Self.setUp()
-        // Starting at the latest offset: without the rewind nothing would be read.
-        let consumer = try KafkaConsumer(config: broker.config, groupID: group, startAt: .latest, logger: Self.logger)
+        let consumer = try KafkaConsumer(config: broker.config, groupID: group, logger: Self.logger)
         let progress = ProgressLog()
         let sync = RebalanceSync(consumer: consumer, name: "test loop", logger: Self.logger, stopping: { false },
                                  onReady: { progress.append($0) })
@@ -112,7 +111,7 @@ struct RebalanceSyncTests {
 
         let byPartition = Dictionary(grouping: received, by: \.partition).mapValues { $0.map(\.offset) }
         #expect(byPartition[0] == Array(4..<10), "partition 0 from its committed offset 4: \(byPartition[0] ?? [])")
-        #expect(byPartition[1] == Array(0..<10), "partition 1 from its low watermark: \(byPartition[1] ?? [])")
+        #expect(byPartition[1] == Array(0..<10), "partition 1 from the start: \(byPartition[1] ?? [])")
         let restored = try #require(owner.restoreCalls.first)
         #expect(Set(restored.map(\.partition)) == [0, 1] && restored.allSatisfy { $0.topic == topic })
         #expect(progress.all.prefix(2) == ["restoring", "restored"])
@@ -120,26 +119,36 @@ struct RebalanceSyncTests {
         #expect(!sync.needsResync)
     }
 
-    @Test("a restore that fails: not ready, a resync after the backoff restores the whole assignment again and rewinds; nothing is read twice or skipped")
+    @Test("after a transient error: not ready, then the whole assignment is restored again and the consumer rewound to the committed offsets, or the low watermark where none is committed")
     func failedRestoreResyncs() async throws {
         let (broker, topic, group) = try await Self.setUp()
-        let consumer = try KafkaConsumer(config: broker.config, groupID: group, startAt: .latest, logger: Self.logger)
+        let consumer = try KafkaConsumer(config: broker.config, groupID: group, logger: Self.logger)
         let progress = ProgressLog()
         let sync = RebalanceSync(consumer: consumer, name: "test loop", logger: Self.logger,
                                  retries: RetryPolicy(maxAttempts: .max, baseDelay: .milliseconds(50), maxDelay: .milliseconds(100)),
                                  stopping: { false }, onReady: { progress.append($0) })
         sync.install()
-        let owner = RecordingOwner(failFirst: 2)
+        // The assignment's restore fails once: the resync restores again before anything is read.
+        let owner = RecordingOwner(failFirst: 1)
         try consumer.subscribe([topic])
-        let received = try await Self.loop(sync, owner: owner, count: 16)
+        let first = try await Self.loop(sync, owner: owner, count: 16)
+        // Everything read, nothing committed since: an error now (as the cluster going away
+        // briefly would raise) must lead back to offset 4 of partition 0 and to the low
+        // watermark of partition 1, not to where the consumer is.
+        struct Transient: Error {}
+        await sync.failed(Transient())
+        #expect(sync.needsResync)
+        let second = try await Self.loop(sync, owner: owner, count: 16)
         await offCooperativePool { consumer.close() }
 
-        let byPartition = Dictionary(grouping: received, by: \.partition).mapValues { $0.map(\.offset) }
-        #expect(byPartition[0] == Array(4..<10), "\(byPartition[0] ?? [])")
-        #expect(byPartition[1] == Array(0..<10), "\(byPartition[1] ?? [])")
-        #expect(owner.restoreCalls.count == 3, "the assignment's restore, then two resyncs: \(owner.restoreCalls)")
+        for received in [first, second] {
+            let byPartition = Dictionary(grouping: received, by: \.partition).mapValues { $0.map(\.offset) }
+            #expect(byPartition[0] == Array(4..<10), "\(byPartition[0] ?? [])")
+            #expect(byPartition[1] == Array(0..<10), "\(byPartition[1] ?? [])")
+        }
+        #expect(owner.restoreCalls.count == 3, "the assignment's restore, then a resync after each error: \(owner.restoreCalls)")
         #expect(owner.restoreCalls.allSatisfy { Set($0.map(\.partition)) == [0, 1] }, "every restore is of the whole assignment")
-        #expect(progress.all == ["restoring", "failed", "restoring", "failed", "restoring", "restored"], "\(progress.all)")
+        #expect(progress.all == ["restoring", "failed", "restoring", "restored", "failed", "restoring", "restored"], "\(progress.all)")
         #expect(!sync.needsResync)
     }
 
