@@ -117,16 +117,22 @@ final class RawConsumer: Sendable {
             logger.info("rejected \(origin): \(rejection.reason): \(rejection.detail)")
         }
         let traceparent = message.header(RecordHeaders.traceparent)?.text
-        let first = await publish(result, of: origin, traceparent: traceparent, stop: stop)
-        guard case .refused(let reason) = first else { return first.outcome }
+        let reason: String
+        switch await publish(result, of: origin, traceparent: traceparent, stop: stop) {
+        case .done(let outcome): return outcome
+        case .refused(let refusal): reason = refusal
+        }
         logger.error("Kafka refused the output of \(origin) for good; rejecting the record: \(reason)")
         metrics.increment(IngestMetrics.undeliverable)
         let undeliverable = Rejection(
             reason: "undeliverable",
             detail: "Kafka refused the output of this record for good: \(reason).",
             origin: origin, payload: (message.value ?? []).prefix(Rejection.maxPayloadBytes), at: Date())
-        let attempt = await publish(.failure(undeliverable), of: origin, traceparent: traceparent, stop: stop)
-        guard case .refused(let again) = attempt else { return attempt.outcome }
+        let again: String
+        switch await publish(.failure(undeliverable), of: origin, traceparent: traceparent, stop: stop) {
+        case .done(let outcome): return outcome
+        case .refused(let refusal): again = refusal
+        }
         let error = KafkaError.local("Kafka refused the undeliverable Rejection of \(origin) for good: \(again)",
                                      operation: "publish to articles.rejected",
                                      hint: "check that the rejected topic exists and that this client may write to it")
@@ -139,13 +145,6 @@ final class RawConsumer: Sendable {
         case done(Outcome)
         /// Kafka refuses this record for good, with the reason.
         case refused(String)
-
-        var outcome: Outcome {
-            switch self {
-            case .done(let outcome): outcome
-            case .refused(let reason): .failed(KafkaError.local(reason, operation: "publish"))
-            }
-        }
     }
 
     /// Retriable failures (broker down, timeouts) are retried for as long as it takes, the
