@@ -1,6 +1,7 @@
 import AttacheKafka
 import AttacheRuntime
 import AttacheTesting
+import CRdKafka
 import Foundation
 import Testing
 
@@ -150,6 +151,34 @@ struct RebalanceSyncTests {
         #expect(owner.restoreCalls.allSatisfy { Set($0.map(\.partition)) == [0, 1] }, "every restore is of the whole assignment")
         #expect(progress.all == ["restoring", "failed", "restoring", "restored", "failed", "restoring", "restored"], "\(progress.all)")
         #expect(!sync.needsResync)
+    }
+
+    @Test("a Kafka error while rewinding (the group's offsets cannot be read) is followed by resyncs until the rewind succeeds, not by a stop")
+    func rewindErrorResyncs() async throws {
+        let (broker, topic, group) = try await Self.setUp()
+        let consumer = try KafkaConsumer(config: broker.config, groupID: group, logger: Self.logger)
+        let progress = ProgressLog()
+        let sync = RebalanceSync(consumer: consumer, name: "test loop", logger: Self.logger,
+                                 retries: RetryPolicy(maxAttempts: .max, baseDelay: .milliseconds(50), maxDelay: .milliseconds(100)),
+                                 stopping: { false }, onReady: { progress.append($0) })
+        sync.install()
+        let owner = RecordingOwner()
+        try consumer.subscribe([topic])
+        _ = try await Self.loop(sync, owner: owner, count: 16)
+        // The next two OffsetFetch requests (Kafka API 9) fail: the rewinds of the next two
+        // resyncs cannot read the committed offsets.
+        broker.injectErrors(apiKey: 9, [RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED, RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED])
+        struct Transient: Error {}
+        await sync.failed(Transient())
+        let again = try await Self.loop(sync, owner: owner, count: 16)
+        broker.clearInjectedErrors(apiKey: 9)
+        await offCooperativePool { consumer.close() }
+
+        let byPartition = Dictionary(grouping: again, by: \.partition).mapValues { $0.map(\.offset) }
+        #expect(byPartition[0] == Array(4..<10), "\(byPartition[0] ?? [])")
+        #expect(byPartition[1] == Array(0..<10), "\(byPartition[1] ?? [])")
+        #expect(progress.all.filter { $0 == "failed" }.count == 3, "the error handed in, then one per failed rewind: \(progress.all)")
+        #expect(progress.all.last == "restored")
     }
 
     @Test("commitBeforeRevoke commits on the calling thread; nothing to commit is no failure")
