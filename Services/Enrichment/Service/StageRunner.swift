@@ -231,10 +231,6 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
         }
     }
 
-    func describe(_ partitions: [TopicPartitionOffset]) -> String {
-        partitions.isEmpty ? "no partitions" : partitions.map { "\($0.topic)[\($0.partition)]" }.sorted().joined(separator: ", ")
-    }
-
     /// Waits until no lag sample is in flight (before the consumer is closed), at most 3 s.
     func quiesce() async {
         await lagSampler.quiesce()
