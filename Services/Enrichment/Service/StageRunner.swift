@@ -43,8 +43,8 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
     let retries = RetryPolicy(maxAttempts: 11, baseDelay: .milliseconds(100), maxDelay: .seconds(1))
 
     let lock = NSLock()
-    /// Rebalance events the hook saw, for the loop to apply after the poll.
-    var events: [RebalanceEvent] = []
+    /// The hook's events, applied after the poll; the resync after transient errors.
+    let rebalances: RebalanceSync
     /// The loop's lifecycle, as the loop and the rebalance hook see it (under `lock`).
     var machine = StageStateMachine()
     /// Input records whose output cannot be delivered (a permanent error for that record,
@@ -71,13 +71,15 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
         self.rejectedTopic = rejectedTopic
         self.onReady = onReady
         self.lagSampler = LagSampler(consumer: consumer, metrics: metrics) { control.stopRequested || shutdown.isRequested }
+        self.rebalances = RebalanceSync(consumer: consumer, name: "\(name) stage", logger: logger,
+                                        stopping: { control.stopRequested || shutdown.isRequested }, onReady: { onReady($0.isReady) })
     }
 
     var stopping: Bool { control.stopRequested || shutdown.isRequested }
 
     /// Runs until shutdown (finishing the batch in hand) or a fatal error (thrown).
     func run() async throws {
-        consumer.onRebalance { [weak self] event in self?.rebalance(event) }
+        rebalances.install { [weak self] event in self?.rebalance(event) }
         if case .transactional(let txn) = sink {
             do {
                 try await retrying("initialise transactions") { () throws(KafkaError) in try await txn.initTransactions() }
@@ -87,20 +89,11 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
         }
         try consumer.subscribe([topic])
         logger.info("\(name) stage consuming \(topic) as group \(consumer.groupID)")
-        var resync = false
         while !stopping {
             do {
-                if resync {
-                    // After a transient failure: restore the state of the current assignment
-                    // again and go back to the committed offsets.
-                    let assignment = consumer.assignment().map {
-                        TopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: KafkaOffset.invalid)
-                    }
-                    try await logic.assigned(assignment)
-                    if !assignment.isEmpty { try await consumer.rewindToCommitted() }
-                    resync = false
-                    onReady(true)
-                }
+                // After a transient failure: restore the state of the current assignment
+                // again and go back to the committed offsets.
+                try await rebalances.resyncIfNeeded(self)
                 if case .refuse(let reason) = lock.withLock({ machine.willPoll() }) {
                     throw StageFatalError(stage: name, underlying: StageInvariantViolation(description: reason))
                 }
@@ -122,11 +115,8 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
             } catch {
                 // Transient (a timeout while restoring or rewinding, the cluster briefly
                 // unreachable): nothing was committed since the last good batch.
-                logger.error("\(name) stage: \(error); restoring and rewinding to the committed offsets in 1 s")
                 metrics.increment(EnrichmentMetrics.stageErrorsTotal, labels: ["stage": name])
-                onReady(false)
-                resync = true
-                try? await Task.sleep(for: .seconds(1))
+                await rebalances.failed(error)
             }
         }
         let held = UncommittedWork.shared.held(by: owner)
@@ -239,10 +229,6 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
         for (topic, count) in counts {
             metrics.increment(EnrichmentMetrics.recordsOutTotal, by: Double(count), labels: ["topic": topic])
         }
-    }
-
-    func describe(_ partitions: [TopicPartitionOffset]) -> String {
-        partitions.isEmpty ? "no partitions" : partitions.map { "\($0.topic)[\($0.partition)]" }.sorted().joined(separator: ", ")
     }
 
     /// Waits until no lag sample is in flight (before the consumer is closed), at most 3 s.
