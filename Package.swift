@@ -123,6 +123,7 @@ let package = Package(
         ),
         .testTarget(name: "ModelsTests", dependencies: ["AttacheModels"], path: "Tests/ModelsTests"),
         .testTarget(name: "KafkaTests", dependencies: ["AttacheTesting", "AttacheKafka", "CRdKafka"], path: "Tests/KafkaTests"),
+        .testTarget(name: "RuntimeTests", dependencies: ["AttacheTesting", "AttacheRuntime", "AttacheKafka", "CRdKafka"], path: "Tests/RuntimeTests"),
         .testTarget(name: "ParsingTests", dependencies: ["AttacheTesting", "ArticleParsing", "AttacheModels"], path: "Tests/ParsingTests"),
         .testTarget(name: "ExtractionTests", dependencies: ["AttacheTesting", "Extraction", "AttacheModels"], path: "Tests/ExtractionTests"),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Extraction", "AttacheModels"], path: "Tests/EvaluationTests",

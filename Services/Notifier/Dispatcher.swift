@@ -4,9 +4,6 @@ import AttacheRuntime
 import Foundation
 import Logging
 
-// Slightly over 300 lines: the job table, the record bookkeeping and the settle/drop paths
-// share one lock and one set of invariants, which splitting would spread over files.
-
 /// An input record: partition and offset.
 struct RecordRef: Hashable, Sendable {
     var partition: PartitionKey
@@ -258,56 +255,5 @@ final class Dispatcher: @unchecked Sendable {
             try? await Task.sleep(for: .milliseconds(20))
         }
         return true
-    }
-}
-
-/// What the notifier writes: delivered pairs, dead letters, invalid input records and the
-/// audit of notifications, each sent and confirmed by the broker before the input record is
-/// done (retrying failures that are not fatal a few times).
-struct NotifierOutput: Sendable {
-    var producer: KafkaProducer
-    var topics: Topics
-    var deadLetterTopic: String
-    var logger: Logger
-    var stopping: @Sendable () -> Bool
-
-    func delivered(_ record: DeliveryRecord, traceparent: String?) async throws {
-        try await send(topic: topics.notificationsDelivered, key: record.pair.key, value: AttacheJSON.encode(record),
-                       schema: DeliveryRecord.schemaName, traceparent: traceparent, what: "delivery of \(record.notificationId) to \(record.receiver)")
-    }
-
-    func deadLetter(_ letter: DeadLetter, traceparent: String?) async throws {
-        try await send(topic: deadLetterTopic, key: letter.notification.id, value: AttacheJSON.encode(letter),
-                       schema: DeadLetter.schemaName, traceparent: traceparent, what: "dead letter of \(letter.notification.id)")
-    }
-
-    func invalid(_ record: InvalidRecord, traceparent: String?) async throws {
-        try await send(topic: deadLetterTopic, key: record.recordKey, value: AttacheJSON.encode(record),
-                       schema: InvalidRecord.schemaName, traceparent: traceparent, what: "invalid record \(record.recordKey)")
-    }
-
-    func audit(_ notification: AttacheModels.Notification, traceparent: String?) async throws {
-        let record = try OutgoingRecord.json(topic: topics.notifications, key: notification.id, value: notification, traceparent: traceparent)
-        try await send(record, what: "audit of notification \(notification.id)")
-    }
-
-    private func send(topic: String, key: String, value: [UInt8], schema: String, traceparent: String?, what: String) async throws {
-        var headers = [KafkaHeader(RecordHeaders.contentType, RecordHeaders.json), KafkaHeader(RecordHeaders.schema, schema)]
-        if let traceparent { headers.append(KafkaHeader(RecordHeaders.traceparent, traceparent)) }
-        try await send(OutgoingRecord(topic: topic, key: Array(key.utf8), value: value, headers: headers), what: what)
-    }
-
-    private func send(_ record: OutgoingRecord, what: String) async throws {
-        var attempt = 0
-        while true {
-            attempt += 1
-            do {
-                _ = try await producer.send(record)
-                return
-            } catch let error as KafkaError where error.kind != .fatal && attempt < 5 && !stopping() {
-                logger.warning("could not write the \(what) to \(record.topic) (attempt \(attempt)), retrying: \(error)")
-                try? await Task.sleep(for: .milliseconds(200 * attempt))
-            }
-        }
     }
 }

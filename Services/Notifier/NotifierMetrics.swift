@@ -23,6 +23,7 @@ enum NotifierMetrics {
     static let deliveredPairs = "attache_notifier_delivered_pairs"
     static let restoreDurationSeconds = "attache_notifier_restore_duration_seconds"
     static let ready = "attache_notifier_ready"
+    static let loopErrorsTotal = "attache_notifier_loop_errors_total"
 
     /// Declares every metric; those without labels appear on `/metrics` at 0 from the start.
     static func describe(_ metrics: Metrics) {
@@ -47,5 +48,6 @@ enum NotifierMetrics {
         metrics.describe(deliveredPairs, type: "gauge", help: "Delivered (notification, receiver) pairs known to this instance.", labels: [])
         metrics.describe(restoreDurationSeconds, type: "histogram", help: "Durations of delivered-pair restores, in seconds.", labels: [])
         metrics.describe(ready, type: "gauge", help: "1 when assigned and delivered pairs are restored.", labels: [])
+        metrics.describe(loopErrorsTotal, type: "counter", help: "Transient errors of the poll loop (each followed by a restore and a rewind to the committed offsets).", labels: [])
     }
 }

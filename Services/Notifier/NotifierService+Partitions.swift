@@ -2,9 +2,10 @@ import AttacheKafka
 import AttacheRuntime
 import Foundation
 
-/// The notifier's partitions: pausing them while deliveries catch up, and what happens when
-/// they are assigned (restore the delivered pairs, rewind) or taken away (let deliveries
-/// finish, commit, forget).
+/// The notifier's partitions: pausing them while deliveries catch up, and its side of the
+/// rebalances `RebalanceSync` follows (docs/architecture.md §9): before partitions are taken
+/// away, let their deliveries finish, commit and forget them; when they are assigned,
+/// restore the delivered pairs (the rewind is `RebalanceSync`'s).
 extension NotifierService {
     /// Pauses the partitions the dispatcher wants paused and resumes the others.
     func adjustPauses(_ consumer: KafkaConsumer, dispatcher: Dispatcher, paused: Set<PartitionKey>) async throws -> Set<PartitionKey> {
@@ -16,8 +17,8 @@ extension NotifierService {
             try consumer.pause(pause)
             try consumer.resume(resume)
         }
-        if !pause.isEmpty { logger.info("paused \(describe(pause)) while deliveries catch up") }
-        if !resume.isEmpty { logger.info("resumed \(describe(resume))") }
+        if !pause.isEmpty { logger.info("paused \(RebalanceSync.describe(pause)) while deliveries catch up") }
+        if !resume.isEmpty { logger.info("resumed \(RebalanceSync.describe(resume))") }
         metrics.increment(NotifierMetrics.pausesTotal, by: Double(pause.count))
         metrics.set(NotifierMetrics.pausedPartitions, Double(wanted.count))
         return wanted
@@ -25,17 +26,13 @@ extension NotifierService {
 
     // MARK: Rebalance
 
-    /// The rebalance hook, on the consumer's thread: before partitions go, let their
-    /// deliveries in flight finish (up to `revokeGrace`), commit what is done there and forget
-    /// them; note assignments for the poll loop (which restores).
-    func rebalance(_ event: RebalanceEvent, consumer: KafkaConsumer, dispatcher: Dispatcher) {
+    /// The rebalance hook, on the consumer's thread (`RebalanceSync` records the event for the
+    /// loop after it): before partitions go, let their deliveries in flight finish (up to
+    /// `revokeGrace`), commit what is done there and forget them.
+    func beforeRebalance(_ event: RebalanceEvent, sync: RebalanceSync, dispatcher: Dispatcher) {
         switch event {
-        case .assigned(let partitions):
+        case .assigned:
             metrics.increment(NotifierMetrics.assignmentsTotal)
-            lock.withLock {
-                assignments.append(partitions)
-                rebalanced = true
-            }
         case .revoked(let partitions), .lost(let partitions):
             let keys = Set(partitions.map { PartitionKey(topic: $0.topic, partition: $0.partition) })
             if case .revoked = event, !haltFlag {
@@ -43,70 +40,49 @@ extension NotifierService {
                     logger.info("handing over partitions with deliveries unfinished (in flight, or interrupted by a stop); the next owner may send those again")
                 }
                 let offsets = dispatcher.uncommitted(of: keys)
-                if !offsets.isEmpty {
-                    do {
-                        try consumer.commitNow(offsets)
-                        dispatcher.committed(offsets)
-                    } catch {
-                        logger.warning("committing before giving up partitions failed; their records may be read again (delivered pairs are skipped): \(error)")
-                    }
-                }
+                if sync.commitBeforeRevoke(offsets) { dispatcher.committed(offsets) }
             }
             dispatcher.drop(keys)
-            lock.withLock { rebalanced = true }
-            logger.info("notifier gave up \(describe(partitions))")
+            logger.info("notifier gave up \(RebalanceSync.describe(partitions))")
         }
     }
 
-    /// After a rebalance: restores the delivered pairs (not ready until done, retrying until
-    /// complete or stopped), then rewinds the assigned partitions to their committed offsets
-    /// and drops the batch polled with the rebalance. True when there was a rebalance.
-    func applyAssignments(_ consumer: KafkaConsumer, discarding: Int, shutdown: ShutdownDeadline) async throws -> Bool {
-        let (pending, happened) = lock.withLock {
-            defer {
-                assignments.removeAll()
-                rebalanced = false
-            }
-            return (assignments, rebalanced)
+    /// Readiness as `RebalanceSync` reports it: ready once the delivered pairs are restored
+    /// for the assignment. A revocation alone leaves it as it is (the next assignment follows).
+    func progress(_ progress: RebalanceSync.Progress) {
+        switch progress {
+        case .restoring:
+            health.setReady(false, "restoring delivered pairs from \(options.topics.notificationsDelivered)")
+        case .restored:
+            health.setReady(true, "assigned and delivered pairs restored")
+        case .revoked:
+            return
+        case .failed(let error, let wait):
+            health.setReady(false, "restoring delivered pairs or reading input failed, retrying in \(wait): \(error)")
         }
-        guard happened else { return false }
-        metrics.set(NotifierMetrics.pausedPartitions, 0)
-        guard let partitions = pending.last else { return true }
-        health.setReady(false, "restoring delivered pairs from \(options.topics.notificationsDelivered)")
-        metrics.set(NotifierMetrics.ready, 0)
-        var attempt = 0
-        while true {
-            attempt += 1
-            let started = ContinuousClock.now
-            do {
-                let read = try await delivered.catchUp(config: options.kafka, topic: options.topics.notificationsDelivered, logger: logger)
-                let seconds = started.duration(to: .now).seconds
-                metrics.set(NotifierMetrics.deliveredPairs, Double(delivered.count))
-                metrics.increment(NotifierMetrics.restoredPairsTotal, by: Double(read.pairs))
-                metrics.observe(NotifierMetrics.restoreDurationSeconds, seconds)
-                logger.info("notifier assigned \(describe(partitions)); read \(read.records) records of \(options.topics.notificationsDelivered) to its high watermarks in \(String(format: "%.3f", seconds)) s (\(delivered.count) delivered pairs known)")
-                break
-            } catch {
-                if stopping(shutdown) { return true }
-                let wait = NotifierService.restoreRetries.ceiling(beforeRetry: attempt)
-                logger.error("restoring delivered pairs failed (attempt \(attempt)); not ready, retrying in \(wait): \(error)")
-                health.setReady(false, "restoring delivered pairs failed, retrying: \(error)")
-                try? await Task.sleep(for: wait)
-            }
-        }
-        // Records polled with the rebalance are dropped: read them again from the committed
-        // offsets (where nothing is committed, from the low watermark), as the enrichment
-        // stages do.
-        if !consumer.assignment().isEmpty {
-            try await consumer.rewindToCommitted()
-            if discarding > 0 { logger.debug("dropped \(discarding) records polled with a rebalance; rewound to the committed offsets") }
-        }
-        health.setReady(true, "assigned and delivered pairs restored")
-        metrics.set(NotifierMetrics.ready, 1)
-        return true
+        metrics.set(NotifierMetrics.ready, progress.isReady ? 1 : 0)
+    }
+}
+
+/// The notifier's state per partition is the set of delivered pairs, one for every
+/// partition: an assignment reads `notifications.delivered` up to its high watermarks
+/// (whole, or it throws and `RebalanceSync` retries); the dispatcher forgets revoked
+/// partitions in the hook already.
+struct DeliveredPairsOwner: PartitionOwner {
+    let service: NotifierService
+
+    func restore(_ partitions: [TopicPartitionOffset]) async throws {
+        let (delivered, options, metrics, logger) = (service.delivered, service.options, service.metrics, service.logger)
+        let started = ContinuousClock.now
+        let read = try await delivered.catchUp(config: options.kafka, topic: options.topics.notificationsDelivered, logger: logger)
+        let seconds = started.duration(to: .now).seconds
+        metrics.set(NotifierMetrics.deliveredPairs, Double(delivered.count))
+        metrics.increment(NotifierMetrics.restoredPairsTotal, by: Double(read.pairs))
+        metrics.observe(NotifierMetrics.restoreDurationSeconds, seconds)
+        logger.info("notifier restoring for \(RebalanceSync.describe(partitions)): read \(read.records) records of \(options.topics.notificationsDelivered) to its high watermarks in \(String(format: "%.3f", seconds)) s (\(delivered.count) delivered pairs known)")
     }
 
-    func describe(_ partitions: [TopicPartitionOffset]) -> String {
-        partitions.isEmpty ? "no partitions" : partitions.map { "\($0.topic)[\($0.partition)]" }.sorted().joined(separator: ", ")
+    func forget(_ partitions: [TopicPartitionOffset]) {
+        // Nothing kept per partition beyond what the hook made the dispatcher drop.
     }
 }

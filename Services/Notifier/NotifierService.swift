@@ -48,9 +48,8 @@ public final class NotifierService: @unchecked Sendable {
     let lock = NSLock()
     private var stopRequested = false
     private var haltRequested = false
-    var assignments: [[TopicPartitionOffset]] = []
-    var rebalanced = false
-    private var queryConsumer: KafkaConsumer?
+    /// The consumer of `backlog()`, made at its first call.
+    var queryConsumer: KafkaConsumer?
 
     /// Creates the service; nothing connects until `run`. `router` defaults to every
     /// notification to every sink.
@@ -108,35 +107,6 @@ public final class NotifierService: @unchecked Sendable {
     /// Where dead letters go.
     public var deadLetterTopic: String { settings.deadLetterTopic ?? options.topics.notificationsDead }
 
-    /// Input records the group has not committed yet: over every partition of the input
-    /// topics, the high watermark minus the committed offset (minus the low watermark where
-    /// nothing is committed). 0 once everything published so far is notified (or
-    /// dead-lettered) and committed — what `attache demo` waits for.
-    public func backlog() async throws -> Int64 {
-        let consumer = try backlogConsumer()
-        var total: Int64 = 0
-        for topic in inputTopics {
-            let count = try await offCooperativePool { try consumer.partitionCount(of: topic) }
-            guard count > 0 else { continue }
-            let query = (0..<Int32(count)).map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.invalid) }
-            let committed = try await consumer.committed(query)
-            let marks = try await offCooperativePool { try committed.map { try consumer.watermarks(topic: topic, partition: $0.partition) } }
-            for (entry, (low, high)) in zip(committed, marks) {
-                total += max(0, high - max(low, entry.offset))
-            }
-        }
-        return total
-    }
-
-    private func backlogConsumer() throws -> KafkaConsumer {
-        try lock.withLock {
-            if let queryConsumer { return queryConsumer }
-            let consumer = try KafkaConsumer(config: options.kafka, groupID: options.groupID, logger: logger)
-            queryConsumer = consumer
-            return consumer
-        }
-    }
-
     /// Asks the service to stop gracefully (as SIGTERM does): no new records, deliveries in
     /// flight get `shutdownGrace` to finish, what is done is committed.
     public func stop() {
@@ -171,62 +141,96 @@ public final class NotifierService: @unchecked Sendable {
         metrics.set(NotifierMetrics.ready, 0)
         let host = ServiceHost(name: "notifier", options: options, health: health, metrics: metrics, logger: logger)
         try await host.run(onHTTPStarted: onHTTPStarted) {
-            var consumer: KafkaConsumer?
-            var producer: KafkaProducer?
+            defer { metrics.set(NotifierMetrics.ready, 0) }
+            let consumer = try KafkaConsumer(config: options.kafka, groupID: options.groupID, readCommitted: true, logger: logger)
+            let producer: KafkaProducer
             do {
-                let c = try KafkaConsumer(config: options.kafka, groupID: options.groupID, readCommitted: true, logger: logger)
-                consumer = c
-                let p = try KafkaProducer(config: options.kafka, logger: logger)
-                producer = p
-                let isStopping: @Sendable () -> Bool = { [weak self, shutdown] in shutdown.isRequested || (self?.stopFlag ?? true) }
-                let isHalted: @Sendable () -> Bool = { [weak self] in self?.haltFlag ?? true }
-                let output = NotifierOutput(producer: p, topics: options.topics, deadLetterTopic: deadLetterTopic, logger: logger, stopping: isStopping)
-                let lanes = sinks.map { ReceiverLane(sink: $0, policy: settings.retry, maxInFlight: settings.maxInFlight, metrics: metrics, logger: logger) }
-                let dispatcher = Dispatcher(lanes: lanes, output: output, delivered: delivered, metrics: metrics, logger: logger,
-                                            stopping: isStopping, halted: isHalted, onDelivered: onDelivered)
-                c.onRebalance { [weak self, weak c] event in
-                    guard let self, let c else { return }
-                    self.rebalance(event, consumer: c, dispatcher: dispatcher)
-                }
-                try c.subscribe(inputTopics)
-                logger.info("notifier consuming \(inputTopics.joined(separator: ", ")) as group \(options.groupID)")
-                try await loop(consumer: c, dispatcher: dispatcher, output: output, shutdown: shutdown)
-                if !haltFlag {
-                    // Graceful: deliveries in flight get the grace period, then what is done is committed.
-                    let idle = await dispatcher.waitIdle(until: .now + settings.shutdownGrace)
-                    if !idle { logger.notice("stopping with \(dispatcher.activeJobs) notification(s) still in flight; their records are read again after restart") }
-                    await commit(dispatcher.uncommitted(), consumer: c, dispatcher: dispatcher)
-                }
+                producer = try KafkaProducer(config: options.kafka, logger: logger)
             } catch {
-                health.setFatal("\(error)")
-                health.setReady(false, "stopped: \(error)")
-                metrics.set(NotifierMetrics.ready, 0)
-                await close(consumer, producer)
+                await close(consumer, nil)
                 throw error
             }
-            health.setReady(false, "stopped")
-            metrics.set(NotifierMetrics.ready, 0)
-            await close(consumer, producer)
+            try await consume(consumer, producer, shutdown: shutdown, onDelivered: onDelivered)
         }
     }
 
-    /// The poll loop: restore on assignment, read records, hand them to the dispatcher,
-    /// pause and resume partitions, commit what is done.
-    private func loop(consumer: KafkaConsumer, dispatcher: Dispatcher, output: NotifierOutput, shutdown: ShutdownDeadline) async throws {
+    /// The service's work on its clients: subscribe, run the poll loop until a stop, then
+    /// (unless halted) let the deliveries in flight finish and commit what is done; close
+    /// the clients (the rebalance hook runs a last time then).
+    private func consume(_ consumer: KafkaConsumer, _ producer: KafkaProducer, shutdown: ShutdownDeadline,
+                         onDelivered: (@Sendable (AttacheModels.Notification) -> Void)?) async throws {
+        let isStopping: @Sendable () -> Bool = { [weak self, shutdown] in shutdown.isRequested || (self?.stopFlag ?? true) }
+        let isHalted: @Sendable () -> Bool = { [weak self] in self?.haltFlag ?? true }
+        let output = NotifierOutput(producer: producer, topics: options.topics, deadLetterTopic: deadLetterTopic, logger: logger,
+                                    stopping: isStopping)
+        let lanes = sinks.map { ReceiverLane(sink: $0, policy: settings.retry, maxInFlight: settings.maxInFlight, metrics: metrics, logger: logger) }
+        let dispatcher = Dispatcher(lanes: lanes, output: output, delivered: delivered, metrics: metrics, logger: logger,
+                                    stopping: isStopping, halted: isHalted, onDelivered: onDelivered)
+        let sync = RebalanceSync(consumer: consumer, name: "notifier", logger: logger, stopping: isStopping,
+                                 onReady: { [weak self] in self?.progress($0) })
+        sync.install { [weak self, weak sync] event in
+            guard let self, let sync else { return }
+            self.beforeRebalance(event, sync: sync, dispatcher: dispatcher)
+        }
+        do {
+            try consumer.subscribe(inputTopics)
+            logger.info("notifier consuming \(inputTopics.joined(separator: ", ")) as group \(options.groupID)")
+            try await loop(consumer: consumer, sync: sync, dispatcher: dispatcher, output: output, shutdown: shutdown)
+            if !haltFlag {
+                // Graceful: deliveries in flight get the grace period, then what is done is committed.
+                let idle = await dispatcher.waitIdle(until: .now + settings.shutdownGrace)
+                if !idle { logger.notice("stopping with \(dispatcher.activeJobs) notification(s) still in flight; their records are read again after restart") }
+                await commit(dispatcher.uncommitted(), consumer: consumer, dispatcher: dispatcher)
+            }
+        } catch {
+            // `/healthz` fails at once, not only once the clients are closed.
+            if !(error is CancellationError) { health.setFatal("\(error)") }
+            await close(consumer, producer)
+            withExtendedLifetime(sync) {}
+            throw error
+        }
+        await close(consumer, producer)
+        // The hook holds `sync` weakly; it runs during the close.
+        withExtendedLifetime(sync) {}
+    }
+
+    /// The poll loop: restore on assignment and rewind (`sync`), read records, hand them to
+    /// the dispatcher, pause and resume partitions, commit what is done. Output that cannot
+    /// be written and fatal Kafka errors stop it; other errors (the cluster briefly gone, a
+    /// restore that timed out) are followed by a resync, as in the enrichment stages.
+    private func loop(consumer: KafkaConsumer, sync: RebalanceSync, dispatcher: Dispatcher, output: NotifierOutput,
+                      shutdown: ShutdownDeadline) async throws {
+        let owner = DeliveredPairsOwner(service: self)
         var paused: Set<PartitionKey> = []
         while !stopping(shutdown) {
             if let error = dispatcher.fatalError { throw error }
-            let batch = try await consumer.poll(max: settings.maxBatch, timeoutMs: 100)
-            if try await applyAssignments(consumer, discarding: batch.count, shutdown: shutdown) {
-                paused = []
-                continue
+            do {
+                try await sync.resyncIfNeeded(owner)
+                let batch = try await consumer.poll(max: settings.maxBatch, timeoutMs: 100)
+                if try await sync.afterPoll(owner) {
+                    // The batch polled with the rebalance is read again from the committed
+                    // offsets; newly assigned partitions are not paused.
+                    if !batch.isEmpty { logger.debug("dropped \(batch.count) records polled with a rebalance; rewound to the committed offsets") }
+                    paused = []
+                    metrics.set(NotifierMetrics.pausedPartitions, 0)
+                    continue
+                }
+                for message in batch {
+                    if stopping(shutdown) { break }
+                    try await handle(message, dispatcher: dispatcher, output: output)
+                }
+                paused = try await adjustPauses(consumer, dispatcher: dispatcher, paused: paused)
+                await commit(dispatcher.uncommitted(), consumer: consumer, dispatcher: dispatcher)
+            } catch let error as NotifierOutputError {
+                throw error
+            } catch let error as KafkaError where error.kind == .fatal {
+                throw error
+            } catch where stopping(shutdown) {
+                break
+            } catch {
+                metrics.increment(NotifierMetrics.loopErrorsTotal)
+                await sync.failed(error)
             }
-            for message in batch {
-                if stopping(shutdown) { break }
-                try await handle(message, dispatcher: dispatcher, output: output)
-            }
-            paused = try await adjustPauses(consumer, dispatcher: dispatcher, paused: paused)
-            await commit(dispatcher.uncommitted(), consumer: consumer, dispatcher: dispatcher)
         }
     }
 
@@ -278,9 +282,6 @@ public final class NotifierService: @unchecked Sendable {
 
     /// Commits that fail with a retriable error are tried again, briefly.
     static let commitRetries = RetryPolicy(maxAttempts: 6, baseDelay: .milliseconds(100), maxDelay: .milliseconds(500))
-    /// A failed restore of the delivered pairs is tried again until it succeeds or the
-    /// service stops (the wait grows to 10 s).
-    static let restoreRetries = RetryPolicy(maxAttempts: .max, baseDelay: .milliseconds(500), maxDelay: .seconds(10))
 
     /// Leaves the group and frees the clients, off the cooperative pool.
     private func close(_ consumer: KafkaConsumer?, _ producer: KafkaProducer?) async {

@@ -78,34 +78,49 @@ final class ReceiverLane: @unchecked Sendable {
             Task { await limiter.release() }
         }
         let started = ContinuousClock.now
+        let name = name
+        let sink = sink
+        let policy = policy
         var attempt = 0
-        while true {
-            if stopping() { return .interrupted(attempts: attempt) }
-            attempt += 1
-            do {
-                try await sink.deliver(notification)
-                lock.withLock { failing = false }
-                metrics.observe(NotifierMetrics.deliverySeconds, started.duration(to: .now).seconds, labels: ["receiver": name])
-                metrics.increment(NotifierMetrics.deliveredTotal, labels: ["receiver": name, "rule": notification.rule])
-                if attempt > 1 { logger.info("\(name) accepted notification \(notification.id) after \(attempt) attempts") }
-                return .accepted(attempts: attempt)
-            } catch {
-                let permanent = (error as? SinkError)?.isPermanent ?? false
-                let text = "\(error)"
-                if !permanent { lock.withLock { failing = true } }
-                if permanent || attempt >= policy.maxAttempts {
-                    logger.error("\(name) did not accept notification \(notification.id) after \(attempt) attempt(s): \(text)")
-                    return .failed(attempts: attempt, error: text, permanent: permanent)
+        do {
+            try await policy.run({
+                if stopping() { throw DeliveryInterrupted() }
+                attempt += 1
+                do {
+                    try await sink.deliver(notification)
+                } catch {
+                    // Pausing follows the receiver's state: failing until an attempt succeeds.
+                    if !ReceiverLane.isPermanent(error) { lock.withLock { failing = true } }
+                    throw error
                 }
-                let wait = policy.delay(beforeRetry: attempt)
-                logger.warning("\(name) did not accept notification \(notification.id) (attempt \(attempt) of \(policy.maxAttempts)), retrying in \(String(format: "%.0f", wait.seconds * 1000)) ms: \(text)")
+            }, retryable: { !($0 is DeliveryInterrupted) && !ReceiverLane.isPermanent($0) }, onRetry: { error, attempt, wait in
+                logger.warning("\(name) did not accept notification \(notification.id) (attempt \(attempt) of \(policy.maxAttempts)), retrying in \(String(format: "%.0f", wait.seconds * 1000)) ms: \(error)")
+            }, wait: { wait in
                 adjust(backingOff: 1)
-                let waited = await pause(wait, stopping: stopping)
+                let waited = await RetryPolicy.pause(wait, until: stopping)
                 adjust(backingOff: -1)
-                guard waited else { return .interrupted(attempts: attempt) }
-                metrics.increment(NotifierMetrics.retriesTotal, labels: ["receiver": name])
-            }
+                if waited { metrics.increment(NotifierMetrics.retriesTotal, labels: ["receiver": name]) }
+                return waited
+            })
+        } catch is DeliveryInterrupted {
+            return .interrupted(attempts: attempt)
+        } catch {
+            let permanent = ReceiverLane.isPermanent(error)
+            // Neither permanent nor out of attempts: a stop ended the wait before the retry.
+            guard permanent || attempt >= policy.maxAttempts else { return .interrupted(attempts: attempt) }
+            logger.error("\(name) did not accept notification \(notification.id) after \(attempt) attempt(s): \(error)")
+            return .failed(attempts: attempt, error: "\(error)", permanent: permanent)
         }
+        lock.withLock { failing = false }
+        metrics.observe(NotifierMetrics.deliverySeconds, started.duration(to: .now).seconds, labels: ["receiver": name])
+        metrics.increment(NotifierMetrics.deliveredTotal, labels: ["receiver": name, "rule": notification.rule])
+        if attempt > 1 { logger.info("\(name) accepted notification \(notification.id) after \(attempt) attempts") }
+        return .accepted(attempts: attempt)
+    }
+
+    /// A receiver's refusal that no retry can change (a 4xx other than 408 and 429, say).
+    static func isPermanent(_ error: any Error) -> Bool {
+        (error as? SinkError)?.isPermanent ?? false
     }
 
     private func adjust(inFlight delta: Int = 0, backingOff more: Int = 0) {
@@ -117,15 +132,7 @@ final class ReceiverLane: @unchecked Sendable {
         metrics.set(NotifierMetrics.inFlight, Double(flying), labels: ["receiver": name])
         metrics.set(NotifierMetrics.backingOff, Double(waiting), labels: ["receiver": name])
     }
-
-    /// Waits, in short slices so that a shutdown ends the wait; false when it did.
-    private func pause(_ duration: Duration, stopping: @Sendable () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + duration
-        while ContinuousClock.now < deadline {
-            if stopping() || Task.isCancelled { return false }
-            let left = ContinuousClock.now.duration(to: deadline)
-            try? await Task.sleep(for: min(left, .milliseconds(50)))
-        }
-        return !stopping()
-    }
 }
+
+/// A delivery stopped before an attempt because the service stops.
+private struct DeliveryInterrupted: Error {}

@@ -29,21 +29,42 @@ public struct RetryPolicy: Sendable, Hashable {
     }
 
     /// Runs `body`; while it fails with an error `retryable` accepts and attempts are left,
-    /// waits (`delay(beforeRetry:)`), tells `onRetry` (the error, the retry's number, the
-    /// wait) and runs it again. Throws the last error. A cancelled task stops retrying.
+    /// tells `onRetry` (the error, the retry's number, the wait), waits (`delay(beforeRetry:)`,
+    /// through `wait`) and runs it again. Throws the last error. A cancelled task stops
+    /// retrying, and so does a `wait` that returns false (the caller is stopping; the error
+    /// that led to the wait is thrown).
     public func run<T, E: Error>(_ body: () async throws(E) -> T, retryable: (E) -> Bool,
-                                 onRetry: (E, Int, Duration) -> Void = { _, _, _ in }) async throws(E) -> T {
+                                 onRetry: (E, Int, Duration) -> Void = { _, _, _ in },
+                                 wait: (Duration) async -> Bool = RetryPolicy.sleep) async throws(E) -> T {
         var attempt = 1
         while true {
             do {
                 return try await body()
             } catch where attempt < maxAttempts && retryable(error) && !Task.isCancelled {
-                let wait = delay(beforeRetry: attempt)
-                onRetry(error, attempt, wait)
+                let pause = delay(beforeRetry: attempt)
+                onRetry(error, attempt, pause)
                 attempt += 1
-                try? await Task.sleep(for: wait)
+                guard await wait(pause) else { throw error }
             }
         }
+    }
+
+    /// The plain wait between attempts: sleeps; false when the task was cancelled meanwhile.
+    public static func sleep(_ duration: Duration) async -> Bool {
+        try? await Task.sleep(for: duration)
+        return !Task.isCancelled
+    }
+
+    /// A wait that a stop ends early: sleeps `duration` in slices of at most 50 ms, asking
+    /// `stopping` between them. False when `stopping` said so (or the task was cancelled)
+    /// before the time was up.
+    public static func pause(_ duration: Duration, until stopping: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + duration
+        while ContinuousClock.now < deadline {
+            if stopping() || Task.isCancelled { return false }
+            try? await Task.sleep(for: min(ContinuousClock.now.duration(to: deadline), .milliseconds(50)))
+        }
+        return !stopping() && !Task.isCancelled
     }
 }
 

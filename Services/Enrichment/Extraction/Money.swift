@@ -81,7 +81,8 @@ struct MoneyParser {
         if w == "american", word(i + 1) == "dollars" { return ("USD", i + 2) }
         if w == "swiss", word(i + 1) == "francs" { return ("CHF", i + 2) }
         if w == "pounds", word(i + 1) == "sterling" { return ("GBP", i + 2) }
-        if w == "of", let (code, end) = suffix(at: i + 1), word(i + 1) != "of" { return (code, end) } // "million of US dollars"
+        // "million of US dollars".
+        if w == "of", let (code, end) = suffix(at: i + 1), word(i + 1) != "of" { return (code, end) }
         // "3 billion in US currency".
         if w == "in", word(i + 1) == "us" || word(i + 1) == "american", word(i + 2) == "currency" { return ("USD", i + 3) }
         if w == "in", word(i + 1) == "u", word(i + 2) == ".", word(i + 3) == "s", word(i + 4) == ".", word(i + 5) == "currency" { return ("USD", i + 6) }

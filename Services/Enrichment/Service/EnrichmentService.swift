@@ -160,18 +160,18 @@ public final class EnrichmentService: @unchecked Sendable {
         do {
             if stage.name == "series" {
                 // The cluster may not answer yet: that is no reason to stop, only a mismatch is.
-                while true {
-                    do {
-                        try await checkCoPartitioning(stage.consumer)
-                        break
-                    } catch let error as KafkaError where error.kind == .retriable {
-                        if shutdown.isRequested || control.stopRequested {
-                            await close(stage, shutdown: shutdown)
-                            return
-                        }
-                        logger.warning("series stage: cannot check the partitions of the ledger yet, retrying in 1 s: \(error)")
-                        try? await Task.sleep(for: .seconds(1))
-                    }
+                let control = control
+                let logger = logger
+                let stopping: @Sendable () -> Bool = { shutdown.isRequested || control.stopRequested }
+                do {
+                    try await EnrichmentService.clusterRetries.run({ try await checkCoPartitioning(stage.consumer) },
+                                                                   retryable: { ($0 as? KafkaError)?.kind == .retriable && !stopping() },
+                                                                   onRetry: { error, _, wait in
+                        logger.warning("series stage: cannot check the partitions of the ledger yet, retrying in \(String(format: "%.0f", wait.seconds * 1000)) ms: \(error)")
+                    }, wait: { await RetryPolicy.pause($0, until: stopping) })
+                } catch let error as KafkaError where error.kind == .retriable && stopping() {
+                    await close(stage, shutdown: shutdown)
+                    return
                 }
             }
             try await stage.run()
@@ -198,6 +198,9 @@ public final class EnrichmentService: @unchecked Sendable {
             producer.close(timeoutMs: max(100, budget))
         }
     }
+
+    /// Questions to the cluster at start are asked again until it answers or the service stops.
+    static let clusterRetries = RetryPolicy(maxAttempts: .max, baseDelay: .milliseconds(500), maxDelay: .seconds(2))
 
     /// `attache.ledger` must have as many partitions as `trade.observations`: the ledger of
     /// observation partition P is ledger partition P.

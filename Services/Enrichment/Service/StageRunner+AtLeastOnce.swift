@@ -142,15 +142,17 @@ extension StageRunner {
         }
     }
 
-    /// In the rebalance hook, before partitions are revoked: waits (at most
-    /// `hookDeliveryWait`) until no batch of the window is still being delivered, so that the
-    /// hook commits every delivered one. The deliveries end on other threads (the producer's
-    /// poll thread and the cooperative pool), never on the consumer's, so waiting here
-    /// cannot block them.
-    func waitForDeliveries(before event: RebalanceEvent) {
+    /// In the rebalance hook, before its action: marks the window as belonging to the old
+    /// assignment (the loop settles it before applying the rebalance), and when partitions
+    /// are revoked waits (at most `hookDeliveryWait`) until no batch of the window is still
+    /// being delivered, so that the hook commits every delivered one. The deliveries end on
+    /// other threads (the producer's poll thread and the cooperative pool), never on the
+    /// consumer's, so waiting here cannot block them.
+    func beforeRebalance(_ event: RebalanceEvent) {
         let deadline = Date(timeIntervalSinceNow: hookDeliveryWait)
         lock.lock()
         defer { lock.unlock() }
+        rebalanceSeen = true
         while machine.hookWaitsForDeliveries(event) {
             if !lock.wait(until: deadline) { break }
         }

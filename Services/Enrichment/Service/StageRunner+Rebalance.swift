@@ -2,25 +2,23 @@ import AttacheKafka
 import AttacheRuntime
 import Foundation
 
+/// A stage's side of the rebalances `RebalanceSync` follows (docs/architecture.md §9): the
+/// hook asks the state machine what must happen before partitions go; after the poll the
+/// logic restores (the series stage: its ledger) or forgets the partitions.
 extension StageRunner {
-    /// The hook, on the consumer's thread, before librdkafka changes the assignment: the
-    /// state machine says what must happen before the partitions go.
+    /// The hook, on the consumer's thread, before librdkafka changes the assignment (the
+    /// event is recorded for the loop by `rebalances` after it): the state machine says what
+    /// must happen before the partitions go.
     func rebalance(_ event: RebalanceEvent) {
-        lock.withLock { events.append(event) }
         if control.crashRequested { return }
-        waitForDeliveries(before: event)
+        beforeRebalance(event)
         switch lock.withLock({ machine.rebalance(event) }) {
         case .none:
             return
         case .commitPending(let pending):
             // At least once: commit what was delivered before the partitions go (never when
             // they were lost: another member may own them already).
-            do {
-                try consumer.commitNow(pending)
-                logger.info("\(name) stage: committed \(pending.count) partition offsets before revocation")
-            } catch {
-                logger.warning("\(name) stage: committing before revocation failed, the last batch may be processed again (same keys and values): \(error)")
-            }
+            rebalances.commitBeforeRevoke(pending)
         case .commitTransaction(let offsets):
             guard case .transactional(let txn) = sink else { return }
             do {
@@ -46,38 +44,28 @@ extension StageRunner {
         }
     }
 
-    /// Applies the rebalance events the last poll saw; true when there were some (the batch
-    /// polled with them is then discarded).
+    /// Applies the rebalance events the last poll saw (`RebalanceSync.afterPoll`: forget,
+    /// restore, rewind); true when there were some (the batch polled with them is then
+    /// discarded).
     func applyRebalance() async throws -> Bool {
-        let pending = lock.withLock {
-            defer { events.removeAll() }
-            return events
-        }
-        guard !pending.isEmpty else { return false }
-        for event in pending {
-            switch event {
-            case .assigned(let partitions):
-                onReady(false)
-                let started = ContinuousClock.now
-                try await logic.assigned(partitions)
-                logger.info("\(name) stage assigned \(describe(partitions)) (ready after \(started.duration(to: .now)))")
-                onReady(true)
-            case .revoked(let partitions), .lost(let partitions):
-                // Not ready again until the next assignment is applied.
-                onReady(false)
-                logic.revoked(partitions)
-                for partition in partitions {
-                    metrics.set(EnrichmentMetrics.lag, 0, labels: ["topic": partition.topic, "partition": String(partition.partition)])
-                }
-            }
-        }
-        if !consumer.assignment().isEmpty {
-            let consumer = consumer
-            try await consumer.rewindToCommitted()
-        }
+        guard try await rebalances.afterPoll(self) else { return false }
         // Report the lag of the new assignment at the next turn.
         lagSampler.sampleNextTurn()
         return true
+    }
+}
+
+/// What the stage keeps per partition is its logic's state.
+extension StageRunner: PartitionOwner {
+    func restore(_ partitions: [TopicPartitionOffset]) async throws {
+        try await logic.assigned(partitions)
+    }
+
+    func forget(_ partitions: [TopicPartitionOffset]) {
+        logic.revoked(partitions)
+        for partition in partitions {
+            metrics.set(EnrichmentMetrics.lag, 0, labels: ["topic": partition.topic, "partition": String(partition.partition)])
+        }
     }
 }
 

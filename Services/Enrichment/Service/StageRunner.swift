@@ -44,9 +44,11 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
     /// Retries of the transactional calls that fail with a retriable error.
     let retries = RetryPolicy(maxAttempts: 11, baseDelay: .milliseconds(100), maxDelay: .seconds(1))
 
-    /// Guards `events`, `machine` and `undeliverable`; a condition, so that the rebalance hook
-    /// can wait for deliveries to end (`waitForDeliveries`).
+    /// Guards `machine`, `undeliverable` and `rebalanceSeen`; a condition, so that the
+    /// rebalance hook can wait for deliveries to end (`beforeRebalance`).
     let lock = NSCondition()
+    /// The hook's events, applied after the poll; the resync after transient errors.
+    let rebalances: RebalanceSync
     /// At least once: the batches whose output is being delivered, oldest first (the loop's
     /// own; the hook sees them through `machine`).
     var window: [InFlight] = []
@@ -54,8 +56,9 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
     var lastBatchID = 0
     /// How long the rebalance hook waits for deliveries before partitions are revoked.
     let hookDeliveryWait: TimeInterval = 10
-    /// Rebalance events the hook saw, for the loop to apply after the poll.
-    var events: [RebalanceEvent] = []
+    /// Set by the hook: the window belongs to the assignment before a rebalance, and the loop
+    /// settles it before the rebalance is applied.
+    var rebalanceSeen = false
     /// The loop's lifecycle, as the loop and the rebalance hook see it (under `lock`).
     var machine = StageStateMachine()
     /// Input records whose output cannot be delivered (a permanent error for that record,
@@ -82,13 +85,15 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
         self.rejectedTopic = rejectedTopic
         self.onReady = onReady
         self.lagSampler = LagSampler(consumer: consumer, metrics: metrics) { control.stopRequested || shutdown.isRequested }
+        self.rebalances = RebalanceSync(consumer: consumer, name: "\(name) stage", logger: logger,
+                                        stopping: { control.stopRequested || shutdown.isRequested }, onReady: { onReady($0.isReady) })
     }
 
     var stopping: Bool { control.stopRequested || shutdown.isRequested }
 
     /// Runs until shutdown (finishing the batch in hand) or a fatal error (thrown).
     func run() async throws {
-        consumer.onRebalance { [weak self] event in self?.rebalance(event) }
+        rebalances.install { [weak self] event in self?.rebalance(event) }
         if case .transactional(let txn) = sink {
             do {
                 try await retrying("initialise transactions") { () throws(KafkaError) in try await txn.initTransactions() }
@@ -98,20 +103,11 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
         }
         try consumer.subscribe([topic])
         logger.info("\(name) stage consuming \(topic) as group \(consumer.groupID)")
-        var resync = false
         while !stopping {
             do {
-                if resync {
-                    // After a transient failure: restore the state of the current assignment
-                    // again and go back to the committed offsets.
-                    let assignment = consumer.assignment().map {
-                        TopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: KafkaOffset.invalid)
-                    }
-                    try await logic.assigned(assignment)
-                    if !assignment.isEmpty { try await consumer.rewindToCommitted() }
-                    resync = false
-                    onReady(true)
-                }
+                // After a transient failure: restore the state of the current assignment
+                // again and go back to the committed offsets.
+                try await rebalances.resyncIfNeeded(self)
                 if case .refuse(let reason) = lock.withLock({ machine.willPoll() }) {
                     throw StageFatalError(stage: name, underlying: StageInvariantViolation(description: reason))
                 }
@@ -119,7 +115,10 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
                 // would hold back their commit.
                 let batch = try await consumer.poll(max: maxBatch, timeout: window.isEmpty ? .milliseconds(100) : .zero)
                 // The window belongs to the assignment before the rebalance: settled first.
-                if lock.withLock({ !events.isEmpty }) { await abandonWindow() }
+                if lock.withLock({ rebalanceSeen }) {
+                    await abandonWindow()
+                    lock.withLock { rebalanceSeen = false }
+                }
                 if try await applyRebalance() { continue }
                 lagSampler.sampleIfDue()
                 if !batch.isEmpty, !control.crashRequested {
@@ -139,12 +138,9 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
             } catch {
                 // Transient (a timeout while restoring or rewinding, the cluster briefly
                 // unreachable): nothing was committed since the last good batch.
-                logger.error("\(name) stage: \(error); restoring and rewinding to the committed offsets in 1 s")
                 await abandonWindow()
                 metrics.increment(EnrichmentMetrics.stageErrorsTotal, labels: ["stage": name])
-                onReady(false)
-                resync = true
-                try? await Task.sleep(for: .seconds(1))
+                await rebalances.failed(error)
             }
         }
         // Finish the batches still delivering (their commit, or their rollback).
@@ -258,10 +254,6 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
         for (topic, count) in counts {
             metrics.increment(EnrichmentMetrics.recordsOutTotal, by: Double(count), labels: ["topic": topic])
         }
-    }
-
-    func describe(_ partitions: [TopicPartitionOffset]) -> String {
-        partitions.isEmpty ? "no partitions" : partitions.map { "\($0.topic)[\($0.partition)]" }.sorted().joined(separator: ", ")
     }
 
     /// Waits until no lag sample is in flight (before the consumer is closed), at most 3 s.

@@ -1,24 +1,6 @@
 import AttacheModels
 import Foundation
 
-/// One submission as it arrives, before parsing.
-public enum ArticleInput: Sendable, Hashable {
-    /// `text/plain` in the seed format: a first line starting with ` date YYYY-MM-DD `, the
-    /// article text beginning on that same line.
-    case seedText([UInt8])
-    /// `application/json`: an object `{published, text, title?, source?}`. `published` is a
-    /// `YYYY-MM-DD` string, `text` a non-empty string, `title` and `source` optional strings
-    /// (or null); other members are ignored.
-    case json([UInt8])
-
-    /// The bytes as submitted.
-    public var bytes: [UInt8] {
-        switch self {
-        case .seedText(let bytes), .json(let bytes): bytes
-        }
-    }
-}
-
 /// The pure article parser of the ingest service: bytes in, an `Article` or a `Rejection`
 /// out, with no I/O, no clock and no shared state.
 ///
@@ -140,7 +122,7 @@ public struct ArticleParser: Sendable {
                        paragraphs: spans, countries: countries.sorted(), receivedAt: receivedAt, origin: origin)
     }
 
-    private func sizeProblem(_ count: Int, line: Int?) -> Problem? {
+    func sizeProblem(_ count: Int, line: Int?) -> Problem? {
         guard count > maxBytes else { return nil }
         var limit = "\(grouped(maxBytes)) bytes"
         if maxBytes >= 1 << 20, maxBytes % (1 << 20) == 0 { limit += " (\(maxBytes >> 20) MiB)" }
@@ -197,103 +179,5 @@ public struct ArticleParser: Sendable {
             i += 1
         }
         return (line, column)
-    }
-
-    private func parseJSON(_ bytes: [UInt8], lineOffset: Int) -> Result<Parsed, Problem> {
-        if let problem = sizeProblem(bytes.count, line: nil) { return .failure(problem) }
-        if case .failure(let problem) = ByteScanner.decode(bytes, lineOffset: lineOffset) { return .failure(problem) }
-        var body = bytes
-        var shift = 0
-        if body.count >= 3, body[0] == 0xEF, body[1] == 0xBB, body[2] == 0xBF { body.removeFirst(3); shift = 3 }
-        func at(_ offset: Int) -> (line: Int, column: Int) {
-            let p = ArticleParser.position(ofByte: offset + shift, in: bytes)
-            return (p.line + lineOffset, p.column)
-        }
-        if body.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
-            return .failure(Problem(.emptyBody, "the submission is empty; send a JSON object {\"published\": \"YYYY-MM-DD\", \"text\": \"…\"}.",
-                                    line: lineOffset + 1, column: 1))
-        }
-        let members: [MiniJSON.Member]
-        switch MiniJSON.topLevelObject(body) {
-        case .failure(let failure):
-            let (line, column) = at(failure.offset)
-            return .failure(Problem(.invalidJSON, "invalid JSON: " + failure.message, line: line, column: column, byteOffset: failure.offset + shift))
-        case .success(let found): members = found
-        }
-        var fields: [String: MiniJSON.Member] = [:]
-        for member in members where ["published", "text", "title", "source"].contains(member.key) {
-            if let earlier = fields[member.key] {
-                let (line, column) = at(member.offset)
-                let first = at(earlier.offset)
-                return .failure(Problem(.invalidField, "the field \"\(member.key)\" appears twice (first at line \(first.line), column \(first.column)); give it once.",
-                                        line: line, column: column))
-            }
-            fields[member.key] = member
-        }
-        func expectString(_ name: String, _ what: String) -> Result<(String, Int)?, Problem> {
-            guard let member = fields[name] else { return .success(nil) }
-            switch member.value {
-            case .string(let s): return .success((s, member.offset))
-            case .null where name == "title" || name == "source": return .success(nil)
-            default:
-                let (line, column) = at(member.offset)
-                return .failure(Problem(.invalidField, "the field \"\(name)\" must be \(what), but it is \(member.value.typeName).",
-                                        line: line, column: column))
-            }
-        }
-        func checkControls(_ name: String, _ value: String, _ offset: Int) -> Problem? {
-            guard let bad = value.unicodeScalars.first(where: { ByteScanner.isForbiddenControl($0.value) }) else { return nil }
-            let (line, column) = at(offset)
-            return Problem(.binaryData, "the field \"\(name)\" holds the control character \(codePoint(bad.value)), which means binary data, not article text; send plain text.",
-                           line: line, column: column)
-        }
-        // published
-        let published: Day
-        switch expectString("published", "a date string of the form YYYY-MM-DD") {
-        case .failure(let problem): return .failure(problem)
-        case .success(nil):
-            return .failure(Problem(.invalidField, "the JSON object has no field \"published\"; add \"published\": \"YYYY-MM-DD\", the publication date as a string."))
-        case .success(let .some((value, offset))):
-            switch DateValidation.day(value, inDateLine: false) {
-            case .success(let day): published = day
-            case .failure(let error):
-                let (line, column) = at(offset)
-                return .failure(Problem(.invalidDate, "in the field \"published\", " + error.message, line: line, column: column))
-            }
-        }
-        // text
-        let text: String
-        let textOffset: Int
-        switch expectString("text", "a string holding the article") {
-        case .failure(let problem): return .failure(problem)
-        case .success(nil):
-            return .failure(Problem(.invalidField, "the JSON object has no field \"text\"; add \"text\": \"…\", the article as a string."))
-        case .success(let .some((value, offset))): (text, textOffset) = (value, offset)
-        }
-        if let problem = checkControls("text", text, textOffset) { return .failure(problem) }
-        // title, source
-        var given: [String: String] = [:]
-        for (name, what) in [("title", "a string (or null)"), ("source", "a string (or null)")] {
-            switch expectString(name, what) {
-            case .failure(let problem): return .failure(problem)
-            case .success(nil): break
-            case .success(let .some((value, offset))):
-                if let problem = checkControls(name, value, offset) { return .failure(problem) }
-                let normalised = TextNormalisation.normaliseLine(value)
-                if !normalised.isEmpty { given[name] = normalised }
-            }
-        }
-        // A seed file wrapped in JSON: drop its date line when it repeats `published`.
-        var textScalars = Array(text.unicodeScalars)
-        if case .success(let found) = DateLine.parse(textScalars), found.published == published {
-            textScalars.removeSubrange(0..<found.bodyStart)
-        }
-        let paragraphs = TextNormalisation.paragraphs(of: TextNormalisation.mapCharacters(textScalars))
-        let layout = ArticleLayout(paragraphs: paragraphs, givenTitle: given["title"], givenSource: given["source"])
-        guard ArticleParser.hasWords(layout.paragraphs) else {
-            let (line, column) = at(textOffset)
-            return .failure(Problem(.emptyBody, "the field \"text\" has no article text; send the article in it.", line: line, column: column))
-        }
-        return .success(Parsed(published: published, layout: layout))
     }
 }

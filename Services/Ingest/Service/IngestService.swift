@@ -74,8 +74,35 @@ public final class IngestService: Sendable {
     /// (e.g. the HTTP port in use, a fatal Kafka error), after the same clean-up.
     public func run(shutdown: ShutdownDeadline, onHTTPStarted: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         logger.info("ingest starting: \(options.logDescription) maxBytes=\(settings.maxBytes) token=\(settings.token == nil ? "none" : "required")")
+        // Requested on shutdown, by a fatal Kafka error, or when a part stops.
         let stop = ShutdownDeadline()
         let fatal = FatalStop(health: health, stop: stop)
+        let api = ArticleAPI(publisher: publisher, settings: settings, metrics: metrics, logger: logger, fatal: fatal)
+        let host = ServiceHost(name: "ingest", options: options, health: health, metrics: metrics, logger: logger)
+        let releaser = releaseSends(before: shutdown)
+        defer { releaser.cancel() }
+        let logger = logger
+        let server = host.server
+        do {
+            try await host.run(routes: { api.register(on: $0) }, builder: IngestHTTP.server(settings), role: .input(stop: stop),
+                               onHTTPStarted: { port in
+                                   logger.info("ingest HTTP listening on \(server.host):\(port) (POST \(ArticleAPI.path))")
+                                   await onHTTPStarted(port)
+                               }) {
+                try await consume(until: shutdown, stop: stop, fatal: fatal)
+            }
+        } catch {
+            await offCooperativePool { [producer] in producer.close() }
+            throw error
+        }
+        await offCooperativePool { [producer] in producer.close() }
+    }
+
+    /// The work beside the HTTP API: the raw consumer and the cluster check, until
+    /// `shutdown` (or `stop`) is requested or the consumer stops; then stops, finishes the
+    /// raw batch in hand and closes the consumer. Throws the first fatal Kafka error (from
+    /// either path), else what stopped the consumer.
+    private func consume(until shutdown: ShutdownDeadline, stop: ShutdownDeadline, fatal: FatalStop) async throws {
         let parser = ArticleParser(maxBytes: settings.maxBytes)
         let readiness = readiness
         let health = health
@@ -92,37 +119,24 @@ public final class IngestService: Sendable {
             }
             await offCooperativePool { raw.close() }
         }
-        let api = ArticleAPI(publisher: publisher, settings: settings, metrics: metrics, logger: logger, fatal: fatal)
-        let httpServer = IngestHTTP.server(settings)
-        let server = ServiceHTTPServer(host: options.httpHost, port: options.httpPort, health: health, metrics: metrics, logger: logger)
-        let logger = logger
-        // Shortly before the shutdown deadline, sends still waiting for a delivery report
-        // (the cluster is gone) fail, so that their requests answer and the HTTP server stops.
-        let releaser = Task { [producer] in
-            await shutdown.wait()
-            try? await Task.sleep(for: shutdown.remaining(margin: .milliseconds(2_500)))
-            if !Task.isCancelled { await producer.shutdown(timeoutMs: 0) }
-        }
-        defer { releaser.cancel() }
         var failure: (any Error)?
         do {
             try await withThrowingTaskGroup(of: Part.self) { group in
-                group.addTask {
-                    try await server.run(routes: { api.register(on: $0) }, server: httpServer, onStarted: { port in
-                        logger.info("ingest HTTP listening on \(server.host):\(port) (POST \(ArticleAPI.path))")
-                        await onHTTPStarted(port)
-                    })
-                    return .http
-                }
                 group.addTask {
                     // The wait ends on a shutdown request, or when the group is cancelled.
                     await shutdown.wait()
                     return .shutdown
                 }
+                group.addTask {
+                    // A stop from elsewhere (a fatal error, the HTTP server gone).
+                    await stop.wait()
+                    return .stop
+                }
                 group.addTask { try await consumerTask.value; return .consumer }
                 group.addTask { await self.checkCluster(until: stop); return .clusterCheck }
-                // The first part to finish ends the run (shutdown, or a part that stopped
-                // or failed), except the cluster check, which finishes once it succeeded.
+                // The first part to finish ends the run (shutdown, a stop, or the consumer
+                // that stopped or failed), except the cluster check, which finishes once it
+                // succeeded.
                 defer {
                     stop.request()
                     group.cancelAll()
@@ -141,44 +155,45 @@ public final class IngestService: Sendable {
         } catch {
             failure = failure ?? error
         }
-        if let error = fatal.error { failure = error }
-        await offCooperativePool { [producer] in producer.close() }
-        if let failure {
-            if !(failure is CancellationError) {
-                logger.error("ingest stopped: \(failure)")
-                health.setFatal(String(describing: failure))
-            }
-            throw failure
+        if let error = fatal.error { throw error }
+        if let failure { throw failure }
+    }
+
+    /// Shortly before the shutdown deadline, sends still waiting for a delivery report (the
+    /// cluster is gone) fail, so that their requests answer and the HTTP server stops.
+    private func releaseSends(before shutdown: ShutdownDeadline) -> Task<Void, Never> {
+        Task { [producer] in
+            await shutdown.wait()
+            try? await Task.sleep(for: shutdown.remaining(margin: .milliseconds(2_500)))
+            if !Task.isCancelled { await producer.shutdown(timeoutMs: 0) }
         }
-        logger.info("ingest stopped")
     }
 
     /// Asks the cluster for metadata until it answers (the producer can then reach it), and
     /// warns about output topics that do not exist.
     private func checkCluster(until stop: ShutdownDeadline) async {
-        var attempt = 0
-        while !stop.isRequested && !Task.isCancelled {
-            do {
-                let topics = try await admin.topics(timeoutMs: 5_000)
-                for name in [options.topics.raw, options.topics.parsed, options.topics.rejected] where topics[name] == nil {
-                    logger.warning("topic \(name) does not exist on the cluster; create it (see deploy/) or enable auto-creation")
-                }
-                readiness.update(health) {
-                    $0.clusterReached = true
-                }
-                return
-            } catch {
-                attempt += 1
-                if attempt == 1 || attempt % 10 == 0 { logger.warning("Kafka not reachable yet: \(error)") }
-                try? await Task.sleep(for: .seconds(1))
-            }
+        let admin = admin
+        let logger = logger
+        guard let topics = try? await IngestService.clusterRetries.run({ () throws(KafkaError) in try await admin.topics(timeoutMs: 5_000) },
+                                                                         retryable: { _ in !stop.isRequested },
+                                                                         onRetry: { error, retry, _ in
+            if retry == 1 || retry % 10 == 0 { logger.warning("Kafka not reachable yet: \(error)") }
+        }, wait: { await RetryPolicy.pause($0, until: { stop.isRequested }) }) else { return }
+        for name in [options.topics.raw, options.topics.parsed, options.topics.rejected] where topics[name] == nil {
+            logger.warning("topic \(name) does not exist on the cluster; create it (see deploy/) or enable auto-creation")
+        }
+        readiness.update(health) {
+            $0.clusterReached = true
         }
     }
+
+    /// The metadata request is asked again until the cluster answers or the service stops.
+    static let clusterRetries = RetryPolicy(maxAttempts: .max, baseDelay: .milliseconds(500), maxDelay: .seconds(2))
 }
 
 /// The parts of a running service.
 enum Part: Sendable {
-    case http, shutdown, consumer, clusterCheck
+    case shutdown, stop, consumer, clusterCheck
 }
 
 /// What readiness waits for.

@@ -150,44 +150,69 @@ final class RawConsumer: Sendable {
 
     private func publishWithRetry(_ message: KafkaMessage, stop: ShutdownDeadline) async -> Outcome {
         let origin = "kafka:\(message.topic)/\(message.partition)/\(message.offset)"
-        var result = parser.parse(raw: message.value ?? [], origin: origin, receivedAt: Date())
+        let result = parser.parse(raw: message.value ?? [], origin: origin, receivedAt: Date())
         if case .failure(let rejection) = result {
             logger.info("rejected \(origin): \(rejection.reason): \(rejection.detail)")
         }
         let traceparent = message.header(RecordHeaders.traceparent)?.text
-        var backoff = Duration.milliseconds(200)
-        while true {
-            do {
+        let reason: String
+        switch await publish(result, of: origin, traceparent: traceparent, stop: stop) {
+        case .done(let outcome): return outcome
+        case .refused(let refusal): reason = refusal
+        }
+        logger.error("Kafka refused the output of \(origin) for good; rejecting the record: \(reason)")
+        metrics.increment(IngestMetrics.undeliverable)
+        let undeliverable = Rejection(
+            reason: "undeliverable",
+            detail: "Kafka refused the output of this record for good: \(reason).",
+            origin: origin, payload: (message.value ?? []).prefix(Rejection.maxPayloadBytes), at: Date())
+        let again: String
+        switch await publish(.failure(undeliverable), of: origin, traceparent: traceparent, stop: stop) {
+        case .done(let outcome): return outcome
+        case .refused(let refusal): again = refusal
+        }
+        let error = KafkaError.local("Kafka refused the undeliverable Rejection of \(origin) for good: \(again)",
+                                     operation: "publish to articles.rejected",
+                                     hint: "check that the rejected topic exists and that this client may write to it")
+        logger.critical("\(error); stopping without committing \(origin)")
+        return .failed(error)
+    }
+
+    /// What one publication came to, retries included.
+    private enum PublishAttempt {
+        case done(Outcome)
+        /// Kafka refuses this record for good, with the reason.
+        case refused(String)
+    }
+
+    /// Retriable failures (broker down, timeouts) are retried for as long as it takes, the
+    /// wait growing to 10 s.
+    static let publishRetries = RetryPolicy(maxAttempts: .max, baseDelay: .milliseconds(200), maxDelay: .seconds(10))
+
+    /// Publishes `result`, retrying what `PublishFailure` calls retriable until the service stops.
+    private func publish(_ result: Result<Article, Rejection>, of origin: String, traceparent: String?,
+                         stop: ShutdownDeadline) async -> PublishAttempt {
+        let publisher = publisher
+        let logger = logger
+        do {
+            try await RawConsumer.publishRetries.run({
                 _ = try await publisher.publish(result, traceparent: traceparent, channel: .kafka)
-                return .delivered
-            } catch {
-                if stop.isRequested { return .stopped }
-                switch PublishFailure.classify(error) {
-                case .service(let fatalError):
-                    logger.critical("fatal Kafka error while publishing the output of \(origin); stopping: \(fatalError)")
-                    fatal?.check(fatalError)
-                    return .failed(fatalError)
-                case .record(let reason):
-                    if case .failure(let rejection) = result, rejection.reason == "undeliverable" {
-                        let error = KafkaError.local("Kafka refused the undeliverable Rejection of \(origin) for good: \(reason)",
-                                                     operation: "publish to articles.rejected",
-                                                     hint: "check that the rejected topic exists and that this client may write to it")
-                        logger.critical("\(error); stopping without committing \(origin)")
-                        return .failed(error)
-                    }
-                    logger.error("Kafka refused the output of \(origin) for good; rejecting the record: \(reason)")
-                    metrics.increment(IngestMetrics.undeliverable)
-                    result = .failure(Rejection(
-                        reason: "undeliverable",
-                        detail: "Kafka refused the output of this record for good: \(reason).",
-                        origin: origin, payload: (message.value ?? []).prefix(Rejection.maxPayloadBytes), at: Date()))
-                    backoff = .milliseconds(200)
-                case .retriable:
-                    logger.error("could not publish the output of \(origin), retrying in \(backoff): \(error)")
-                    try? await Task.sleep(for: backoff)
-                    backoff = min(backoff * 2, .seconds(10))
-                    if stop.isRequested { return .stopped }
-                }
+            }, retryable: { !stop.isRequested && PublishFailure.classify($0) == .retriable }, onRetry: { error, _, wait in
+                logger.error("could not publish the output of \(origin), retrying in \(String(format: "%.0f", wait.seconds * 1000)) ms: \(error)")
+            }, wait: { await RetryPolicy.pause($0, until: { stop.isRequested }) })
+            return .done(.delivered)
+        } catch {
+            if stop.isRequested { return .done(.stopped) }
+            switch PublishFailure.classify(error) {
+            case .service(let fatalError):
+                logger.critical("fatal Kafka error while publishing the output of \(origin); stopping: \(fatalError)")
+                fatal?.check(fatalError)
+                return .done(.failed(fatalError))
+            case .record(let reason):
+                return .refused(reason)
+            case .retriable:
+                // The wait was cut short (a stop, a cancelled task).
+                return .done(.stopped)
             }
         }
     }

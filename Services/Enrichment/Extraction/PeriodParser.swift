@@ -1,62 +1,8 @@
 import AttacheModels
 
-/// A period as the text names it, before relative forms are resolved against the sentence.
-enum PeriodKind: Hashable, Sendable {
-    case absolute(Period)
-    /// `the previous year`, `last year`, `a year earlier`: the year before the year the
-    /// sentence speaks of.
-    case previousYear
-    /// `the same period of last year`, `year-on-year`: the period compared with, one year
-    /// earlier than the one the sentence speaks of.
-    case samePeriodEarlier
-    /// `the corresponding period of 2016`, `the same months of 2022`: the period the sentence
-    /// speaks of, moved to that year.
-    case samePeriodIn(Int)
-    /// `since the beginning of the year`, `this year`: the publication year to date, or the
-    /// part of it the sentence (or an earlier one) gives (`10 months of this year`).
-    case yearToDate
-    /// `over the years`, `to date`, `in total`: a total with no stated start, as of publication.
-    case toDate
-}
-
-struct PeriodMention: Sendable {
-    var range: Range<Int>
-    var kind: PeriodKind
-    /// Preceded by `than`, `compared to`, `against`…: the period something is compared with.
-    var comparison: Bool
-    /// `by 2030`: a deadline, the mark of a target.
-    var deadline: Bool
-}
-
-extension Period {
-    /// Any day range; month-aligned ranges get the `YYYY-MM..YYYY-MM` label.
-    static func days(_ start: Day, _ end: Day) -> Period {
-        if start.day == 1, end.day == Day.daysIn(month: end.month, year: end.year),
-           let p = Period.months(from: (start.year, start.month), to: (end.year, end.month)) {
-            return p
-        }
-        return Period(start: start, end: end, label: "\(start)..\(end)")
-    }
-
-    /// A total as of a day, with no stated start (`over the years`, `to date`): the single
-    /// day of publication, labelled `..YYYY-MM-DD`. It is never comparable with another period,
-    /// so it makes no delta.
-    static func asOf(_ day: Day) -> Period {
-        Period(start: day, end: day, label: "..\(day)")
-    }
-
-    /// The same days `years` later (earlier when negative); nil when a bound does not exist.
-    func shifted(years: Int) -> Period? {
-        if let count = monthCount, count >= 1 {
-            return Period.months(from: (start.year + years, start.month), to: (end.year + years, end.month))
-        }
-        guard let s = Day(year: start.year + years, month: start.month, day: start.day),
-              let e = Day(year: end.year + years, month: end.month, day: min(end.day, Day.daysIn(month: end.month, year: end.year + years))) else { return nil }
-        return .days(s, e)
-    }
-}
-
 /// Recognises the period forms of docs/architecture.md §3 on tokens.
+/// `parse(at:)` tries the forms in turn; the pieces they are built from (years, month names,
+/// part-years, counts of months) are in `PeriodParser+Pieces.swift`.
 struct PeriodParser {
     let tokens: [Token]
     let published: Day
@@ -67,93 +13,6 @@ struct PeriodParser {
 
     /// Whether token i exists and belongs to a word list (its precomputed bits, no hashing).
     func has(_ i: Int, _ c: WordClass) -> Bool { i >= 0 && i < tokens.count && tokens[i].classes.contains(c) }
-
-    func year(at i: Int) -> Int? {
-        guard i >= 0, i < tokens.count, tokens[i].kind == .number, tokens[i].lower.count == 4,
-              let y = Int(tokens[i].lower), (1900...2100).contains(y) else { return nil }
-        // Not money or a percentage: "2024 million", "2024%".
-        if i + 1 < tokens.count {
-            let next = tokens[i + 1].lower
-            if has(i + 1, .scales) || next == "%" || has(i + 1, .currencySuffix) { return nil }
-        }
-        if i > 0, tokens[i].attached, tokens[i - 1].classes.contains(.currencyPrefix),
-           Lexicon.currencyPrefix[tokens[i - 1].lower] != nil { return nil }
-        return y
-    }
-
-    func number(at i: Int) -> Int? {
-        guard let w = word(i) else { return nil }
-        if tokens[i].kind == .number { return Int(w) }
-        return tokens[i].classes.contains(.cardinal) ? Lexicon.cardinals[w] : nil
-    }
-
-    func ordinal(at i: Int) -> (Int, Int)? {
-        guard let w = word(i) else { return nil }
-        if tokens[i].classes.contains(.ordinal), let n = Lexicon.ordinals[w] { return (n, i + 1) }
-        if tokens[i].kind == .number, let n = Int(w), let suffix = word(i + 1), tokens[i + 1].attached,
-           ["st", "nd", "rd", "th"].contains(suffix) { return (n, i + 2) }
-        return nil
-    }
-
-    /// `2025`, `this year`, `the current year`, `last year` after "of": the year and the end index.
-    func yearExpression(at i: Int) -> (Int, Int)? {
-        var j = i
-        if word(j) == "of" { j += 1 }
-        if let y = year(at: j) { return (y, j + 1) }
-        if word(j) == "this", word(j + 1) == "year" { return (published.year, j + 2) }
-        if word(j) == "the", word(j + 1) == "current", word(j + 2) == "year" { return (published.year, j + 3) }
-        if word(j) == "current", word(j + 1) == "year" { return (published.year, j + 2) }
-        if word(j) == "last", word(j + 1) == "year" { return (published.year - 1, j + 2) }
-        if word(j) == "the", word(j + 1) == "previous" || word(j + 1) == "past", word(j + 2) == "year" { return (published.year - 1, j + 3) }
-        return nil
-    }
-
-    /// The year a part-year without a year belongs to: the publication year, or the year
-    /// before when those months have not ended by publication.
-    func impliedYear(lastMonth: Int) -> Int {
-        lastMonth < published.month ? published.year : published.year - 1
-    }
-
-    /// `first half`, `second quarter`, `first nine months`, `first three quarters` at i
-    /// (after an optional "the"): months and end index.
-    func partOfYear(at i: Int) -> (from: Int, to: Int, end: Int)? {
-        var j = i
-        if word(j) == "the" { j += 1 }
-        guard let (ord, afterOrd) = ordinal(at: j) else { return nil }
-        if word(afterOrd) == "half", (1...2).contains(ord) { return (ord == 1 ? 1 : 7, ord == 1 ? 6 : 12, afterOrd + 1) }
-        if word(afterOrd) == "quarter", (1...4).contains(ord) { return ((ord - 1) * 3 + 1, ord * 3, afterOrd + 1) }
-        if ord == 1, let n = number(at: afterOrd), word(afterOrd + 1) == "months" || word(afterOrd + 1) == "month", (1...12).contains(n) {
-            return (1, n, afterOrd + 2)
-        }
-        if ord == 1, let n = number(at: afterOrd), word(afterOrd + 1) == "quarters", (1...4).contains(n) {
-            return (1, n * 3, afterOrd + 2)
-        }
-        return nil
-    }
-
-    /// `10 months of 2021`, `the eight months of 2022`, `two quarters of 2022`, `for seven
-    /// months`: a count of months or quarters without "first" counts from January.
-    func countOfMonths(at i: Int) -> (from: Int, to: Int, end: Int)? {
-        var j = i
-        if word(j) == "the" { j += 1 }
-        guard let n = number(at: j), tokens[j].kind == .number || tokens[j].classes.contains(.cardinal) else { return nil }
-        let unit = word(j + 1)
-        guard ["in", "for", "over", "during", "of", "the", "first"].contains(word(i - 1) ?? "") || word(i) == "the" || word(j + 2) == "of" else { return nil }
-        if unit == "months", (1...12).contains(n) { return (1, n, j + 2) }
-        if unit == "quarters", (1...4).contains(n) { return (1, n * 3, j + 2) }
-        return nil
-    }
-
-    /// A month name at i (never a bare "may" unless a year or range follows).
-    func month(at i: Int) -> Int? {
-        guard has(i, .month), let w = word(i), let m = Lexicon.months[w] else { return nil }
-        if !tokens[i].isCapitalised { return nil }
-        if w == "may" || w == "mar" || w == "jan" || w == "dec" {
-            // "May" the verb stays a verb.
-            if year(at: i + 1) == nil, word(i + 1) != "-", word(i - 1) != "-", word(i - 1) != "to" { return nil }
-        }
-        return m
-    }
 
     /// Parses a period mention starting at token i.
     func parse(at i: Int) -> PeriodMention? {

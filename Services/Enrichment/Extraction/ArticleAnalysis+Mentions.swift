@@ -1,0 +1,158 @@
+import AttacheModels
+
+/// A metric word or phrase at a token range (`trade turnover`, `exports`); `negative` for a
+/// deficit, whose amount is a negative balance.
+struct MetricMention {
+    var range: Range<Int>
+    var metric: Metric
+    var negative: Bool
+}
+
+/// A clause of a sentence, between commas, semicolons, brackets or clause words; a
+/// `comparison` segment speaks of what something is compared with (`compared to 2020`).
+struct Segment {
+    var range: Range<Int>
+    var comparison: Bool
+}
+
+/// The mentions a sentence is made of: money, periods, metric words, its segments, and the
+/// qualifiers before an amount (`about`, `more than`).
+extension ArticleAnalysis {
+    func moneyMentions(in range: Range<Int>) -> [MoneyMention] {
+        var result: [MoneyMention] = []
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let t = tokens[i]
+            guard t.kind == .number || t.kind == .symbol || t.classes.contains(.currencyPrefix) else { i += 1; continue }
+            if let m = money.parse(at: i), m.range.upperBound <= range.upperBound {
+                result.append(m)
+                i = m.range.upperBound
+            } else {
+                i += 1
+            }
+        }
+        return result
+    }
+
+    func periodMentions(in range: Range<Int>) -> [PeriodMention] {
+        var result: [PeriodMention] = []
+        var i = range.lowerBound
+        let gate: WordClass = [.month, .ordinal, .periodWord, .cardinal]
+        while i < range.upperBound {
+            let t = tokens[i]
+            guard t.kind == .number || !t.classes.isDisjoint(with: gate) else { i += 1; continue }
+            if let p = periods.parse(at: i), p.range.upperBound <= range.upperBound {
+                result.append(p)
+                i = p.range.upperBound
+            } else {
+                i += 1
+            }
+        }
+        return result
+    }
+
+    func metricMentions(in range: Range<Int>) -> [MetricMention] {
+        var result: [MetricMention] = []
+        var i = range.lowerBound
+        while i < range.upperBound {
+            var matched: MetricMention?
+            for (words, metric) in (tokens[i].classes.contains(.metricStart) ? Lexicon.metricsByFirstWord[tokens[i].lower] : nil) ?? [] where i + words.count <= range.upperBound {
+                var ok = true
+                for (k, w) in words.enumerated() where tokens[i + k].lower != w { ok = false; break }
+                if ok {
+                    matched = MetricMention(range: i..<(i + words.count), metric: metric, negative: words.last == "deficit")
+                    break
+                }
+            }
+            if matched == nil, tokens[i].classes.contains(.investmentVerbs),
+               tokens[(i + 1)..<min(i + 12, range.upperBound)].contains(where: { $0.lower == "into" }) {
+                matched = MetricMention(range: i..<(i + 1), metric: .investment, negative: false)
+            }
+            // "the number of exporters": a count of companies, not a flow.
+            if let m = matched, tokens[i].lower == "exporters" || tokens[i].lower == "importers", word(i - 1) == "of", word(i - 2) == "number" {
+                i = m.range.upperBound
+                continue
+            }
+            if let matched {
+                // "trade and investment cooperation", "trade partner": not the measured quantity
+                // when a noun of relations follows; such mentions are skipped.
+                let next = word(matched.range.upperBound) ?? ""
+                if !["partner", "partners", "mission", "missions", "ties", "relations", "house", "representative", "policy",
+                     "agreement", "agreements", "climate", "projects", "opportunities", "fund", "funds", "attractiveness"].contains(next) {
+                    result.append(matched)
+                }
+                i = matched.range.upperBound
+            } else {
+                i += 1
+            }
+        }
+        return result
+    }
+
+    func segments(in range: Range<Int>) -> [Segment] {
+        var result: [Segment] = []
+        var start = range.lowerBound
+        func close(_ end: Int) {
+            if end > start {
+                var first = start
+                while first < end, tokens[first].kind == .symbol { first += 1 }
+                let w = word(first) ?? ""
+                let comparison = ["compared", "comparing", "against", "versus", "vs", "than", "whereas"].contains(w)
+                    || ((w == "up" || w == "down") && word(first + 1) == "from")
+                    || (w == "as" && word(first + 1) == "against")
+                    || (w == "in" && tokens[start].lower == "(")
+                result.append(Segment(range: start..<end, comparison: comparison))
+            }
+            start = end
+        }
+        for i in range {
+            let w = tokens[i].lower
+            if tokens[i].kind == .symbol, w == "," || w == ";" || w == "(" || w == ")" {
+                close(i)
+            } else if tokens[i].classes.contains(.clauseBreaks), i > start {
+                close(i)
+            } else if w == "and", i > start, let next = word(i + 1), has(i + 1, .factVerbs) || ["was", "were", "is", "stood"].contains(next) {
+                // "… compared to 2020 and amounted to $300 million": a new clause about the
+                // sentence's own period.
+                close(i)
+            }
+        }
+        close(range.upperBound)
+        return result
+    }
+
+    /// The segment holding a token (segments are contiguous and sorted: binary search).
+    func segmentIndex(of token: Int, in segments: [Segment]) -> Int {
+        var lo = 0, hi = segments.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if segments[mid].range.lowerBound <= token { lo = mid } else { hi = mid - 1 }
+        }
+        return max(0, lo)
+    }
+
+    func qualifier(endingBefore i: Int) -> (Qualifier, Int)? {
+        guard i >= 1 else { return nil }
+        guard tokens[i - 1].classes.contains(.qualifierLast) else { return nil }
+        for (words, q) in Lexicon.qualifiersByLastWord[tokens[i - 1].lower] ?? [] {
+            let s = i - words.count
+            guard s >= 0 else { continue }
+            var ok = true
+            for (k, w) in words.enumerated() where tokens[s + k].lower != w { ok = false; break }
+            if ok { return (q, s) }
+        }
+        return nil
+    }
+
+    func qualifier(startingAt i: Int) -> (Qualifier, Int)? {
+        guard i < tokens.count else { return nil }
+        guard tokens[i].classes.contains(.qualifierFirst) else { return nil }
+        for (words, q) in Lexicon.qualifiersByFirstWord[tokens[i].lower] ?? [] {
+            guard i + words.count <= tokens.count else { continue }
+            var ok = true
+            for (k, w) in words.enumerated() where tokens[i + k].lower != w { ok = false; break }
+            if ok { return (q, i + words.count) }
+        }
+        return nil
+    }
+}

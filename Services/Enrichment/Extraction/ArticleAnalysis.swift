@@ -1,0 +1,119 @@
+import AttacheModels
+
+/// A country named in the text: the tokens of the name (`token..<endToken`), the country's
+/// code, and whether the name is the country's, its adjective or its capital.
+struct CountryToken {
+    var token: Int
+    var endToken: Int
+    var code: String
+    var role: Countries.Name.Role
+}
+
+/// One article under analysis: `Extractor.extract(_:)` makes one per article. It holds the
+/// text as Unicode scalars, its tokens, sentences and country mentions, and the parsers of
+/// periods and money over those tokens; the recognisers are extensions, one concern per file
+/// (`ArticleAnalysis+Run.swift` is where to start; docs/extraction.md maps the rest).
+final class ArticleAnalysis {
+    let article: Article
+    let home: String
+    let scalars: [Unicode.Scalar]
+    let tokens: [Token]
+    let sentences: [Sentence]
+    let countries: [CountryToken]
+    let periods: PeriodParser
+    let money: MoneyParser
+    var mainPartner: String?
+    /// A country other than home whose own trade statistics the article reports
+    /// (`Tajikistan's trade with …`, `Poland's trade turnover with …`, `Finnish exports`): a
+    /// sentence that names only a third country speaks of that country's trade, not the home's.
+    var foreignReporter: String?
+
+    init(article: Article, home: String) {
+        self.article = article
+        self.home = home
+        var decoded: [Unicode.Scalar] = []
+        decoded.reserveCapacity(article.text.utf8.count)
+        for s in article.text.unicodeScalars { decoded.append(s) }
+        scalars = decoded
+        tokens = Tokenizer.tokenize(scalars)
+        sentences = Sentences.split(tokens)
+        var startIndex = [Int](repeating: -1, count: scalars.count + 1)
+        var endIndex = [Int](repeating: -1, count: scalars.count + 1)
+        for (i, t) in tokens.enumerated() { startIndex[t.start] = i; endIndex[t.end] = i + 1 }
+        var found: [CountryToken] = []
+        // Names begin where words do: at a word token, or inside one after a combining mark.
+        var wordStarts: [Int] = []
+        for t in tokens where t.kind == .word {
+            wordStarts.append(t.start)
+            for k in (t.start + 1)..<t.end where scalars[k - 1].value >= 0x300 { wordStarts.append(k) }
+        }
+        for m in Countries.matches(inScalars: scalars, at: wordStarts) {
+            guard m.span.start >= 0, m.span.end <= scalars.count else { continue }
+            let s = startIndex[m.span.start], e = endIndex[m.span.end]
+            guard s >= 0, e >= 0 else { continue }
+            found.append(CountryToken(token: s, endToken: e, code: m.code, role: m.role))
+        }
+        countries = found
+        periods = PeriodParser(tokens: tokens, published: article.published, independence: Lexicon.independenceYear[home])
+        money = MoneyParser(tokens: tokens)
+        // The partner the article is mostly about: the most-mentioned other country, the
+        // earliest on a tie; the article's declared countries break no ties but must agree.
+        var counts: [String: (Int, Int)] = [:]
+        for c in found where c.role != .capital && c.code != home {
+            let old = counts[c.code] ?? (0, c.token)
+            counts[c.code] = (old.0 + 1, old.1)
+        }
+        mainPartner = counts.sorted { a, b in a.value.0 != b.value.0 ? a.value.0 > b.value.0 : a.value.1 < b.value.1 }.first?.key
+        if mainPartner == nil { mainPartner = article.countries.first { $0 != home } }
+        foreignReporter = Self.foreignReporter(tokens: tokens, countries: found, home: home)
+    }
+
+    func word(_ i: Int) -> String? { i >= 0 && i < tokens.count ? tokens[i].lower : nil }
+
+    /// Whether token i exists and belongs to a word list (its precomputed bits, no hashing).
+    func has(_ i: Int, _ c: WordClass) -> Bool { i >= 0 && i < tokens.count && tokens[i].classes.contains(c) }
+
+    func span(_ range: Range<Int>) -> (TextSpan, String) {
+        guard !range.isEmpty else { return (TextSpan(start: 0, end: 0), "") }
+        let s = TextSpan(start: tokens[range.lowerBound].start, end: tokens[range.upperBound - 1].end)
+        return (s, text(s))
+    }
+
+    func text(_ s: TextSpan) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity((s.end - s.start) * 2)
+        for scalar in scalars[s.start..<s.end] { UTF8.encode(scalar) { bytes.append($0) } }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The paragraph index of a scalar offset.
+    func paragraph(at offset: Int) -> Int {
+        sentences.last { $0.range.lowerBound < tokens.count && tokens[$0.range.lowerBound].start <= offset }?.paragraph ?? 0
+    }
+
+    /// The country mentions that start inside a token range (binary search).
+    func countries(in range: Range<Int>) -> ArraySlice<CountryToken> {
+        func first(_ token: Int) -> Int {
+            var lo = 0, hi = countries.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if countries[mid].token < token { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+        return countries[first(range.lowerBound)..<first(range.upperBound)]
+    }
+
+    func distance(_ a: Range<Int>, _ b: Range<Int>) -> Int {
+        if a.upperBound <= b.lowerBound { return b.lowerBound - a.upperBound }
+        if b.upperBound <= a.lowerBound { return a.lowerBound - b.upperBound }
+        return 0
+    }
+
+    /// Whether a semicolon stands between two token ranges.
+    func semicolonBetween(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+        let lo = min(a.upperBound, b.upperBound), hi = max(a.lowerBound, b.lowerBound)
+        guard lo < hi else { return false }
+        return tokens[lo..<hi].contains { $0.lower == ";" }
+    }
+}

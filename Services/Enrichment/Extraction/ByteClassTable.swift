@@ -1,0 +1,64 @@
+/// `Lexicon.classes` as an open-addressing table over the lowercase ASCII bytes of a word (FNV-1a),
+/// so the tokenizer finds a word's lists without building and hashing a String.
+struct ByteClassTable: Sendable {
+    /// Slot i holds the word `bytes[offsets[i] ..< offsets[i] + lengths[i]]` (length 0: empty).
+    private let bytes: [UInt8]
+    private let offsets: [Int]
+    private let lengths: [Int]
+    private let values: [WordClass]
+    private let mask: Int
+
+    init(_ table: [String: WordClass]) {
+        var size = 16
+        while size < table.count * 4 { size *= 2 }
+        var bytes: [UInt8] = []
+        var offsets = [Int](repeating: 0, count: size)
+        var lengths = [Int](repeating: 0, count: size)
+        var values = [WordClass](repeating: [], count: size)
+        for (word, c) in table.sorted(by: { $0.key < $1.key }) where word.utf8.allSatisfy({ $0 < 128 }) && !word.isEmpty {
+            let key = Array(word.utf8)
+            var slot = Int(truncatingIfNeeded: Self.hash(key)) & (size - 1)
+            while lengths[slot] != 0 { slot = (slot + 1) & (size - 1) }
+            offsets[slot] = bytes.count
+            lengths[slot] = key.count
+            bytes += key
+            values[slot] = c
+        }
+        self.bytes = bytes
+        self.offsets = offsets
+        self.lengths = lengths
+        self.values = values
+        self.mask = size - 1
+    }
+
+    /// FNV-1a: the starting value and one step per (lowercase) byte.
+    static let seed: UInt64 = 0xcbf29ce484222325
+    @inline(__always) static func step(_ h: UInt64, _ b: UInt8) -> UInt64 { (h ^ UInt64(b)) &* 0x100000001b3 }
+
+    static func hash(_ bytes: [UInt8]) -> UInt64 {
+        var h = seed
+        for b in bytes { h = step(h, b) }
+        return h
+    }
+
+    /// The classes of the ASCII word `scalars[start..<end]` whose lowercase bytes hash to `hash`.
+    func classes(ofASCII scalars: [Unicode.Scalar], _ start: Int, _ end: Int, hash h: UInt64) -> WordClass {
+        var slot = Int(truncatingIfNeeded: h) & mask
+        let length = end - start
+        while true {
+            let l = lengths[slot]
+            if l == 0 { return [] }
+            if l == length {
+                let o = offsets[slot]
+                var same = true
+                for k in 0..<length {
+                    var b = UInt8(truncatingIfNeeded: scalars[start + k].value)
+                    if b >= 65 && b <= 90 { b += 32 }
+                    if bytes[o + k] != b { same = false; break }
+                }
+                if same { return values[slot] }
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+}
