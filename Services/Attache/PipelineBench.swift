@@ -18,7 +18,8 @@ import Logging
 /// 2. The pipeline: ingest and enrichment running in this process; the payloads produced with
 ///    keys to `articles.raw` (as fast as possible, or at `--rate` articles/s); done when every
 ///    article is on `articles.enriched`. Latency per article is from the raw record's
-///    timestamp to the enriched record's (both set by their producers).
+///    timestamp to the enriched record's (both set by their producers), and per hop: raw →
+///    parsed (ingest), parsed → enriched (the article stage).
 struct PipelineBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipeline",

@@ -104,6 +104,7 @@ final class ArticleLogic: StageLogic, @unchecked Sendable {
 
     func checkpoint() {}
     func rollback(to checkpoint: Void) {}
+    func settle(_ checkpoint: Void) {}
     func assigned(_ partitions: [TopicPartitionOffset]) async throws {}
     func revoked(_ partitions: [TopicPartitionOffset]) {}
 }

@@ -8,14 +8,23 @@ import Logging
 
 /// The state of one partition of `trade.observations`: the series ledger of the series it
 /// holds, one observation per slot (what `attache.ledger` holds for that partition), and the
-/// undo journal of the batch in hand.
+/// undo journal of the batches whose output is not delivered yet.
 ///
 /// A restore only fills the slots; the deltas of a series are computed when an observation of
 /// that series next arrives (or by `materialize`), so readiness does not wait for them.
 struct PartitionLedger: Sendable {
     private var ledger = SeriesLedger()
-    /// How to take back what was recorded since the last `forgetJournal`, oldest first.
-    private var journal: [SeriesLedger.Undo] = []
+    /// How to take back what was recorded, oldest first, each with the checkpoint (batch) it
+    /// was recorded in: at least once, several batches may be delivering at a time
+    /// (`StageRunner+AtLeastOnce.swift`), and a failed one rolls back every later one too.
+    private var journal: [(checkpoint: Int, undo: SeriesLedger.Undo)] = []
+    /// The checkpoint that what `observe` records now belongs to.
+    private var current: Int
+
+    /// An empty ledger whose changes belong to `checkpoint` until the next `begin`.
+    init(checkpoint: Int = 0) {
+        current = checkpoint
+    }
 
     /// The observations held, by slot (what the changelog holds for this partition).
     var entries: [String: TradeObservation] {
@@ -26,7 +35,7 @@ struct PartitionLedger: Sendable {
     /// better one: an article seen again is not counted twice); else the deltas it changed.
     mutating func observe(_ observation: TradeObservation) -> [TradeDelta]? {
         guard let change = ledger.record(observation) else { return nil }
-        journal.append(change.undo)
+        journal.append((current, change.undo))
         return change.deltas
     }
 
@@ -38,7 +47,7 @@ struct PartitionLedger: Sendable {
         guard let change = ledger.record(observation) else { return nil }
         do {
             let result = try output(change.deltas)
-            journal.append(change.undo)
+            journal.append((current, change.undo))
             return result
         } catch {
             ledger.undo(change.undo)
@@ -51,16 +60,29 @@ struct PartitionLedger: Sendable {
         ledger.restore(observation)
     }
 
-    /// Takes back everything recorded since the last `forgetJournal` (an aborted batch).
-    mutating func rollBack() {
-        for undo in journal.reversed() { ledger.undo(undo) }
-        journal = []
+    /// What is recorded from now on belongs to `checkpoint` (a new batch starts).
+    mutating func begin(_ checkpoint: Int) {
+        current = checkpoint
     }
 
-    /// Keeps what was recorded so far (a new batch starts).
-    mutating func forgetJournal() {
-        journal = []
+    /// Takes back everything recorded since `checkpoint` began, newest first (a batch whose
+    /// output was not delivered, and every batch after it).
+    mutating func rollBack(to checkpoint: Int) {
+        while let last = journal.last, last.checkpoint >= checkpoint {
+            ledger.undo(last.undo)
+            journal.removeLast()
+        }
     }
+
+    /// Keeps for good what was recorded up to and including `checkpoint` (its output is
+    /// delivered): no rollback goes back past it.
+    mutating func settle(_ checkpoint: Int) {
+        guard let first = journal.first, first.checkpoint <= checkpoint else { return }
+        journal.removeFirst(journal.firstIndex { $0.checkpoint > checkpoint } ?? journal.count)
+    }
+
+    /// Undo steps held (for tests: settled batches leave none).
+    var journalCount: Int { journal.count }
 
     /// Computes the deltas of every restored series.
     mutating func materialize() {
@@ -120,7 +142,7 @@ final class SeriesLogic: StageLogic {
                     // Every record is encoded before the ledger keeps the observation: a
                     // delta that cannot be written leaves the state as it was.
                     let records: (deltas: [OutgoingRecord], entry: OutgoingRecord)? =
-                        try partitions[message.partition, default: PartitionLedger()].observe(observation) { changed in
+                        try partitions[message.partition, default: PartitionLedger(checkpoint: generation)].observe(observation) { changed in
                             let ledgerEntry = LedgerEntry(observation: observation)
                             var entry = try OutgoingRecord.json(topic: topics.ledger, key: ledgerEntry.key, value: ledgerEntry,
                                                                 traceparent: TraceContext.child(of: parent))
@@ -154,23 +176,24 @@ final class SeriesLogic: StageLogic {
         }
     }
 
-    /// Which checkpoint the journals of `partitions` start at.
+    /// The last checkpoint taken; each batch's changes are journalled under its checkpoint.
     private var generation = 0
 
-    /// The state before a batch: the ledgers keep an undo journal from here (copying the
-    /// ledgers instead cost a copy of every touched series per batch). The runner rolls back
-    /// only to the checkpoint it took last, before the batch it aborts.
+    /// The state before a batch: a number the ledgers' undo journals tag its changes with
+    /// (copying the ledgers instead cost a copy of every touched series per batch). Earlier
+    /// batches may still be delivering; their journals stay until they are settled.
     func checkpoint() -> Int {
-        for key in Array(partitions.keys) { partitions[key]!.forgetJournal() }
         generation += 1
+        for key in Array(partitions.keys) { partitions[key]!.begin(generation) }
         return generation
     }
 
     func rollback(to checkpoint: Int) {
-        if checkpoint != generation {
-            logger.error("series stage: asked to roll back to a checkpoint before the last one; only the last batch is rolled back")
-        }
-        for key in Array(partitions.keys) { partitions[key]!.rollBack() }
+        for key in Array(partitions.keys) { partitions[key]!.rollBack(to: checkpoint) }
+    }
+
+    func settle(_ checkpoint: Int) {
+        for key in Array(partitions.keys) { partitions[key]!.settle(checkpoint) }
     }
 
     func assigned(_ assignment: [TopicPartitionOffset]) async throws {

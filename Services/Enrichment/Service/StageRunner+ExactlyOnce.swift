@@ -3,6 +3,12 @@ import AttacheRuntime
 import Foundation
 
 /// Exactly once: one Kafka transaction per batch, holding its output and its input offsets.
+///
+/// One batch at a time, unlike at least once: a transactional producer has one transaction
+/// open at a time, and the next batch's output cannot be produced before the previous
+/// transaction is committed without joining it (and an abort would then take both). The
+/// loop also never polls with a transaction open (`StageStateMachine`), so the rebalance
+/// hook never finds one.
 extension StageRunner {
     func processTransactional(_ batch: [KafkaMessage], _ txn: TransactionalProducer) async throws {
         let checkpoint = logic.checkpoint()
@@ -35,6 +41,7 @@ extension StageRunner {
         switch lock.withLock({ machine.finishAction() }) {
         case .committedByHook:
             countOutput(output)
+            logic.settle(checkpoint)
             UncommittedWork.shared.release(owner)
             metrics.increment(EnrichmentMetrics.transactionsTotal, labels: ["stage": name, "outcome": "committed"])
             return
@@ -59,6 +66,7 @@ extension StageRunner {
         }
         countOutput(output)
         forgetUndeliverable(batch)
+        logic.settle(checkpoint)
         UncommittedWork.shared.release(owner)
         metrics.increment(EnrichmentMetrics.transactionsTotal, labels: ["stage": name, "outcome": "committed"])
     }

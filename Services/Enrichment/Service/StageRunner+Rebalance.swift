@@ -11,6 +11,7 @@ extension StageRunner {
     /// must happen before the partitions go.
     func rebalance(_ event: RebalanceEvent) {
         if control.crashRequested { return }
+        beforeRebalance(event)
         switch lock.withLock({ machine.rebalance(event) }) {
         case .none:
             return

@@ -16,9 +16,11 @@ import Logging
 /// stage.
 ///
 /// At least once (`StageRunner+AtLeastOnce.swift`): the output of a batch is delivered
-/// (every delivery report awaited), then the input offsets are committed plainly. A failed delivery rolls the state back and
-/// rewinds the consumer; the records are processed again, which is harmless because every
-/// output is idempotent by key and value.
+/// (every delivery report awaited), then the input offsets are committed plainly; the next
+/// batch is polled and transformed while the previous one is delivered, and offsets are
+/// committed in batch order. A failed delivery rolls the state back to before the failed
+/// batch and rewinds the consumer; the records are processed again, which is harmless
+/// because every output is idempotent by key and value.
 ///
 /// A rebalance during a poll discards the polled batch (it may mix records from before and
 /// after the new assignment), hands the change to the logic (the series stage restores its
@@ -42,9 +44,21 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
     /// Retries of the transactional calls that fail with a retriable error.
     let retries = RetryPolicy(maxAttempts: 11, baseDelay: .milliseconds(100), maxDelay: .seconds(1))
 
-    let lock = NSLock()
+    /// Guards `machine`, `undeliverable` and `rebalanceSeen`; a condition, so that the
+    /// rebalance hook can wait for deliveries to end (`beforeRebalance`).
+    let lock = NSCondition()
     /// The hook's events, applied after the poll; the resync after transient errors.
     let rebalances: RebalanceSync
+    /// At least once: the batches whose output is being delivered, oldest first (the loop's
+    /// own; the hook sees them through `machine`).
+    var window: [InFlight] = []
+    /// The id of the last batch dispatched.
+    var lastBatchID = 0
+    /// How long the rebalance hook waits for deliveries before partitions are revoked.
+    let hookDeliveryWait: TimeInterval = 10
+    /// Set by the hook: the window belongs to the assignment before a rebalance, and the loop
+    /// settles it before the rebalance is applied.
+    var rebalanceSeen = false
     /// The loop's lifecycle, as the loop and the rebalance hook see it (under `lock`).
     var machine = StageStateMachine()
     /// Input records whose output cannot be delivered (a permanent error for that record,
@@ -97,15 +111,24 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
                 if case .refuse(let reason) = lock.withLock({ machine.willPoll() }) {
                     throw StageFatalError(stage: name, underlying: StageInvariantViolation(description: reason))
                 }
-                let batch = try await consumer.poll(max: maxBatch, timeout: .milliseconds(100))
+                // With batches delivering, take only what is already fetched: waiting here
+                // would hold back their commit.
+                let batch = try await consumer.poll(max: maxBatch, timeout: window.isEmpty ? .milliseconds(100) : .zero)
+                // The window belongs to the assignment before the rebalance: settled first.
+                if lock.withLock({ rebalanceSeen }) {
+                    await abandonWindow()
+                    lock.withLock { rebalanceSeen = false }
+                }
                 if try await applyRebalance() { continue }
                 lagSampler.sampleIfDue()
-                guard !batch.isEmpty, !control.crashRequested else { continue }
-                metrics.increment(EnrichmentMetrics.recordsInTotal, by: Double(batch.count), labels: ["topic": topic])
-                switch sink {
-                case .transactional(let txn): try await processTransactional(batch, txn)
-                case .atLeastOnce(let producer): try await processAtLeastOnce(batch, producer)
+                if !batch.isEmpty, !control.crashRequested {
+                    metrics.increment(EnrichmentMetrics.recordsInTotal, by: Double(batch.count), labels: ["topic": topic])
+                    switch sink {
+                    case .transactional(let txn): try await processTransactional(batch, txn)
+                    case .atLeastOnce(let producer): try await dispatch(batch, producer)
+                    }
                 }
+                try await settleWindow(polledNothing: batch.isEmpty)
             } catch let error as StageFatalError {
                 throw error
             } catch let error as KafkaError where error.kind == .fatal {
@@ -115,9 +138,18 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
             } catch {
                 // Transient (a timeout while restoring or rewinding, the cluster briefly
                 // unreachable): nothing was committed since the last good batch.
+                await abandonWindow()
                 metrics.increment(EnrichmentMetrics.stageErrorsTotal, labels: ["stage": name])
                 await rebalances.failed(error)
             }
+        }
+        // Finish the batches still delivering (their commit, or their rollback).
+        do {
+            while !window.isEmpty, !control.crashRequested { try await settleOldest() }
+        } catch let error as StageFatalError {
+            throw error
+        } catch {
+            logger.warning("\(name) stage: finishing the last batches failed, they are read again after restart: \(error)")
         }
         let held = UncommittedWork.shared.held(by: owner)
         if !held.isEmpty && !control.crashRequested {
@@ -208,13 +240,6 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
     }
 
     // MARK: Bookkeeping
-
-    /// `earlier` updated with `later`, per partition.
-    func merge(_ earlier: [TopicPartitionOffset], _ later: [TopicPartitionOffset]) -> [TopicPartitionOffset] {
-        var byPartition: [Int32: TopicPartitionOffset] = [:]
-        for offset in earlier + later { byPartition[offset.partition] = offset }
-        return byPartition.values.sorted { $0.partition < $1.partition }
-    }
 
     /// Per partition, the offset after the last record of the batch.
     func nextOffsets(_ batch: [KafkaMessage]) -> [TopicPartitionOffset] {

@@ -11,7 +11,8 @@ import Logging
 /// delivered (at-least-once; the output is idempotent by key).
 ///
 /// Records are taken in batches; a batch's outputs are produced concurrently and the
-/// offsets committed once all are delivered. What happens when a delivery fails depends on
+/// offsets committed once all are delivered, while the next batch is already being parsed
+/// and published (offsets are committed in batch order). What happens when a delivery fails depends on
 /// how librdkafka classifies the error (see `KafkaError.Kind`):
 /// - **retriable** (broker down, timeouts): retried with backoff, for as long as it takes;
 /// - **permanent** for this record (e.g. Kafka refuses its size or contents): the record is
@@ -49,27 +50,64 @@ final class RawConsumer: Sendable {
     }
 
     /// Consumes until `stop` is requested, then returns (the caller closes the consumer).
+    ///
+    /// Batching without a latency cost: while the outputs of one batch are being delivered,
+    /// the next batch is polled, parsed and published; offsets are still committed in batch
+    /// order, each batch's only once it and every earlier one are delivered.
     func run(until stop: ShutdownDeadline) async throws {
         try consumer.subscribe([topic])
         logger.info("consuming \(topic) in group \(consumer.groupID)")
+        var inFlight: InFlight?
         while !stop.isRequested {
-            let batch = try await consumer.poll(max: 256, timeoutMs: 200)
-            if batch.isEmpty { continue }
-            metrics.increment(IngestMetrics.rawRecords, by: Double(batch.count))
-            // Parsing and encoding run on the ingest workers, off Swift's cooperative pool, so a
-            // flood of raw records cannot delay the health endpoints either.
-            let outcomes = await withTaskExecutorPreference(WorkerThreads.shared) { await process(batch, stop: stop) }
-            let offsets = RawConsumer.commitOffsets(batch, delivered: outcomes.map { $0 == .delivered })
-            do {
-                try await consumer.commit(offsets)
-            } catch {
-                // E.g. the partitions were revoked meanwhile: their records are read again
-                // by the next owner, and the outputs are idempotent by key.
-                logger.warning("could not commit \(topic) offsets: \(error)")
+            // With a batch in flight, take only what is already fetched: waiting here would
+            // hold back that batch's commit.
+            let batch = try await consumer.poll(max: 256, timeoutMs: inFlight == nil ? 200 : 0)
+            var next: InFlight?
+            if !batch.isEmpty {
+                metrics.increment(IngestMetrics.rawRecords, by: Double(batch.count))
+                next = InFlight(batch: batch, outcomes: start(batch, stop: stop))
             }
-            if let error = fatal?.error { throw error }
-            if let failure = outcomes.lazy.compactMap(\.failure).first { throw failure }
+            if let previous = inFlight {
+                inFlight = nil
+                guard try await finish(previous, before: next) else { return }
+            }
+            inFlight = next
         }
+        if let last = inFlight { _ = try await finish(last, before: nil) }
+    }
+
+    /// A batch whose outputs are being parsed and published.
+    struct InFlight {
+        var batch: [KafkaMessage]
+        var outcomes: Task<[Outcome], Never>
+    }
+
+    /// Starts parsing and publishing a batch. Parsing and encoding run on the ingest workers,
+    /// off Swift's cooperative pool, so a flood of raw records cannot delay the health
+    /// endpoints either.
+    private func start(_ batch: [KafkaMessage], stop: ShutdownDeadline) -> Task<[Outcome], Never> {
+        Task(executorPreference: WorkerThreads.shared) { await self.process(batch, stop: stop) }
+    }
+
+    /// Waits for a batch's outputs and commits the delivered prefix of each partition; true
+    /// when every output was delivered. Otherwise the batch started after it (`later`) is
+    /// not committed (its records are read again after restart; outputs are idempotent by
+    /// key): it is waited for, so that nothing is left publishing, and a failure is thrown.
+    private func finish(_ inFlight: InFlight, before later: InFlight?) async throws -> Bool {
+        let outcomes = await inFlight.outcomes.value
+        let offsets = RawConsumer.commitOffsets(inFlight.batch, delivered: outcomes.map { $0 == .delivered })
+        do {
+            try await consumer.commit(offsets)
+        } catch {
+            // E.g. the partitions were revoked meanwhile: their records are read again
+            // by the next owner, and the outputs are idempotent by key.
+            logger.warning("could not commit \(topic) offsets: \(error)")
+        }
+        let failure = fatal?.error ?? outcomes.lazy.compactMap(\.failure).first
+        let complete = failure == nil && !outcomes.contains(.stopped)
+        if !complete, let later { _ = await later.outcomes.value }
+        if let failure { throw failure }
+        return complete
     }
 
     /// What became of one record's output.
