@@ -4,14 +4,22 @@ import AttacheKafka
 /// same trace id with a new span id, so a trace follows an article through every topic.
 public enum TraceContext {
     /// A `traceparent` continuing `parent` (a header value), or starting a new trace when
-    /// it is missing or malformed.
+    /// it is missing or malformed. Works on UTF-8 bytes: it runs for every output record.
     public static func child(of parent: String?) -> String {
         var generator = SystemRandomNumberGenerator()
-        let span = hex(generator.next(), digits: 16)
-        if let parent, let traceID = traceID(of: parent) {
-            return "00-\(traceID)-\(span)-01"
+        var bytes = [UInt8](repeating: UInt8(ascii: "-"), count: length)
+        bytes[0] = UInt8(ascii: "0")
+        bytes[1] = UInt8(ascii: "0")
+        bytes[53] = UInt8(ascii: "0")
+        bytes[54] = UInt8(ascii: "1")
+        if let parent, let traceID = traceIDBytes(of: parent) {
+            bytes.replaceSubrange(3..<35, with: traceID)
+        } else {
+            writeHex(generator.next(), into: &bytes, at: 3)
+            writeHex(generator.next(), into: &bytes, at: 19)
         }
-        return "00-\(hex(generator.next(), digits: 16))\(hex(generator.next(), digits: 16))-\(span)-01"
+        writeHex(generator.next(), into: &bytes, at: 36)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The `traceparent` for a record caused by `message`.
@@ -19,16 +27,42 @@ public enum TraceContext {
         child(of: message.header("traceparent")?.text)
     }
 
-    /// The trace id of a well-formed `traceparent` (`00-<32 hex>-<16 hex>-<2 hex>`).
+    /// The trace id of a well-formed `traceparent` (`00-<32 hex>-<16 hex>-<2 hex>`, trace id
+    /// not all zeros).
     public static func traceID(of header: String) -> String? {
-        let parts = header.split(separator: "-")
-        guard parts.count == 4, parts[0].count == 2, parts[1].count == 32, parts[2].count == 16, parts[3].count == 2,
-              parts.allSatisfy({ $0.allSatisfy(\.isHexDigit) }), parts[1] != String(repeating: "0", count: 32) else { return nil }
-        return String(parts[1])
+        traceIDBytes(of: header).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    private static func hex(_ value: UInt64, digits: Int) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, digits - text.count)) + text
+    /// The length of a version-00 `traceparent`.
+    private static let length = 55
+
+    private static func traceIDBytes(of header: String) -> ArraySlice<UInt8>? {
+        var header = header
+        return header.withUTF8 { utf8 -> ArraySlice<UInt8>? in
+            guard utf8.count == length else { return nil }
+            var allZero = true
+            for (index, byte) in utf8.enumerated() {
+                if index == 2 || index == 35 || index == 52 {
+                    guard byte == UInt8(ascii: "-") else { return nil }
+                } else {
+                    guard isHexDigit(byte) else { return nil }
+                    if (3..<35).contains(index), byte != UInt8(ascii: "0") { allZero = false }
+                }
+            }
+            return allZero ? nil : Array(utf8[3..<35])[...]
+        }
+    }
+
+    private static func isHexDigit(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x46).contains(byte) || (0x61...0x66).contains(byte)
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Writes `value` as 16 lowercase hex digits at `offset`.
+    private static func writeHex(_ value: UInt64, into bytes: inout [UInt8], at offset: Int) {
+        for digit in 0..<16 {
+            bytes[offset + digit] = hexDigits[Int((value >> UInt64(60 - 4 * digit)) & 0xF)]
+        }
     }
 }

@@ -193,7 +193,7 @@ public final class EnrichmentService: @unchecked Sendable {
         let producer = stage.sink.producer
         // Half of what is left (less a margin for the HTTP server) each, within the clients' own bound.
         let budget = min(options.kafka.closeTimeoutMs, shutdown.remainingMs(margin: .milliseconds(2_000)) / 2)
-        _ = try? await offCooperativePool {
+        await offCooperativePool {
             consumer.close(timeoutMs: max(100, budget))
             producer.close(timeoutMs: max(100, budget))
         }

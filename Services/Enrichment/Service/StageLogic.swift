@@ -9,7 +9,7 @@ import AttacheKafka
 /// several checkpoints may be outstanding: a batch's changes are kept for good only once it
 /// is settled, and a rollback goes back to before the earliest batch not delivered (taking
 /// every later batch's changes with it).
-protocol StageLogic: AnyObject {
+protocol StageLogic: AnyObject, SendableMetatype {
     /// What `checkpoint` saves and `rollback` restores (the article stage keeps no state
     /// across batches: `Void`; the series stage: a number its undo journals are tagged with).
     associatedtype Checkpoint
