@@ -13,7 +13,7 @@ let package = Package(
     name: "Attache",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "attache", targets: ["Attache"]),
+        .executable(name: "attache", targets: ["Attache"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -122,20 +122,35 @@ let package = Package(
             path: "Tests/AttacheTesting"
         ),
         .testTarget(name: "ModelsTests", dependencies: ["AttacheModels"], path: "Tests/ModelsTests"),
-        .testTarget(name: "KafkaTests", dependencies: ["AttacheTesting", "AttacheKafka", "CRdKafka"], path: "Tests/KafkaTests"),
-        .testTarget(name: "RuntimeTests", dependencies: ["AttacheTesting", "AttacheRuntime", "AttacheKafka", "CRdKafka"], path: "Tests/RuntimeTests"),
-        .testTarget(name: "ParsingTests", dependencies: ["AttacheTesting", "ArticleParsing", "AttacheModels"], path: "Tests/ParsingTests"),
-        .testTarget(name: "ExtractionTests", dependencies: ["AttacheTesting", "Extraction", "AttacheModels"], path: "Tests/ExtractionTests"),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Extraction", "AttacheModels"], path: "Tests/EvaluationTests",
-                    exclude: ["Holdout"]),
+        .testTarget(
+            name: "KafkaTests", dependencies: ["AttacheTesting", "AttacheKafka", "CRdKafka"], path: "Tests/KafkaTests"),
+        .testTarget(
+            name: "RuntimeTests", dependencies: ["AttacheTesting", "AttacheRuntime", "AttacheKafka", "CRdKafka"],
+            path: "Tests/RuntimeTests"),
+        .testTarget(
+            name: "ParsingTests", dependencies: ["AttacheTesting", "ArticleParsing", "AttacheModels"],
+            path: "Tests/ParsingTests"),
+        .testTarget(
+            name: "ExtractionTests", dependencies: ["AttacheTesting", "Extraction", "AttacheModels"],
+            path: "Tests/ExtractionTests"),
+        .testTarget(
+            name: "EvaluationTests", dependencies: ["Evaluation", "Extraction", "AttacheModels"],
+            path: "Tests/EvaluationTests",
+            exclude: ["Holdout"]),
         .testTarget(
             name: "IngestTests",
-            dependencies: ["AttacheTesting", "Ingest", "ArticleParsing", "AttacheKafka", "AttacheModels", "AttacheRuntime", "CRdKafka"],
+            dependencies: [
+                "AttacheTesting", "Ingest", "ArticleParsing", "AttacheKafka", "AttacheModels", "AttacheRuntime",
+                "CRdKafka",
+            ],
             path: "Tests/IngestTests"
         ),
         .testTarget(
             name: "EnrichmentTests",
-            dependencies: ["AttacheTesting", "Enrichment", "Extraction", "ArticleParsing", "AttacheKafka", "AttacheModels", "AttacheRuntime", "CRdKafka"],
+            dependencies: [
+                "AttacheTesting", "Enrichment", "Extraction", "ArticleParsing", "AttacheKafka", "AttacheModels",
+                "AttacheRuntime", "CRdKafka",
+            ],
             path: "Tests/EnrichmentTests"
         ),
         .testTarget(

@@ -19,10 +19,12 @@ let package = Package(
         .target(name: "ArticleParsing", dependencies: ["AttacheModels"], path: "Sources/ArticleParsing"),
         .target(name: "Extraction", dependencies: ["AttacheModels"], path: "Sources/Extraction"),
         // Bytes → ArticleParser (seed text, JSON, NDJSON batches).
-        .executableTarget(name: "FuzzArticleParser", dependencies: ["ArticleParsing", "AttacheModels"],
-                          path: "Targets/FuzzArticleParser", swiftSettings: fuzzTarget),
+        .executableTarget(
+            name: "FuzzArticleParser", dependencies: ["ArticleParsing", "AttacheModels"],
+            path: "Targets/FuzzArticleParser", swiftSettings: fuzzTarget),
         // Bytes → ArticleParser → Extractor (figures, changes, anniversaries, deltas).
-        .executableTarget(name: "FuzzExtractor", dependencies: ["ArticleParsing", "Extraction", "AttacheModels"],
-                          path: "Targets/FuzzExtractor", swiftSettings: fuzzTarget),
+        .executableTarget(
+            name: "FuzzExtractor", dependencies: ["ArticleParsing", "Extraction", "AttacheModels"],
+            path: "Targets/FuzzExtractor", swiftSettings: fuzzTarget),
     ]
 )

@@ -5,7 +5,8 @@ import ArgumentParser
 struct AttacheCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "attache",
-        abstract: "Turn news about bilateral relations into trade figures, deltas, anniversaries and notifications on Kafka.",
+        abstract:
+            "Turn news about bilateral relations into trade figures, deltas, anniversaries and notifications on Kafka.",
         discussion: """
             Configuration comes from flags and ATTACHE_* environment variables; librdkafka properties pass \
             through as ATTACHE_KAFKA_<PROPERTY> (e.g. ATTACHE_KAFKA_SECURITY_PROTOCOL=SASL_SSL) or --kafka-property.

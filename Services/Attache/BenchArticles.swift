@@ -4,8 +4,10 @@ import Foundation
 /// dates, amounts and partners, each made distinct (so each has its own article id).
 enum BenchArticles {
     /// Partners substituted for the samples' Luxembourg.
-    static let partners = ["Germany", "France", "Italy", "Poland", "Austria", "Hungary", "Czechia", "Spain",
-                           "Sweden", "Norway", "Latvia", "Greece", "Romania", "Serbia", "Belgium", "Finland"]
+    static let partners = [
+        "Germany", "France", "Italy", "Poland", "Austria", "Hungary", "Czechia", "Spain",
+        "Sweden", "Norway", "Latvia", "Greece", "Romania", "Serbia", "Belgium", "Finland",
+    ]
 
     /// `count` articles in the seed format, derived in turn from `seeds` (raw seed files).
     static func generate(from seeds: [[UInt8]], count: Int) -> [[UInt8]] {

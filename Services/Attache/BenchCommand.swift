@@ -15,8 +15,11 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure Attache's speed on this machine.",
         discussion: "Build with -c release for figures worth quoting: swift build -c release --product attache.",
-        subcommands: [SendLatencyBench.self, ParseBench.self, ExtractBench.self, EnrichBench.self, HTTPIngestBench.self, PipelineBench.self,
-                      CodecBench.self]
+        subcommands: [
+            SendLatencyBench.self, ParseBench.self, ExtractBench.self, EnrichBench.self, HTTPIngestBench.self,
+            PipelineBench.self,
+            CodecBench.self,
+        ]
     )
 }
 
@@ -47,7 +50,9 @@ struct SendLatencyBench: AsyncParsableCommand {
         let producer = try KafkaProducer(config: config)
         defer { producer.close() }
         let value = [UInt8](repeating: 0x61, count: size)
-        for i in 0..<warmup { _ = try await producer.send(OutgoingRecord(topic: "bench.send", key: "w\(i)", value: value)) }
+        for i in 0..<warmup {
+            _ = try await producer.send(OutgoingRecord(topic: "bench.send", key: "w\(i)", value: value))
+        }
         var latencies: [Double] = []
         latencies.reserveCapacity(count)
         let clock = ContinuousClock()
@@ -60,8 +65,11 @@ struct SendLatencyBench: AsyncParsableCommand {
         let total = (clock.now - started).seconds
         let stats = LatencyStats(latencies)
         Console.out("awaited single sends on the embedded broker (idempotent, acks=all, linger.ms=\(lingerMs))")
-        Console.out(String(format: "count %d, value %d B: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms, %.0f sends/s",
-                     count, size, stats.p50 * 1000, stats.p90 * 1000, stats.p99 * 1000, stats.max * 1000, Double(count) / total))
+        Console.out(
+            String(
+                format: "count %d, value %d B: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms, %.0f sends/s",
+                count, size, stats.p50 * 1000, stats.p90 * 1000, stats.p99 * 1000, stats.max * 1000,
+                Double(count) / total))
     }
 }
 
@@ -74,7 +82,9 @@ struct LatencyStats {
 
     init(_ sample: [Double]) {
         let sorted = sample.sorted()
-        func at(_ q: Double) -> Double { sorted.isEmpty ? 0 : sorted[Swift.min(sorted.count - 1, Int((Double(sorted.count) * q).rounded(.up)) - 1)] }
+        func at(_ q: Double) -> Double {
+            sorted.isEmpty ? 0 : sorted[Swift.min(sorted.count - 1, Int((Double(sorted.count) * q).rounded(.up)) - 1)]
+        }
         p50 = at(0.5)
         p90 = at(0.9)
         p99 = at(0.99)
@@ -97,13 +107,16 @@ struct BenchInputs: ParsableArguments {
     /// The parsed articles.
     func articles() throws -> [Article] {
         let parser = ArticleParser()
-        return try raw().compactMap { try? parser.parse(raw: $0, origin: "bench", receivedAt: Date(timeIntervalSince1970: 0)).get() }
+        return try raw().compactMap {
+            try? parser.parse(raw: $0, origin: "bench", receivedAt: Date(timeIntervalSince1970: 0)).get()
+        }
     }
 }
 
 /// Parser throughput on one core.
 struct ParseBench: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "parse", abstract: "Article parser throughput on one core (pure, no Kafka).")
+    static let configuration = CommandConfiguration(
+        commandName: "parse", abstract: "Article parser throughput on one core (pure, no Kafka).")
 
     @Option(help: "Rounds over the sample articles.")
     var iterations = 2_000
@@ -114,14 +127,17 @@ struct ParseBench: ParsableCommand {
         let raw = try inputs.raw()
         _ = ParserBenchmark.run(inputs: raw, iterations: 10)
         let result = ParserBenchmark.run(inputs: raw, iterations: iterations)
-        Console.out(String(format: "parse: %d articles x %d rounds: %.0f articles/s, %.2f MB/s on one core",
-                           raw.count, iterations, result.articlesPerSecond, result.megabytesPerSecond))
+        Console.out(
+            String(
+                format: "parse: %d articles x %d rounds: %.0f articles/s, %.2f MB/s on one core",
+                raw.count, iterations, result.articlesPerSecond, result.megabytesPerSecond))
     }
 }
 
 /// Extraction throughput on one core.
 struct ExtractBench: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "extract", abstract: "Extraction throughput on one core (pure, no Kafka).")
+    static let configuration = CommandConfiguration(
+        commandName: "extract", abstract: "Extraction throughput on one core (pure, no Kafka).")
 
     @Option(help: "Rounds over the sample articles.")
     var iterations = 1_000
@@ -132,8 +148,10 @@ struct ExtractBench: ParsableCommand {
         let articles = try inputs.articles()
         _ = ExtractionBenchmark.run(articles: articles, iterations: 10)
         let result = ExtractionBenchmark.run(articles: articles, iterations: iterations)
-        Console.out(String(format: "extract: %d articles x %d rounds: %.0f articles/s, %.2f MB/s on one core",
-                           articles.count, iterations, result.articlesPerSecond, result.megabytesPerSecond))
+        Console.out(
+            String(
+                format: "extract: %d articles x %d rounds: %.0f articles/s, %.2f MB/s on one core",
+                articles.count, iterations, result.articlesPerSecond, result.megabytesPerSecond))
     }
 }
 
@@ -141,7 +159,8 @@ struct ExtractBench: ParsableCommand {
 struct EnrichBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enrich",
-        abstract: "Enrichment service throughput (articles.parsed → articles.enriched) and ledger restore time, on the embedded broker."
+        abstract:
+            "Enrichment service throughput (articles.parsed → articles.enriched) and ledger restore time, on the embedded broker."
     )
 
     @Option(help: "Articles published (copies of the samples under distinct ids).")
@@ -155,8 +174,9 @@ struct EnrichBench: AsyncParsableCommand {
     func run() async throws {
         LogSetup.bootstrap()
         let broker = try EmbeddedBroker()
-        let result = try await EnrichmentBenchmark.run(broker: broker, articles: try inputs.articles(), count: count,
-                                                       restoreObservations: observations)
+        let result = try await EnrichmentBenchmark.run(
+            broker: broker, articles: try inputs.articles(), count: count,
+            restoreObservations: observations)
         Console.out(result.throughput.description)
         Console.out(result.restore.description)
     }
@@ -180,19 +200,24 @@ struct HTTPIngestBench: AsyncParsableCommand {
     func run() async throws {
         LogSetup.bootstrap(defaultLevel: .warning)
         let broker = try EmbeddedCluster.start(writeBootstrap: false)
-        let options = ServiceOptions(brokers: broker.bootstrapServers, httpPort: 0, httpHost: "127.0.0.1",
-                                     groupID: "attache-bench-ingest", instance: "bench")
-        let service = try IngestService(options: options, settings: IngestSettings(), logger: Logger(label: "attache.ingest"),
-                                        metrics: Metrics(), health: Health())
+        let options = ServiceOptions(
+            brokers: broker.bootstrapServers, httpPort: 0, httpHost: "127.0.0.1",
+            groupID: "attache-bench-ingest", instance: "bench")
+        let service = try IngestService(
+            options: options, settings: IngestSettings(), logger: Logger(label: "attache.ingest"),
+            metrics: Metrics(), health: Health())
         let shutdown = ShutdownDeadline()
         let port = PortBox()
         let running = Task { try await service.run(shutdown: shutdown, onHTTPStarted: { port.set($0) }) }
         let bound = await port.value()
         // Distinct articles, so every request publishes a new id.
         let base = try inputs.raw()
-        let body: @Sendable (Int) -> [UInt8] = { n in base[n % base.count] + Array("\n\nUpdate \(n) of the trade figures.\n".utf8) }
+        let body: @Sendable (Int) -> [UInt8] = { n in
+            base[n % base.count] + Array("\n\nUpdate \(n) of the trade figures.\n".utf8)
+        }
         _ = await HTTPLoad.run(port: bound, contentType: "text/plain", connections: 1, seconds: 0.5, body: body)
-        let report = await HTTPLoad.run(port: bound, contentType: "text/plain", connections: connections, seconds: seconds, body: body)
+        let report = await HTTPLoad.run(
+            port: bound, contentType: "text/plain", connections: connections, seconds: seconds, body: body)
         shutdown.request()
         _ = await running.result
         Console.out("HTTP ingest, text/plain, \(connections) connections, \(seconds) s: \(report)")

@@ -12,14 +12,17 @@ import Notifier
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Start the embedded broker and the three services, ingest DIR, print each notification as it is delivered.",
-        discussion: "Exits 0 once every article is enriched and notified (the notifier has read everything enrichment wrote)."
+        abstract:
+            "Start the embedded broker and the three services, ingest DIR, print each notification as it is delivered.",
+        discussion:
+            "Exits 0 once every article is enriched and notified (the notifier has read everything enrichment wrote)."
     )
 
     @Argument(help: "Directory (or files) of articles.")
     var dir = "seeds"
 
-    @Option(help: "The notifier's YAML file of receivers and routes (ATTACHE_NOTIFY_CONFIG); a bad file exits with code 2.")
+    @Option(
+        help: "The notifier's YAML file of receivers and routes (ATTACHE_NOTIFY_CONFIG); a bad file exits with code 2.")
     var config: String?
 
     @Option(help: "Seconds to wait for the pipeline before giving up.")
@@ -36,7 +39,8 @@ struct DemoCommand: AsyncParsableCommand {
         defer { watcher.stop() }
         let delivered = Counter()
         let shutdown = ShutdownDeadline(timeout: try settingsOrValidationError { try ShutdownDeadline.timeout() })
-        let services = try stack.services(shutdown: shutdown, receivers: try NotifierConfigurationLoader.load(config)) { notification in
+        let services = try stack.services(shutdown: shutdown, receivers: try NotifierConfigurationLoader.load(config)) {
+            notification in
             delivered.add()
             _ = notification
         }
@@ -46,7 +50,8 @@ struct DemoCommand: AsyncParsableCommand {
         let dir = dir
         let timeout = timeout
         let driver = AttacheService("demo", shutdown: shutdown) { shutdown in
-            let summary = try await FileIngest.run(paths: [dir], options: stack.options(for: "ingest"), logger: Logger(label: "attache.ingest"))
+            let summary = try await FileIngest.run(
+                paths: [dir], options: stack.options(for: "ingest"), logger: Logger(label: "attache.ingest"))
             Console.out(summary.description)
             let expected = Set(summary.ids)
             let deadline = clock.now + .seconds(timeout)
@@ -67,7 +72,9 @@ struct DemoCommand: AsyncParsableCommand {
         guard let (summary, expected, progress) = outcome.value else { throw ExitCode(1) }
         let evicted = stack.ingestMetrics.total(EmbeddedCluster.evictedMetric)
         if evicted > 0 {
-            Console.err("demo: the embedded broker dropped \(Int(evicted)) records before they were read (see the errors above)")
+            Console.err(
+                "demo: the embedded broker dropped \(Int(evicted)) records before they were read (see the errors above)"
+            )
             throw ExitCode(1)
         }
         guard progress.isComplete else {
@@ -75,7 +82,8 @@ struct DemoCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let results = try await stack.results()
-        Console.out("""
+        Console.out(
+            """
             summary: \(expected.count) article\(expected.count == 1 ? "" : "s") enriched, \(results.figures) figures, \
             \(results.deltas) trade deltas, \(results.anniversaries) anniversaries, \(delivered.value) notifications delivered, \
             \(summary.rejected) rejected, in \(String(format: "%.1f", (clock.now - started).seconds)) s
@@ -88,13 +96,15 @@ struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dev",
         abstract: "Run the embedded broker and the three services until SIGINT/SIGTERM, HTTP ingest on 127.0.0.1:8080.",
-        discussion: "Writes the bootstrap servers to .attache/bootstrap; enrichment and notifier serve health and metrics on 8081 and 8082."
+        discussion:
+            "Writes the bootstrap servers to .attache/bootstrap; enrichment and notifier serve health and metrics on 8081 and 8082."
     )
 
     @Option(help: "Port of ingest's HTTP API; enrichment and notifier use the next two.")
     var httpPort = 8080
 
-    @Option(help: "The notifier's YAML file of receivers and routes (ATTACHE_NOTIFY_CONFIG); a bad file exits with code 2.")
+    @Option(
+        help: "The notifier's YAML file of receivers and routes (ATTACHE_NOTIFY_CONFIG); a bad file exits with code 2.")
     var config: String?
 
     func run() async throws {
@@ -106,7 +116,9 @@ struct DevCommand: AsyncParsableCommand {
         // Evictions are counted on ingest's /metrics.
         let watcher = EmbeddedCluster.watchEvictions(of: broker, topics: Topics(), metrics: stack.ingestMetrics)
         defer { watcher.stop() }
-        let services = try stack.services(shutdown: shutdown, receivers: try NotifierConfigurationLoader.load(config)) { _ in }
+        let services = try stack.services(shutdown: shutdown, receivers: try NotifierConfigurationLoader.load(config)) {
+            _ in
+        }
         let fatal = FatalFlag()
         KafkaFatalErrors.observe { error in
             Console.err("fatal Kafka error, stopping: \(error)")
@@ -115,9 +127,14 @@ struct DevCommand: AsyncParsableCommand {
         }
         Console.out("embedded broker: \(broker.bootstrapServers) (written to \(BootstrapFile.path))")
         Console.out("ingest:     POST http://127.0.0.1:\(httpPort)/v1/articles  (also /healthz /readyz /metrics)")
-        Console.out("enrichment: http://127.0.0.1:\(httpPort + 1)/metrics   notifier: http://127.0.0.1:\(httpPort + 2)/metrics")
-        Console.out("try: curl -H 'Content-Type: text/plain' --data-binary @seeds/000_e275cd8cb7a6535f.txt http://127.0.0.1:\(httpPort)/v1/articles")
-        Console.out("limit: the embedded broker keeps about 5 MiB per partition; records dropped unread are logged and counted (\(EmbeddedCluster.evictedMetric))")
+        Console.out(
+            "enrichment: http://127.0.0.1:\(httpPort + 1)/metrics   notifier: http://127.0.0.1:\(httpPort + 2)/metrics")
+        Console.out(
+            "try: curl -H 'Content-Type: text/plain' --data-binary @seeds/000_e275cd8cb7a6535f.txt http://127.0.0.1:\(httpPort)/v1/articles"
+        )
+        Console.out(
+            "limit: the embedded broker keeps about 5 MiB per partition; records dropped unread are logged and counted (\(EmbeddedCluster.evictedMetric))"
+        )
         // The three services in one group, until SIGTERM/SIGINT; they share its deadline.
         var failed = false
         do {
@@ -145,30 +162,40 @@ struct LocalStack {
     }
 
     func options(for service: String, port: Int = 0) -> ServiceOptions {
-        var options = ServiceOptions(brokers: broker.bootstrapServers, httpPort: port, httpHost: "127.0.0.1",
-                                     homeCountry: ProcessInfo.processInfo.environment["ATTACHE_HOME_COUNTRY"] ?? "KZ",
-                                     kafkaProperties: EmbeddedBroker.clientProperties, groupID: "attache-\(service)", instance: "local")
+        var options = ServiceOptions(
+            brokers: broker.bootstrapServers, httpPort: port, httpHost: "127.0.0.1",
+            homeCountry: ProcessInfo.processInfo.environment["ATTACHE_HOME_COUNTRY"] ?? "KZ",
+            kafkaProperties: EmbeddedBroker.clientProperties, groupID: "attache-\(service)", instance: "local")
         // `attache dev` serves /metrics to a scraper: librdkafka's statistics on (5 s).
-        if ports != nil { options.statisticsIntervalMs = (try? ServiceOptions.statisticsInterval(default: 5_000)) ?? 5_000 }
+        if ports != nil {
+            options.statisticsIntervalMs = (try? ServiceOptions.statisticsInterval(default: 5_000)) ?? 5_000
+        }
         return options
     }
 
     /// The three services as members of one `ServiceGroup` (`ServiceRuntime`); a failing one
     /// stops the others, and the group throws its error.
-    func services(shutdown: ShutdownDeadline, receivers: NotifierConfiguration,
-                  onDelivered: @escaping @Sendable (AttacheModels.Notification) -> Void) throws -> [AttacheService] {
-        let ingest = try IngestService(options: options(for: "ingest", port: ports?.ingest ?? 0), settings: try IngestSettings.fromEnvironment(),
-                                       logger: Logger(label: "attache.ingest"), metrics: ingestMetrics, health: Health())
+    func services(
+        shutdown: ShutdownDeadline, receivers: NotifierConfiguration,
+        onDelivered: @escaping @Sendable (AttacheModels.Notification) -> Void
+    ) throws -> [AttacheService] {
+        let ingest = try IngestService(
+            options: options(for: "ingest", port: ports?.ingest ?? 0), settings: try IngestSettings.fromEnvironment(),
+            logger: Logger(label: "attache.ingest"), metrics: ingestMetrics, health: Health())
         // The embedded broker does not store transactional offset commits (docs/architecture.md §4).
-        let enrichment = try EnrichmentService(options: options(for: "enrichment", port: ports?.enrichment ?? 0), exactlyOnce: false,
-                                               logger: Logger(label: "attache.enrichment"), metrics: Metrics(), health: Health())
-        let notifier = try NotifierService(options: options(for: "notifier", port: ports?.notifier ?? 0),
-                                           configuration: receivers, logger: Logger(label: "attache.notifier"),
-                                           metrics: Metrics(), health: Health())
+        let enrichment = try EnrichmentService(
+            options: options(for: "enrichment", port: ports?.enrichment ?? 0), exactlyOnce: false,
+            logger: Logger(label: "attache.enrichment"), metrics: Metrics(), health: Health())
+        let notifier = try NotifierService(
+            options: options(for: "notifier", port: ports?.notifier ?? 0),
+            configuration: receivers, logger: Logger(label: "attache.notifier"),
+            metrics: Metrics(), health: Health())
         return [
             AttacheService("ingest", shutdown: shutdown) { try await ingest.run(shutdown: $0) },
             AttacheService("enrichment", shutdown: shutdown) { try await enrichment.run(shutdown: $0) },
-            AttacheService("notifier", shutdown: shutdown) { try await notifier.run(shutdown: $0, onDelivered: onDelivered) },
+            AttacheService("notifier", shutdown: shutdown) {
+                try await notifier.run(shutdown: $0, onDelivered: onDelivered)
+            },
         ]
     }
 
@@ -180,10 +207,12 @@ struct LocalStack {
         return PipelineProgress(
             expected: expected.count,
             enriched: expected.intersection(enriched).count,
-            enrichmentLag: try await GroupLag.total(config: config, group: "attache-enrichment", topics: [topics.parsed])
+            enrichmentLag: try await GroupLag.total(
+                config: config, group: "attache-enrichment", topics: [topics.parsed])
                 + GroupLag.total(config: config, group: "attache-enrichment-series", topics: [topics.observations]),
-            notifierLag: try await GroupLag.total(config: config, group: "attache-notifier",
-                                                  topics: [topics.enriched, topics.deltas, topics.anniversaries]))
+            notifierLag: try await GroupLag.total(
+                config: config, group: "attache-notifier",
+                topics: [topics.enriched, topics.deltas, topics.anniversaries]))
     }
 
     /// Distinct results on the output topics.
@@ -194,7 +223,9 @@ struct LocalStack {
         for record in try await TopicSnapshot.records(config: broker.config, topic: topics.enriched) {
             latest[record.keyText!] = record.value
         }
-        let figures = latest.values.reduce(0) { $0 + ((try? AttacheJSON.decode(EnrichedArticle.self, from: $1))?.figures.count ?? 0) }
+        let figures = latest.values.reduce(0) {
+            $0 + ((try? AttacheJSON.decode(EnrichedArticle.self, from: $1))?.figures.count ?? 0)
+        }
         // Deltas are keyed by series: count distinct delta ids.
         let deltas = try await TopicSnapshot.records(config: broker.config, topic: topics.deltas)
             .compactMap { try? AttacheJSON.decode(TradeDelta.self, from: $0.value!).id }

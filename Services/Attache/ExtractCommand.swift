@@ -60,9 +60,10 @@ struct Enricher {
             for observation in extraction.observations(article: article) {
                 for delta in ledger.observe(observation) { deltas[delta.id] = delta }
             }
-            return EnrichedArticle(article: article.summary, figures: extraction.figures,
-                                   deltas: deltas.values.sorted { $0.id < $1.id },
-                                   anniversaries: extraction.anniversaries, enrichedAt: article.receivedAt)
+            return EnrichedArticle(
+                article: article.summary, figures: extraction.figures,
+                deltas: deltas.values.sorted { $0.id < $1.id },
+                anniversaries: extraction.anniversaries, enrichedAt: article.receivedAt)
         }
     }
 }
@@ -79,8 +80,10 @@ enum ArticleFiles {
             }
             if isDirectory.boolValue {
                 let found = FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? []
-                files += found.filter { !$0.hasPrefix(".") && ["txt", "json", "ndjson"].contains(($0 as NSString).pathExtension) }
-                    .sorted().map { (path as NSString).appendingPathComponent($0) }
+                files += found.filter {
+                    !$0.hasPrefix(".") && ["txt", "json", "ndjson"].contains(($0 as NSString).pathExtension)
+                }
+                .sorted().map { (path as NSString).appendingPathComponent($0) }
             } else {
                 files.append(path)
             }
@@ -89,7 +92,9 @@ enum ArticleFiles {
     }
 
     static func read(_ path: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("\(path): cannot be read") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("\(path): cannot be read")
+        }
         return Array(data)
     }
 }

@@ -21,10 +21,16 @@ struct IngestCommand: AsyncParsableCommand {
     @Argument(help: "Files, directories (searched recursively), or - for standard input.")
     var paths: [String]
 
-    @Option(help: "Embedded broker: the consumer group whose reading of articles.parsed is waited for (ATTACHE_INGEST_READER_GROUP, default attache-enrichment).")
+    @Option(
+        help:
+            "Embedded broker: the consumer group whose reading of articles.parsed is waited for (ATTACHE_INGEST_READER_GROUP, default attache-enrichment)."
+    )
     var readerGroup: String?
 
-    @Flag(help: "Embedded broker: publish without waiting for the reader (records beyond 5 MiB per partition may be dropped unread).")
+    @Flag(
+        help:
+            "Embedded broker: publish without waiting for the reader (records beyond 5 MiB per partition may be dropped unread)."
+    )
     var noReaderWait = false
 
     @OptionGroup var connection: ConnectionOptions
@@ -35,8 +41,10 @@ struct IngestCommand: AsyncParsableCommand {
         let settings = try settingsOrValidationError { try IngestSettings.fromEnvironment() }
         let summary: IngestSummary
         do {
-            summary = try await FileIngest.run(paths: paths, options: options, settings: settings,
-                                             readerGroup: noReaderWait ? nil : (readerGroup ?? FileIngest.defaultReaderGroup), logger: Logger(label: "attache.ingest"))
+            summary = try await FileIngest.run(
+                paths: paths, options: options, settings: settings,
+                readerGroup: noReaderWait ? nil : (readerGroup ?? FileIngest.defaultReaderGroup),
+                logger: Logger(label: "attache.ingest"))
         } catch let error as FileIngest.InputError {
             throw ValidationError(error.description)
         }

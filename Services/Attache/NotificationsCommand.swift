@@ -29,7 +29,10 @@ struct NotificationsRedriveCommand: AsyncParsableCommand {
     @Option(help: "Only the dead letters of this receiver.")
     var receiver: String?
 
-    @Option(help: "Only dead letters from this time on: ISO 8601 (2025-10-20T10:00:00Z), a day (2025-10-20) or an age (90m, 24h, 7d).")
+    @Option(
+        help:
+            "Only dead letters from this time on: ISO 8601 (2025-10-20T10:00:00Z), a day (2025-10-20) or an age (90m, 24h, 7d)."
+    )
     var since: String?
 
     @Option(help: "The notifier's YAML configuration of receivers and routes (ATTACHE_NOTIFY_CONFIG).")
@@ -43,7 +46,8 @@ struct NotificationsRedriveCommand: AsyncParsableCommand {
         let configuration = try NotifierConfigurationLoader.load(config)
         let settings = try settingsOrValidationError { try NotifierSettings.fromEnvironment() }
         let cutoff = try since.map(TimeArgument.parse)
-        let report = try await Redrive(options: options, configuration: configuration, settings: settings).run(receiver: receiver, since: cutoff)
+        let report = try await Redrive(options: options, configuration: configuration, settings: settings).run(
+            receiver: receiver, since: cutoff)
         Console.out("redrive: \(report)")
         if report.failed > 0 { throw ExitCode(1) }
     }
@@ -53,7 +57,8 @@ struct NotificationsRedriveCommand: AsyncParsableCommand {
 struct NotificationsListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "Print recent notifications with their delivery state per receiver (delivered, or dead with the last error)."
+        abstract:
+            "Print recent notifications with their delivery state per receiver (delivered, or dead with the last error)."
     )
 
     @Option(help: "Only notifications with an event from this time on: ISO 8601, a day, or an age (90m, 24h, 7d).")
@@ -68,8 +73,9 @@ struct NotificationsListCommand: AsyncParsableCommand {
         LogSetup.bootstrap()
         let options = try connection.resolve(service: "notifier")
         let settings = try settingsOrValidationError { try NotifierSettings.fromEnvironment() }
-        let entries = try await NotificationHistory.read(options: options, deadLetterTopic: settings.deadLetterTopic,
-                                                         since: try since.map(TimeArgument.parse), limit: limit)
+        let entries = try await NotificationHistory.read(
+            options: options, deadLetterTopic: settings.deadLetterTopic,
+            since: try since.map(TimeArgument.parse), limit: limit)
         for entry in entries { Console.out(entry.line) }
         if entries.isEmpty { Console.out("no notifications\(since.map { " since \($0)" } ?? "")") }
     }
@@ -97,9 +103,12 @@ enum TimeArgument {
         if let date = AttacheJSON.parseInstant(text) { return date }
         if let day = Day(iso: text), let date = AttacheJSON.parseInstant("\(day)T00:00:00Z") { return date }
         let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
-        if let unit = text.last.flatMap({ units[$0] }), let count = Double(text.dropLast()), count >= 0, count.isFinite {
+        if let unit = text.last.flatMap({ units[$0] }), let count = Double(text.dropLast()), count >= 0, count.isFinite
+        {
             return Date().addingTimeInterval(-count * unit)
         }
-        throw ValidationError("--since \(text): expected an ISO 8601 time (2025-10-20T10:00:00Z), a day (2025-10-20) or an age (90m, 24h, 7d)")
+        throw ValidationError(
+            "--since \(text): expected an ISO 8601 time (2025-10-20T10:00:00Z), a day (2025-10-20) or an age (90m, 24h, 7d)"
+        )
     }
 }

@@ -49,7 +49,9 @@ struct PipelineBench: AsyncParsableCommand {
         let bytes = payloads.reduce(0) { $0 + $1.count }
         let partitions = 4
         if bytes / partitions > 4 << 20 {
-            Console.err("bench: \(bytes / partitions) bytes per partition is near the embedded broker's 5 MiB limit; lower --articles")
+            Console.err(
+                "bench: \(bytes / partitions) bytes per partition is near the embedded broker's 5 MiB limit; lower --articles"
+            )
         }
         let broker = try EmbeddedCluster.start(partitions: partitions, writeBootstrap: false)
 
@@ -59,17 +61,23 @@ struct PipelineBench: AsyncParsableCommand {
         var swiftHops: [HopResult] = []
         var directHops: [HopResult] = []
         for round in 0..<max(1, hopRounds) {
-            swiftHops.append(try await CeilingHop.throughKafkaLayer(broker: broker, topic: "bench.hop.swift.\(round)",
-                                                                    partitions: partitions, payloads: payloads))
-            directHops.append(try await CeilingHop.throughLibrdkafka(broker: broker, topic: "bench.hop.c.\(round)",
-                                                                     partitions: partitions, payloads: payloads))
+            swiftHops.append(
+                try await CeilingHop.throughKafkaLayer(
+                    broker: broker, topic: "bench.hop.swift.\(round)",
+                    partitions: partitions, payloads: payloads))
+            directHops.append(
+                try await CeilingHop.throughLibrdkafka(
+                    broker: broker, topic: "bench.hop.c.\(round)",
+                    partitions: partitions, payloads: payloads))
         }
         let swiftHop = HopResult.median(swiftHops)
         let directHop = HopResult.median(directHops)
-        let pipeline = try await PipelineRun(broker: broker, payloads: payloads, rate: rate, timeout: .seconds(timeout)).run()
+        let pipeline = try await PipelineRun(broker: broker, payloads: payloads, rate: rate, timeout: .seconds(timeout))
+            .run()
 
-        let report = PipelineReport(articles: articles, bytes: bytes, rate: rate, kafkaLayer: swiftHop, librdkafka: directHop,
-                                    pipeline: pipeline)
+        let report = PipelineReport(
+            articles: articles, bytes: bytes, rate: rate, kafkaLayer: swiftHop, librdkafka: directHop,
+            pipeline: pipeline)
         Console.out(json ? report.json : report.table)
     }
 }
@@ -103,12 +111,15 @@ struct HopResult: Codable {
 /// The raw Kafka ceiling, measured twice.
 enum CeilingHop {
     /// Through `KafkaProducer` (fire-and-forget, then flush) and `KafkaConsumer`.
-    static func throughKafkaLayer(broker: EmbeddedBroker, topic: String, partitions: Int, payloads: [[UInt8]]) async throws -> HopResult {
+    static func throughKafkaLayer(broker: EmbeddedBroker, topic: String, partitions: Int, payloads: [[UInt8]])
+        async throws -> HopResult
+    {
         try broker.createTopic(topic, partitions: partitions)
         let clock = ContinuousClock()
         let producer = try KafkaProducer(config: broker.config)
         // Warm-up, not measured: one record per partition (connections, producer id, metadata).
-        _ = try await producer.send(all: (0..<partitions).map { OutgoingRecord(topic: topic, partition: Int32($0), key: nil, value: []) })
+        _ = try await producer.send(
+            all: (0..<partitions).map { OutgoingRecord(topic: topic, partition: Int32($0), key: nil, value: []) })
         let t0 = clock.now
         for (n, payload) in payloads.enumerated() {
             try await producer.postWaitingWhileFull(OutgoingRecord(topic: topic, key: "a\(n)", value: payload))
@@ -117,8 +128,12 @@ enum CeilingHop {
         let produced = (clock.now - t0).seconds
         await producer.shutdown()
 
-        let consumer = try KafkaConsumer(config: broker.config, groupID: "bench-hop-swift-\(topic)", readCommitted: false)
-        try consumer.assign((0..<partitions).map { TopicPartitionOffset(topic: topic, partition: Int32($0), offset: KafkaOffset.beginning) })
+        let consumer = try KafkaConsumer(
+            config: broker.config, groupID: "bench-hop-swift-\(topic)", readCommitted: false)
+        try consumer.assign(
+            (0..<partitions).map {
+                TopicPartitionOffset(topic: topic, partition: Int32($0), offset: KafkaOffset.beginning)
+            })
         let expected = payloads.count + partitions
         let t1 = clock.now
         var first: ContinuousClock.Instant?
@@ -127,20 +142,28 @@ enum CeilingHop {
             let batch = try await consumer.poll(max: 1_000, timeoutMs: 100)
             if first == nil, !batch.isEmpty { first = clock.now }
             read += batch.count
-            if clock.now - t1 > .seconds(120) { throw ValidationError("the Kafka layer read \(read) of \(expected) records in 120 s") }
+            if clock.now - t1 > .seconds(120) {
+                throw ValidationError("the Kafka layer read \(read) of \(expected) records in 120 s")
+            }
         }
         let consumed = (clock.now - (first ?? t1)).seconds
         await consumer.shutdown()
-        return HopResult(count: payloads.count, bytes: payloads.reduce(0) { $0 + $1.count }, produce: produced, consume: consumed)
+        return HopResult(
+            count: payloads.count, bytes: payloads.reduce(0) { $0 + $1.count }, produce: produced, consume: consumed)
     }
 
     /// Through librdkafka's C API with the same producer settings, on a thread of its own.
-    static func throughLibrdkafka(broker: EmbeddedBroker, topic: String, partitions: Int, payloads: [[UInt8]]) async throws -> HopResult {
+    static func throughLibrdkafka(broker: EmbeddedBroker, topic: String, partitions: Int, payloads: [[UInt8]])
+        async throws -> HopResult
+    {
         try broker.createTopic(topic, partitions: partitions)
         let servers = broker.bootstrapServers
         return try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Result { try DirectClient.hop(servers: servers, topic: topic, partitions: partitions, payloads: payloads) })
+                continuation.resume(
+                    with: Result {
+                        try DirectClient.hop(servers: servers, topic: topic, partitions: partitions, payloads: payloads)
+                    })
             }
         }
     }
@@ -153,7 +176,8 @@ private enum DirectClient {
     static func configuration(_ settings: [(String, String)]) throws -> OpaquePointer {
         let conf = rd_kafka_conf_new()!
         var errstr = [CChar](repeating: 0, count: 512)
-        for (name, value) in settings where rd_kafka_conf_set(conf, name, value, &errstr, errstr.count) != RD_KAFKA_CONF_OK {
+        for (name, value) in settings
+        where rd_kafka_conf_set(conf, name, value, &errstr, errstr.count) != RD_KAFKA_CONF_OK {
             rd_kafka_conf_destroy(conf)
             throw Failure(description: "librdkafka: \(name): \(String(cString: errstr))")
         }
@@ -162,7 +186,8 @@ private enum DirectClient {
 
     static func hop(servers: String, topic: String, partitions: Int, payloads: [[UInt8]]) throws -> HopResult {
         var errstr = [CChar](repeating: 0, count: 512)
-        let producerConf = try configuration(KafkaProducer.benchDefaults + [("bootstrap.servers", servers), ("log_level", "3")])
+        let producerConf = try configuration(
+            KafkaProducer.benchDefaults + [("bootstrap.servers", servers), ("log_level", "3")])
         guard let producer = rd_kafka_new(RD_KAFKA_PRODUCER, producerConf, &errstr, errstr.count) else {
             throw Failure(description: "librdkafka producer: \(String(cString: errstr))")
         }
@@ -178,11 +203,15 @@ private enum DirectClient {
             while true {
                 let err = payload.withUnsafeBytes { value in
                     key.withUnsafeBytes { k in
-                        attache_produce(producer, topic, RD_KAFKA_PARTITION_UA, k.baseAddress, k.count, value.baseAddress, value.count, nil, nil)
+                        attache_produce(
+                            producer, topic, RD_KAFKA_PARTITION_UA, k.baseAddress, k.count, value.baseAddress,
+                            value.count, nil, nil)
                     }
                 }
                 if err == RD_KAFKA_RESP_ERR__QUEUE_FULL { rd_kafka_poll(producer, 1); continue }
-                guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw Failure(description: String(cString: rd_kafka_err2str(err))) }
+                guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                    throw Failure(description: String(cString: rd_kafka_err2str(err)))
+                }
                 rd_kafka_poll(producer, 0)
                 break
             }
@@ -191,14 +220,18 @@ private enum DirectClient {
         let produced = (clock.now - t0).seconds
         rd_kafka_destroy(producer)
 
-        let consumerConf = try configuration([("bootstrap.servers", servers), ("group.id", "bench-hop-c-\(topic)"), ("log_level", "3"),
-                                              ("enable.auto.commit", "false"), ("enable.partition.eof", "false")])
+        let consumerConf = try configuration([
+            ("bootstrap.servers", servers), ("group.id", "bench-hop-c-\(topic)"), ("log_level", "3"),
+            ("enable.auto.commit", "false"), ("enable.partition.eof", "false"),
+        ])
         guard let consumer = rd_kafka_new(RD_KAFKA_CONSUMER, consumerConf, &errstr, errstr.count) else {
             throw Failure(description: "librdkafka consumer: \(String(cString: errstr))")
         }
         rd_kafka_poll_set_consumer(consumer)
         let list = rd_kafka_topic_partition_list_new(Int32(partitions))!
-        for p in 0..<partitions { rd_kafka_topic_partition_list_add(list, topic, Int32(p)).pointee.offset = Int64(RD_KAFKA_OFFSET_BEGINNING) }
+        for p in 0..<partitions {
+            rd_kafka_topic_partition_list_add(list, topic, Int32(p)).pointee.offset = Int64(RD_KAFKA_OFFSET_BEGINNING)
+        }
         rd_kafka_assign(consumer, list)
         rd_kafka_topic_partition_list_destroy(list)
         let expected = payloads.count + partitions
@@ -213,12 +246,15 @@ private enum DirectClient {
                 }
                 rd_kafka_message_destroy(message)
             }
-            if clock.now - t1 > .seconds(120) { throw Failure(description: "librdkafka read \(read) of \(expected) records in 120 s") }
+            if clock.now - t1 > .seconds(120) {
+                throw Failure(description: "librdkafka read \(read) of \(expected) records in 120 s")
+            }
         }
         let consumed = (clock.now - (first ?? t1)).seconds
         rd_kafka_consumer_close(consumer)
         rd_kafka_destroy(consumer)
-        return HopResult(count: payloads.count, bytes: payloads.reduce(0) { $0 + $1.count }, produce: produced, consume: consumed)
+        return HopResult(
+            count: payloads.count, bytes: payloads.reduce(0) { $0 + $1.count }, produce: produced, consume: consumed)
     }
 }
 

@@ -49,11 +49,15 @@ struct PipelineRun {
         let topics = Topics()
         let stack = try LocalStack(broker: broker, ports: nil)
         let shutdown = ShutdownDeadline()
-        let ingest = try IngestService(options: stack.options(for: "ingest"), settings: IngestSettings(),
-                                       logger: Logger(label: "attache.ingest"), metrics: Metrics(), health: Health())
-        let enrichment = try EnrichmentService(options: stack.options(for: "enrichment"), exactlyOnce: false,
-                                               logger: Logger(label: "attache.enrichment"), metrics: Metrics(), health: Health())
-        let services = [Task { try await ingest.run(shutdown: shutdown) }, Task { try await enrichment.run(shutdown: shutdown) }]
+        let ingest = try IngestService(
+            options: stack.options(for: "ingest"), settings: IngestSettings(),
+            logger: Logger(label: "attache.ingest"), metrics: Metrics(), health: Health())
+        let enrichment = try EnrichmentService(
+            options: stack.options(for: "enrichment"), exactlyOnce: false,
+            logger: Logger(label: "attache.enrichment"), metrics: Metrics(), health: Health())
+        let services = [
+            Task { try await ingest.run(shutdown: shutdown) }, Task { try await enrichment.run(shutdown: shutdown) },
+        ]
         defer { shutdown.request() }
 
         let producer = try KafkaProducer(config: broker.config)
@@ -89,7 +93,8 @@ struct PipelineRun {
         for record in try await TopicSnapshot.read(config: broker.config, topic: topics.raw).records {
             // The warm-up's latency is the group joins, not the pipeline: not counted.
             guard record.keyText != "warmup", let value = record.value, let ts = record.timestampMs,
-                  case .success(let article) = parser.parse(raw: value, origin: "bench", receivedAt: Date(timeIntervalSince1970: 0))
+                case .success(let article) = parser.parse(
+                    raw: value, origin: "bench", receivedAt: Date(timeIntervalSince1970: 0))
             else { continue }
             rawTimestamps[article.id] = ts
         }
@@ -98,19 +103,23 @@ struct PipelineRun {
         // Where the time goes: each hop from its input record's timestamp to its output's.
         var parsedTimestamps: [String: Int64] = [:]
         for record in try await TopicSnapshot.read(config: broker.config, topic: topics.parsed).records {
-            if let key = record.keyText, let ts = record.timestampMs, parsedTimestamps[key] == nil { parsedTimestamps[key] = ts }
+            if let key = record.keyText, let ts = record.timestampMs, parsedTimestamps[key] == nil {
+                parsedTimestamps[key] = ts
+            }
         }
         func hop(_ from: [String: Int64], _ to: [String: Int64]) -> Percentiles {
-            Percentiles(seconds: from.compactMap { id, start in
-                rawTimestamps[id] == nil ? nil : to[id].map { Double($0 - start) / 1_000 }
-            })
+            Percentiles(
+                seconds: from.compactMap { id, start in
+                    rawTimestamps[id] == nil ? nil : to[id].map { Double($0 - start) / 1_000 }
+                })
         }
         let bytes = payloads.reduce(0) { $0 + $1.count }
-        return Result(seconds: elapsed, articlesPerSecond: Double(payloads.count) / elapsed,
-                      megabytesPerSecond: Double(bytes) / 1e6 / elapsed,
-                      latencyMs: hop(rawTimestamps, enrichedTimestamps),
-                      ingestLatencyMs: hop(rawTimestamps, parsedTimestamps),
-                      enrichmentLatencyMs: hop(parsedTimestamps, enrichedTimestamps))
+        return Result(
+            seconds: elapsed, articlesPerSecond: Double(payloads.count) / elapsed,
+            megabytesPerSecond: Double(bytes) / 1e6 / elapsed,
+            latencyMs: hop(rawTimestamps, enrichedTimestamps),
+            ingestLatencyMs: hop(rawTimestamps, parsedTimestamps),
+            enrichmentLatencyMs: hop(parsedTimestamps, enrichedTimestamps))
     }
 
 }
@@ -145,7 +154,10 @@ final class EnrichedReader: @unchecked Sendable {
         config.properties.merge(EmbeddedBroker.clientProperties) { _, embedded in embedded }
         let consumer = try KafkaConsumer(config: config, groupID: "bench-pipeline-reader", readCommitted: false)
         let partitions = try consumer.partitionCount(of: topic)
-        try consumer.assign((0..<partitions).map { TopicPartitionOffset(topic: topic, partition: Int32($0), offset: KafkaOffset.beginning) })
+        try consumer.assign(
+            (0..<partitions).map {
+                TopicPartitionOffset(topic: topic, partition: Int32($0), offset: KafkaOffset.beginning)
+            })
         let box = Box()
         task = Task {
             while !Task.isCancelled {
@@ -184,7 +196,8 @@ final class EnrichedReader: @unchecked Sendable {
         let deadline = clock.now + timeout
         while lock.withLock({ seen.count }) < count {
             if clock.now > deadline {
-                throw ValidationError("the pipeline enriched \(lock.withLock { seen.count }) of \(count) articles in \(timeout)")
+                throw ValidationError(
+                    "the pipeline enriched \(lock.withLock { seen.count }) of \(count) articles in \(timeout)")
             }
             try await Task.sleep(for: .milliseconds(5))
         }
@@ -223,18 +236,30 @@ struct PipelineReport: Codable {
                 + String(format: "%10.0f articles/s %8.2f MB/s  ", perSecond, mb) + extra
         }
         let offered = rate.map { String(format: "%.0f articles/s offered", $0) } ?? "as fast as possible"
-        return ([
-            "pipeline benchmark: \(articles) generated articles, \(bytes / articles) B on average, embedded broker, \(offered)",
-            row("one hop, librdkafka direct", librdkafka.articlesPerSecond, librdkafka.megabytesPerSecond,
-                String(format: "(produce %.2f s, consume %.2f s)", librdkafka.produceSeconds, librdkafka.consumeSeconds)),
-            row("one hop, Attache's Kafka layer", kafkaLayer.articlesPerSecond, kafkaLayer.megabytesPerSecond,
-                String(format: "(produce %.2f s, consume %.2f s; %.0f %% of librdkafka direct)",
-                   kafkaLayer.produceSeconds, kafkaLayer.consumeSeconds, kafkaLayerShare * 100)),
-            row("pipeline raw → parsed → enriched", pipeline.articlesPerSecond, pipeline.megabytesPerSecond,
-                String(format: "(%.1f %% of the one-hop ceiling)", pipelineShare * 100)),
-            String(format: "end-to-end latency (raw record → enriched record): p50 %.1f ms, p99 %.1f ms, max %.1f ms",
-                   pipeline.latencyMs.p50, pipeline.latencyMs.p99, pipeline.latencyMs.max),
-        ] + [("  raw → parsed (ingest)", pipeline.ingestLatencyMs), ("  parsed → enriched (article stage)", pipeline.enrichmentLatencyMs)]
+        return
+            ([
+                "pipeline benchmark: \(articles) generated articles, \(bytes / articles) B on average, embedded broker, \(offered)",
+                row(
+                    "one hop, librdkafka direct", librdkafka.articlesPerSecond, librdkafka.megabytesPerSecond,
+                    String(
+                        format: "(produce %.2f s, consume %.2f s)", librdkafka.produceSeconds, librdkafka.consumeSeconds
+                    )),
+                row(
+                    "one hop, Attache's Kafka layer", kafkaLayer.articlesPerSecond, kafkaLayer.megabytesPerSecond,
+                    String(
+                        format: "(produce %.2f s, consume %.2f s; %.0f %% of librdkafka direct)",
+                        kafkaLayer.produceSeconds, kafkaLayer.consumeSeconds, kafkaLayerShare * 100)),
+                row(
+                    "pipeline raw → parsed → enriched", pipeline.articlesPerSecond, pipeline.megabytesPerSecond,
+                    String(format: "(%.1f %% of the one-hop ceiling)", pipelineShare * 100)),
+                String(
+                    format: "end-to-end latency (raw record → enriched record): p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                    pipeline.latencyMs.p50, pipeline.latencyMs.p99, pipeline.latencyMs.max),
+            ]
+            + [
+                ("  raw → parsed (ingest)", pipeline.ingestLatencyMs),
+                ("  parsed → enriched (article stage)", pipeline.enrichmentLatencyMs),
+            ]
             .compactMap { name, hop in
                 hop.map { name + String(format: ": p50 %.1f ms, p99 %.1f ms, max %.1f ms", $0.p50, $0.p99, $0.max) }
             }).joined(separator: "\n")

@@ -30,11 +30,13 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Flag(
         inversion: .prefixedNo,
-        help: "Enrichment: consume–transform–produce in Kafka transactions (ATTACHE_EXACTLY_ONCE, default on). Off: at-least-once, idempotent by key."
+        help:
+            "Enrichment: consume–transform–produce in Kafka transactions (ATTACHE_EXACTLY_ONCE, default on). Off: at-least-once, idempotent by key."
     )
     var exactlyOnce: Bool?
 
-    @Option(help: "Notifier: the YAML file of receivers and routes (ATTACHE_NOTIFY_CONFIG); a bad file exits with code 2.")
+    @Option(
+        help: "Notifier: the YAML file of receivers and routes (ATTACHE_NOTIFY_CONFIG); a bad file exits with code 2.")
     var config: String?
 
     @OptionGroup var connection: ConnectionOptions
@@ -42,7 +44,9 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         LogSetup.bootstrap()
         var options = try connection.resolve(service: service.rawValue, httpPort: httpPort)
-        options.statisticsIntervalMs = try settingsOrValidationError { try ServiceOptions.statisticsInterval(default: 5_000) }
+        options.statisticsIntervalMs = try settingsOrValidationError {
+            try ServiceOptions.statisticsInterval(default: 5_000)
+        }
         let logger = Logger(label: "attache.\(service.rawValue)")
         logger.info("starting \(service.rawValue): \(options.logDescription)")
         let shutdown = ShutdownDeadline(timeout: options.shutdownTimeout)
@@ -59,17 +63,20 @@ struct ServeCommand: AsyncParsableCommand {
         switch service {
         case .ingest:
             let settings = try settingsOrValidationError { try IngestSettings.fromEnvironment() }
-            let ingest = try IngestService(options: options, settings: settings, logger: logger, metrics: metrics, health: health)
+            let ingest = try IngestService(
+                options: options, settings: settings, logger: logger, metrics: metrics, health: health)
             member = AttacheService("ingest", shutdown: shutdown) { try await ingest.run(shutdown: $0) }
         case .enrichment:
             let eos = try await exactlyOnceSetting(options: options)
-            let enrichment = try EnrichmentService(options: options, exactlyOnce: eos, logger: logger, metrics: metrics, health: health)
+            let enrichment = try EnrichmentService(
+                options: options, exactlyOnce: eos, logger: logger, metrics: metrics, health: health)
             member = AttacheService("enrichment", shutdown: shutdown) { try await enrichment.run(shutdown: $0) }
         case .notifier:
             let receivers = try NotifierConfigurationLoader.load(config)
             let settings = try settingsOrValidationError { try NotifierSettings.fromEnvironment() }
-            let notifier = try NotifierService(options: options, configuration: receivers, logger: logger, metrics: metrics,
-                                               health: health, settings: settings)
+            let notifier = try NotifierService(
+                options: options, configuration: receivers, logger: logger, metrics: metrics,
+                health: health, settings: settings)
             member = AttacheService("notifier", shutdown: shutdown) { try await notifier.run(shutdown: $0) }
         }
         try await ServiceRuntime.run([member], shutdown: shutdown, logger: logger)

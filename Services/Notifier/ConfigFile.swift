@@ -53,19 +53,25 @@ public struct ConfigFileError: Error, CustomStringConvertible, Sendable {
 public enum ConfigFile {
     /// Reads and checks the file at `path`; secrets named by `secretEnv`/`tokenEnv` come from
     /// `environment`.
-    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigFileError) -> NotifierConfiguration {
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(ConfigFileError) -> NotifierConfiguration
+    {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ConfigFileError(path: path, line: nil, message: "cannot read the notifier configuration: \((error as NSError).localizedDescription)")
+            throw ConfigFileError(
+                path: path, line: nil,
+                message: "cannot read the notifier configuration: \((error as NSError).localizedDescription)")
         }
         return try parse(text, path: path, environment: environment)
     }
 
     /// Parses configuration text (`path` names it in errors and anchors relative secret files).
-    public static func parse(_ text: String, path: String = "notifier.yaml",
-                             environment: [String: String] = [:]) throws(ConfigFileError) -> NotifierConfiguration {
+    public static func parse(
+        _ text: String, path: String = "notifier.yaml",
+        environment: [String: String] = [:]
+    ) throws(ConfigFileError) -> NotifierConfiguration {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -74,7 +80,9 @@ public enum ConfigFile {
         } catch {
             throw ConfigFileError(path: path, line: nil, message: "not valid YAML: \(error)")
         }
-        guard let root else { throw ConfigFileError(path: path, line: 1, message: "the file is empty; it needs 'receivers'") }
+        guard let root else {
+            throw ConfigFileError(path: path, line: 1, message: "the file is empty; it needs 'receivers'")
+        }
         return try Reader(path: path, environment: environment).configuration(root)
     }
 
@@ -88,7 +96,8 @@ public enum ConfigFile {
 
     private static func problem(of error: YamlError) -> String {
         switch error {
-        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _), .composer(let context, let problem, _, _):
+        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
+            .composer(let context, let problem, _, _):
             context.map { "\(problem) (\($0.text))" } ?? problem
         case .duplicatedKeysInMapping(let duplicates, _): "duplicated key(s) \(duplicates.joined(separator: ", "))"
         default: "\(error)"
@@ -105,13 +114,16 @@ public enum ConfigFile {
         }
 
         /// The entries of a mapping, checking that every key is one of `allowed`.
-        func mapping(_ node: Node, _ what: String, allowed: Set<String>) throws(ConfigFileError) -> [(key: String, node: Node, value: Node)] {
+        func mapping(_ node: Node, _ what: String, allowed: Set<String>) throws(ConfigFileError) -> [(
+            key: String, node: Node, value: Node
+        )] {
             guard case .mapping(let mapping) = node else { throw fail(node, "\(what) must be a mapping") }
             var entries: [(String, Node, Node)] = []
             for (key, value) in mapping {
                 guard let name = key.string else { throw fail(key, "\(what): keys must be text") }
                 guard allowed.contains(name) else {
-                    throw fail(key, "\(what): unknown field '\(name)' (known: \(allowed.sorted().joined(separator: ", ")))")
+                    throw fail(
+                        key, "\(what): unknown field '\(name)' (known: \(allowed.sorted().joined(separator: ", ")))")
                 }
                 entries.append((name, key, value))
             }
@@ -119,7 +131,9 @@ public enum ConfigFile {
         }
 
         func string(_ node: Node, _ what: String) throws(ConfigFileError) -> String {
-            guard case .scalar(let scalar) = node, !scalar.string.isEmpty else { throw fail(node, "\(what) must be a non-empty text") }
+            guard case .scalar(let scalar) = node, !scalar.string.isEmpty else {
+                throw fail(node, "\(what) must be a non-empty text")
+            }
             return scalar.string
         }
 
@@ -149,7 +163,9 @@ public enum ConfigFile {
             var routeNodes: [Node] = []
             var receiversNode: Node?
             for entry in try mapping(root, "the configuration", allowed: ["receivers", "routes"]) {
-                guard case .sequence(let sequence) = entry.value else { throw fail(entry.value, "'\(entry.key)' must be a list") }
+                guard case .sequence(let sequence) = entry.value else {
+                    throw fail(entry.value, "'\(entry.key)' must be a list")
+                }
                 if entry.key == "receivers" {
                     receiversNode = entry.value
                     for (index, item) in sequence.enumerated() {
@@ -168,11 +184,16 @@ public enum ConfigFile {
                     routes = parsed
                 }
             }
-            guard !receivers.isEmpty else { throw fail(receiversNode ?? root, "the configuration needs at least one receiver under 'receivers'") }
+            guard !receivers.isEmpty else {
+                throw fail(receiversNode ?? root, "the configuration needs at least one receiver under 'receivers'")
+            }
             let names = Set(receivers.map(\.name))
             for (index, route) in (routes ?? []).enumerated() {
                 for name in route.receivers where !names.contains(name) {
-                    throw fail(routeNodes[index], "routes[\(index)]: unknown receiver '\(name)' (receivers: \(receivers.map(\.name).joined(separator: ", ")))")
+                    throw fail(
+                        routeNodes[index],
+                        "routes[\(index)]: unknown receiver '\(name)' (receivers: \(receivers.map(\.name).joined(separator: ", ")))"
+                    )
                 }
             }
             return NotifierConfiguration(receivers: receivers, router: routes.map(Router.init(routes:)))
@@ -185,12 +206,16 @@ public enum ConfigFile {
                 switch entry.key {
                 case "name": name = try string(entry.value, "\(what).name")
                 default:
-                    guard kind == nil else { throw fail(entry.node, "\(what): a receiver has one of webhook, file or console") }
+                    guard kind == nil else {
+                        throw fail(entry.node, "\(what): a receiver has one of webhook, file or console")
+                    }
                     switch entry.key {
                     case "webhook": kind = .webhook(try webhook(entry.value, "\(what).webhook"))
                     case "file":
                         var path: String?
-                        for field in try mapping(entry.value, "\(what).file", allowed: ["path"]) { path = try string(field.value, "\(what).file.path") }
+                        for field in try mapping(entry.value, "\(what).file", allowed: ["path"]) {
+                            path = try string(field.value, "\(what).file.path")
+                        }
                         guard let path else { throw fail(entry.value, "\(what).file needs a path") }
                         kind = .file(path: path)
                     default:
@@ -211,9 +236,12 @@ public enum ConfigFile {
             var format = WebhookFormat.attache
             var timeout: TimeInterval = 10
             var headers: [String: String] = [:]
-            let allowed: Set<String> = ["url", "secretEnv", "secretFile", "tokenEnv", "tokenFile", "format", "timeoutSeconds", "headers"]
+            let allowed: Set<String> = [
+                "url", "secretEnv", "secretFile", "tokenEnv", "tokenFile", "format", "timeoutSeconds", "headers",
+            ]
             let entries = try mapping(node, what, allowed: allowed)
-            if entries.contains(where: { $0.key == "secretEnv" }) && entries.contains(where: { $0.key == "secretFile" }) {
+            if entries.contains(where: { $0.key == "secretEnv" }) && entries.contains(where: { $0.key == "secretFile" })
+            {
                 throw fail(node, "\(what): give secretEnv or secretFile, not both")
             }
             for entry in entries {
@@ -231,23 +259,35 @@ public enum ConfigFile {
                         throw fail(entry.value, "\(field): \(error)")
                     }
                 case "tokenEnv", "tokenFile":
-                    token = try secretText(entry.key, entry.value, field).trimmingCharacters(in: .whitespacesAndNewlines)
+                    token = try secretText(entry.key, entry.value, field).trimmingCharacters(
+                        in: .whitespacesAndNewlines)
                 case "format":
                     let text = try string(entry.value, field)
                     guard let parsed = WebhookFormat(rawValue: text) else {
-                        throw fail(entry.value, "\(field): unknown format '\(text)' (known: \(WebhookFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+                        throw fail(
+                            entry.value,
+                            "\(field): unknown format '\(text)' (known: \(WebhookFormat.allCases.map(\.rawValue).joined(separator: ", ")))"
+                        )
                     }
                     format = parsed
                 case "timeoutSeconds":
                     timeout = try number(entry.value, field)
-                    guard timeout > 0, timeout <= 300 else { throw fail(entry.value, "\(field) must be between 1 and 300 seconds") }
+                    guard timeout > 0, timeout <= 300 else {
+                        throw fail(entry.value, "\(field) must be between 1 and 300 seconds")
+                    }
                 default:
-                    guard case .mapping(let mapping) = entry.value else { throw fail(entry.value, "\(field) must be a mapping of header names to values") }
+                    guard case .mapping(let mapping) = entry.value else {
+                        throw fail(entry.value, "\(field) must be a mapping of header names to values")
+                    }
                     for (key, value) in mapping {
-                        guard let name = key.string, !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_".contains($0)) }) else {
+                        guard let name = key.string, !name.isEmpty,
+                            name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_".contains($0)) })
+                        else {
                             throw fail(key, "\(field): '\(key.string ?? "?")' is not a header name")
                         }
-                        guard case .scalar(let scalar) = value, !scalar.string.contains(where: { $0 == "\r" || $0 == "\n" }) else {
+                        guard case .scalar(let scalar) = value,
+                            !scalar.string.contains(where: { $0 == "\r" || $0 == "\n" })
+                        else {
                             throw fail(value, "\(field).\(name) must be one line of text")
                         }
                         headers[name] = scalar.string
@@ -255,7 +295,8 @@ public enum ConfigFile {
                 }
             }
             guard let url else { throw fail(node, "\(what) needs a url") }
-            let settings = WebhookSettings(url: url, secrets: secrets, token: token, format: format, timeout: timeout, headers: headers)
+            let settings = WebhookSettings(
+                url: url, secrets: secrets, token: token, format: format, timeout: timeout, headers: headers)
             do {
                 try settings.validate()
             } catch {
@@ -273,9 +314,13 @@ public enum ConfigFile {
                 }
                 return value
             }
-            let file = reference.hasPrefix("/") ? reference
+            let file =
+                reference.hasPrefix("/")
+                ? reference
                 : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(reference).path
-            guard let value = try? String(contentsOfFile: file, encoding: .utf8), !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            guard let value = try? String(contentsOfFile: file, encoding: .utf8),
+                !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            else {
                 throw fail(node, "\(field): cannot read a secret from \(file)")
             }
             return value
@@ -288,14 +333,19 @@ public enum ConfigFile {
             for entry in try mapping(node, what, allowed: ["match", "receivers", "continue"]) {
                 switch entry.key {
                 case "match":
-                    for field in try mapping(entry.value, "\(what).match", allowed: ["rules", "partners", "minPercent"]) {
+                    for field in try mapping(
+                        entry.value, "\(what).match", allowed: ["rules", "partners", "minPercent"])
+                    {
                         let name = "\(what).match.\(field.key)"
                         switch field.key {
                         case "rules":
                             let rules = try strings(field.value, name)
                             let known = RuleSettings().enabled
                             for rule in rules where !known.contains(rule) {
-                                throw fail(field.value, "\(name): unknown rule '\(rule)' (known: \(known.sorted().joined(separator: ", ")))")
+                                throw fail(
+                                    field.value,
+                                    "\(name): unknown rule '\(rule)' (known: \(known.sorted().joined(separator: ", ")))"
+                                )
                             }
                             match.rules = Set(rules)
                         case "partners":

@@ -56,8 +56,10 @@ public struct NotifierConfiguration: Sendable, Hashable {
     /// The configuration a process uses: the YAML file `configPath`, else the one
     /// `ATTACHE_NOTIFY_CONFIG` names, else the quick path of `SinkConfiguration`.
     /// Throws `ConfigFileError` (naming the line) for a bad file, `OptionsError` otherwise.
-    public static func load(configPath: String? = nil,
-                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> NotifierConfiguration {
+    public static func load(
+        configPath: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> NotifierConfiguration {
         if let path = configPath ?? environment["ATTACHE_NOTIFY_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) {
             return try ConfigFile.load(path: path, environment: environment)
         }
@@ -70,7 +72,9 @@ public struct NotifierConfiguration: Sendable, Hashable {
 
     /// For the start-up log.
     public var logDescription: String {
-        receivers.isEmpty ? "no receivers" : receivers.map(\.logDescription).joined(separator: "; ") + "; \(router.routes.count) route(s)"
+        receivers.isEmpty
+            ? "no receivers"
+            : receivers.map(\.logDescription).joined(separator: "; ") + "; \(router.routes.count) route(s)"
     }
 }
 
@@ -96,8 +100,10 @@ public struct SinkConfiguration: Sendable, Hashable {
     public var webhookToken: String?
     public var webhookTimeout: TimeInterval
 
-    public init(console: Bool = true, filePath: String? = nil, webhooks: [URL] = [], webhookSecrets: [WebhookSecret] = [],
-                webhookToken: String? = nil, webhookTimeout: TimeInterval = 10) {
+    public init(
+        console: Bool = true, filePath: String? = nil, webhooks: [URL] = [], webhookSecrets: [WebhookSecret] = [],
+        webhookToken: String? = nil, webhookTimeout: TimeInterval = 10
+    ) {
         self.console = console
         self.filePath = filePath
         self.webhooks = webhooks
@@ -122,9 +128,13 @@ public struct SinkConfiguration: Sendable, Hashable {
         for item in (environment["ATTACHE_NOTIFY_WEBHOOKS"] ?? "").split(separator: ",") {
             let text = item.trimmingCharacters(in: .whitespaces)
             guard !text.isEmpty else { continue }
-            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
-                  url.host != nil else {
-                throw OptionsError("ATTACHE_NOTIFY_WEBHOOKS: '\(WebhookSink.redacted(URL(string: text) ?? URL(fileURLWithPath: "/")))' is not an http(s) URL")
+            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+                ["http", "https"].contains(scheme),
+                url.host != nil
+            else {
+                throw OptionsError(
+                    "ATTACHE_NOTIFY_WEBHOOKS: '\(WebhookSink.redacted(URL(string: text) ?? URL(fileURLWithPath: "/")))' is not an http(s) URL"
+                )
             }
             webhooks.append(url)
         }
@@ -154,7 +164,9 @@ public struct SinkConfiguration: Sendable, Hashable {
     }
 
     /// The configuration of the process's environment (as `IngestSettings.fromEnvironment`).
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SinkConfiguration {
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> SinkConfiguration
+    {
         try SinkConfiguration(environment: environment)
     }
 
@@ -169,7 +181,8 @@ public struct SinkConfiguration: Sendable, Hashable {
             let base = WebhookSink.defaultName(for: url)
             seen[base, default: 0] += 1
             let name = seen[base]! == 1 ? base : "\(base)#\(seen[base]!)"
-            let settings = WebhookSettings(url: url, secrets: webhookSecrets, token: webhookToken, timeout: webhookTimeout)
+            let settings = WebhookSettings(
+                url: url, secrets: webhookSecrets, token: webhookToken, timeout: webhookTimeout)
             receivers.append(ReceiverSpec(name: name, kind: .webhook(settings)))
         }
         return receivers
@@ -182,7 +195,9 @@ public struct SinkConfiguration: Sendable, Hashable {
     public var logDescription: String {
         var parts = ["console=\(console ? "on" : "off")"]
         if let filePath { parts.append("file=\(filePath)") }
-        if !webhooks.isEmpty { parts.append("webhooks=[\(webhooks.map(WebhookSink.defaultName).joined(separator: ", "))]") }
+        if !webhooks.isEmpty {
+            parts.append("webhooks=[\(webhooks.map(WebhookSink.defaultName).joined(separator: ", "))]")
+        }
         if !webhookSecrets.isEmpty { parts.append("webhookSecret=[redacted]") }
         if webhookToken != nil { parts.append("webhookToken=[redacted]") }
         return parts.joined(separator: " ")
@@ -225,9 +240,12 @@ public struct NotifierSettings: Sendable, Hashable {
     /// How long a rebalance waits for the deliveries of the partitions it takes away.
     public var revokeGrace: Duration
 
-    public init(retry: RetryPolicy = RetryPolicy(), rules: RuleSettings = RuleSettings(), deadLetterTopic: String? = nil,
-                maxBatch: Int = 100, maxInFlight: Int = 4, maxPendingPerPartition: Int = 200, shutdownGrace: Duration = .seconds(10),
-                revokeGrace: Duration = .seconds(5)) {
+    public init(
+        retry: RetryPolicy = RetryPolicy(), rules: RuleSettings = RuleSettings(), deadLetterTopic: String? = nil,
+        maxBatch: Int = 100, maxInFlight: Int = 4, maxPendingPerPartition: Int = 200,
+        shutdownGrace: Duration = .seconds(10),
+        revokeGrace: Duration = .seconds(5)
+    ) {
         self.retry = retry
         self.rules = rules
         self.deadLetterTopic = deadLetterTopic
@@ -243,7 +261,9 @@ public struct NotifierSettings: Sendable, Hashable {
         self.init()
         func milliseconds(_ name: String) throws -> Duration? {
             guard let text = environment[name] else { return nil }
-            guard let ms = Int(text), ms >= 0 else { throw OptionsError("\(name)=\(text) is not a number of milliseconds") }
+            guard let ms = Int(text), ms >= 0 else {
+                throw OptionsError("\(name)=\(text) is not a number of milliseconds")
+            }
             return .milliseconds(ms)
         }
         if let text = environment["ATTACHE_NOTIFY_MAX_ATTEMPTS"] {
@@ -261,21 +281,28 @@ public struct NotifierSettings: Sendable, Hashable {
             rules.deltaThresholdPercent = threshold
         }
         if let text = environment["ATTACHE_NOTIFY_RULES"] {
-            let names = Set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+            let names = Set(
+                text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
             let known = RuleSettings().enabled
             let unknown = names.subtracting(known)
             guard unknown.isEmpty else {
-                throw OptionsError("ATTACHE_NOTIFY_RULES: unknown rule(s) \(unknown.sorted().joined(separator: ", ")); known: \(known.sorted().joined(separator: ", "))")
+                throw OptionsError(
+                    "ATTACHE_NOTIFY_RULES: unknown rule(s) \(unknown.sorted().joined(separator: ", ")); known: \(known.sorted().joined(separator: ", "))"
+                )
             }
             rules.enabled = names
         }
         if let topic = environment["ATTACHE_NOTIFY_DEAD_LETTER_TOPIC"], !topic.isEmpty { deadLetterTopic = topic }
         if let text = environment["ATTACHE_NOTIFY_MAX_IN_FLIGHT"] {
-            guard let value = Int(text), value >= 1 else { throw OptionsError("ATTACHE_NOTIFY_MAX_IN_FLIGHT=\(text) is not a count (1 or more)") }
+            guard let value = Int(text), value >= 1 else {
+                throw OptionsError("ATTACHE_NOTIFY_MAX_IN_FLIGHT=\(text) is not a count (1 or more)")
+            }
             maxInFlight = value
         }
         if let text = environment["ATTACHE_NOTIFY_MAX_PENDING"] {
-            guard let value = Int(text), value >= 1 else { throw OptionsError("ATTACHE_NOTIFY_MAX_PENDING=\(text) is not a count (1 or more)") }
+            guard let value = Int(text), value >= 1 else {
+                throw OptionsError("ATTACHE_NOTIFY_MAX_PENDING=\(text) is not a count (1 or more)")
+            }
             maxPendingPerPartition = value
         }
         if let grace = try milliseconds("ATTACHE_SHUTDOWN_TIMEOUT_MS") { shutdownGrace = grace }
@@ -284,8 +311,9 @@ public struct NotifierSettings: Sendable, Hashable {
 
 extension NotifierSettings {
     /// The settings of the process's environment (as `IngestSettings.fromEnvironment`).
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> NotifierSettings {
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> NotifierSettings
+    {
         try NotifierSettings(environment: environment)
     }
 }
-

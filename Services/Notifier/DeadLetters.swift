@@ -22,7 +22,10 @@ public struct DeadLetter: Codable, Sendable, Hashable {
     /// When it was dead-lettered.
     public var at: Date
 
-    public init(notification: AttacheModels.Notification, receiver: String, error: String, attempts: Int, permanent: Bool, at: Date) {
+    public init(
+        notification: AttacheModels.Notification, receiver: String, error: String, attempts: Int, permanent: Bool,
+        at: Date
+    ) {
         self.notification = notification
         self.receiver = receiver
         self.error = error

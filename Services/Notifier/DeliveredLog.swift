@@ -43,7 +43,9 @@ public struct DeliveryRecord: Codable, Sendable, Hashable {
 
     /// The pair a record of the topic names: from its value, else from its key.
     public static func pair(of message: KafkaMessage) -> DeliveredPair? {
-        if let value = message.value, let record = try? AttacheJSON.decoder().decode(DeliveryRecord.self, from: Data(value)) {
+        if let value = message.value,
+            let record = try? AttacheJSON.decoder().decode(DeliveryRecord.self, from: Data(value))
+        {
             return record.pair
         }
         guard let key = message.keyText, let bar = key.firstIndex(of: "|") else { return nil }
@@ -77,11 +79,14 @@ final class DeliveredLog: @unchecked Sendable {
 
     /// Reads `topic` up to the high watermarks of now. Throws `RestoreIncomplete` when a
     /// partition makes no progress for `stallTimeout`.
-    func catchUp(config: KafkaConfig, topic: String, logger: Logger, stallTimeout: Duration = .seconds(30)) async throws -> CatchUp {
+    func catchUp(config: KafkaConfig, topic: String, logger: Logger, stallTimeout: Duration = .seconds(30)) async throws
+        -> CatchUp
+    {
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .warning)
-        let consumer = try KafkaConsumer(config: config, groupID: "attache-notifier-restore-\(UUID().uuidString)", readCommitted: false,
-                                         logger: quiet)
+        let consumer = try KafkaConsumer(
+            config: config, groupID: "attache-notifier-restore-\(UUID().uuidString)", readCommitted: false,
+            logger: quiet)
         defer { inBackground { consumer.close() } }
         let known = lock.withLock { positions }
         // The high watermarks taken now are the end of this read.

@@ -45,9 +45,11 @@ final class Dispatcher: @unchecked Sendable {
     private var pending: [RecordRef: Int] = [:]
     private var failure: (any Error)?
 
-    init(lanes: [ReceiverLane], output: NotifierOutput, delivered: DeliveredLog, metrics: Metrics, logger: Logger,
-         stopping: @escaping @Sendable () -> Bool, halted: @escaping @Sendable () -> Bool,
-         onDelivered: (@Sendable (Notification) -> Void)?) {
+    init(
+        lanes: [ReceiverLane], output: NotifierOutput, delivered: DeliveredLog, metrics: Metrics, logger: Logger,
+        stopping: @escaping @Sendable () -> Bool, halted: @escaping @Sendable () -> Bool,
+        onDelivered: (@Sendable (Notification) -> Void)?
+    ) {
         self.lanes = Dictionary(uniqueKeysWithValues: lanes.map { ($0.name, $0) })
         self.output = output
         self.delivered = delivered
@@ -83,9 +85,12 @@ final class Dispatcher: @unchecked Sendable {
                     jobs[notification.id] = job
                     continue
                 }
-                let open = receivers.filter { !delivered.contains(DeliveredPair(notificationID: notification.id, receiver: $0)) }
+                let open = receivers.filter {
+                    !delivered.contains(DeliveredPair(notificationID: notification.id, receiver: $0))
+                }
                 for receiver in receivers where !open.contains(receiver) {
-                    metrics.increment(NotifierMetrics.skippedTotal, labels: ["receiver": receiver, "rule": notification.rule])
+                    metrics.increment(
+                        NotifierMetrics.skippedTotal, labels: ["receiver": receiver, "rule": notification.rule])
                 }
                 guard !open.isEmpty else { continue }
                 let job = Job(notification: notification, receivers: open, waiters: [record])
@@ -133,10 +138,14 @@ final class Dispatcher: @unchecked Sendable {
                 return
             }
             metrics.increment(NotifierMetrics.notifiedTotal, labels: ["rule": notification.rule])
-            logger.info("delivered notification \(notification.id) (\(notification.rule)) to \(accepted) of \(job.receivers.count) receiver(s)")
+            logger.info(
+                "delivered notification \(notification.id) (\(notification.rule)) to \(accepted) of \(job.receivers.count) receiver(s)"
+            )
             onDelivered?(notification)
         } else {
-            logger.error("notification \(notification.id) was accepted by none of its receivers; dead-lettered on \(output.deadLetterTopic)")
+            logger.error(
+                "notification \(notification.id) was accepted by none of its receivers; dead-lettered on \(output.deadLetterTopic)"
+            )
         }
         complete(notification.id)
     }
@@ -144,22 +153,31 @@ final class Dispatcher: @unchecked Sendable {
     /// One receiver: deliver, then record the delivered pair or the dead letter. Nil when
     /// that record could not be written (the service stops).
     private func deliver(_ notification: Notification, to receiver: String, traceparent: String) async -> SinkOutcome? {
-        guard let lane = lanes[receiver] else { return .failed(attempts: 0, error: "no receiver \(receiver)", permanent: true) }
+        guard let lane = lanes[receiver] else {
+            return .failed(attempts: 0, error: "no receiver \(receiver)", permanent: true)
+        }
         let outcome = await lane.deliver(notification, stopping: stopping)
         guard !halted() else { return outcome }
         do {
             switch outcome {
             case .accepted(let attempts):
-                try await output.delivered(DeliveryRecord(notificationId: notification.id, receiver: receiver, rule: notification.rule,
-                                                          attempts: attempts, deliveredAt: Date()), traceparent: traceparent)
+                try await output.delivered(
+                    DeliveryRecord(
+                        notificationId: notification.id, receiver: receiver, rule: notification.rule,
+                        attempts: attempts, deliveredAt: Date()), traceparent: traceparent)
                 delivered.insert(DeliveredPair(notificationID: notification.id, receiver: receiver))
                 metrics.set(NotifierMetrics.deliveredPairs, Double(delivered.count))
             case .failed(let attempts, let error, let permanent):
-                metrics.increment(NotifierMetrics.deadLettersTotal, labels: ["receiver": receiver, "rule": notification.rule])
-                try await output.deadLetter(DeadLetter(notification: notification, receiver: receiver, error: error, attempts: attempts,
-                                                       permanent: permanent, at: Date()), traceparent: traceparent)
+                metrics.increment(
+                    NotifierMetrics.deadLettersTotal, labels: ["receiver": receiver, "rule": notification.rule])
+                try await output.deadLetter(
+                    DeadLetter(
+                        notification: notification, receiver: receiver, error: error, attempts: attempts,
+                        permanent: permanent, at: Date()), traceparent: traceparent)
             case .interrupted:
-                logger.notice("delivery of notification \(notification.id) to \(receiver) interrupted by shutdown; it is delivered after restart")
+                logger.notice(
+                    "delivery of notification \(notification.id) to \(receiver) interrupted by shutdown; it is delivered after restart"
+                )
             }
         } catch {
             fail(error)

@@ -41,10 +41,12 @@ struct InputReader: Sendable {
         switch message.topic {
         case topics.enriched: decoded = PoisonRecord.decode(EnrichedArticle.self, from: message).map { .enriched($0) }
         case topics.deltas: decoded = PoisonRecord.decode(TradeDelta.self, from: message).map { .delta($0) }
-        case topics.anniversaries: decoded = PoisonRecord.decode(Anniversary.self, from: message).map { .anniversary($0) }
+        case topics.anniversaries:
+            decoded = PoisonRecord.decode(Anniversary.self, from: message).map { .anniversary($0) }
         default:
-            return .invalid(reason: "unknown_schema",
-                            detail: "the record at \(PoisonRecord.location(message)) is on a topic the notifier does not read")
+            return .invalid(
+                reason: "unknown_schema",
+                detail: "the record at \(PoisonRecord.location(message)) is on a topic the notifier does not read")
         }
         let record: RuleInput.Record
         switch decoded {
@@ -54,7 +56,9 @@ struct InputReader: Sendable {
             record = value
         }
         if let problem = InputBounds.problem(in: record) {
-            return .invalid(reason: "out_of_range", detail: "the record at \(PoisonRecord.location(message)) cannot be used: \(problem)")
+            return .invalid(
+                reason: "out_of_range",
+                detail: "the record at \(PoisonRecord.location(message)) cannot be used: \(problem)")
         }
         let subjectKey: String
         switch record {
@@ -85,13 +89,16 @@ enum InputBounds {
     static func problem(in record: RuleInput.Record) -> String? {
         switch record {
         case .anniversary(let a): anniversary(a)
-        case .delta(let d): d.articles.count > maxItems ? "articles has \(d.articles.count) entries, more than \(maxItems)" : nil
+        case .delta(let d):
+            d.articles.count > maxItems ? "articles has \(d.articles.count) entries, more than \(maxItems)" : nil
         case .enriched(let e): enriched(e)
         }
     }
 
     static func anniversary(_ a: Anniversary) -> String? {
-        if a.subject.isEmpty || a.subject.utf8.count > maxText { return "subject is empty or longer than \(maxText) bytes" }
+        if a.subject.isEmpty || a.subject.utf8.count > maxText {
+            return "subject is empty or longer than \(maxText) bytes"
+        }
         if a.text.utf8.count > maxText { return "text is longer than \(maxText) bytes" }
         if a.parties.count > maxParties { return "parties has \(a.parties.count) entries, more than \(maxParties)" }
         return nil

@@ -40,13 +40,16 @@ public struct NotificationHistory: Sendable {
         public var line: String {
             let receivers = states.keys.sorted().map { "\($0)=\(states[$0]!)" }.joined(separator: " ")
             let title = notification.map { " “\($0.title)”" } ?? ""
-            return "\(AttacheJSON.formatInstant(lastEvent)) \(rule) \(id) \(receivers.isEmpty ? "(no receiver state)" : receivers)\(title)"
+            return
+                "\(AttacheJSON.formatInstant(lastEvent)) \(rule) \(id) \(receivers.isEmpty ? "(no receiver state)" : receivers)\(title)"
         }
     }
 
     /// Reads the three topics and returns the notifications whose last event is at or after
     /// `since`, oldest first, at most `limit` (the most recent ones).
-    public static func read(options: ServiceOptions, deadLetterTopic: String? = nil, since: Date? = nil, limit: Int = 100) async throws -> [Entry] {
+    public static func read(
+        options: ServiceOptions, deadLetterTopic: String? = nil, since: Date? = nil, limit: Int = 100
+    ) async throws -> [Entry] {
         let topics = options.topics
         var entries: [String: Entry] = [:]
         func entry(_ id: String, rule: String, at: Date) -> Entry {
@@ -55,28 +58,35 @@ public struct NotificationHistory: Sendable {
             return value
         }
         for message in try await snapshot(options, topics.notifications) {
-            guard let value = message.value, let notification = try? AttacheJSON.decode(Notification.self, from: value) else { continue }
+            guard let value = message.value, let notification = try? AttacheJSON.decode(Notification.self, from: value)
+            else { continue }
             var e = entry(notification.id, rule: notification.rule, at: message.time ?? notification.createdAt)
             e.notification = notification
             entries[notification.id] = e
         }
         for message in try await snapshot(options, deadLetterTopic ?? topics.notificationsDead) {
             guard message.header(RecordHeaders.schema)?.text == DeadLetter.schemaName, let value = message.value,
-                  let letter = try? AttacheJSON.decoder().decode(DeadLetter.self, from: Data(value)) else { continue }
+                let letter = try? AttacheJSON.decoder().decode(DeadLetter.self, from: Data(value))
+            else { continue }
             var e = entry(letter.notification.id, rule: letter.notification.rule, at: letter.at)
             if e.notification == nil { e.notification = letter.notification }
-            if case .delivered = e.states[letter.receiver] {} else {
+            if case .delivered = e.states[letter.receiver] {
+            } else {
                 e.states[letter.receiver] = .dead(error: letter.error, attempts: letter.attempts, at: letter.at)
             }
             entries[letter.notification.id] = e
         }
         for message in try await snapshot(options, topics.notificationsDelivered) {
-            guard let value = message.value, let record = try? AttacheJSON.decoder().decode(DeliveryRecord.self, from: Data(value)) else { continue }
+            guard let value = message.value,
+                let record = try? AttacheJSON.decoder().decode(DeliveryRecord.self, from: Data(value))
+            else { continue }
             var e = entry(record.notificationId, rule: record.rule, at: record.deliveredAt)
             e.states[record.receiver] = .delivered(at: record.deliveredAt)
             entries[record.notificationId] = e
         }
-        let recent = entries.values.filter { since == nil || $0.lastEvent >= since! }.sorted { ($0.lastEvent, $0.id) < ($1.lastEvent, $1.id) }
+        let recent = entries.values.filter { since == nil || $0.lastEvent >= since! }.sorted {
+            ($0.lastEvent, $0.id) < ($1.lastEvent, $1.id)
+        }
         return Array(recent.suffix(max(0, limit)))
     }
 

@@ -28,26 +28,57 @@ enum NotifierMetrics {
     /// Declares every metric; those without labels appear on `/metrics` at 0 from the start.
     static func describe(_ metrics: Metrics) {
         metrics.describe(recordsInTotal, type: "counter", help: "Records consumed, by topic.", labels: ["topic"])
-        metrics.describe(notificationsTotal, type: "counter", help: "Notifications the rules produced, by rule.", labels: ["rule"])
-        metrics.describe(notifiedTotal, type: "counter", help: "Notifications accepted by at least one receiver and recorded on notifications, by rule.", labels: ["rule"])
-        metrics.describe(deliveredTotal, type: "counter", help: "Notifications a receiver accepted, by receiver and rule.", labels: ["receiver", "rule"])
-        metrics.describe(skippedTotal, type: "counter", help: "Notifications not sent again to a receiver that had accepted them, by receiver and rule.", labels: ["receiver", "rule"])
+        metrics.describe(
+            notificationsTotal, type: "counter", help: "Notifications the rules produced, by rule.", labels: ["rule"])
+        metrics.describe(
+            notifiedTotal, type: "counter",
+            help: "Notifications accepted by at least one receiver and recorded on notifications, by rule.",
+            labels: ["rule"])
+        metrics.describe(
+            deliveredTotal, type: "counter", help: "Notifications a receiver accepted, by receiver and rule.",
+            labels: ["receiver", "rule"])
+        metrics.describe(
+            skippedTotal, type: "counter",
+            help: "Notifications not sent again to a receiver that had accepted them, by receiver and rule.",
+            labels: ["receiver", "rule"])
         metrics.describe(retriesTotal, type: "counter", help: "Delivery retries, by receiver.", labels: ["receiver"])
-        metrics.describe(deadLettersTotal, type: "counter", help: "Notifications dead-lettered, by receiver and rule.", labels: ["receiver", "rule"])
-        metrics.describe(deliverySeconds, type: "histogram", help: "Time from the first attempt to acceptance, by receiver, in seconds.", labels: ["receiver"])
-        metrics.describe(inFlight, type: "gauge", help: "Notifications being delivered, by receiver.", labels: ["receiver"])
-        metrics.describe(backingOff, type: "gauge", help: "Deliveries waiting to retry, by receiver.", labels: ["receiver"])
-        metrics.describe(unroutedTotal, type: "counter", help: "Notifications no route matched, by rule.", labels: ["rule"])
-        metrics.describe(invalidRecordsTotal, type: "counter", help: "Input records dead-lettered as unusable, by topic and reason.", labels: ["reason", "topic"])
-        metrics.describe(tombstonesTotal, type: "counter", help: "Tombstones read on the compacted input topics.", labels: ["topic"])
+        metrics.describe(
+            deadLettersTotal, type: "counter", help: "Notifications dead-lettered, by receiver and rule.",
+            labels: ["receiver", "rule"])
+        metrics.describe(
+            deliverySeconds, type: "histogram",
+            help: "Time from the first attempt to acceptance, by receiver, in seconds.", labels: ["receiver"])
+        metrics.describe(
+            inFlight, type: "gauge", help: "Notifications being delivered, by receiver.", labels: ["receiver"])
+        metrics.describe(
+            backingOff, type: "gauge", help: "Deliveries waiting to retry, by receiver.", labels: ["receiver"])
+        metrics.describe(
+            unroutedTotal, type: "counter", help: "Notifications no route matched, by rule.", labels: ["rule"])
+        metrics.describe(
+            invalidRecordsTotal, type: "counter", help: "Input records dead-lettered as unusable, by topic and reason.",
+            labels: ["reason", "topic"])
+        metrics.describe(
+            tombstonesTotal, type: "counter", help: "Tombstones read on the compacted input topics.", labels: ["topic"])
         metrics.describe(commitsTotal, type: "counter", help: "Offset commits.", labels: [])
-        metrics.describe(assignmentsTotal, type: "counter", help: "Partition assignments (rebalances) this instance went through.", labels: [])
+        metrics.describe(
+            assignmentsTotal, type: "counter", help: "Partition assignments (rebalances) this instance went through.",
+            labels: [])
         metrics.describe(pausesTotal, type: "counter", help: "Partitions paused while deliveries catch up.", labels: [])
         metrics.describe(pausedPartitions, type: "gauge", help: "Partitions paused now.", labels: [])
-        metrics.describe(restoredPairsTotal, type: "counter", help: "Delivered pairs read from notifications.delivered by restores.", labels: [])
-        metrics.describe(deliveredPairs, type: "gauge", help: "Delivered (notification, receiver) pairs known to this instance.", labels: [])
-        metrics.describe(restoreDurationSeconds, type: "histogram", help: "Durations of delivered-pair restores, in seconds.", labels: [])
+        metrics.describe(
+            restoredPairsTotal, type: "counter", help: "Delivered pairs read from notifications.delivered by restores.",
+            labels: [])
+        metrics.describe(
+            deliveredPairs, type: "gauge", help: "Delivered (notification, receiver) pairs known to this instance.",
+            labels: [])
+        metrics.describe(
+            restoreDurationSeconds, type: "histogram", help: "Durations of delivered-pair restores, in seconds.",
+            labels: [])
         metrics.describe(ready, type: "gauge", help: "1 when assigned and delivered pairs are restored.", labels: [])
-        metrics.describe(loopErrorsTotal, type: "counter", help: "Transient errors of the poll loop (each followed by a restore and a rewind to the committed offsets).", labels: [])
+        metrics.describe(
+            loopErrorsTotal, type: "counter",
+            help:
+                "Transient errors of the poll loop (each followed by a restore and a rewind to the committed offsets).",
+            labels: [])
     }
 }

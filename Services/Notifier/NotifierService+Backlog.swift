@@ -13,9 +13,13 @@ extension NotifierService {
         for topic in inputTopics {
             let count = try await offCooperativePool { try consumer.partitionCount(of: topic) }
             guard count > 0 else { continue }
-            let query = (0..<Int32(count)).map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.invalid) }
+            let query = (0..<Int32(count)).map {
+                TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.invalid)
+            }
             let committed = try await consumer.committed(query)
-            let marks = try await offCooperativePool { try committed.map { try consumer.watermarks(topic: topic, partition: $0.partition) } }
+            let marks = try await offCooperativePool {
+                try committed.map { try consumer.watermarks(topic: topic, partition: $0.partition) }
+            }
             for (entry, (low, high)) in zip(committed, marks) {
                 total += max(0, high - max(low, entry.offset))
             }

@@ -8,11 +8,17 @@ import Foundation
 /// restore the delivered pairs (the rewind is `RebalanceSync`'s).
 extension NotifierService {
     /// Pauses the partitions the dispatcher wants paused and resumes the others.
-    func adjustPauses(_ consumer: KafkaConsumer, dispatcher: Dispatcher, paused: Set<PartitionKey>) async throws -> Set<PartitionKey> {
+    func adjustPauses(_ consumer: KafkaConsumer, dispatcher: Dispatcher, paused: Set<PartitionKey>) async throws -> Set<
+        PartitionKey
+    > {
         let wanted = dispatcher.partitionsToPause(maxPending: settings.maxPendingPerPartition)
         guard wanted != paused else { return paused }
-        let pause = wanted.subtracting(paused).sorted().map { TopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: KafkaOffset.invalid) }
-        let resume = paused.subtracting(wanted).sorted().map { TopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: KafkaOffset.invalid) }
+        let pause = wanted.subtracting(paused).sorted().map {
+            TopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: KafkaOffset.invalid)
+        }
+        let resume = paused.subtracting(wanted).sorted().map {
+            TopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: KafkaOffset.invalid)
+        }
         try await offCooperativePool {
             try consumer.pause(pause)
             try consumer.resume(resume)
@@ -37,7 +43,9 @@ extension NotifierService {
             let keys = Set(partitions.map { PartitionKey(topic: $0.topic, partition: $0.partition) })
             if case .revoked = event, !haltFlag {
                 if !dispatcher.settle(keys, until: .now + settings.revokeGrace) {
-                    logger.info("handing over partitions with deliveries unfinished (in flight, or interrupted by a stop); the next owner may send those again")
+                    logger.info(
+                        "handing over partitions with deliveries unfinished (in flight, or interrupted by a stop); the next owner may send those again"
+                    )
                 }
                 let offsets = dispatcher.uncommitted(of: keys)
                 if sync.commitBeforeRevoke(offsets) { dispatcher.committed(offsets) }
@@ -72,14 +80,19 @@ struct DeliveredPairsOwner: PartitionOwner {
     let service: NotifierService
 
     func restore(_ partitions: [TopicPartitionOffset]) async throws {
-        let (delivered, options, metrics, logger) = (service.delivered, service.options, service.metrics, service.logger)
+        let (delivered, options, metrics, logger) = (
+            service.delivered, service.options, service.metrics, service.logger
+        )
         let started = ContinuousClock.now
-        let read = try await delivered.catchUp(config: options.kafka, topic: options.topics.notificationsDelivered, logger: logger)
+        let read = try await delivered.catchUp(
+            config: options.kafka, topic: options.topics.notificationsDelivered, logger: logger)
         let seconds = started.duration(to: .now).seconds
         metrics.set(NotifierMetrics.deliveredPairs, Double(delivered.count))
         metrics.increment(NotifierMetrics.restoredPairsTotal, by: Double(read.pairs))
         metrics.observe(NotifierMetrics.restoreDurationSeconds, seconds)
-        logger.info("notifier restoring for \(RebalanceSync.describe(partitions)): read \(read.records) records of \(options.topics.notificationsDelivered) to its high watermarks in \(String(format: "%.3f", seconds)) s (\(delivered.count) delivered pairs known)")
+        logger.info(
+            "notifier restoring for \(RebalanceSync.describe(partitions)): read \(read.records) records of \(options.topics.notificationsDelivered) to its high watermarks in \(String(format: "%.3f", seconds)) s (\(delivered.count) delivered pairs known)"
+        )
     }
 
     func forget(_ partitions: [TopicPartitionOffset]) {

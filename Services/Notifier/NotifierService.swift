@@ -53,26 +53,33 @@ public final class NotifierService: @unchecked Sendable {
 
     /// Creates the service; nothing connects until `run`. `router` defaults to every
     /// notification to every sink.
-    public init(options: ServiceOptions, sinks: [any NotificationSink], router: Router? = nil, logger: Logger, metrics: Metrics,
-                health: Health, settings: NotifierSettings = NotifierSettings()) throws {
+    public init(
+        options: ServiceOptions, sinks: [any NotificationSink], router: Router? = nil, logger: Logger, metrics: Metrics,
+        health: Health, settings: NotifierSettings = NotifierSettings()
+    ) throws {
         guard !options.brokers.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw OptionsError("no Kafka brokers given for the notifier service")
         }
         guard !options.groupID.isEmpty else { throw OptionsError("the notifier service needs a consumer group id") }
         let names = sinks.map(\.name)
         guard Set(names).count == names.count else {
-            throw OptionsError("notification receivers need distinct names (they label metrics, dead letters and delivered pairs): \(names.joined(separator: ", "))")
+            throw OptionsError(
+                "notification receivers need distinct names (they label metrics, dead letters and delivered pairs): \(names.joined(separator: ", "))"
+            )
         }
         let router = router ?? Router.everything(to: names)
         for route in router.routes {
             for name in route.receivers where !names.contains(name) {
-                throw OptionsError("a route names receiver '\(name)', which is not configured (receivers: \(names.joined(separator: ", ")))")
+                throw OptionsError(
+                    "a route names receiver '\(name)', which is not configured (receivers: \(names.joined(separator: ", ")))"
+                )
             }
         }
         var options = options
         // librdkafka's statistics become gauges on /metrics: lag, round trips, producer queue.
         if options.statistics == nil, options.statisticsIntervalMs > 0 {
-            options.statistics = KafkaStatisticsReceiver(intervalMs: options.statisticsIntervalMs, handler: KafkaStatisticsGauges.handler(metrics))
+            options.statistics = KafkaStatisticsReceiver(
+                intervalMs: options.statisticsIntervalMs, handler: KafkaStatisticsGauges.handler(metrics))
         }
         self.options = options
         self.settings = settings
@@ -90,14 +97,19 @@ public final class NotifierService: @unchecked Sendable {
     }
 
     /// The service with the receivers and routes of `configuration`.
-    public convenience init(options: ServiceOptions, configuration: NotifierConfiguration, logger: Logger, metrics: Metrics,
-                            health: Health, settings: NotifierSettings = NotifierSettings()) throws {
-        try self.init(options: options, sinks: configuration.makeSinks(), router: configuration.router, logger: logger,
-                      metrics: metrics, health: health, settings: settings)
+    public convenience init(
+        options: ServiceOptions, configuration: NotifierConfiguration, logger: Logger, metrics: Metrics,
+        health: Health, settings: NotifierSettings = NotifierSettings()
+    ) throws {
+        try self.init(
+            options: options, sinks: configuration.makeSinks(), router: configuration.router, logger: logger,
+            metrics: metrics, health: health, settings: settings)
     }
 
     /// The sinks `ATTACHE_NOTIFY_*` configures (see `SinkConfiguration`).
-    public static func sinks(fromEnvironment environment: [String: String] = ProcessInfo.processInfo.environment) throws -> [any NotificationSink] {
+    public static func sinks(fromEnvironment environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> [any NotificationSink]
+    {
         try SinkConfiguration(environment: environment).makeSinks()
     }
 
@@ -133,16 +145,21 @@ public final class NotifierService: @unchecked Sendable {
     ///   - onHTTPStarted: called with the bound HTTP port (useful with port 0).
     ///   - onDelivered: called once per notification after every receiver accepted or
     ///     dead-lettered it, one accepted it, and it was recorded on `notifications`.
-    public func run(shutdown: ShutdownDeadline, onHTTPStarted: @escaping @Sendable (Int) async -> Void = { _ in },
-                    onDelivered: (@Sendable (AttacheModels.Notification) -> Void)? = nil) async throws {
+    public func run(
+        shutdown: ShutdownDeadline, onHTTPStarted: @escaping @Sendable (Int) async -> Void = { _ in },
+        onDelivered: (@Sendable (AttacheModels.Notification) -> Void)? = nil
+    ) async throws {
         logger.info("notifier starting: \(options.logDescription) instance=\(options.instance)")
-        logger.info("notifier receivers: \(sinks.isEmpty ? "none" : sinks.map(\.name).joined(separator: ", ")); \(router.routes.count) route(s); up to \(settings.retry.maxAttempts) attempts per receiver (backoff \(settings.retry.baseDelay) to \(settings.retry.maxDelay), full jitter), \(settings.maxInFlight) in flight per receiver; dead letters to \(deadLetterTopic); delivered pairs on \(options.topics.notificationsDelivered); rules: \(settings.rules.enabled.sorted().joined(separator: ", "))")
+        logger.info(
+            "notifier receivers: \(sinks.isEmpty ? "none" : sinks.map(\.name).joined(separator: ", ")); \(router.routes.count) route(s); up to \(settings.retry.maxAttempts) attempts per receiver (backoff \(settings.retry.baseDelay) to \(settings.retry.maxDelay), full jitter), \(settings.maxInFlight) in flight per receiver; dead letters to \(deadLetterTopic); delivered pairs on \(options.topics.notificationsDelivered); rules: \(settings.rules.enabled.sorted().joined(separator: ", "))"
+        )
         health.setReady(false, "starting: joining consumer group \(options.groupID)")
         metrics.set(NotifierMetrics.ready, 0)
         let host = ServiceHost(name: "notifier", options: options, health: health, metrics: metrics, logger: logger)
         try await host.run(onHTTPStarted: onHTTPStarted) {
             defer { metrics.set(NotifierMetrics.ready, 0) }
-            let consumer = try KafkaConsumer(config: options.kafka, groupID: options.groupID, readCommitted: true, logger: logger)
+            let consumer = try KafkaConsumer(
+                config: options.kafka, groupID: options.groupID, readCommitted: true, logger: logger)
             let producer: KafkaProducer
             do {
                 producer = try KafkaProducer(config: options.kafka, logger: logger)
@@ -157,17 +174,27 @@ public final class NotifierService: @unchecked Sendable {
     /// The service's work on its clients: subscribe, run the poll loop until a stop, then
     /// (unless halted) let the deliveries in flight finish and commit what is done; close
     /// the clients (the rebalance hook runs a last time then).
-    private func consume(_ consumer: KafkaConsumer, _ producer: KafkaProducer, shutdown: ShutdownDeadline,
-                         onDelivered: (@Sendable (AttacheModels.Notification) -> Void)?) async throws {
-        let isStopping: @Sendable () -> Bool = { [weak self, shutdown] in shutdown.isRequested || (self?.stopFlag ?? true) }
+    private func consume(
+        _ consumer: KafkaConsumer, _ producer: KafkaProducer, shutdown: ShutdownDeadline,
+        onDelivered: (@Sendable (AttacheModels.Notification) -> Void)?
+    ) async throws {
+        let isStopping: @Sendable () -> Bool = { [weak self, shutdown] in
+            shutdown.isRequested || (self?.stopFlag ?? true)
+        }
         let isHalted: @Sendable () -> Bool = { [weak self] in self?.haltFlag ?? true }
-        let output = NotifierOutput(producer: producer, topics: options.topics, deadLetterTopic: deadLetterTopic, logger: logger,
-                                    stopping: isStopping)
-        let lanes = sinks.map { ReceiverLane(sink: $0, policy: settings.retry, maxInFlight: settings.maxInFlight, metrics: metrics, logger: logger) }
-        let dispatcher = Dispatcher(lanes: lanes, output: output, delivered: delivered, metrics: metrics, logger: logger,
-                                    stopping: isStopping, halted: isHalted, onDelivered: onDelivered)
-        let sync = RebalanceSync(consumer: consumer, name: "notifier", logger: logger, stopping: isStopping,
-                                 onReady: { [weak self] in self?.progress($0) })
+        let output = NotifierOutput(
+            producer: producer, topics: options.topics, deadLetterTopic: deadLetterTopic, logger: logger,
+            stopping: isStopping)
+        let lanes = sinks.map {
+            ReceiverLane(
+                sink: $0, policy: settings.retry, maxInFlight: settings.maxInFlight, metrics: metrics, logger: logger)
+        }
+        let dispatcher = Dispatcher(
+            lanes: lanes, output: output, delivered: delivered, metrics: metrics, logger: logger,
+            stopping: isStopping, halted: isHalted, onDelivered: onDelivered)
+        let sync = RebalanceSync(
+            consumer: consumer, name: "notifier", logger: logger, stopping: isStopping,
+            onReady: { [weak self] in self?.progress($0) })
         sync.install { [weak self, weak sync] event in
             guard let self, let sync else { return }
             self.beforeRebalance(event, sync: sync, dispatcher: dispatcher)
@@ -179,7 +206,11 @@ public final class NotifierService: @unchecked Sendable {
             if !haltFlag {
                 // Graceful: deliveries in flight get the grace period, then what is done is committed.
                 let idle = await dispatcher.waitIdle(until: .now + settings.shutdownGrace)
-                if !idle { logger.notice("stopping with \(dispatcher.activeJobs) notification(s) still in flight; their records are read again after restart") }
+                if !idle {
+                    logger.notice(
+                        "stopping with \(dispatcher.activeJobs) notification(s) still in flight; their records are read again after restart"
+                    )
+                }
                 await commit(dispatcher.uncommitted(), consumer: consumer, dispatcher: dispatcher)
             }
         } catch {
@@ -198,8 +229,10 @@ public final class NotifierService: @unchecked Sendable {
     /// the dispatcher, pause and resume partitions, commit what is done. Output that cannot
     /// be written and fatal Kafka errors stop it; other errors (the cluster briefly gone, a
     /// restore that timed out) are followed by a resync, as in the enrichment stages.
-    private func loop(consumer: KafkaConsumer, sync: RebalanceSync, dispatcher: Dispatcher, output: NotifierOutput,
-                      shutdown: ShutdownDeadline) async throws {
+    private func loop(
+        consumer: KafkaConsumer, sync: RebalanceSync, dispatcher: Dispatcher, output: NotifierOutput,
+        shutdown: ShutdownDeadline
+    ) async throws {
         let owner = DeliveredPairsOwner(service: self)
         var paused: Set<PartitionKey> = []
         while !stopping(shutdown) {
@@ -210,7 +243,10 @@ public final class NotifierService: @unchecked Sendable {
                 if try await sync.afterPoll(owner) {
                     // The batch polled with the rebalance is read again from the committed
                     // offsets; newly assigned partitions are not paused.
-                    if !batch.isEmpty { logger.debug("dropped \(batch.count) records polled with a rebalance; rewound to the committed offsets") }
+                    if !batch.isEmpty {
+                        logger.debug(
+                            "dropped \(batch.count) records polled with a rebalance; rewound to the committed offsets")
+                    }
                     paused = []
                     metrics.set(NotifierMetrics.pausedPartitions, 0)
                     continue
@@ -225,7 +261,7 @@ public final class NotifierService: @unchecked Sendable {
                 throw error
             } catch let error as KafkaError where error.kind == .fatal {
                 throw error
-            } catch where stopping(shutdown) {
+            } catch  where stopping(shutdown) {
                 break
             } catch {
                 metrics.increment(NotifierMetrics.loopErrorsTotal)
@@ -237,7 +273,8 @@ public final class NotifierService: @unchecked Sendable {
     /// One input record: invalid ones are dead-lettered, tombstones skipped, the others'
     /// notifications routed and handed to the dispatcher.
     private func handle(_ message: KafkaMessage, dispatcher: Dispatcher, output: NotifierOutput) async throws {
-        let record = RecordRef(partition: PartitionKey(topic: message.topic, partition: message.partition), offset: message.offset)
+        let record = RecordRef(
+            partition: PartitionKey(topic: message.topic, partition: message.partition), offset: message.offset)
         guard dispatcher.begin(record) else { return }
         metrics.increment(NotifierMetrics.recordsInTotal, labels: ["topic": message.topic])
         switch reader.read(message) {
@@ -271,12 +308,15 @@ public final class NotifierService: @unchecked Sendable {
     func commit(_ offsets: [TopicPartitionOffset], consumer: KafkaConsumer, dispatcher: Dispatcher) async {
         guard !offsets.isEmpty, !haltFlag else { return }
         do {
-            try await NotifierService.commitRetries.run({ () throws(KafkaError) in try await consumer.commit(offsets) },
-                                                        retryable: { $0.kind == .retriable })
+            try await NotifierService.commitRetries.run(
+                { () throws(KafkaError) in try await consumer.commit(offsets) },
+                retryable: { $0.kind == .retriable })
             dispatcher.committed(offsets)
             metrics.increment(NotifierMetrics.commitsTotal)
         } catch {
-            logger.warning("committing offsets failed; the records may be read again (their delivered pairs are skipped): \(error)")
+            logger.warning(
+                "committing offsets failed; the records may be read again (their delivered pairs are skipped): \(error)"
+            )
         }
     }
 

@@ -83,25 +83,30 @@ final class ReceiverLane: @unchecked Sendable {
         let policy = policy
         var attempt = 0
         do {
-            try await policy.run({
-                if stopping() { throw DeliveryInterrupted() }
-                attempt += 1
-                do {
-                    try await sink.deliver(notification)
-                } catch {
-                    // Pausing follows the receiver's state: failing until an attempt succeeds.
-                    if !ReceiverLane.isPermanent(error) { lock.withLock { failing = true } }
-                    throw error
-                }
-            }, retryable: { !($0 is DeliveryInterrupted) && !ReceiverLane.isPermanent($0) }, onRetry: { error, attempt, wait in
-                logger.warning("\(name) did not accept notification \(notification.id) (attempt \(attempt) of \(policy.maxAttempts)), retrying in \(String(format: "%.0f", wait.seconds * 1000)) ms: \(error)")
-            }, wait: { wait in
-                adjust(backingOff: 1)
-                let waited = await RetryPolicy.pause(wait, until: stopping)
-                adjust(backingOff: -1)
-                if waited { metrics.increment(NotifierMetrics.retriesTotal, labels: ["receiver": name]) }
-                return waited
-            })
+            try await policy.run(
+                {
+                    if stopping() { throw DeliveryInterrupted() }
+                    attempt += 1
+                    do {
+                        try await sink.deliver(notification)
+                    } catch {
+                        // Pausing follows the receiver's state: failing until an attempt succeeds.
+                        if !ReceiverLane.isPermanent(error) { lock.withLock { failing = true } }
+                        throw error
+                    }
+                }, retryable: { !($0 is DeliveryInterrupted) && !ReceiverLane.isPermanent($0) },
+                onRetry: { error, attempt, wait in
+                    logger.warning(
+                        "\(name) did not accept notification \(notification.id) (attempt \(attempt) of \(policy.maxAttempts)), retrying in \(String(format: "%.0f", wait.seconds * 1000)) ms: \(error)"
+                    )
+                },
+                wait: { wait in
+                    adjust(backingOff: 1)
+                    let waited = await RetryPolicy.pause(wait, until: stopping)
+                    adjust(backingOff: -1)
+                    if waited { metrics.increment(NotifierMetrics.retriesTotal, labels: ["receiver": name]) }
+                    return waited
+                })
         } catch is DeliveryInterrupted {
             return .interrupted(attempts: attempt)
         } catch {

@@ -29,14 +29,19 @@ public struct Redrive: Sendable {
         public var unknownReceivers: Set<String> = []
 
         public var description: String {
-            var text = "\(letters) dead letter(s): \(delivered) delivered, \(alreadyDelivered) already delivered, \(failed) failed again"
-            if !unknownReceivers.isEmpty { text += "; receivers not configured: \(unknownReceivers.sorted().joined(separator: ", "))" }
+            var text =
+                "\(letters) dead letter(s): \(delivered) delivered, \(alreadyDelivered) already delivered, \(failed) failed again"
+            if !unknownReceivers.isEmpty {
+                text += "; receivers not configured: \(unknownReceivers.sorted().joined(separator: ", "))"
+            }
             return text
         }
     }
 
-    public init(options: ServiceOptions, configuration: NotifierConfiguration, settings: NotifierSettings = NotifierSettings(),
-                logger: Logger = Logger(label: "attache.notifications")) {
+    public init(
+        options: ServiceOptions, configuration: NotifierConfiguration, settings: NotifierSettings = NotifierSettings(),
+        logger: Logger = Logger(label: "attache.notifications")
+    ) {
         self.options = options
         self.configuration = configuration
         self.settings = settings
@@ -47,22 +52,27 @@ public struct Redrive: Sendable {
     public func run(receiver: String? = nil, since: Date? = nil) async throws -> Report {
         let deadTopic = settings.deadLetterTopic ?? options.topics.notificationsDead
         let snapshot = try await TopicSnapshot.read(config: options.kafka, topic: deadTopic, timeout: .seconds(60))
-        guard snapshot.complete else { throw OptionsError("could not read \(deadTopic) to its end; nothing was redriven") }
+        guard snapshot.complete else {
+            throw OptionsError("could not read \(deadTopic) to its end; nothing was redriven")
+        }
         var letters: [DeliveredPair: DeadLetter] = [:]
         var report = Report()
         for message in snapshot.records {
             guard message.header(RecordHeaders.schema)?.text == DeadLetter.schemaName, let value = message.value,
-                  let letter = try? AttacheJSON.decoder().decode(DeadLetter.self, from: Data(value)) else { continue }
+                let letter = try? AttacheJSON.decoder().decode(DeadLetter.self, from: Data(value))
+            else { continue }
             if let receiver, letter.receiver != receiver { continue }
             if let since, letter.at < since { continue }
             report.letters += 1
             letters[DeliveredPair(notificationID: letter.notification.id, receiver: letter.receiver)] = letter
         }
         let delivered = DeliveredLog()
-        _ = try await delivered.catchUp(config: options.kafka, topic: options.topics.notificationsDelivered, logger: logger)
+        _ = try await delivered.catchUp(
+            config: options.kafka, topic: options.topics.notificationsDelivered, logger: logger)
         let producer = try KafkaProducer(config: options.kafka, logger: logger)
         defer { producer.close() }
-        let output = NotifierOutput(producer: producer, topics: options.topics, deadLetterTopic: deadTopic, logger: logger, stopping: { false })
+        let output = NotifierOutput(
+            producer: producer, topics: options.topics, deadLetterTopic: deadTopic, logger: logger, stopping: { false })
         let sinks = Dictionary(uniqueKeysWithValues: configuration.makeSinks().map { ($0.name, $0) })
         let metrics = Metrics()
         var lanes: [String: ReceiverLane] = [:]
@@ -75,20 +85,26 @@ public struct Redrive: Sendable {
                 report.unknownReceivers.insert(pair.receiver)
                 continue
             }
-            let lane = lanes[pair.receiver] ?? ReceiverLane(sink: sink, policy: settings.retry, maxInFlight: 1, metrics: metrics, logger: logger)
+            let lane =
+                lanes[pair.receiver]
+                ?? ReceiverLane(sink: sink, policy: settings.retry, maxInFlight: 1, metrics: metrics, logger: logger)
             lanes[pair.receiver] = lane
             let notification = letter.notification
             switch await lane.deliver(notification, stopping: { false }) {
             case .accepted(let attempts):
-                try await output.delivered(DeliveryRecord(notificationId: notification.id, receiver: pair.receiver, rule: notification.rule,
-                                                          attempts: attempts, deliveredAt: Date()), traceparent: nil)
+                try await output.delivered(
+                    DeliveryRecord(
+                        notificationId: notification.id, receiver: pair.receiver, rule: notification.rule,
+                        attempts: attempts, deliveredAt: Date()), traceparent: nil)
                 try await output.audit(notification, traceparent: nil)
                 delivered.insert(pair)
                 report.delivered += 1
                 logger.info("redrove notification \(notification.id) to \(pair.receiver)")
             case .failed(let attempts, let error, let permanent):
-                try await output.deadLetter(DeadLetter(notification: notification, receiver: pair.receiver, error: error, attempts: attempts,
-                                                       permanent: permanent, at: Date()), traceparent: nil)
+                try await output.deadLetter(
+                    DeadLetter(
+                        notification: notification, receiver: pair.receiver, error: error, attempts: attempts,
+                        permanent: permanent, at: Date()), traceparent: nil)
                 report.failed += 1
             case .interrupted:
                 report.failed += 1

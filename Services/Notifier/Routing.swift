@@ -21,7 +21,9 @@ public struct RouteFacts: Sendable, Hashable {
     public static func of(_ input: RuleInput, rule: String) -> RouteFacts {
         switch input.record {
         case .delta(let delta):
-            return RouteFacts(rule: rule, countries: [delta.series.reporter, delta.series.partner], percent: TradeDeltaRule.percent(of: delta))
+            return RouteFacts(
+                rule: rule, countries: [delta.series.reporter, delta.series.partner],
+                percent: TradeDeltaRule.percent(of: delta))
         case .anniversary(let anniversary):
             return RouteFacts(rule: rule, countries: Set(anniversary.parties))
         case .enriched(let article):

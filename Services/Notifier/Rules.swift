@@ -36,8 +36,10 @@ public struct RuleSettings: Sendable, Hashable {
     /// Rules to run, by name (default: all three).
     public var enabled: Set<String>
 
-    public init(deltaThresholdPercent: Double = 10,
-                enabled: Set<String> = [TradeDeltaRule.name, AnniversaryMilestoneRule.name, NewFiguresRule.name]) {
+    public init(
+        deltaThresholdPercent: Double = 10,
+        enabled: Set<String> = [TradeDeltaRule.name, AnniversaryMilestoneRule.name, NewFiguresRule.name]
+    ) {
         self.deltaThresholdPercent = deltaThresholdPercent
         self.enabled = enabled
     }
@@ -58,18 +60,23 @@ public struct NotificationRules: Sendable {
         var result: [Notification] = []
         switch input.record {
         case .enriched(let article):
-            if settings.enabled.contains(NewFiguresRule.name), let n = NewFiguresRule().evaluate(article, topic: input.topic, key: input.key) {
+            if settings.enabled.contains(NewFiguresRule.name),
+                let n = NewFiguresRule().evaluate(article, topic: input.topic, key: input.key)
+            {
                 result.append(n)
             }
         case .delta(let delta):
             if settings.enabled.contains(TradeDeltaRule.name),
-               let n = TradeDeltaRule(thresholdPercent: settings.deltaThresholdPercent)
-                .evaluate(delta, topic: input.topic, key: input.key, at: input.recordTime) {
+                let n = TradeDeltaRule(thresholdPercent: settings.deltaThresholdPercent)
+                    .evaluate(delta, topic: input.topic, key: input.key, at: input.recordTime)
+            {
                 result.append(n)
             }
         case .anniversary(let anniversary):
             if settings.enabled.contains(AnniversaryMilestoneRule.name),
-               let n = AnniversaryMilestoneRule().evaluate(anniversary, topic: input.topic, key: input.key, at: input.recordTime) {
+                let n = AnniversaryMilestoneRule().evaluate(
+                    anniversary, topic: input.topic, key: input.key, at: input.recordTime)
+            {
                 result.append(n)
             }
         }
@@ -100,7 +107,8 @@ public struct TradeDeltaRule: Sendable {
         return nil
     }
 
-    public func evaluate(_ delta: TradeDelta, topic: String, key: String, at time: Date) -> AttacheModels.Notification? {
+    public func evaluate(_ delta: TradeDelta, topic: String, key: String, at time: Date) -> AttacheModels.Notification?
+    {
         let percent = TradeDeltaRule.percent(of: delta)
         let large = percent.map { abs($0) >= thresholdPercent } ?? false
         guard large || !delta.consistent else { return nil }
@@ -109,20 +117,24 @@ public struct TradeDeltaRule: Sendable {
         let periods = "from \(delta.from.period.label) to \(delta.to.period.label)"
         var movement: String
         if let percent {
-            movement = percent > 0 ? "rose \(Wording.percent(percent))" : percent < 0 ? "fell \(Wording.percent(percent))" : "was unchanged"
+            movement =
+                percent > 0
+                ? "rose \(Wording.percent(percent))"
+                : percent < 0 ? "fell \(Wording.percent(percent))" : "was unchanged"
         } else {
             movement = "changed"
         }
         var title = "\(what) \(movement) \(periods)"
         switch (delta.from.amount, delta.to.amount) {
-        case let (from?, to?): title += " (\(Wording.amount(from)) → \(Wording.amount(to)) \(series.currency))"
-        case let (nil, to?): title += " (to \(Wording.amount(to)) \(series.currency))"
-        case let (from?, nil): title += " (from \(Wording.amount(from)) \(series.currency))"
+        case (let from?, let to?): title += " (\(Wording.amount(from)) → \(Wording.amount(to)) \(series.currency))"
+        case (nil, let to?): title += " (to \(Wording.amount(to)) \(series.currency))"
+        case (let from?, nil): title += " (from \(Wording.amount(from)) \(series.currency))"
         case (nil, nil): break
         }
         if !delta.consistent { title += ": the stated change disagrees with the figures" }
 
-        var body = "\(Wording.metric(series.metric)) between \(series.reporter) and \(series.partner) in \(series.currency): "
+        var body =
+            "\(Wording.metric(series.metric)) between \(series.reporter) and \(series.partner) in \(series.currency): "
         body += "\(delta.from.period.label) \(delta.from.amount.map(Wording.amount) ?? "unknown"), "
         body += "\(delta.to.period.label) \(delta.to.amount.map(Wording.amount) ?? "unknown")."
         var change: [String] = []
@@ -136,7 +148,8 @@ public struct TradeDeltaRule: Sendable {
         case .implied: body += " One amount is implied by a stated change."
         }
         if !delta.consistent {
-            body += " The change stated in the text and the one computed from the figures disagree beyond rounding: check the sources."
+            body +=
+                " The change stated in the text and the one computed from the figures disagree beyond rounding: check the sources."
         }
         body += " Articles: \(delta.articles.joined(separator: ", ")). Delta \(delta.id)."
 
@@ -157,7 +170,9 @@ public struct AnniversaryMilestoneRule: Sendable {
 
     public init() {}
 
-    public func evaluate(_ anniversary: Anniversary, topic: String, key: String, at time: Date) -> AttacheModels.Notification? {
+    public func evaluate(_ anniversary: Anniversary, topic: String, key: String, at time: Date) -> AttacheModels
+        .Notification?
+    {
         let round = anniversary.ordinal > 0 && anniversary.ordinal % 5 == 0
         let today = anniversary.onPublicationDay
         let next = anniversary.next

@@ -26,7 +26,8 @@ public struct WebhookSecret: Sendable, Hashable, CustomStringConvertible {
     /// never quotes the secret.
     public init(_ text: String) throws(WebhookSecretError) {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        var encoded = trimmed.hasPrefix(WebhookSecret.prefix) ? String(trimmed.dropFirst(WebhookSecret.prefix.count)) : trimmed
+        var encoded =
+            trimmed.hasPrefix(WebhookSecret.prefix) ? String(trimmed.dropFirst(WebhookSecret.prefix.count)) : trimmed
         // Unpadded base64 is accepted, as the reference libraries accept it.
         if encoded.count % 4 != 0 { encoded += String(repeating: "=", count: 4 - encoded.count % 4) }
         guard encoded.count > 1, let data = Data(base64Encoded: encoded), !data.isEmpty else {
@@ -44,7 +45,9 @@ public struct WebhookSecret: Sendable, Hashable, CustomStringConvertible {
     /// Several secrets separated by spaces (two during a rotation).
     public static func list(_ text: String) throws(WebhookSecretError) -> [WebhookSecret] {
         var secrets: [WebhookSecret] = []
-        for part in text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }) { secrets.append(try WebhookSecret(String(part))) }
+        for part in text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }) {
+            secrets.append(try WebhookSecret(String(part)))
+        }
         return secrets
     }
 
@@ -69,7 +72,9 @@ public struct WebhookSignature: Sendable, Hashable {
         self.id = id
         self.timestamp = timestamp
         let content = Array("\(id).\(timestamp).".utf8) + Array(body)
-        signatures = secrets.map { "v1," + Data(HMACSHA256.authenticationCode(key: $0.key, message: content)).base64EncodedString() }
+        signatures = secrets.map {
+            "v1," + Data(HMACSHA256.authenticationCode(key: $0.key, message: content)).base64EncodedString()
+        }
     }
 
     /// The headers, names in lower case (`webhook-signature` only when there are secrets).
@@ -81,7 +86,9 @@ public struct WebhookSignature: Sendable, Hashable {
 
     /// Whether `header` (a `webhook-signature` value) holds a valid signature of `body` under
     /// one of `secrets`: what a receiver checks (besides the timestamp's age).
-    public static func verify(header: String, id: String, timestamp: Int64, body: some Collection<UInt8>, secrets: [WebhookSecret]) -> Bool {
+    public static func verify(
+        header: String, id: String, timestamp: Int64, body: some Collection<UInt8>, secrets: [WebhookSecret]
+    ) -> Bool {
         let expected = Set(WebhookSignature(id: id, timestamp: timestamp, body: body, secrets: secrets).signatures)
         return header.split(separator: " ").contains { expected.contains(String($0)) }
     }

@@ -1,8 +1,9 @@
 import AttacheModels
 import AttacheRuntime
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The body a webhook receiver gets.
@@ -27,8 +28,10 @@ public struct WebhookSettings: Sendable, Hashable {
     /// Extra headers sent with every request.
     public var headers: [String: String]
 
-    public init(url: URL, secrets: [WebhookSecret] = [], token: String? = nil, format: WebhookFormat = .attache,
-                timeout: TimeInterval = 10, headers: [String: String] = [:]) {
+    public init(
+        url: URL, secrets: [WebhookSecret] = [], token: String? = nil, format: WebhookFormat = .attache,
+        timeout: TimeInterval = 10, headers: [String: String] = [:]
+    ) {
         self.url = url
         self.secrets = secrets
         self.token = token.flatMap { $0.isEmpty ? nil : $0 }
@@ -40,7 +43,8 @@ public struct WebhookSettings: Sendable, Hashable {
     /// Headers a configuration may not set: the signature, framing and authentication
     /// headers are the sink's own.
     public static let reservedHeaders: Set<String> = [
-        "webhook-id", "webhook-timestamp", "webhook-signature", "content-type", "content-length", "host", "authorization",
+        "webhook-id", "webhook-timestamp", "webhook-signature", "content-type", "content-length", "host",
+        "authorization",
         "idempotency-key", "transfer-encoding", "connection",
     ]
 
@@ -53,7 +57,9 @@ public struct WebhookSettings: Sendable, Hashable {
             throw OptionsError("'\(WebhookSink.redacted(url))' is not an http(s) URL with a host")
         }
         if scheme == "http", !secrets.isEmpty || token != nil, !WebhookSettings.isLoopback(host) {
-            throw OptionsError("'\(WebhookSink.redacted(url))' has a secret or a token, so it must use https (plain http is allowed only on loopback)")
+            throw OptionsError(
+                "'\(WebhookSink.redacted(url))' has a secret or a token, so it must use https (plain http is allowed only on loopback)"
+            )
         }
         for name in headers.keys where WebhookSettings.reservedHeaders.contains(name.lowercased()) {
             throw OptionsError("header '\(name)' is set by the notifier itself and cannot be configured")
@@ -64,7 +70,9 @@ public struct WebhookSettings: Sendable, Hashable {
     /// `localhost`, `127.0.0.0/8` and `::1`.
     public static func isLoopback(_ host: String) -> Bool {
         let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        if bare == "localhost" || bare.hasSuffix(".localhost") || bare == "::1" || bare == "0:0:0:0:0:0:0:1" { return true }
+        if bare == "localhost" || bare.hasSuffix(".localhost") || bare == "::1" || bare == "0:0:0:0:0:0:0:1" {
+            return true
+        }
         let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
         return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
@@ -143,10 +151,12 @@ public final class WebhookSink: NotificationSink, @unchecked Sendable {
     public func request(for notification: AttacheModels.Notification, at time: Date? = nil) throws -> URLRequest {
         let body = try self.body(for: notification)
         let timestamp = Int64((time ?? clock()).timeIntervalSince1970.rounded(.down))
-        var request = URLRequest(url: settings.url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: settings.timeout)
+        var request = URLRequest(
+            url: settings.url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: settings.timeout)
         request.httpMethod = "POST"
         for (header, value) in settings.headers { request.setValue(value, forHTTPHeaderField: header) }
-        let signature = WebhookSignature(id: notification.id, timestamp: timestamp, body: body, secrets: settings.secrets)
+        let signature = WebhookSignature(
+            id: notification.id, timestamp: timestamp, body: body, secrets: settings.secrets)
         for (header, value) in signature.headers { request.setValue(value, forHTTPHeaderField: header) }
         request.setValue(notification.id, forHTTPHeaderField: "Idempotency-Key")
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
@@ -191,8 +201,9 @@ public final class WebhookSink: NotificationSink, @unchecked Sendable {
         case .networkConnectionLost: return "connection lost"
         case .cannotFindHost, .dnsLookupFailed: return "host not found"
         case .notConnectedToInternet: return "no network"
-        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate, .serverCertificateNotYetValid,
-             .serverCertificateHasUnknownRoot, .clientCertificateRejected, .clientCertificateRequired:
+        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
+            .serverCertificateNotYetValid,
+            .serverCertificateHasUnknownRoot, .clientCertificateRejected, .clientCertificateRequired:
             return "TLS failure (URL error \(code.rawValue))"
         default: return "URL error \(code.rawValue)"
         }
@@ -232,8 +243,10 @@ private final class NoRedirects: NSObject, URLSessionDataDelegate, @unchecked Se
         lock.withLock { waiting[task] = completion }
     }
 
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
+    ) {
         completionHandler(nil)
     }
 

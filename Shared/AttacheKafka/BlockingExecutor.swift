@@ -12,8 +12,10 @@ enum BlockingExecutor {
     static func queue() -> DispatchQueue { DispatchQueue(label: "attache.kafka.blocking") }
 
     /// Runs `work` on `queue` (default: a queue of its own) and returns its result.
-    static func run<T: Sendable>(on queue: DispatchQueue = BlockingExecutor.queue(),
-                                 _ work: @escaping @Sendable () throws(KafkaError) -> T) async throws(KafkaError) -> T {
+    static func run<T: Sendable>(
+        on queue: DispatchQueue = BlockingExecutor.queue(),
+        _ work: @escaping @Sendable () throws(KafkaError) -> T
+    ) async throws(KafkaError) -> T {
         let result: Result<T, KafkaError> = await withCheckedContinuation { continuation in
             queue.async {
                 do throws(KafkaError) {

@@ -52,7 +52,8 @@ final class ClientContext: @unchecked Sendable {
             lock.withLock { self.statistics = statistics }
             rd_kafka_conf_set_stats_cb(conf) { _, json, length, opaque in
                 guard let json, let context = ClientContext.from(opaque),
-                      let receiver = context.lock.withLock({ context.statistics }) else { return 0 }
+                    let receiver = context.lock.withLock({ context.statistics })
+                else { return 0 }
                 receiver.receive(Array(UnsafeRawBufferPointer(start: json, count: length)))
                 return 0
             }
@@ -68,10 +69,12 @@ final class ClientContext: @unchecked Sendable {
                 detail = text(ofBuffer: buffer)
                 kind = .fatal
             }
-            let hint = code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN || code == RD_KAFKA_RESP_ERR__TRANSPORT
+            let hint =
+                code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN || code == RD_KAFKA_RESP_ERR__TRANSPORT
                 ? context.unreachableHint : nil
-            let error = KafkaError(code: Int32(code.rawValue), name: String(cString: rd_kafka_err2name(code)),
-                                   message: detail, kind: kind, operation: "Kafka client", hint: hint)
+            let error = KafkaError(
+                code: Int32(code.rawValue), name: String(cString: rd_kafka_err2name(code)),
+                message: detail, kind: kind, operation: "Kafka client", hint: hint)
             context.record(clusterError: error)
             if kind == .fatal {
                 context.logger.critical("\(error)")
@@ -82,7 +85,8 @@ final class ClientContext: @unchecked Sendable {
         }
         rd_kafka_conf_set_log_cb(conf) { rk, level, facility, message in
             guard let rk, let context = ClientContext.from(rd_kafka_opaque(rk)) else { return }
-            let text = "librdkafka \(facility.map { String(cString: $0) } ?? ""): \(message.map { String(cString: $0) } ?? "")"
+            let text =
+                "librdkafka \(facility.map { String(cString: $0) } ?? ""): \(message.map { String(cString: $0) } ?? "")"
             switch level {
             case ...3: context.logger.error("\(text)")
             case 4: context.logger.warning("\(text)")

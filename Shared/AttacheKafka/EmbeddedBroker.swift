@@ -1,8 +1,9 @@
 import CRdKafka
 import Foundation
 import Logging
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The embedded broker: librdkafka's mock cluster, which speaks the real Kafka protocol on
@@ -32,14 +33,18 @@ public final class EmbeddedBroker: @unchecked Sendable {
         }
         guard let cluster = rd_kafka_mock_cluster_new(owner, Int32(brokers)) else {
             rd_kafka_destroy(owner)
-            throw KafkaError.local("the mock cluster could not be created", operation: "start the embedded broker",
-                                   hint: "check that loopback TCP ports can be bound")
+            throw KafkaError.local(
+                "the mock cluster could not be created", operation: "start the embedded broker",
+                hint: "check that loopback TCP ports can be bound")
         }
         self.owner = owner
         self.cluster = cluster
         self.brokerCount = brokers
         self.bootstrapServers = String(cString: rd_kafka_mock_cluster_bootstraps(cluster))
-        let nodelay = EmbeddedBroker.disableNagle(listeningOn: Set(bootstrapServers.split(separator: ",").compactMap { $0.split(separator: ":").last.flatMap { Int($0) } }))
+        let nodelay = EmbeddedBroker.disableNagle(
+            listeningOn: Set(
+                bootstrapServers.split(separator: ",").compactMap { $0.split(separator: ":").last.flatMap { Int($0) } })
+        )
         logger.debug("embedded broker listening at \(bootstrapServers) (TCP_NODELAY on \(nodelay) listeners)")
     }
 
@@ -53,24 +58,30 @@ public final class EmbeddedBroker: @unchecked Sendable {
     /// among the process's descriptors by their port.
     private static func disableNagle(listeningOn ports: Set<Int>) -> Int {
         #if os(Linux)
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return 0 }
-        var found = 0
-        for fd in names.compactMap({ Int32($0) }) {
-            var listening: Int32 = 0
-            var size = socklen_t(MemoryLayout<Int32>.size)
-            guard getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) == 0, listening != 0 else { continue }
-            var address = sockaddr_in()
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let named = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return 0 }
+            var found = 0
+            for fd in names.compactMap({ Int32($0) }) {
+                var listening: Int32 = 0
+                var size = socklen_t(MemoryLayout<Int32>.size)
+                guard getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) == 0, listening != 0 else {
+                    continue
+                }
+                var address = sockaddr_in()
+                var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+                let named = withUnsafeMutablePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+                }
+                guard named == 0, address.sin_family == sa_family_t(AF_INET),
+                    ports.contains(Int(UInt16(bigEndian: address.sin_port)))
+                else { continue }
+                var on: Int32 = 1
+                if setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size)) == 0 {
+                    found += 1
+                }
             }
-            guard named == 0, address.sin_family == sa_family_t(AF_INET), ports.contains(Int(UInt16(bigEndian: address.sin_port))) else { continue }
-            var on: Int32 = 1
-            if setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size)) == 0 { found += 1 }
-        }
-        return found
+            return found
         #else
-        return 0
+            return 0
         #endif
     }
 

@@ -61,22 +61,32 @@ public final class EvictionWatcher: @unchecked Sendable {
         for topic in Set(readers.keys).union(restored).sorted() {
             guard let count = try? probe.partitionCount(of: topic, timeoutMs: 5_000), count > 0 else { continue }
             for partition in 0..<Int32(count) {
-                guard let (low, _) = try? probe.watermarks(topic: topic, partition: partition, timeoutMs: 5_000) else { continue }
+                guard let (low, _) = try? probe.watermarks(topic: topic, partition: partition, timeoutMs: 5_000) else {
+                    continue
+                }
                 let key = "\(topic)/\(partition)"
                 let previous = lock.withLock { lows[key] } ?? 0
                 guard low > previous else { continue }
                 lock.withLock { lows[key] = low }
                 if restored.contains(topic) {
-                    found.append(Eviction(topic: topic, partition: partition, reader: Eviction.restore, count: low - previous, lowWatermark: low))
+                    found.append(
+                        Eviction(
+                            topic: topic, partition: partition, reader: Eviction.restore, count: low - previous,
+                            lowWatermark: low))
                 }
                 for group in readers[topic] ?? [] {
                     let consumer = try client(group: group)
                     let spot = [TopicPartitionOffset(topic: topic, partition: partition, offset: KafkaOffset.invalid)]
                     // A group that never committed has read nothing yet.
-                    let committed = (try? consumer.committedNow(spot, timeoutMs: 5_000).first?.offset).flatMap { $0 } ?? KafkaOffset.invalid
+                    let committed =
+                        (try? consumer.committedNow(spot, timeoutMs: 5_000).first?.offset).flatMap { $0 }
+                        ?? KafkaOffset.invalid
                     let readUpTo = max(previous, committed)
                     if low > readUpTo {
-                        found.append(Eviction(topic: topic, partition: partition, reader: group, count: low - readUpTo, lowWatermark: low))
+                        found.append(
+                            Eviction(
+                                topic: topic, partition: partition, reader: group, count: low - readUpTo,
+                                lowWatermark: low))
                     }
                 }
             }
@@ -96,7 +106,9 @@ public final class EvictionWatcher: @unchecked Sendable {
             while isRunning {
                 do {
                     for eviction in try check() {
-                        logger.error("embedded broker: \(eviction); it keeps about 5 MiB per partition: consume faster or produce less at once")
+                        logger.error(
+                            "embedded broker: \(eviction); it keeps about 5 MiB per partition: consume faster or produce less at once"
+                        )
                         report(eviction)
                     }
                 } catch {
@@ -133,7 +145,8 @@ public final class EvictionWatcher: @unchecked Sendable {
         // Its own connection troubles are not evictions: only critical client logs.
         var quiet = logger
         quiet.logLevel = .critical
-        let consumer = try KafkaConsumer(config: config, groupID: group ?? "attache-eviction-watcher", readCommitted: false, logger: quiet)
+        let consumer = try KafkaConsumer(
+            config: config, groupID: group ?? "attache-eviction-watcher", readCommitted: false, logger: quiet)
         lock.withLock {
             if let group { groups[group] = consumer } else { probe = consumer }
         }

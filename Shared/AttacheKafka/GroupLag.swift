@@ -12,7 +12,9 @@ public enum GroupLag {
             var lag: Int64 = 0
             for topic in topics {
                 let count = try await consumer.partitions(of: topic)
-                let partitions = (0..<Int32(count)).map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.invalid) }
+                let partitions = (0..<Int32(count)).map {
+                    TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.invalid)
+                }
                 for committed in try await consumer.committed(partitions) {
                     let (low, high) = try await consumer.offsets(topic: topic, partition: committed.partition)
                     lag += high - max(committed.offset, low)

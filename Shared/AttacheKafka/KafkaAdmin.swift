@@ -72,19 +72,26 @@ public final class KafkaAdmin: @unchecked Sendable {
         }
     }
 
-    private static func create(_ topics: [NewTopic], handle: OpaquePointer, timeoutMs: Int, hint: String) throws(KafkaError) -> [String] {
+    private static func create(_ topics: [NewTopic], handle: OpaquePointer, timeoutMs: Int, hint: String)
+        throws(KafkaError) -> [String]
+    {
         var newTopics: [OpaquePointer?] = []
         defer { newTopics.forEach { rd_kafka_NewTopic_destroy($0) } }
         for topic in topics {
             var errstr = errorBuffer()
-            guard let newTopic = rd_kafka_NewTopic_new(topic.name, Int32(topic.partitions), Int32(topic.replicationFactor),
-                                                       &errstr, errstr.count) else {
+            guard
+                let newTopic = rd_kafka_NewTopic_new(
+                    topic.name, Int32(topic.partitions), Int32(topic.replicationFactor),
+                    &errstr, errstr.count)
+            else {
                 throw KafkaError.local(text(ofBuffer: errstr), operation: "describe new topic \(topic.name)")
             }
             newTopics.append(newTopic)
             for (name, value) in topic.configs.sorted(by: { $0.key < $1.key }) {
                 let err = rd_kafka_NewTopic_set_config(newTopic, name, value)
-                if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err, operation: "set \(name) on topic \(topic.name)") }
+                if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                    throw KafkaError(err, operation: "set \(name) on topic \(topic.name)")
+                }
             }
         }
         let queue = rd_kafka_queue_new(handle)
@@ -105,7 +112,8 @@ public final class KafkaAdmin: @unchecked Sendable {
         var created: [String] = []
         var count = 0
         guard let result = rd_kafka_event_CreateTopics_result(event),
-              let results = rd_kafka_CreateTopics_result_topics(result, &count) else { return created }
+            let results = rd_kafka_CreateTopics_result_topics(result, &count)
+        else { return created }
         for i in 0..<count {
             let name = String(cString: rd_kafka_topic_result_name(results[i]))
             let topicErr = rd_kafka_topic_result_error(results[i])

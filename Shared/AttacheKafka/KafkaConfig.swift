@@ -21,8 +21,10 @@ public struct KafkaConfig: Sendable, Hashable {
     /// Where librdkafka's statistics go (nil: none are emitted).
     public var statistics: KafkaStatisticsReceiver?
 
-    public init(bootstrapServers: String, clientID: String = "attache", deliveryTimeoutMs: Int = 30_000,
-                properties: [String: String] = [:], closeTimeoutMs: Int = 5_000) {
+    public init(
+        bootstrapServers: String, clientID: String = "attache", deliveryTimeoutMs: Int = 30_000,
+        properties: [String: String] = [:], closeTimeoutMs: Int = 5_000
+    ) {
         self.bootstrapServers = bootstrapServers
         self.clientID = clientID
         self.deliveryTimeoutMs = deliveryTimeoutMs
@@ -67,8 +69,9 @@ public struct KafkaConfig: Sendable, Hashable {
             if rd_kafka_conf_set(conf, name, value, &errstr, errstr.count) != RD_KAFKA_CONF_OK {
                 rd_kafka_conf_destroy(conf)
                 let shown = KafkaConfig.isSecret(name) ? "[redacted]" : value
-                throw KafkaError.local(text(ofBuffer: errstr), operation: "set Kafka property \(name)=\(shown)",
-                                       hint: "see CONFIGURATION.md of librdkafka for valid properties and values")
+                throw KafkaError.local(
+                    text(ofBuffer: errstr), operation: "set Kafka property \(name)=\(shown)",
+                    hint: "see CONFIGURATION.md of librdkafka for valid properties and values")
             }
         }
         return conf

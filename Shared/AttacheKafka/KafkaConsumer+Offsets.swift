@@ -10,7 +10,9 @@ extension KafkaConsumer {
 
     /// Commits the position after `message`.
     public func commit(after message: KafkaMessage) async throws(KafkaError) {
-        try await commit([TopicPartitionOffset(topic: message.topic, partition: message.partition, offset: message.nextOffset)])
+        try await commit([
+            TopicPartitionOffset(topic: message.topic, partition: message.partition, offset: message.nextOffset)
+        ])
     }
 
     /// `commit` on the calling thread (for the rebalance hook).
@@ -26,16 +28,21 @@ extension KafkaConsumer {
     }
 
     /// The group's committed offsets for `partitions` (`KafkaOffset.invalid` where none).
-    public func committed(_ partitions: [TopicPartitionOffset], timeoutMs: Int = 10_000) async throws(KafkaError) -> [TopicPartitionOffset] {
+    public func committed(_ partitions: [TopicPartitionOffset], timeoutMs: Int = 10_000) async throws(KafkaError)
+        -> [TopicPartitionOffset]
+    {
         try await onConsumerThread { () throws(KafkaError) in try self.committedNow(partitions, timeoutMs: timeoutMs) }
     }
 
-    func committedNow(_ partitions: [TopicPartitionOffset], timeoutMs: Int) throws(KafkaError) -> [TopicPartitionOffset] {
+    func committedNow(_ partitions: [TopicPartitionOffset], timeoutMs: Int) throws(KafkaError) -> [TopicPartitionOffset]
+    {
         guard !isDestroyed else { throw KafkaConsumer.closedError }
         let list = partitions.makeList()
         defer { rd_kafka_topic_partition_list_destroy(list) }
         let err = rd_kafka_committed(handle, list, Int32(timeoutMs))
-        if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err, operation: "read committed offsets of group \(groupID)") }
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaError(err, operation: "read committed offsets of group \(groupID)")
+        }
         return [TopicPartitionOffset](list: list)
     }
 
@@ -63,7 +70,9 @@ extension KafkaConsumer {
 
     /// `rewindToCommitted` on the calling thread.
     public func rewindToCommittedNow() throws(KafkaError) {
-        let assigned = assignment().map { TopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: KafkaOffset.invalid) }
+        let assigned = assignment().map {
+            TopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: KafkaOffset.invalid)
+        }
         guard !assigned.isEmpty else { return }
         var targets = try committedNow(assigned, timeoutMs: 10_000)
         for index in targets.indices where targets[index].offset < 0 {
@@ -75,7 +84,9 @@ extension KafkaConsumer {
 
     /// The low and high watermarks of a partition, asked of the broker from the consumer's
     /// thread (the async form of `watermarks`).
-    public func offsets(topic: String, partition: Int32, timeoutMs: Int = 10_000) async throws(KafkaError) -> (low: Int64, high: Int64) {
+    public func offsets(topic: String, partition: Int32, timeoutMs: Int = 10_000) async throws(KafkaError) -> (
+        low: Int64, high: Int64
+    ) {
         try await onConsumerThread { () throws(KafkaError) in
             let (low, high) = try self.watermarks(topic: topic, partition: partition, timeoutMs: timeoutMs)
             return OffsetRange(low: low, high: high)
@@ -88,16 +99,22 @@ extension KafkaConsumer {
     /// `consumer_lag` statistic): no request to the broker, so a sample never holds the
     /// consumer's thread behind a fetch. Partitions with no watermark yet are asked for it
     /// (up to `timeoutMs`); `stop` is asked between them.
-    public func lags(timeoutMs: Int = 500, stop: @escaping @Sendable () -> Bool = { false }) async -> [(partition: TopicPartitionOffset, lag: Int64)] {
+    public func lags(timeoutMs: Int = 500, stop: @escaping @Sendable () -> Bool = { false }) async -> [(
+        partition: TopicPartitionOffset, lag: Int64
+    )] {
         let result: [PartitionLag]? = try? await onConsumerThread { () throws(KafkaError) in
             var lags: [PartitionLag] = []
             for partition in self.assignment() where partition.offset >= 0 {
                 if stop() || self.isDestroyed { break }
                 var low: Int64 = 0
                 var high: Int64 = 0
-                if rd_kafka_get_watermark_offsets(self.handle, partition.topic, partition.partition, &low, &high) != RD_KAFKA_RESP_ERR_NO_ERROR
-                    || high < 0 {
-                    guard let (_, queried) = try? self.watermarks(topic: partition.topic, partition: partition.partition, timeoutMs: timeoutMs)
+                if rd_kafka_get_watermark_offsets(self.handle, partition.topic, partition.partition, &low, &high)
+                    != RD_KAFKA_RESP_ERR_NO_ERROR
+                    || high < 0
+                {
+                    guard
+                        let (_, queried) = try? self.watermarks(
+                            topic: partition.topic, partition: partition.partition, timeoutMs: timeoutMs)
                     else { continue }
                     high = queried
                 }
@@ -116,14 +133,17 @@ extension KafkaConsumer {
 
     /// The low and high watermarks of a partition, asked of the broker. Blocks: from async
     /// code use `offsets(topic:partition:)`.
-    public func watermarks(topic: String, partition: Int32, timeoutMs: Int = 10_000) throws(KafkaError) -> (low: Int64, high: Int64) {
+    public func watermarks(topic: String, partition: Int32, timeoutMs: Int = 10_000) throws(KafkaError) -> (
+        low: Int64, high: Int64
+    ) {
         guard !isDestroyed else { throw KafkaConsumer.closedError }
         var low: Int64 = 0
         var high: Int64 = 0
         let err = rd_kafka_query_watermark_offsets(handle, topic, partition, &low, &high, Int32(timeoutMs))
         if err != RD_KAFKA_RESP_ERR_NO_ERROR {
-            throw KafkaError(err, operation: "query offsets of \(topic)[\(partition)]",
-                             hint: err == RD_KAFKA_RESP_ERR__TIMED_OUT ? context.unreachableHint : nil)
+            throw KafkaError(
+                err, operation: "query offsets of \(topic)[\(partition)]",
+                hint: err == RD_KAFKA_RESP_ERR__TIMED_OUT ? context.unreachableHint : nil)
         }
         return (low, high)
     }
@@ -132,6 +152,7 @@ extension KafkaConsumer {
     /// `partitions(of:)`.
     public func partitionCount(of topic: String, timeoutMs: Int = 10_000) throws(KafkaError) -> Int {
         guard !isDestroyed else { throw KafkaConsumer.closedError }
-        return try Metadata.partitionCount(handle: handle, topic: topic, timeoutMs: timeoutMs, hint: context.unreachableHint)
+        return try Metadata.partitionCount(
+            handle: handle, topic: topic, timeoutMs: timeoutMs, hint: context.unreachableHint)
     }
 }

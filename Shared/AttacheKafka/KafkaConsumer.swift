@@ -26,26 +26,33 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Creates a consumer of group `groupID`. With `readCommitted` it sees only committed
     /// transactional records. `startAt` applies where the group has no committed offset:
     /// `earliest` or `latest`.
-    public convenience init(config: KafkaConfig, groupID: String, readCommitted: Bool = true, startAt: AutoOffsetReset = .earliest,
-                            logger: Logger = Logger(label: "attache.kafka.consumer")) throws(KafkaError) {
-        try self.init(config: config, groupID: groupID,
-                      options: KafkaConsumerOptions(autoOffsetReset: startAt, isolation: readCommitted ? .readCommitted : .readUncommitted),
-                      logger: logger)
+    public convenience init(
+        config: KafkaConfig, groupID: String, readCommitted: Bool = true, startAt: AutoOffsetReset = .earliest,
+        logger: Logger = Logger(label: "attache.kafka.consumer")
+    ) throws(KafkaError) {
+        try self.init(
+            config: config, groupID: groupID,
+            options: KafkaConsumerOptions(
+                autoOffsetReset: startAt, isolation: readCommitted ? .readCommitted : .readUncommitted),
+            logger: logger)
     }
 
     /// Creates a consumer of group `groupID` with typed `options`.
-    public init(config: KafkaConfig, groupID: String, options: KafkaConsumerOptions,
-                logger: Logger = Logger(label: "attache.kafka.consumer")) throws(KafkaError) {
+    public init(
+        config: KafkaConfig, groupID: String, options: KafkaConsumerOptions,
+        logger: Logger = Logger(label: "attache.kafka.consumer")
+    ) throws(KafkaError) {
         self.config = config
         self.groupID = groupID
         self.context = ClientContext(logger: logger, bootstrapServers: config.bootstrapServers)
         self.queue = DispatchQueue(label: "attache.kafka.consumer.\(groupID)")
-        let conf = try config.makeConf(defaults: [
-            ("group.id", groupID),
-            ("enable.auto.commit", "false"),
-            ("enable.auto.offset.store", "false"),
-            ("enable.partition.eof", "false"),
-        ] + options.properties)
+        let conf = try config.makeConf(
+            defaults: [
+                ("group.id", groupID),
+                ("enable.auto.commit", "false"),
+                ("enable.auto.offset.store", "false"),
+                ("enable.partition.eof", "false"),
+            ] + options.properties)
         context.install(on: conf, statistics: config.statistics)
         rd_kafka_conf_set_rebalance_cb(conf) { rk, err, partitions, opaque in
             guard let rk, let partitions, let context = ClientContext.from(opaque) else { return }
@@ -172,7 +179,8 @@ public final class KafkaConsumer: @unchecked Sendable {
         defer { rd_kafka_message_destroy(message) }
         let err = message.pointee.err
         if err == RD_KAFKA_RESP_ERR_NO_ERROR { return KafkaMessage(copying: message) }
-        let error = KafkaError(err, operation: "consume", hint: err == RD_KAFKA_RESP_ERR__TRANSPORT ? context.unreachableHint : nil)
+        let error = KafkaError(
+            err, operation: "consume", hint: err == RD_KAFKA_RESP_ERR__TRANSPORT ? context.unreachableHint : nil)
         if error.kind == .fatal || err == RD_KAFKA_RESP_ERR__FATAL { throw error }
         context.logger.warning("\(error)")
         return nil
@@ -192,7 +200,8 @@ public final class KafkaConsumer: @unchecked Sendable {
     var isDestroyed: Bool { destroyed.isSet }
 
     /// What a call on a closed consumer fails with (its client may already be freed).
-    static let closedError = KafkaError(RD_KAFKA_RESP_ERR__DESTROY, operation: "use a closed consumer", kind: .retriable)
+    static let closedError = KafkaError(
+        RD_KAFKA_RESP_ERR__DESTROY, operation: "use a closed consumer", kind: .retriable)
 
     /// `close` on a thread of its own, for async code: leaving a group can take a while.
     public func shutdown() async {
@@ -228,11 +237,15 @@ public final class KafkaConsumer: @unchecked Sendable {
             done.signal()
         }
         if done.wait(timeout: .now() + .milliseconds(max(0, timeoutMs))) == .timedOut {
-            context.logger.warning("the consumer of group \(groupID) did not close within \(timeoutMs) ms (is the cluster reachable?); leaving it behind: offsets it did not commit are read again after restart")
+            context.logger.warning(
+                "the consumer of group \(groupID) did not close within \(timeoutMs) ms (is the cluster reachable?); leaving it behind: offsets it did not commit are read again after restart"
+            )
         }
     }
 
-    func onConsumerThread<T: Sendable>(_ work: @escaping @Sendable () throws(KafkaError) -> T) async throws(KafkaError) -> T {
+    func onConsumerThread<T: Sendable>(_ work: @escaping @Sendable () throws(KafkaError) -> T) async throws(KafkaError)
+        -> T
+    {
         try await BlockingExecutor.run(on: queue, work)
     }
 

@@ -26,8 +26,10 @@ public struct KafkaConsumerOptions: Sendable, Hashable {
     /// How often the member sends heartbeats (`heartbeat.interval.ms`).
     public var heartbeatInterval: Duration
 
-    public init(autoOffsetReset: AutoOffsetReset = .earliest, isolation: IsolationLevel = .readCommitted,
-                sessionTimeout: Duration = .seconds(10), heartbeatInterval: Duration = .seconds(1)) {
+    public init(
+        autoOffsetReset: AutoOffsetReset = .earliest, isolation: IsolationLevel = .readCommitted,
+        sessionTimeout: Duration = .seconds(10), heartbeatInterval: Duration = .seconds(1)
+    ) {
         self.autoOffsetReset = autoOffsetReset
         self.isolation = isolation
         self.sessionTimeout = sessionTimeout

@@ -38,9 +38,10 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable {
 
     /// From a response code.
     public init(_ err: rd_kafka_resp_err_t, operation: String, hint: String? = nil, kind: Kind? = nil) {
-        self.init(code: Int32(err.rawValue), name: String(cString: rd_kafka_err2name(err)),
-                  message: String(cString: rd_kafka_err2str(err)),
-                  kind: kind ?? KafkaError.classify(err), operation: operation, hint: hint)
+        self.init(
+            code: Int32(err.rawValue), name: String(cString: rd_kafka_err2name(err)),
+            message: String(cString: rd_kafka_err2str(err)),
+            kind: kind ?? KafkaError.classify(err), operation: operation, hint: hint)
     }
 
     /// From an `rd_kafka_error_t`, which this initialiser destroys.
@@ -55,30 +56,32 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable {
         } else {
             kind = .permanent
         }
-        self.init(code: Int32(rd_kafka_error_code(error).rawValue), name: String(cString: rd_kafka_error_name(error)),
-                  message: String(cString: rd_kafka_error_string(error)), kind: kind, operation: operation, hint: hint)
+        self.init(
+            code: Int32(rd_kafka_error_code(error).rawValue), name: String(cString: rd_kafka_error_name(error)),
+            message: String(cString: rd_kafka_error_string(error)), kind: kind, operation: operation, hint: hint)
         rd_kafka_error_destroy(error)
     }
 
     /// A failure of Attache's own, not of librdkafka (e.g. a bad configuration value).
     public static func local(_ message: String, operation: String, hint: String? = nil) -> KafkaError {
-        KafkaError(code: Int32(RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue), name: "_INVALID_ARG", message: message,
-                   kind: .permanent, operation: operation, hint: hint)
+        KafkaError(
+            code: Int32(RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue), name: "_INVALID_ARG", message: message,
+            kind: .permanent, operation: operation, hint: hint)
     }
 
     /// The class librdkafka gives a bare response code outside a transaction.
     static func classify(_ err: rd_kafka_resp_err_t) -> Kind {
         switch err {
         case RD_KAFKA_RESP_ERR__FATAL, RD_KAFKA_RESP_ERR__FENCED, RD_KAFKA_RESP_ERR_PRODUCER_FENCED,
-             RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH, RD_KAFKA_RESP_ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED:
+            RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH, RD_KAFKA_RESP_ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED:
             return .fatal
         case RD_KAFKA_RESP_ERR__TRANSPORT, RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN, RD_KAFKA_RESP_ERR__TIMED_OUT,
-             RD_KAFKA_RESP_ERR__MSG_TIMED_OUT, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT, RD_KAFKA_RESP_ERR__QUEUE_FULL,
-             RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE,
-             RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS_AFTER_APPEND,
-             RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE, RD_KAFKA_RESP_ERR_NOT_COORDINATOR,
-             RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS, RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART,
-             RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION, RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS:
+            RD_KAFKA_RESP_ERR__MSG_TIMED_OUT, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT, RD_KAFKA_RESP_ERR__QUEUE_FULL,
+            RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE,
+            RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS_AFTER_APPEND,
+            RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE, RD_KAFKA_RESP_ERR_NOT_COORDINATOR,
+            RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS, RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART,
+            RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION, RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS:
             return .retriable
         default:
             return .permanent
@@ -95,10 +98,12 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable {
     /// the cluster: the record is too large or invalid, and sending it again cannot succeed.
     /// The record's input is then rejected; other records go on.
     public var isRecordPermanent: Bool {
-        [RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE, RD_KAFKA_RESP_ERR_INVALID_RECORD,
-         RD_KAFKA_RESP_ERR_INVALID_MSG, RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE,
-         RD_KAFKA_RESP_ERR__BAD_MSG]
-            .map { Int32($0.rawValue) }.contains(code)
+        [
+            RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE, RD_KAFKA_RESP_ERR_INVALID_RECORD,
+            RD_KAFKA_RESP_ERR_INVALID_MSG, RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE,
+            RD_KAFKA_RESP_ERR__BAD_MSG,
+        ]
+        .map { Int32($0.rawValue) }.contains(code)
     }
 
     /// True for a message that timed out in the producer queue or a request that timed out.

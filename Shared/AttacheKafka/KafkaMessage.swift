@@ -12,8 +12,10 @@ public struct KafkaMessage: Sendable, Hashable {
     /// The record's timestamp in milliseconds since the epoch, when it has one.
     public var timestampMs: Int64?
 
-    public init(topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8]?,
-                headers: [KafkaHeader], timestampMs: Int64?) {
+    public init(
+        topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8]?,
+        headers: [KafkaHeader], timestampMs: Int64?
+    ) {
         self.topic = topic
         self.partition = partition
         self.offset = offset

@@ -32,27 +32,33 @@ public final class KafkaProducer: @unchecked Sendable {
     }
 
     /// Creates a producer. `transactionalID` makes it transactional (see `TransactionalProducer`).
-    public init(config: KafkaConfig, transactionalID: String? = nil,
-                logger: Logger = Logger(label: "attache.kafka.producer")) throws(KafkaError) {
+    public init(
+        config: KafkaConfig, transactionalID: String? = nil,
+        logger: Logger = Logger(label: "attache.kafka.producer")
+    ) throws(KafkaError) {
         self.config = config
         self.context = ClientContext(logger: logger, bootstrapServers: config.bootstrapServers)
-        let conf = try config.makeConf(defaults: KafkaProducer.defaults(config: config, transactionalID: transactionalID))
+        let conf = try config.makeConf(
+            defaults: KafkaProducer.defaults(config: config, transactionalID: transactionalID))
         context.install(on: conf, statistics: config.statistics)
         rd_kafka_conf_set_dr_msg_cb(conf) { _, message, opaque in
             guard let message, let context = ClientContext.from(opaque) else { return }
             let m = message.pointee
             guard let id = m._private.map({ UInt(bitPattern: $0) }) else {
                 if m.err != RD_KAFKA_RESP_ERR_NO_ERROR {
-                    context.logger.error("a fire-and-forget record was not delivered: \(String(cString: rd_kafka_err2str(m.err)))")
+                    context.logger.error(
+                        "a fire-and-forget record was not delivered: \(String(cString: rd_kafka_err2str(m.err)))")
                 }
                 return
             }
             let topic = m.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
             if m.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                context.deliveries.complete(id, with: .success(DeliveryReport(topic: topic, partition: m.partition, offset: m.offset)))
+                context.deliveries.complete(
+                    id, with: .success(DeliveryReport(topic: topic, partition: m.partition, offset: m.offset)))
             } else {
                 let hint = m.err == RD_KAFKA_RESP_ERR__MSG_TIMED_OUT ? context.unreachableHint : nil
-                context.deliveries.complete(id, with: .failure(KafkaError(m.err, operation: "deliver record to \(topic)", hint: hint)))
+                context.deliveries.complete(
+                    id, with: .failure(KafkaError(m.err, operation: "deliver record to \(topic)", hint: hint)))
             }
         }
         var errstr = errorBuffer()
@@ -118,7 +124,9 @@ public final class KafkaProducer: @unchecked Sendable {
 
     /// Waits until every enqueued record has its delivery report.
     public func flush(timeoutMs: Int = 30_000) async throws(KafkaError) {
-        if closeLock.withLock({ closed }) { throw KafkaError(RD_KAFKA_RESP_ERR__DESTROY, operation: "flush producer", kind: .retriable) }
+        if closeLock.withLock({ closed }) {
+            throw KafkaError(RD_KAFKA_RESP_ERR__DESTROY, operation: "flush producer", kind: .retriable)
+        }
         let handle = KafkaHandle(raw: handle)
         let hint = context.unreachableHint
         try await BlockingExecutor.run { () throws(KafkaError) in
@@ -154,12 +162,16 @@ public final class KafkaProducer: @unchecked Sendable {
         rd_kafka_flush(handle, Int32(timeoutMs))
         let unsent = Int(rd_kafka_outq_len(handle))
         if unsent > 0 {
-            context.logger.warning("closing the producer with \(unsent) records or requests not delivered within \(timeoutMs) ms (is the cluster reachable?)")
+            context.logger.warning(
+                "closing the producer with \(unsent) records or requests not delivered within \(timeoutMs) ms (is the cluster reachable?)"
+            )
         }
         // Sends still waiting get their answer now rather than never.
-        context.deliveries.failAll(KafkaError(RD_KAFKA_RESP_ERR__DESTROY, operation: "send",
-                                              hint: "the producer was closed first; the record's input is read again after restart",
-                                              kind: .retriable))
+        context.deliveries.failAll(
+            KafkaError(
+                RD_KAFKA_RESP_ERR__DESTROY, operation: "send",
+                hint: "the producer was closed first; the record's input is read again after restart",
+                kind: .retriable))
         let handle = KafkaHandle(raw: handle)
         let poller = poller
         let context = context
@@ -183,7 +195,8 @@ public final class KafkaProducer: @unchecked Sendable {
             // Never on a freed client: `close` sets the flag under the same lock first.
             let err = closeLock.withLock { closed ? RD_KAFKA_RESP_ERR__DESTROY : produceOnce(record, opaque: opaque) }
             if err == RD_KAFKA_RESP_ERR__DESTROY {
-                throw KafkaError(err, operation: "produce to \(record.topic)", hint: "the producer is closed", kind: .retriable)
+                throw KafkaError(
+                    err, operation: "produce to \(record.topic)", hint: "the producer is closed", kind: .retriable)
             }
             if err == RD_KAFKA_RESP_ERR_NO_ERROR { return }
             // The local queue is full: the poll thread is draining it; give it a moment.
@@ -202,7 +215,9 @@ public final class KafkaProducer: @unchecked Sendable {
             headers = rd_kafka_headers_new(record.headers.count)
             for header in record.headers {
                 if let value = header.value {
-                    value.withUnsafeBytes { _ = rd_kafka_header_add(headers, header.name, -1, $0.baseAddress, $0.count) }
+                    value.withUnsafeBytes {
+                        _ = rd_kafka_header_add(headers, header.name, -1, $0.baseAddress, $0.count)
+                    }
                 } else {
                     _ = rd_kafka_header_add(headers, header.name, -1, nil, 0)
                 }
@@ -212,9 +227,11 @@ public final class KafkaProducer: @unchecked Sendable {
         let err = withOptionalBytes(record.key) { key, keyLength in
             withOptionalBytes(record.value) { value, valueLength in
                 if let timestamp = record.timestampMs {
-                    attache_produce_at(handle, record.topic, partition, key, keyLength, value, valueLength, headers, opaque, timestamp)
+                    attache_produce_at(
+                        handle, record.topic, partition, key, keyLength, value, valueLength, headers, opaque, timestamp)
                 } else {
-                    attache_produce(handle, record.topic, partition, key, keyLength, value, valueLength, headers, opaque)
+                    attache_produce(
+                        handle, record.topic, partition, key, keyLength, value, valueLength, headers, opaque)
                 }
             }
         }

@@ -32,7 +32,9 @@ public struct KafkaStatistics: Sendable, Equatable {
     /// Lag of each assigned partition whose lag is known.
     public var lags: [PartitionLag]
 
-    public init(client: String, type: String, queuedMessages: Int64, brokerRoundTrip: [String: Double], lags: [PartitionLag]) {
+    public init(
+        client: String, type: String, queuedMessages: Int64, brokerRoundTrip: [String: Double], lags: [PartitionLag]
+    ) {
         self.client = client
         self.type = type
         self.queuedMessages = queuedMessages
@@ -43,19 +45,22 @@ public struct KafkaStatistics: Sendable, Equatable {
     /// Reads a statistics document; nil when it is not one.
     public static func parse(_ json: [UInt8]) -> KafkaStatistics? {
         guard let root = (try? JSONSerialization.jsonObject(with: Data(json))) as? [String: Any] else { return nil }
-        var statistics = KafkaStatistics(client: root["name"] as? String ?? "", type: root["type"] as? String ?? "",
-                                         queuedMessages: (root["msg_cnt"] as? NSNumber)?.int64Value ?? 0, brokerRoundTrip: [:], lags: [])
+        var statistics = KafkaStatistics(
+            client: root["name"] as? String ?? "", type: root["type"] as? String ?? "",
+            queuedMessages: (root["msg_cnt"] as? NSNumber)?.int64Value ?? 0, brokerRoundTrip: [:], lags: [])
         for (name, value) in root["brokers"] as? [String: Any] ?? [:] {
             // The bootstrap entries ("…/bootstrap") and the internal one carry no samples.
             guard let broker = value as? [String: Any], let rtt = broker["rtt"] as? [String: Any],
-                  let average = (rtt["avg"] as? NSNumber)?.doubleValue, (rtt["cnt"] as? NSNumber)?.intValue ?? 0 > 0 else { continue }
+                let average = (rtt["avg"] as? NSNumber)?.doubleValue, (rtt["cnt"] as? NSNumber)?.intValue ?? 0 > 0
+            else { continue }
             statistics.brokerRoundTrip[name] = average / 1_000_000
         }
         for (topic, value) in root["topics"] as? [String: Any] ?? [:] {
             let partitions = (value as? [String: Any])?["partitions"] as? [String: Any] ?? [:]
             for (key, entry) in partitions {
                 guard let partition = Int32(key), partition >= 0, let entry = entry as? [String: Any],
-                      let lag = (entry["consumer_lag"] as? NSNumber)?.int64Value, lag >= 0 else { continue }
+                    let lag = (entry["consumer_lag"] as? NSNumber)?.int64Value, lag >= 0
+                else { continue }
                 statistics.lags.append(PartitionLag(topic: topic, partition: partition, lag: lag))
             }
         }

@@ -3,7 +3,9 @@ import CRdKafka
 /// Cluster metadata look-ups shared by the clients.
 public enum Metadata {
     /// The number of partitions of `topic` (0 when the cluster does not know it).
-    static func partitionCount(handle: OpaquePointer, topic: String, timeoutMs: Int, hint: String) throws(KafkaError) -> Int {
+    static func partitionCount(handle: OpaquePointer, topic: String, timeoutMs: Int, hint: String) throws(KafkaError)
+        -> Int
+    {
         try topics(handle: handle, timeoutMs: timeoutMs, hint: hint)[topic] ?? 0
     }
 

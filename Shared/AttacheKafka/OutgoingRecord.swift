@@ -13,8 +13,10 @@ public struct OutgoingRecord: Sendable, Hashable {
     /// The record's create time in milliseconds since the epoch; nil (the usual) for now.
     public var timestampMs: Int64?
 
-    public init(topic: String, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader] = [],
-                timestampMs: Int64? = nil) {
+    public init(
+        topic: String, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader] = [],
+        timestampMs: Int64? = nil
+    ) {
         self.topic = topic
         self.partition = partition
         self.key = key

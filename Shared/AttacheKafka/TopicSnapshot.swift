@@ -16,8 +16,9 @@ public enum TopicSnapshot {
     public static func read(config: KafkaConfig, topic: String, timeout: Duration = .seconds(20)) async throws -> Read {
         var quiet = Logger(label: "attache.kafka.snapshot")
         quiet.logLevel = .error
-        let consumer = try KafkaConsumer(config: config, groupID: "attache-snapshot-\(UUID().uuidString)", readCommitted: false,
-                                         logger: quiet)
+        let consumer = try KafkaConsumer(
+            config: config, groupID: "attache-snapshot-\(UUID().uuidString)", readCommitted: false,
+            logger: quiet)
         do {
             let read = try await read(topic, with: consumer, timeout: timeout)
             await consumer.shutdown()
@@ -36,7 +37,8 @@ public enum TopicSnapshot {
             if high > low { ends[partition] = high }
         }
         guard !ends.isEmpty else { return Read(records: [], complete: true) }
-        try consumer.assign(ends.keys.map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.beginning) })
+        try consumer.assign(
+            ends.keys.map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.beginning) })
         var records: [KafkaMessage] = []
         let deadline = ContinuousClock.now + timeout
         while !ends.isEmpty, ContinuousClock.now < deadline {
@@ -47,6 +49,7 @@ public enum TopicSnapshot {
                 }
             }
         }
-        return Read(records: records.sorted { ($0.partition, $0.offset) < ($1.partition, $1.offset) }, complete: ends.isEmpty)
+        return Read(
+            records: records.sorted { ($0.partition, $0.offset) < ($1.partition, $1.offset) }, complete: ends.isEmpty)
     }
 }

@@ -14,8 +14,10 @@ public final class TransactionalProducer: @unchecked Sendable {
 
     /// Creates a producer with `transactional.id` = `transactionalID` (stable per input
     /// partition or instance, so that a restarted instance fences its zombie).
-    public init(config: KafkaConfig, transactionalID: String,
-                logger: Logger = Logger(label: "attache.kafka.transactions")) throws(KafkaError) {
+    public init(
+        config: KafkaConfig, transactionalID: String,
+        logger: Logger = Logger(label: "attache.kafka.transactions")
+    ) throws(KafkaError) {
         self.transactionalID = transactionalID
         self.producer = try KafkaProducer(config: config, transactionalID: transactionalID, logger: logger)
     }
@@ -58,8 +60,10 @@ public final class TransactionalProducer: @unchecked Sendable {
     }
 
     /// Adds the consumer's offsets (each the next offset to read) to the transaction.
-    public func sendOffsets(_ offsets: [TopicPartitionOffset], of consumer: KafkaConsumer,
-                            timeoutMs: Int = 30_000) async throws(KafkaError) {
+    public func sendOffsets(
+        _ offsets: [TopicPartitionOffset], of consumer: KafkaConsumer,
+        timeoutMs: Int = 30_000
+    ) async throws(KafkaError) {
         let handle = handle
         let request = SendOffsetsRequest(consumer: consumer, offsets: offsets)
         try await BlockingExecutor.run { () throws(KafkaError) in
@@ -68,9 +72,12 @@ public final class TransactionalProducer: @unchecked Sendable {
     }
 
     /// `sendOffsets` on the calling thread (for a rebalance hook).
-    public func sendOffsetsNow(_ offsets: [TopicPartitionOffset], of consumer: KafkaConsumer, timeoutMs: Int = 30_000) throws(KafkaError) {
-        try TransactionalProducer.sendOffsets(handle: handle, SendOffsetsRequest(consumer: consumer, offsets: offsets),
-                                              timeoutMs: timeoutMs)
+    public func sendOffsetsNow(_ offsets: [TopicPartitionOffset], of consumer: KafkaConsumer, timeoutMs: Int = 30_000)
+        throws(KafkaError)
+    {
+        try TransactionalProducer.sendOffsets(
+            handle: handle, SendOffsetsRequest(consumer: consumer, offsets: offsets),
+            timeoutMs: timeoutMs)
     }
 
     /// Commits the transaction (flushing its records first).
@@ -110,7 +117,9 @@ public final class TransactionalProducer: @unchecked Sendable {
         let offsets: [TopicPartitionOffset]
     }
 
-    private static func sendOffsets(handle: KafkaHandle, _ request: SendOffsetsRequest, timeoutMs: Int) throws(KafkaError) {
+    private static func sendOffsets(handle: KafkaHandle, _ request: SendOffsetsRequest, timeoutMs: Int)
+        throws(KafkaError)
+    {
         guard !request.offsets.isEmpty else { return }
         guard let metadata = request.consumer.groupMetadata() else {
             throw KafkaError.local("the consumer has no group metadata", operation: "send offsets to transaction")

@@ -49,8 +49,10 @@ public struct Anniversary: SchemaRecord, Hashable {
     public var span: TextSpan
     public var text: String
 
-    public init(kind: AnniversaryKind, subject: String, parties: [String], ordinal: Int, year: Int,
-                baseYear: Int, baseDate: Day?, onPublicationDay: Bool, next: Milestone, span: TextSpan, text: String) {
+    public init(
+        kind: AnniversaryKind, subject: String, parties: [String], ordinal: Int, year: Int,
+        baseYear: Int, baseDate: Day?, onPublicationDay: Bool, next: Milestone, span: TextSpan, text: String
+    ) {
         self.id = StableID.anniversary(kind: kind, subject: subject, baseYear: baseYear)
         self.kind = kind
         self.subject = subject

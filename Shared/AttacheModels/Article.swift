@@ -41,8 +41,10 @@ public struct Article: SchemaRecord, Hashable {
     /// How it arrived: `http`, `file:PATH`, `stdin`, or `kafka:TOPIC/PARTITION/OFFSET`.
     public var origin: String
 
-    public init(id: String, published: Day, title: String?, dateline: Dateline?, source: String?,
-                text: String, paragraphs: [TextSpan], countries: [String], receivedAt: Date, origin: String) {
+    public init(
+        id: String, published: Day, title: String?, dateline: Dateline?, source: String?,
+        text: String, paragraphs: [TextSpan], countries: [String], receivedAt: Date, origin: String
+    ) {
         self.id = id
         self.published = published
         self.title = title
@@ -57,8 +59,9 @@ public struct Article: SchemaRecord, Hashable {
 
     /// The article without its text and paragraphs, as carried by `EnrichedArticle`.
     public var summary: ArticleSummary {
-        ArticleSummary(id: id, published: published, title: title, dateline: dateline, source: source,
-                       countries: countries, receivedAt: receivedAt, origin: origin)
+        ArticleSummary(
+            id: id, published: published, title: title, dateline: dateline, source: source,
+            countries: countries, receivedAt: receivedAt, origin: origin)
     }
 }
 
@@ -73,8 +76,10 @@ public struct ArticleSummary: Hashable, Sendable, Codable {
     public var receivedAt: Date
     public var origin: String
 
-    public init(id: String, published: Day, title: String?, dateline: Dateline?, source: String?,
-                countries: [String], receivedAt: Date, origin: String) {
+    public init(
+        id: String, published: Day, title: String?, dateline: Dateline?, source: String?,
+        countries: [String], receivedAt: Date, origin: String
+    ) {
         self.id = id
         self.published = published
         self.title = title

@@ -23,7 +23,8 @@ public enum AttacheJSON {
             let text = try container.decode(String.self)
             guard let date = parseInstant(text) else {
                 throw DecodingError.dataCorruptedError(
-                    in: container, debugDescription: "'\(text)' is not an ISO 8601 instant such as 2023-06-30T10:00:00.000Z")
+                    in: container,
+                    debugDescription: "'\(text)' is not an ISO 8601 instant such as 2023-06-30T10:00:00.000Z")
             }
             return date
         }
@@ -50,13 +51,15 @@ public enum AttacheJSON {
     /// reader does not take goes through `JSONDecoder`, which reads it or says what is wrong.
     public static func decode<T: SchemaRecord>(_ type: T.Type, from bytes: some Collection<UInt8>) throws -> T {
         if let readable = T.self as? any JSONReadable.Type,
-           let value = bytes.withContiguousStorageIfAvailable({ fastRead(readable, $0) }) ?? nil,
-           let record = value as? T {
+            let value = bytes.withContiguousStorageIfAvailable({ fastRead(readable, $0) }) ?? nil,
+            let record = value as? T
+        {
             return record
         }
         let data = Data(bytes)
         if let probe = try? JSONDecoder().decode(SchemaProbe.self, from: data), let name = probe.schema,
-           name != T.schemaName.rawValue {
+            name != T.schemaName.rawValue
+        {
             throw SchemaMismatch(expected: T.schemaName.rawValue, found: name)
         }
         return try decoder().decode(T.self, from: data)
@@ -118,8 +121,9 @@ public enum AttacheJSON {
         var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), ms)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+            Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), ms)
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z`.

@@ -23,12 +23,18 @@ public enum Countries {
     }
 
     private static let table: [(code: String, countries: [String], adjectives: [String], capitals: [String])] = [
-        ("KZ", ["Kazakhstan", "Republic of Kazakhstan", "Kazakh SSR"], ["Kazakh", "Kazakhstani", "Kazakhs"], ["Astana", "Nur-Sultan", "Almaty", "Akorda", "Alma-Ata", "Akmola", "Tselinograd", "Akmolinsk"]),
+        (
+            "KZ", ["Kazakhstan", "Republic of Kazakhstan", "Kazakh SSR"], ["Kazakh", "Kazakhstani", "Kazakhs"],
+            ["Astana", "Nur-Sultan", "Almaty", "Akorda", "Alma-Ata", "Akmola", "Tselinograd", "Akmolinsk"]
+        ),
         ("LU", ["Luxembourg", "Grand Duchy of Luxembourg"], ["Luxembourgish", "Luxembourger", "Luxembourgers"], []),
         ("EU", ["European Union", "EU"], ["European"], ["Brussels"]),
         ("RU", ["Russia", "Russian Federation"], ["Russian", "Russians"], ["Moscow"]),
         ("CN", ["China", "People's Republic of China", "PRC"], ["Chinese"], ["Beijing"]),
-        ("US", ["United States", "United States of America", "USA", "U.S."], ["American", "Americans"], ["Washington"]),
+        (
+            "US", ["United States", "United States of America", "USA", "U.S."], ["American", "Americans"],
+            ["Washington"]
+        ),
         ("GB", ["United Kingdom", "Great Britain", "Britain", "UK", "U.K."], ["British"], ["London"]),
         ("DE", ["Germany"], ["German", "Germans"], ["Berlin"]),
         ("FR", ["France"], ["French"], ["Paris"]),
@@ -158,8 +164,11 @@ public enum Countries {
             var matched: Match?
             for candidate in candidates where i + candidate.scalars.count <= scalars.count {
                 let end = i + candidate.scalars.count
-                guard scalars[i..<end].elementsEqual(candidate.scalars), isBoundary(after: end, in: scalars) else { continue }
-                matched = Match(code: candidate.name.code, role: candidate.name.role, span: TextSpan(start: i, end: end))
+                guard scalars[i..<end].elementsEqual(candidate.scalars), isBoundary(after: end, in: scalars) else {
+                    continue
+                }
+                matched = Match(
+                    code: candidate.name.code, role: candidate.name.role, span: TextSpan(start: i, end: end))
                 break
             }
             if let matched {
@@ -185,8 +194,11 @@ public enum Countries {
             guard isBoundary(before: i, in: scalars), let candidates = byFirstScalar[scalars[i]] else { continue }
             for candidate in candidates where i + candidate.scalars.count <= scalars.count {
                 let end = i + candidate.scalars.count
-                guard scalars[i..<end].elementsEqual(candidate.scalars), isBoundary(after: end, in: scalars) else { continue }
-                result.append(Match(code: candidate.name.code, role: candidate.name.role, span: TextSpan(start: i, end: end)))
+                guard scalars[i..<end].elementsEqual(candidate.scalars), isBoundary(after: end, in: scalars) else {
+                    continue
+                }
+                result.append(
+                    Match(code: candidate.name.code, role: candidate.name.role, span: TextSpan(start: i, end: end)))
                 next = end
                 break
             }

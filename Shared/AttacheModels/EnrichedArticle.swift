@@ -17,8 +17,10 @@ public struct EnrichedArticle: SchemaRecord, Hashable {
     /// `receivedAt`), so a replay yields the same value.
     public var enrichedAt: Date
 
-    public init(article: ArticleSummary, figures: [Figure], deltas: [TradeDelta],
-                anniversaries: [Anniversary], enrichedAt: Date) {
+    public init(
+        article: ArticleSummary, figures: [Figure], deltas: [TradeDelta],
+        anniversaries: [Anniversary], enrichedAt: Date
+    ) {
         self.article = article
         self.figures = figures
         self.deltas = deltas

@@ -50,9 +50,11 @@ public struct Figure: Hashable, Sendable, Codable {
     /// The exact text of `span`.
     public var text: String
 
-    public init(metric: Metric, reporter: String, partner: String, direction: Direction? = nil,
-                period: Period, amount: Double, currency: String, qualifier: Qualifier? = nil,
-                derived: Bool = false, span: TextSpan, text: String, usdAmount: Double? = nil) {
+    public init(
+        metric: Metric, reporter: String, partner: String, direction: Direction? = nil,
+        period: Period, amount: Double, currency: String, qualifier: Qualifier? = nil,
+        derived: Bool = false, span: TextSpan, text: String, usdAmount: Double? = nil
+    ) {
         self.metric = metric
         self.reporter = reporter
         self.partner = partner

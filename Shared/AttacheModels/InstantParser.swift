@@ -8,7 +8,8 @@ enum InstantParser {
         var text = text
         return text.withUTF8 { b -> Date? in
             guard b.count == 24, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[10] == UInt8(ascii: "T"),
-                  b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"), b[19] == UInt8(ascii: "."), b[23] == UInt8(ascii: "Z")
+                b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"), b[19] == UInt8(ascii: "."),
+                b[23] == UInt8(ascii: "Z")
             else { return nil }
             func number(_ from: Int, _ count: Int) -> Int? {
                 var value = 0
@@ -20,11 +21,11 @@ enum InstantParser {
                 return value
             }
             guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
-                  let minute = number(14, 2), let second = number(17, 2), let millis = number(20, 3),
-                  Day(year: year, month: month, day: day) != nil, hour < 24, minute < 60, second < 60,
-                  // Foundation's formatter reads days before the Gregorian reform (1582) as
-                  // Julian; those are left to it, to read exactly as before.
-                  year >= 1600
+                let minute = number(14, 2), let second = number(17, 2), let millis = number(20, 3),
+                Day(year: year, month: month, day: day) != nil, hour < 24, minute < 60, second < 60,
+                // Foundation's formatter reads days before the Gregorian reform (1582) as
+                // Julian; those are left to it, to read exactly as before.
+                year >= 1600
             else { return nil }
             let days = daysFromCivil(year, month, day)
             let seconds = Double(((days * 24 + hour) * 60 + minute) * 60 + second)

@@ -25,7 +25,8 @@ extension Day: JSONReadable {
 extension TextSpan: JSONReadable {
     public static func read(from r: inout JSONReader) -> TextSpan? {
         guard r.beginObject() else { return nil }
-        var start: Int?, end: Int?
+        var start: Int?
+        var end: Int?
         var seen = MemberSet()
         var first = true
         while let key = r.nextKey(&first) {
@@ -43,7 +44,9 @@ extension TextSpan: JSONReadable {
 extension Period: JSONReadable {
     public static func read(from r: inout JSONReader) -> Period? {
         guard r.beginObject() else { return nil }
-        var start: Day?, end: Day?, label: String?
+        var start: Day?
+        var end: Day?
+        var label: String?
         var seen = MemberSet()
         var first = true
         while let key = r.nextKey(&first) {
@@ -62,7 +65,10 @@ extension Period: JSONReadable {
 extension Series: JSONReadable {
     public static func read(from r: inout JSONReader) -> Series? {
         guard r.beginObject() else { return nil }
-        var metric: Metric?, reporter: String?, partner: String?, currency: String?
+        var metric: Metric?
+        var reporter: String?
+        var partner: String?
+        var currency: String?
         var seen = MemberSet()
         var first = true
         while let key = r.nextKey(&first) {
@@ -82,7 +88,8 @@ extension Series: JSONReadable {
 extension Dateline: JSONReadable {
     public static func read(from r: inout JSONReader) -> Dateline? {
         guard r.beginObject() else { return nil }
-        var place: String?, agency: String?
+        var place: String?
+        var agency: String?
         var seen = MemberSet()
         var first = true
         while let key = r.nextKey(&first) {
@@ -100,8 +107,16 @@ extension Dateline: JSONReadable {
 extension Article: JSONReadable {
     public static func read(from r: inout JSONReader) -> Article? {
         guard r.beginObject() else { return nil }
-        var id: String?, published: Day?, title: String?, dateline: Dateline?, source: String?, text: String?
-        var paragraphs: [TextSpan]?, countries: [String]?, receivedAt: Date?, origin: String?
+        var id: String?
+        var published: Day?
+        var title: String?
+        var dateline: Dateline?
+        var source: String?
+        var text: String?
+        var paragraphs: [TextSpan]?
+        var countries: [String]?
+        var receivedAt: Date?
+        var origin: String?
         var seen = MemberSet()
         var first = true
         while let key = r.nextKey(&first) {
@@ -123,18 +138,29 @@ extension Article: JSONReadable {
             }
         }
         guard !r.failed, seen.contains(all: 1), let id, let published, let text, let paragraphs, let countries,
-              let receivedAt, let origin else { r.fail(); return nil }
-        return Article(id: id, published: published, title: title, dateline: dateline, source: source, text: text,
-                       paragraphs: paragraphs, countries: countries, receivedAt: receivedAt, origin: origin)
+            let receivedAt, let origin
+        else { r.fail(); return nil }
+        return Article(
+            id: id, published: published, title: title, dateline: dateline, source: source, text: text,
+            paragraphs: paragraphs, countries: countries, receivedAt: receivedAt, origin: origin)
     }
 }
 
 extension Figure: JSONReadable {
     public static func read(from r: inout JSONReader) -> Figure? {
         guard r.beginObject() else { return nil }
-        var metric: Metric?, reporter: String?, partner: String?, direction: Direction?, period: Period?
-        var amount: Double?, currency: String?, usdAmount: Double?, qualifier: Qualifier?, derived: Bool?
-        var span: TextSpan?, text: String?
+        var metric: Metric?
+        var reporter: String?
+        var partner: String?
+        var direction: Direction?
+        var period: Period?
+        var amount: Double?
+        var currency: String?
+        var usdAmount: Double?
+        var qualifier: Qualifier?
+        var derived: Bool?
+        var span: TextSpan?
+        var text: String?
         var seen = MemberSet()
         var first = true
         while let key = r.nextKey(&first) {
@@ -155,18 +181,27 @@ extension Figure: JSONReadable {
             }
         }
         guard !r.failed, let metric, let reporter, let partner, let period, let amount, let currency, let derived,
-              let span, let text else { r.fail(); return nil }
-        return Figure(metric: metric, reporter: reporter, partner: partner, direction: direction, period: period,
-                      amount: amount, currency: currency, qualifier: qualifier, derived: derived, span: span, text: text,
-                      usdAmount: usdAmount)
+            let span, let text
+        else { r.fail(); return nil }
+        return Figure(
+            metric: metric, reporter: reporter, partner: partner, direction: direction, period: period,
+            amount: amount, currency: currency, qualifier: qualifier, derived: derived, span: span, text: text,
+            usdAmount: usdAmount)
     }
 }
 
 extension StatedChange: JSONReadable {
     public static func read(from r: inout JSONReader) -> StatedChange? {
         guard r.beginObject() else { return nil }
-        var series: Series?, from: Period?, to: Period?, percent: Double?, ratio: Double?, absolute: Double?
-        var qualifier: Qualifier?, span: TextSpan?, text: String?
+        var series: Series?
+        var from: Period?
+        var to: Period?
+        var percent: Double?
+        var ratio: Double?
+        var absolute: Double?
+        var qualifier: Qualifier?
+        var span: TextSpan?
+        var text: String?
         var seen = MemberSet()
         var first = true
         while let key = r.nextKey(&first) {
@@ -184,15 +219,19 @@ extension StatedChange: JSONReadable {
             }
         }
         guard !r.failed, let series, let from, let to, let span, let text else { r.fail(); return nil }
-        return StatedChange(series: series, from: from, to: to, percent: percent, ratio: ratio, absolute: absolute,
-                            qualifier: qualifier, span: span, text: text)
+        return StatedChange(
+            series: series, from: from, to: to, percent: percent, ratio: ratio, absolute: absolute,
+            qualifier: qualifier, span: span, text: text)
     }
 }
 
 extension TradeObservation: JSONReadable {
     public static func read(from r: inout JSONReader) -> TradeObservation? {
         guard r.beginObject() else { return nil }
-        var article: String?, published: Day?, figure: Figure?, change: StatedChange?
+        var article: String?
+        var published: Day?
+        var figure: Figure?
+        var change: StatedChange?
         var seen = MemberSet()
         var first = true
         while let key = r.nextKey(&first) {

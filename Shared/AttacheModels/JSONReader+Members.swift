@@ -28,13 +28,15 @@ extension JSONReader {
         if slot == nil { fail() }
     }
 
-    mutating func read<T: RawRepresentable>(_ slot: inout T?, _ n: Int, _ seen: inout MemberSet) where T.RawValue == String {
+    mutating func read<T: RawRepresentable>(_ slot: inout T?, _ n: Int, _ seen: inout MemberSet)
+    where T.RawValue == String {
         guard seen.insert(n) else { fail(); return }
         slot = string().flatMap(T.init(rawValue:))
         if slot == nil { fail() }
     }
 
-    mutating func readOptional<T: RawRepresentable>(_ slot: inout T?, _ n: Int, _ seen: inout MemberSet) where T.RawValue == String {
+    mutating func readOptional<T: RawRepresentable>(_ slot: inout T?, _ n: Int, _ seen: inout MemberSet)
+    where T.RawValue == String {
         guard seen.insert(n) else { fail(); return }
         if null() { return }
         slot = string().flatMap(T.init(rawValue:))

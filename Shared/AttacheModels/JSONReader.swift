@@ -133,7 +133,8 @@ public struct JSONReader {
                     guard let unit = hex4() else { fail(); return nil }
                     var scalar: Unicode.Scalar?
                     if (0xD800..<0xDC00).contains(unit) {
-                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                            bytes[index + 1] == UInt8(ascii: "u")
                         else { fail(); return nil }
                         index += 2
                         guard let low = hex4(), (0xDC00..<0xE000).contains(low) else { fail(); return nil }
@@ -203,7 +204,8 @@ public struct JSONReader {
             return negative ? -Double(value) : Double(value)
         }
         guard let value = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)),
-              value.isFinite else { fail(); return 0 }
+            value.isFinite
+        else { fail(); return 0 }
         return value
     }
 
@@ -262,7 +264,9 @@ public struct JSONReader {
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             integral = false
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
             guard index < bytes.count, isDigit(bytes[index]) else { return nil }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }

@@ -32,7 +32,9 @@ public struct JSONWriter {
     }
 
     /// `[ ... ]` around the elements, each written by `element`.
-    public mutating func array<S: Sequence>(_ elements: S, _ element: (inout JSONWriter, S.Element) throws -> Void) rethrows {
+    public mutating func array<S: Sequence>(_ elements: S, _ element: (inout JSONWriter, S.Element) throws -> Void)
+        rethrows
+    {
         comma()
         bytes.append(UInt8(ascii: "["))
         needsComma = false
@@ -78,8 +80,10 @@ public struct JSONWriter {
     /// Throws for NaN and infinities, as `JSONEncoder` does.
     public mutating func double(_ value: Double) throws {
         guard value.isFinite else {
-            throw EncodingError.invalidValue(value, EncodingError.Context(
-                codingPath: [], debugDescription: "Unable to encode Double.\(value) directly in JSON."))
+            throw EncodingError.invalidValue(
+                value,
+                EncodingError.Context(
+                    codingPath: [], debugDescription: "Unable to encode Double.\(value) directly in JSON."))
         }
         comma()
         if value == value.rounded(.towardZero), abs(value) < 1e15 {
@@ -100,7 +104,9 @@ public struct JSONWriter {
         if value {
             bytes.append(contentsOf: [UInt8(ascii: "t"), UInt8(ascii: "r"), UInt8(ascii: "u"), UInt8(ascii: "e")])
         } else {
-            bytes.append(contentsOf: [UInt8(ascii: "f"), UInt8(ascii: "a"), UInt8(ascii: "l"), UInt8(ascii: "s"), UInt8(ascii: "e")])
+            bytes.append(contentsOf: [
+                UInt8(ascii: "f"), UInt8(ascii: "a"), UInt8(ascii: "l"), UInt8(ascii: "s"), UInt8(ascii: "e"),
+            ])
         }
         needsComma = true
     }
@@ -151,7 +157,9 @@ public struct JSONWriter {
     public mutating func member(_ name: StaticString, _ value: String?) { if let value { key(name); string(value) } }
     public mutating func member(_ name: StaticString, _ value: Int) { key(name); int(value) }
     public mutating func member(_ name: StaticString, _ value: Double) throws { key(name); try double(value) }
-    public mutating func member(_ name: StaticString, _ value: Double?) throws { if let value { key(name); try double(value) } }
+    public mutating func member(_ name: StaticString, _ value: Double?) throws {
+        if let value { key(name); try double(value) }
+    }
     public mutating func member(_ name: StaticString, _ value: Bool) { key(name); bool(value) }
     public mutating func member(_ name: StaticString, _ value: Day) { key(name); day(value) }
     public mutating func member(_ name: StaticString, _ value: Day?) { if let value { key(name); day(value) } }
@@ -160,7 +168,9 @@ public struct JSONWriter {
         key(name)
         array(value) { $0.string($1) }
     }
-    public mutating func member(_ name: StaticString, _ value: some JSONWritable) throws { key(name); try value.write(to: &self) }
+    public mutating func member(_ name: StaticString, _ value: some JSONWritable) throws {
+        key(name); try value.write(to: &self)
+    }
     public mutating func member(_ name: StaticString, _ value: (some JSONWritable)?) throws {
         if let value { key(name); try value.write(to: &self) }
     }
@@ -169,11 +179,13 @@ public struct JSONWriter {
         try array(value) { try $1.write(to: &$0) }
     }
     /// An enum by its raw value (which needs no escaping).
-    public mutating func member<Value: RawRepresentable>(_ name: StaticString, _ value: Value) where Value.RawValue == String {
+    public mutating func member<Value: RawRepresentable>(_ name: StaticString, _ value: Value)
+    where Value.RawValue == String {
         key(name)
         string(value.rawValue)
     }
-    public mutating func member<Value: RawRepresentable>(_ name: StaticString, _ value: Value?) where Value.RawValue == String {
+    public mutating func member<Value: RawRepresentable>(_ name: StaticString, _ value: Value?)
+    where Value.RawValue == String {
         if let value { key(name); string(value.rawValue) }
     }
 
@@ -202,8 +214,10 @@ public struct JSONWriter {
                 case 0x0C: bytes.append(UInt8(ascii: "f"))
                 case 0x0D: bytes.append(UInt8(ascii: "r"))
                 default:
-                    bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                              Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0xF)]])
+                    bytes.append(contentsOf: [
+                        UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                        Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0xF)],
+                    ])
                 }
                 i += 1
                 runStart = i
@@ -227,7 +241,7 @@ public struct JSONWriter {
             bytes.append(UInt8(ascii: "0") + UInt8(magnitude))
             return
         }
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // 24 bytes: UInt.max has 20 digits
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: UInt.max has 20 digits
         var count = 0
         var rest = magnitude
         withUnsafeMutableBytes(of: &digits) { buffer in

@@ -38,8 +38,10 @@ public struct Notification: SchemaRecord, Hashable {
     public var subject: SubjectRef
     public var createdAt: Date
 
-    public init(rule: String, kind: String, severity: Severity, title: String, body: String,
-                subject: SubjectRef, createdAt: Date) {
+    public init(
+        rule: String, kind: String, severity: Severity, title: String, body: String,
+        subject: SubjectRef, createdAt: Date
+    ) {
         self.id = StableID.notification(rule: rule, subjectID: subject.key)
         self.rule = rule
         self.kind = kind

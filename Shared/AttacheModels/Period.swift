@@ -17,8 +17,9 @@ public struct Period: Hashable, Sendable, Codable, Comparable {
     /// service; callers that compute years should check them first.
     public static func year(_ year: Int) -> Period {
         let year = min(max(year, 1), 9999)
-        return Period(start: Day(year: year, month: 1, day: 1)!, end: Day(year: year, month: 12, day: 31)!,
-                      label: Day.padded(year, 4))
+        return Period(
+            start: Day(year: year, month: 1, day: 1)!, end: Day(year: year, month: 12, day: 31)!,
+            label: Day.padded(year, 4))
     }
 
     /// The months `from...to` (1-based, inclusive) of one year, or nil for an invalid range.
@@ -31,9 +32,11 @@ public struct Period: Hashable, Sendable, Codable, Comparable {
     /// empty or invalid.
     public static func months(from: (year: Int, month: Int), to: (year: Int, month: Int)) -> Period? {
         guard let start = Day.first(ofMonth: from.month, year: from.year),
-              let end = Day.last(ofMonth: to.month, year: to.year), start <= end else { return nil }
+            let end = Day.last(ofMonth: to.month, year: to.year), start <= end
+        else { return nil }
         if from.year == to.year, from.month == 1, to.month == 12 { return .year(from.year) }
-        let label = "\(Day.padded(from.year, 4))-\(Day.padded(from.month, 2))..\(Day.padded(to.year, 4))-\(Day.padded(to.month, 2))"
+        let label =
+            "\(Day.padded(from.year, 4))-\(Day.padded(from.month, 2))..\(Day.padded(to.year, 4))-\(Day.padded(to.month, 2))"
         return Period(start: start, end: end, label: label)
     }
 

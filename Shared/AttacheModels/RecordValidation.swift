@@ -58,7 +58,9 @@ public enum RecordLimits {
 public enum RecordCheck {
     public static func year(_ year: Int, _ field: String) throws(RecordProblem) {
         guard RecordLimits.years.contains(year) else {
-            throw RecordProblem(field: field, "year \(year) is outside \(RecordLimits.years.lowerBound)-\(RecordLimits.years.upperBound)")
+            throw RecordProblem(
+                field: field,
+                "year \(year) is outside \(RecordLimits.years.lowerBound)-\(RecordLimits.years.upperBound)")
         }
     }
 
@@ -94,7 +96,8 @@ public enum RecordCheck {
             throw RecordProblem(field: field, "\(span.start)..<\(span.end) is not a range of offsets")
         }
         if let scalarCount, span.end > scalarCount {
-            throw RecordProblem(field: field, "\(span.start)..<\(span.end) ends after the text (\(scalarCount) characters)")
+            throw RecordProblem(
+                field: field, "\(span.start)..<\(span.end) ends after the text (\(scalarCount) characters)")
         }
     }
 
@@ -102,13 +105,16 @@ public enum RecordCheck {
     public static func identifier(_ text: String, _ field: String) throws(RecordProblem) {
         guard !text.isEmpty else { throw RecordProblem(field: field, "is empty") }
         guard text.utf8.count <= RecordLimits.maxIdentifier else {
-            throw RecordProblem(field: field, "is \(text.utf8.count) bytes long, more than \(RecordLimits.maxIdentifier)")
+            throw RecordProblem(
+                field: field, "is \(text.utf8.count) bytes long, more than \(RecordLimits.maxIdentifier)")
         }
     }
 
     public static func ordinal(_ ordinal: Int, _ field: String) throws(RecordProblem) {
         guard RecordLimits.ordinals.contains(ordinal) else {
-            throw RecordProblem(field: field, "ordinal \(ordinal) is outside \(RecordLimits.ordinals.lowerBound)-\(RecordLimits.ordinals.upperBound)")
+            throw RecordProblem(
+                field: field,
+                "ordinal \(ordinal) is outside \(RecordLimits.ordinals.lowerBound)-\(RecordLimits.ordinals.upperBound)")
         }
     }
 
@@ -187,12 +193,15 @@ extension Anniversary: ValidatedRecord {
         guard !overflow, base == baseYear else {
             throw RecordProblem(field: "baseYear", "\(baseYear) is not year \(year) minus ordinal \(ordinal)")
         }
-        if let baseDate { guard baseDate.year == baseYear else {
-            throw RecordProblem(field: "baseDate", "\(baseDate) is not in the base year \(baseYear)")
-        } }
+        if let baseDate {
+            guard baseDate.year == baseYear else {
+                throw RecordProblem(field: "baseDate", "\(baseDate) is not in the base year \(baseYear)")
+            }
+        }
         // The next milestone is the next ordinal divisible by 5.
         guard (RecordLimits.ordinals.lowerBound...RecordLimits.ordinals.upperBound + 5).contains(next.ordinal) else {
-            throw RecordProblem(field: "next.ordinal", "ordinal \(next.ordinal) is outside 1-\(RecordLimits.ordinals.upperBound + 5)")
+            throw RecordProblem(
+                field: "next.ordinal", "ordinal \(next.ordinal) is outside 1-\(RecordLimits.ordinals.upperBound + 5)")
         }
         try RecordCheck.year(next.year, "next.year")
         if let date = next.date { try RecordCheck.day(date, "next.date") }
@@ -254,19 +263,26 @@ extension AttacheJSON {
     /// The decoding boundary of every record a service consumes: decodes `bytes` as `T`,
     /// checks its schema name, its required fields and types, and its values
     /// (`ValidatedRecord.validated`). Never traps, whatever the bytes.
-    public static func decodeValidated<T: ValidatedRecord>(_ type: T.Type, from bytes: some Collection<UInt8>) -> Result<T, RecordRefusal> {
+    public static func decodeValidated<T: ValidatedRecord>(_ type: T.Type, from bytes: some Collection<UInt8>)
+        -> Result<T, RecordRefusal>
+    {
         let record: T
         do {
             record = try decode(T.self, from: bytes)
         } catch let mismatch as SchemaMismatch {
             return .failure(RecordRefusal(reason: "unknown_schema", detail: mismatch.description))
         } catch {
-            return .failure(RecordRefusal(reason: "invalid_record", detail: "not a valid \(T.schemaName.rawValue): \(explain(error))"))
+            return .failure(
+                RecordRefusal(
+                    reason: "invalid_record", detail: "not a valid \(T.schemaName.rawValue): \(explain(error))"))
         }
         do {
             return .success(try record.validated())
         } catch {
-            return .failure(RecordRefusal(reason: "invalid_field", detail: "a \(T.schemaName.rawValue) with an unacceptable value at \(error)"))
+            return .failure(
+                RecordRefusal(
+                    reason: "invalid_field", detail: "a \(T.schemaName.rawValue) with an unacceptable value at \(error)"
+                ))
         }
     }
 }

@@ -25,8 +25,10 @@ public struct Rejection: SchemaRecord, Hashable, Error {
     /// 1-based column of the problem, where it applies.
     public var column: Int?
 
-    public init(reason: String, detail: String, origin: String, payload: some Collection<UInt8>,
-                at: Date, line: Int? = nil, column: Int? = nil) {
+    public init(
+        reason: String, detail: String, origin: String, payload: some Collection<UInt8>,
+        at: Date, line: Int? = nil, column: Int? = nil
+    ) {
         self.reason = reason
         self.detail = detail
         self.origin = origin

@@ -14,8 +14,10 @@ public struct StatedChange: Hashable, Sendable, Codable {
     public var span: TextSpan
     public var text: String
 
-    public init(series: Series, from: Period, to: Period, percent: Double? = nil, ratio: Double? = nil,
-                absolute: Double? = nil, qualifier: Qualifier? = nil, span: TextSpan, text: String) {
+    public init(
+        series: Series, from: Period, to: Period, percent: Double? = nil, ratio: Double? = nil,
+        absolute: Double? = nil, qualifier: Qualifier? = nil, span: TextSpan, text: String
+    ) {
         self.series = series
         self.from = from
         self.to = to

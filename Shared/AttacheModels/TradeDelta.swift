@@ -43,8 +43,10 @@ public struct TradeDelta: SchemaRecord, Hashable {
     /// False when a stated change and the computed one disagree beyond rounding.
     public var consistent: Bool
 
-    public init(series: Series, from: DeltaPoint, to: DeltaPoint, absolute: Double?, percent: Double?,
-                ratio: Double?, basis: DeltaBasis, articles: [String], consistent: Bool) {
+    public init(
+        series: Series, from: DeltaPoint, to: DeltaPoint, absolute: Double?, percent: Double?,
+        ratio: Double?, basis: DeltaBasis, articles: [String], consistent: Bool
+    ) {
         self.id = StableID.delta(series: series, from: from.period, to: to.period)
         self.series = series
         self.from = from

@@ -13,9 +13,16 @@ public enum KafkaStatisticsGauges {
 
     /// Declares the gauges.
     public static func describe(_ metrics: Metrics) {
-        metrics.describe(consumerLag, type: "gauge", help: "Consumer lag per partition, from librdkafka's statistics.", labels: ["client", "topic", "partition"])
-        metrics.describe(brokerRoundTrip, type: "gauge", help: "Average broker round-trip time in seconds, from librdkafka's statistics.", labels: ["client", "broker"])
-        metrics.describe(producerQueue, type: "gauge", help: "Messages in the producer's queue, from librdkafka's statistics.", labels: ["client"])
+        metrics.describe(
+            consumerLag, type: "gauge", help: "Consumer lag per partition, from librdkafka's statistics.",
+            labels: ["client", "topic", "partition"])
+        metrics.describe(
+            brokerRoundTrip, type: "gauge",
+            help: "Average broker round-trip time in seconds, from librdkafka's statistics.",
+            labels: ["client", "broker"])
+        metrics.describe(
+            producerQueue, type: "gauge", help: "Messages in the producer's queue, from librdkafka's statistics.",
+            labels: ["client"])
     }
 
     /// Sets the gauges from one statistics document.
@@ -28,7 +35,9 @@ public enum KafkaStatisticsGauges {
             metrics.set(brokerRoundTrip, seconds, labels: ["client": client, "broker": broker])
         }
         for lag in statistics.lags {
-            metrics.set(consumerLag, Double(lag.lag), labels: ["client": client, "topic": lag.topic, "partition": String(lag.partition)])
+            metrics.set(
+                consumerLag, Double(lag.lag),
+                labels: ["client": client, "topic": lag.topic, "partition": String(lag.partition)])
         }
     }
 

@@ -12,7 +12,9 @@ public enum LogSetup {
         lock.withLock {
             guard !done else { return }
             done = true
-            let level = ProcessInfo.processInfo.environment["ATTACHE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? defaultLevel
+            let level =
+                ProcessInfo.processInfo.environment["ATTACHE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+                ?? defaultLevel
             LoggingSystem.bootstrap { label in
                 var handler = StreamLogHandler.standardError(label: label)
                 handler.logLevel = level

@@ -1,4 +1,3 @@
-
 import Foundation
 import Prometheus
 
@@ -19,7 +18,9 @@ import Prometheus
 /// such a call rather than stop a service over its metrics.
 public final class Metrics: @unchecked Sendable {
     /// Latency buckets in seconds, from 0.5 ms to 10 s.
-    public static let latencyBuckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10]
+    public static let latencyBuckets: [Double] = [
+        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10,
+    ]
 
     /// The registry behind `/metrics`.
     public let registry: PrometheusCollectorRegistry
@@ -73,17 +74,23 @@ public final class Metrics: @unchecked Sendable {
     /// Registers one series at zero (a label set known at start, e.g. a stage or a topic).
     public func register(_ name: String, labels: [String: String]) {
         lock.withLock {
-            _ = seriesLocked(name, labels: labels, fallback: families[name]?.kind ?? .counter, buckets: Metrics.latencyBuckets)
+            _ = seriesLocked(
+                name, labels: labels, fallback: families[name]?.kind ?? .counter, buckets: Metrics.latencyBuckets)
         }
     }
 
     /// Adds to a counter.
     public func increment(_ name: String, by amount: Double = 1, labels: [String: String] = [:]) {
         lock.withLock {
-            guard let entry = seriesLocked(name, labels: labels, fallback: .counter, buckets: Metrics.latencyBuckets) else { return }
+            guard let entry = seriesLocked(name, labels: labels, fallback: .counter, buckets: Metrics.latencyBuckets)
+            else { return }
             entry.value += amount
             if let counter = entry.counter {
-                if amount == amount.rounded(), amount >= 0, amount < 9e18 { counter.increment(by: Int64(amount)) } else { counter.increment(by: amount) }
+                if amount == amount.rounded(), amount >= 0, amount < 9e18 {
+                    counter.increment(by: Int64(amount))
+                } else {
+                    counter.increment(by: amount)
+                }
             } else {
                 entry.gauge?.set(to: entry.value)
             }
@@ -93,14 +100,17 @@ public final class Metrics: @unchecked Sendable {
     /// Sets a gauge.
     public func set(_ name: String, _ value: Double, labels: [String: String] = [:]) {
         lock.withLock {
-            guard let entry = seriesLocked(name, labels: labels, fallback: .gauge, buckets: Metrics.latencyBuckets) else { return }
+            guard let entry = seriesLocked(name, labels: labels, fallback: .gauge, buckets: Metrics.latencyBuckets)
+            else { return }
             entry.value = value
             entry.gauge?.set(to: value)
         }
     }
 
     /// Records an observation (e.g. a latency in seconds) in a histogram.
-    public func observe(_ name: String, _ value: Double, labels: [String: String] = [:], buckets: [Double] = Metrics.latencyBuckets) {
+    public func observe(
+        _ name: String, _ value: Double, labels: [String: String] = [:], buckets: [Double] = Metrics.latencyBuckets
+    ) {
         lock.withLock {
             guard let entry = seriesLocked(name, labels: labels, fallback: .histogram, buckets: buckets) else { return }
             entry.value += 1
@@ -146,7 +156,9 @@ public final class Metrics: @unchecked Sendable {
         switch family.kind {
         case .counter: made = Series(counter: registry.makeCounter(descriptor: descriptor, labels: pairs))
         case .gauge: made = Series(gauge: registry.makeGauge(descriptor: descriptor, labels: pairs))
-        case .histogram: made = Series(histogram: registry.makeValueHistogram(descriptor: descriptor, labels: pairs, buckets: buckets))
+        case .histogram:
+            made = Series(
+                histogram: registry.makeValueHistogram(descriptor: descriptor, labels: pairs, buckets: buckets))
         }
         series[key] = made
         return made
@@ -158,8 +170,10 @@ public final class Metrics: @unchecked Sendable {
 
     static func labelText(_ labels: [String: String]) -> String {
         labels.sorted { $0.key < $1.key }.map { key, value in
-            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-                .replacingOccurrences(of: "\n", with: "\\n")
+            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+                of: "\"", with: "\\\""
+            )
+            .replacingOccurrences(of: "\n", with: "\\n")
             return "\(key)=\"\(escaped)\""
         }.joined(separator: ",")
     }

@@ -54,7 +54,8 @@ public final class RebalanceSync: @unchecked Sendable {
 
     /// The waits between resyncs after transient errors: from up to 0.5 s, growing to up
     /// to 5 s, with full jitter, for as long as the errors last.
-    public static let resyncRetries = RetryPolicy(maxAttempts: .max, baseDelay: .milliseconds(500), maxDelay: .seconds(5))
+    public static let resyncRetries = RetryPolicy(
+        maxAttempts: .max, baseDelay: .milliseconds(500), maxDelay: .seconds(5))
 
     /// The consumer whose partitions are followed.
     public let consumer: KafkaConsumer
@@ -73,8 +74,10 @@ public final class RebalanceSync: @unchecked Sendable {
 
     /// Follows `consumer`'s partitions for the loop named `name`. `stopping` ends a wait
     /// between resyncs; `onReady` hears every change of readiness.
-    public init(consumer: KafkaConsumer, name: String, logger: Logger, retries: RetryPolicy = RebalanceSync.resyncRetries,
-                stopping: @escaping @Sendable () -> Bool, onReady: @escaping @Sendable (Progress) -> Void) {
+    public init(
+        consumer: KafkaConsumer, name: String, logger: Logger, retries: RetryPolicy = RebalanceSync.resyncRetries,
+        stopping: @escaping @Sendable () -> Bool, onReady: @escaping @Sendable (Progress) -> Void
+    ) {
         self.consumer = consumer
         self.name = name
         self.retries = retries
@@ -112,7 +115,9 @@ public final class RebalanceSync: @unchecked Sendable {
             logger.info("\(name): committed \(offsets.count) partition offsets before revocation")
             return true
         } catch {
-            logger.warning("\(name): committing before revocation failed; the next owner reads those records again (same keys and values): \(error)")
+            logger.warning(
+                "\(name): committing before revocation failed; the next owner reads those records again (same keys and values): \(error)"
+            )
             return false
         }
     }
@@ -147,7 +152,8 @@ public final class RebalanceSync: @unchecked Sendable {
         try await rewind()
         // Ready once restored and rewound: the next poll reads from the committed offsets.
         if let assigned {
-            logger.info("\(name) assigned \(RebalanceSync.describe(assigned)) (ready after \(started.duration(to: .now)))")
+            logger.info(
+                "\(name) assigned \(RebalanceSync.describe(assigned)) (ready after \(started.duration(to: .now)))")
             onReady(.restored(assigned))
         }
         return true
@@ -161,7 +167,9 @@ public final class RebalanceSync: @unchecked Sendable {
             return failures
         }
         let wait = retries.delay(beforeRetry: attempt)
-        logger.error("\(name): \(error); restoring and rewinding to the committed offsets in \(String(format: "%.0f", wait.seconds * 1000)) ms (attempt \(attempt))")
+        logger.error(
+            "\(name): \(error); restoring and rewinding to the committed offsets in \(String(format: "%.0f", wait.seconds * 1000)) ms (attempt \(attempt))"
+        )
         onReady(.failed(error, retryIn: wait))
         _ = await RetryPolicy.pause(wait, until: stopping)
     }
@@ -193,6 +201,7 @@ public final class RebalanceSync: @unchecked Sendable {
 
     /// `topic[0], topic[3]`, or `no partitions`.
     public static func describe(_ partitions: [TopicPartitionOffset]) -> String {
-        partitions.isEmpty ? "no partitions" : partitions.map { "\($0.topic)[\($0.partition)]" }.sorted().joined(separator: ", ")
+        partitions.isEmpty
+            ? "no partitions" : partitions.map { "\($0.topic)[\($0.partition)]" }.sorted().joined(separator: ", ")
     }
 }

@@ -33,14 +33,16 @@ public struct RetryPolicy: Sendable, Hashable {
     /// through `wait`) and runs it again. Throws the last error. A cancelled task stops
     /// retrying, and so does a `wait` that returns false (the caller is stopping; the error
     /// that led to the wait is thrown).
-    public func run<T, E: Error>(_ body: () async throws(E) -> T, retryable: (E) -> Bool,
-                                 onRetry: (E, Int, Duration) -> Void = { _, _, _ in },
-                                 wait: (Duration) async -> Bool = RetryPolicy.sleep) async throws(E) -> T {
+    public func run<T, E: Error>(
+        _ body: () async throws(E) -> T, retryable: (E) -> Bool,
+        onRetry: (E, Int, Duration) -> Void = { _, _, _ in },
+        wait: (Duration) async -> Bool = RetryPolicy.sleep
+    ) async throws(E) -> T {
         var attempt = 1
         while true {
             do {
                 return try await body()
-            } catch where attempt < maxAttempts && retryable(error) && !Task.isCancelled {
+            } catch  where attempt < maxAttempts && retryable(error) && !Task.isCancelled {
                 let pause = delay(beforeRetry: attempt)
                 onRetry(error, attempt, pause)
                 attempt += 1

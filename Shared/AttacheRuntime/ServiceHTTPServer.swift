@@ -27,9 +27,11 @@ public struct ServiceHTTPServer: Sendable {
     /// finish). `routes` adds a service's own routes; `onStarted` receives the bound port
     /// (useful with port 0). `server` configures HTTP/1.1 (timeouts, header limits, extra
     /// channel handlers).
-    public func service(routes: @Sendable (Router<BasicRequestContext>) -> Void = { _ in },
-                        server: HTTPServerBuilder = .http1(),
-                        onStarted: @escaping @Sendable (Int) async -> Void = { _ in }) -> some Service {
+    public func service(
+        routes: @Sendable (Router<BasicRequestContext>) -> Void = { _ in },
+        server: HTTPServerBuilder = .http1(),
+        onStarted: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some Service {
         let router = Router()
         // Request counts and durations through swift-metrics (see `MetricsBootstrap`).
         // Only where a process bootstrapped swift-metrics: elsewhere it would count into nothing.
@@ -38,12 +40,14 @@ public struct ServiceHTTPServer: Sendable {
         let metrics = metrics
         router.get("/healthz") { _, _ -> Response in
             let alive = health.isAlive
-            return ServiceHTTPServer.text(alive ? "ok\n" : "failed: \(health.fatalReason ?? "")\n", status: alive ? .ok : .serviceUnavailable)
+            return ServiceHTTPServer.text(
+                alive ? "ok\n" : "failed: \(health.fatalReason ?? "")\n", status: alive ? .ok : .serviceUnavailable)
         }
         router.get("/readyz") { _, _ -> Response in
             let ready = health.isReady
-            return ServiceHTTPServer.text((ready ? "ready: " : "not ready: ") + health.readiness + "\n",
-                                          status: ready ? .ok : .serviceUnavailable)
+            return ServiceHTTPServer.text(
+                (ready ? "ready: " : "not ready: ") + health.readiness + "\n",
+                status: ready ? .ok : .serviceUnavailable)
         }
         router.get("/metrics") { _, _ -> Response in
             var response = ServiceHTTPServer.text(metrics.render(), status: .ok)
@@ -65,9 +69,11 @@ public struct ServiceHTTPServer: Sendable {
     /// Serves until the task is cancelled, then closes gracefully (open requests finish):
     /// for a service that runs its HTTP server beside its own work and stops it after that
     /// work (so that `/healthz` answers during the shutdown). Parameters as `service`.
-    public func run(routes: @Sendable (Router<BasicRequestContext>) -> Void = { _ in },
-                    server: HTTPServerBuilder = .http1(),
-                    onStarted: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    public func run(
+        routes: @Sendable (Router<BasicRequestContext>) -> Void = { _ in },
+        server: HTTPServerBuilder = .http1(),
+        onStarted: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
         let app = service(routes: routes, server: server, onStarted: onStarted)
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .notice)
@@ -85,7 +91,8 @@ public struct ServiceHTTPServer: Sendable {
 
     /// A plain-text response.
     public static func text(_ body: String, status: HTTPResponse.Status) -> Response {
-        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(string: body)))
+        Response(
+            status: status, headers: [.contentType: "text/plain; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 }

@@ -28,18 +28,21 @@ public struct ServiceHost: Sendable {
 
     public init(name: String, options: ServiceOptions, health: Health, metrics: Metrics, logger: Logger) {
         self.name = name
-        self.server = ServiceHTTPServer(host: options.httpHost, port: options.httpPort, health: health, metrics: metrics, logger: logger)
+        self.server = ServiceHTTPServer(
+            host: options.httpHost, port: options.httpPort, health: health, metrics: metrics, logger: logger)
     }
 
     /// Runs `work` beside the HTTP server; rethrows what stopped it. `routes` adds the
     /// service's own routes and `builder` configures HTTP/1.1 (see `ServiceHTTPServer`).
     /// A `CancellationError` is a stop, not a failure: it is rethrown without marking the
     /// service failed.
-    public func run(routes: @escaping @Sendable (Router<BasicRequestContext>) -> Void = { _ in },
-                    builder: HTTPServerBuilder = .http1(),
-                    role: HTTPRole = .health,
-                    onHTTPStarted: @escaping @Sendable (Int) async -> Void,
-                    work: () async throws -> Void) async throws {
+    public func run(
+        routes: @escaping @Sendable (Router<BasicRequestContext>) -> Void = { _ in },
+        builder: HTTPServerBuilder = .http1(),
+        role: HTTPRole = .health,
+        onHTTPStarted: @escaping @Sendable (Int) async -> Void = { _ in },
+        work: () async throws -> Void
+    ) async throws {
         let server = server
         let name = name
         let logger = server.logger
@@ -47,7 +50,7 @@ public struct ServiceHost: Sendable {
         let http = Task {
             do {
                 try await server.run(routes: routes, server: builder, onStarted: onHTTPStarted)
-            } catch where !Task.isCancelled {
+            } catch  where !Task.isCancelled {
                 logger.error("the \(name) HTTP server on \(server.host):\(server.port) stopped: \(error)")
                 if case .input(let stop) = role {
                     httpFailure.keep(error)

@@ -35,18 +35,23 @@ public struct ServiceOptions: Sendable {
     public var statisticsIntervalMs = 0
 
     /// The interval `attache serve` and `attache dev` use unless the environment says otherwise.
-    public static func statisticsInterval(environment: [String: String] = ProcessInfo.processInfo.environment,
-                                          default value: Int) throws -> Int {
+    public static func statisticsInterval(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        default value: Int
+    ) throws -> Int {
         guard let text = environment["ATTACHE_KAFKA_STATISTICS_MS"] else { return value }
         guard let ms = Int(text), ms >= 0 else {
-            throw OptionsError("ATTACHE_KAFKA_STATISTICS_MS=\(text) is not a number of milliseconds (0 turns statistics off)")
+            throw OptionsError(
+                "ATTACHE_KAFKA_STATISTICS_MS=\(text) is not a number of milliseconds (0 turns statistics off)")
         }
         return ms
     }
 
-    public init(brokers: String, topics: Topics = Topics(), httpPort: Int = 8080, httpHost: String = "0.0.0.0",
-                homeCountry: String = "KZ", kafkaProperties: [String: String] = [:], groupID: String,
-                instance: String = ProcessInfo.processInfo.hostName) {
+    public init(
+        brokers: String, topics: Topics = Topics(), httpPort: Int = 8080, httpHost: String = "0.0.0.0",
+        homeCountry: String = "KZ", kafkaProperties: [String: String] = [:], groupID: String,
+        instance: String = ProcessInfo.processInfo.hostName
+    ) {
         self.brokers = brokers
         self.topics = topics
         self.httpPort = httpPort
@@ -58,10 +63,14 @@ public struct ServiceOptions: Sendable {
     }
 
     /// Reads the environment, then applies explicit values (from flags) over it.
-    public static func resolve(service: String, brokers: String?, httpPort: Int?, kafkaProperties: [String] = [],
-                               environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServiceOptions {
+    public static func resolve(
+        service: String, brokers: String?, httpPort: Int?, kafkaProperties: [String] = [],
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> ServiceOptions {
         guard let servers = brokers ?? environment["ATTACHE_BROKERS"] ?? BootstrapFile.read() else {
-            throw OptionsError("no Kafka brokers given: pass --brokers host:port, set ATTACHE_BROKERS, or start `attache broker` (which writes \(BootstrapFile.path))")
+            throw OptionsError(
+                "no Kafka brokers given: pass --brokers host:port, set ATTACHE_BROKERS, or start `attache broker` (which writes \(BootstrapFile.path))"
+            )
         }
         var options = ServiceOptions(brokers: servers, groupID: environment["ATTACHE_GROUP_ID"] ?? "attache-\(service)")
         options.topics = Topics(prefix: environment["ATTACHE_TOPIC_PREFIX"] ?? "")
@@ -102,8 +111,9 @@ public struct ServiceOptions: Sendable {
     public var kafka: KafkaConfig {
         let (seconds, attoseconds) = shutdownTimeout.components
         let timeoutMs = Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
-        var config = KafkaConfig(bootstrapServers: brokers, clientID: "attache-\(groupID)", properties: kafkaProperties,
-                                 closeTimeoutMs: max(100, timeoutMs / 2))
+        var config = KafkaConfig(
+            bootstrapServers: brokers, clientID: "attache-\(groupID)", properties: kafkaProperties,
+            closeTimeoutMs: max(100, timeoutMs / 2))
         config.statistics = statistics
         return config
     }
@@ -111,7 +121,8 @@ public struct ServiceOptions: Sendable {
     /// A one-line description for the start-up log, with secrets redacted.
     public var logDescription: String {
         let properties = kafka.redactedProperties.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-        return "brokers=\(brokers) http=\(httpHost):\(httpPort) topicPrefix='\(topics.prefix)' home=\(homeCountry) group=\(groupID) kafka={\(properties.joined(separator: ", "))}"
+        return
+            "brokers=\(brokers) http=\(httpHost):\(httpPort) topicPrefix='\(topics.prefix)' home=\(homeCountry) group=\(groupID) kafka={\(properties.joined(separator: ", "))}"
     }
 }
 

@@ -17,16 +17,21 @@ import UnixSignals
 public enum ServiceRuntime {
     /// Runs `services` in one group until a signal, a member's end or failure; throws the
     /// first failure. `signals: false` leaves the process's signals alone (tests, tools).
-    public static func run(_ services: [any Service], shutdown: ShutdownDeadline, logger: Logger, signals: Bool = true) async throws {
+    public static func run(_ services: [any Service], shutdown: ShutdownDeadline, logger: Logger, signals: Bool = true)
+        async throws
+    {
         if signals { shutdown.enforce(logger: logger) }
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .notice)
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: services.map {
-                .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)
-            },
-            gracefulShutdownSignals: signals ? [.sigterm, .sigint] : [],
-            logger: quiet))
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services.map {
+                    .init(
+                        service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
+                        failureTerminationBehavior: .gracefullyShutdownGroup)
+                },
+                gracefulShutdownSignals: signals ? [.sigterm, .sigint] : [],
+                logger: quiet))
         // A request from elsewhere (a fatal Kafka error, a test) shuts the group down too.
         shutdown.whenRequested { Task { await group.triggerGracefulShutdown() } }
         try await group.run()
@@ -42,7 +47,9 @@ public struct AttacheService: Service {
     let body: @Sendable (ShutdownDeadline) async throws -> Void
 
     /// A member named `name` that runs `body` until `shutdown` is requested.
-    public init(_ name: String, shutdown: ShutdownDeadline, body: @escaping @Sendable (ShutdownDeadline) async throws -> Void) {
+    public init(
+        _ name: String, shutdown: ShutdownDeadline, body: @escaping @Sendable (ShutdownDeadline) async throws -> Void
+    ) {
         self.name = name
         self.shutdown = shutdown
         self.body = body

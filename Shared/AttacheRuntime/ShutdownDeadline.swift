@@ -1,6 +1,6 @@
+import AttacheModels
 import Dispatch
 import Foundation
-import AttacheModels
 import Logging
 
 /// The process's shutdown as an awaitable event with a deadline: services finish what they
@@ -21,7 +21,8 @@ public final class ShutdownDeadline: @unchecked Sendable {
     public static func timeout(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Duration {
         guard let text = environment["ATTACHE_SHUTDOWN_TIMEOUT_MS"] else { return defaultTimeout }
         guard let ms = Int(text), (100...3_600_000).contains(ms) else {
-            throw OptionsError("ATTACHE_SHUTDOWN_TIMEOUT_MS=\(text) is not a number of milliseconds between 100 and 3600000")
+            throw OptionsError(
+                "ATTACHE_SHUTDOWN_TIMEOUT_MS=\(text) is not a number of milliseconds between 100 and 3600000")
         }
         return .milliseconds(ms)
     }
@@ -46,15 +47,16 @@ public final class ShutdownDeadline: @unchecked Sendable {
 
     /// Asks for shutdown (as a signal would). The deadline runs from the first request.
     public func request() {
-        let (toResume, logger, first, notify): ([CheckedContinuation<Void, Never>], Logger?, Bool, [@Sendable () -> Void]) = lock.withLock {
-            let first = requestedAt == nil
-            if first { requestedAt = .now }
-            defer {
-                waiters.removeAll()
-                observers.removeAll()
+        let (toResume, logger, first, notify):
+            ([CheckedContinuation<Void, Never>], Logger?, Bool, [@Sendable () -> Void]) = lock.withLock {
+                let first = requestedAt == nil
+                if first { requestedAt = .now }
+                defer {
+                    waiters.removeAll()
+                    observers.removeAll()
+                }
+                return (Array(waiters.values), installedLogger, first, observers)
             }
-            return (Array(waiters.values), installedLogger, first, observers)
-        }
         notify.forEach { $0() }
         if first, let logger {
             logger.notice("shutting down (deadline \(timeout))")
@@ -146,12 +148,14 @@ public final class ShutdownDeadline: @unchecked Sendable {
     /// that ends the process at the deadline: it says what was left uncommitted with a
     /// plain `write(2)` (no lock another thread could hold) and exits with status 1.
     private func armWatchdog(_ logger: Logger) {
-        let deadline = Date().addingTimeInterval(Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18 - 0.2)
+        let deadline = Date().addingTimeInterval(
+            Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18 - 0.2)
         let timeout = timeout
         let thread = Thread {
             Thread.sleep(until: deadline)
             let left = UncommittedWork.shared.describe()
-            let line = "\(AttacheJSON.formatInstant(Date())) error attache.shutdown: shutdown deadline of \(timeout) passed; exiting now (status 1). \(left.isEmpty ? "No input was held uncommitted." : "Left uncommitted (read again after restart): \(left)")\n"
+            let line =
+                "\(AttacheJSON.formatInstant(Date())) error attache.shutdown: shutdown deadline of \(timeout) passed; exiting now (status 1). \(left.isEmpty ? "No input was held uncommitted." : "Left uncommitted (read again after restart): \(left)")\n"
             line.utf8CString.withUnsafeBufferPointer { buffer in
                 _ = write(2, buffer.baseAddress, buffer.count - 1)
             }

@@ -38,7 +38,8 @@ public final class UncommittedWork: @unchecked Sendable {
     /// Everything held, one clause per owner; empty when nothing is.
     public func describe() -> String {
         lock.withLock {
-            ranges.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.joined(separator: ", "))" }.joined(separator: "; ")
+            ranges.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.joined(separator: ", "))" }.joined(
+                separator: "; ")
         }
     }
 
@@ -48,7 +49,9 @@ public final class UncommittedWork: @unchecked Sendable {
         for message in messages {
             let key = "\(message.topic)[\(message.partition)]"
             if let known = bounds[key] {
-                bounds[key] = (message.topic, message.partition, min(known.low, message.offset), max(known.high, message.offset))
+                bounds[key] = (
+                    message.topic, message.partition, min(known.low, message.offset), max(known.high, message.offset)
+                )
             } else {
                 bounds[key] = (message.topic, message.partition, message.offset, message.offset)
             }

@@ -11,7 +11,9 @@ public final class ServiceRun: @unchecked Sendable {
     private var bound: Int?
     private var ended = false
 
-    public init(_ body: @escaping @Sendable (ShutdownDeadline, @escaping @Sendable (Int) async -> Void) async throws -> Void) {
+    public init(
+        _ body: @escaping @Sendable (ShutdownDeadline, @escaping @Sendable (Int) async -> Void) async throws -> Void
+    ) {
         let shutdown = shutdown
         let box = WeakRun()
         task = Task {

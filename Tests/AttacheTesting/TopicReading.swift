@@ -15,8 +15,11 @@ public func readAll(_ topic: String, broker: EmbeddedBroker) async throws -> [Ka
 /// Waits until `topic` holds at least `count` records (the sum of high minus low
 /// watermarks); false after `timeout`. The partition count is asked every time: the topic
 /// may be created meanwhile.
-public func waitForRecords(_ topic: String, count: Int, broker: EmbeddedBroker, timeout: Duration = .seconds(25)) async throws -> Bool {
-    let consumer = try KafkaConsumer(config: broker.config, groupID: unique("counter"), readCommitted: false, logger: readerLogger)
+public func waitForRecords(_ topic: String, count: Int, broker: EmbeddedBroker, timeout: Duration = .seconds(25))
+    async throws -> Bool
+{
+    let consumer = try KafkaConsumer(
+        config: broker.config, groupID: unique("counter"), readCommitted: false, logger: readerLogger)
     defer { consumer.close() }
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
@@ -34,7 +37,9 @@ public func waitForRecords(_ topic: String, count: Int, broker: EmbeddedBroker, 
 
 /// Waits until `group` has committed every partition of each topic up to its end; false
 /// after `timeout`.
-public func waitCommitted(group: String, topics: [String], broker: EmbeddedBroker, timeout: Duration = .seconds(25)) async throws -> Bool {
+public func waitCommitted(group: String, topics: [String], broker: EmbeddedBroker, timeout: Duration = .seconds(25))
+    async throws -> Bool
+{
     let consumer = try KafkaConsumer(config: broker.config, groupID: group, logger: readerLogger)
     defer { consumer.close() }
     let deadline = ContinuousClock.now + timeout
@@ -42,7 +47,9 @@ public func waitCommitted(group: String, topics: [String], broker: EmbeddedBroke
         var done = true
         for topic in topics {
             let count = try consumer.partitionCount(of: topic)
-            let partitions = (0..<Int32(count)).map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.invalid) }
+            let partitions = (0..<Int32(count)).map {
+                TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.invalid)
+            }
             for entry in try await consumer.committed(partitions) {
                 let (low, high) = try consumer.watermarks(topic: topic, partition: entry.partition)
                 if high > low && entry.offset < high { done = false }
@@ -55,6 +62,8 @@ public func waitCommitted(group: String, topics: [String], broker: EmbeddedBroke
 }
 
 /// `waitCommitted(group:topics:broker:timeout:)` for one topic.
-public func waitCommitted(group: String, topic: String, broker: EmbeddedBroker, timeout: Duration = .seconds(25)) async throws -> Bool {
+public func waitCommitted(group: String, topic: String, broker: EmbeddedBroker, timeout: Duration = .seconds(25))
+    async throws -> Bool
+{
     try await waitCommitted(group: group, topics: [topic], broker: broker, timeout: timeout)
 }

@@ -1,6 +1,6 @@
-import AttacheTesting
 import AttacheKafka
 import AttacheModels
+import AttacheTesting
 import Enrichment
 import Foundation
 import Testing
@@ -16,8 +16,9 @@ struct BenchmarkTests {
         let count = environment["ENRICHMENT_BENCH_ARTICLES"].flatMap(Int.init) ?? 100
         let observations = environment["ENRICHMENT_BENCH_OBSERVATIONS"].flatMap(Int.init) ?? 1_000
         let broker = try EmbeddedBroker()
-        let result = try await EnrichmentBenchmark.run(broker: broker, articles: try Seeds.articles(), count: count,
-                                                       restoreObservations: observations, logger: testLogger)
+        let result = try await EnrichmentBenchmark.run(
+            broker: broker, articles: try Seeds.articles(), count: count,
+            restoreObservations: observations, logger: testLogger)
         print(result.throughput)
         print(result.restore)
         #expect(result.throughput.articles == count)

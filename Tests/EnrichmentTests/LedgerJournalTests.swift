@@ -1,7 +1,8 @@
 import AttacheModels
-@testable import Enrichment
 import Extraction
 import Testing
+
+@testable import Enrichment
 
 /// The series ledger's undo journal across several batches in flight (at least once, the
 /// next batch is transformed while the previous one is delivered).

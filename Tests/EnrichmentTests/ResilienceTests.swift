@@ -1,7 +1,7 @@
-import AttacheTesting
 import AttacheKafka
 import AttacheModels
 import AttacheRuntime
+import AttacheTesting
 import Enrichment
 import Foundation
 import Testing
@@ -51,7 +51,8 @@ struct ResilienceTests {
     /// (before committing it), checks that it delivered to `topic` and committed nothing,
     /// and starts a second service on the same group.
     private func crashThenRestart(stage: String, producedTo topic: String) async throws
-        -> (second: RunningService, broker: EmbeddedBroker, group: String) {
+        -> (second: RunningService, broker: EmbeddedBroker, group: String)
+    {
         let broker = try brokerWithTopics()
         let group = unique("enrichment")
         let first = try RunningService(broker: broker, group: group)
@@ -66,7 +67,9 @@ struct ResilienceTests {
         return (second, broker, group)
     }
 
-    @Test("crashed after the article stage delivered a batch, before committing it: the same distinct output after restart")
+    @Test(
+        "crashed after the article stage delivered a batch, before committing it: the same distinct output after restart"
+    )
     func crashRestart() async throws {
         async let expected = uninterruptedSeedRun.value
         let topics = Topics()

@@ -1,7 +1,7 @@
-import AttacheTesting
 import AttacheKafka
 import AttacheModels
 import AttacheRuntime
+import AttacheTesting
 import CRdKafka
 import Enrichment
 import Extraction
@@ -12,18 +12,23 @@ import Testing
 /// assignment, or the stage is not ready and restores again: never part of the state.
 @Suite("Enrichment service: no partial restores")
 struct RestoreTests {
-    @Test("a restore that cannot reach the end keeps the service not ready and retries; once it can, every entry is restored")
+    @Test(
+        "a restore that cannot reach the end keeps the service not ready and retries; once it can, every entry is restored"
+    )
     func noPartialRestore() async throws {
         let broker = try brokerWithTopics()
         let topics = Topics()
-        let observations = try Seeds.articles().flatMap { Extractor(home: "KZ").extract($0).observations(article: $0) }.filter { !$0.key.isEmpty }
+        let observations = try Seeds.articles().flatMap { Extractor(home: "KZ").extract($0).observations(article: $0) }
+            .filter { !$0.key.isEmpty }
         let producer = try KafkaProducer(config: broker.config, logger: testLogger)
         defer { producer.close() }
         var written: [(TradeObservation, Int32)] = []
         for index in 0..<40 {
             var observation = observations[index % observations.count]
             observation.article = "ledger-\(index)"
-            var entry = try OutgoingRecord.json(topic: topics.ledger, key: observation.ledgerKey, value: LedgerEntry(observation: observation), traceparent: nil)
+            var entry = try OutgoingRecord.json(
+                topic: topics.ledger, key: observation.ledgerKey, value: LedgerEntry(observation: observation),
+                traceparent: nil)
             entry.partition = Int32(index % 4)
             _ = try await producer.send(entry)
             written.append((observation, Int32(index % 4)))
@@ -50,13 +55,16 @@ struct RestoreTests {
         #expect(running.metrics.value("attache_enrichment_restored_entries") == Double(written.count))
         // Every restored observation, sent again, is recognised: the state is whole.
         for (observation, partition) in written {
-            var record = try OutgoingRecord.json(topic: topics.observations, key: observation.key, value: observation, traceparent: nil)
+            var record = try OutgoingRecord.json(
+                topic: topics.observations, key: observation.key, value: observation, traceparent: nil)
             record.partition = partition
             _ = try await producer.send(record)
         }
         try await waitDrained(group: group, broker: broker)
         try await running.stop()
         #expect(running.metrics.value("attache_enrichment_observations_skipped_total") >= Double(written.count))
-        #expect(try await readAll(topics.ledger, broker: broker).count == written.count, "restored observations were written again")
+        #expect(
+            try await readAll(topics.ledger, broker: broker).count == written.count,
+            "restored observations were written again")
     }
 }

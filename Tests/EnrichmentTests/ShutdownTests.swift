@@ -1,10 +1,11 @@
-import AttacheTesting
 import AttacheKafka
 import AttacheModels
+import AttacheTesting
 import Foundation
 import Testing
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// SIGTERM with the broker gone, on the built `attache` binary: each service and
@@ -19,8 +20,9 @@ struct ShutdownTests {
         let broker = try AttacheProcess.start(["broker"], waitFor: "embedded broker: ")
         defer { broker.kill() }
         let servers = try #require(broker.value(after: "embedded broker: "))
-        let service = try AttacheProcess.start(["serve", "enrichment", "--brokers", servers, "--http-port", "0"],
-                                               environment: ["ATTACHE_LOG_LEVEL": "info"], waitFor: "series stage assigned")
+        let service = try AttacheProcess.start(
+            ["serve", "enrichment", "--brokers", servers, "--http-port", "0"],
+            environment: ["ATTACHE_LOG_LEVEL": "info"], waitFor: "series stage assigned")
         defer { service.kill() }
         // Work in flight when the broker goes: articles published just before.
         try await publishSeeds(to: servers)
@@ -28,22 +30,34 @@ struct ShutdownTests {
         broker.kill()
         try await Task.sleep(for: .seconds(2))
         let (seconds, status) = try await service.terminate()
-        Swift.print("SIGTERM → exit with the broker gone: serve enrichment \(String(format: "%.2f", seconds)) s, status \(status)")
-        Swift.print(service.errors.split(separator: "\n").filter { !$0.contains("librdkafka") }.suffix(12).joined(separator: "\n"))
-        #expect(seconds < Self.hangBound, "serve enrichment still ran \(seconds) s after SIGTERM:\n\(service.errors.suffix(3_000))")
+        Swift.print(
+            "SIGTERM → exit with the broker gone: serve enrichment \(String(format: "%.2f", seconds)) s, status \(status)"
+        )
+        Swift.print(
+            service.errors.split(separator: "\n").filter { !$0.contains("librdkafka") }.suffix(12).joined(
+                separator: "\n"))
+        #expect(
+            seconds < Self.hangBound,
+            "serve enrichment still ran \(seconds) s after SIGTERM:\n\(service.errors.suffix(3_000))")
         // 0: stopped by itself; 1: the deadline's watchdog ended it (and said what was left).
         #expect(status == 0 || status == 1, "\(service.errors.suffix(3_000))")
     }
 
-    @Test("serve ingest: exits within the deadline after SIGTERM with the broker gone and a request waiting for its delivery")
+    @Test(
+        "serve ingest: exits within the deadline after SIGTERM with the broker gone and a request waiting for its delivery"
+    )
     func ingest() async throws {
         let broker = try AttacheProcess.start(["broker"], waitFor: "embedded broker: ")
         defer { broker.kill() }
         let servers = try #require(broker.value(after: "embedded broker: "))
-        let service = try AttacheProcess.start(["serve", "ingest", "--brokers", servers, "--http-port", "0"],
-                                               environment: ["ATTACHE_LOG_LEVEL": "info"], waitFor: "ingest HTTP listening on ")
+        let service = try AttacheProcess.start(
+            ["serve", "ingest", "--brokers", servers, "--http-port", "0"],
+            environment: ["ATTACHE_LOG_LEVEL": "info"], waitFor: "ingest HTTP listening on ")
         defer { service.kill() }
-        let port = try #require(service.value(after: "ingest HTTP listening on ")?.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })
+        let port = try #require(
+            service.value(after: "ingest HTTP listening on ")?.split(separator: ":").last.flatMap {
+                Int($0.prefix { $0.isNumber })
+            })
         broker.kill()
         try await Task.sleep(for: .seconds(1))
         // A request that waits for a delivery report that cannot come.
@@ -51,8 +65,11 @@ struct ShutdownTests {
         try await Task.sleep(for: .seconds(1))
         let (seconds, status) = try await service.terminate()
         request.cancel()
-        Swift.print("SIGTERM → exit with the broker gone: serve ingest \(String(format: "%.2f", seconds)) s, status \(status)")
-        #expect(seconds < Self.hangBound, "serve ingest still ran \(seconds) s after SIGTERM:\n\(service.errors.suffix(3_000))")
+        Swift.print(
+            "SIGTERM → exit with the broker gone: serve ingest \(String(format: "%.2f", seconds)) s, status \(status)")
+        #expect(
+            seconds < Self.hangBound,
+            "serve ingest still ran \(seconds) s after SIGTERM:\n\(service.errors.suffix(3_000))")
         #expect(status == 0, "\(service.errors.suffix(3_000))")
     }
 
@@ -61,46 +78,59 @@ struct ShutdownTests {
         let broker = try AttacheProcess.start(["broker"], waitFor: "embedded broker: ")
         defer { broker.kill() }
         let servers = try #require(broker.value(after: "embedded broker: "))
-        let service = try AttacheProcess.start(["serve", "notifier", "--brokers", servers, "--http-port", "0"],
-                                               environment: ["ATTACHE_LOG_LEVEL": "info"], waitFor: "notifier consuming")
+        let service = try AttacheProcess.start(
+            ["serve", "notifier", "--brokers", servers, "--http-port", "0"],
+            environment: ["ATTACHE_LOG_LEVEL": "info"], waitFor: "notifier consuming")
         defer { service.kill() }
         try await Task.sleep(for: .seconds(4))
         broker.kill()
         try await Task.sleep(for: .seconds(2))
         let (seconds, status) = try await service.terminate()
-        Swift.print("SIGTERM → exit with the broker gone: serve notifier \(String(format: "%.2f", seconds)) s, status \(status)")
-        #expect(seconds < Self.hangBound, "serve notifier still ran \(seconds) s after SIGTERM:\n\(service.errors.suffix(3_000))")
+        Swift.print(
+            "SIGTERM → exit with the broker gone: serve notifier \(String(format: "%.2f", seconds)) s, status \(status)"
+        )
+        #expect(
+            seconds < Self.hangBound,
+            "serve notifier still ran \(seconds) s after SIGTERM:\n\(service.errors.suffix(3_000))")
         #expect(status == 0 || status == 1, "\(service.errors.suffix(3_000))")
     }
 
-    @Test("a broker that accepts connections and never answers: every service exits within the deadline after SIGTERM",
-          arguments: ["enrichment", "ingest", "notifier"])
+    @Test(
+        "a broker that accepts connections and never answers: every service exits within the deadline after SIGTERM",
+        arguments: ["enrichment", "ingest", "notifier"])
     func silentBroker(_ service: String) async throws {
         let silent = try SilentBroker()
         defer { silent.stop() }
-        let process = try AttacheProcess.start(["serve", service, "--brokers", "127.0.0.1:\(silent.port)", "--http-port", "0"],
-                                               environment: ["ATTACHE_LOG_LEVEL": "info", "ATTACHE_EXACTLY_ONCE": "false"],
-                                               waitFor: "starting")
+        let process = try AttacheProcess.start(
+            ["serve", service, "--brokers", "127.0.0.1:\(silent.port)", "--http-port", "0"],
+            environment: ["ATTACHE_LOG_LEVEL": "info", "ATTACHE_EXACTLY_ONCE": "false"],
+            waitFor: "starting")
         defer { process.kill() }
         try await Task.sleep(for: .seconds(6))
         let (seconds, status) = try await process.terminate()
-        Swift.print("SIGTERM → exit with a silent broker: serve \(service) \(String(format: "%.2f", seconds)) s, status \(status)")
-        #expect(seconds < Self.hangBound, "serve \(service) still ran \(seconds) s after SIGTERM:\n\(process.errors.suffix(3_000))")
+        Swift.print(
+            "SIGTERM → exit with a silent broker: serve \(service) \(String(format: "%.2f", seconds)) s, status \(status)"
+        )
+        #expect(
+            seconds < Self.hangBound,
+            "serve \(service) still ran \(seconds) s after SIGTERM:\n\(process.errors.suffix(3_000))")
         #expect(status == 0 || status == 1, "\(process.errors.suffix(3_000))")
     }
 
     @Test("attache dev: exits within the deadline after SIGTERM while requests wait")
     func dev() async throws {
         let base = try freePorts(3)
-        let dev = try AttacheProcess.start(["dev", "--http-port", String(base)], environment: ["ATTACHE_LOG_LEVEL": "info"],
-                                           waitFor: "ingest:     POST")
+        let dev = try AttacheProcess.start(
+            ["dev", "--http-port", String(base)], environment: ["ATTACHE_LOG_LEVEL": "info"],
+            waitFor: "ingest:     POST")
         defer { dev.kill() }
         let request = Task { try? await post(seedText(), port: base) }
         try await Task.sleep(for: .milliseconds(500))
         let (seconds, status) = try await dev.terminate()
         request.cancel()
         Swift.print("SIGTERM → exit: attache dev \(String(format: "%.2f", seconds)) s, status \(status)")
-        #expect(seconds < Self.hangBound, "attache dev still ran \(seconds) s after SIGTERM:\n\(dev.errors.suffix(3_000))")
+        #expect(
+            seconds < Self.hangBound, "attache dev still ran \(seconds) s after SIGTERM:\n\(dev.errors.suffix(3_000))")
         #expect(status == 0, "\(dev.errors.suffix(3_000))")
     }
 
@@ -109,24 +139,32 @@ struct ShutdownTests {
         let broker = try AttacheProcess.start(["broker"], waitFor: "embedded broker: ")
         defer { broker.kill() }
         let servers = try #require(broker.value(after: "embedded broker: "))
-        let service = try AttacheProcess.start(["serve", "ingest", "--brokers", servers, "--http-port", "0"],
-                                               environment: ["ATTACHE_LOG_LEVEL": "info", "ATTACHE_SHUTDOWN_TIMEOUT_MS": "2000"],
-                                               waitFor: "ingest HTTP listening on ")
+        let service = try AttacheProcess.start(
+            ["serve", "ingest", "--brokers", servers, "--http-port", "0"],
+            environment: ["ATTACHE_LOG_LEVEL": "info", "ATTACHE_SHUTDOWN_TIMEOUT_MS": "2000"],
+            waitFor: "ingest HTTP listening on ")
         defer { service.kill() }
-        let port = try #require(service.value(after: "ingest HTTP listening on ")?.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })
+        let port = try #require(
+            service.value(after: "ingest HTTP listening on ")?.split(separator: ":").last.flatMap {
+                Int($0.prefix { $0.isNumber })
+            })
         broker.kill()
         let request = Task { try? await post(seedText(), port: port) }
         try await Task.sleep(for: .seconds(1))
         let (seconds, status) = try await service.terminate()
         request.cancel()
-        Swift.print("SIGTERM → exit with the broker gone, deadline 2 s: serve ingest \(String(format: "%.2f", seconds)) s, status \(status)")
+        Swift.print(
+            "SIGTERM → exit with the broker gone, deadline 2 s: serve ingest \(String(format: "%.2f", seconds)) s, status \(status)"
+        )
         #expect(seconds < 2.0 + 1.5, "exited \(seconds) s after SIGTERM with a 2 s deadline")
     }
 }
 
 /// The seeds' first article as text.
 func seedText() throws -> String {
-    let names = try FileManager.default.contentsOfDirectory(atPath: Seeds.directory.path).filter { $0.hasSuffix(".txt") }.sorted()
+    let names = try FileManager.default.contentsOfDirectory(atPath: Seeds.directory.path).filter {
+        $0.hasSuffix(".txt")
+    }.sorted()
     return try String(contentsOf: Seeds.directory.appendingPathComponent(names[0]), encoding: .utf8)
 }
 
@@ -147,7 +185,8 @@ func publishSeeds(to servers: String) async throws {
     let producer = try KafkaProducer(config: KafkaConfig(bootstrapServers: servers), logger: testLogger)
     defer { producer.close(timeoutMs: 1_000) }
     for article in try Seeds.articles() {
-        _ = try await producer.send(try .json(topic: Topics().parsed, key: article.id, value: article, traceparent: nil))
+        _ = try await producer.send(
+            try .json(topic: Topics().parsed, key: article.id, value: article, traceparent: nil))
     }
 }
 
@@ -162,10 +201,14 @@ final class AttacheProcess: @unchecked Sendable {
     /// The binary next to the test bundle, else in the package's `.build/debug`.
     static var binary: String {
         if let path = ProcessInfo.processInfo.environment["ATTACHE_BINARY"] { return path }
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("attache").path
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "attache"
+        ).path
         if FileManager.default.isExecutableFile(atPath: beside) { return beside }
-        for candidate in [Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("attache").path,
-                          Seeds.directory.deletingLastPathComponent().appendingPathComponent(".build/debug/attache").path]
+        for candidate in [
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("attache").path,
+            Seeds.directory.deletingLastPathComponent().appendingPathComponent(".build/debug/attache").path,
+        ]
         where FileManager.default.isExecutableFile(atPath: candidate) {
             return candidate
         }
@@ -173,7 +216,8 @@ final class AttacheProcess: @unchecked Sendable {
     }
 
     private init(_ arguments: [String], environment: [String: String]) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("attache-\(UUID().uuidString.prefix(8))")
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "attache-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         outURL = directory.appendingPathComponent("stdout")
         errURL = directory.appendingPathComponent("stderr")
@@ -192,13 +236,18 @@ final class AttacheProcess: @unchecked Sendable {
     }
 
     /// Starts `attache ARGUMENTS` and waits (up to 60 s) until its output contains `text`.
-    static func start(_ arguments: [String], environment: [String: String] = [:], waitFor text: String) throws -> AttacheProcess {
+    static func start(_ arguments: [String], environment: [String: String] = [:], waitFor text: String) throws
+        -> AttacheProcess
+    {
         let started = try AttacheProcess(arguments, environment: environment)
         let deadline = Date().addingTimeInterval(60)
         while !(started.output + started.errors).contains(text) {
             guard Date() < deadline, started.process.isRunning else {
                 started.kill()
-                throw ProcessFailure(description: "attache \(arguments.joined(separator: " ")) did not print '\(text)': \(started.errors.suffix(2_000))")
+                throw ProcessFailure(
+                    description:
+                        "attache \(arguments.joined(separator: " ")) did not print '\(text)': \(started.errors.suffix(2_000))"
+                )
             }
             Thread.sleep(forTimeInterval: 0.1)
         }
@@ -320,7 +369,9 @@ func freePorts(_ count: Int) throws -> Int {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = UInt16(port).bigEndian
         return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
         }
     }
     for _ in 0..<200 {

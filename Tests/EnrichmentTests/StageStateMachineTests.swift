@@ -1,7 +1,8 @@
-import AttacheTesting
 import AttacheKafka
-@testable import Enrichment
+import AttacheTesting
 import Testing
+
+@testable import Enrichment
 
 /// The stage loop's lifecycle: the transitions and the invariants they check.
 @Suite("Stage state machine")
@@ -136,7 +137,8 @@ struct StageStateMachineTests {
         var machine = StageStateMachine(maxInFlight: 2)
         _ = machine.dispatched(id: 1, offsets: offsets(10))
         #expect(machine.hookWaitsForDeliveries(.revoked(offsets(0))))
-        #expect(!machine.hookWaitsForDeliveries(.lost(offsets(0))), "lost partitions are not committed: no reason to wait")
+        #expect(
+            !machine.hookWaitsForDeliveries(.lost(offsets(0))), "lost partitions are not committed: no reason to wait")
         #expect(!machine.hookWaitsForDeliveries(.assigned(offsets(0))))
         machine.deliveryEnded(id: 1, delivered: true)
         #expect(!machine.hookWaitsForDeliveries(.revoked(offsets(0))))

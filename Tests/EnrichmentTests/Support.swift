@@ -1,14 +1,15 @@
-import AttacheTesting
 import ArticleParsing
 import AttacheKafka
 import AttacheModels
 import AttacheRuntime
+import AttacheTesting
 import Enrichment
 import Foundation
 import Logging
 import Testing
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The repository's seeds, parsed into articles (as ingest would publish them).
@@ -19,7 +20,8 @@ enum Seeds {
 
     /// The five seeds, in file order (000…004).
     static func articles() throws -> [Article] {
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".txt") }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".txt") }
+            .sorted()
         #expect(names.count == 5)
         return try names.map { name in
             let bytes = Array(try Data(contentsOf: directory.appendingPathComponent(name)))
@@ -38,8 +40,10 @@ func publish(_ articles: [Article], to broker: EmbeddedBroker, topics: Topics = 
     let producer = try KafkaProducer(config: broker.config, logger: testLogger)
     defer { producer.close() }
     for article in articles {
-        _ = try await producer.send(try .json(topic: topics.parsed, key: article.id, value: article,
-                                              traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"))
+        _ = try await producer.send(
+            try .json(
+                topic: topics.parsed, key: article.id, value: article,
+                traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"))
     }
 }
 
@@ -60,13 +64,18 @@ final class RunningService: @unchecked Sendable {
     let metrics = Metrics()
     var options: ServiceOptions
 
-    init(broker: EmbeddedBroker, group: String, instance: String = "test", exactlyOnce: Bool = false, topics: Topics = Topics()) throws {
-        options = ServiceOptions(brokers: broker.bootstrapServers, topics: topics, httpPort: 0, httpHost: "127.0.0.1",
-                                 groupID: group, instance: instance)
+    init(
+        broker: EmbeddedBroker, group: String, instance: String = "test", exactlyOnce: Bool = false,
+        topics: Topics = Topics()
+    ) throws {
+        options = ServiceOptions(
+            brokers: broker.bootstrapServers, topics: topics, httpPort: 0, httpHost: "127.0.0.1",
+            groupID: group, instance: instance)
         // The mock delays a rebalance of a non-empty group by the session timeout minus 1 s
         // (9 s with the default 10 s); a shorter session keeps the rebalance tests short.
         options.kafkaProperties = ["session.timeout.ms": "4000"]
-        service = try EnrichmentService(options: options, exactlyOnce: exactlyOnce, logger: testLogger, metrics: metrics, health: health)
+        service = try EnrichmentService(
+            options: options, exactlyOnce: exactlyOnce, logger: testLogger, metrics: metrics, health: health)
         let service = service
         run = ServiceRun { shutdown, started in try await service.run(shutdown: shutdown, onHTTPStarted: started) }
     }
@@ -81,7 +90,9 @@ final class RunningService: @unchecked Sendable {
     /// Waits until both stages are assigned and restored.
     func waitReady(timeout: Duration = .seconds(60)) async throws {
         let deadline = ContinuousClock.now + timeout
-        while !health.isReady, ContinuousClock.now < deadline, health.isAlive { try await Task.sleep(for: .milliseconds(50)) }
+        while !health.isReady, ContinuousClock.now < deadline, health.isAlive {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         #expect(health.isReady, "not ready: \(health.readiness)")
     }
 
@@ -99,7 +110,10 @@ final class RunningService: @unchecked Sendable {
 
 /// The distinct (key, value) pairs of a topic.
 func distinctPairs(_ topic: String, broker: EmbeddedBroker) async throws -> Set<String> {
-    Set(try await readAll(topic, broker: broker).map { "\($0.keyText ?? "")\t\(String(decoding: $0.value ?? [], as: UTF8.self))" })
+    Set(
+        try await readAll(topic, broker: broker).map {
+            "\($0.keyText ?? "")\t\(String(decoding: $0.value ?? [], as: UTF8.self))"
+        })
 }
 
 /// Decoded values of a topic.
@@ -129,17 +143,23 @@ func waitDrained(group: String, broker: EmbeddedBroker, topics: Topics = Topics(
 /// The distinct (key, value) pairs of every output topic.
 func outputs(broker: EmbeddedBroker, topics: Topics = Topics()) async throws -> [String: Set<String>] {
     var result: [String: Set<String>] = [:]
-    for topic in [topics.enriched, topics.anniversaries, topics.observations, topics.deltas, topics.ledger, topics.rejected] {
+    for topic in [
+        topics.enriched, topics.anniversaries, topics.observations, topics.deltas, topics.ledger, topics.rejected,
+    ] {
         result[topic] = try await distinctPairs(topic, broker: broker)
     }
     return result
 }
 
 /// Compares two runs' outputs topic by topic, naming what differs.
-func expectSameOutputs(_ got: [String: Set<String>], _ expected: [String: Set<String>], sourceLocation: SourceLocation = #_sourceLocation) {
+func expectSameOutputs(
+    _ got: [String: Set<String>], _ expected: [String: Set<String>], sourceLocation: SourceLocation = #_sourceLocation
+) {
     for (topic, pairs) in expected.sorted(by: { $0.key < $1.key }) {
         let other = got[topic] ?? []
-        #expect(other == pairs, "\(topic): \(other.subtracting(pairs).count) extra, \(pairs.subtracting(other).count) missing: extra \(other.subtracting(pairs).prefix(2)) missing \(pairs.subtracting(other).prefix(2))",
-                sourceLocation: sourceLocation)
+        #expect(
+            other == pairs,
+            "\(topic): \(other.subtracting(pairs).count) extra, \(pairs.subtracting(other).count) missing: extra \(other.subtracting(pairs).prefix(2)) missing \(pairs.subtracting(other).prefix(2))",
+            sourceLocation: sourceLocation)
     }
 }

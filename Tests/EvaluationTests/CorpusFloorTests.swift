@@ -1,6 +1,7 @@
+import Extraction
 import Foundation
 import Testing
-import Extraction
+
 @testable import Evaluation
 
 /// The extractor on the development corpus (`../shared/corpus` beside the package root). The
@@ -17,15 +18,23 @@ import Extraction
 
     @Test func scoresStayAboveTheirFloors() throws {
         guard Corpus.exists(at: Self.corpusDirectory) else {
-            print("CorpusFloorTests: skipped, no corpus at \(Self.corpusDirectory) (the development corpus is not part of the repository)")
+            print(
+                "CorpusFloorTests: skipped, no corpus at \(Self.corpusDirectory) (the development corpus is not part of the repository)"
+            )
             return
         }
         let corpus = try Corpus.load(from: Self.corpusDirectory)
         #expect(corpus.problems.isEmpty, "\(corpus.problems)")
         let report = corpus.evaluate(with: Extractor(home: "KZ"))
         print(report.text(corpus: Self.corpusDirectory).split(separator: "\n").prefix(4).joined(separator: "\n"))
-        #expect(report.figures.f1 >= Self.floors.figuresF1, "figures F1 \(report.figures.f1) below \(Self.floors.figuresF1)")
-        #expect(report.changes.recall >= Self.floors.changesRecall, "changes recall \(report.changes.recall) below \(Self.floors.changesRecall)")
-        #expect(report.anniversaries.f1 >= Self.floors.anniversariesF1, "anniversaries F1 \(report.anniversaries.f1) below \(Self.floors.anniversariesF1)")
+        #expect(
+            report.figures.f1 >= Self.floors.figuresF1, "figures F1 \(report.figures.f1) below \(Self.floors.figuresF1)"
+        )
+        #expect(
+            report.changes.recall >= Self.floors.changesRecall,
+            "changes recall \(report.changes.recall) below \(Self.floors.changesRecall)")
+        #expect(
+            report.anniversaries.f1 >= Self.floors.anniversariesF1,
+            "anniversaries F1 \(report.anniversaries.f1) below \(Self.floors.anniversariesF1)")
     }
 }

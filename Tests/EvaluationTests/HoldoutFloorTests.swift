@@ -1,6 +1,7 @@
+import Extraction
 import Foundation
 import Testing
-import Extraction
+
 @testable import Evaluation
 
 /// The extractor on the project's own small holdout (`Tests/EvaluationTests/Holdout`): twelve
@@ -20,8 +21,14 @@ import Extraction
         #expect(corpus.items.count == 12)
         let report = corpus.evaluate(with: Extractor(home: "KZ"))
         print(report.text(corpus: Self.holdoutDirectory).split(separator: "\n").prefix(4).joined(separator: "\n"))
-        #expect(report.figures.f1 >= Self.floors.figuresF1, "figures F1 \(report.figures.f1) below \(Self.floors.figuresF1)")
-        #expect(report.changes.recall >= Self.floors.changesRecall, "changes recall \(report.changes.recall) below \(Self.floors.changesRecall)")
-        #expect(report.anniversaries.f1 >= Self.floors.anniversariesF1, "anniversaries F1 \(report.anniversaries.f1) below \(Self.floors.anniversariesF1)")
+        #expect(
+            report.figures.f1 >= Self.floors.figuresF1, "figures F1 \(report.figures.f1) below \(Self.floors.figuresF1)"
+        )
+        #expect(
+            report.changes.recall >= Self.floors.changesRecall,
+            "changes recall \(report.changes.recall) below \(Self.floors.changesRecall)")
+        #expect(
+            report.anniversaries.f1 >= Self.floors.anniversariesF1,
+            "anniversaries F1 \(report.anniversaries.f1) below \(Self.floors.anniversariesF1)")
     }
 }

@@ -1,6 +1,7 @@
+import AttacheModels
 import AttacheTesting
 import Testing
-import AttacheModels
+
 @testable import Extraction
 
 /// Paragraph-level context: periods, partners and currencies carried between sentences, and
@@ -11,7 +12,9 @@ import AttacheModels
     }
 
     @Test func periodAndPartnerCarryToTheNextSentence() {
-        let f = figures("In 2023, trade turnover between Kazakhstan and Spain amounted to $1.2 billion. Exports reached $900 million, while imports totaled $300 million.")
+        let f = figures(
+            "In 2023, trade turnover between Kazakhstan and Spain amounted to $1.2 billion. Exports reached $900 million, while imports totaled $300 million."
+        )
         #expect(f.filter { !$0.derived }.count == 3)
         #expect(f.allSatisfy { $0.period == .year(2023) && $0.partner == "ES" })
         #expect(f.first { $0.metric == .tradeBalance }?.amount == 600_000_000)
@@ -19,12 +22,14 @@ import AttacheModels
     }
 
     @Test func carryStopsAtTheParagraph() {
-        let f = figures("In 2023, trade between Kazakhstan and Spain amounted to $1.2 billion.\n\nExports reached $900 million.")
+        let f = figures(
+            "In 2023, trade between Kazakhstan and Spain amounted to $1.2 billion.\n\nExports reached $900 million.")
         #expect(f.count == 1)
     }
 
     @Test func previousYearIsRelativeToTheSentence() {
-        let e = Fixtures.extract("In 2021, trade with Poland was $1.5 billion, 10% more than the previous year.", date: "2024-05-15")
+        let e = Fixtures.extract(
+            "In 2021, trade with Poland was $1.5 billion, 10% more than the previous year.", date: "2024-05-15")
         #expect(e.changes.first?.from == .year(2020))
         #expect(e.changes.first?.to == .year(2021))
         #expect(e.figures.contains { $0.derived && $0.period == .year(2020) })
@@ -43,7 +48,8 @@ import AttacheModels
     }
 
     @Test func twoPartnersInOneSentence() {
-        let f = figures("In 2023 trade between Kazakhstan and Germany reached $3 billion, while trade with France was $2 billion.")
+        let f = figures(
+            "In 2023 trade between Kazakhstan and Germany reached $3 billion, while trade with France was $2 billion.")
         #expect(f.first { $0.amount == 3e9 }?.partner == "DE")
         #expect(f.first { $0.amount == 2e9 }?.partner == "FR")
     }
@@ -73,7 +79,8 @@ import AttacheModels
     }
 
     @Test func partnerFromTheArticleWhenTheSentenceNamesNone() {
-        let text = "Kazakhstan and Latvia discussed cooperation in Riga. Latvia is an important partner.\n\nIn 2023 the trade turnover between the parties amounted to $110 million."
+        let text =
+            "Kazakhstan and Latvia discussed cooperation in Riga. Latvia is an important partner.\n\nIn 2023 the trade turnover between the parties amounted to $110 million."
         let f = figures(text)
         #expect(f.first?.partner == "LV")
         #expect(f.first?.reporter == "KZ")

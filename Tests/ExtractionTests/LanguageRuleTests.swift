@@ -1,6 +1,7 @@
+import AttacheModels
 import AttacheTesting
 import Testing
-import AttacheModels
+
 @testable import Extraction
 
 /// One hand-made case per rule about the language of trade reports (periods, parties,
@@ -11,47 +12,64 @@ private func stated(_ text: String, date: String = "2024-05-15") -> [Figure] {
 
 private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
     let f = stated(text, date: date)
-    #expect(f.count == 1, "expected one figure in \(text): \(f.map { "\($0.metric) \($0.partner) \($0.amount) \($0.period.label)" })")
+    #expect(
+        f.count == 1,
+        "expected one figure in \(text): \(f.map { "\($0.metric) \($0.partner) \($0.amount) \($0.period.label)" })")
     return f.first
 }
 
 @Suite struct PeriodRules {
     @Test func pastYearsReadAsSinceThatYear() {
-        let f = only("Over the past 10 years, Belgian companies have put more than $3 billion into Kazakhstan.", date: "2021-09-14")
+        let f = only(
+            "Over the past 10 years, Belgian companies have put more than $3 billion into Kazakhstan.",
+            date: "2021-09-14")
         #expect(f?.period.start == Day(iso: "2011-01-01"))
         #expect(f?.period.end == Day(iso: "2021-09-14"))
         // A change over those years runs from the first of them to the last full one.
-        let c = Fixtures.extract("Trade between Kazakhstan and Norway has grown threefold over the past 6 years.", date: "2021-09-14").changes.first
+        let c = Fixtures.extract(
+            "Trade between Kazakhstan and Norway has grown threefold over the past 6 years.", date: "2021-09-14"
+        ).changes.first
         #expect(c?.from == .year(2015))
         #expect(c?.to == .year(2020))
     }
 
     @Test func theSamePeriodThisYearIsTheSentencesPartYear() {
-        let f = stated("In January-March of last year Kazakh exports to Brazil came to $40 million; in the same period this year they came to $55 million.", date: "2024-06-10")
+        let f = stated(
+            "In January-March of last year Kazakh exports to Brazil came to $40 million; in the same period this year they came to $55 million.",
+            date: "2024-06-10")
         #expect(f.first { $0.amount == 40e6 }?.period.label == "2023-01..2023-03")
         #expect(f.first { $0.amount == 55e6 }?.period.label == "2024-01..2024-03")
     }
 
     @Test func theNextSentenceContinuesTheLastFiguresPeriod() {
-        let text = "In January-March of last year exports to Brazil were $40 million, and in the same period this year exports came to $55 million. Trade between the two countries came to $90 million."
+        let text =
+            "In January-March of last year exports to Brazil were $40 million, and in the same period this year exports came to $55 million. Trade between the two countries came to $90 million."
         #expect(stated(text, date: "2024-06-10").first { $0.amount == 90e6 }?.period.label == "2024-01..2024-03")
         // A figure of the period compared with is not the one carried on.
-        let text2 = "Last year, trade with Egypt totalled $50 million, up 20% on 2022, when it stood at $41.7 million. Exports amounted to $30 million."
+        let text2 =
+            "Last year, trade with Egypt totalled $50 million, up 20% on 2022, when it stood at $41.7 million. Exports amounted to $30 million."
         #expect(stated(text2, date: "2024-06-10").first { $0.amount == 30e6 }?.period == .year(2023))
     }
 
     @Test func lastYearCountsFromPublicationEvenBesideAnotherYear() {
-        let f = stated("Last year trade with Latvia reached $200 million, up from $150 million in 2021.", date: "2024-05-15")
+        let f = stated(
+            "Last year trade with Latvia reached $200 million, up from $150 million in 2021.", date: "2024-05-15")
         #expect(f.first { $0.amount == 200e6 }?.period == .year(2023))
     }
 
     @Test func countOfMonthsWithoutFirst() {
-        #expect(only("In the eight months of 2023, trade with Greece totalled $90 million.")?.period.label == "2023-01..2023-08")
-        #expect(only("Figures for 10 months of this year show trade with Kuwait at $40 million.", date: "2024-12-01")?.period.label == "2024-01..2024-10")
+        #expect(
+            only("In the eight months of 2023, trade with Greece totalled $90 million.")?.period.label
+                == "2023-01..2023-08")
+        #expect(
+            only("Figures for 10 months of this year show trade with Kuwait at $40 million.", date: "2024-12-01")?
+                .period.label == "2024-01..2024-10")
     }
 
     @Test func partOfTheYearWithoutANumber() {
-        #expect(only("In the first half of the year, trade with Kyrgyzstan amounted to $500 million.", date: "2022-08-17")?.period.label == "2022-01..2022-06")
+        #expect(
+            only("In the first half of the year, trade with Kyrgyzstan amounted to $500 million.", date: "2022-08-17")?
+                .period.label == "2022-01..2022-06")
     }
 
     @Test func monthsGluedToTheYear() {
@@ -59,8 +77,12 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
     }
 
     @Test func possessiveYearBeforePartOfYear() {
-        #expect(only("Trade with Kuwait came to $40 million in this year's first five months.", date: "2024-07-10")?.period.label == "2024-01..2024-05")
-        #expect(only("Trade with Kuwait came to $90 million in last year's first 11 months.", date: "2024-02-01")?.period.label == "2023-01..2023-11")
+        #expect(
+            only("Trade with Kuwait came to $40 million in this year's first five months.", date: "2024-07-10")?.period
+                .label == "2024-01..2024-05")
+        #expect(
+            only("Trade with Kuwait came to $90 million in last year's first 11 months.", date: "2024-02-01")?.period
+                .label == "2023-01..2023-11")
     }
 
     @Test func quartersCountedFromJanuary() {
@@ -70,13 +92,17 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
     }
 
     @Test func yearsOfIndependence() {
-        let f = only("Over the years of independence, Korean companies have invested $7 billion in Kazakhstan.", date: "2020-05-01")
+        let f = only(
+            "Over the years of independence, Korean companies have invested $7 billion in Kazakhstan.",
+            date: "2020-05-01")
         #expect(f?.period.start == Day(iso: "1991-01-01"))
         #expect(f?.period.end == Day(iso: "2020-05-01"))
     }
 
     @Test func correspondingPeriodOfAYear() {
-        let f = stated("In January-March 2024, trade with Finland came to $50 million, against $40 million in the corresponding period of 2023.")
+        let f = stated(
+            "In January-March 2024, trade with Finland came to $50 million, against $40 million in the corresponding period of 2023."
+        )
         #expect(f.first { $0.amount == 40e6 }?.period.label == "2023-01..2023-03")
     }
 
@@ -84,27 +110,34 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
         let e = Fixtures.extract("In 2023, exports to Italy grew by 12 percent on the previous year, to $2 billion.")
         #expect(e.figures.first { !$0.derived }?.period == .year(2023))
         #expect(e.changes.first?.from == .year(2022))
-        let e2 = Fixtures.extract("Trade with Brazil exceeded $370 million last year, an almost 70 percent increase over 2022.")
+        let e2 = Fixtures.extract(
+            "Trade with Brazil exceeded $370 million last year, an almost 70 percent increase over 2022.")
         #expect(e2.figures.first { !$0.derived }?.period == .year(2023))
     }
 
     @Test func amountInBracketsAfterAComparisonTakesItsPeriod() {
-        let f = stated("In 2023, trade with Argentina totalled $36 million, 10 percent less than a year earlier ($40 million).")
+        let f = stated(
+            "In 2023, trade with Argentina totalled $36 million, 10 percent less than a year earlier ($40 million).")
         #expect(f.first { $0.amount == 40e6 }?.period == .year(2022))
     }
 
     @Test func whenClauseTakesThePeriodBeforeIt() {
-        let f = stated("Last year, trade with Brazil totalled $90 million, up 20% on 2022, when it stood at $75 million.")
+        let f = stated(
+            "Last year, trade with Brazil totalled $90 million, up 20% on 2022, when it stood at $75 million.")
         #expect(f.first { $0.amount == 75e6 }?.period == .year(2022))
     }
 
     @Test func aClauseAfterTheComparisonIsAboutTheSentencesPeriod() {
-        let f = stated("In 2021 the volume of mutual trade with Hungary increased 1.5 times compared to 2020 and amounted to $300 million.")
+        let f = stated(
+            "In 2021 the volume of mutual trade with Hungary increased 1.5 times compared to 2020 and amounted to $300 million."
+        )
         #expect(f.first?.period == .year(2021))
     }
 
     @Test func byTheEndOfAPastYearIsNoDeadline() {
-        #expect(only("By the end of 2022, trade with Croatia had climbed to $60 million.", date: "2023-03-01")?.period == .year(2022))
+        #expect(
+            only("By the end of 2022, trade with Croatia had climbed to $60 million.", date: "2023-03-01")?.period
+                == .year(2022))
     }
 
     @Test func statisticPeriodReachesASentenceNamingItsParties() {
@@ -113,41 +146,54 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
     }
 
     @Test func noPeriodAnywhere() {
-        #expect(only("Trade between Kazakhstan and Malaysia stands at $300 million.", date: "2024-05-15")?.period == .year(2023))
+        #expect(
+            only("Trade between Kazakhstan and Malaysia stands at $300 million.", date: "2024-05-15")?.period
+                == .year(2023))
         let total = only("Malaysian companies have invested $500 million in Kazakhstan.", date: "2024-05-15")
         #expect(total?.period.label == "..2024-05-15")
         #expect(total?.period.isComparable(with: .year(2023)) == false)
     }
 
     @Test func sinceTheBeginningOfTheYearTakesTheStatedMonths() {
-        let f = stated("In January-October 2021, trade with Qatar reached $3 million. Since the beginning of the year, exports to Qatar have grown to $2 million.", date: "2021-12-29")
+        let f = stated(
+            "In January-October 2021, trade with Qatar reached $3 million. Since the beginning of the year, exports to Qatar have grown to $2 million.",
+            date: "2021-12-29")
         #expect(f.first { $0.metric == .exports }?.period.label == "2021-01..2021-10")
     }
 
     @Test func aPeriodDoesNotCrossASemicolon() {
-        let f = stated("In 2021 Turkish investment reached $400 million.\n\nThree decades ago mutual trade with Turkey stood at $30 million; it has since risen to $5 billion.", date: "2022-05-10")
+        let f = stated(
+            "In 2021 Turkish investment reached $400 million.\n\nThree decades ago mutual trade with Turkey stood at $30 million; it has since risen to $5 billion.",
+            date: "2022-05-10")
         #expect(f.first { $0.amount == 30e6 }?.period == .year(1992))
         #expect(f.first { $0.amount == 5e9 }?.period != .year(1992))
     }
 
     @Test func decadesAgo() {
-        #expect(only("Two decades ago, trade with Japan stood at $10 million.", date: "2024-05-15")?.period == .year(2004))
+        #expect(
+            only("Two decades ago, trade with Japan stood at $10 million.", date: "2024-05-15")?.period == .year(2004))
     }
 
     @Test func totalOverNYears() {
-        let all = stated("Turkey invested $300 million in Kazakhstan last year, bringing the 30-year total to $4 billion.", date: "2022-05-10")
+        let all = stated(
+            "Turkey invested $300 million in Kazakhstan last year, bringing the 30-year total to $4 billion.",
+            date: "2022-05-10")
         #expect(all.first { $0.amount == 4e9 }?.period.start == Day(iso: "1992-01-01"))
     }
 }
 
 @Suite struct PartyRules {
     @Test func aCountryThatCallsAFlowItsOwnReportsItsStatistics() {
-        let f = stated("Canada increased its imports from Kazakhstan by a quarter in 2023. Meanwhile, trade with Mexico reached $80 million.")
+        let f = stated(
+            "Canada increased its imports from Kazakhstan by a quarter in 2023. Meanwhile, trade with Mexico reached $80 million."
+        )
         #expect(f.isEmpty, "\(f.map { "\($0.reporter)-\($0.partner)" })")
     }
 
     @Test func aClauseAfterASemicolonNamesItsOwnPartner() {
-        let f = only("Kazakhstan and Brazil have wide potential; trade with Egypt rose, though slowly, and reached $30 million in 2023.")
+        let f = only(
+            "Kazakhstan and Brazil have wide potential; trade with Egypt rose, though slowly, and reached $30 million in 2023."
+        )
         #expect(f?.partner == "EG")
     }
 
@@ -167,19 +213,26 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
 
     @Test func regionsAroundTheAmountAndGroupsAreNotBilateral() {
         // The region's total; the share of the home country in its own clause is a figure.
-        let f = stated("Last year Portugal's imports from the region reached 500 million euros, of which 480 million euros came from Kazakhstan.")
+        let f = stated(
+            "Last year Portugal's imports from the region reached 500 million euros, of which 480 million euros came from Kazakhstan."
+        )
         #expect(f.map(\.amount) == [480e6])
         #expect(f.first?.metric == .exports)
         #expect(stated("In 2023 Portuguese firms exported goods worth 90 million euros to Central Asia.").isEmpty)
         // A partner "in the region" elsewhere in the sentence does not make the trade regional.
-        #expect(only("Trade with Uzbekistan, the largest partner in the region, reached $5 billion in 2023.")?.partner == "UZ")
-        let e = Fixtures.extract("Speaking of the CIS, trade among its members rose by 9 percent in 2023 to $200 billion.")
+        #expect(
+            only("Trade with Uzbekistan, the largest partner in the region, reached $5 billion in 2023.")?.partner
+                == "UZ")
+        let e = Fixtures.extract(
+            "Speaking of the CIS, trade among its members rose by 9 percent in 2023 to $200 billion.")
         #expect(e.figures.isEmpty)
         #expect(e.changes.isEmpty)
     }
 
     @Test func twoOtherCountriesAreNotTheHomeCountrysTrade() {
-        let e = Fixtures.extract("Kazakhstan and Estonia discussed logistics. Meanwhile, German exports to Poland dropped by 12% in 2023, reaching $90 billion.")
+        let e = Fixtures.extract(
+            "Kazakhstan and Estonia discussed logistics. Meanwhile, German exports to Poland dropped by 12% in 2023, reaching $90 billion."
+        )
         #expect(e.figures.isEmpty)
         #expect(e.changes.isEmpty)
     }
@@ -198,7 +251,9 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
     }
 
     @Test func itsFlowAfterAPartnersFlow() {
-        let f = stated("In 2023, Thailand's exports to Kazakhstan came to $70 million, while its imports from Kazakhstan reached $20 million.")
+        let f = stated(
+            "In 2023, Thailand's exports to Kazakhstan came to $70 million, while its imports from Kazakhstan reached $20 million."
+        )
         #expect(f.first { $0.amount == 70e6 }?.metric == .imports)
         #expect(f.first { $0.amount == 20e6 }?.metric == .exports)
     }
@@ -209,20 +264,26 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
     }
 
     @Test func aBareFlowAfterAnOwnedOneHasTheSameOwner() {
-        let f = stated("In January 2024, Azerbaijan's exports to Kazakhstan amounted to $12.4 million, while imports reached $130.3 million.")
+        let f = stated(
+            "In January 2024, Azerbaijan's exports to Kazakhstan amounted to $12.4 million, while imports reached $130.3 million."
+        )
         #expect(f.first { $0.amount == 12.4e6 }?.metric == .imports)
         #expect(f.first { $0.amount == 130.3e6 }?.metric == .exports)
     }
 
     @Test func exportsToTheHomeCountryAreItsImports() {
-        let f = stated("In 2022, Lithuanian imports from Kazakhstan reached 150 million euros, while exports to Kazakhstan amounted to 410 million euros.")
+        let f = stated(
+            "In 2022, Lithuanian imports from Kazakhstan reached 150 million euros, while exports to Kazakhstan amounted to 410 million euros."
+        )
         #expect(f.first { $0.amount == 150e6 }?.metric == .exports)
         #expect(f.first { $0.amount == 410e6 }?.metric == .imports)
-        #expect(only("In 2022, exports to Kazakhstan from Lithuania amounted to 410 million euros.")?.metric == .imports)
+        #expect(
+            only("In 2022, exports to Kazakhstan from Lithuania amounted to 410 million euros.")?.metric == .imports)
     }
 
     @Test func anotherCountrysStatisticsNamingOnlyAThirdCountry() {
-        let text = "In January-November 2023, Tajikistan's trade with Central Asia totalled $1.5 billion. Kazakhstan remained its biggest partner, with trade exceeding $1 billion. Between January and November 2023, trade with Turkmenistan reached $40 million."
+        let text =
+            "In January-November 2023, Tajikistan's trade with Central Asia totalled $1.5 billion. Kazakhstan remained its biggest partner, with trade exceeding $1 billion. Between January and November 2023, trade with Turkmenistan reached $40 million."
         let f = stated(text, date: "2024-01-03")
         #expect(f.count == 1)
         #expect(f.first?.partner == "TJ")
@@ -230,14 +291,18 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
     }
 
     @Test func theCountryBeforeABracketIsTheOneItSpeaksOf() {
-        let e = Fixtures.extract("Over 10M2022, Poland's trade grew fastest with Kyrgyzstan (2.5-fold increase), followed by Kazakhstan (+30 percent).", date: "2023-01-27")
+        let e = Fixtures.extract(
+            "Over 10M2022, Poland's trade grew fastest with Kyrgyzstan (2.5-fold increase), followed by Kazakhstan (+30 percent).",
+            date: "2023-01-27")
         #expect(e.changes.count == 1)
         #expect(e.changes.first?.percent == 30)
         #expect(e.changes.first?.series.partner == "PL")
     }
 
     @Test func thisIsContinuesTheMetric() {
-        let c = Fixtures.extract("Trade between Azerbaijan and Kazakhstan amounted to $142.7 million in January 2024. This is 42.3 percent more compared to the same period of 2023.").changes
+        let c = Fixtures.extract(
+            "Trade between Azerbaijan and Kazakhstan amounted to $142.7 million in January 2024. This is 42.3 percent more compared to the same period of 2023."
+        ).changes
         #expect(c.first?.percent == 42.3)
         #expect(c.first?.from.label == "2023-01..2023-01")
     }
@@ -249,7 +314,8 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
     }
 
     @Test func oneCountrysOwnTotalIsNotBilateral() {
-        let f = stated("In 2023, Kyrgyzstan's overall foreign trade turnover stood at $12 billion. Exports came to $3 billion.")
+        let f = stated(
+            "In 2023, Kyrgyzstan's overall foreign trade turnover stood at $12 billion. Exports came to $3 billion.")
         #expect(f.isEmpty)
     }
 
@@ -260,17 +326,23 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
     }
 
     @Test func theFigureContinuesThePreviousSentencesMetric() {
-        let f = stated("In 2019, Kazakh exports to Turkmenistan totalled $95 million. In 2018, the figure was $80 million.", date: "2019-09-11")
+        let f = stated(
+            "In 2019, Kazakh exports to Turkmenistan totalled $95 million. In 2018, the figure was $80 million.",
+            date: "2019-09-11")
         #expect(f.first { $0.amount == 80e6 }?.metric == .exports)
         #expect(f.first { $0.amount == 80e6 }?.period == .year(2018))
     }
 
     @Test func aPlanToDoubleIsNoChange() {
-        #expect(Fixtures.extract("Trade with China last year amounted to $41 billion, and this figure can be doubled.").changes.isEmpty)
+        #expect(
+            Fixtures.extract("Trade with China last year amounted to $41 billion, and this figure can be doubled.")
+                .changes.isEmpty)
     }
 
     @Test func aBreakdownInBracketsNamesNoMetricForWhatFollows() {
-        let c = Fixtures.extract("In 2017 trade between Kazakhstan and Latvia amounted to $143.4 million (exports - $37.1 million, imports - $106.3 million), having decreased by 5% compared to 2016.").changes
+        let c = Fixtures.extract(
+            "In 2017 trade between Kazakhstan and Latvia amounted to $143.4 million (exports - $37.1 million, imports - $106.3 million), having decreased by 5% compared to 2016."
+        ).changes
         #expect(c.first?.series.metric == .tradeTurnover)
         #expect(c.first?.percent == -5)
     }
@@ -293,7 +365,8 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
     }
 
     @Test func carriedPartiesPreferTheArticlesMainPartner() {
-        let text = "Italy and Kazakhstan met in Rome. Italy is a key partner. With the EU, Kazakhstan's trade turnover is 55 billion euros, of which 17 billion falls on Italy. Trade turnover came to 16.2 billion euros in 2013."
+        let text =
+            "Italy and Kazakhstan met in Rome. Italy is a key partner. With the EU, Kazakhstan's trade turnover is 55 billion euros, of which 17 billion falls on Italy. Trade turnover came to 16.2 billion euros in 2013."
         let f = stated(text, date: "2015-05-08")
         #expect(f.first { $0.amount == 16.2e9 }?.partner == "IT")
         #expect(f.first { $0.amount == 55e9 }?.partner == "EU")
@@ -308,11 +381,15 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
     }
 
     @Test func theNearestCueDecides() {
-        #expect(only("They plan to raise trade turnover with Norway, which came to $85 million in 2021, in the near future.")?.amount == 85e6)
+        #expect(
+            only(
+                "They plan to raise trade turnover with Norway, which came to $85 million in 2021, in the near future.")?
+                .amount == 85e6)
     }
 
     @Test func toReachAfterAChangeIsItsResult() {
-        let e = Fixtures.extract("Trade with Serbia increased 3 times in 2022 to reach $70 million.", date: "2023-05-01")
+        let e = Fixtures.extract(
+            "Trade with Serbia increased 3 times in 2022 to reach $70 million.", date: "2023-05-01")
         #expect(e.figures.first { !$0.derived }?.amount == 70e6)
         #expect(e.changes.first?.ratio == 3)
     }
@@ -328,21 +405,32 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
     }
 
     @Test func theValueOfOneCommodityIsNoTradeFigure() {
-        #expect(stated("In 2023, Kazakhstan exported 1.2 million tons of wheat worth $400 million to Uzbekistan.").isEmpty)
+        #expect(
+            stated("In 2023, Kazakhstan exported 1.2 million tons of wheat worth $400 million to Uzbekistan.").isEmpty)
     }
 
     @Test func aPastCopulaStatesAFactAfterAnEarlierTargetWord() {
-        #expect(only("Trade with Japan is expected to double, the minister said, noting that it was $1.9 billion last year.", date: "2023-12-01")?.amount == 1.9e9)
+        #expect(
+            only(
+                "Trade with Japan is expected to double, the minister said, noting that it was $1.9 billion last year.",
+                date: "2023-12-01")?.amount == 1.9e9)
         #expect(stated("For trade with Japan, the goal was $5 billion.").isEmpty)
     }
 
     @Test func anAmountBeforeAFutureDeadlineIsATarget() {
         #expect(stated("Ministers are working to lift trade with Qatar to $2 billion by 2028.").isEmpty)
-        #expect(stated("Trade with Qatar grew to $700 million in 2023, and the sides want $2 billion until 2030.", date: "2024-05-15").map(\.amount) == [700e6])
+        #expect(
+            stated(
+                "Trade with Qatar grew to $700 million in 2023, and the sides want $2 billion until 2030.",
+                date: "2024-05-15"
+            ).map(\.amount) == [700e6])
     }
 
     @Test func boundsOfARangeAreNotFigures() {
-        #expect(stated("Over the past decade, trade with France moved within a range from $2 billion up to $6 billion a year.").isEmpty)
+        #expect(
+            stated(
+                "Over the past decade, trade with France moved within a range from $2 billion up to $6 billion a year."
+            ).isEmpty)
     }
 }
 
@@ -379,7 +467,8 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
 
     @Test func absurdAndNonFiniteNumbersAreNoAmounts() {
         let huge = String(repeating: "9", count: 400)
-        let text = "In 2023 trade with Germany reached $\(huge) million, and exports to Germany reached $5e400 billion, and imports were $900000000000 trillion."
+        let text =
+            "In 2023 trade with Germany reached $\(huge) million, and exports to Germany reached $5e400 billion, and imports were $900000000000 trillion."
         let article = Fixtures.article(text)
         let e = Fixtures.extractor.extract(article)
         #expect(e.figures.allSatisfy { $0.amount.isFinite && abs($0.amount) <= 1e14 })
@@ -388,13 +477,17 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
     }
 
     @Test func aRoundedRepeatIsOneFact() {
-        let f = stated("Trade with Vietnam rose by 85%, nearing $1 billion.\n\nLast year trade with Vietnam totalled $979.2 million.")
+        let f = stated(
+            "Trade with Vietnam rose by 85%, nearing $1 billion.\n\nLast year trade with Vietnam totalled $979.2 million."
+        )
         #expect(f.count == 1)
         #expect(f.first?.amount == 979.2e6)
     }
 
     @Test func aFactRepeatedInAnotherParagraphIsOneFigure() {
-        let f = stated("Trade with Kyrgyzstan was $757 million in January-July 2023.\n\nTrade with Kyrgyzstan reached $757 million in January-July 2023, the minister said.")
+        let f = stated(
+            "Trade with Kyrgyzstan was $757 million in January-July 2023.\n\nTrade with Kyrgyzstan reached $757 million in January-July 2023, the minister said."
+        )
         #expect(f.count == 1)
     }
 }
@@ -407,10 +500,15 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
     }
 
     @Test func fromAYearEarlierIsTheComparison() {
-        let c = Fixtures.extract("Direct investment from Norway reached $450 million in 2023, down 10.3% from a year earlier.", date: "2024-03-01").changes.first
+        let c = Fixtures.extract(
+            "Direct investment from Norway reached $450 million in 2023, down 10.3% from a year earlier.",
+            date: "2024-03-01"
+        ).changes.first
         #expect(c?.from == .year(2022))
         #expect(c?.to == .year(2023))
-        let c2 = Fixtures.extract("Trade with Norway reached $90 million in 2023, up 5 percent from 2022.", date: "2024-03-01").changes.first
+        let c2 = Fixtures.extract(
+            "Trade with Norway reached $90 million in 2023, up 5 percent from 2022.", date: "2024-03-01"
+        ).changes.first
         #expect(c2?.from == .year(2022))
         #expect(c2?.to == .year(2023))
     }
@@ -420,7 +518,9 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
     }
 
     @Test func timesTheLevelOfAYear() {
-        let e = Fixtures.extract("In 2023, trade with Kuwait came to $50 million. Kazakh investment in Kuwait exceeded $9 million, 3.5 times the 2022 level.", date: "2024-05-15")
+        let e = Fixtures.extract(
+            "In 2023, trade with Kuwait came to $50 million. Kazakh investment in Kuwait exceeded $9 million, 3.5 times the 2022 level.",
+            date: "2024-05-15")
         #expect(e.figures.first { $0.amount == 9e6 }?.period == .year(2023))
         let c = e.changes.first
         #expect(c?.ratio == 3.5)
@@ -447,7 +547,9 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
     }
 
     @Test func adjectiveBeforeThePercentage() {
-        #expect(change("In 2023, trade with Mexico exceeded $355 million, up a remarkable 328% year-on-year.")?.percent == 328)
+        #expect(
+            change("In 2023, trade with Mexico exceeded $355 million, up a remarkable 328% year-on-year.")?.percent
+                == 328)
     }
 
     @Test func signedPercentageInBrackets() {
@@ -455,7 +557,9 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
     }
 
     @Test func theGrowthWas() {
-        let c = change("In the first half of the year, trade with Kyrgyzstan reached $500 million. As compared with the first half of last year, the growth was 25%.", date: "2022-08-17")
+        let c = change(
+            "In the first half of the year, trade with Kyrgyzstan reached $500 million. As compared with the first half of last year, the growth was 25%.",
+            date: "2022-08-17")
         #expect(c?.percent == 25)
         #expect(c?.to.label == "2022-01..2022-06")
     }
@@ -472,17 +576,24 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
     }
 
     @Test func fromOneAmountToAnother() {
-        let f = Fixtures.extract("Bilateral trade with Armenia increased from $50 million in 2021 to $102 million in 2022.").figures.filter { !$0.derived }
+        let f = Fixtures.extract(
+            "Bilateral trade with Armenia increased from $50 million in 2021 to $102 million in 2022."
+        ).figures.filter { !$0.derived }
         #expect(f.first { $0.amount == 50e6 }?.period == .year(2021))
         #expect(f.first { $0.amount == 102e6 }?.period == .year(2022))
     }
 
     @Test func volumeChangesAreNotTradeChanges() {
-        #expect(Fixtures.extract("Hungary bought 500,000 tons in 2022, and this year oil imports from Kazakhstan rose by 40 percent.").changes.isEmpty)
+        #expect(
+            Fixtures.extract(
+                "Hungary bought 500,000 tons in 2022, and this year oil imports from Kazakhstan rose by 40 percent."
+            ).changes.isEmpty)
     }
 
     @Test func noPeriodAnywhereIsTheLastFullYear() {
-        let c = change("Austria's imports from Kazakhstan went up by 10 percent, reaching around 1.8 billion euros.", date: "2024-03-28")
+        let c = change(
+            "Austria's imports from Kazakhstan went up by 10 percent, reaching around 1.8 billion euros.",
+            date: "2024-03-28")
         #expect(c?.to == .year(2023))
         #expect(c?.series.metric == .exports)
     }
@@ -496,21 +607,29 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
     }
 
     @Test func independenceAnniversary() {
-        let a = one("The envoy spoke at an event marking the 30th independence anniversary of Kazakhstan.", date: "2021-12-13")
+        let a = one(
+            "The envoy spoke at an event marking the 30th independence anniversary of Kazakhstan.", date: "2021-12-13")
         #expect(a?.baseYear == 1991)
         #expect(a?.kind == .founding)
         #expect(a?.subject == "independence of Kazakhstan")
     }
 
     @Test func plannedCelebrationInDecemberFallsInTheNextYear() {
-        let planned = one("The ministry plans to mark the 30th anniversary of the national library.", date: "2023-12-18")
+        let planned = one(
+            "The ministry plans to mark the 30th anniversary of the national library.", date: "2023-12-18")
         #expect(planned?.year == 2024)
         #expect(planned?.baseYear == 1994)
         // Earlier in the year, or without a future cue, the publication year.
-        #expect(one("The ministry plans to mark the 30th anniversary of the national library.", date: "2023-06-18")?.baseYear == 1993)
-        #expect(one("The ministry marked the 30th anniversary of the national library.", date: "2023-12-18")?.baseYear == 1993)
+        #expect(
+            one("The ministry plans to mark the 30th anniversary of the national library.", date: "2023-06-18")?
+                .baseYear == 1993)
+        #expect(
+            one("The ministry marked the 30th anniversary of the national library.", date: "2023-12-18")?.baseYear
+                == 1993)
         // A year in the text wins.
-        #expect(one("The ministry plans to mark the 30th anniversary of the national library in 2023.", date: "2023-12-18")?.baseYear == 1993)
+        #expect(
+            one("The ministry plans to mark the 30th anniversary of the national library in 2023.", date: "2023-12-18")?
+                .baseYear == 1993)
     }
 
     @Test func birthAnniversary() {
@@ -527,28 +646,38 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
     }
 
     @Test func foundingDateStatedElsewhere() {
-        let a = one("This year the two countries mark the 30th anniversary of diplomatic relations between Kazakhstan and Argentina.\n\nDiplomatic relations were established on August 25, 1992.", date: "2022-03-01")
+        let a = one(
+            "This year the two countries mark the 30th anniversary of diplomatic relations between Kazakhstan and Argentina.\n\nDiplomatic relations were established on August 25, 1992.",
+            date: "2022-03-01")
         #expect(a?.baseDate == Day(iso: "1992-08-25"))
     }
 
     @Test func dayInBracketsAfterThePhrase() {
-        let a = one("The diplomats met in the year of the 30th anniversary of their diplomatic relations (15 July) between Kazakhstan and Argentina.", date: "2022-11-17")
+        let a = one(
+            "The diplomats met in the year of the 30th anniversary of their diplomatic relations (15 July) between Kazakhstan and Argentina.",
+            date: "2022-11-17")
         #expect(a?.baseDate == Day(iso: "1992-07-15"))
     }
 
     @Test func dateThatMarksTheAnniversary() {
-        let a = one("June 5 marks the 30th anniversary of diplomatic relations between Kazakhstan and Bulgaria.", date: "2022-06-04")
+        let a = one(
+            "June 5 marks the 30th anniversary of diplomatic relations between Kazakhstan and Bulgaria.",
+            date: "2022-06-04")
         #expect(a?.baseDate == Day(iso: "1992-06-05"))
     }
 
     @Test func onAWeekday() {
         // 2023-03-31 is a Friday: Thursday is the 30th.
-        let a = one("On Thursday we marked the 30th anniversary of diplomatic relations between Kazakhstan and Singapore.", date: "2023-03-31")
+        let a = one(
+            "On Thursday we marked the 30th anniversary of diplomatic relations between Kazakhstan and Singapore.",
+            date: "2023-03-31")
         #expect(a?.baseDate == Day(iso: "1993-03-30"))
     }
 
     @Test func yearsAgoWithTheVerbFirstAndToday() {
-        let a = one("Today is a special day: Kazakhstan and Denmark set up diplomatic relations exactly 30 years ago.", date: "2022-05-06")
+        let a = one(
+            "Today is a special day: Kazakhstan and Denmark set up diplomatic relations exactly 30 years ago.",
+            date: "2022-05-06")
         #expect(a?.baseYear == 1992)
         #expect(a?.baseDate == Day(iso: "1992-05-06"))
         let b = one("Kazakhstan and Norway established diplomatic relations exactly 30 years ago.", date: "2022-06-06")
@@ -569,19 +698,25 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
     }
 
     @Test func monthAndYearBeforeThePhrase() {
-        let a = one("In December 2021, during celebrations of the 30th anniversary of Kazakhstan's Independence, a street named after the poet Abai was opened.", date: "2023-06-24")
+        let a = one(
+            "In December 2021, during celebrations of the 30th anniversary of Kazakhstan's Independence, a street named after the poet Abai was opened.",
+            date: "2023-06-24")
         #expect(a?.year == 2021)
         #expect(a?.baseYear == 1991)
         #expect(a?.kind == .founding)
     }
 
     @Test func monthAndYearOfAPlannedCelebration() {
-        let a = one("The opening is planned for March 2023, as part of celebrations marking the 800th anniversary of Sultan Beibars.", date: "2022-12-03")
+        let a = one(
+            "The opening is planned for March 2023, as part of celebrations marking the 800th anniversary of Sultan Beibars.",
+            date: "2022-12-03")
         #expect(a?.baseYear == 1223)
     }
 
     @Test func aYearOfSigningIsNotTheAnniversaryYear() {
-        let a = one("They noted the agreement signed in 2022 and the 30th anniversary of diplomatic relations between Kazakhstan and Qatar, which will be celebrated in 2023.", date: "2022-10-12")
+        let a = one(
+            "They noted the agreement signed in 2022 and the 30th anniversary of diplomatic relations between Kazakhstan and Qatar, which will be celebrated in 2023.",
+            date: "2022-10-12")
         #expect(a?.baseYear == 1993)
     }
 
@@ -592,28 +727,43 @@ private func only(_ text: String, date: String = "2024-05-15") -> Figure? {
     }
 
     @Test func theFirstNameAfterBirthOf() {
-        let a = Fixtures.extract("The country marks the 175th anniversary of the birth of Abai this year, and in 2019 celebrated the 750th anniversary of the Golden Horde.", date: "2020-03-01").anniversaries
+        let a = Fixtures.extract(
+            "The country marks the 175th anniversary of the birth of Abai this year, and in 2019 celebrated the 750th anniversary of the Golden Horde.",
+            date: "2020-03-01"
+        ).anniversaries
         #expect(a.first { $0.ordinal == 175 }?.subject == "Abai")
         #expect(a.first { $0.ordinal == 750 }?.baseYear == 1269)
     }
 
     @Test func investmentTotalWithoutItsOwnPeriodIsAsOfPublication() {
-        let f = stated("In January-April 2021, trade with Egypt reached $23 million. Egypt's investments in Kazakhstan amounted to $2 million.", date: "2021-06-15")
+        let f = stated(
+            "In January-April 2021, trade with Egypt reached $23 million. Egypt's investments in Kazakhstan amounted to $2 million.",
+            date: "2021-06-15")
         #expect(f.first { $0.amount == 2e6 }?.period.label == "..2021-06-15")
         #expect(f.first { $0.amount == 23e6 }?.period.label == "2021-01..2021-04")
     }
 
     @Test func anEarlierYearItWasCelebratedIn() {
-        #expect(one("The 100th anniversary of the birth of Dinmukhamed Kunayev was celebrated in 2012.", date: "2024-05-20")?.baseYear == 1912)
+        #expect(
+            one(
+                "The 100th anniversary of the birth of Dinmukhamed Kunayev was celebrated in 2012.", date: "2024-05-20")?
+                .baseYear == 1912)
     }
 
     @Test func lastYearAfterThePhrase() {
-        #expect(one("She recalled that Kazakhstan and Uzbekistan marked 25 years of diplomatic relations last year.", date: "2018-05-02")?.baseYear == 1992)
+        #expect(
+            one(
+                "She recalled that Kazakhstan and Uzbekistan marked 25 years of diplomatic relations last year.",
+                date: "2018-05-02")?.baseYear == 1992)
     }
 
     @Test func ordinalsThatAreNoAnniversary() {
-        for text in ["The 6th Consultative Meeting of the heads of state opened in Astana.", "They held the 11th meeting of the Intergovernmental Council.",
-                     "The 7th round of political consultations took place in Bucharest.", "He spoke at the 79th session of the UN General Assembly."] {
+        for text in [
+            "The 6th Consultative Meeting of the heads of state opened in Astana.",
+            "They held the 11th meeting of the Intergovernmental Council.",
+            "The 7th round of political consultations took place in Bucharest.",
+            "He spoke at the 79th session of the UN General Assembly.",
+        ] {
             #expect(Fixtures.extract(text, date: "2024-08-08").anniversaries.isEmpty, "\(text)")
         }
     }

@@ -1,5 +1,6 @@
-import Testing
 import AttacheModels
+import Testing
+
 @testable import Extraction
 
 /// The ledger's slots (issue 12): one observation per (series, period), deltas updated
@@ -7,23 +8,30 @@ import AttacheModels
 @Suite struct LedgerSlots {
     let series = Series(metric: .tradeTurnover, reporter: "KZ", partner: "DE", currency: "USD")
 
-    func obs(_ article: String, _ date: String, _ year: Int, _ amount: Double, derived: Bool = false) -> TradeObservation {
-        TradeObservation(article: article, published: Day(iso: date)!,
-                         figure: Figure(metric: .tradeTurnover, reporter: "KZ", partner: "DE", period: .year(year), amount: amount,
-                                        currency: "USD", derived: derived, span: TextSpan(start: 0, end: 1), text: "x"))
+    func obs(_ article: String, _ date: String, _ year: Int, _ amount: Double, derived: Bool = false)
+        -> TradeObservation
+    {
+        TradeObservation(
+            article: article, published: Day(iso: date)!,
+            figure: Figure(
+                metric: .tradeTurnover, reporter: "KZ", partner: "DE", period: .year(year), amount: amount,
+                currency: "USD", derived: derived, span: TextSpan(start: 0, end: 1), text: "x"))
     }
 
     func change(_ article: String, _ from: Int, _ to: Int, percent: Double) -> TradeObservation {
-        TradeObservation(article: article, published: Day(iso: "2024-01-01")!,
-                         change: StatedChange(series: series, from: .year(from), to: .year(to), percent: percent,
-                                              span: TextSpan(start: 0, end: 1), text: "x"))
+        TradeObservation(
+            article: article, published: Day(iso: "2024-01-01")!,
+            change: StatedChange(
+                series: series, from: .year(from), to: .year(to), percent: percent,
+                span: TextSpan(start: 0, end: 1), text: "x"))
     }
 
     /// Many articles about the same few periods: the ledger holds one observation per slot.
     @Test func memoryIsBoundedBySlotsNotArticles() {
         var ledger = SeriesLedger()
         for n in 0..<3_000 {
-            _ = ledger.observe(obs("article-\(n)", "2024-01-\(String(format: "%02d", 1 + n % 28))", 2015 + n % 10, Double(100 + n)))
+            _ = ledger.observe(
+                obs("article-\(n)", "2024-01-\(String(format: "%02d", 1 + n % 28))", 2015 + n % 10, Double(100 + n)))
         }
         for n in 0..<500 { _ = ledger.observe(change("change-\(n)", 2019, 2020, percent: Double(n % 50))) }
         #expect(ledger.allObservations.count == 11)
@@ -34,9 +42,12 @@ import AttacheModels
     /// Every observation order, live or restored then materialized, gives the same deltas as
     /// the others, and a worse observation after a better one changes nothing.
     @Test func restoreGivesTheLiveDeltas() {
-        let observations = [obs("a", "2024-01-10", 2021, 100), obs("b", "2024-01-11", 2022, 120), obs("c", "2024-02-01", 2022, 125),
-                            obs("d", "2023-01-01", 2022, 999), obs("e", "2024-03-01", 2023, 150, derived: true),
-                            obs("f", "2024-03-02", 2023, 155), change("g", 2021, 2022, percent: 20), change("h", 2023, 2024, percent: 10)]
+        let observations = [
+            obs("a", "2024-01-10", 2021, 100), obs("b", "2024-01-11", 2022, 120), obs("c", "2024-02-01", 2022, 125),
+            obs("d", "2023-01-01", 2022, 999), obs("e", "2024-03-01", 2023, 150, derived: true),
+            obs("f", "2024-03-02", 2023, 155), change("g", 2021, 2022, percent: 20),
+            change("h", 2023, 2024, percent: 10),
+        ]
         var live = SeriesLedger()
         for o in observations { _ = live.observe(o) }
         for order in [observations.reversed(), observations.shuffled(), observations.shuffled()] {

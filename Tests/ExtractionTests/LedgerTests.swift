@@ -1,6 +1,7 @@
+import AttacheModels
 import AttacheTesting
 import Testing
-import AttacheModels
+
 @testable import Extraction
 
 func permutations<T>(_ items: [T]) -> [[T]] {
@@ -18,8 +19,9 @@ func permutations<T>(_ items: [T]) -> [[T]] {
     let series = Series(metric: .tradeTurnover, reporter: "KZ", partner: "DE", currency: "USD")
 
     func figure(_ period: Period, _ amount: Double, derived: Bool = false) -> Figure {
-        Figure(metric: .tradeTurnover, reporter: "KZ", partner: "DE", period: period, amount: amount, currency: "USD",
-               derived: derived, span: TextSpan(start: 0, end: 1), text: "x")
+        Figure(
+            metric: .tradeTurnover, reporter: "KZ", partner: "DE", period: period, amount: amount, currency: "USD",
+            derived: derived, span: TextSpan(start: 0, end: 1), text: "x")
     }
 
     func obs(_ article: String, _ date: String, _ f: Figure) -> TradeObservation {
@@ -27,7 +29,9 @@ func permutations<T>(_ items: [T]) -> [[T]] {
     }
 
     func change(_ from: Period, _ to: Period, percent: Double? = nil, ratio: Double? = nil) -> StatedChange {
-        StatedChange(series: series, from: from, to: to, percent: percent, ratio: ratio, span: TextSpan(start: 0, end: 1), text: "x")
+        StatedChange(
+            series: series, from: from, to: to, percent: percent, ratio: ratio, span: TextSpan(start: 0, end: 1),
+            text: "x")
     }
 
     @Test func everyPermutationOfTheSeedsGivesTheSameDeltas() {
@@ -103,7 +107,9 @@ func permutations<T>(_ items: [T]) -> [[T]] {
 
     @Test func statedChangeAloneAndThenWithAFigure() {
         var ledger = SeriesLedger()
-        let stated = ledger.observe(TradeObservation(article: "a", published: Day(iso: "2023-06-30")!, change: change(.year(2021), .year(2022), ratio: 2.5)))
+        let stated = ledger.observe(
+            TradeObservation(
+                article: "a", published: Day(iso: "2023-06-30")!, change: change(.year(2021), .year(2022), ratio: 2.5)))
         #expect(stated.count == 1)
         #expect(stated.first?.basis == .stated)
         #expect(stated.first?.from.amount == nil)
@@ -139,12 +145,19 @@ func permutations<T>(_ items: [T]) -> [[T]] {
         let other = Series(metric: .exports, reporter: "KZ", partner: "DE", currency: "USD")
         for y in [2023, 2021, 2022] {
             _ = ledger.observe(obs("a\(y)", "2024-01-01", figure(.year(y), Double(y))))
-            _ = ledger.observe(TradeObservation(article: "b\(y)", published: Day(iso: "2024-01-01")!,
-                                                figure: Figure(metric: .exports, reporter: "KZ", partner: "DE", period: .year(y), amount: 1,
-                                                               currency: "USD", span: TextSpan(start: 0, end: 0), text: "")))
+            _ = ledger.observe(
+                TradeObservation(
+                    article: "b\(y)", published: Day(iso: "2024-01-01")!,
+                    figure: Figure(
+                        metric: .exports, reporter: "KZ", partner: "DE", period: .year(y), amount: 1,
+                        currency: "USD", span: TextSpan(start: 0, end: 0), text: "")))
         }
         let ids = ledger.allDeltas.map { "\($0.series.id) \($0.from.period.label)" }
-        #expect(ids == ["exports:KZ:DE:USD 2021", "exports:KZ:DE:USD 2022", "trade_turnover:KZ:DE:USD 2021", "trade_turnover:KZ:DE:USD 2022"])
+        #expect(
+            ids == [
+                "exports:KZ:DE:USD 2021", "exports:KZ:DE:USD 2022", "trade_turnover:KZ:DE:USD 2021",
+                "trade_turnover:KZ:DE:USD 2022",
+            ])
         #expect(ledger.deltas(for: other).count == 2)
     }
 }
@@ -163,7 +176,9 @@ func permutations<T>(_ items: [T]) -> [[T]] {
     }
 
     @Test func balancesOfTwoYearsGiveAComputedDelta() {
-        let article = Fixtures.article("In 2023 exports to Spain reached $900 million and imports amounted to $300 million. In 2022 exports to Spain reached $800 million and imports amounted to $400 million.")
+        let article = Fixtures.article(
+            "In 2023 exports to Spain reached $900 million and imports amounted to $300 million. In 2022 exports to Spain reached $800 million and imports amounted to $400 million."
+        )
         let d = Extractor().extract(article).deltas(article: article)
         let balance = d.first { $0.series.metric == .tradeBalance }
         #expect(balance?.basis == .computed)

@@ -1,6 +1,7 @@
+import AttacheModels
 import AttacheTesting
 import Testing
-import AttacheModels
+
 @testable import Extraction
 
 /// One hand-made sentence that must yield one anniversary with these properties.
@@ -20,38 +21,83 @@ struct AnniversaryCase: Sendable, CustomTestStringConvertible {
 
 enum AnniversaryCases {
     static let all: [AnniversaryCase] = [
-        AnniversaryCase(text: "The ministers noted the 32nd anniversary of diplomatic relations between Kazakhstan and Germany.", kind: .diplomaticRelations,
-                        subject: "diplomatic relations between Kazakhstan and Germany", ordinal: 32, year: 2024, baseYear: 1992, next: (35, 2027)),
-        AnniversaryCase(text: "Germany and Kazakhstan celebrate the 32nd anniversary of the establishment of diplomatic relations.", kind: .diplomaticRelations,
-                        subject: "diplomatic relations between Kazakhstan and Germany", ordinal: 32, year: 2024, baseYear: 1992, next: (35, 2027)),
-        AnniversaryCase(text: "Next year Kazakhstan and France will mark the thirtieth anniversary of diplomatic relations.", kind: .diplomaticRelations,
-                        subject: "diplomatic relations between Kazakhstan and France", ordinal: 30, year: 2025, baseYear: 1995, next: (35, 2030)),
-        AnniversaryCase(text: "In 2022, Kazakhstan and Japan marked the thirty-first anniversary of diplomatic ties.", kind: .diplomaticRelations,
-                        subject: "diplomatic relations between Kazakhstan and Japan", ordinal: 31, year: 2022, baseYear: 1991, next: (35, 2026)),
-        AnniversaryCase(text: "32 years ago on January 12 Kazakhstan and China established diplomatic relations.", date: "2024-01-12", kind: .diplomaticRelations,
-                        subject: "diplomatic relations between Kazakhstan and China", ordinal: 32, year: 2024, baseYear: 1992, baseDate: "1992-01-12", onPublicationDay: true, next: (35, 2027)),
-        AnniversaryCase(text: "Thirty years ago Kazakhstan and Korea established diplomatic relations.", date: "2022-01-28", kind: .diplomaticRelations,
-                        subject: "diplomatic relations between Kazakhstan and South Korea", ordinal: 30, year: 2022, baseYear: 1992, next: (35, 2027)),
-        AnniversaryCase(text: "This year, Kazakhstan and Italy are celebrating 30 years of diplomatic relations.", date: "2022-03-01", kind: .diplomaticRelations,
-                        subject: "diplomatic relations between Kazakhstan and Italy", ordinal: 30, year: 2022, baseYear: 1992, next: (35, 2027)),
-        AnniversaryCase(text: "Today, Kazakhstan and Austria commemorate the 32nd anniversary of diplomatic relations.", date: "2024-02-04", kind: .diplomaticRelations,
-                        subject: "diplomatic relations between Kazakhstan and Austria", ordinal: 32, year: 2024, baseYear: 1992, baseDate: "1992-02-04", onPublicationDay: true, next: (35, 2027)),
-        AnniversaryCase(text: "On 4 February 2024, Kazakhstan and Austria marked the 32nd anniversary of diplomatic relations.", date: "2024-02-06", kind: .diplomaticRelations,
-                        subject: "diplomatic relations between Kazakhstan and Austria", ordinal: 32, year: 2024, baseYear: 1992, baseDate: "1992-02-04", onPublicationDay: false, next: (35, 2027)),
-        AnniversaryCase(text: "The sides noted the 25th anniversary of the Treaty on Eternal Friendship between Kazakhstan and Uzbekistan.", kind: .agreement,
-                        subject: "Treaty on Eternal Friendship between Kazakhstan and Uzbekistan", ordinal: 25, year: 2024, baseYear: 1999, next: (30, 2029)),
-        AnniversaryCase(text: "Kazakhstan and the EU mark the 10th anniversary of the signing of the Enhanced Partnership and Cooperation Agreement.", date: "2025-10-20", kind: .agreement,
-                        subject: "Enhanced Partnership and Cooperation Agreement between Kazakhstan and the European Union", ordinal: 10, year: 2025, baseYear: 2015, next: (15, 2030)),
-        AnniversaryCase(text: "In 2020, Kazakhstan celebrated the 175th anniversary of the birth of the great poet Abai Kunanbayev.", kind: .birth,
-                        subject: "Abai Kunanbayev", ordinal: 175, year: 2020, baseYear: 1845, next: (180, 2025)),
-        AnniversaryCase(text: "An exhibition in Rome marked the 150th anniversary of the composer Kurmangazy Sagyrbayuly.", date: "2018-05-01", kind: .birth,
-                        subject: "Kurmangazy Sagyrbayuly", ordinal: 150, year: 2018, baseYear: 1868, next: (155, 2023)),
-        AnniversaryCase(text: "The university celebrates the centenary of its founding this autumn.", date: "2028-03-01", kind: .founding,
-                        subject: "its founding", ordinal: 100, year: 2028, baseYear: 1928, next: (105, 2033)),
-        AnniversaryCase(text: "Air Astana celebrated its 20th anniversary with a gala in Almaty.", date: "2022-05-15", kind: .founding,
-                        subject: "Air Astana", ordinal: 20, year: 2022, baseYear: 2002, next: (25, 2027)),
-        AnniversaryCase(text: "The country celebrates the 33rd anniversary of the independence of Kazakhstan.", kind: .founding,
-                        subject: "independence of Kazakhstan", ordinal: 33, year: 2024, baseYear: 1991, next: (35, 2026)),
+        AnniversaryCase(
+            text: "The ministers noted the 32nd anniversary of diplomatic relations between Kazakhstan and Germany.",
+            kind: .diplomaticRelations,
+            subject: "diplomatic relations between Kazakhstan and Germany", ordinal: 32, year: 2024, baseYear: 1992,
+            next: (35, 2027)),
+        AnniversaryCase(
+            text: "Germany and Kazakhstan celebrate the 32nd anniversary of the establishment of diplomatic relations.",
+            kind: .diplomaticRelations,
+            subject: "diplomatic relations between Kazakhstan and Germany", ordinal: 32, year: 2024, baseYear: 1992,
+            next: (35, 2027)),
+        AnniversaryCase(
+            text: "Next year Kazakhstan and France will mark the thirtieth anniversary of diplomatic relations.",
+            kind: .diplomaticRelations,
+            subject: "diplomatic relations between Kazakhstan and France", ordinal: 30, year: 2025, baseYear: 1995,
+            next: (35, 2030)),
+        AnniversaryCase(
+            text: "In 2022, Kazakhstan and Japan marked the thirty-first anniversary of diplomatic ties.",
+            kind: .diplomaticRelations,
+            subject: "diplomatic relations between Kazakhstan and Japan", ordinal: 31, year: 2022, baseYear: 1991,
+            next: (35, 2026)),
+        AnniversaryCase(
+            text: "32 years ago on January 12 Kazakhstan and China established diplomatic relations.",
+            date: "2024-01-12", kind: .diplomaticRelations,
+            subject: "diplomatic relations between Kazakhstan and China", ordinal: 32, year: 2024, baseYear: 1992,
+            baseDate: "1992-01-12", onPublicationDay: true, next: (35, 2027)),
+        AnniversaryCase(
+            text: "Thirty years ago Kazakhstan and Korea established diplomatic relations.", date: "2022-01-28",
+            kind: .diplomaticRelations,
+            subject: "diplomatic relations between Kazakhstan and South Korea", ordinal: 30, year: 2022, baseYear: 1992,
+            next: (35, 2027)),
+        AnniversaryCase(
+            text: "This year, Kazakhstan and Italy are celebrating 30 years of diplomatic relations.",
+            date: "2022-03-01", kind: .diplomaticRelations,
+            subject: "diplomatic relations between Kazakhstan and Italy", ordinal: 30, year: 2022, baseYear: 1992,
+            next: (35, 2027)),
+        AnniversaryCase(
+            text: "Today, Kazakhstan and Austria commemorate the 32nd anniversary of diplomatic relations.",
+            date: "2024-02-04", kind: .diplomaticRelations,
+            subject: "diplomatic relations between Kazakhstan and Austria", ordinal: 32, year: 2024, baseYear: 1992,
+            baseDate: "1992-02-04", onPublicationDay: true, next: (35, 2027)),
+        AnniversaryCase(
+            text: "On 4 February 2024, Kazakhstan and Austria marked the 32nd anniversary of diplomatic relations.",
+            date: "2024-02-06", kind: .diplomaticRelations,
+            subject: "diplomatic relations between Kazakhstan and Austria", ordinal: 32, year: 2024, baseYear: 1992,
+            baseDate: "1992-02-04", onPublicationDay: false, next: (35, 2027)),
+        AnniversaryCase(
+            text:
+                "The sides noted the 25th anniversary of the Treaty on Eternal Friendship between Kazakhstan and Uzbekistan.",
+            kind: .agreement,
+            subject: "Treaty on Eternal Friendship between Kazakhstan and Uzbekistan", ordinal: 25, year: 2024,
+            baseYear: 1999, next: (30, 2029)),
+        AnniversaryCase(
+            text:
+                "Kazakhstan and the EU mark the 10th anniversary of the signing of the Enhanced Partnership and Cooperation Agreement.",
+            date: "2025-10-20", kind: .agreement,
+            subject: "Enhanced Partnership and Cooperation Agreement between Kazakhstan and the European Union",
+            ordinal: 10, year: 2025, baseYear: 2015, next: (15, 2030)),
+        AnniversaryCase(
+            text:
+                "In 2020, Kazakhstan celebrated the 175th anniversary of the birth of the great poet Abai Kunanbayev.",
+            kind: .birth,
+            subject: "Abai Kunanbayev", ordinal: 175, year: 2020, baseYear: 1845, next: (180, 2025)),
+        AnniversaryCase(
+            text: "An exhibition in Rome marked the 150th anniversary of the composer Kurmangazy Sagyrbayuly.",
+            date: "2018-05-01", kind: .birth,
+            subject: "Kurmangazy Sagyrbayuly", ordinal: 150, year: 2018, baseYear: 1868, next: (155, 2023)),
+        AnniversaryCase(
+            text: "The university celebrates the centenary of its founding this autumn.", date: "2028-03-01",
+            kind: .founding,
+            subject: "its founding", ordinal: 100, year: 2028, baseYear: 1928, next: (105, 2033)),
+        AnniversaryCase(
+            text: "Air Astana celebrated its 20th anniversary with a gala in Almaty.", date: "2022-05-15",
+            kind: .founding,
+            subject: "Air Astana", ordinal: 20, year: 2022, baseYear: 2002, next: (25, 2027)),
+        AnniversaryCase(
+            text: "The country celebrates the 33rd anniversary of the independence of Kazakhstan.", kind: .founding,
+            subject: "independence of Kazakhstan", ordinal: 33, year: 2024, baseYear: 1991, next: (35, 2026)),
     ]
 }
 
@@ -97,13 +143,17 @@ enum NearMisses {
         NearMiss(text: "Trade with Hungary could reach $1 billion in 2027.", date: "2024-05-15"),
         // Shares and counts.
         NearMiss(text: "The EU accounts for more than 30% of Kazakhstan's foreign trade and investments."),
-        NearMiss(text: "There are currently 178 enterprises operating in Kazakhstan with the participation of Luxembourg capital."),
+        NearMiss(
+            text:
+                "There are currently 178 enterprises operating in Kazakhstan with the participation of Luxembourg capital."
+        ),
         NearMiss(text: "The number of flights between Kazakhstan and Luxembourg will increase to 21 per week."),
         NearMiss(text: "Kazakhstan exported 1.5 million tonnes of grain to Italy in 2023."),
         NearMiss(text: "Some 2,500 Kazakh students study in Germany, 12% more than in 2022."),
         NearMiss(text: "Trade with China accounts for 20% of the total."),
         // Ordinals that are no anniversaries.
-        NearMiss(text: "Tokayev met Bettel on the sidelines of the 77th session of the United Nations General Assembly."),
+        NearMiss(
+            text: "Tokayev met Bettel on the sidelines of the 77th session of the United Nations General Assembly."),
         NearMiss(text: "He presented the orders of Dostyk of the first and second degree."),
         NearMiss(text: "The 10th summit of the Organization of Turkic States was held in Astana."),
         NearMiss(text: "Kazakhstan chaired the council for the 5th time."),

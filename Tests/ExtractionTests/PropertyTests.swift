@@ -1,7 +1,8 @@
+import AttacheModels
+import AttacheTesting
 import Foundation
 import Testing
-import AttacheTesting
-import AttacheModels
+
 @testable import Extraction
 
 /// An independent reading of a figure's text: the number times the scale word it names.
@@ -10,16 +11,30 @@ func amountStated(in text: String) -> Double? {
     var digits = ""
     var started = false
     for ch in lower {
-        if ch.isNumber || ((ch == "." || ch == ",") && started) { digits.append(ch); started = true } else if started { break }
+        if ch.isNumber || ((ch == "." || ch == ",") && started) {
+            digits.append(ch); started = true
+        } else if started {
+            break
+        }
     }
     while let last = digits.last, last == "." || last == "," { digits.removeLast() }
     guard var value = Numbers.parse(digits) else { return nil }
     let words = lower.split(whereSeparator: { !$0.isLetter })
     let rest = lower.drop { !$0.isNumber }.drop { $0.isNumber || $0 == "." || $0 == "," }
-    if words.contains("trillion") || words.contains("trln") || words.contains("tn") { value *= 1e12 }
-    else if words.contains("billion") || words.contains("billions") || words.contains("bln") || words.contains("bn") || rest.hasPrefix("b") { value *= 1e9 }
-    else if words.contains("million") || words.contains("mln") || words.contains("mn") || words.contains("mil") || words.contains("millions") || rest.hasPrefix("m") { value *= 1e6 }
-    else if words.contains("thousand") || words.contains("thousands") || words.contains("thsd") || rest.hasPrefix("k") { value *= 1e3 }
+    if words.contains("trillion") || words.contains("trln") || words.contains("tn") {
+        value *= 1e12
+    } else if words.contains("billion") || words.contains("billions") || words.contains("bln") || words.contains("bn")
+        || rest.hasPrefix("b")
+    {
+        value *= 1e9
+    } else if words.contains("million") || words.contains("mln") || words.contains("mn") || words.contains("mil")
+        || words.contains("millions") || rest.hasPrefix("m")
+    {
+        value *= 1e6
+    } else if words.contains("thousand") || words.contains("thousands") || words.contains("thsd") || rest.hasPrefix("k")
+    {
+        value *= 1e3
+    }
     return value
 }
 
@@ -31,7 +46,11 @@ func checkInvariants(_ article: Article, _ e: Extraction) {
         if !f.derived {
             let stated = amountStated(in: f.text)
             #expect(stated != nil, "no number in \(f.text)")
-            if let stated { #expect(abs(abs(f.amount) - stated) <= max(1e-6, stated * 1e-9), "\(f.amount) vs \(f.text.debugDescription)") }
+            if let stated {
+                #expect(
+                    abs(abs(f.amount) - stated) <= max(1e-6, stated * 1e-9), "\(f.amount) vs \(f.text.debugDescription)"
+                )
+            }
         }
     }
     for c in e.changes {
@@ -55,7 +74,8 @@ let fuzzScale: Int = Int(ProcessInfo.processInfo.environment["ATTACHE_FUZZ_ROUND
     static let vocabulary: [String] = [
         "trade", "turnover", "exports", "imports", "investment", "direct", "from", "into", "Kazakhstan", "Luxembourg",
         "EU", "European", "Germany", "in", "2022", "2023", "2024", "January-August", "the", "first", "half", "of", "Q1",
-        "$", "US$", "€", "12.5", "202.5", "1,200", "3,5", "36.5", "million", "billion", "thousand", "bn", "mln", "dollars",
+        "$", "US$", "€", "12.5", "202.5", "1,200", "3,5", "36.5", "million", "billion", "thousand", "bn", "mln",
+        "dollars",
         "US", "euros", "tenge", "increased", "by", "23%", "38%", "higher", "than", "previous", "year", "grew", "nearly",
         "2.5", "times", "four-fold", "doubled", "compared", "to", "(", ")", ",", ".", "-", "–", "—", "’", "“", "”",
         "anniversary", "31st", "30th", "years", "ago", "on", "June", "29", "established", "diplomatic", "relations",
@@ -64,7 +84,7 @@ let fuzzScale: Int = Int(ProcessInfo.processInfo.environment["ATTACHE_FUZZ_ROUND
     ]
 
     @Test func randomTextNeverCrashesAndStaysConsistent() {
-        var rng = SeededGenerator(seed: 20251120 &+ UInt64(fuzzScale))
+        var rng = SeededGenerator(seed: 20_251_120 &+ UInt64(fuzzScale))
         let extractor = Extractor()
         for _ in 0..<(400 * fuzzScale) {
             let count = Int.random(in: 0...80, using: &rng)

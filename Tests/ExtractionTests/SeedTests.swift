@@ -1,6 +1,7 @@
+import AttacheModels
 import AttacheTesting
 import Testing
-import AttacheModels
+
 @testable import Extraction
 
 /// docs/architecture.md §7, one test per row.
@@ -226,12 +227,17 @@ import AttacheModels
                 .replacingOccurrences(of: "\u{201C}", with: "\"").replacingOccurrences(of: "\u{201D}", with: "\"")
                 .replacingOccurrences(of: "\u{2013}", with: "-").replacingOccurrences(of: "\u{2014}", with: "-")
                 .replacingOccurrences(of: "«", with: "\"").replacingOccurrences(of: "»", with: "\"")
-            let curly = article.text.replacingOccurrences(of: "'", with: "\u{2019}").replacingOccurrences(of: " - ", with: " \u{2013} ")
+            let curly = article.text.replacingOccurrences(of: "'", with: "\u{2019}").replacingOccurrences(
+                of: " - ", with: " \u{2013} ")
             let a = extractor.extract(article)
             for variant in [straight, curly] {
                 let b = extractor.extract(Fixtures.article(variant, published: article.published))
-                #expect(a.figures.map { "\($0.metric) \($0.period.label) \($0.amount) \($0.partner)" } == b.figures.map { "\($0.metric) \($0.period.label) \($0.amount) \($0.partner)" })
-                #expect(a.changes.map { "\($0.series.id) \($0.to.label) \($0.percent ?? 0) \($0.ratio ?? 0)" } == b.changes.map { "\($0.series.id) \($0.to.label) \($0.percent ?? 0) \($0.ratio ?? 0)" })
+                #expect(
+                    a.figures.map { "\($0.metric) \($0.period.label) \($0.amount) \($0.partner)" }
+                        == b.figures.map { "\($0.metric) \($0.period.label) \($0.amount) \($0.partner)" })
+                #expect(
+                    a.changes.map { "\($0.series.id) \($0.to.label) \($0.percent ?? 0) \($0.ratio ?? 0)" }
+                        == b.changes.map { "\($0.series.id) \($0.to.label) \($0.percent ?? 0) \($0.ratio ?? 0)" })
                 #expect(a.anniversaries.map(\.id) == b.anniversaries.map(\.id))
             }
         }

@@ -1,6 +1,7 @@
+import AttacheModels
 import AttacheTesting
 import Foundation
-import AttacheModels
+
 @testable import Extraction
 
 /// Test helpers: articles from seed files or from a sentence, without the ingest parser.
@@ -34,9 +35,10 @@ enum Fixtures {
     }
 
     static func article(_ text: String, published: Day) -> Article {
-        Article(id: StableID.article(published: published, normalisedText: text), published: published, title: nil,
-                dateline: nil, source: nil, text: text, paragraphs: [], countries: Countries.mentioned(in: text),
-                receivedAt: Date(timeIntervalSince1970: 0), origin: "test")
+        Article(
+            id: StableID.article(published: published, normalisedText: text), published: published, title: nil,
+            dateline: nil, source: nil, text: text, paragraphs: [], countries: Countries.mentioned(in: text),
+            receivedAt: Date(timeIntervalSince1970: 0), origin: "test")
     }
 
     /// A hand-made article published on `date` (default 2024-05-15).
@@ -51,7 +53,9 @@ enum Fixtures {
         return article(seedText: raw)!
     }
 
-    static var allSeeds: [Article] { seedFiles.map { article(seedText: try! String(contentsOf: $0, encoding: .utf8))! } }
+    static var allSeeds: [Article] {
+        seedFiles.map { article(seedText: try! String(contentsOf: $0, encoding: .utf8))! }
+    }
 
     static let extractor = Extractor(home: "KZ")
 

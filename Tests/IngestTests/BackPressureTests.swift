@@ -1,10 +1,11 @@
-import AttacheTesting
 import AttacheKafka
 import AttacheModels
 import AttacheRuntime
+import AttacheTesting
 import Foundation
-@testable import Ingest
 import Testing
+
+@testable import Ingest
 
 /// `attache ingest` against the embedded broker, which keeps 5 MiB per partition and drops
 /// the oldest records beyond it, read or not.
@@ -18,7 +19,8 @@ struct BackPressureTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(unique("backpressure")).path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for i in 0..<count {
-            let paragraph = String(repeating: "Kazakhstan and Luxembourg discussed trade and investment at meeting \(i). ", count: 20)
+            let paragraph = String(
+                repeating: "Kazakhstan and Luxembourg discussed trade and investment at meeting \(i). ", count: 20)
             let text = " date 2024-01-01 \nMeeting \(i)\n\n\(paragraph)\n\n\(paragraph)\n"
             try text.write(toFile: "\(directory)/a\(String(format: "%05d", i)).txt", atomically: false, encoding: .utf8)
         }
@@ -33,7 +35,9 @@ struct BackPressureTests {
         return broker
     }
 
-    @Test("3,000 articles (9 MB) onto one partition, read by a group that starts late: attache ingest waits, and the reader gets every one")
+    @Test(
+        "3,000 articles (9 MB) onto one partition, read by a group that starts late: attache ingest waits, and the reader gets every one"
+    )
     func noneLost() async throws {
         let broker = try BackPressureTests.broker()
         let directory = try BackPressureTests.articleDirectory(count: BackPressureTests.articles)
@@ -55,8 +59,9 @@ struct BackPressureTests {
             return keys
         }
         let options = ServiceOptions(brokers: broker.bootstrapServers, groupID: unique("ingest"), instance: "test")
-        let summary = try await FileIngest.run(paths: [directory], options: options, recent: RecentIDs(), readerGroup: group,
-                                               progress: { _ in }, logger: testLogger)
+        let summary = try await FileIngest.run(
+            paths: [directory], options: options, recent: RecentIDs(), readerGroup: group,
+            progress: { _ in }, logger: testLogger)
         #expect(summary.accepted == BackPressureTests.articles)
         #expect(summary.rejected == 0)
         #expect(summary.waitedSeconds > 0, "9 MB on one partition cannot pass without waiting for the reader")
@@ -65,14 +70,17 @@ struct BackPressureTests {
         #expect(keys == Set(summary.ids))
     }
 
-    @Test("without the wait (--no-reader-wait) the embedded broker drops the oldest of the same 3,000 articles: the test above is not vacuous")
+    @Test(
+        "without the wait (--no-reader-wait) the embedded broker drops the oldest of the same 3,000 articles: the test above is not vacuous"
+    )
     func withoutWaitRecordsAreDropped() async throws {
         let broker = try BackPressureTests.broker()
         let directory = try BackPressureTests.articleDirectory(count: BackPressureTests.articles)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let options = ServiceOptions(brokers: broker.bootstrapServers, groupID: unique("ingest"), instance: "test")
-        let summary = try await FileIngest.run(paths: [directory], options: options, recent: RecentIDs(), readerGroup: nil,
-                                               progress: { _ in }, logger: testLogger)
+        let summary = try await FileIngest.run(
+            paths: [directory], options: options, recent: RecentIDs(), readerGroup: nil,
+            progress: { _ in }, logger: testLogger)
         #expect(summary.accepted == BackPressureTests.articles)
         let consumer = try KafkaConsumer(config: broker.config, groupID: unique("watermarks"), logger: testLogger)
         let (low, high) = try await consumer.offsets(topic: "articles.parsed", partition: 0)

@@ -1,10 +1,11 @@
-import AttacheTesting
 import AttacheKafka
 import AttacheModels
 import AttacheRuntime
+import AttacheTesting
 import Foundation
-@testable import Ingest
 import Testing
+
+@testable import Ingest
 
 @Suite("attache ingest: files, directories, summaries")
 struct FileIngestTests {
@@ -13,13 +14,15 @@ struct FileIngestTests {
         let broker = try brokerWithTopics()
         let options = ServiceOptions(brokers: broker.bootstrapServers, groupID: unique("cli"))
         let recent = RecentIDs()
-        let first = try await FileIngest.run(paths: [seedsDirectory], options: options, recent: recent, progress: { _ in }, logger: testLogger)
+        let first = try await FileIngest.run(
+            paths: [seedsDirectory], options: options, recent: recent, progress: { _ in }, logger: testLogger)
         #expect(first.inputs == 5)
         #expect(first.accepted == 5)
         #expect(first.duplicates == 0)
         #expect(first.rejected == 0)
         #expect(Set(first.ids).count == 5)
-        let second = try await FileIngest.run(paths: [seedsDirectory], options: options, recent: recent, progress: { _ in }, logger: testLogger)
+        let second = try await FileIngest.run(
+            paths: [seedsDirectory], options: options, recent: recent, progress: { _ in }, logger: testLogger)
         #expect(second.accepted == 0)
         #expect(second.duplicates == 5)
         #expect(second.ids == first.ids)
@@ -32,7 +35,9 @@ struct FileIngestTests {
         #expect(origins == Set(try seedFiles().map { "file:" + $0 }))
     }
 
-    @Test("directories are read recursively (txt, json, ndjson; sorted), rejections are summarised with reasons and origins")
+    @Test(
+        "directories are read recursively (txt, json, ndjson; sorted), rejections are summarised with reasons and origins"
+    )
     func mixedDirectory() async throws {
         let broker = try brokerWithTopics()
         let options = ServiceOptions(brokers: broker.bootstrapServers, groupID: unique("cli"))
@@ -41,16 +46,25 @@ struct FileIngestTests {
         try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         try seed(0).write(to: dir.appendingPathComponent("a.txt"))
-        try Data(#"{"published": "2024-02-01", "text": "Kazakhstan exports grew."}"#.utf8).write(to: dir.appendingPathComponent("b.json"))
-        try Data((#"{"published": "2024-02-02", "text": "Line one."}"# + "\n" + #"{"published": "2024-02-31", "text": "Bad."}"# + "\n").utf8)
-            .write(to: sub.appendingPathComponent("c.ndjson"))
+        try Data(#"{"published": "2024-02-01", "text": "Kazakhstan exports grew."}"#.utf8).write(
+            to: dir.appendingPathComponent("b.json"))
+        try Data(
+            (#"{"published": "2024-02-02", "text": "Line one."}"# + "\n"
+                + #"{"published": "2024-02-31", "text": "Bad."}"# + "\n").utf8
+        )
+        .write(to: sub.appendingPathComponent("c.ndjson"))
         try Data("no date here".utf8).write(to: sub.appendingPathComponent("d.txt"))
         try Data("ignored".utf8).write(to: dir.appendingPathComponent("notes.md"))
 
         let inputs = try FileIngest.expand([dir.path])
-        #expect(inputs.map(\.origin) == ["a.txt", "b.json", "sub/c.ndjson", "sub/d.txt"].map { "file:" + dir.appendingPathComponent($0).path })
+        #expect(
+            inputs.map(\.origin)
+                == ["a.txt", "b.json", "sub/c.ndjson", "sub/d.txt"].map {
+                    "file:" + dir.appendingPathComponent($0).path
+                })
 
-        let summary = try await FileIngest.run(paths: [dir.path], options: options, recent: RecentIDs(), progress: { _ in }, logger: testLogger)
+        let summary = try await FileIngest.run(
+            paths: [dir.path], options: options, recent: RecentIDs(), progress: { _ in }, logger: testLogger)
         #expect(summary.inputs == 4)
         #expect(summary.accepted == 3)
         #expect(summary.rejected == 2)
@@ -68,11 +82,14 @@ struct FileIngestTests {
         let options = ServiceOptions(brokers: broker.bootstrapServers, groupID: unique("cli"))
         let file = FileManager.default.temporaryDirectory.appendingPathComponent(unique("batch") + ".ndjson")
         defer { try? FileManager.default.removeItem(at: file) }
-        let lines = (0..<1_500).map { #"{"published": "2024-04-01", "text": "Kazakhstan and Luxembourg, note \#($0)."}"# }
+        let lines = (0..<1_500).map {
+            #"{"published": "2024-04-01", "text": "Kazakhstan and Luxembourg, note \#($0)."}"#
+        }
         try Data(lines.joined(separator: "\n").utf8).write(to: file)
         let reports = Reports()
-        let summary = try await FileIngest.run(paths: [file.path], options: options, recent: RecentIDs(),
-                                               progress: { reports.append($0) }, logger: testLogger)
+        let summary = try await FileIngest.run(
+            paths: [file.path], options: options, recent: RecentIDs(),
+            progress: { reports.append($0) }, logger: testLogger)
         #expect(summary.accepted == 1_500)
         let first = try #require(reports.all.first)
         #expect(first.accepted >= 512)
@@ -105,8 +122,8 @@ struct FileIngestTests {
         #expect(!recent.insert("a"))
         #expect(!recent.insert("b"))
         #expect(!recent.insert("c"))
-        #expect(recent.insert("a"))      // a is now the most recent
-        #expect(!recent.insert("d"))     // evicts b
+        #expect(recent.insert("a"))  // a is now the most recent
+        #expect(!recent.insert("d"))  // evicts b
         #expect(!recent.contains("b"))
         #expect(recent.contains("a") && recent.contains("c") && recent.contains("d"))
         #expect(recent.count == 3)

@@ -37,12 +37,18 @@ struct MetricsTests {
     @Test("librdkafka statistics become gauges")
     func statisticsGauges() throws {
         let metrics = Metrics()
-        let statistics = KafkaStatistics(client: "c#producer-1", type: "producer", queuedMessages: 3,
-                                         brokerRoundTrip: ["b/1": 0.002],
-                                         lags: [KafkaStatistics.PartitionLag(topic: "t", partition: 1, lag: 5)])
+        let statistics = KafkaStatistics(
+            client: "c#producer-1", type: "producer", queuedMessages: 3,
+            brokerRoundTrip: ["b/1": 0.002],
+            lags: [KafkaStatistics.PartitionLag(topic: "t", partition: 1, lag: 5)])
         KafkaStatisticsGauges.handler(metrics)(statistics)
         #expect(metrics.value(KafkaStatisticsGauges.producerQueue, labels: ["client": "c#producer-1"]) == 3)
-        #expect(metrics.value(KafkaStatisticsGauges.brokerRoundTrip, labels: ["client": "c#producer-1", "broker": "b/1"]) == 0.002)
-        #expect(metrics.value(KafkaStatisticsGauges.consumerLag, labels: ["client": "c#producer-1", "topic": "t", "partition": "1"]) == 5)
+        #expect(
+            metrics.value(KafkaStatisticsGauges.brokerRoundTrip, labels: ["client": "c#producer-1", "broker": "b/1"])
+                == 0.002)
+        #expect(
+            metrics.value(
+                KafkaStatisticsGauges.consumerLag, labels: ["client": "c#producer-1", "topic": "t", "partition": "1"])
+                == 5)
     }
 }

@@ -1,7 +1,8 @@
 import AttacheTesting
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One HTTP/1.1 answer read off a socket.
@@ -29,7 +30,9 @@ final class RawConnection: @unchecked Sendable {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard connected == 0 else {
             Glibc.close(fd)
@@ -80,7 +83,8 @@ final class RawConnection: @unchecked Sendable {
             if headEnd == nil, !fill() { return nil }
         }
         let head = String(decoding: pending[0..<headEnd!], as: UTF8.self).split(separator: "\r\n")
-        guard let statusLine = head.first?.split(separator: " "), statusLine.count >= 2, let status = Int(statusLine[1]) else { return nil }
+        guard let statusLine = head.first?.split(separator: " "), statusLine.count >= 2, let status = Int(statusLine[1])
+        else { return nil }
         var headers: [String: String] = [:]
         for line in head.dropFirst() {
             let parts = line.split(separator: ":", maxSplits: 1)
@@ -128,8 +132,11 @@ func rawRequest(port: Int, _ bytes: [UInt8], timeout: Double = 30) -> RawRespons
 }
 
 /// A POST of `body` to /v1/articles as raw bytes.
-func rawPost(port: Int, contentType: String, body: [UInt8], headers: [String] = [], timeout: Double = 60) -> RawResponse? {
-    var head = "POST /v1/articles HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n"
+func rawPost(port: Int, contentType: String, body: [UInt8], headers: [String] = [], timeout: Double = 60)
+    -> RawResponse?
+{
+    var head =
+        "POST /v1/articles HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n"
     for header in headers { head += header + "\r\n" }
     head += "Connection: close\r\n\r\n"
     return rawRequest(port: port, Array(head.utf8) + body, timeout: timeout)
@@ -137,7 +144,9 @@ func rawPost(port: Int, contentType: String, body: [UInt8], headers: [String] = 
 
 /// The status of `GET /healthz` on a new connection (nil: no answer within `timeout`).
 func healthStatus(port: Int, path: String = "/healthz", timeout: Double = 10) -> Int? {
-    rawRequest(port: port, Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8), timeout: timeout)?.status
+    rawRequest(
+        port: port, Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8), timeout: timeout
+    )?.status
 }
 
 /// A flag set from one task and read from another.

@@ -1,13 +1,15 @@
-import AttacheTesting
 import AttacheKafka
 import AttacheModels
 import AttacheRuntime
+import AttacheTesting
 import Foundation
-@testable import Ingest
 import Logging
 import Testing
+
+@testable import Ingest
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The seeds of the repository.
@@ -34,16 +36,21 @@ final class RunningService: @unchecked Sendable {
     /// Last, so that it is released after the service's clients.
     let broker: EmbeddedBroker
 
-    init(broker: EmbeddedBroker? = nil, settings: IngestSettings = IngestSettings(), kafkaProperties: [String: String] = [:]) async throws {
+    init(
+        broker: EmbeddedBroker? = nil, settings: IngestSettings = IngestSettings(),
+        kafkaProperties: [String: String] = [:]
+    ) async throws {
         let broker = try broker ?? brokerWithTopics()
         self.broker = broker
-        var options = ServiceOptions(brokers: broker.bootstrapServers, httpPort: 0, httpHost: "127.0.0.1",
-                                     groupID: unique("ingest"), instance: "test")
+        var options = ServiceOptions(
+            brokers: broker.bootstrapServers, httpPort: 0, httpHost: "127.0.0.1",
+            groupID: unique("ingest"), instance: "test")
         options.kafkaProperties = kafkaProperties
         self.options = options
         health = Health()
         metrics = Metrics()
-        service = try IngestService(options: options, settings: settings, logger: testLogger, metrics: metrics, health: health)
+        service = try IngestService(
+            options: options, settings: settings, logger: testLogger, metrics: metrics, health: health)
         let service = service
         run = ServiceRun { shutdown, started in try await service.run(shutdown: shutdown, onHTTPStarted: started) }
         port = try await run.port()
@@ -78,7 +85,9 @@ struct HTTPAnswer {
 }
 
 /// A request over real TCP with URLSession.
-func http(_ method: String, _ url: String, body: Data? = nil, headers: [String: String] = [:]) async throws -> HTTPAnswer {
+func http(_ method: String, _ url: String, body: Data? = nil, headers: [String: String] = [:]) async throws
+    -> HTTPAnswer
+{
     var request = URLRequest(url: URL(string: url)!)
     request.httpMethod = method
     request.httpBody = body
@@ -109,10 +118,13 @@ func record(at topic: String, partition: Int32, offset: Int64, broker: EmbeddedB
 
 /// Reads every record of `topic` (all partitions, from the beginning) until `count` arrived
 /// or `timeout` passed.
-func records(of topic: String, count: Int, broker: EmbeddedBroker, partitions: Int32 = 4,
-             timeout: Duration = .seconds(15)) async throws -> [KafkaMessage] {
+func records(
+    of topic: String, count: Int, broker: EmbeddedBroker, partitions: Int32 = 4,
+    timeout: Duration = .seconds(15)
+) async throws -> [KafkaMessage] {
     let consumer = try KafkaConsumer(config: broker.config, groupID: unique("reader"))
-    try consumer.assign((0..<partitions).map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.beginning) })
+    try consumer.assign(
+        (0..<partitions).map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.beginning) })
     var received: [KafkaMessage] = []
     let deadline = ContinuousClock.now + timeout
     while received.count < count, ContinuousClock.now < deadline {
@@ -125,12 +137,16 @@ func records(of topic: String, count: Int, broker: EmbeddedBroker, partitions: I
 /// Runs a command with `input` on stdin, off the cooperative pool; returns its exit status,
 /// standard output and standard error.
 @discardableResult
-func run(_ executable: String, _ arguments: [String], input: Data? = nil) async throws -> (status: Int32, output: String, errors: String) {
+func run(_ executable: String, _ arguments: [String], input: Data? = nil) async throws -> (
+    status: Int32, output: String, errors: String
+) {
     let (status, output, errors) = try await runProcess(executable, arguments, input: input)
     return (status, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
 }
 
-func runBlocking(_ executable: String, _ arguments: [String], input: Data? = nil) throws -> (status: Int32, output: String, errors: String) {
+func runBlocking(_ executable: String, _ arguments: [String], input: Data? = nil) throws -> (
+    status: Int32, output: String, errors: String
+) {
     let (status, output, errors) = try runProcessBlocking(executable, arguments, input: input)
     return (status, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
 }

@@ -1,5 +1,5 @@
-import AttacheTesting
 import AttacheKafka
+import AttacheTesting
 import CRdKafka
 import Foundation
 import Logging
@@ -18,7 +18,8 @@ struct EvictionTests {
         try broker.createTopic(restored, partitions: 1)
         var logger = Logger(label: "eviction-test")
         logger.logLevel = .critical
-        let watcher = broker.evictionWatcher(readers: [topic: ["reader", "idle"]], restored: [restored], logger: logger)
+        let watcher = broker.evictionWatcher(
+            readers: [topic: ["reader", "idle"]], restored: [restored], logger: logger)
         #expect(try watcher.check().isEmpty)
 
         let producer = try KafkaProducer(config: broker.config, logger: logger)
@@ -32,17 +33,23 @@ struct EvictionTests {
         try await reader.commit([TopicPartitionOffset(topic: topic, partition: 0, offset: 300)])
         // 5 MB more: the oldest records go. `reader` had read them; `idle` had not.
         _ = try await producer.send(all: (0..<500).map { OutgoingRecord(topic: topic, key: "m\($0)", value: payload) })
-        _ = try await producer.send(all: (0..<700).map { OutgoingRecord(topic: restored, key: "s\($0)", value: payload) })
+        _ = try await producer.send(
+            all: (0..<700).map { OutgoingRecord(topic: restored, key: "s\($0)", value: payload) })
         let evictions = try watcher.check()
         let (low, _) = try reader.watermarks(topic: topic, partition: 0)
         #expect(low > 0, "the embedded broker evicted nothing: the test needs more data")
         let idle = evictions.filter { $0.topic == topic && $0.reader == "idle" }
         #expect(idle.map(\.count).reduce(0, +) == low, "\(evictions)")
-        #expect(idle.allSatisfy { $0.partition == 0 && $0.description.contains("idle") && $0.description.contains(topic) })
-        #expect(!evictions.contains { $0.reader == "reader" && low <= 300 }, "records already read were reported: \(evictions)")
+        #expect(
+            idle.allSatisfy { $0.partition == 0 && $0.description.contains("idle") && $0.description.contains(topic) })
+        #expect(
+            !evictions.contains { $0.reader == "reader" && low <= 300 },
+            "records already read were reported: \(evictions)")
         let (stateLow, _) = try reader.watermarks(topic: restored, partition: 0)
         #expect(stateLow > 0)
-        #expect(evictions.filter { $0.topic == restored && $0.reader == EvictionWatcher.Eviction.restore }.map(\.count).reduce(0, +) == stateLow)
+        #expect(
+            evictions.filter { $0.topic == restored && $0.reader == EvictionWatcher.Eviction.restore }.map(\.count)
+                .reduce(0, +) == stateLow)
         // Nothing new: nothing reported twice.
         #expect(try watcher.check().isEmpty)
     }
@@ -51,7 +58,8 @@ struct EvictionTests {
     func brokerCommand() async throws {
         let binary = attacheBinary()
         try #require(FileManager.default.isExecutableFile(atPath: binary), "build the attache binary first")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("evict-\(UUID().uuidString.prefix(8))")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "evict-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let out = directory.appendingPathComponent("out")
         let err = directory.appendingPathComponent("err")
@@ -65,7 +73,10 @@ struct EvictionTests {
         process.standardError = try FileHandle(forWritingTo: err)
         try process.run()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        func text() -> String { ((try? String(contentsOf: out, encoding: .utf8)) ?? "") + ((try? String(contentsOf: err, encoding: .utf8)) ?? "") }
+        func text() -> String {
+            ((try? String(contentsOf: out, encoding: .utf8)) ?? "")
+                + ((try? String(contentsOf: err, encoding: .utf8)) ?? "")
+        }
         func field(_ prefix: String) -> String? {
             text().split(separator: "\n").first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
         }
@@ -79,15 +90,22 @@ struct EvictionTests {
         let producer = try KafkaProducer(config: KafkaConfig(bootstrapServers: servers))
         defer { producer.close(timeoutMs: 1_000) }
         let payload = [UInt8](repeating: 0x62, count: 10_000)
-        _ = try await producer.send(all: (0..<700).map { OutgoingRecord(topic: "articles.raw", key: "a\($0)", value: payload) })
-        let pattern = #"attache_embedded_broker_evicted_records_total\{group="attache-ingest",partition="0",topic="articles.raw"\} [1-9]"#
+        _ = try await producer.send(
+            all: (0..<700).map { OutgoingRecord(topic: "articles.raw", key: "a\($0)", value: payload) })
+        let pattern =
+            #"attache_embedded_broker_evicted_records_total\{group="attache-ingest",partition="0",topic="articles.raw"\} [1-9]"#
         var metrics = ""
-        while metrics.range(of: pattern, options: .regularExpression) == nil, ContinuousClock.now < deadline + .seconds(30) {
+        while metrics.range(of: pattern, options: .regularExpression) == nil,
+            ContinuousClock.now < deadline + .seconds(30)
+        {
             try await Task.sleep(for: .milliseconds(300))
             metrics = String(decoding: (try? Data(contentsOf: metricsURL)) ?? Data(), as: UTF8.self)
         }
         #expect(metrics.range(of: pattern, options: .regularExpression) != nil, "\(metrics)")
-        #expect(text().contains("error") && text().contains("articles.raw[0] evicted before consumer group attache-ingest read them"), "\(text().suffix(2_000))")
+        #expect(
+            text().contains("error")
+                && text().contains("articles.raw[0] evicted before consumer group attache-ingest read them"),
+            "\(text().suffix(2_000))")
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
@@ -97,8 +115,11 @@ struct EvictionTests {
 /// The built `attache` binary: next to the test bundle, else in the package's `.build/debug`.
 func attacheBinary() -> String {
     if let path = ProcessInfo.processInfo.environment["ATTACHE_BINARY"] { return path }
-    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("attache").path
+    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+        "attache"
+    ).path
     if FileManager.default.isExecutableFile(atPath: beside) { return beside }
-    return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
         .appendingPathComponent(".build/debug/attache").path
 }

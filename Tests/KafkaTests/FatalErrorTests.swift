@@ -1,8 +1,9 @@
 import AttacheTesting
 import CRdKafka
-@testable import AttacheKafka
 import Foundation
 import Testing
+
+@testable import AttacheKafka
 
 /// A fatal error of any client reaches the process-wide observers (the service runtime
 /// stops the process on it), and the client refuses further work with a fatal error.

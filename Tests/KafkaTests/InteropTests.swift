@@ -1,5 +1,5 @@
-import AttacheTesting
 import AttacheKafka
+import AttacheTesting
 import Foundation
 import Testing
 
@@ -12,12 +12,17 @@ struct InteropTests {
         try broker.createTopic(topic, partitions: 2)
         // Arbitrary bytes, newlines and multi-byte UTF-8 included: kcat sends a file as one record.
         var generator = SeededGenerator(seed: 42)
-        let payload = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) } + Array("Astana – Люксембург\n".utf8)
+        let payload =
+            (0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) } + Array("Astana – Люксембург\n".utf8)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(topic).bin")
         try Data(payload).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        try await run(kcat, ["-P", "-b", broker.bootstrapServers, "-t", topic, "-k", "article-1", "-H", "schema=raw.v1", file.path])
-        try await run(kcat, ["-P", "-b", broker.bootstrapServers, "-t", topic, "-K", "\t"], input: Data("k2\tsecond line\nk3\tthird line\n".utf8))
+        try await run(
+            kcat,
+            ["-P", "-b", broker.bootstrapServers, "-t", topic, "-k", "article-1", "-H", "schema=raw.v1", file.path])
+        try await run(
+            kcat, ["-P", "-b", broker.bootstrapServers, "-t", topic, "-K", "\t"],
+            input: Data("k2\tsecond line\nk3\tthird line\n".utf8))
 
         let consumer = try KafkaConsumer(config: broker.config, groupID: unique("g"))
         defer { consumer.close() }
@@ -25,7 +30,10 @@ struct InteropTests {
         let received = try await consume(consumer, count: 3)
         let byKey = Dictionary(uniqueKeysWithValues: received.map { ($0.keyText ?? "", $0) })
         let exact = byKey["article-1"]?.value == payload
-        #expect(exact, "the record kcat sent from a file differs from the file (\(byKey["article-1"]?.value?.count ?? -1) of \(payload.count) bytes)")
+        #expect(
+            exact,
+            "the record kcat sent from a file differs from the file (\(byKey["article-1"]?.value?.count ?? -1) of \(payload.count) bytes)"
+        )
         #expect(byKey["article-1"]?.header("schema")?.text == "raw.v1")
         #expect(byKey["k2"]?.value == Array("second line".utf8))
         #expect(byKey["k3"]?.value == Array("third line".utf8))
@@ -41,11 +49,13 @@ struct InteropTests {
         var reports: [String: DeliveryReport] = [:]
         for i in 0..<8 {
             let key = "series-\(i)"
-            reports[key] = try await producer.send(OutgoingRecord(
-                topic: topic, key: key, value: Array("{\"n\":\(i),\"text\":\"Kazakhstan – Luxembourg\"}".utf8),
-                headers: [KafkaHeader("content-type", "application/json"), KafkaHeader("schema", "test.v\(i)")]))
+            reports[key] = try await producer.send(
+                OutgoingRecord(
+                    topic: topic, key: key, value: Array("{\"n\":\(i),\"text\":\"Kazakhstan – Luxembourg\"}".utf8),
+                    headers: [KafkaHeader("content-type", "application/json"), KafkaHeader("schema", "test.v\(i)")]))
         }
-        let output = try await run(kcat, ["-C", "-b", broker.bootstrapServers, "-t", topic, "-e", "-q", "-f", "%k|%p|%o|%h|%s\n"])
+        let output = try await run(
+            kcat, ["-C", "-b", broker.bootstrapServers, "-t", topic, "-e", "-q", "-f", "%k|%p|%o|%h|%s\n"])
         let lines = String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init)
         #expect(lines.count == 8)
         for line in lines {

@@ -1,5 +1,5 @@
-import AttacheTesting
 import AttacheKafka
+import AttacheTesting
 import Foundation
 import Testing
 

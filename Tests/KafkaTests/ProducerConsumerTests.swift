@@ -1,6 +1,6 @@
+import AttacheKafka
 import AttacheTesting
 import CRdKafka
-import AttacheKafka
 import Foundation
 import Testing
 
@@ -15,14 +15,18 @@ struct ProducerConsumerTests {
         defer { producer.close() }
         var sent: [DeliveryReport] = []
         for i in 0..<20 {
-            sent.append(try await producer.send(OutgoingRecord(
-                topic: topic, key: "key-\(i % 5)", value: Array("value \(i)".utf8),
-                headers: [KafkaHeader("schema", "test.v1"), KafkaHeader("empty", nil)])))
+            sent.append(
+                try await producer.send(
+                    OutgoingRecord(
+                        topic: topic, key: "key-\(i % 5)", value: Array("value \(i)".utf8),
+                        headers: [KafkaHeader("schema", "test.v1"), KafkaHeader("empty", nil)])))
         }
         let tombstone = try await producer.send(OutgoingRecord(topic: topic, key: "key-0", value: nil))
         #expect(sent.allSatisfy { $0.topic == topic && $0.offset >= 0 })
         // Equal keys land on one partition.
-        let partitionsByKey = Dictionary(grouping: zip(0..<20, sent), by: { $0.0 % 5 }).mapValues { Set($0.map(\.1.partition)) }
+        let partitionsByKey = Dictionary(grouping: zip(0..<20, sent), by: { $0.0 % 5 }).mapValues {
+            Set($0.map(\.1.partition))
+        }
         #expect(partitionsByKey.values.allSatisfy { $0.count == 1 })
         #expect(tombstone.partition == sent[0].partition)
 
@@ -46,7 +50,8 @@ struct ProducerConsumerTests {
         try broker.createTopic(topic, partitions: 1)
         let producer = try KafkaProducer(config: broker.config)
         defer { producer.close() }
-        let reports = try await producer.send(all: (0..<200).map { OutgoingRecord(topic: topic, key: "same", value: Array("\($0)".utf8)) })
+        let reports = try await producer.send(
+            all: (0..<200).map { OutgoingRecord(topic: topic, key: "same", value: Array("\($0)".utf8)) })
         #expect(reports.map(\.offset) == Array(0..<200))
         let consumer = try KafkaConsumer(config: broker.config, groupID: unique("g"))
         defer { consumer.close() }
@@ -80,7 +85,8 @@ struct ProducerConsumerTests {
         let assignedB = Set(b.assignment().map(\.partition))
         #expect(assignedA.count == 2 && assignedB.count == 2)
         #expect(assignedA.isDisjoint(with: assignedB))
-        _ = try await producer.send(all: (0..<40).map { OutgoingRecord(topic: topic, key: "k\($0)", value: Array("\($0)".utf8)) })
+        _ = try await producer.send(
+            all: (0..<40).map { OutgoingRecord(topic: topic, key: "k\($0)", value: Array("\($0)".utf8)) })
         var fromA: [KafkaMessage] = []
         var fromB: [KafkaMessage] = []
         let readDeadline = ContinuousClock.now + .seconds(60)
@@ -105,7 +111,9 @@ struct ProducerConsumerTests {
         let producer = try KafkaProducer(config: broker.config)
         defer { producer.close() }
         // One by one: concurrent sends (send(all:)) may be stored in any order.
-        for i in 0..<10 { _ = try await producer.send(OutgoingRecord(topic: topic, key: nil, value: Array("\(i)".utf8))) }
+        for i in 0..<10 {
+            _ = try await producer.send(OutgoingRecord(topic: topic, key: nil, value: Array("\(i)".utf8)))
+        }
         let group = unique("g")
         do {
             let consumer = try KafkaConsumer(config: broker.config, groupID: group)
@@ -136,12 +144,22 @@ struct ProducerConsumerTests {
         }
         try consumer.subscribe([topic])
         let deadline = ContinuousClock.now + .seconds(60)
-        while consumer.assignment().isEmpty, ContinuousClock.now < deadline { _ = try await consumer.poll(timeoutMs: 200) }
+        while consumer.assignment().isEmpty, ContinuousClock.now < deadline {
+            _ = try await consumer.poll(timeoutMs: 200)
+        }
         consumer.close()
         let log = events.entries
         #expect(log.count == 2)
-        if case .assigned(let partitions) = log.first?.event { #expect(partitions.count == 2) } else { Issue.record("no assignment: \(log)") }
-        if case .revoked(let partitions) = log.last?.event { #expect(partitions.count == 2) } else { Issue.record("no revocation: \(log)") }
+        if case .assigned(let partitions) = log.first?.event {
+            #expect(partitions.count == 2)
+        } else {
+            Issue.record("no assignment: \(log)")
+        }
+        if case .revoked(let partitions) = log.last?.event {
+            #expect(partitions.count == 2)
+        } else {
+            Issue.record("no revocation: \(log)")
+        }
         #expect(log.first?.assignedBefore == 0)
         #expect(log.last?.assignedBefore == 2)
     }
@@ -172,8 +190,12 @@ struct ProducerConsumerTests {
         defer { producer.close() }
         _ = try await producer.send(OutgoingRecord(topic: topic, key: "warm", value: [0]))
         // Produce API (key 0): the next three requests fail with retriable errors.
-        broker.injectErrors(apiKey: 0, [RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT,
-                                        RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS])
+        broker.injectErrors(
+            apiKey: 0,
+            [
+                RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT,
+                RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS,
+            ])
         // Awaited one by one, so the order of the records is the order of the sends.
         var reports: [DeliveryReport] = []
         for value in 1...30 {
@@ -194,6 +216,8 @@ final class EventLog: @unchecked Sendable {
     struct Entry: Sendable { var event: RebalanceEvent; var assignedBefore: Int }
     private let lock = NSLock()
     private var _entries: [Entry] = []
-    func append(_ event: RebalanceEvent, assignedBefore: Int) { lock.withLock { _entries.append(Entry(event: event, assignedBefore: assignedBefore)) } }
+    func append(_ event: RebalanceEvent, assignedBefore: Int) {
+        lock.withLock { _entries.append(Entry(event: event, assignedBefore: assignedBefore)) }
+    }
     var entries: [Entry] { lock.withLock { _entries } }
 }

@@ -1,5 +1,5 @@
-import AttacheTesting
 import AttacheKafka
+import AttacheTesting
 import CRdKafka
 import Foundation
 import Testing
@@ -29,7 +29,8 @@ struct TransactionTests {
         #expect(first.map(\.offset) == [0, 1, 2, 3, 4])
         try txn.beginTransaction()
         for message in first {
-            _ = try await txn.send(OutgoingRecord(topic: output, key: "k", value: message.value.map { $0.map { $0 &* 2 } }))
+            _ = try await txn.send(
+                OutgoingRecord(topic: output, key: "k", value: message.value.map { $0.map { $0 &* 2 } }))
         }
         let next = [TopicPartitionOffset(topic: input, partition: 0, offset: 5)]
         try await txn.sendOffsets(next, of: consumer)
@@ -52,7 +53,8 @@ struct TransactionTests {
         try txn.beginTransaction()
         _ = try await txn.send(OutgoingRecord(topic: output, key: "k", value: [100]))
         try await txn.commitTransaction()
-        let outputs = try await run(kcat, ["-C", "-b", broker.bootstrapServers, "-t", output, "-e", "-q", "-f", "%o\n"])
+        let outputs = try await run(
+            kcat, ["-C", "-b", broker.bootstrapServers, "-t", output, "-e", "-q", "-f", "%o\n"])
         #expect(String(decoding: outputs, as: UTF8.self).split(separator: "\n").count >= 6)
     }
 
@@ -67,7 +69,8 @@ struct TransactionTests {
         try txn.beginTransaction()
         _ = try await txn.send(OutgoingRecord(topic: output, key: "k", value: [1]))
         // EndTxn (API key 26) fails twice with a retriable coordinator error.
-        broker.injectErrors(apiKey: 26, [RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE, RD_KAFKA_RESP_ERR_NOT_COORDINATOR])
+        broker.injectErrors(
+            apiKey: 26, [RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE, RD_KAFKA_RESP_ERR_NOT_COORDINATOR])
         try await txn.commitTransaction()
         let read = try await run(kcat, ["-C", "-b", broker.bootstrapServers, "-t", output, "-e", "-q", "-f", "%o\n"])
         #expect(String(decoding: read, as: UTF8.self) == "0\n")
@@ -78,7 +81,8 @@ struct TransactionTests {
         #expect(KafkaError(RD_KAFKA_RESP_ERR__TRANSPORT, operation: "x").kind == .retriable)
         #expect(KafkaError(RD_KAFKA_RESP_ERR_PRODUCER_FENCED, operation: "x").kind == .fatal)
         #expect(KafkaError(RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED, operation: "x").kind == .permanent)
-        let error = KafkaError(RD_KAFKA_RESP_ERR__MSG_TIMED_OUT, operation: "deliver record to t", hint: "check the brokers")
+        let error = KafkaError(
+            RD_KAFKA_RESP_ERR__MSG_TIMED_OUT, operation: "deliver record to t", hint: "check the brokers")
         #expect(error.name == "_MSG_TIMED_OUT")
         #expect(error.description.contains("deliver record to t failed"))
         #expect(error.description.contains("check the brokers"))

@@ -3,26 +3,31 @@ import Testing
 
 @Suite("Countries")
 struct CountriesTests {
-    @Test("sentences like the seeds'", arguments: [
-        ("President of Kazakhstan Kassym-Jomart Tokayev met with Luxembourg's Minister of Foreign Affairs", ["KZ", "LU"]),
-        ("Tokayev recalled a dialogue with Luxembourg’s Prime Minister Xavier Bettel", ["LU"]),
-        ("to strengthen Kazakh-Luxembourg relations in the spirit of trusting dialogue", ["KZ", "LU"]),
-        ("shows that the European Union and Kazakhstan can build a sustainable partnership", ["EU", "KZ"]),
-        ("taking into account that this year Kazakhstan and the EU mark the 10th anniversary", ["EU", "KZ"]),
-        ("NUR-SULTAN. KAZINFORM - Today, on 29 June 2022", []),
-        ("The meeting took place in Nur-Sultan and later in Astana", []),
-        ("within the Astana International Financial Centre, the Akorda press service reported", []),
-        ("Deputy Prime Minister paid a working visit to Brussels", []),
-        ("including Central Asia, Afghanistan and regional integration processes", ["AF"]),
-        ("the Republic of Kazakhstan and the Grand Duchy of Luxembourg", ["KZ", "LU"]),
-        ("investment by European companies in Kazakhstan in 2022 increased by 23%", ["EU", "KZ"]),
-        ("the thinker of the Kazakh people, the great poet Abai Kunanbayev", ["KZ"]),
-        ("We had turkey and chinese food; the georgia peach; a china cup", []),
-        ("Türkiye and Turkey are one country; Turkish airlines", ["TR"]),
-        ("Indiana, Romanesque, Germanic, Frenchman, EUR 100, UKraine, Luxembourgs", []),
-        ("the U.S. and the UK, but not the US", ["GB", "US"]),
-        ("Kazakhstan's and Luxembourg's, (Kazakhstan), \"Luxembourg\", Kazakhstan.", ["KZ", "LU"]),
-    ])
+    @Test(
+        "sentences like the seeds'",
+        arguments: [
+            (
+                "President of Kazakhstan Kassym-Jomart Tokayev met with Luxembourg's Minister of Foreign Affairs",
+                ["KZ", "LU"]
+            ),
+            ("Tokayev recalled a dialogue with Luxembourg’s Prime Minister Xavier Bettel", ["LU"]),
+            ("to strengthen Kazakh-Luxembourg relations in the spirit of trusting dialogue", ["KZ", "LU"]),
+            ("shows that the European Union and Kazakhstan can build a sustainable partnership", ["EU", "KZ"]),
+            ("taking into account that this year Kazakhstan and the EU mark the 10th anniversary", ["EU", "KZ"]),
+            ("NUR-SULTAN. KAZINFORM - Today, on 29 June 2022", []),
+            ("The meeting took place in Nur-Sultan and later in Astana", []),
+            ("within the Astana International Financial Centre, the Akorda press service reported", []),
+            ("Deputy Prime Minister paid a working visit to Brussels", []),
+            ("including Central Asia, Afghanistan and regional integration processes", ["AF"]),
+            ("the Republic of Kazakhstan and the Grand Duchy of Luxembourg", ["KZ", "LU"]),
+            ("investment by European companies in Kazakhstan in 2022 increased by 23%", ["EU", "KZ"]),
+            ("the thinker of the Kazakh people, the great poet Abai Kunanbayev", ["KZ"]),
+            ("We had turkey and chinese food; the georgia peach; a china cup", []),
+            ("Türkiye and Turkey are one country; Turkish airlines", ["TR"]),
+            ("Indiana, Romanesque, Germanic, Frenchman, EUR 100, UKraine, Luxembourgs", []),
+            ("the U.S. and the UK, but not the US", ["GB", "US"]),
+            ("Kazakhstan's and Luxembourg's, (Kazakhstan), \"Luxembourg\", Kazakhstan.", ["KZ", "LU"]),
+        ])
     func mentioned(_ sentence: String, _ codes: [String]) {
         #expect(Countries.mentioned(in: sentence) == codes, "\(sentence)")
     }
@@ -69,7 +74,8 @@ struct CountriesTests {
         #expect(Countries.name(of: "KZ") == "Kazakhstan")
         #expect(Countries.name(of: "XX") == nil)
         // Every code is two capital letters (ISO 3166-1 alpha-2, or EU), as the schemas require.
-        #expect(Countries.names.allSatisfy { $0.code.count == 2 && $0.code.allSatisfy { $0.isASCII && $0.isUppercase } })
+        #expect(
+            Countries.names.allSatisfy { $0.code.count == 2 && $0.code.allSatisfy { $0.isASCII && $0.isUppercase } })
         // Longest first, so that longer names are tried before their prefixes.
         let lengths = Countries.names.map { $0.text.unicodeScalars.count }
         #expect(lengths == lengths.sorted(by: >))

@@ -4,19 +4,26 @@ import Testing
 
 @Suite("Day")
 struct DayTests {
-    @Test("only real Gregorian dates exist", arguments: [
-        ("2023-02-30", false), ("2023-02-29", false), ("2024-02-29", true), ("2000-02-29", true), ("1900-02-29", false),
-        ("2100-02-29", false), ("2023-04-31", false), ("2023-04-30", true), ("2023-12-31", true), ("2023-13-01", false),
-        ("2023-00-10", false), ("2023-06-00", false), ("0000-01-01", false), ("0001-01-01", true), ("9999-12-31", true),
-    ])
+    @Test(
+        "only real Gregorian dates exist",
+        arguments: [
+            ("2023-02-30", false), ("2023-02-29", false), ("2024-02-29", true), ("2000-02-29", true),
+            ("1900-02-29", false),
+            ("2100-02-29", false), ("2023-04-31", false), ("2023-04-30", true), ("2023-12-31", true),
+            ("2023-13-01", false),
+            ("2023-00-10", false), ("2023-06-00", false), ("0000-01-01", false), ("0001-01-01", true),
+            ("9999-12-31", true),
+        ])
     func validity(_ text: String, _ valid: Bool) {
         #expect((Day(iso: text) != nil) == valid, "\(text)")
     }
 
-    @Test("only exactly YYYY-MM-DD parses", arguments: [
-        "2023-6-30", "23-06-30", "2023-06-30T00:00:00Z", " 2023-06-30", "2023-06-30 ", "2023/06/30", "20230630",
-        "+023-06-30", "2023-06--3", "２０２３-06-30", "2023-٠٦-30", "", "2023-06",
-    ])
+    @Test(
+        "only exactly YYYY-MM-DD parses",
+        arguments: [
+            "2023-6-30", "23-06-30", "2023-06-30T00:00:00Z", " 2023-06-30", "2023-06-30 ", "2023/06/30", "20230630",
+            "+023-06-30", "2023-06--3", "２０２３-06-30", "2023-٠٦-30", "", "2023-06",
+        ])
     func strictFormat(_ text: String) {
         #expect(Day(iso: text) == nil, "\(text)")
     }
@@ -39,9 +46,16 @@ struct DayTests {
         #expect(Day(iso: "2023-06-30")! == Day(year: 2023, month: 6, day: 30)!)
         let encoded = try AttacheJSON.line([Day(iso: "2023-06-30")!])
         #expect(encoded == #"["2023-06-30"]"#)
-        #expect(try AttacheJSON.decoder().decode([Day].self, from: Data(#"["2024-02-29"]"#.utf8)) == [Day(iso: "2024-02-29")!])
-        #expect(throws: DecodingError.self) { try AttacheJSON.decoder().decode([Day].self, from: Data(#"["2023-02-30"]"#.utf8)) }
-        #expect(throws: DecodingError.self) { try AttacheJSON.decoder().decode([Day].self, from: Data(#"[20230630]"#.utf8)) }
+        #expect(
+            try AttacheJSON.decoder().decode([Day].self, from: Data(#"["2024-02-29"]"#.utf8)) == [
+                Day(iso: "2024-02-29")!
+            ])
+        #expect(throws: DecodingError.self) {
+            try AttacheJSON.decoder().decode([Day].self, from: Data(#"["2023-02-30"]"#.utf8))
+        }
+        #expect(throws: DecodingError.self) {
+            try AttacheJSON.decoder().decode([Day].self, from: Data(#"[20230630]"#.utf8))
+        }
     }
 }
 
@@ -98,7 +112,8 @@ struct PeriodTests {
         #expect(Period.year(2021).isComparable(with: .year(2024)))
         #expect(!Period.year(2024).isComparable(with: .year(2024)), "a period is not compared with itself")
         #expect(!Period.months(1, 3, of: 2022)!.isComparable(with: Period.months(4, 6, of: 2022)!), "Q1 vs Q2")
-        #expect(!Period.months(1, 3, of: 2022)!.isComparable(with: Period.months(4, 6, of: 2023)!), "Q1 vs next year's Q2")
+        #expect(
+            !Period.months(1, 3, of: 2022)!.isComparable(with: Period.months(4, 6, of: 2023)!), "Q1 vs next year's Q2")
         #expect(Period.months(1, 6, of: 2022)!.isComparable(with: Period.months(1, 6, of: 2023)!), "first halves")
         // Cumulative ranges are never compared, even with one of the same length.
         let earlier = Period.months(from: (2004, 1), to: (2024, 6))!
@@ -107,10 +122,14 @@ struct PeriodTests {
         #expect(!cumulative.isComparable(with: .year(2024)))
         #expect(!Period.year(2025).isComparable(with: cumulative))
         // A year to date that does not end on a month boundary has no month count.
-        let yearToDate = Period(start: Day(iso: "2025-01-01")!, end: Day(iso: "2025-10-20")!, label: "2025-01-01..2025-10-20")
+        let yearToDate = Period(
+            start: Day(iso: "2025-01-01")!, end: Day(iso: "2025-10-20")!, label: "2025-01-01..2025-10-20")
         #expect(yearToDate.monthCount == nil)
-        #expect(!yearToDate.isComparable(with: Period(start: Day(iso: "2024-01-01")!, end: Day(iso: "2024-10-20")!,
-                                                      label: "2024-01-01..2024-10-20")))
+        #expect(
+            !yearToDate.isComparable(
+                with: Period(
+                    start: Day(iso: "2024-01-01")!, end: Day(iso: "2024-10-20")!,
+                    label: "2024-01-01..2024-10-20")))
     }
 
     @Test func ordering() {
@@ -121,7 +140,9 @@ struct PeriodTests {
 
 @Suite("Labels without Foundation's formatter")
 struct PaddedLabelTests {
-    @Test("Day.padded writes what String(format: \"%0Nd\") writes", arguments: [0, 1, 9, 10, 99, 100, 999, 1000, 2024, 9999, 12345, -1, -42, -2024])
+    @Test(
+        "Day.padded writes what String(format: \"%0Nd\") writes",
+        arguments: [0, 1, 9, 10, 99, 100, 999, 1000, 2024, 9999, 12345, -1, -42, -2024])
     func padded(_ n: Int) {
         #expect(Day.padded(n, 4) == String(format: "%04d", n))
         #expect(Day.padded(n, 2) == String(format: "%02d", n))
@@ -132,7 +153,9 @@ struct PaddedLabelTests {
         #expect(Countries.matches(inScalars: Array(text.unicodeScalars)) == Countries.matches(in: text))
         // Trying only where words begin finds the same names.
         let scalars = Array(text.unicodeScalars)
-        let starts = scalars.indices.filter { i in scalars[i].properties.isAlphabetic && (i == 0 || !scalars[i - 1].properties.isAlphabetic) }
+        let starts = scalars.indices.filter { i in
+            scalars[i].properties.isAlphabetic && (i == 0 || !scalars[i - 1].properties.isAlphabetic)
+        }
         #expect(Countries.matches(inScalars: scalars, at: starts) == Countries.matches(in: text))
     }
 }

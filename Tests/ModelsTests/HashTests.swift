@@ -4,35 +4,44 @@ import Testing
 
 @Suite("SHA-256 and stable ids")
 struct HashTests {
-    @Test("FIPS 180-4 / NIST test vectors", arguments: [
-        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
-        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
-        ("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
-         "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
-        // UTF-8 input (checked with Python's hashlib).
-        ("Қазақстан – Люксембург 🇰🇿", "3526ff3fbc61ef86c95fe2a3f55f4612aa37a9f29fc39fb0109adf9ab8e05f57"),
-    ])
+    @Test(
+        "FIPS 180-4 / NIST test vectors",
+        arguments: [
+            ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+            ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+            (
+                "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+                "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+            ),
+            (
+                "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+                "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"
+            ),
+            // UTF-8 input (checked with Python's hashlib).
+            ("Қазақстан – Люксембург 🇰🇿", "3526ff3fbc61ef86c95fe2a3f55f4612aa37a9f29fc39fb0109adf9ab8e05f57"),
+        ])
     func vectors(_ input: String, _ expected: String) {
         #expect(SHA256.hex(Array(input.utf8)) == expected)
     }
 
     @Test("one million times 'a'")
     func million() {
-        #expect(SHA256.hex([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000))
-            == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        #expect(
+            SHA256.hex([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000))
+                == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
-    @Test("padding boundaries: 55, 56, 63, 64, 65, 119 and 120 bytes", arguments: [
-        (55, "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318"),
-        (56, "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a"),
-        (63, "7d3e74a05d7db15bce4ad9ec0658ea98e3f06eeecf16b4c6fff2da457ddc2f34"),
-        (64, "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"),
-        (65, "635361c48bb9eab14198e76ea8ab7f1a41685d6ad62aa9146d301d4f17eb0ae0"),
-        (119, "31eba51c313a5c08226adf18d4a359cfdfd8d2e816b13f4af952f7ea6584dcfb"),
-        (120, "2f3d335432c70b580af0e8e1b3674a7c020d683aa5f73aaaedfdc55af904c21c"),
-    ])
+    @Test(
+        "padding boundaries: 55, 56, 63, 64, 65, 119 and 120 bytes",
+        arguments: [
+            (55, "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318"),
+            (56, "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a"),
+            (63, "7d3e74a05d7db15bce4ad9ec0658ea98e3f06eeecf16b4c6fff2da457ddc2f34"),
+            (64, "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"),
+            (65, "635361c48bb9eab14198e76ea8ab7f1a41685d6ad62aa9146d301d4f17eb0ae0"),
+            (119, "31eba51c313a5c08226adf18d4a359cfdfd8d2e816b13f4af952f7ea6584dcfb"),
+            (120, "2f3d335432c70b580af0e8e1b3674a7c020d683aa5f73aaaedfdc55af904c21c"),
+        ])
     func boundaries(_ count: Int, _ expected: String) {
         #expect(SHA256.hex([UInt8](repeating: UInt8(ascii: "a"), count: count)) == expected)
     }
@@ -47,11 +56,15 @@ struct HashTests {
         // Values computed independently with Python's hashlib.
         #expect(StableID.delta(series: Samples.fdiSeries, from: .year(2022), to: .year(2023)) == "d9ac50ff2ac7d031")
         #expect(Samples.crossDelta.id == "d9ac50ff2ac7d031")
-        #expect(StableID.anniversary(kind: .diplomaticRelations, subject: "diplomatic relations between Kazakhstan and Luxembourg",
-                                     baseYear: 1992) == "ec1d50578d6d7d1c")
+        #expect(
+            StableID.anniversary(
+                kind: .diplomaticRelations, subject: "diplomatic relations between Kazakhstan and Luxembourg",
+                baseYear: 1992) == "ec1d50578d6d7d1c")
         #expect(StableID.notification(rule: "trade-delta", subjectID: "d9ac50ff2ac7d031") == "262770356ac5add7")
         #expect(Samples.notification.id == "262770356ac5add7")
-        #expect(StableID.article(published: Day(iso: "2023-06-29")!, normalisedText: "Привет, Astana – 2023") == "edb59c282f2ec1bb")
+        #expect(
+            StableID.article(published: Day(iso: "2023-06-29")!, normalisedText: "Привет, Astana – 2023")
+                == "edb59c282f2ec1bb")
         #expect(StableID.submission(origin: "http", payload: " date 2023-02-30 Text.") == "4eccf322ddb139c6")
     }
 
@@ -59,10 +72,16 @@ struct HashTests {
     func stabilityAndDistinctness() {
         let day = Day(iso: "2023-06-30")!
         let text = Samples.text000
-        #expect(StableID.article(published: day, normalisedText: text) == StableID.article(published: day, normalisedText: text))
+        #expect(
+            StableID.article(published: day, normalisedText: text)
+                == StableID.article(published: day, normalisedText: text))
         #expect(StableID.article(published: day, normalisedText: text) == Samples.article.id)
-        #expect(StableID.article(published: day, normalisedText: text) != StableID.article(published: Day(iso: "2023-07-01")!, normalisedText: text))
-        #expect(StableID.article(published: day, normalisedText: text) != StableID.article(published: day, normalisedText: text + "."))
+        #expect(
+            StableID.article(published: day, normalisedText: text)
+                != StableID.article(published: Day(iso: "2023-07-01")!, normalisedText: text))
+        #expect(
+            StableID.article(published: day, normalisedText: text)
+                != StableID.article(published: day, normalisedText: text + "."))
         // The separator keeps parts apart: ("ab", "c") is not ("a", "bc").
         #expect(StableID.hash("ab", "c") != StableID.hash("a", "bc"))
         #expect(StableID.hash("abc") != StableID.hash("ab", "c"))
@@ -71,24 +90,36 @@ struct HashTests {
         let d = StableID.delta(series: series, from: .year(2022), to: .year(2023))
         #expect(d != StableID.delta(series: series, from: .year(2023), to: .year(2022)), "direction matters")
         #expect(d != StableID.delta(series: series, from: .year(2022), to: .year(2024)))
-        #expect(d != StableID.delta(series: Series(metric: .fdiInflow, reporter: "KZ", partner: "LU", currency: "EUR"),
-                                    from: .year(2022), to: .year(2023)))
-        #expect(d != StableID.delta(series: Series(metric: .investment, reporter: "KZ", partner: "LU", currency: "USD"),
-                                    from: .year(2022), to: .year(2023)))
+        #expect(
+            d
+                != StableID.delta(
+                    series: Series(metric: .fdiInflow, reporter: "KZ", partner: "LU", currency: "EUR"),
+                    from: .year(2022), to: .year(2023)))
+        #expect(
+            d
+                != StableID.delta(
+                    series: Series(metric: .investment, reporter: "KZ", partner: "LU", currency: "USD"),
+                    from: .year(2022), to: .year(2023)))
         // The same delta built twice (e.g. replayed, or with other amounts) keeps its id.
-        let again = TradeDelta(series: series, from: DeltaPoint(period: .year(2022), amount: 1),
-                               to: DeltaPoint(period: .year(2023), amount: 2), absolute: 1, percent: 100, ratio: 2,
-                               basis: .computed, articles: [], consistent: true)
+        let again = TradeDelta(
+            series: series, from: DeltaPoint(period: .year(2022), amount: 1),
+            to: DeltaPoint(period: .year(2023), amount: 2), absolute: 1, percent: 100, ratio: 2,
+            basis: .computed, articles: [], consistent: true)
         #expect(again.id == Samples.crossDelta.id)
 
         // The same anniversary from two articles (seeds 000 and 003) is one key; case does not matter.
         #expect(Samples.anniversary000.id == Samples.anniversary003.id)
-        #expect(StableID.anniversary(kind: .diplomaticRelations, subject: "Diplomatic Relations between Kazakhstan and Luxembourg", baseYear: 1992)
-            == Samples.anniversary000.id)
-        #expect(StableID.anniversary(kind: .diplomaticRelations, subject: Samples.anniversary000.subject, baseYear: 1993)
-            != Samples.anniversary000.id)
-        #expect(StableID.anniversary(kind: .agreement, subject: Samples.anniversary000.subject, baseYear: 1992)
-            != Samples.anniversary000.id)
+        #expect(
+            StableID.anniversary(
+                kind: .diplomaticRelations, subject: "Diplomatic Relations between Kazakhstan and Luxembourg",
+                baseYear: 1992)
+                == Samples.anniversary000.id)
+        #expect(
+            StableID.anniversary(kind: .diplomaticRelations, subject: Samples.anniversary000.subject, baseYear: 1993)
+                != Samples.anniversary000.id)
+        #expect(
+            StableID.anniversary(kind: .agreement, subject: Samples.anniversary000.subject, baseYear: 1992)
+                != Samples.anniversary000.id)
 
         #expect(StableID.notification(rule: "a", subjectID: "x") != StableID.notification(rule: "b", subjectID: "x"))
         #expect(StableID.notification(rule: "a", subjectID: "x") != StableID.notification(rule: "a", subjectID: "y"))
@@ -106,7 +137,9 @@ struct HashTests {
     func seriesIDs() {
         #expect(Samples.fdiSeries.id == "fdi_inflow:KZ:LU:USD")
         #expect(Samples.fdi2022.series == Samples.fdiSeries)
-        #expect(Series(metric: .tradeTurnover, reporter: "KZ", partner: "EU", currency: "USD").description == "trade_turnover:KZ:EU:USD")
+        #expect(
+            Series(metric: .tradeTurnover, reporter: "KZ", partner: "EU", currency: "USD").description
+                == "trade_turnover:KZ:EU:USD")
         #expect(Series(metric: .exports, reporter: "KZ", partner: "LU", currency: "USD") < Samples.fdiSeries)
     }
 }

@@ -13,11 +13,15 @@ struct JSONCodecTests {
         Array(try AttacheJSON.encoder().encode(value))
     }
 
-    func expectSameBytes<T: Encodable & JSONWritable>(_ value: T, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectSameBytes<T: Encodable & JSONWritable>(_ value: T, sourceLocation: SourceLocation = #_sourceLocation)
+        throws
+    {
         let reference = try foundationBytes(value)
         let fast = try value.jsonBytes()
-        #expect(fast == reference, "\(String(decoding: fast, as: UTF8.self))\n!=\n\(String(decoding: reference, as: UTF8.self))",
-                sourceLocation: sourceLocation)
+        #expect(
+            fast == reference,
+            "\(String(decoding: fast, as: UTF8.self))\n!=\n\(String(decoding: reference, as: UTF8.self))",
+            sourceLocation: sourceLocation)
         // And AttacheJSON.encode (what the services call) takes the fast path to the same bytes.
         #expect(try AttacheJSON.encode(value) == reference, sourceLocation: sourceLocation)
     }
@@ -86,11 +90,13 @@ struct JSONCodecTests {
     }
 
     @Test func extremeNumbersAreWrittenAsFoundationWritesThem() throws {
-        let values: [Double] = [0, -0.0, 1, -1, 0.1, 0.5, 1.5, 22.6, 109.6, 2.096, 1e-5, 0.0001, 1e-7, 123.456e-10,
-                                5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, -1.7976931348623157e308,
-                                999_999_999_999_999, 1e15, 1e15 + 1, 1e16, 9_007_199_254_740_992, 9_007_199_254_740_993,
-                                123_456_789_012_345_678, 28_913_043_478.26087, -19_463_500, 0.1 + 0.2, 1.0 / 3.0,
-                                Double(Int64.max), -Double(Int64.max), 4.35, 1e21, 1e22, 3.0e-45]
+        let values: [Double] = [
+            0, -0.0, 1, -1, 0.1, 0.5, 1.5, 22.6, 109.6, 2.096, 1e-5, 0.0001, 1e-7, 123.456e-10,
+            5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, -1.7976931348623157e308,
+            999_999_999_999_999, 1e15, 1e15 + 1, 1e16, 9_007_199_254_740_992, 9_007_199_254_740_993,
+            123_456_789_012_345_678, 28_913_043_478.26087, -19_463_500, 0.1 + 0.2, 1.0 / 3.0,
+            Double(Int64.max), -Double(Int64.max), 4.35, 1e21, 1e22, 3.0e-45,
+        ]
         for amount in values {
             var figure = Samples.fdi2022
             figure.amount = amount
@@ -121,10 +127,12 @@ struct JSONCodecTests {
 
     @Test func instantsMatchTheFormatterAcrossTheRange() throws {
         var g = Generator(seed: 99)
-        var instants: [Date] = [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: -0.0005),
-                                Date(timeIntervalSince1970: 0.0005), Date(timeIntervalSince1970: 1_688_119_200.9995),
-                                Date(timeIntervalSince1970: -62_135_596_800), Date(timeIntervalSince1970: 253_402_300_799.999),
-                                Date(timeIntervalSince1970: 951_782_400), Date(timeIntervalSince1970: 4_107_542_400)]
+        var instants: [Date] = [
+            Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: -0.0005),
+            Date(timeIntervalSince1970: 0.0005), Date(timeIntervalSince1970: 1_688_119_200.9995),
+            Date(timeIntervalSince1970: -62_135_596_800), Date(timeIntervalSince1970: 253_402_300_799.999),
+            Date(timeIntervalSince1970: 951_782_400), Date(timeIntervalSince1970: 4_107_542_400),
+        ]
         for _ in 0..<2_000 { instants.append(g.anyInstant()) }
         for instant in instants {
             var article = Samples.fullArticle
@@ -237,9 +245,11 @@ struct Generator {
 
     /// Text with ASCII, controls, quotes, backslashes, slashes, accents, CJK, emoji, U+2028.
     mutating func text(max: Int = 40) -> String {
-        let pieces: [String] = ["a", "Z", " ", "0", "\"", "\\", "/", "\n", "\t", "\r", "\u{0}", "\u{1F}", "\u{7F}", "é", "ß",
-                                "Қазақстан", "中", "😀", "\u{2028}", "\u{FEFF}", "–", "’", "$", "%", "{", "}", "[", ":", ",",
-                                "Luxembourg", "million", "\u{301}"]
+        let pieces: [String] = [
+            "a", "Z", " ", "0", "\"", "\\", "/", "\n", "\t", "\r", "\u{0}", "\u{1F}", "\u{7F}", "é", "ß",
+            "Қазақстан", "中", "😀", "\u{2028}", "\u{FEFF}", "–", "’", "$", "%", "{", "}", "[", ":", ",",
+            "Luxembourg", "million", "\u{301}",
+        ]
         var s = ""
         for _ in 0..<int(0...max) { s += pick(pieces) }
         return s
@@ -259,7 +269,8 @@ struct Generator {
     }
 
     mutating func day() -> Day {
-        let year = int(1...9999), month = int(1...12)
+        let year = int(1...9999)
+        let month = int(1...12)
         return Day(year: year, month: month, day: int(1...Day.daysIn(month: month, year: year)))!
     }
 
@@ -271,7 +282,9 @@ struct Generator {
 
     /// Any instant from the year 1 on, not always a whole millisecond, for encoding only.
     mutating func anyInstant() -> Date {
-        Date(timeIntervalSince1970: Double(int(-62_135_596_800_000...253_402_300_799_999)) / 1000 + pick([0, 0, 0.0004, -0.0004]))
+        Date(
+            timeIntervalSince1970: Double(int(-62_135_596_800_000...253_402_300_799_999)) / 1000
+                + pick([0, 0, 0.0004, -0.0004]))
     }
 
     mutating func span() -> TextSpan { TextSpan(start: int(-5...100_000), end: int(-5...100_000)) }
@@ -287,19 +300,26 @@ struct Generator {
     mutating func code() -> String { pick(["KZ", "LU", "EU", "DE", "", "é", "\"", text(max: 3)]) }
 
     mutating func series() -> Series {
-        Series(metric: pick(Metric.allCases), reporter: code(), partner: code(), currency: pick(["USD", "EUR", "KZT", text(max: 3)]))
+        Series(
+            metric: pick(Metric.allCases), reporter: code(), partner: code(),
+            currency: pick(["USD", "EUR", "KZT", text(max: 3)]))
     }
 
     mutating func figure() -> Figure {
-        Figure(metric: pick(Metric.allCases), reporter: code(), partner: code(), direction: maybe { $0.pick(Direction.allCases) },
-               period: period(), amount: double(), currency: pick(["USD", "EUR", text(max: 4)]),
-               qualifier: maybe { $0.pick(Qualifier.allCases) }, derived: bool(), span: span(), text: text(),
-               usdAmount: maybe { $0.double() })
+        Figure(
+            metric: pick(Metric.allCases), reporter: code(), partner: code(),
+            direction: maybe { $0.pick(Direction.allCases) },
+            period: period(), amount: double(), currency: pick(["USD", "EUR", text(max: 4)]),
+            qualifier: maybe { $0.pick(Qualifier.allCases) }, derived: bool(), span: span(), text: text(),
+            usdAmount: maybe { $0.double() })
     }
 
     mutating func change() -> StatedChange {
-        StatedChange(series: series(), from: period(), to: period(), percent: maybe { $0.double() }, ratio: maybe { $0.double() },
-                     absolute: maybe { $0.double() }, qualifier: maybe { $0.pick(Qualifier.allCases) }, span: span(), text: text())
+        StatedChange(
+            series: series(), from: period(), to: period(), percent: maybe { $0.double() },
+            ratio: maybe { $0.double() },
+            absolute: maybe { $0.double() }, qualifier: maybe { $0.pick(Qualifier.allCases) }, span: span(),
+            text: text())
     }
 
     mutating func observation() -> TradeObservation {
@@ -310,29 +330,34 @@ struct Generator {
     }
 
     mutating func article() -> Article {
-        Article(id: text(max: 16), published: day(), title: maybe { $0.text() },
-                dateline: maybe { Dateline(place: $0.text(max: 8), agency: $0.maybe { $0.text(max: 8) }) },
-                source: maybe { $0.text(max: 8) }, text: text(max: 300), paragraphs: (0..<int(0...4)).map { _ in span() },
-                countries: (0..<int(0...4)).map { _ in code() }, receivedAt: instant(), origin: text(max: 12))
+        Article(
+            id: text(max: 16), published: day(), title: maybe { $0.text() },
+            dateline: maybe { Dateline(place: $0.text(max: 8), agency: $0.maybe { $0.text(max: 8) }) },
+            source: maybe { $0.text(max: 8) }, text: text(max: 300), paragraphs: (0..<int(0...4)).map { _ in span() },
+            countries: (0..<int(0...4)).map { _ in code() }, receivedAt: instant(), origin: text(max: 12))
     }
 
     mutating func delta() -> TradeDelta {
-        TradeDelta(series: series(), from: DeltaPoint(period: period(), amount: maybe { $0.double() }),
-                   to: DeltaPoint(period: period(), amount: maybe { $0.double() }), absolute: maybe { $0.double() },
-                   percent: maybe { $0.double() }, ratio: maybe { $0.double() }, basis: pick(DeltaBasis.allCases),
-                   articles: (0..<int(0...3)).map { _ in text(max: 16) }, consistent: bool())
+        TradeDelta(
+            series: series(), from: DeltaPoint(period: period(), amount: maybe { $0.double() }),
+            to: DeltaPoint(period: period(), amount: maybe { $0.double() }), absolute: maybe { $0.double() },
+            percent: maybe { $0.double() }, ratio: maybe { $0.double() }, basis: pick(DeltaBasis.allCases),
+            articles: (0..<int(0...3)).map { _ in text(max: 16) }, consistent: bool())
     }
 
     mutating func anniversary() -> Anniversary {
-        Anniversary(kind: pick(AnniversaryKind.allCases), subject: text(), parties: (0..<int(0...3)).map { _ in code() },
-                    ordinal: int(-10...500), year: int(-10...10_000), baseYear: int(-500...3000), baseDate: maybe { $0.day() },
-                    onPublicationDay: bool(),
-                    next: Milestone(ordinal: int(0...505), year: int(0...10_000), date: maybe { $0.day() }), span: span(), text: text())
+        Anniversary(
+            kind: pick(AnniversaryKind.allCases), subject: text(), parties: (0..<int(0...3)).map { _ in code() },
+            ordinal: int(-10...500), year: int(-10...10_000), baseYear: int(-500...3000), baseDate: maybe { $0.day() },
+            onPublicationDay: bool(),
+            next: Milestone(ordinal: int(0...505), year: int(0...10_000), date: maybe { $0.day() }), span: span(),
+            text: text())
     }
 
     mutating func enriched() -> EnrichedArticle {
-        EnrichedArticle(article: article().summary, figures: (0..<int(0...4)).map { _ in figure() },
-                        deltas: (0..<int(0...3)).map { _ in delta() }, anniversaries: (0..<int(0...2)).map { _ in anniversary() },
-                        enrichedAt: instant())
+        EnrichedArticle(
+            article: article().summary, figures: (0..<int(0...4)).map { _ in figure() },
+            deltas: (0..<int(0...3)).map { _ in delta() }, anniversaries: (0..<int(0...2)).map { _ in anniversary() },
+            enrichedAt: instant())
     }
 }

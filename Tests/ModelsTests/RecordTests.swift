@@ -10,7 +10,8 @@ struct RecordTests {
         let bytes = try AttacheJSON.encode(value)
         let decoded = try AttacheJSON.decode(T.self, from: bytes)
         #expect(decoded == value, sourceLocation: sourceLocation)
-        #expect(try AttacheJSON.encode(decoded) == bytes, "re-encoding changes the bytes", sourceLocation: sourceLocation)
+        #expect(
+            try AttacheJSON.encode(decoded) == bytes, "re-encoding changes the bytes", sourceLocation: sourceLocation)
     }
 
     /// The top-level keys of an encoded value.
@@ -47,11 +48,17 @@ struct RecordTests {
 
     @Test("Article fields are exactly those of docs/architecture.md §2")
     func articleFields() throws {
-        #expect(try keys(Samples.fullArticle) == ["schema", "id", "published", "title", "dateline", "source", "text",
-                                                  "paragraphs", "countries", "receivedAt", "origin"])
+        #expect(
+            try keys(Samples.fullArticle) == [
+                "schema", "id", "published", "title", "dateline", "source", "text",
+                "paragraphs", "countries", "receivedAt", "origin",
+            ])
         // nil optionals are left out, not written as null.
-        #expect(try keys(Samples.article) == ["schema", "id", "published", "dateline", "text", "paragraphs", "countries",
-                                              "receivedAt", "origin"])
+        #expect(
+            try keys(Samples.article) == [
+                "schema", "id", "published", "dateline", "text", "paragraphs", "countries",
+                "receivedAt", "origin",
+            ])
         let full = try json(Samples.fullArticle)
         #expect(full["dateline"] == .object(["place": .string("ASTANA"), "agency": .string("KAZINFORM")]))
         #expect(full["schema"] == .string("attache.article.v1"))
@@ -64,8 +71,11 @@ struct RecordTests {
     @Test("Figure fields, with the FDI inflow of seed 000 as a plain number")
     func figureFields() throws {
         let figure = try json(Samples.fdi2022)
-        #expect(Set(figure.objectValue!.keys) == ["metric", "reporter", "partner", "direction", "period", "amount", "currency",
-                                                 "derived", "span", "text"])
+        #expect(
+            Set(figure.objectValue!.keys) == [
+                "metric", "reporter", "partner", "direction", "period", "amount", "currency",
+                "derived", "span", "text",
+            ])
         #expect(figure["metric"] == .string("fdi_inflow"))
         #expect(figure["reporter"] == .string("KZ"))
         #expect(figure["partner"] == .string("LU"))
@@ -73,7 +83,9 @@ struct RecordTests {
         #expect(figure["amount"] == .number(202_500_000))
         #expect(figure["currency"] == .string("USD"))
         #expect(figure["derived"] == .bool(false))
-        #expect(figure["period"] == .object(["start": .string("2022-01-01"), "end": .string("2022-12-31"), "label": .string("2022")]))
+        #expect(
+            figure["period"]
+                == .object(["start": .string("2022-01-01"), "end": .string("2022-12-31"), "label": .string("2022")]))
         #expect(figure["span"] == .object(["start": .number(368), "end": .number(382)]))
         // Amounts are plain JSON numbers, not strings or exponents.
         let line = try AttacheJSON.line(Samples.fdi2022)
@@ -88,11 +100,17 @@ struct RecordTests {
 
     @Test("every qualifier, metric and direction encodes as its documented raw value")
     func enumRawValues() throws {
-        #expect(Metric.allCases.map(\.rawValue) == ["trade_turnover", "exports", "imports", "trade_balance", "fdi_inflow", "investment", "other"])
+        #expect(
+            Metric.allCases.map(\.rawValue) == [
+                "trade_turnover", "exports", "imports", "trade_balance", "fdi_inflow", "investment", "other",
+            ])
         #expect(Qualifier.allCases.map(\.rawValue) == ["approximately", "atLeast", "atMost"])
         #expect(Direction.allCases.map(\.rawValue) == ["inbound", "outbound"])
         #expect(DeltaBasis.allCases.map(\.rawValue) == ["stated", "computed", "implied"])
-        #expect(AnniversaryKind.allCases.map(\.rawValue) == ["diplomatic_relations", "agreement", "birth", "founding", "other"])
+        #expect(
+            AnniversaryKind.allCases.map(\.rawValue) == [
+                "diplomatic_relations", "agreement", "birth", "founding", "other",
+            ])
         #expect(Severity.allCases.map(\.rawValue) == ["info", "notice", "warning"])
         var figure = Samples.fdi2022
         figure.qualifier = .atLeast
@@ -102,10 +120,17 @@ struct RecordTests {
     @Test("TradeDelta fields, with the cross-article FDI delta of seeds 000 and 002")
     func tradeDeltaFields() throws {
         let delta = try json(Samples.crossDelta)
-        #expect(Set(delta.objectValue!.keys) == ["schema", "id", "series", "from", "to", "absolute", "percent", "ratio",
-                                                "basis", "articles", "consistent"])
-        #expect(delta["series"] == .object(["metric": .string("fdi_inflow"), "reporter": .string("KZ"),
-                                            "partner": .string("LU"), "currency": .string("USD")]))
+        #expect(
+            Set(delta.objectValue!.keys) == [
+                "schema", "id", "series", "from", "to", "absolute", "percent", "ratio",
+                "basis", "articles", "consistent",
+            ])
+        #expect(
+            delta["series"]
+                == .object([
+                    "metric": .string("fdi_inflow"), "reporter": .string("KZ"),
+                    "partner": .string("LU"), "currency": .string("USD"),
+                ]))
         #expect(delta["from"]?["amount"] == .number(202_500_000))
         #expect(delta["to"]?["amount"] == .number(424_500_000))
         #expect(delta["from"]?["period"]?["label"] == .string("2022"))
@@ -115,8 +140,11 @@ struct RecordTests {
         #expect(delta["articles"] == .array([.string("642b3c6151f1b901"), .string("f0b26bbd289f157c")]))
         // Only a stated change: no amounts, no absolute.
         let stated = try json(Samples.statedDelta)
-        #expect(Set(stated.objectValue!.keys) == ["schema", "id", "series", "from", "to", "percent", "ratio", "basis",
-                                                 "articles", "consistent"])
+        #expect(
+            Set(stated.objectValue!.keys) == [
+                "schema", "id", "series", "from", "to", "percent", "ratio", "basis",
+                "articles", "consistent",
+            ])
         #expect(stated["from"]?.objectValue?.keys.sorted() == ["period"])
         #expect(stated["ratio"] == .number(2.5))
     }
@@ -124,8 +152,11 @@ struct RecordTests {
     @Test("Anniversary fields, with seed 003's base date on the publication day")
     func anniversaryFields() throws {
         let a = try json(Samples.anniversary003)
-        #expect(Set(a.objectValue!.keys) == ["schema", "id", "kind", "subject", "parties", "ordinal", "year", "baseYear",
-                                            "baseDate", "onPublicationDay", "next", "span", "text"])
+        #expect(
+            Set(a.objectValue!.keys) == [
+                "schema", "id", "kind", "subject", "parties", "ordinal", "year", "baseYear",
+                "baseDate", "onPublicationDay", "next", "span", "text",
+            ])
         #expect(a["kind"] == .string("diplomatic_relations"))
         #expect(a["baseYear"] == .number(1992))
         #expect(a["baseDate"] == .string("1992-06-29"))
@@ -142,8 +173,9 @@ struct RecordTests {
     func enrichedFields() throws {
         let e = try json(Samples.enriched)
         #expect(Set(e.objectValue!.keys) == ["schema", "article", "figures", "deltas", "anniversaries", "enrichedAt"])
-        #expect(Set(try json(Samples.fullArticle.summary).objectValue!.keys)
-            == (try keys(Samples.fullArticle)).subtracting(["text", "paragraphs", "schema"]))
+        #expect(
+            Set(try json(Samples.fullArticle.summary).objectValue!.keys)
+                == (try keys(Samples.fullArticle)).subtracting(["text", "paragraphs", "schema"]))
         #expect(e["article"]?["id"] == .string(Samples.article.id))
         #expect(e["enrichedAt"] == .string("2023-06-30T10:00:00.000Z"))
         // Nested records keep their own schema names.
@@ -156,12 +188,20 @@ struct RecordTests {
     @Test("Notification and Rejection fields")
     func notificationAndRejectionFields() throws {
         let n = try json(Samples.notification)
-        #expect(Set(n.objectValue!.keys) == ["schema", "id", "rule", "kind", "severity", "title", "body", "subject", "createdAt"])
-        #expect(n["subject"] == .object(["topic": .string("trade.deltas"), "key": .string(Samples.crossDelta.id),
-                                         "schema": .string("attache.trade-delta.v1")]))
+        #expect(
+            Set(n.objectValue!.keys) == [
+                "schema", "id", "rule", "kind", "severity", "title", "body", "subject", "createdAt",
+            ])
+        #expect(
+            n["subject"]
+                == .object([
+                    "topic": .string("trade.deltas"), "key": .string(Samples.crossDelta.id),
+                    "schema": .string("attache.trade-delta.v1"),
+                ]))
         #expect(n["severity"] == .string("notice"))
         let r = try json(Samples.rejection)
-        #expect(Set(r.objectValue!.keys) == ["schema", "reason", "detail", "origin", "payload", "at", "line", "column"])
+        #expect(
+            Set(r.objectValue!.keys) == ["schema", "reason", "detail", "origin", "payload", "at", "line", "column"])
         #expect(try keys(Samples.rejectionMinimal) == ["schema", "reason", "detail", "origin", "payload", "at"])
         #expect(r["at"] == .string("2023-06-30T10:00:00.000Z"))
     }
@@ -169,7 +209,10 @@ struct RecordTests {
     @Test("keys are sorted and the encoding is byte-stable")
     func stableBytes() throws {
         let line = try AttacheJSON.line(Samples.rejectionMinimal)
-        #expect(line == #"{"at":"2023-06-30T10:00:00.000Z","detail":"the article has a date line but no text","origin":"kafka:articles.raw/2/17","payload":" date 2023-06-30 ","reason":"empty_body","schema":"attache.rejection.v1"}"#)
+        #expect(
+            line
+                == #"{"at":"2023-06-30T10:00:00.000Z","detail":"the article has a date line but no text","origin":"kafka:articles.raw/2/17","payload":" date 2023-06-30 ","reason":"empty_body","schema":"attache.rejection.v1"}"#
+        )
         #expect(!line.contains("\n"))
         #expect(try AttacheJSON.line(Samples.enriched) == AttacheJSON.line(Samples.enriched))
         // Slashes are not escaped (origins are paths and topics).
@@ -187,13 +230,15 @@ struct RecordTests {
             #expect(mismatch.found == "attache.article.v1")
             #expect(mismatch.description.contains("attache.article.v1"))
         }
-        let v2 = String(decoding: article, as: UTF8.self).replacingOccurrences(of: "attache.article.v1", with: "attache.article.v2")
+        let v2 = String(decoding: article, as: UTF8.self).replacingOccurrences(
+            of: "attache.article.v1", with: "attache.article.v2")
         #expect(throws: SchemaMismatch.self) { try AttacheJSON.decode(Article.self, from: Array(v2.utf8)) }
         // A value without `schema` is not an Article either.
         let bare = try JSONValue.parse(article).setting(["schema"], to: nil).description
         #expect(throws: DecodingError.self) { try AttacheJSON.decode(Article.self, from: Array(bare.utf8)) }
         // Invalid dates inside a record are rejected with a clear message.
-        let badDay = String(decoding: article, as: UTF8.self).replacingOccurrences(of: "2023-06-30\"", with: "2023-02-30\"")
+        let badDay = String(decoding: article, as: UTF8.self).replacingOccurrences(
+            of: "2023-06-30\"", with: "2023-02-30\"")
         #expect(throws: DecodingError.self) { try AttacheJSON.decode(Article.self, from: Array(badDay.utf8)) }
     }
 
@@ -201,7 +246,8 @@ struct RecordTests {
     func instants() throws {
         #expect(AttacheJSON.formatInstant(Samples.received) == "2023-06-30T10:00:00.000Z")
         #expect(AttacheJSON.formatInstant(Date(timeIntervalSince1970: 1_688_119_200.123)) == "2023-06-30T10:00:00.123Z")
-        #expect(AttacheJSON.formatInstant(Date(timeIntervalSince1970: 1_688_119_199.9996)) == "2023-06-30T10:00:00.000Z")
+        #expect(
+            AttacheJSON.formatInstant(Date(timeIntervalSince1970: 1_688_119_199.9996)) == "2023-06-30T10:00:00.000Z")
         #expect(AttacheJSON.formatInstant(Date(timeIntervalSince1970: -0.5)) == "1969-12-31T23:59:59.500Z")
         #expect(AttacheJSON.formatInstant(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00.000Z")
         #expect(AttacheJSON.parseInstant("2023-06-30T10:00:00Z") == Samples.received)
@@ -212,11 +258,13 @@ struct RecordTests {
 
     @Test("rejection payloads are cut to 64 KiB without splitting a character")
     func rejectionPayloadCut() throws {
-        let ascii = Rejection(reason: "too_large", detail: "d", origin: "http",
-                              payload: [UInt8](repeating: UInt8(ascii: "a"), count: 70_000), at: Samples.received)
+        let ascii = Rejection(
+            reason: "too_large", detail: "d", origin: "http",
+            payload: [UInt8](repeating: UInt8(ascii: "a"), count: 70_000), at: Samples.received)
         #expect(ascii.payload.utf8.count == Rejection.maxPayloadBytes)
         // "é" is two bytes; the limit falls between them.
-        let bytes = [UInt8](repeating: UInt8(ascii: "a"), count: Rejection.maxPayloadBytes - 1) + Array("é and more".utf8)
+        let bytes =
+            [UInt8](repeating: UInt8(ascii: "a"), count: Rejection.maxPayloadBytes - 1) + Array("é and more".utf8)
         let split = Rejection(reason: "too_large", detail: "d", origin: "http", payload: bytes, at: Samples.received)
         #expect(split.payload.utf8.count <= Rejection.maxPayloadBytes)
         #expect(!split.payload.unicodeScalars.contains("\u{FFFD}"))
@@ -228,7 +276,8 @@ struct RecordTests {
             #expect(r.payload == String(repeating: "a", count: Rejection.maxPayloadBytes - keep))
         }
         // Invalid UTF-8 that is not at the cut is still replaced, as documented.
-        let binary = Rejection(reason: "binary_data", detail: "d", origin: "http", payload: [0x41, 0xFF, 0x42], at: Samples.received)
+        let binary = Rejection(
+            reason: "binary_data", detail: "d", origin: "http", payload: [0x41, 0xFF, 0x42], at: Samples.received)
         #expect(binary.payload == "A\u{FFFD}B")
         // Short payloads are kept whole.
         #expect(Samples.rejection.payload == " date 2023-02-30 ASTANA - text")
@@ -241,7 +290,8 @@ struct RecordTests {
         #expect(Samples.observation.series == Samples.fdiSeries)
         #expect(Samples.changeObservation.key == "trade_turnover:KZ:LU:USD")
         #expect(Samples.observation.ledgerKey == "fdi_inflow:KZ:LU:USD|2022|stated|\(Samples.article.id)")
-        #expect(Samples.changeObservation.ledgerKey == "trade_turnover:KZ:LU:USD|2021>2022|change|\(Samples.article.id)")
+        #expect(
+            Samples.changeObservation.ledgerKey == "trade_turnover:KZ:LU:USD|2021>2022|change|\(Samples.article.id)")
         let o = try json(Samples.observation)
         #expect(Set(o.objectValue!.keys) == ["schema", "article", "published", "figure"])
         #expect(o["schema"] == .string("attache.trade-observation.v1"))
@@ -266,12 +316,13 @@ struct RecordTests {
     func topics() {
         let topics = Topics()
         let policies = Dictionary(uniqueKeysWithValues: topics.all.map { ($0.name, $0.cleanup) })
-        #expect(policies == [
-            "articles.raw": .delete, "articles.parsed": .compact, "articles.rejected": .delete,
-            "articles.enriched": .compact, "trade.observations": .delete, "trade.deltas": .delete,
-            "anniversaries": .compact, "attache.ledger": .compact, "notifications": .delete,
-            "notifications.dead": .delete, "notifications.delivered": .compact,
-        ])
+        #expect(
+            policies == [
+                "articles.raw": .delete, "articles.parsed": .compact, "articles.rejected": .delete,
+                "articles.enriched": .compact, "trade.observations": .delete, "trade.deltas": .delete,
+                "anniversaries": .compact, "attache.ledger": .compact, "notifications": .delete,
+                "notifications.dead": .delete, "notifications.delivered": .compact,
+            ])
         #expect(topics.all.allSatisfy { $0.partitions == 4 })
         #expect(Topics(prefix: "staging.").all.map(\.name).allSatisfy { $0.hasPrefix("staging.") })
         #expect(Topics(prefix: "staging.").enriched == "staging.articles.enriched")

@@ -45,7 +45,8 @@ enum Samples {
 
     /// An article with every optional field set (seed 001's title and dateline, seed 004's source).
     static let fullArticle: Article = {
-        let text = "ASTANA. KAZINFORM - Development of partnership with Luxembourg is one of the priorities of Kazakhstan's foreign policy."
+        let text =
+            "ASTANA. KAZINFORM - Development of partnership with Luxembourg is one of the priorities of Kazakhstan's foreign policy."
         let published = Day(year: 2023, month: 6, day: 29)!
         return Article(
             id: StableID.article(published: published, normalisedText: text), published: published,
@@ -57,8 +58,9 @@ enum Samples {
 
     static let fdi2022: Figure = {
         let quote = "$202.5 million"
-        return Figure(metric: .fdiInflow, reporter: "KZ", partner: "LU", direction: .inbound, period: .year(2022),
-                      amount: 202_500_000, currency: "USD", span: span(of: quote, in: text000), text: quote)
+        return Figure(
+            metric: .fdiInflow, reporter: "KZ", partner: "LU", direction: .inbound, period: .year(2022),
+            amount: 202_500_000, currency: "USD", span: span(of: quote, in: text000), text: quote)
     }()
 
     /// The balance of seed 002, derived from exports 36.5 K and imports 19.5 M.
@@ -69,7 +71,8 @@ enum Samples {
 
     /// Seed 004: EU–KZ trade turnover 2021 implied by "39.9 billion ... 38% higher than in the previous year".
     static let implied2021: Figure = Figure(
-        metric: .tradeTurnover, reporter: "KZ", partner: "EU", direction: nil, period: .year(2021), amount: 28_913_043_478.26087,
+        metric: .tradeTurnover, reporter: "KZ", partner: "EU", direction: nil, period: .year(2021),
+        amount: 28_913_043_478.26087,
         currency: "USD", qualifier: .approximately, derived: true, span: TextSpan(start: 812, end: 899),
         text: "39.9 billion US dollars, which is 38% higher than in the previous year")
 
@@ -114,7 +117,8 @@ enum Samples {
     /// Every optional field of every nested record set.
     static let enrichedWithEveryField: EnrichedArticle = EnrichedArticle(
         article: fullArticle.summary, figures: [implied2021, fdi2022, balance2024, turnoverJanAug2025],
-        deltas: [crossDelta, statedDelta], anniversaries: [anniversary003, anniversary000], enrichedAt: fullArticle.receivedAt)
+        deltas: [crossDelta, statedDelta], anniversaries: [anniversary003, anniversary000],
+        enrichedAt: fullArticle.receivedAt)
 
     static let enrichedEmpty: EnrichedArticle = EnrichedArticle(
         article: fullArticle.summary, figures: [], deltas: [], anniversaries: [], enrichedAt: fullArticle.receivedAt)
@@ -130,12 +134,15 @@ enum Samples {
     static let notification = AttacheModels.Notification(
         rule: "trade-delta", kind: "trade_delta", severity: .notice,
         title: "FDI inflow KZ←LU 2022→2023: +222.0 M USD (+109.6 %)",
-        body: "Foreign direct investment from Luxembourg into Kazakhstan rose from 202.5 M USD in 2022 to 424.5 M USD in 2023.",
+        body:
+            "Foreign direct investment from Luxembourg into Kazakhstan rose from 202.5 M USD in 2022 to 424.5 M USD in 2023.",
         subject: SubjectRef(topic: "trade.deltas", key: crossDelta.id, schema: .tradeDelta), createdAt: received)
 
     static let observation = TradeObservation(article: article.id, published: article.published, figure: fdi2022)
     static let changeObservation = TradeObservation(
         article: article.id, published: article.published,
-        change: StatedChange(series: statedDelta.series, from: .year(2021), to: .year(2022), ratio: 2.5,
-                             qualifier: .approximately, span: span(of: "grew nearly 2.5 times", in: text000), text: "grew nearly 2.5 times"))
+        change: StatedChange(
+            series: statedDelta.series, from: .year(2021), to: .year(2022), ratio: 2.5,
+            qualifier: .approximately, span: span(of: "grew nearly 2.5 times", in: text000),
+            text: "grew nearly 2.5 times"))
 }

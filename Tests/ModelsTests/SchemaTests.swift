@@ -11,7 +11,9 @@ struct SchemaTests {
         .appendingPathComponent("docs/schemas")
 
     /// The public records of docs/architecture.md §1 and their schema files.
-    static let published: [SchemaName] = [.article, .enrichedArticle, .tradeDelta, .anniversary, .rejection, .notification]
+    static let published: [SchemaName] = [
+        .article, .enrichedArticle, .tradeDelta, .anniversary, .rejection, .notification,
+    ]
 
     static func url(_ name: SchemaName) -> URL { directory.appendingPathComponent("\(name.rawValue).json") }
 
@@ -38,18 +40,23 @@ struct SchemaTests {
         Sample(name: "article (no title, source)", schema: .article) { try encoded(Samples.article) },
         Sample(name: "article (every field)", schema: .article) { try encoded(Samples.fullArticle) },
         Sample(name: "enriched article (seed 000)", schema: .enrichedArticle) { try encoded(Samples.enriched) },
-        Sample(name: "enriched article (nothing found)", schema: .enrichedArticle) { try encoded(Samples.enrichedEmpty) },
+        Sample(name: "enriched article (nothing found)", schema: .enrichedArticle) {
+            try encoded(Samples.enrichedEmpty)
+        },
         Sample(name: "trade delta (computed, cross-article)", schema: .tradeDelta) { try encoded(Samples.crossDelta) },
         Sample(name: "trade delta (stated, no amounts)", schema: .tradeDelta) { try encoded(Samples.statedDelta) },
         Sample(name: "anniversary (base year only)", schema: .anniversary) { try encoded(Samples.anniversary000) },
-        Sample(name: "anniversary (base date, on the day)", schema: .anniversary) { try encoded(Samples.anniversary003) },
+        Sample(name: "anniversary (base date, on the day)", schema: .anniversary) {
+            try encoded(Samples.anniversary003)
+        },
         Sample(name: "rejection (line and column)", schema: .rejection) { try encoded(Samples.rejection) },
         Sample(name: "rejection (minimal)", schema: .rejection) { try encoded(Samples.rejectionMinimal) },
         Sample(name: "notification", schema: .notification) { try encoded(Samples.notification) },
     ]
 
-    @Test("every public record has a draft 2020-12 schema file whose `schema` is a const of its name",
-          arguments: published)
+    @Test(
+        "every public record has a draft 2020-12 schema file whose `schema` is a const of its name",
+        arguments: published)
     func schemaFiles(_ name: SchemaName) throws {
         let schema = try Self.schema(name)
         #expect(schema["$schema"] == .string("https://json-schema.org/draft/2020-12/schema"))
@@ -64,7 +71,9 @@ struct SchemaTests {
             if let properties = node["properties"]?.objectValue {
                 for (key, property) in properties where property["description"] == nil {
                     if let ref = property["$ref"]?.stringValue,
-                       let target = schema["$defs"]?[String(ref.split(separator: "/").last!)], target["description"] != nil {
+                        let target = schema["$defs"]?[String(ref.split(separator: "/").last!)],
+                        target["description"] != nil
+                    {
                         continue
                     }
                     undescribed.append("\(path).\(key)")
@@ -127,7 +136,9 @@ struct SchemaTests {
         for name in Self.published {
             for (key, value) in try Self.schema(name)["$defs"]?.objectValue ?? [:] {
                 if let first = seen[key] {
-                    #expect(first.value == value, "$defs.\(key) differs between \(first.file.rawValue) and \(name.rawValue)")
+                    #expect(
+                        first.value == value, "$defs.\(key) differs between \(first.file.rawValue) and \(name.rawValue)"
+                    )
                 } else {
                     seen[key] = (name, value)
                 }
@@ -143,10 +154,14 @@ struct SchemaTests {
         #expect(values(enriched["$defs"]?["metric"]) == Metric.allCases.map(\.rawValue))
         #expect(values(enriched["$defs"]?["direction"]) == Direction.allCases.map(\.rawValue))
         #expect(values(enriched["$defs"]?["qualifier"]) == Qualifier.allCases.map(\.rawValue))
-        #expect(values(enriched["$defs"]?["tradeDelta"]?["properties"]?["basis"]) == DeltaBasis.allCases.map(\.rawValue))
-        #expect(values(enriched["$defs"]?["anniversary"]?["properties"]?["kind"]) == AnniversaryKind.allCases.map(\.rawValue))
+        #expect(
+            values(enriched["$defs"]?["tradeDelta"]?["properties"]?["basis"]) == DeltaBasis.allCases.map(\.rawValue))
+        #expect(
+            values(enriched["$defs"]?["anniversary"]?["properties"]?["kind"])
+                == AnniversaryKind.allCases.map(\.rawValue))
         #expect(values(try Self.schema(.tradeDelta)["properties"]?["basis"]) == DeltaBasis.allCases.map(\.rawValue))
-        #expect(values(try Self.schema(.anniversary)["properties"]?["kind"]) == AnniversaryKind.allCases.map(\.rawValue))
+        #expect(
+            values(try Self.schema(.anniversary)["properties"]?["kind"]) == AnniversaryKind.allCases.map(\.rawValue))
         let notification = try Self.schema(.notification)
         #expect(values(notification["properties"]?["severity"]) == Severity.allCases.map(\.rawValue))
         #expect(values(notification["$defs"]?["schemaName"]) == SchemaName.allCases.map(\.rawValue))
@@ -155,7 +170,9 @@ struct SchemaTests {
     @Test("the example in docs/schemas/README.md is a valid trade delta and decodes")
     func readmeExample() throws {
         let readme = try String(contentsOf: Self.directory.appendingPathComponent("README.md"), encoding: .utf8)
-        let blocks = readme.components(separatedBy: "```json\n").dropFirst().map { $0.components(separatedBy: "\n```")[0] }
+        let blocks = readme.components(separatedBy: "```json\n").dropFirst().map {
+            $0.components(separatedBy: "\n```")[0]
+        }
         #expect(blocks.count == 1)
         for block in blocks {
             let json = try JSONValue.parse(Array(block.utf8))
@@ -176,32 +193,60 @@ struct SchemaTests {
     }
 
     static let breakages: [Breakage] = [
-        Breakage(name: "wrong schema version", schema: .article, path: ["schema"], value: .string("attache.article.v2")),
+        Breakage(
+            name: "wrong schema version", schema: .article, path: ["schema"], value: .string("attache.article.v2")),
         Breakage(name: "missing required id", schema: .article, path: ["id"], value: nil),
-        Breakage(name: "date that is not YYYY-MM-DD", schema: .article, path: ["published"], value: .string("30.06.2023")),
-        Breakage(name: "instant without milliseconds", schema: .article, path: ["receivedAt"], value: .string("2023-06-30T10:00:00Z")),
-        Breakage(name: "country as a name, not a code", schema: .article, path: ["countries", "0"], value: .string("Luxembourg")),
-        Breakage(name: "negative span offset", schema: .article, path: ["paragraphs", "0", "start"], value: .number(-1)),
-        Breakage(name: "fractional span offset", schema: .article, path: ["paragraphs", "0", "end"], value: .number(1.5)),
-        Breakage(name: "amount as a string", schema: .enrichedArticle, path: ["figures", "0", "amount"], value: .string("202.5 million")),
-        Breakage(name: "unknown metric", schema: .enrichedArticle, path: ["figures", "0", "metric"], value: .string("gdp")),
-        Breakage(name: "derived as a number", schema: .enrichedArticle, path: ["figures", "0", "derived"], value: .number(0)),
-        Breakage(name: "qualifier in snake case", schema: .enrichedArticle, path: ["figures", "0", "qualifier"], value: .string("at_least")),
-        Breakage(name: "period without label", schema: .enrichedArticle, path: ["figures", "0", "period", "label"], value: nil),
-        Breakage(name: "nested delta with another schema", schema: .enrichedArticle, path: ["deltas", "0", "schema"], value: .string("attache.anniversary.v1")),
-        Breakage(name: "article summary without receivedAt", schema: .enrichedArticle, path: ["article", "receivedAt"], value: nil),
+        Breakage(
+            name: "date that is not YYYY-MM-DD", schema: .article, path: ["published"], value: .string("30.06.2023")),
+        Breakage(
+            name: "instant without milliseconds", schema: .article, path: ["receivedAt"],
+            value: .string("2023-06-30T10:00:00Z")),
+        Breakage(
+            name: "country as a name, not a code", schema: .article, path: ["countries", "0"],
+            value: .string("Luxembourg")),
+        Breakage(
+            name: "negative span offset", schema: .article, path: ["paragraphs", "0", "start"], value: .number(-1)),
+        Breakage(
+            name: "fractional span offset", schema: .article, path: ["paragraphs", "0", "end"], value: .number(1.5)),
+        Breakage(
+            name: "amount as a string", schema: .enrichedArticle, path: ["figures", "0", "amount"],
+            value: .string("202.5 million")),
+        Breakage(
+            name: "unknown metric", schema: .enrichedArticle, path: ["figures", "0", "metric"], value: .string("gdp")),
+        Breakage(
+            name: "derived as a number", schema: .enrichedArticle, path: ["figures", "0", "derived"], value: .number(0)),
+        Breakage(
+            name: "qualifier in snake case", schema: .enrichedArticle, path: ["figures", "0", "qualifier"],
+            value: .string("at_least")),
+        Breakage(
+            name: "period without label", schema: .enrichedArticle, path: ["figures", "0", "period", "label"],
+            value: nil),
+        Breakage(
+            name: "nested delta with another schema", schema: .enrichedArticle, path: ["deltas", "0", "schema"],
+            value: .string("attache.anniversary.v1")),
+        Breakage(
+            name: "article summary without receivedAt", schema: .enrichedArticle, path: ["article", "receivedAt"],
+            value: nil),
         Breakage(name: "unknown basis", schema: .tradeDelta, path: ["basis"], value: .string("guessed")),
         Breakage(name: "percent as a string", schema: .tradeDelta, path: ["percent"], value: .string("109.6%")),
         Breakage(name: "from without period", schema: .tradeDelta, path: ["from", "period"], value: nil),
-        Breakage(name: "duplicate article ids", schema: .tradeDelta, path: ["articles", "1"], value: .string("642b3c6151f1b901")),
-        Breakage(name: "anniversary kind in camel case", schema: .anniversary, path: ["kind"], value: .string("diplomaticRelations")),
+        Breakage(
+            name: "duplicate article ids", schema: .tradeDelta, path: ["articles", "1"],
+            value: .string("642b3c6151f1b901")),
+        Breakage(
+            name: "anniversary kind in camel case", schema: .anniversary, path: ["kind"],
+            value: .string("diplomaticRelations")),
         Breakage(name: "ordinal 0", schema: .anniversary, path: ["ordinal"], value: .number(0)),
         Breakage(name: "onPublicationDay missing", schema: .anniversary, path: ["onPublicationDay"], value: nil),
         Breakage(name: "rejection without reason", schema: .rejection, path: ["reason"], value: nil),
         Breakage(name: "rejection line 0", schema: .rejection, path: ["line"], value: .number(0)),
         Breakage(name: "unknown severity", schema: .notification, path: ["severity"], value: .string("critical")),
-        Breakage(name: "subject with an unknown schema", schema: .notification, path: ["subject", "schema"], value: .string("attache.delta.v1")),
-        Breakage(name: "id that is not a stable id", schema: .notification, path: ["id"], value: .string("trade-delta:KZ:LU")),
+        Breakage(
+            name: "subject with an unknown schema", schema: .notification, path: ["subject", "schema"],
+            value: .string("attache.delta.v1")),
+        Breakage(
+            name: "id that is not a stable id", schema: .notification, path: ["id"], value: .string("trade-delta:KZ:LU")
+        ),
     ]
 
     static func base(_ name: SchemaName) throws -> JSONValue {
@@ -252,7 +297,8 @@ struct SchemaTests {
 
     @Test("the validator reports keywords it does not implement instead of ignoring them")
     func unsupportedKeyword() throws {
-        let schema = try JSONValue.parse(Array(#"{"type":"object","properties":{"a":{"type":"string","maxLength":2}}}"#.utf8))
+        let schema = try JSONValue.parse(
+            Array(#"{"type":"object","properties":{"a":{"type":"string","maxLength":2}}}"#.utf8))
         let errors = SchemaValidator(root: schema).errors(try JSONValue.parse(Array(#"{"a":"abc"}"#.utf8)))
         #expect(errors.contains { $0.contains("unsupported schema keyword 'maxLength'") })
     }
@@ -278,12 +324,15 @@ struct SchemaTests {
         return process.terminationStatus == 0
     }()
 
-    @Test("python-jsonschema agrees: the files are valid draft 2020-12 schemas and the samples conform",
-          .enabled(if: pythonJSONSchema, "python3 with jsonschema (4.x, draft 2020-12) is not installed"))
+    @Test(
+        "python-jsonschema agrees: the files are valid draft 2020-12 schemas and the samples conform",
+        .enabled(if: pythonJSONSchema, "python3 with jsonschema (4.x, draft 2020-12) is not installed"))
     func pythonAgrees() throws {
         var cases: [[String: Any]] = []
         for sample in Self.samples {
-            cases.append(["schema": Self.url(sample.schema).path, "instance": try sample.json().description, "valid": true])
+            cases.append([
+                "schema": Self.url(sample.schema).path, "instance": try sample.json().description, "valid": true,
+            ])
         }
         for breakage in Self.breakages {
             let broken = try Self.base(breakage.schema).setting(breakage.path, to: breakage.value)
@@ -305,7 +354,8 @@ struct SchemaTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", script]
-        let input = Pipe(), output = Pipe()
+        let input = Pipe()
+        let output = Pipe()
         process.standardInput = input
         process.standardOutput = output
         try process.run()

@@ -154,7 +154,9 @@ struct SchemaValidator {
         return node
     }
 
-    private func validate(_ value: JSONValue, against schema: JSONValue, at path: String, into found: inout [String], depth: Int) {
+    private func validate(
+        _ value: JSONValue, against schema: JSONValue, at path: String, into found: inout [String], depth: Int
+    ) {
         guard depth < 64 else { found.append("\(path): $ref nesting too deep"); return }
         if case .bool(let allowed) = schema {
             if !allowed { found.append("\(path): no value is allowed here") }
@@ -225,8 +227,12 @@ struct SchemaValidator {
                 }
             }
         case .number(let n):
-            if case .number(let least) = keywords["minimum"], n < least { found.append("\(path): \(value) is below \(least)") }
-            if case .number(let most) = keywords["maximum"], n > most { found.append("\(path): \(value) is above \(most)") }
+            if case .number(let least) = keywords["minimum"], n < least {
+                found.append("\(path): \(value) is below \(least)")
+            }
+            if case .number(let most) = keywords["maximum"], n > most {
+                found.append("\(path): \(value) is above \(most)")
+            }
         case .string(let text):
             if case .number(let least) = keywords["minLength"], Double(text.unicodeScalars.count) < least {
                 found.append("\(path): shorter than \(Int(least)) characters")

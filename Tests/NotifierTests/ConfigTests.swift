@@ -1,6 +1,6 @@
-import AttacheTesting
 import AttacheModels
 import AttacheRuntime
+import AttacheTesting
 import Foundation
 import Notifier
 import Testing
@@ -57,17 +57,28 @@ struct ConfigTests {
 
     @Test("routes: first match wins, continue goes on, partners and minimum percent")
     func routing() throws {
-        let router = try ConfigFile.parse(ConfigTests.sample, environment: ["TRADE_DESK_SECRET": ConfigTests.secret]).router
-        #expect(router.receivers(for: RouteFacts(rule: "trade-delta", countries: ["KZ", "LU"], percent: 22.6)) == ["trade-desk"])
-        #expect(router.receivers(for: RouteFacts(rule: "trade-delta", countries: ["KZ", "LU"], percent: -12)) == ["trade-desk"])
+        let router = try ConfigFile.parse(ConfigTests.sample, environment: ["TRADE_DESK_SECRET": ConfigTests.secret])
+            .router
+        #expect(
+            router.receivers(for: RouteFacts(rule: "trade-delta", countries: ["KZ", "LU"], percent: 22.6)) == [
+                "trade-desk"
+            ])
+        #expect(
+            router.receivers(for: RouteFacts(rule: "trade-delta", countries: ["KZ", "LU"], percent: -12)) == [
+                "trade-desk"
+            ])
         #expect(router.receivers(for: RouteFacts(rule: "trade-delta", countries: ["KZ", "LU"], percent: 9.9)).isEmpty)
         #expect(router.receivers(for: RouteFacts(rule: "trade-delta", countries: ["KZ", "FR"], percent: 50)).isEmpty)
         #expect(router.receivers(for: RouteFacts(rule: "trade-delta", countries: ["KZ", "DE"], percent: nil)).isEmpty)
-        #expect(router.receivers(for: RouteFacts(rule: "anniversary-milestone", countries: ["KZ", "LU"])) == ["trade-desk", "chat", "archive"])
+        #expect(
+            router.receivers(for: RouteFacts(rule: "anniversary-milestone", countries: ["KZ", "LU"])) == [
+                "trade-desk", "chat", "archive",
+            ])
         #expect(router.receivers(for: RouteFacts(rule: "new-figures", countries: ["KZ"])) == ["chat", "archive"])
         // Facts from records: a delta's countries and percent, an anniversary's parties.
-        let facts = RouteFacts.of(RuleInput(.delta(Fixtures.fdiDelta()), topic: "trade.deltas", key: "k", recordTime: Fixtures.recordTime),
-                                  rule: "trade-delta")
+        let facts = RouteFacts.of(
+            RuleInput(.delta(Fixtures.fdiDelta()), topic: "trade.deltas", key: "k", recordTime: Fixtures.recordTime),
+            rule: "trade-delta")
         #expect(facts.countries == ["KZ", "LU"])
         #expect(abs((facts.percent ?? 0) - 109.63) < 0.01)
         #expect(Router.everything(to: ["a", "b"]).receivers(for: facts) == ["a", "b"])
@@ -75,16 +86,40 @@ struct ConfigTests {
 
     /// (YAML, expected line, words the message must contain)
     static let badFiles: [(String, Int?, String)] = [
-        ("receivers:\n  - name: a\n    webhook:\n      url: https://x.example.org/\n      secretEnv: MISSING\n", 5, "MISSING is not set"),
-        ("receivers:\n  - name: a\n    webhook:\n      url: http://x.example.org/\n      tokenEnv: TOKEN\n", 4, "must use https"),
-        ("receivers:\n  - name: a\n    webhook:\n      url: https://x.example.org/\n      colour: red\n", 5, "unknown field 'colour'"),
-        ("receivers:\n  - name: a\n    webhook: {url: https://x.example.org/, format: xml}\n", 3, "unknown format 'xml'"),
-        ("receivers:\n  - name: a\n    console: {}\nroutes:\n  - match: {rules: [trade-delta]}\n    receivers: [b]\n", 5, "unknown receiver 'b'"),
-        ("receivers:\n  - name: a\n    console: {}\nroutes:\n  - match: {rules: [everything]}\n    receivers: [a]\n", 5, "unknown rule 'everything'"),
+        (
+            "receivers:\n  - name: a\n    webhook:\n      url: https://x.example.org/\n      secretEnv: MISSING\n", 5,
+            "MISSING is not set"
+        ),
+        (
+            "receivers:\n  - name: a\n    webhook:\n      url: http://x.example.org/\n      tokenEnv: TOKEN\n", 4,
+            "must use https"
+        ),
+        (
+            "receivers:\n  - name: a\n    webhook:\n      url: https://x.example.org/\n      colour: red\n", 5,
+            "unknown field 'colour'"
+        ),
+        (
+            "receivers:\n  - name: a\n    webhook: {url: https://x.example.org/, format: xml}\n", 3,
+            "unknown format 'xml'"
+        ),
+        (
+            "receivers:\n  - name: a\n    console: {}\nroutes:\n  - match: {rules: [trade-delta]}\n    receivers: [b]\n",
+            5, "unknown receiver 'b'"
+        ),
+        (
+            "receivers:\n  - name: a\n    console: {}\nroutes:\n  - match: {rules: [everything]}\n    receivers: [a]\n",
+            5, "unknown rule 'everything'"
+        ),
         ("receivers:\n  - name: a\n    console: {}\n  - name: a\n    console: {}\n", 4, "used twice"),
-        ("receivers:\n  - name: a\n    console: {}\nroutes:\n  - match: {minPercent: lots}\n    receivers: [a]\n", 5, "non-negative number"),
+        (
+            "receivers:\n  - name: a\n    console: {}\nroutes:\n  - match: {minPercent: lots}\n    receivers: [a]\n", 5,
+            "non-negative number"
+        ),
         ("receivers:\n  - name: a\n   console: {}\n", 3, "not valid YAML"),
-        ("receivers:\n  - name: a\n    webhook:\n      url: https://x.example.org/\n      headers: {Webhook-Signature: forged}\n", 4, "set by the notifier"),
+        (
+            "receivers:\n  - name: a\n    webhook:\n      url: https://x.example.org/\n      headers: {Webhook-Signature: forged}\n",
+            4, "set by the notifier"
+        ),
         ("receivers: []\n", 1, "at least one receiver"),
         ("receivers:\n  - name: a\n    file: {}\n", 3, "needs a path"),
         ("", 1, "empty"),
@@ -106,33 +141,46 @@ struct ConfigTests {
     @Test("secrets from a file; a missing file is named; the environment path stays the quick path")
     func secretsAndEnvironment() throws {
         let path = temporaryPath("secret")
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try "\(ConfigTests.secret)\n".write(toFile: path, atomically: true, encoding: .utf8)
         let yaml = "receivers:\n  - name: a\n    webhook:\n      url: http://127.0.0.1:9/x\n      secretFile: \(path)\n"
         let config = try ConfigFile.parse(yaml)
         guard case .webhook(let settings) = config.receivers[0].kind else { Issue.record("not a webhook"); return }
         #expect(settings.secrets.count == 1)
-        #expect(throws: ConfigFileError.self) { try ConfigFile.parse(yaml.replacingOccurrences(of: path, with: path + ".missing")) }
+        #expect(throws: ConfigFileError.self) {
+            try ConfigFile.parse(yaml.replacingOccurrences(of: path, with: path + ".missing"))
+        }
         let configPath = temporaryPath("notifier.yaml")
-        try FileManager.default.createDirectory(atPath: (configPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (configPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
-        #expect(try NotifierConfiguration.load(environment: ["ATTACHE_NOTIFY_CONFIG": configPath]).receivers.map(\.name) == ["a"])
+        #expect(
+            try NotifierConfiguration.load(environment: ["ATTACHE_NOTIFY_CONFIG": configPath]).receivers.map(\.name)
+                == ["a"])
         #expect(try NotifierConfiguration.load(environment: [:]).receivers.map(\.name) == ["console"])
-        #expect(throws: ConfigFileError.self) { try NotifierConfiguration.load(configPath: configPath + ".nope", environment: [:]) }
+        #expect(throws: ConfigFileError.self) {
+            try NotifierConfiguration.load(configPath: configPath + ".nope", environment: [:])
+        }
     }
 
-    @Test("attache serve notifier with a bad file: the error names the file and line, exit code 2, before any connection")
+    @Test(
+        "attache serve notifier with a bad file: the error names the file and line, exit code 2, before any connection")
     func commandExitCode() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let binary = root.appendingPathComponent(".build/debug/attache").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             try Test.cancel("skipped: \(binary) is not built (swift build --build-tests builds it)")
         }
         let path = temporaryPath("bad.yaml")
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try "receivers:\n  - name: a\n    webhook:\n      url: https://x.example.org/\n      secretEnv: NOT_SET_ANYWHERE\n"
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try
+            "receivers:\n  - name: a\n    webhook:\n      url: https://x.example.org/\n      secretEnv: NOT_SET_ANYWHERE\n"
             .write(toFile: path, atomically: true, encoding: .utf8)
-        let (status, output) = try runProcess(binary, arguments: ["serve", "notifier", "--config", path, "--brokers", "127.0.0.1:1"])
+        let (status, output) = try runProcess(
+            binary, arguments: ["serve", "notifier", "--config", path, "--brokers", "127.0.0.1:1"])
         #expect(status == 2, "\(output)")
         #expect(output.contains("bad.yaml:5:") && output.contains("NOT_SET_ANYWHERE is not set"), "\(output)")
     }

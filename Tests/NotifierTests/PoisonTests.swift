@@ -1,9 +1,10 @@
-import AttacheTesting
 import AttacheKafka
 import AttacheModels
+import AttacheTesting
 import Foundation
-@testable import Notifier
 import Testing
+
+@testable import Notifier
 
 /// A poison-record campaign over the notifier's three input topics, without Kafka: valid
 /// records mutated (extreme numbers, wrong types, missing fields, huge texts, garbage) with a
@@ -13,8 +14,10 @@ import Testing
 @Suite("Notifier input: a poison-record campaign")
 struct PoisonTests {
     nonisolated(unsafe) static let extremes: [Any] = [
-        Int.min, Int.max, -1, 0, 1, 1001, 9999, 10000, -9_223_372_036_854_775_807, 1e308, -1e308, 1e18, 1.0000001e18, 5e-324,
-        "", String(repeating: "x", count: 70_000), "1992-06-29", "0000-00-00", "9999-12-31", "null", true, NSNull(), [Any](), [String: Any](),
+        Int.min, Int.max, -1, 0, 1, 1001, 9999, 10000, -9_223_372_036_854_775_807, 1e308, -1e308, 1e18, 1.0000001e18,
+        5e-324,
+        "", String(repeating: "x", count: 70_000), "1992-06-29", "0000-00-00", "9999-12-31", "null", true, NSNull(),
+        [Any](), [String: Any](),
     ]
 
     /// Replaces one value somewhere in a JSON object (or removes a key, or changes a type).
@@ -41,16 +44,30 @@ struct PoisonTests {
         let topics = Topics()
         let reader = InputReader(topics: topics)
         let rules = NotificationRules()
-        let router = Router(routes: [Route(match: RouteMatch(partners: ["LU"], minPercent: 10), receivers: ["a"], continue: true),
-                                     Route(receivers: ["b"])])
-        let attache = WebhookSink(settings: WebhookSettings(url: URL(string: "https://hooks.example.org/x")!,
-                                                            secrets: [WebhookSecret(key: [1, 2, 3])]), name: "a")
-        let slack = WebhookSink(settings: WebhookSettings(url: URL(string: "https://hooks.example.org/y")!, format: .slack), name: "b")
+        let router = Router(routes: [
+            Route(match: RouteMatch(partners: ["LU"], minPercent: 10), receivers: ["a"], continue: true),
+            Route(receivers: ["b"]),
+        ])
+        let attache = WebhookSink(
+            settings: WebhookSettings(
+                url: URL(string: "https://hooks.example.org/x")!,
+                secrets: [WebhookSecret(key: [1, 2, 3])]), name: "a")
+        let slack = WebhookSink(
+            settings: WebhookSettings(url: URL(string: "https://hooks.example.org/y")!, format: .slack), name: "b")
         let seeds: [(String, [UInt8])] = [
-            (topics.anniversaries, try AttacheJSON.encode(Fixtures.anniversary(ordinal: 30, year: 2022, onPublicationDay: true,
-                                                                               baseDate: Day(year: 1992, month: 6, day: 29)))),
+            (
+                topics.anniversaries,
+                try AttacheJSON.encode(
+                    Fixtures.anniversary(
+                        ordinal: 30, year: 2022, onPublicationDay: true,
+                        baseDate: Day(year: 1992, month: 6, day: 29)))
+            ),
             (topics.deltas, try AttacheJSON.encode(Fixtures.fdiDelta())),
-            (topics.enriched, try AttacheJSON.encode(Fixtures.enriched(figures: [Fixtures.figure(), Fixtures.figure(.exports, amount: 36_500)]))),
+            (
+                topics.enriched,
+                try AttacheJSON.encode(
+                    Fixtures.enriched(figures: [Fixtures.figure(), Fixtures.figure(.exports, amount: 36_500)]))
+            ),
         ]
         var rng = SeededGenerator(seed: 20_251_020)
         var usable = 0
@@ -65,11 +82,14 @@ struct PoisonTests {
             } else {
                 var object = try JSONSerialization.jsonObject(with: Data(bytes))
                 for _ in 0...Int.random(in: 0..<3, using: &rng) { object = PoisonTests.mutate(object, using: &rng) }
-                value = Array((try? JSONSerialization.data(withJSONObject: object, options: [.fragmentsAllowed])) ?? Data("{".utf8))
+                value = Array(
+                    (try? JSONSerialization.data(withJSONObject: object, options: [.fragmentsAllowed]))
+                        ?? Data("{".utf8))
             }
             let timestamps: [Int64?] = [nil, Int64.max, Int64.min, -1, 1_760_000_000_000]
-            let message = KafkaMessage(topic: topic, partition: 0, offset: Int64(round), key: Array("k".utf8), value: value, headers: [],
-                                       timestampMs: timestamps[round % timestamps.count])
+            let message = KafkaMessage(
+                topic: topic, partition: 0, offset: Int64(round), key: Array("k".utf8), value: value, headers: [],
+                timestampMs: timestamps[round % timestamps.count])
             switch reader.read(message) {
             case .tombstone:
                 Issue.record("a value read as a tombstone")
@@ -88,7 +108,8 @@ struct PoisonTests {
                 }
             }
         }
-        print("poison campaign: 10000 records, \(usable) usable, invalid by reason \(invalid.sorted { $0.key < $1.key })")
+        print(
+            "poison campaign: 10000 records, \(usable) usable, invalid by reason \(invalid.sorted { $0.key < $1.key })")
         #expect(usable > 0 && invalid.values.reduce(0, +) > 0)
     }
 }

@@ -1,7 +1,7 @@
-import AttacheTesting
 import AttacheKafka
 import AttacheModels
 import AttacheRuntime
+import AttacheTesting
 import Foundation
 import Notifier
 import Testing
@@ -24,10 +24,14 @@ struct ScenarioTests {
     }
 
     static func report(_ name: String, delivered: Int, retried: Double, dead: Int, duplicated: Int) {
-        print("scenario \(name): delivered \(delivered), retried \(Int(retried)), dead-lettered \(dead), duplicated \(duplicated)")
+        print(
+            "scenario \(name): delivered \(delivered), retried \(Int(retried)), dead-lettered \(dead), duplicated \(duplicated)"
+        )
     }
 
-    @Test("503: each notification answered 503 twice, three always: retried, then dead-lettered; redrive delivers them once")
+    @Test(
+        "503: each notification answered 503 twice, three always: retried, then dead-lettered; redrive delivers them once"
+    )
     func serviceUnavailable() async throws {
         let broker = try brokerWithTopics()
         let records = ScenarioTests.anniversaries(30, tag: "503")
@@ -56,8 +60,12 @@ struct ScenarioTests {
         // The receiver recovers; redrive sends the three dead letters once; a second redrive none.
         recovered.value = true
         let options = ServiceOptions(brokers: broker.bootstrapServers, httpHost: "127.0.0.1", groupID: group)
-        let configuration = NotifierConfiguration(receivers: [ReceiverSpec(name: "ops", kind: .webhook(WebhookSettings(url: receiver.url)))])
-        let redrive = Redrive(options: options, configuration: configuration, settings: NotifierSettings(retry: retry), logger: testLogger)
+        let configuration = NotifierConfiguration(receivers: [
+            ReceiverSpec(name: "ops", kind: .webhook(WebhookSettings(url: receiver.url)))
+        ])
+        let redrive = Redrive(
+            options: options, configuration: configuration, settings: NotifierSettings(retry: retry), logger: testLogger
+        )
         let first = try await redrive.run()
         #expect(first.delivered == 3 && first.failed == 0 && first.alreadyDelivered == 0)
         let second = try await redrive.run(receiver: "ops")
@@ -68,21 +76,27 @@ struct ScenarioTests {
         let listed = try await NotificationHistory.read(options: options)
         #expect(listed.count == 30)
         #expect(listed.allSatisfy { $0.states["ops"].map { if case .delivered = $0 { true } else { false } } ?? false })
-        ScenarioTests.report("503", delivered: receiver.acceptedCounts.count, retried: retried, dead: dead.count,
-                             duplicated: ScenarioTests.duplicates(receiver))
+        ScenarioTests.report(
+            "503", delivered: receiver.acceptedCounts.count, retried: retried, dead: dead.count,
+            duplicated: ScenarioTests.duplicates(receiver))
         await receiver.stop()
     }
 
-    @Test("a notifier killed mid-stream and restarted while the receiver restarts: nothing lost, duplicates only from the deliveries in flight at the kill")
+    @Test(
+        "a notifier killed mid-stream and restarted while the receiver restarts: nothing lost, duplicates only from the deliveries in flight at the kill"
+    )
     func killedAndRestarted() async throws {
         let broker = try brokerWithTopics()
         let records = ScenarioTests.anniversaries(40, tag: "kill")
         let receiver = try await WebhookReceiver(reply: { _, _ in Reply(status: 200, delay: .milliseconds(300)) })
         let group = unique("notifier")
-        let settings = NotifierSettings(retry: RetryPolicy(maxAttempts: 40, baseDelay: .milliseconds(50), maxDelay: .milliseconds(300)),
-                                        maxInFlight: 2)
-        let first = try RunningNotifier(broker: broker, group: group, sinks: [WebhookSink(settings: WebhookSettings(url: receiver.url), name: "ops")],
-                                        settings: settings)
+        let settings = NotifierSettings(
+            retry: RetryPolicy(maxAttempts: 40, baseDelay: .milliseconds(50), maxDelay: .milliseconds(300)),
+            maxInFlight: 2)
+        let first = try RunningNotifier(
+            broker: broker, group: group,
+            sinks: [WebhookSink(settings: WebhookSettings(url: receiver.url), name: "ops")],
+            settings: settings)
         try await first.waitReady()
         try await publish(try records.map { try anniversaryRecord($0) }, to: broker)
         try await first.waitDelivered(10, timeout: .seconds(60))
@@ -91,31 +105,40 @@ struct ScenarioTests {
 
         // The receiver goes away for a while and comes back on the same port.
         await receiver.stop()
-        let second = try RunningNotifier(broker: broker, group: group, sinks: [WebhookSink(settings: WebhookSettings(url: receiver.url), name: "ops")],
-                                         settings: settings)
+        let second = try RunningNotifier(
+            broker: broker, group: group,
+            sinks: [WebhookSink(settings: WebhookSettings(url: receiver.url), name: "ops")],
+            settings: settings)
         try await second.waitReady()
         try await Task.sleep(for: .milliseconds(1500))
         try await receiver.restart()
         #expect(try await waitCommitted(group: group, topics: inputTopics(), broker: broker, timeout: .seconds(90)))
         try await second.stop()
         let ids = Set(records.map(AnniversaryMilestoneRule.notificationID))
-        #expect(Set(receiver.acceptedCounts.keys) == ids, "lost: \(ids.subtracting(receiver.acceptedCounts.keys).count)")
+        #expect(
+            Set(receiver.acceptedCounts.keys) == ids, "lost: \(ids.subtracting(receiver.acceptedCounts.keys).count)")
         let duplicated = ScenarioTests.duplicates(receiver)
         #expect(duplicated <= 2, "more duplicates than deliveries in flight at the kill")
         #expect(acceptedAtKill < records.count, "everything was delivered before the kill")
-        let retried = first.metrics.value("attache_notifier_retries_total", labels: ["receiver": "ops"])
+        let retried =
+            first.metrics.value("attache_notifier_retries_total", labels: ["receiver": "ops"])
             + second.metrics.value("attache_notifier_retries_total", labels: ["receiver": "ops"])
         #expect(retried > 0, "the receiver was down: retries expected")
         let dead = try await readAll(topics.notificationsDead, broker: broker).count
         #expect(dead == 0)
         print("scenario kill: \(acceptedAtKill) accepted before the kill")
-        ScenarioTests.report("kill-and-restart", delivered: receiver.acceptedCounts.count, retried: retried, dead: dead, duplicated: duplicated)
+        ScenarioTests.report(
+            "kill-and-restart", delivered: receiver.acceptedCounts.count, retried: retried, dead: dead,
+            duplicated: duplicated)
         await receiver.stop()
     }
 
-    @Test("attache serve notifier SIGKILLed mid-stream and started again: nothing lost, duplicates only from what was in flight, every delivery signed")
+    @Test(
+        "attache serve notifier SIGKILLed mid-stream and started again: nothing lost, duplicates only from what was in flight, every delivery signed"
+    )
     func sigkill() async throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let binary = root.appendingPathComponent(".build/debug/attache").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             try Test.cancel("skipped: \(binary) is not built (swift build --build-tests builds it)")
@@ -127,9 +150,11 @@ struct ScenarioTests {
         let group = unique("notifier")
         try await publish(try records.map { try anniversaryRecord($0) }, to: broker)
         let environment = ProcessInfo.processInfo.environment.merging([
-            "ATTACHE_BROKERS": broker.bootstrapServers, "ATTACHE_GROUP_ID": group, "ATTACHE_HTTP_PORT": "0", "ATTACHE_HTTP_HOST": "127.0.0.1",
+            "ATTACHE_BROKERS": broker.bootstrapServers, "ATTACHE_GROUP_ID": group, "ATTACHE_HTTP_PORT": "0",
+            "ATTACHE_HTTP_HOST": "127.0.0.1",
             "ATTACHE_NOTIFY_CONSOLE": "off", "ATTACHE_NOTIFY_WEBHOOKS": receiver.url.absoluteString,
-            "ATTACHE_NOTIFY_WEBHOOK_SECRET": secret.text, "ATTACHE_NOTIFY_MAX_IN_FLIGHT": "2", "ATTACHE_NOTIFY_BACKOFF_MS": "50",
+            "ATTACHE_NOTIFY_WEBHOOK_SECRET": secret.text, "ATTACHE_NOTIFY_MAX_IN_FLIGHT": "2",
+            "ATTACHE_NOTIFY_BACKOFF_MS": "50",
             "ATTACHE_NOTIFY_MAX_ATTEMPTS": "40", "ATTACHE_LOG_LEVEL": "error", "ATTACHE_NOTIFY_CONFIG": "",
         ]) { $1 }
         func start() throws -> Process {
@@ -143,7 +168,9 @@ struct ScenarioTests {
         }
         let first = try start()
         let deadline = ContinuousClock.now + .seconds(60)
-        while receiver.acceptedCounts.count < 10, ContinuousClock.now < deadline, first.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        while receiver.acceptedCounts.count < 10, ContinuousClock.now < deadline, first.isRunning {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         kill(first.processIdentifier, SIGKILL)
         first.waitUntilExit()
         let acceptedAtKill = receiver.acceptedCounts.count
@@ -154,17 +181,21 @@ struct ScenarioTests {
         second.waitUntilExit()
         #expect(second.terminationStatus == 0)
         let ids = Set(records.map(AnniversaryMilestoneRule.notificationID))
-        #expect(Set(receiver.acceptedCounts.keys) == ids, "lost: \(ids.subtracting(receiver.acceptedCounts.keys).count)")
+        #expect(
+            Set(receiver.acceptedCounts.keys) == ids, "lost: \(ids.subtracting(receiver.acceptedCounts.keys).count)")
         let duplicated = ScenarioTests.duplicates(receiver)
         #expect(duplicated <= 2, "more duplicates than deliveries in flight at the kill")
         for request in receiver.requests {
             let timestamp = Int64(request.headers["webhook-timestamp"] ?? "") ?? 0
-            #expect(WebhookSignature.verify(header: request.headers["webhook-signature"] ?? "", id: request.webhookID ?? "",
-                                            timestamp: timestamp, body: Array(request.body), secrets: [secret]))
+            #expect(
+                WebhookSignature.verify(
+                    header: request.headers["webhook-signature"] ?? "", id: request.webhookID ?? "",
+                    timestamp: timestamp, body: Array(request.body), secrets: [secret]))
         }
         print("scenario sigkill: \(acceptedAtKill) accepted before the kill")
-        ScenarioTests.report("sigkill-and-restart", delivered: receiver.acceptedCounts.count, retried: 0,
-                             dead: try await readAll(topics.notificationsDead, broker: broker).count, duplicated: duplicated)
+        ScenarioTests.report(
+            "sigkill-and-restart", delivered: receiver.acceptedCounts.count, retried: 0,
+            dead: try await readAll(topics.notificationsDead, broker: broker).count, duplicated: duplicated)
         await receiver.stop()
     }
 
@@ -174,23 +205,30 @@ struct ScenarioTests {
         let records = ScenarioTests.anniversaries(30, tag: "stop")
         let receiver = try await WebhookReceiver(reply: { _, _ in Reply(status: 200, delay: .milliseconds(50)) })
         let group = unique("notifier")
-        let first = try RunningNotifier(broker: broker, group: group, sinks: [WebhookSink(settings: WebhookSettings(url: receiver.url), name: "ops")])
+        let first = try RunningNotifier(
+            broker: broker, group: group,
+            sinks: [WebhookSink(settings: WebhookSettings(url: receiver.url), name: "ops")])
         try await first.waitReady()
         try await publish(try records.map { try anniversaryRecord($0) }, to: broker)
         try await first.waitDelivered(8, timeout: .seconds(60))
         try await first.stop()
-        let second = try RunningNotifier(broker: broker, group: group, sinks: [WebhookSink(settings: WebhookSettings(url: receiver.url), name: "ops")])
+        let second = try RunningNotifier(
+            broker: broker, group: group,
+            sinks: [WebhookSink(settings: WebhookSettings(url: receiver.url), name: "ops")])
         try await second.waitReady()
         #expect(try await waitCommitted(group: group, topics: inputTopics(), broker: broker, timeout: .seconds(60)))
         try await second.stop()
         #expect(receiver.acceptedCounts.count == 30)
         #expect(ScenarioTests.duplicates(receiver) == 0)
-        ScenarioTests.report("graceful-restart", delivered: receiver.acceptedCounts.count, retried: 0, dead: 0,
-                             duplicated: ScenarioTests.duplicates(receiver))
+        ScenarioTests.report(
+            "graceful-restart", delivered: receiver.acceptedCounts.count, retried: 0, dead: 0,
+            duplicated: ScenarioTests.duplicates(receiver))
         await receiver.stop()
     }
 
-    @Test("a receiver backing off longer than max.poll.interval.ms: its partitions pause, the other receiver keeps receiving, the member stays in the group")
+    @Test(
+        "a receiver backing off longer than max.poll.interval.ms: its partitions pause, the other receiver keeps receiving, the member stays in the group"
+    )
     func slowReceiver() async throws {
         let broker = try brokerWithTopics()
         // The slow receiver answers 503 until the test opens it, after the fast one got its
@@ -199,14 +237,20 @@ struct ScenarioTests {
         let slow = try await WebhookReceiver(status: { _, _ in open.value ? 200 : 503 })
         let fast = try await WebhookReceiver()
         let group = unique("notifier")
-        let router = Router(routes: [Route(match: RouteMatch(rules: ["anniversary-milestone"]), receivers: ["slow"]),
-                                     Route(match: RouteMatch(rules: ["trade-delta"]), receivers: ["fast"])])
-        let settings = NotifierSettings(retry: RetryPolicy(maxAttempts: 1_000, baseDelay: .milliseconds(200), maxDelay: .milliseconds(800)))
-        let running = try RunningNotifier(broker: broker, group: group,
-                                          sinks: [WebhookSink(settings: WebhookSettings(url: slow.url), name: "slow"),
-                                                  WebhookSink(settings: WebhookSettings(url: fast.url), name: "fast")],
-                                          router: router, settings: settings,
-                                          kafka: ["session.timeout.ms": "6000", "max.poll.interval.ms": "6000"])
+        let router = Router(routes: [
+            Route(match: RouteMatch(rules: ["anniversary-milestone"]), receivers: ["slow"]),
+            Route(match: RouteMatch(rules: ["trade-delta"]), receivers: ["fast"]),
+        ])
+        let settings = NotifierSettings(
+            retry: RetryPolicy(maxAttempts: 1_000, baseDelay: .milliseconds(200), maxDelay: .milliseconds(800)))
+        let running = try RunningNotifier(
+            broker: broker, group: group,
+            sinks: [
+                WebhookSink(settings: WebhookSettings(url: slow.url), name: "slow"),
+                WebhookSink(settings: WebhookSettings(url: fast.url), name: "fast"),
+            ],
+            router: router, settings: settings,
+            kafka: ["session.timeout.ms": "6000", "max.poll.interval.ms": "6000"])
         try await running.waitReady()
         try await publish(try ScenarioTests.anniversaries(3, tag: "slow").map { try anniversaryRecord($0) }, to: broker)
         let failing = ContinuousClock.now + .seconds(60)
@@ -241,7 +285,9 @@ struct ScenarioTests {
         await fast.stop()
     }
 
-    @Test("a stop while a receiver backs off interrupts the delivery (no dead letter, offset not committed); after a restart it is delivered once")
+    @Test(
+        "a stop while a receiver backs off interrupts the delivery (no dead letter, offset not committed); after a restart it is delivered once"
+    )
     func stopWhileBackingOff() async throws {
         let broker = try brokerWithTopics()
         let open = LockedFlag()
@@ -250,19 +296,25 @@ struct ScenarioTests {
         try await publish([try anniversaryRecord(anniversary)], to: broker)
         let group = unique("notifier")
         let retry = RetryPolicy(maxAttempts: 1_000, baseDelay: .milliseconds(100), maxDelay: .milliseconds(300))
-        let first = try RunningNotifier(broker: broker, group: group, sinks: [WebhookSink(settings: WebhookSettings(url: receiver.url), name: "ops")],
-                                        retry: retry)
+        let first = try RunningNotifier(
+            broker: broker, group: group,
+            sinks: [WebhookSink(settings: WebhookSettings(url: receiver.url), name: "ops")],
+            retry: retry)
         try await first.waitReady()
         let failing = ContinuousClock.now + .seconds(60)
-        while receiver.requests.count < 2, ContinuousClock.now < failing { try await Task.sleep(for: .milliseconds(20)) }
+        while receiver.requests.count < 2, ContinuousClock.now < failing {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         let stopping = ContinuousClock.now
         try await first.stop()
         print("scenario stop-while-backing-off: stopped in \(stopping.duration(to: .now))")
         #expect(try await first.service.backlog() == 1)
         #expect(try await readAll(topics.notificationsDead, broker: broker).isEmpty)
         open.value = true
-        let second = try RunningNotifier(broker: broker, group: group, sinks: [WebhookSink(settings: WebhookSettings(url: receiver.url), name: "ops")],
-                                         retry: retry)
+        let second = try RunningNotifier(
+            broker: broker, group: group,
+            sinks: [WebhookSink(settings: WebhookSettings(url: receiver.url), name: "ops")],
+            retry: retry)
         try await second.waitReady()
         try await second.waitDelivered(1)
         #expect(try await waitCommitted(group: group, topics: inputTopics(), broker: broker))
@@ -271,11 +323,16 @@ struct ScenarioTests {
         await receiver.stop()
     }
 
-    @Test("redirects are never followed: a 302 or a 307 is a failed attempt; the target gets nothing", arguments: [302, 307, 301, 308])
+    @Test(
+        "redirects are never followed: a 302 or a 307 is a failed attempt; the target gets nothing",
+        arguments: [302, 307, 301, 308])
     func redirects(status: Int) async throws {
         let target = try await WebhookReceiver()
-        let redirecting = try await WebhookReceiver(reply: { _, _ in .redirect(status, to: "http://127.0.0.1:\(target.port)/elsewhere") })
-        let sink = WebhookSink(settings: WebhookSettings(url: redirecting.url, token: "t0ken", timeout: 5), name: "redirecting")
+        let redirecting = try await WebhookReceiver(reply: { _, _ in
+            .redirect(status, to: "http://127.0.0.1:\(target.port)/elsewhere")
+        })
+        let sink = WebhookSink(
+            settings: WebhookSettings(url: redirecting.url, token: "t0ken", timeout: 5), name: "redirecting")
         do {
             try await sink.deliver(SinkTests.sample)
             Issue.record("a \(status) counted as delivered")
@@ -290,7 +347,9 @@ struct ScenarioTests {
         await redirecting.stop()
     }
 
-    @Test("a poison anniversary (ordinal Int.min on its publication day) is dead-lettered with reason and place; the next record is delivered")
+    @Test(
+        "a poison anniversary (ordinal Int.min on its publication day) is dead-lettered with reason and place; the next record is delivered"
+    )
     func poisonRecord() async throws {
         let broker = try brokerWithTopics()
         var poison = Fixtures.anniversary(ordinal: 30, year: 2022, onPublicationDay: true)
@@ -299,9 +358,11 @@ struct ScenarioTests {
         wrongNext.next.year = Int.min
         let good = Fixtures.anniversary(ordinal: 30, year: 2022)
         // Same key: same partition, poison first.
-        let records = [try OutgoingRecord.json(topic: topics.anniversaries, key: good.id, value: poison, traceparent: nil),
-                       try OutgoingRecord.json(topic: topics.anniversaries, key: good.id, value: wrongNext, traceparent: nil),
-                       try anniversaryRecord(good)]
+        let records = [
+            try OutgoingRecord.json(topic: topics.anniversaries, key: good.id, value: poison, traceparent: nil),
+            try OutgoingRecord.json(topic: topics.anniversaries, key: good.id, value: wrongNext, traceparent: nil),
+            try anniversaryRecord(good),
+        ]
         try await publish(records, to: broker)
         let recording = RecordingSink(name: "ops")
         let group = unique("notifier")

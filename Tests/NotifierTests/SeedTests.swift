@@ -1,7 +1,7 @@
-import AttacheTesting
 import AttacheKafka
 import AttacheModels
 import AttacheRuntime
+import AttacheTesting
 import Foundation
 import Notifier
 import Testing
@@ -36,7 +36,9 @@ struct SeedTests {
             case topics.deltas: input = .delta(try AttacheJSON.decode(TradeDelta.self, from: value))
             default: input = .anniversary(try AttacheJSON.decode(Anniversary.self, from: value))
             }
-            for n in rules.notifications(for: RuleInput(input, topic: record.topic, key: key, recordTime: Fixtures.recordTime)) where result[n.id] == nil {
+            for n in rules.notifications(
+                for: RuleInput(input, topic: record.topic, key: key, recordTime: Fixtures.recordTime))
+            where result[n.id] == nil {
                 result[n.id] = n
             }
         }
@@ -71,7 +73,8 @@ struct SeedTests {
         let expected = try expectedNotifications()
         let lines = LockedLines()
         let group = unique("notifier-seeds")
-        let running = try RunningNotifier(broker: broker, group: group, sinks: [ConsoleSink(write: { lines.append($0) })])
+        let running = try RunningNotifier(
+            broker: broker, group: group, sinks: [ConsoleSink(write: { lines.append($0) })])
         try await running.waitReady()
         let delivered = try await running.waitDelivered(expected.count)
         #expect(try await waitCommitted(group: group, topics: inputTopics(), broker: broker))

@@ -1,13 +1,14 @@
-import AttacheTesting
 import AttacheKafka
 import AttacheModels
 import AttacheRuntime
+import AttacheTesting
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Notifier
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// The notifier over the embedded broker (real TCP), with a file sink and webhooks served
 /// by a local HTTP server.
@@ -21,32 +22,46 @@ struct ServiceTests {
         let article = Fixtures.enriched(figures: [Fixtures.figure()])
         let big = Fixtures.fdiDelta()
         let small = Fixtures.fdiDelta(from: 100e6, to: 102e6, percent: 2, ratio: 1.02, fromYear: 2020, toYear: 2021)
-        let round = Fixtures.anniversary(ordinal: 30, year: 2022, onPublicationDay: true, baseDate: Day(year: 1992, month: 6, day: 29))
-        let quiet = Fixtures.anniversary(ordinal: 31, year: 2023, subject: "diplomatic relations between Kazakhstan and Belgium")
-        let records = [try enrichedRecord(article), try deltaRecord(small), try deltaRecord(big), try anniversaryRecord(round),
-                       try anniversaryRecord(quiet)]
-        let expected: Set<String> = [StableID.notification(rule: "new-figures", subjectID: article.article.id),
-                                     StableID.notification(rule: "trade-delta", subjectID: big.id),
-                                     AnniversaryMilestoneRule.notificationID(round)]
+        let round = Fixtures.anniversary(
+            ordinal: 30, year: 2022, onPublicationDay: true, baseDate: Day(year: 1992, month: 6, day: 29))
+        let quiet = Fixtures.anniversary(
+            ordinal: 31, year: 2023, subject: "diplomatic relations between Kazakhstan and Belgium")
+        let records = [
+            try enrichedRecord(article), try deltaRecord(small), try deltaRecord(big), try anniversaryRecord(round),
+            try anniversaryRecord(quiet),
+        ]
+        let expected: Set<String> = [
+            StableID.notification(rule: "new-figures", subjectID: article.article.id),
+            StableID.notification(rule: "trade-delta", subjectID: big.id),
+            AnniversaryMilestoneRule.notificationID(round),
+        ]
         return (records, expected)
     }
 
-    @Test("records in, notifications out: file, webhook (with Idempotency-Key), notifications topic; poison dead-lettered; offsets committed")
+    @Test(
+        "records in, notifications out: file, webhook (with Idempotency-Key), notifications topic; poison dead-lettered; offsets committed"
+    )
     func endToEnd() async throws {
         let broker = try brokerWithTopics()
         let (records, expected) = try ServiceTests.sampleRecords()
-        let poison = [OutgoingRecord(topic: topics.deltas, key: "bad", value: Array("{not json".utf8)),
-                      try OutgoingRecord.json(topic: topics.anniversaries, key: "wrong", value: Fixtures.fdiDelta(), traceparent: nil),
-                      OutgoingRecord(topic: topics.enriched, key: "gone", value: nil)]
+        let poison = [
+            OutgoingRecord(topic: topics.deltas, key: "bad", value: Array("{not json".utf8)),
+            try OutgoingRecord.json(
+                topic: topics.anniversaries, key: "wrong", value: Fixtures.fdiDelta(), traceparent: nil),
+            OutgoingRecord(topic: topics.enriched, key: "gone", value: nil),
+        ]
         try await publish(records + poison, to: broker)
         let server = try await WebhookReceiver()
         let path = temporaryPath("notifications.jsonl")
         let lines = LockedLines()
-        let sinks: [any NotificationSink] = [ConsoleSink(write: { lines.append($0) }), FileSink(path: path),
-                                             WebhookSink(url: server.url, token: "secret-token", timeout: 5)]
+        let sinks: [any NotificationSink] = [
+            ConsoleSink(write: { lines.append($0) }), FileSink(path: path),
+            WebhookSink(url: server.url, token: "secret-token", timeout: 5),
+        ]
         let group = unique("notifier")
-        let idle = try NotifierService(options: ServiceOptions(brokers: broker.bootstrapServers, groupID: group), sinks: [],
-                                       logger: testLogger, metrics: Metrics(), health: Health())
+        let idle = try NotifierService(
+            options: ServiceOptions(brokers: broker.bootstrapServers, groupID: group), sinks: [],
+            logger: testLogger, metrics: Metrics(), health: Health())
         #expect(try await idle.backlog() == Int64(records.count + poison.count))
         let running = try RunningNotifier(broker: broker, group: group, sinks: sinks)
         try await running.waitReady()
@@ -58,7 +73,9 @@ struct ServiceTests {
         // HTTP: health, readiness and metrics.
         let metricsText = try await httpGet("http://127.0.0.1:\(running.httpPort)/metrics")
         #expect(metricsText.contains("attache_notifier_delivered_total{receiver=\"file\",rule=\"trade-delta\"} 1"))
-        #expect(metricsText.contains("attache_notifier_delivery_seconds_count{receiver=\"webhook:127.0.0.1:\(server.port)\"} 3"))
+        #expect(
+            metricsText.contains(
+                "attache_notifier_delivery_seconds_count{receiver=\"webhook:127.0.0.1:\(server.port)\"} 3"))
         #expect(try await httpGet("http://127.0.0.1:\(running.httpPort)/readyz").hasPrefix("ready"))
         try await running.stop()
 
@@ -66,7 +83,10 @@ struct ServiceTests {
         #expect(Set(try fileNotifications(path).map(\.id)) == expected)
         // Console: one line each.
         #expect(lines.all.count == 3)
-        #expect(lines.all.contains { $0.contains("FDI inflow KZ←LU rose 109.6 % from 2022 to 2023 (202.5 M → 424.5 M USD)") })
+        #expect(
+            lines.all.contains {
+                $0.contains("FDI inflow KZ←LU rose 109.6 % from 2022 to 2023 (202.5 M → 424.5 M USD)")
+            })
         // Webhook: one accepted request per id, with the headers.
         #expect(server.acceptedCounts == Dictionary(uniqueKeysWithValues: expected.map { ($0, 1) }))
         for request in server.requests {
@@ -83,7 +103,10 @@ struct ServiceTests {
             #expect(record.header("schema")?.text == "attache.notification.v1")
             #expect(try AttacheJSON.decode(Notification.self, from: record.value ?? []).id == record.keyText)
         }
-        #expect(audit.contains { TraceContext.traceID(of: $0.header("traceparent")?.text ?? "") == "0af7651916cd43dd8448eb211c80319c" })
+        #expect(
+            audit.contains {
+                TraceContext.traceID(of: $0.header("traceparent")?.text ?? "") == "0af7651916cd43dd8448eb211c80319c"
+            })
         // Poison: dead-lettered with a reason, topic, partition and offset; tombstone skipped.
         let dead = try await readAll(topics.notificationsDead, broker: broker)
         #expect(dead.allSatisfy { $0.header("schema")?.text == InvalidRecord.schemaName })
@@ -113,12 +136,17 @@ struct ServiceTests {
         #expect(server.attemptCounts == [id: 3])
         #expect(server.acceptedCounts == [id: 1])
         #expect(running.metrics.value("attache_notifier_retries_total", labels: ["receiver": "flaky"]) == 2)
-        #expect(running.metrics.value("attache_notifier_delivered_total", labels: ["rule": "anniversary-milestone", "receiver": "flaky"]) == 1)
+        #expect(
+            running.metrics.value(
+                "attache_notifier_delivered_total", labels: ["rule": "anniversary-milestone", "receiver": "flaky"]) == 1
+        )
         #expect(try await readAll(topics.notificationsDead, broker: broker).isEmpty)
         #expect(try await readAll(topics.notifications, broker: broker).map(\.keyText) == [id])
     }
 
-    @Test("webhooks that always fail: dead-lettered after the retries (500) or at once (400), offsets committed, the service moves on")
+    @Test(
+        "webhooks that always fail: dead-lettered after the retries (500) or at once (400), offsets committed, the service moves on"
+    )
     func deadLetters() async throws {
         let broker = try brokerWithTopics()
         let first = Fixtures.anniversary(ordinal: 30, year: 2022)
@@ -127,15 +155,19 @@ struct ServiceTests {
         let refusing = try await WebhookReceiver(status: { _, _ in 400 })
         let path = temporaryPath("dead.jsonl")
         let group = unique("notifier")
-        let running = try RunningNotifier(broker: broker, group: group, sinks: [
-            WebhookSink(url: failing.url, timeout: 5, name: "failing"), WebhookSink(url: refusing.url, timeout: 5, name: "refusing"),
-            FileSink(path: path),
-        ])
+        let running = try RunningNotifier(
+            broker: broker, group: group,
+            sinks: [
+                WebhookSink(url: failing.url, timeout: 5, name: "failing"),
+                WebhookSink(url: refusing.url, timeout: 5, name: "refusing"),
+                FileSink(path: path),
+            ])
         try await running.waitReady()
         try await running.waitDelivered(1)
         #expect(try await waitCommitted(group: group, topics: inputTopics(), broker: broker))
         // The service moves on: a later record is handled too.
-        let second = Fixtures.anniversary(ordinal: 25, year: 2017, subject: "diplomatic relations between Kazakhstan and Belgium")
+        let second = Fixtures.anniversary(
+            ordinal: 25, year: 2017, subject: "diplomatic relations between Kazakhstan and Belgium")
         try await publish([try anniversaryRecord(second)], to: broker)
         try await running.waitDelivered(2)
         #expect(try await waitCommitted(group: group, topics: inputTopics(), broker: broker))
@@ -158,14 +190,19 @@ struct ServiceTests {
                 #expect(letter.attempts == 1 && letter.permanent && letter.error.contains("HTTP 400"))
             }
         }
-        #expect(running.metrics.value("attache_notifier_dead_letters_total", labels: ["rule": "anniversary-milestone", "receiver": "failing"]) == 2)
+        #expect(
+            running.metrics.value(
+                "attache_notifier_dead_letters_total", labels: ["rule": "anniversary-milestone", "receiver": "failing"])
+                == 2)
         #expect(running.metrics.value("attache_notifier_retries_total", labels: ["receiver": "failing"]) == 4)
         // The file sink accepted both: they are recorded as sent.
         #expect(Set(try fileNotifications(path).map(\.id)) == Set(ids))
         #expect(Set(try await readAll(topics.notifications, broker: broker).compactMap(\.keyText)) == Set(ids))
     }
 
-    @Test("no sink accepts: dead-lettered, not recorded as sent, offsets still committed (dead-letter topic not created beforehand)")
+    @Test(
+        "no sink accepts: dead-lettered, not recorded as sent, offsets still committed (dead-letter topic not created beforehand)"
+    )
     func nothingAccepted() async throws {
         // Only the topics of `Topics.all`: the embedded broker creates notifications.dead on first use.
         let broker = try EmbeddedBroker()
@@ -173,7 +210,8 @@ struct ServiceTests {
         try await publish([try deltaRecord(Fixtures.fdiDelta())], to: broker)
         let failing = try await WebhookReceiver(status: { _, _ in 503 })
         let group = unique("notifier")
-        let running = try RunningNotifier(broker: broker, group: group, sinks: [WebhookSink(url: failing.url, timeout: 5, name: "down")])
+        let running = try RunningNotifier(
+            broker: broker, group: group, sinks: [WebhookSink(url: failing.url, timeout: 5, name: "down")])
         try await running.waitReady()
         #expect(try await waitForRecords(topics.notificationsDead, count: 1, broker: broker))
         #expect(try await waitCommitted(group: group, topics: inputTopics(), broker: broker))
@@ -190,14 +228,17 @@ struct ServiceTests {
         let server = try await WebhookReceiver()
         let path = temporaryPath("restart.jsonl")
         let group = unique("notifier")
-        let first = try RunningNotifier(broker: broker, group: group, sinks: [WebhookSink(url: server.url, timeout: 5), FileSink(path: path)])
+        let first = try RunningNotifier(
+            broker: broker, group: group, sinks: [WebhookSink(url: server.url, timeout: 5), FileSink(path: path)])
         try await first.waitReady()
         try await first.waitDelivered(3)
         #expect(try await waitCommitted(group: group, topics: inputTopics(), broker: broker))
         try await first.stop()
 
-        let later = Fixtures.fdiDelta(from: 424.5e6, to: 520.5e6, percent: 22.6, ratio: 1.226, fromYear: 2023, toYear: 2024)
-        let second = try RunningNotifier(broker: broker, group: group, sinks: [WebhookSink(url: server.url, timeout: 5), FileSink(path: path)])
+        let later = Fixtures.fdiDelta(
+            from: 424.5e6, to: 520.5e6, percent: 22.6, ratio: 1.226, fromYear: 2023, toYear: 2024)
+        let second = try RunningNotifier(
+            broker: broker, group: group, sinks: [WebhookSink(url: server.url, timeout: 5), FileSink(path: path)])
         try await second.waitReady()
         try await publish([try deltaRecord(later)], to: broker)
         let delivered = try await second.waitDelivered(1)
@@ -214,7 +255,9 @@ struct ServiceTests {
         let broker = try brokerWithTopics()
         let server = try await WebhookReceiver()
         let group = unique("notifier")
-        let anniversaries = (0..<12).map { Fixtures.anniversary(ordinal: 30, year: 2022, subject: "relations number \($0)") }
+        let anniversaries = (0..<12).map {
+            Fixtures.anniversary(ordinal: 30, year: 2022, subject: "relations number \($0)")
+        }
         let a = try RunningNotifier(broker: broker, group: group, sinks: [WebhookSink(url: server.url, timeout: 5)])
         try await a.waitReady()
         try await publish(try anniversaries.prefix(4).map { try anniversaryRecord($0) }, to: broker)
@@ -234,21 +277,25 @@ struct ServiceTests {
         #expect(a.delivered.count + b.delivered.count == ids.count)
     }
 
-    @Test("restart without committed offsets (a new group): everything is read again, nothing is sent again to the same receiver; a new receiver gets it")
+    @Test(
+        "restart without committed offsets (a new group): everything is read again, nothing is sent again to the same receiver; a new receiver gets it"
+    )
     func restartNewGroup() async throws {
         let broker = try brokerWithTopics()
         let (records, expected) = try ServiceTests.sampleRecords()
         try await publish(records, to: broker)
         let server = try await WebhookReceiver()
         let firstGroup = unique("notifier")
-        let first = try RunningNotifier(broker: broker, group: firstGroup, sinks: [WebhookSink(url: server.url, timeout: 5)])
+        let first = try RunningNotifier(
+            broker: broker, group: firstGroup, sinks: [WebhookSink(url: server.url, timeout: 5)])
         try await first.waitReady()
         try await first.waitDelivered(3)
         try await first.stop()
 
         let secondGroup = unique("notifier-fresh")
         let recording = RecordingSink()
-        let second = try RunningNotifier(broker: broker, group: secondGroup, sinks: [WebhookSink(url: server.url, timeout: 5), recording])
+        let second = try RunningNotifier(
+            broker: broker, group: secondGroup, sinks: [WebhookSink(url: server.url, timeout: 5), recording])
         try await second.waitReady()
         #expect(try await waitCommitted(group: secondGroup, topics: inputTopics(), broker: broker))
         try await second.stop()
@@ -276,7 +323,11 @@ extension JSONDecoder {
 func httpGet(_ url: String) async throws -> String {
     try await withCheckedThrowingContinuation { continuation in
         URLSession.shared.dataTask(with: URL(string: url)!) { data, _, error in
-            if let error { continuation.resume(throwing: error) } else { continuation.resume(returning: String(decoding: data ?? Data(), as: UTF8.self)) }
+            if let error {
+                continuation.resume(throwing: error)
+            } else {
+                continuation.resume(returning: String(decoding: data ?? Data(), as: UTF8.self))
+            }
         }.resume()
     }
 }

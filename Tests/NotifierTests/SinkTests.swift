@@ -1,6 +1,6 @@
-import AttacheTesting
 import AttacheModels
 import AttacheRuntime
+import AttacheTesting
 import Foundation
 import Notifier
 import Testing
@@ -10,13 +10,17 @@ import Testing
 struct SinkTests {
     static let sample: Notification = {
         let rules = NotificationRules()
-        return rules.notifications(for: RuleInput(.delta(Fixtures.fdiDelta()), topic: "trade.deltas",
-                                                  key: Fixtures.fdi.id, recordTime: Fixtures.recordTime))[0]
+        return rules.notifications(
+            for: RuleInput(
+                .delta(Fixtures.fdiDelta()), topic: "trade.deltas",
+                key: Fixtures.fdi.id, recordTime: Fixtures.recordTime))[0]
     }()
 
     static let other: Notification = {
-        NotificationRules().notifications(for: RuleInput(.anniversary(Fixtures.anniversary(ordinal: 30, year: 2022)), topic: "anniversaries",
-                                                         key: "k", recordTime: Fixtures.recordTime))[0]
+        NotificationRules().notifications(
+            for: RuleInput(
+                .anniversary(Fixtures.anniversary(ordinal: 30, year: 2022)), topic: "anniversaries",
+                key: "k", recordTime: Fixtures.recordTime))[0]
     }()
 
     @Test("console: one readable line per notification")
@@ -24,7 +28,10 @@ struct SinkTests {
         let lines = LockedLines()
         let sink = ConsoleSink(write: { lines.append($0) })
         try await sink.deliver(SinkTests.sample)
-        #expect(lines.all == ["[notice] trade-delta \(SinkTests.sample.id): FDI inflow KZ←LU rose 109.6 % from 2022 to 2023 (202.5 M → 424.5 M USD)\n"])
+        #expect(
+            lines.all == [
+                "[notice] trade-delta \(SinkTests.sample.id): FDI inflow KZ←LU rose 109.6 % from 2022 to 2023 (202.5 M → 424.5 M USD)\n"
+            ])
         #expect(sink.name == "console")
     }
 
@@ -45,7 +52,8 @@ struct SinkTests {
     @Test("file: a line cut short by a crash is not a delivery, and the next line starts on its own")
     func fileAfterCrash() async throws {
         let path = temporaryPath("cut.jsonl")
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let cut = String(try AttacheJSON.line(SinkTests.sample).prefix(40))
         try cut.write(toFile: path, atomically: true, encoding: .utf8)
         try await FileSink(path: path).deliver(SinkTests.sample)
@@ -56,7 +64,8 @@ struct SinkTests {
 
     @Test("webhook: request method, headers and body")
     func webhookRequest() throws {
-        let sink = WebhookSink(url: URL(string: "https://hooks.example.com:8443/services/T0/B0/secret")!, token: "s3cret")
+        let sink = WebhookSink(
+            url: URL(string: "https://hooks.example.com:8443/services/T0/B0/secret")!, token: "s3cret")
         let request = try sink.request(for: SinkTests.sample)
         #expect(request.httpMethod == "POST")
         #expect(request.value(forHTTPHeaderField: "Idempotency-Key") == SinkTests.sample.id)
@@ -68,10 +77,15 @@ struct SinkTests {
         #expect(anonymous.value(forHTTPHeaderField: "Authorization") == nil)
     }
 
-    @Test("webhook: 2xx accepted; 4xx permanent except 408 and 429; the rest transient",
-          arguments: [(200, "ok"), (201, "ok"), (204, "ok"), (400, "permanent"), (401, "permanent"), (404, "permanent"), (410, "permanent"),
-                      (408, "transient"), (429, "transient"), (500, "transient"), (502, "transient"), (503, "transient"), (302, "transient"), (307, "transient"),
-                      (303, "transient"), (301, "permanent"), (308, "permanent")])
+    @Test(
+        "webhook: 2xx accepted; 4xx permanent except 408 and 429; the rest transient",
+        arguments: [
+            (200, "ok"), (201, "ok"), (204, "ok"), (400, "permanent"), (401, "permanent"), (404, "permanent"),
+            (410, "permanent"),
+            (408, "transient"), (429, "transient"), (500, "transient"), (502, "transient"), (503, "transient"),
+            (302, "transient"), (307, "transient"),
+            (303, "transient"), (301, "permanent"), (308, "permanent"),
+        ])
     func classify(status: Int, expected: String) {
         do {
             try WebhookSink.classify(status: status)
@@ -100,7 +114,9 @@ struct SinkTests {
 
     @Test("webhook against a local server: headers arrive, statuses are classified")
     func webhookRoundTrip() async throws {
-        let server = try await WebhookReceiver(status: { request, _ in request.idempotencyKey == SinkTests.other.id ? 422 : 200 })
+        let server = try await WebhookReceiver(status: { request, _ in
+            request.idempotencyKey == SinkTests.other.id ? 422 : 200
+        })
         let sink = WebhookSink(url: server.url, token: "t0ken", timeout: 5)
         try await sink.deliver(SinkTests.sample)
         await #expect(throws: SinkError.permanent("HTTP 422")) { try await sink.deliver(SinkTests.other) }
@@ -134,45 +150,66 @@ struct SinkTests {
         let none = try SinkConfiguration(environment: [:])
         #expect(none.console && none.filePath == nil && none.webhooks.isEmpty)
         #expect(none.makeSinks().map(\.name) == ["console"])
-        let env = ["ATTACHE_NOTIFY_CONSOLE": "off", "ATTACHE_NOTIFY_FILE": "/tmp/n.jsonl",
-                   "ATTACHE_NOTIFY_WEBHOOKS": "https://a.example.com/x/secret, https://b.example.com:8080/y,https://a.example.com/z",
-                   "ATTACHE_NOTIFY_WEBHOOK_TOKEN": "tok-123", "ATTACHE_NOTIFY_WEBHOOK_TIMEOUT_MS": "2500"]
+        let env = [
+            "ATTACHE_NOTIFY_CONSOLE": "off", "ATTACHE_NOTIFY_FILE": "/tmp/n.jsonl",
+            "ATTACHE_NOTIFY_WEBHOOKS":
+                "https://a.example.com/x/secret, https://b.example.com:8080/y,https://a.example.com/z",
+            "ATTACHE_NOTIFY_WEBHOOK_TOKEN": "tok-123", "ATTACHE_NOTIFY_WEBHOOK_TIMEOUT_MS": "2500",
+        ]
         let config = try SinkConfiguration(environment: env)
         #expect(!config.console)
         #expect(config.filePath == "/tmp/n.jsonl")
         #expect(config.webhooks.count == 3)
         #expect(config.webhookToken == "tok-123")
         #expect(config.webhookTimeout == 2.5)
-        #expect(config.makeSinks().map(\.name) == ["file", "webhook:a.example.com", "webhook:b.example.com:8080", "webhook:a.example.com#2"])
+        #expect(
+            config.makeSinks().map(\.name) == [
+                "file", "webhook:a.example.com", "webhook:b.example.com:8080", "webhook:a.example.com#2",
+            ])
         #expect(try NotifierService.sinks(fromEnvironment: env).count == 4)
         #expect(try SinkConfiguration.fromEnvironment(env) == config)
         #expect(!config.logDescription.contains("tok-123"))
         #expect(!config.logDescription.contains("secret"))
         #expect(config.logDescription.contains("[redacted]"))
         #expect(throws: OptionsError.self) { try SinkConfiguration(environment: ["ATTACHE_NOTIFY_CONSOLE": "maybe"]) }
-        #expect(throws: OptionsError.self) { try SinkConfiguration(environment: ["ATTACHE_NOTIFY_WEBHOOKS": "ftp://x.example.com/"]) }
+        #expect(throws: OptionsError.self) {
+            try SinkConfiguration(environment: ["ATTACHE_NOTIFY_WEBHOOKS": "ftp://x.example.com/"])
+        }
         // A token or a secret needs https, unless the host is loopback.
         #expect(throws: OptionsError.self) {
-            try SinkConfiguration(environment: ["ATTACHE_NOTIFY_WEBHOOKS": "http://b.example.com/y", "ATTACHE_NOTIFY_WEBHOOK_TOKEN": "t"])
+            try SinkConfiguration(environment: [
+                "ATTACHE_NOTIFY_WEBHOOKS": "http://b.example.com/y", "ATTACHE_NOTIFY_WEBHOOK_TOKEN": "t",
+            ])
         }
         #expect(throws: OptionsError.self) {
-            try SinkConfiguration(environment: ["ATTACHE_NOTIFY_WEBHOOKS": "http://b.example.com/y",
-                                                "ATTACHE_NOTIFY_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"])
+            try SinkConfiguration(environment: [
+                "ATTACHE_NOTIFY_WEBHOOKS": "http://b.example.com/y",
+                "ATTACHE_NOTIFY_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            ])
         }
         #expect(throws: Never.self) {
-            try SinkConfiguration(environment: ["ATTACHE_NOTIFY_WEBHOOKS": "http://127.0.0.1:9/y,http://localhost:9/z,http://[::1]:9/",
-                                                "ATTACHE_NOTIFY_WEBHOOK_TOKEN": "t"])
+            try SinkConfiguration(environment: [
+                "ATTACHE_NOTIFY_WEBHOOKS": "http://127.0.0.1:9/y,http://localhost:9/z,http://[::1]:9/",
+                "ATTACHE_NOTIFY_WEBHOOK_TOKEN": "t",
+            ])
         }
-        #expect(throws: Never.self) { try SinkConfiguration(environment: ["ATTACHE_NOTIFY_WEBHOOKS": "http://b.example.com/y"]) }
+        #expect(throws: Never.self) {
+            try SinkConfiguration(environment: ["ATTACHE_NOTIFY_WEBHOOKS": "http://b.example.com/y"])
+        }
         // A bad secret is an error that does not quote it.
         do {
-            _ = try SinkConfiguration(environment: ["ATTACHE_NOTIFY_WEBHOOKS": "https://b.example.com/y", "ATTACHE_NOTIFY_WEBHOOK_SECRET": "whsec_not-base64!"])
+            _ = try SinkConfiguration(environment: [
+                "ATTACHE_NOTIFY_WEBHOOKS": "https://b.example.com/y",
+                "ATTACHE_NOTIFY_WEBHOOK_SECRET": "whsec_not-base64!",
+            ])
             Issue.record("a bad secret was accepted")
         } catch let error as OptionsError {
             #expect(!error.description.contains("not-base64"))
         }
-        let rotating = try SinkConfiguration(environment: ["ATTACHE_NOTIFY_WEBHOOKS": "https://b.example.com/y",
-                                                           "ATTACHE_NOTIFY_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw whsec_c2Vjb25k"])
+        let rotating = try SinkConfiguration(environment: [
+            "ATTACHE_NOTIFY_WEBHOOKS": "https://b.example.com/y",
+            "ATTACHE_NOTIFY_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw whsec_c2Vjb25k",
+        ])
         #expect(rotating.webhookSecrets.count == 2)
         #expect(!rotating.logDescription.contains("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
     }
@@ -182,9 +219,11 @@ struct SinkTests {
         let defaults = try NotifierSettings.fromEnvironment([:])
         #expect(defaults == NotifierSettings())
         #expect(defaults.retry == RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(500), maxDelay: .seconds(30)))
-        let s = try NotifierSettings(environment: ["ATTACHE_NOTIFY_MAX_ATTEMPTS": "3", "ATTACHE_NOTIFY_BACKOFF_MS": "20",
-                                                   "ATTACHE_NOTIFY_BACKOFF_MAX_MS": "100", "ATTACHE_NOTIFY_DELTA_THRESHOLD": "25",
-                                                   "ATTACHE_NOTIFY_RULES": "trade-delta", "ATTACHE_NOTIFY_DEAD_LETTER_TOPIC": "dlq"])
+        let s = try NotifierSettings(environment: [
+            "ATTACHE_NOTIFY_MAX_ATTEMPTS": "3", "ATTACHE_NOTIFY_BACKOFF_MS": "20",
+            "ATTACHE_NOTIFY_BACKOFF_MAX_MS": "100", "ATTACHE_NOTIFY_DELTA_THRESHOLD": "25",
+            "ATTACHE_NOTIFY_RULES": "trade-delta", "ATTACHE_NOTIFY_DEAD_LETTER_TOPIC": "dlq",
+        ])
         #expect(s.retry == RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(20), maxDelay: .milliseconds(100)))
         #expect(s.rules == RuleSettings(deltaThresholdPercent: 25, enabled: ["trade-delta"]))
         #expect(s.deadLetterTopic == "dlq")
@@ -196,7 +235,9 @@ struct SinkTests {
     @Test("backoff: exponential ceilings up to the cap, full jitter within them")
     func backoff() {
         let policy = RetryPolicy(maxAttempts: 6, baseDelay: .milliseconds(100), maxDelay: .milliseconds(1000))
-        #expect((1...6).map { policy.ceiling(beforeRetry: $0) } == [100, 200, 400, 800, 1000, 1000].map { Duration.milliseconds($0) })
+        #expect(
+            (1...6).map { policy.ceiling(beforeRetry: $0) }
+                == [100, 200, 400, 800, 1000, 1000].map { Duration.milliseconds($0) })
         #expect(policy.delay(beforeRetry: 3, unit: 0) == .zero)
         #expect(policy.delay(beforeRetry: 3, unit: 1) == .milliseconds(400))
         #expect(policy.delay(beforeRetry: 2, unit: 0.5) == .milliseconds(100))
@@ -211,14 +252,18 @@ struct SinkTests {
     func serviceValidation() {
         let options = ServiceOptions(brokers: "127.0.0.1:9", groupID: "g")
         #expect(throws: OptionsError.self) {
-            try NotifierService(options: options, sinks: [RecordingSink(name: "a"), RecordingSink(name: "a")], logger: testLogger,
-                                metrics: Metrics(), health: Health())
+            try NotifierService(
+                options: options, sinks: [RecordingSink(name: "a"), RecordingSink(name: "a")], logger: testLogger,
+                metrics: Metrics(), health: Health())
         }
         #expect(throws: OptionsError.self) {
-            try NotifierService(options: ServiceOptions(brokers: "", groupID: "g"), sinks: [], logger: testLogger, metrics: Metrics(), health: Health())
+            try NotifierService(
+                options: ServiceOptions(brokers: "", groupID: "g"), sinks: [], logger: testLogger, metrics: Metrics(),
+                health: Health())
         }
         #expect(throws: Never.self) {
-            try NotifierService(options: options, sinks: [ConsoleSink()], logger: testLogger, metrics: Metrics(), health: Health())
+            try NotifierService(
+                options: options, sinks: [ConsoleSink()], logger: testLogger, metrics: Metrics(), health: Health())
         }
     }
 }

@@ -1,7 +1,7 @@
-import AttacheTesting
 import AttacheKafka
 import AttacheModels
 import AttacheRuntime
+import AttacheTesting
 import Foundation
 import Logging
 import Notifier
@@ -18,40 +18,56 @@ enum Fixtures {
     static let turnover = Series(metric: .tradeTurnover, reporter: "KZ", partner: "LU", currency: "USD")
 
     /// FDI inflow from Luxembourg 2022 → 2023: 202.5 M → 424.5 M (+109.6 %), seeds 000 and 002.
-    static func fdiDelta(from: Double? = 202_500_000, to: Double? = 424_500_000, percent: Double? = 109.62962962962963,
-                         ratio: Double? = 2.0962962962962963, basis: DeltaBasis = .computed, consistent: Bool = true,
-                         fromYear: Int = 2022, toYear: Int = 2023, series: Series = fdi) -> TradeDelta {
-        TradeDelta(series: series, from: DeltaPoint(period: .year(fromYear), amount: from), to: DeltaPoint(period: .year(toYear), amount: to),
-                   absolute: from.flatMap { f in to.map { $0 - f } }, percent: percent, ratio: ratio, basis: basis,
-                   articles: ["0a1b2c3d4e5f6a7b", "8c9d0e1f2a3b4c5d"], consistent: consistent)
+    static func fdiDelta(
+        from: Double? = 202_500_000, to: Double? = 424_500_000, percent: Double? = 109.62962962962963,
+        ratio: Double? = 2.0962962962962963, basis: DeltaBasis = .computed, consistent: Bool = true,
+        fromYear: Int = 2022, toYear: Int = 2023, series: Series = fdi
+    ) -> TradeDelta {
+        TradeDelta(
+            series: series, from: DeltaPoint(period: .year(fromYear), amount: from),
+            to: DeltaPoint(period: .year(toYear), amount: to),
+            absolute: from.flatMap { f in to.map { $0 - f } }, percent: percent, ratio: ratio, basis: basis,
+            articles: ["0a1b2c3d4e5f6a7b", "8c9d0e1f2a3b4c5d"], consistent: consistent)
     }
 
     /// An anniversary of KZ–LU diplomatic relations.
-    static func anniversary(ordinal: Int, year: Int, onPublicationDay: Bool = false, baseDate: Day? = nil,
-                            subject: String = "diplomatic relations between Kazakhstan and Luxembourg",
-                            kind: AnniversaryKind = .diplomaticRelations) -> Anniversary {
+    static func anniversary(
+        ordinal: Int, year: Int, onPublicationDay: Bool = false, baseDate: Day? = nil,
+        subject: String = "diplomatic relations between Kazakhstan and Luxembourg",
+        kind: AnniversaryKind = .diplomaticRelations
+    ) -> Anniversary {
         let nextOrdinal = (ordinal / 5 + 1) * 5
         let base = year - ordinal
-        let next = Milestone(ordinal: nextOrdinal, year: base + nextOrdinal,
-                             date: baseDate.flatMap { Day(year: base + nextOrdinal, month: $0.month, day: $0.day) })
-        return Anniversary(kind: kind, subject: subject, parties: ["KZ", "LU"], ordinal: ordinal, year: year, baseYear: base,
-                           baseDate: baseDate, onPublicationDay: onPublicationDay, next: next,
-                           span: TextSpan(start: 10, end: 40), text: "\(ordinal)th anniversary of \(subject)")
+        let next = Milestone(
+            ordinal: nextOrdinal, year: base + nextOrdinal,
+            date: baseDate.flatMap { Day(year: base + nextOrdinal, month: $0.month, day: $0.day) })
+        return Anniversary(
+            kind: kind, subject: subject, parties: ["KZ", "LU"], ordinal: ordinal, year: year, baseYear: base,
+            baseDate: baseDate, onPublicationDay: onPublicationDay, next: next,
+            span: TextSpan(start: 10, end: 40), text: "\(ordinal)th anniversary of \(subject)")
     }
 
-    static func figure(_ metric: Metric = .fdiInflow, amount: Double = 202_500_000, year: Int = 2022, derived: Bool = false,
-                       qualifier: Qualifier? = nil) -> Figure {
-        Figure(metric: metric, reporter: "KZ", partner: "LU", direction: metric == .fdiInflow ? .inbound : nil, period: .year(year),
-               amount: amount, currency: "USD", qualifier: qualifier, derived: derived, span: TextSpan(start: 0, end: 14),
-               text: "$202.5 million")
+    static func figure(
+        _ metric: Metric = .fdiInflow, amount: Double = 202_500_000, year: Int = 2022, derived: Bool = false,
+        qualifier: Qualifier? = nil
+    ) -> Figure {
+        Figure(
+            metric: metric, reporter: "KZ", partner: "LU", direction: metric == .fdiInflow ? .inbound : nil,
+            period: .year(year),
+            amount: amount, currency: "USD", qualifier: qualifier, derived: derived, span: TextSpan(start: 0, end: 14),
+            text: "$202.5 million")
     }
 
-    static func enriched(id: String = "5e1f0c2d3b4a6978", title: String? = "Kazakhstan and Luxembourg discuss investment",
-                         figures: [Figure]) -> EnrichedArticle {
-        let summary = ArticleSummary(id: id, published: Day(year: 2023, month: 6, day: 30)!, title: title,
-                                     dateline: Dateline(place: "ASTANA", agency: "KAZINFORM"), source: nil, countries: ["KZ", "LU"],
-                                     receivedAt: enrichedAt, origin: "file:seeds/000.txt")
-        return EnrichedArticle(article: summary, figures: figures, deltas: [], anniversaries: [], enrichedAt: enrichedAt)
+    static func enriched(
+        id: String = "5e1f0c2d3b4a6978", title: String? = "Kazakhstan and Luxembourg discuss investment",
+        figures: [Figure]
+    ) -> EnrichedArticle {
+        let summary = ArticleSummary(
+            id: id, published: Day(year: 2023, month: 6, day: 30)!, title: title,
+            dateline: Dateline(place: "ASTANA", agency: "KAZINFORM"), source: nil, countries: ["KZ", "LU"],
+            receivedAt: enrichedAt, origin: "file:seeds/000.txt")
+        return EnrichedArticle(
+            article: summary, figures: figures, deltas: [], anniversaries: [], enrichedAt: enrichedAt)
     }
 }
 
@@ -76,7 +92,9 @@ func deltaRecord(_ value: TradeDelta, topics: Topics = Topics()) throws -> Outgo
 }
 
 func anniversaryRecord(_ value: Anniversary, topics: Topics = Topics()) throws -> OutgoingRecord {
-    try .json(topic: topics.anniversaries, key: value.id, value: value, traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+    try .json(
+        topic: topics.anniversaries, key: value.id, value: value,
+        traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
 }
 
 /// Small, quick retries for tests.
@@ -94,20 +112,26 @@ final class RunningNotifier: @unchecked Sendable {
     private var _delivered: [Notification] = []
     private var _httpPort = 0
 
-    init(broker: EmbeddedBroker, group: String, sinks: [any NotificationSink], retry: RetryPolicy = quickRetries,
-         topics: Topics = Topics(), router: Router? = nil, settings: NotifierSettings? = nil, kafka: [String: String] = [:]) throws {
-        var options = ServiceOptions(brokers: broker.bootstrapServers, topics: topics, httpPort: 0, httpHost: "127.0.0.1", groupID: group,
-                                     instance: "test")
+    init(
+        broker: EmbeddedBroker, group: String, sinks: [any NotificationSink], retry: RetryPolicy = quickRetries,
+        topics: Topics = Topics(), router: Router? = nil, settings: NotifierSettings? = nil,
+        kafka: [String: String] = [:]
+    ) throws {
+        var options = ServiceOptions(
+            brokers: broker.bootstrapServers, topics: topics, httpPort: 0, httpHost: "127.0.0.1", groupID: group,
+            instance: "test")
         options.kafkaProperties = kafka
         self.options = options
-        service = try NotifierService(options: options, sinks: sinks, router: router, logger: testLogger, metrics: metrics, health: health,
-                                      settings: settings ?? NotifierSettings(retry: retry))
+        service = try NotifierService(
+            options: options, sinks: sinks, router: router, logger: testLogger, metrics: metrics, health: health,
+            settings: settings ?? NotifierSettings(retry: retry))
         let service = service
         let shutdown = shutdown
         let box = WeakBox()
         task = Task {
-            try await service.run(shutdown: shutdown, onHTTPStarted: { port in box.owner?.setPort(port) },
-                                  onDelivered: { notification in box.owner?.record(notification) })
+            try await service.run(
+                shutdown: shutdown, onHTTPStarted: { port in box.owner?.setPort(port) },
+                onDelivered: { notification in box.owner?.record(notification) })
         }
         box.owner = self
     }
@@ -126,7 +150,9 @@ final class RunningNotifier: @unchecked Sendable {
     /// Waits until the group is joined and the delivered ids are restored.
     func waitReady(timeout: Duration = .seconds(25)) async throws {
         let deadline = ContinuousClock.now + timeout
-        while !health.isReady, ContinuousClock.now < deadline, health.isAlive { try await Task.sleep(for: .milliseconds(50)) }
+        while !health.isReady, ContinuousClock.now < deadline, health.isAlive {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         #expect(health.isReady, "not ready: \(health.readiness)")
     }
 
@@ -134,7 +160,9 @@ final class RunningNotifier: @unchecked Sendable {
     @discardableResult
     func waitDelivered(_ count: Int, timeout: Duration = .seconds(25)) async throws -> [Notification] {
         let deadline = ContinuousClock.now + timeout
-        while delivered.count < count, ContinuousClock.now < deadline, health.isAlive { try await Task.sleep(for: .milliseconds(50)) }
+        while delivered.count < count, ContinuousClock.now < deadline, health.isAlive {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         #expect(delivered.count >= count, "delivered \(delivered.count) of \(count)")
         return delivered
     }
@@ -157,7 +185,8 @@ func inputTopics(_ topics: Topics = Topics()) -> [String] { [topics.enriched, to
 
 /// A temporary file path (not created).
 func temporaryPath(_ name: String) -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("notifier-tests-\(UUID().uuidString)").appendingPathComponent(name).path
+    FileManager.default.temporaryDirectory.appendingPathComponent("notifier-tests-\(UUID().uuidString)")
+        .appendingPathComponent(name).path
 }
 
 /// The notifications a JSON-lines file holds.
@@ -183,7 +212,8 @@ final class RecordingSink: NotificationSink, @unchecked Sendable {
 
 /// Runs a program to its end; its status and its standard output and error together.
 @discardableResult
-func runProcess(_ executable: String, arguments: [String], input: Data? = nil) throws -> (status: Int32, output: String) {
+func runProcess(_ executable: String, arguments: [String], input: Data? = nil) throws -> (status: Int32, output: String)
+{
     let (status, output, _) = try runProcessBlocking(executable, arguments, input: input, mergeErrors: true)
     return (status, String(decoding: output, as: UTF8.self))
 }

@@ -44,7 +44,8 @@ final class WebhookReceiver: @unchecked Sendable {
     private(set) var port = 0
 
     /// Starts the receiver and waits until it listens.
-    init(port: Int = 0, reply: @escaping @Sendable (ReceivedRequest, Int) async -> Reply = { _, _ in .ok }) async throws {
+    init(port: Int = 0, reply: @escaping @Sendable (ReceivedRequest, Int) async -> Reply = { _, _ in .ok }) async throws
+    {
         self.reply = reply
         try await start(port: port)
     }
@@ -68,8 +69,9 @@ final class WebhookReceiver: @unchecked Sendable {
         var quiet = Logger(label: "test-receiver")
         quiet.logLevel = .critical
         let started = AsyncStream<Int>.makeStream()
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "receiver"),
-                              onServerRunning: { channel in started.continuation.yield(channel.localAddress?.port ?? 0) }, logger: quiet)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "receiver"),
+            onServerRunning: { channel in started.continuation.yield(channel.localAddress?.port ?? 0) }, logger: quiet)
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: quiet))
         let serving = Task { try await group.run() }
         var bound = 0
@@ -88,8 +90,9 @@ final class WebhookReceiver: @unchecked Sendable {
         let body = try await request.body.collect(upTo: 4 << 20)
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
-        let received = ReceivedRequest(method: request.method.rawValue, path: request.uri.path, headers: headers,
-                                       body: Data(buffer: body))
+        let received = ReceivedRequest(
+            method: request.method.rawValue, path: request.uri.path, headers: headers,
+            body: Data(buffer: body))
         let key = received.webhookID ?? received.idempotencyKey ?? ""
         let seen = lock.withLock {
             self.received.append(received)

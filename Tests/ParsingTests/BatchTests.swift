@@ -1,33 +1,38 @@
-import AttacheTesting
 import ArticleParsing
 import AttacheModels
+import AttacheTesting
 import Foundation
 import Testing
 
 /// NDJSON batches: one result per non-empty line, rejections naming their line.
 @Suite("NDJSON batches")
 struct BatchTests {
-    func batch(_ lines: [String], parser: ArticleParser = Fixture.parser, separator: String = "\n") -> [Result<Article, Rejection>] {
-        parser.parseBatch(ndjson: Array(lines.joined(separator: separator).utf8), origin: "http", receivedAt: Fixture.received)
+    func batch(_ lines: [String], parser: ArticleParser = Fixture.parser, separator: String = "\n") -> [Result<
+        Article, Rejection
+    >] {
+        parser.parseBatch(
+            ndjson: Array(lines.joined(separator: separator).utf8), origin: "http", receivedAt: Fixture.received)
     }
 
     @Test func mixedGoodAndBadLines() throws {
         let lines = [
-            #"{"published": "2023-06-30", "text": "ASTANA - Kazakhstan and Luxembourg met."}"#,   // 1 ok
-            #"{"published": "2023-02-30", "text": "Text."}"#,                                     // 2 invalid_date
-            "",                                                                                   // 3 skipped
-            #"{"published": "2023-06-30", "text": 12}"#,                                          // 4 invalid_field
-            "   \t ",                                                                             // 5 skipped
-            #"{"published": "2023-06-30", "text": "Second article about the EU.", "title": "EU"}"#, // 6 ok
-            #"{"published": "2023-06-30", "text": "x"#,                                           // 7 invalid_json
-            #"{"text": "no date"}"#,                                                              // 8 invalid_field, no column
-            #"{"published": "2023-06-30", "text": "   "}"#,                                       // 9 empty_body
+            #"{"published": "2023-06-30", "text": "ASTANA - Kazakhstan and Luxembourg met."}"#,  // 1 ok
+            #"{"published": "2023-02-30", "text": "Text."}"#,  // 2 invalid_date
+            "",  // 3 skipped
+            #"{"published": "2023-06-30", "text": 12}"#,  // 4 invalid_field
+            "   \t ",  // 5 skipped
+            #"{"published": "2023-06-30", "text": "Second article about the EU.", "title": "EU"}"#,  // 6 ok
+            #"{"published": "2023-06-30", "text": "x"#,  // 7 invalid_json
+            #"{"text": "no date"}"#,  // 8 invalid_field, no column
+            #"{"published": "2023-06-30", "text": "   "}"#,  // 9 empty_body
             "",
         ]
         let results = batch(lines)
         #expect(results.count == 7)
-        let expected: [(line: Int, reason: String?)] = [(1, nil), (2, "invalid_date"), (4, "invalid_field"), (6, nil), (7, "invalid_json"),
-                                                         (8, "invalid_field"), (9, "empty_body")]
+        let expected: [(line: Int, reason: String?)] = [
+            (1, nil), (2, "invalid_date"), (4, "invalid_field"), (6, nil), (7, "invalid_json"),
+            (8, "invalid_field"), (9, "empty_body"),
+        ]
         for (result, want) in zip(results, expected) {
             switch result {
             case .success(let article):
@@ -54,13 +59,18 @@ struct BatchTests {
     }
 
     @Test func crlfAndNoFinalNewline() throws {
-        let results = batch([#"{"published": "2023-06-30", "text": "One."}"#, #"{"published": "2023-06-30", "text": "Two."}"#], separator: "\r\n")
+        let results = batch(
+            [#"{"published": "2023-06-30", "text": "One."}"#, #"{"published": "2023-06-30", "text": "Two."}"#],
+            separator: "\r\n")
         #expect(results.count == 2)
         #expect(try results.map { try $0.get().text } == ["One.", "Two."])
     }
 
     @Test func sameArticleTwiceHasTheSameID() throws {
-        let results = batch([#"{"published": "2023-06-30", "text": "Same  text.\n"}"#, #"{"published":"2023-06-30","text":"Same\u00A0text."}"#])
+        let results = batch([
+            #"{"published": "2023-06-30", "text": "Same  text.\n"}"#,
+            #"{"published":"2023-06-30","text":"Same\u00A0text."}"#,
+        ])
         let ids = try results.map { try $0.get().id }
         #expect(ids.count == 2 && ids[0] == ids[1])
     }

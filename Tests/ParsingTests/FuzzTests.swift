@@ -1,6 +1,6 @@
-import AttacheTesting
 import ArticleParsing
 import AttacheModels
+import AttacheTesting
 import Foundation
 import Testing
 
@@ -12,10 +12,14 @@ struct FuzzTests {
 
     /// Fragments that steer random inputs into the parser's deeper paths.
     static let fragments: [String] = [
-        " date 2023-06-30 ", "date 2024-02-29 ", " date 2023-02-30 ", "\n", "\n\n", "\r\n", "\r", " ", "\t", "\u{A0}", "\u{2029}",
-        "ASTANA", "NUR-SULTAN", ". KAZINFORM", " – ", " - ", "—", "(Reuters)", "Images | gov.kz", "Photo: Akorda", "© ", "Source: x",
-        "Kazakhstan", "Luxembourg’s", "EU", "European Union", "Kazakh-Luxembourg", "«", "»", "“", "”", "’", "Мinister", "е",
-        "e\u{301}", "\u{FEFF}", "\u{200B}", "\u{AD}", "{", "}", "[", "]", "\"", ":", ",", "\\u", "\\", "\"published\"", "\"text\"",
+        " date 2023-06-30 ", "date 2024-02-29 ", " date 2023-02-30 ", "\n", "\n\n", "\r\n", "\r", " ", "\t", "\u{A0}",
+        "\u{2029}",
+        "ASTANA", "NUR-SULTAN", ". KAZINFORM", " – ", " - ", "—", "(Reuters)", "Images | gov.kz", "Photo: Akorda", "© ",
+        "Source: x",
+        "Kazakhstan", "Luxembourg’s", "EU", "European Union", "Kazakh-Luxembourg", "«", "»", "“", "”", "’", "Мinister",
+        "е",
+        "e\u{301}", "\u{FEFF}", "\u{200B}", "\u{AD}", "{", "}", "[", "]", "\"", ":", ",", "\\u", "\\", "\"published\"",
+        "\"text\"",
         "\"2023-06-30\"", "null", "12", "Title of the day", ".", "The trade turnover grew 38%.", "🇰🇿", "한국", "\u{85}",
     ]
 
@@ -70,11 +74,14 @@ struct FuzzTests {
         var rng = SeededGenerator(seed: seed)
         var accepted = 0
         for _ in 0..<200 {
-            let pieces = (0..<Int.random(in: 0...40, using: &rng)).map { _ in Self.fragments.randomElement(using: &rng)! }
+            let pieces = (0..<Int.random(in: 0...40, using: &rng)).map { _ in Self.fragments.randomElement(using: &rng)!
+            }
             let text = (Bool.random(using: &rng) ? " date 2023-06-30 " : "") + pieces.joined()
             let bytes = Array(text.utf8)
             Self.exercise(bytes)
-            if case .success = Fixture.parser.parse(.seedText(bytes), origin: "fuzz", receivedAt: Fixture.received) { accepted += 1 }
+            if case .success = Fixture.parser.parse(.seedText(bytes), origin: "fuzz", receivedAt: Fixture.received) {
+                accepted += 1
+            }
         }
         // The generator must reach the article-building code, not only the rejections.
         #expect(accepted > 40)
@@ -89,7 +96,11 @@ struct FuzzTests {
             switch Int.random(in: 0..<6, using: &rng) {
             case 0: bytes[at] ^= UInt8(1) << UInt8.random(in: 0...7, using: &rng)
             case 1: bytes = Array(bytes.prefix(at))
-            case 2: bytes.insert(contentsOf: (0..<Int.random(in: 1...8, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }, at: at)
+            case 2:
+                bytes.insert(
+                    contentsOf: (0..<Int.random(in: 1...8, using: &rng)).map { _ in
+                        UInt8.random(in: 0...255, using: &rng)
+                    }, at: at)
             case 3: bytes.removeSubrange(at..<min(bytes.count, at + Int.random(in: 1...50, using: &rng)))
             case 4:
                 let end = min(bytes.count, at + Int.random(in: 1...200, using: &rng))
@@ -114,7 +125,10 @@ struct FuzzTests {
                 // Whitespace variants of any accepted input keep the id.
                 if !bytes.contains(0x0D) {
                     var crlf: [UInt8] = []
-                    for b in bytes { if b == 0x0A { crlf.append(0x0D) }; crlf.append(b == 0x20 ? 0xC2 : b); if b == 0x20 { crlf.append(0xA0) } }
+                    for b in bytes {
+                        if b == 0x0A { crlf.append(0x0D) }; crlf.append(b == 0x20 ? 0xC2 : b);
+                        if b == 0x20 { crlf.append(0xA0) }
+                    }
                     let variant = Fixture.parser.parse(.seedText(crlf), origin: "fuzz", receivedAt: Fixture.received)
                     #expect((try? variant.get())?.id == article.id, "CRLF+NBSP variant changed the id")
                 }
@@ -129,14 +143,18 @@ struct FuzzTests {
     @Test("mutated JSON submissions", arguments: seeds)
     func mutatedJSON(_ seed: String) throws {
         let text = String(decoding: try Fixture.seed(seed), as: UTF8.self)
-        let json = try JSONSerialization.data(withJSONObject: ["published": String(text.dropFirst(6).prefix(10)),
-                                                               "text": String(text.dropFirst(17)), "source": "kazinform"])
+        let json = try JSONSerialization.data(withJSONObject: [
+            "published": String(text.dropFirst(6).prefix(10)),
+            "text": String(text.dropFirst(17)), "source": "kazinform",
+        ])
         var rng = SeededGenerator(seed: UInt64(seed)! &+ 200)
         var accepted = 0
         for _ in 0..<120 {
             let bytes = Self.mutate(Array(json), using: &rng)
             Self.exercise(bytes)
-            if case .success = Fixture.parser.parse(.json(bytes), origin: "fuzz", receivedAt: Fixture.received) { accepted += 1 }
+            if case .success = Fixture.parser.parse(.json(bytes), origin: "fuzz", receivedAt: Fixture.received) {
+                accepted += 1
+            }
         }
         #expect(accepted > 12)
     }

@@ -1,6 +1,6 @@
-import AttacheTesting
 import ArticleParsing
 import AttacheModels
+import AttacheTesting
 import Foundation
 import Testing
 
@@ -8,16 +8,22 @@ import Testing
 @Suite("Rejections")
 struct RejectionTests {
     /// Parses seed text bytes, expects a rejection with `reason`, checks the common invariants.
-    func reject(_ bytes: [UInt8], _ reason: RejectionReason, parser: ArticleParser = Fixture.parser, json: Bool = false,
-                sourceLocation: SourceLocation = #_sourceLocation) throws -> Rejection {
+    func reject(
+        _ bytes: [UInt8], _ reason: RejectionReason, parser: ArticleParser = Fixture.parser, json: Bool = false,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> Rejection {
         let result = parser.parse(json ? .json(bytes) : .seedText(bytes), origin: "test", receivedAt: Fixture.received)
         let rejection = try Fixture.rejection(result, sourceLocation: sourceLocation)
-        #expect(rejection.reason == reason.rawValue, "\(rejection.reason): \(rejection.detail)", sourceLocation: sourceLocation)
+        #expect(
+            rejection.reason == reason.rawValue, "\(rejection.reason): \(rejection.detail)",
+            sourceLocation: sourceLocation)
         Fixture.checkRejection(rejection, input: bytes, sourceLocation: sourceLocation)
         return rejection
     }
 
-    func reject(_ text: String, _ reason: RejectionReason, json: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) throws -> Rejection {
+    func reject(
+        _ text: String, _ reason: RejectionReason, json: Bool = false, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> Rejection {
         try reject(Array(text.utf8), reason, json: json, sourceLocation: sourceLocation)
     }
 
@@ -36,7 +42,9 @@ struct RejectionTests {
         #expect(r.detail.hasPrefix("Line 3, column 4: "))
     }
 
-    @Test("words that only start like the date line", arguments: ["dated 2023-06-30 text", "2023-06-30 text", "datum 2023-06-30 text", "date2023-06-30 text"])
+    @Test(
+        "words that only start like the date line",
+        arguments: ["dated 2023-06-30 text", "2023-06-30 text", "datum 2023-06-30 text", "date2023-06-30 text"])
     func notADateLine(_ text: String) throws {
         _ = try reject(text, .missingDateLine)
     }
@@ -98,7 +106,12 @@ struct RejectionTests {
 
     // MARK: empty_body
 
-    @Test("nothing after the date", arguments: [" date 2023-06-30", " date 2023-06-30 ", " date 2023-06-30 \n\n \t\n\u{A0}\n", "date: 2023-06-30 --- ... \n\n \"\""])
+    @Test(
+        "nothing after the date",
+        arguments: [
+            " date 2023-06-30", " date 2023-06-30 ", " date 2023-06-30 \n\n \t\n\u{A0}\n",
+            "date: 2023-06-30 --- ... \n\n \"\"",
+        ])
     func emptyBody(_ text: String) throws {
         let r = try reject(text, .emptyBody)
         #expect(r.line == 1)
@@ -123,15 +136,17 @@ struct RejectionTests {
         #expect(r.detail.contains("UTF-8"))
     }
 
-    @Test("malformed sequences", arguments: [
-        [0xC0, 0x80] as [UInt8],       // overlong NUL
-        [0xE0, 0x80, 0x80],            // overlong
-        [0xED, 0xA0, 0x80],            // UTF-16 surrogate
-        [0xF4, 0x90, 0x80, 0x80],      // above U+10FFFF
-        [0x80],                        // lone continuation byte
-        [0xFF],                        // never in UTF-8
-        [0xE9, 0x74, 0xE9],            // Latin-1 "été"
-    ])
+    @Test(
+        "malformed sequences",
+        arguments: [
+            [0xC0, 0x80] as [UInt8],  // overlong NUL
+            [0xE0, 0x80, 0x80],  // overlong
+            [0xED, 0xA0, 0x80],  // UTF-16 surrogate
+            [0xF4, 0x90, 0x80, 0x80],  // above U+10FFFF
+            [0x80],  // lone continuation byte
+            [0xFF],  // never in UTF-8
+            [0xE9, 0x74, 0xE9],  // Latin-1 "été"
+        ])
     func malformed(_ bad: [UInt8]) throws {
         let bytes = Array(" date 2023-06-30 Text é ".utf8) + bad + Array(" more".utf8)
         let r = try reject(bytes, .invalidUTF8)
@@ -196,7 +211,8 @@ struct RejectionTests {
 
     @Test func allowedControlsAreText() throws {
         // Tab, CR, VT, FF and NEL are whitespace, not binary.
-        let article = try Fixture.article(Fixture.parse(" date 2023-06-30 A\ttext\u{0B}on\u{0C}lines\u{85}and\r\nmore."))
+        let article = try Fixture.article(
+            Fixture.parse(" date 2023-06-30 A\ttext\u{0B}on\u{0C}lines\u{85}and\r\nmore."))
         #expect(article.text == "A text\non\n\nlines\nand\nmore.")
     }
 
@@ -240,12 +256,14 @@ struct RejectionTests {
         #expect(r.detail.contains("':'"))
     }
 
-    @Test("not an object or not JSON", arguments: [
-        ("[1, 2]", "array"), ("\"text\"", "string"), ("42", "number"), ("{\"text\": \"a\"", "ends early"),
-        ("{\"text\": \"a}", "never closed"), ("{\"a\": 1} {\"b\": 2}", "after the end"), ("{\"a\": tru}", "'true'"),
-        ("{\"a\": \"\\q\"}", "not a JSON escape"), ("{\"a\": \"\\uD800\"}", "surrogate"), ("{\"a\": 01}", "','"),
-        ("{\"a\": \"line\nbreak\"}", "must be escaped"), ("{'a': 1}", "member name"),
-    ])
+    @Test(
+        "not an object or not JSON",
+        arguments: [
+            ("[1, 2]", "array"), ("\"text\"", "string"), ("42", "number"), ("{\"text\": \"a\"", "ends early"),
+            ("{\"text\": \"a}", "never closed"), ("{\"a\": 1} {\"b\": 2}", "after the end"), ("{\"a\": tru}", "'true'"),
+            ("{\"a\": \"\\q\"}", "not a JSON escape"), ("{\"a\": \"\\uD800\"}", "surrogate"), ("{\"a\": 01}", "','"),
+            ("{\"a\": \"line\nbreak\"}", "must be escaped"), ("{'a': 1}", "member name"),
+        ])
     func malformedJSON(_ text: String, _ mention: String) throws {
         let r = try reject(text, .invalidJSON, json: true)
         #expect(r.detail.contains(mention), "\(r.detail)")
@@ -279,9 +297,15 @@ struct RejectionTests {
         #expect(r.line == 2 && r.column == 9)
     }
 
-    @Test("optional fields of the wrong type", arguments: [("title", "5", "a number"), ("source", "{\"name\": \"gov.kz\"}", "an object"), ("title", "true", "a boolean")])
+    @Test(
+        "optional fields of the wrong type",
+        arguments: [
+            ("title", "5", "a number"), ("source", "{\"name\": \"gov.kz\"}", "an object"),
+            ("title", "true", "a boolean"),
+        ])
     func optionalField(_ name: String, _ value: String, _ found: String) throws {
-        let r = try reject("{\"published\": \"2023-06-30\", \"text\": \"Text\", \"\(name)\": \(value)}", .invalidField, json: true)
+        let r = try reject(
+            "{\"published\": \"2023-06-30\", \"text\": \"Text\", \"\(name)\": \(value)}", .invalidField, json: true)
         #expect(r.detail.contains("\"\(name)\" must be a string (or null)"))
         #expect(r.detail.contains(found))
     }
@@ -296,7 +320,8 @@ struct RejectionTests {
     }
 
     @Test func duplicateField() throws {
-        let r = try reject("{\"published\": \"2023-06-30\", \"text\": \"A\", \"text\": \"B\"}", .invalidField, json: true)
+        let r = try reject(
+            "{\"published\": \"2023-06-30\", \"text\": \"A\", \"text\": \"B\"}", .invalidField, json: true)
         #expect(r.detail.contains("appears twice"))
         #expect(r.detail.contains("line 1, column 37"))
     }
@@ -320,8 +345,10 @@ struct RejectionTests {
     }
 
     @Test func unknownFieldsAndNullOptionalsAreAccepted() throws {
-        let article = try Fixture.article(Fixture.parseJSON(
-            "{\"id\": 7, \"published\": \"2023-06-30\", \"title\": null, \"source\": \"  Akorda \", \"text\": \"ASTANA - Text.\", \"tags\": [{}], \"x\": null}"))
+        let article = try Fixture.article(
+            Fixture.parseJSON(
+                "{\"id\": 7, \"published\": \"2023-06-30\", \"title\": null, \"source\": \"  Akorda \", \"text\": \"ASTANA - Text.\", \"tags\": [{}], \"x\": null}"
+            ))
         #expect(article.title == nil)
         #expect(article.source == "Akorda")
         #expect(article.dateline == Dateline(place: "ASTANA"))
@@ -336,8 +363,10 @@ struct RejectionTests {
     }
 
     @Test func everyReasonCodeIsExercised() {
-        #expect(Set(RejectionReason.allCases.map(\.rawValue)) == [
-            "missing_date_line", "invalid_date", "empty_body", "invalid_utf8", "binary_data", "too_large", "invalid_json", "invalid_field",
-        ])
+        #expect(
+            Set(RejectionReason.allCases.map(\.rawValue)) == [
+                "missing_date_line", "invalid_date", "empty_body", "invalid_utf8", "binary_data", "too_large",
+                "invalid_json", "invalid_field",
+            ])
     }
 }

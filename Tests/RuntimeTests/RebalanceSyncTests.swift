@@ -44,12 +44,13 @@ struct RebalanceSyncTests {
         private var entries: [String] = []
 
         func append(_ progress: RebalanceSync.Progress) {
-            let name = switch progress {
-            case .restoring: "restoring"
-            case .restored: "restored"
-            case .revoked: "revoked"
-            case .failed: "failed"
-            }
+            let name =
+                switch progress {
+                case .restoring: "restoring"
+                case .restored: "restored"
+                case .revoked: "revoked"
+                case .failed: "failed"
+                }
             lock.withLock { entries.append(name) }
         }
 
@@ -65,8 +66,10 @@ struct RebalanceSyncTests {
         let producer = try KafkaProducer(config: broker.config)
         for partition in Int32(0)...1 {
             for index in 0..<10 {
-                _ = try await producer.send(OutgoingRecord(topic: topic, partition: partition, key: Array("k\(index)".utf8),
-                                                           value: Array("v\(index)".utf8)))
+                _ = try await producer.send(
+                    OutgoingRecord(
+                        topic: topic, partition: partition, key: Array("k\(index)".utf8),
+                        value: Array("v\(index)".utf8)))
             }
         }
         await offCooperativePool { producer.close() }
@@ -101,8 +104,9 @@ struct RebalanceSyncTests {
         let (broker, topic, group) = try await Self.setUp()
         let consumer = try KafkaConsumer(config: broker.config, groupID: group, logger: Self.logger)
         let progress = ProgressLog()
-        let sync = RebalanceSync(consumer: consumer, name: "test loop", logger: Self.logger, stopping: { false },
-                                 onReady: { progress.append($0) })
+        let sync = RebalanceSync(
+            consumer: consumer, name: "test loop", logger: Self.logger, stopping: { false },
+            onReady: { progress.append($0) })
         let hooked = ProgressLog()
         sync.install { event in if case .assigned(let partitions) = event { hooked.append(.restoring(partitions)) } }
         let owner = RecordingOwner()
@@ -120,14 +124,17 @@ struct RebalanceSyncTests {
         #expect(!sync.needsResync)
     }
 
-    @Test("after a transient error: not ready, then the whole assignment is restored again and the consumer rewound to the committed offsets, or the low watermark where none is committed")
+    @Test(
+        "after a transient error: not ready, then the whole assignment is restored again and the consumer rewound to the committed offsets, or the low watermark where none is committed"
+    )
     func failedRestoreResyncs() async throws {
         let (broker, topic, group) = try await Self.setUp()
         let consumer = try KafkaConsumer(config: broker.config, groupID: group, logger: Self.logger)
         let progress = ProgressLog()
-        let sync = RebalanceSync(consumer: consumer, name: "test loop", logger: Self.logger,
-                                 retries: RetryPolicy(maxAttempts: .max, baseDelay: .milliseconds(50), maxDelay: .milliseconds(100)),
-                                 stopping: { false }, onReady: { progress.append($0) })
+        let sync = RebalanceSync(
+            consumer: consumer, name: "test loop", logger: Self.logger,
+            retries: RetryPolicy(maxAttempts: .max, baseDelay: .milliseconds(50), maxDelay: .milliseconds(100)),
+            stopping: { false }, onReady: { progress.append($0) })
         sync.install()
         // The assignment's restore fails once: the resync restores again before anything is read.
         let owner = RecordingOwner(failFirst: 1)
@@ -147,27 +154,37 @@ struct RebalanceSyncTests {
             #expect(byPartition[0] == Array(4..<10), "\(byPartition[0] ?? [])")
             #expect(byPartition[1] == Array(0..<10), "\(byPartition[1] ?? [])")
         }
-        #expect(owner.restoreCalls.count == 3, "the assignment's restore, then a resync after each error: \(owner.restoreCalls)")
-        #expect(owner.restoreCalls.allSatisfy { Set($0.map(\.partition)) == [0, 1] }, "every restore is of the whole assignment")
-        #expect(progress.all == ["restoring", "failed", "restoring", "restored", "failed", "restoring", "restored"], "\(progress.all)")
+        #expect(
+            owner.restoreCalls.count == 3,
+            "the assignment's restore, then a resync after each error: \(owner.restoreCalls)")
+        #expect(
+            owner.restoreCalls.allSatisfy { Set($0.map(\.partition)) == [0, 1] },
+            "every restore is of the whole assignment")
+        #expect(
+            progress.all == ["restoring", "failed", "restoring", "restored", "failed", "restoring", "restored"],
+            "\(progress.all)")
         #expect(!sync.needsResync)
     }
 
-    @Test("a Kafka error while rewinding (the group's offsets cannot be read) is followed by resyncs until the rewind succeeds, not by a stop")
+    @Test(
+        "a Kafka error while rewinding (the group's offsets cannot be read) is followed by resyncs until the rewind succeeds, not by a stop"
+    )
     func rewindErrorResyncs() async throws {
         let (broker, topic, group) = try await Self.setUp()
         let consumer = try KafkaConsumer(config: broker.config, groupID: group, logger: Self.logger)
         let progress = ProgressLog()
-        let sync = RebalanceSync(consumer: consumer, name: "test loop", logger: Self.logger,
-                                 retries: RetryPolicy(maxAttempts: .max, baseDelay: .milliseconds(50), maxDelay: .milliseconds(100)),
-                                 stopping: { false }, onReady: { progress.append($0) })
+        let sync = RebalanceSync(
+            consumer: consumer, name: "test loop", logger: Self.logger,
+            retries: RetryPolicy(maxAttempts: .max, baseDelay: .milliseconds(50), maxDelay: .milliseconds(100)),
+            stopping: { false }, onReady: { progress.append($0) })
         sync.install()
         let owner = RecordingOwner()
         try consumer.subscribe([topic])
         _ = try await Self.loop(sync, owner: owner, count: 16)
         // The next two OffsetFetch requests (Kafka API 9) fail: the rewinds of the next two
         // resyncs cannot read the committed offsets.
-        broker.injectErrors(apiKey: 9, [RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED, RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED])
+        broker.injectErrors(
+            apiKey: 9, [RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED, RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED])
         struct Transient: Error {}
         await sync.failed(Transient())
         let again = try await Self.loop(sync, owner: owner, count: 16)
@@ -177,7 +194,9 @@ struct RebalanceSyncTests {
         let byPartition = Dictionary(grouping: again, by: \.partition).mapValues { $0.map(\.offset) }
         #expect(byPartition[0] == Array(4..<10), "\(byPartition[0] ?? [])")
         #expect(byPartition[1] == Array(0..<10), "\(byPartition[1] ?? [])")
-        #expect(progress.all.filter { $0 == "failed" }.count == 3, "the error handed in, then one per failed rewind: \(progress.all)")
+        #expect(
+            progress.all.filter { $0 == "failed" }.count == 3,
+            "the error handed in, then one per failed rewind: \(progress.all)")
         #expect(progress.all.last == "restored")
     }
 
@@ -186,11 +205,16 @@ struct RebalanceSyncTests {
         let (broker, topic, group) = try await Self.setUp()
         let consumer = try KafkaConsumer(config: broker.config, groupID: group, logger: Self.logger)
         try consumer.assign([TopicPartitionOffset(topic: topic, partition: 1, offset: KafkaOffset.invalid)])
-        let sync = RebalanceSync(consumer: consumer, name: "test loop", logger: Self.logger, stopping: { false }, onReady: { _ in })
+        let sync = RebalanceSync(
+            consumer: consumer, name: "test loop", logger: Self.logger, stopping: { false }, onReady: { _ in })
         #expect(sync.commitBeforeRevoke([]))
-        let committed = await offCooperativePool { sync.commitBeforeRevoke([TopicPartitionOffset(topic: topic, partition: 1, offset: 7)]) }
+        let committed = await offCooperativePool {
+            sync.commitBeforeRevoke([TopicPartitionOffset(topic: topic, partition: 1, offset: 7)])
+        }
         #expect(committed)
-        let offsets = try await consumer.committed([TopicPartitionOffset(topic: topic, partition: 1, offset: KafkaOffset.invalid)])
+        let offsets = try await consumer.committed([
+            TopicPartitionOffset(topic: topic, partition: 1, offset: KafkaOffset.invalid)
+        ])
         #expect(offsets.first?.offset == 7)
         await offCooperativePool { consumer.close() }
     }

@@ -20,10 +20,11 @@ struct RetryPolicyTests {
         let attempts = Count()
         var retries: [Int] = []
         do {
-            try await Self.quick.run({ () throws(Failure) in
-                attempts.value += 1
-                throw Failure(transient: true)
-            }, retryable: { $0.transient }, onRetry: { _, retry, _ in retries.append(retry) })
+            try await Self.quick.run(
+                { () throws(Failure) in
+                    attempts.value += 1
+                    throw Failure(transient: true)
+                }, retryable: { $0.transient }, onRetry: { _, retry, _ in retries.append(retry) })
             Issue.record("no error thrown")
         } catch {
             #expect(error == Failure(transient: true))
@@ -36,18 +37,20 @@ struct RetryPolicyTests {
     func retryable() async throws {
         let attempts = Count()
         await #expect(throws: Failure(transient: false)) {
-            try await Self.quick.run({ () throws(Failure) in
-                attempts.value += 1
-                throw Failure(transient: false)
-            }, retryable: { $0.transient })
+            try await Self.quick.run(
+                { () throws(Failure) in
+                    attempts.value += 1
+                    throw Failure(transient: false)
+                }, retryable: { $0.transient })
         }
         #expect(attempts.value == 1)
         let tries = Count()
-        let value = try await Self.quick.run({ () throws(Failure) -> String in
-            tries.value += 1
-            if tries.value < 3 { throw Failure(transient: true) }
-            return "done"
-        }, retryable: { $0.transient })
+        let value = try await Self.quick.run(
+            { () throws(Failure) -> String in
+                tries.value += 1
+                if tries.value < 3 { throw Failure(transient: true) }
+                return "done"
+            }, retryable: { $0.transient })
         #expect(value == "done" && tries.value == 3)
     }
 
@@ -56,13 +59,15 @@ struct RetryPolicyTests {
         let attempts = Count()
         var waits: [Duration] = []
         do {
-            try await RetryPolicy(maxAttempts: .max).run({ () throws(Failure) in
-                attempts.value += 1
-                throw Failure(transient: true)
-            }, retryable: { $0.transient }, wait: { wait in
-                waits.append(wait)
-                return waits.count < 2
-            })
+            try await RetryPolicy(maxAttempts: .max).run(
+                { () throws(Failure) in
+                    attempts.value += 1
+                    throw Failure(transient: true)
+                }, retryable: { $0.transient },
+                wait: { wait in
+                    waits.append(wait)
+                    return waits.count < 2
+                })
             Issue.record("no error thrown")
         } catch {
             #expect(error == Failure(transient: true))
@@ -75,8 +80,12 @@ struct RetryPolicyTests {
     @Test("the waits grow exponentially up to the ceiling, with full jitter")
     func delays() {
         let policy = RetryPolicy(maxAttempts: 10, baseDelay: .milliseconds(100), maxDelay: .seconds(1))
-        #expect((1...6).map { policy.ceiling(beforeRetry: $0) }
-            == [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1), .seconds(1)])
+        #expect(
+            (1...6).map { policy.ceiling(beforeRetry: $0) }
+                == [
+                    .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1),
+                    .seconds(1),
+                ])
         #expect(policy.delay(beforeRetry: 3, unit: 0) == .zero)
         #expect(policy.delay(beforeRetry: 3, unit: 0.5) == .milliseconds(200))
         #expect(policy.delay(beforeRetry: 3, unit: 7) == .milliseconds(400), "the unit is clamped into 0...1")

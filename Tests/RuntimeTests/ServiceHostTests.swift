@@ -14,8 +14,10 @@ struct ServiceHostTests {
     }
 
     static func host(port: Int, health: Health) -> ServiceHost {
-        ServiceHost(name: "test", options: ServiceOptions(brokers: "unused:9092", httpPort: port, httpHost: "127.0.0.1", groupID: "g"),
-                    health: health, metrics: Metrics(), logger: logger)
+        ServiceHost(
+            name: "test",
+            options: ServiceOptions(brokers: "unused:9092", httpPort: port, httpHost: "127.0.0.1", groupID: "g"),
+            health: health, metrics: Metrics(), logger: logger)
     }
 
     /// A host serving on a free port until `release` is requested; returns the port.
@@ -46,7 +48,7 @@ struct ServiceHostTests {
         let port = try await Self.occupyPort(until: release)
         let health = Health()
         let ran = PortBox()
-        try await Self.host(port: port, health: health).run(onHTTPStarted: { _ in }) {
+        try await Self.host(port: port, health: health).run {
             try await Task.sleep(for: .milliseconds(500))
             ran.set(1)
         }
@@ -63,7 +65,7 @@ struct ServiceHostTests {
         let health = Health()
         let stop = ShutdownDeadline()
         await #expect(throws: (any Error).self) {
-            try await Self.host(port: port, health: health).run(role: .input(stop: stop), onHTTPStarted: { _ in }) {
+            try await Self.host(port: port, health: health).run(role: .input(stop: stop)) {
                 // The work ends once the service is asked to stop (here: by the HTTP server).
                 await stop.wait()
             }
@@ -76,12 +78,12 @@ struct ServiceHostTests {
     func failures() async throws {
         let health = Health()
         await #expect(throws: WorkFailed.self) {
-            try await Self.host(port: 0, health: health).run(onHTTPStarted: { _ in }) { throw WorkFailed() }
+            try await Self.host(port: 0, health: health).run { throw WorkFailed() }
         }
         #expect(health.fatalReason == "the work failed")
         let calm = Health()
         await #expect(throws: CancellationError.self) {
-            try await Self.host(port: 0, health: calm).run(onHTTPStarted: { _ in }) { throw CancellationError() }
+            try await Self.host(port: 0, health: calm).run { throw CancellationError() }
         }
         #expect(calm.isAlive)
     }

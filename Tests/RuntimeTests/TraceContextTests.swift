@@ -10,7 +10,8 @@ struct TraceContextTests {
         let parts = header.split(separator: "-", omittingEmptySubsequences: false)
         return header.utf8.count == 55 && parts.count == 4 && parts[0] == "00" && parts[3] == "01"
             && parts[1].count == 32 && parts[2].count == 16
-            && parts[1].allSatisfy { "0123456789abcdef".contains($0) } && parts[2].allSatisfy { "0123456789abcdef".contains($0) }
+            && parts[1].allSatisfy { "0123456789abcdef".contains($0) }
+            && parts[2].allSatisfy { "0123456789abcdef".contains($0) }
     }
 
     @Test("a child keeps the parent's trace id and gets a new span id")
@@ -23,16 +24,18 @@ struct TraceContextTests {
         #expect(first != second)
     }
 
-    @Test("a missing or malformed parent starts a new trace", arguments: [
-        nil,
-        "",
-        "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331",  // no flags
-        "00-0af7651916cd43dd8448eb211c80319g-b7ad6b7169203331-01",  // not hex
-        "00-00000000000000000000000000000000-b7ad6b7169203331-01",  // all-zero trace id
-        "00_0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",  // wrong separator
-        "-00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",  // too long
-        "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01é",
-    ])
+    @Test(
+        "a missing or malformed parent starts a new trace",
+        arguments: [
+            nil,
+            "",
+            "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331",  // no flags
+            "00-0af7651916cd43dd8448eb211c80319g-b7ad6b7169203331-01",  // not hex
+            "00-00000000000000000000000000000000-b7ad6b7169203331-01",  // all-zero trace id
+            "00_0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",  // wrong separator
+            "-00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",  // too long
+            "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01é",
+        ])
     func startsANewTrace(parent: String?) {
         let child = TraceContext.child(of: parent)
         #expect(isWellFormed(child))

@@ -20,8 +20,10 @@ public func fuzzArticleParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
     let first = parser.parse(raw: bytes, origin: "fuzz", receivedAt: at)
     let second = parser.parse(raw: bytes, origin: "fuzz", receivedAt: at)
     check(describe(first) == describe(second), "parse(raw:) is not deterministic")
-    for result in [first, parser.parse(.seedText(bytes), origin: "fuzz", receivedAt: at),
-                   parser.parse(.json(bytes), origin: "fuzz", receivedAt: at)] {
+    for result in [
+        first, parser.parse(.seedText(bytes), origin: "fuzz", receivedAt: at),
+        parser.parse(.json(bytes), origin: "fuzz", receivedAt: at),
+    ] {
         if case .success(let article) = result {
             check(!article.text.isEmpty, "an accepted article has no text")
             check((try? AttacheJSON.encode(article)) != nil, "an accepted article does not encode")
@@ -29,8 +31,9 @@ public func fuzzArticleParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
     }
 
     let batch = parser.parseBatch(ndjson: bytes, origin: "fuzz", receivedAt: at)
-    check(batch.count == BatchLineCounter.count(bytes),
-          "parseBatch gave \(batch.count) results for \(BatchLineCounter.count(bytes)) non-blank lines")
+    check(
+        batch.count == BatchLineCounter.count(bytes),
+        "parseBatch gave \(batch.count) results for \(BatchLineCounter.count(bytes)) non-blank lines")
     for case .failure(let rejection) in batch {
         check(rejection.line != nil, "a batch rejection has no line: \(rejection.reason)")
     }

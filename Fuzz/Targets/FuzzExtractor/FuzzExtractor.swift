@@ -16,7 +16,10 @@ import Foundation
 public func fuzzExtractor(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     let parser = ArticleParser(maxBytes: 64 * 1024)
-    guard case .success(let article) = parser.parse(raw: bytes, origin: "fuzz", receivedAt: Date(timeIntervalSince1970: 1_700_000_000)) else {
+    guard
+        case .success(let article) = parser.parse(
+            raw: bytes, origin: "fuzz", receivedAt: Date(timeIntervalSince1970: 1_700_000_000))
+    else {
         return 0
     }
     let extraction = Extractor(home: "KZ").extract(article)
@@ -29,7 +32,9 @@ public func fuzzExtractor(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         check((try? AttacheJSON.encode(change)) != nil, "a stated change does not encode")
     }
     for anniversary in extraction.anniversaries {
-        check(article.text.text(in: anniversary.span) != nil, "an anniversary's span \(anniversary.span) is outside the text")
+        check(
+            article.text.text(in: anniversary.span) != nil,
+            "an anniversary's span \(anniversary.span) is outside the text")
         check((try? AttacheJSON.encode(anniversary)) != nil, "an anniversary does not encode: \(anniversary.text)")
     }
     for observation in extraction.observations(article: article) {

@@ -21,7 +21,8 @@ public struct Corpus: Sendable {
     /// Whether `directory` looks like a corpus (has an `articles` folder).
     public static func exists(at directory: String) -> Bool {
         var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent("articles"), isDirectory: &isDirectory)
+        return FileManager.default.fileExists(
+            atPath: (directory as NSString).appendingPathComponent("articles"), isDirectory: &isDirectory)
             && isDirectory.boolValue
     }
 
@@ -32,7 +33,8 @@ public struct Corpus: Sendable {
         guard exists(at: directory) else {
             throw CorpusError("\(directory): no articles/ folder; expected DIR/articles/*.txt and DIR/gold/*.json")
         }
-        let names = try FileManager.default.contentsOfDirectory(atPath: articlesDir).filter { $0.hasSuffix(".txt") }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: articlesDir).filter { $0.hasSuffix(".txt") }
+            .sorted()
         var items: [Item] = []
         var problems: [String] = []
         let parser = ArticleParser()
@@ -51,9 +53,12 @@ public struct Corpus: Sendable {
             do { gold = try decoder.decode(GoldAnnotation.self, from: goldData) } catch {
                 problems.append("\(goldPath): not a gold annotation: \(error)"); continue
             }
-            switch parser.parse(raw: Array(raw), origin: "file:\(articlePath)", receivedAt: Date(timeIntervalSince1970: 0)) {
+            switch parser.parse(
+                raw: Array(raw), origin: "file:\(articlePath)", receivedAt: Date(timeIntervalSince1970: 0))
+            {
             case .success(let article): items.append(Item(id: stem, article: article, gold: gold))
-            case .failure(let rejection): problems.append("\(articlePath): rejected (\(rejection.reason)): \(rejection.detail)")
+            case .failure(let rejection):
+                problems.append("\(articlePath): rejected (\(rejection.reason)): \(rejection.detail)")
             }
         }
         return Corpus(items: items, problems: problems)
@@ -62,7 +67,9 @@ public struct Corpus: Sendable {
     /// Runs the extractor over every item and scores it.
     public func evaluate(with extractor: Extractor) -> EvaluationReport {
         let scores = items.map { item in
-            Scorer.score(id: item.id, article: item.article, extraction: extractor.extract(item.article), gold: item.gold, home: extractor.home)
+            Scorer.score(
+                id: item.id, article: item.article, extraction: extractor.extract(item.article), gold: item.gold,
+                home: extractor.home)
         }
         return EvaluationReport(scores: scores, problems: problems)
     }

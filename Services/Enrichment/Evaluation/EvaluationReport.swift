@@ -1,3 +1,5 @@
+import Foundation
+
 /// A gold item the extractor did not get right.
 public struct Miss: Codable, Sendable, Hashable {
     /// The article (file stem, e.g. `001`).
@@ -42,7 +44,8 @@ public struct KindScore: Codable, Sendable, Hashable {
     public var precision: Double { predicted == 0 ? (gold == 0 ? 1 : 0) : Double(truePositives) / Double(predicted) }
     public var recall: Double { gold == 0 ? 1 : Double(truePositives) / Double(gold) }
     public var f1: Double {
-        let p = precision, r = recall
+        let p = precision
+        let r = recall
         return p + r == 0 ? 0 : 2 * p * r / (p + r)
     }
 
@@ -127,11 +130,15 @@ public struct EvaluationReport: Codable, Sendable, Hashable {
         func pct(_ x: Double) -> String { String(format: "%.3f", x) }
         func line(_ name: String, _ k: KindScore, _ extra: String) -> String {
             let n = name.padding(toLength: 14, withPad: " ", startingAt: 0)
-            return "\(n) P \(pct(k.precision))  R \(pct(k.recall))  F1 \(pct(k.f1))  (\(k.truePositives) of \(k.gold) right, \(k.predicted) found\(extra))\n"
+            return
+                "\(n) P \(pct(k.precision))  R \(pct(k.recall))  F1 \(pct(k.f1))  (\(k.truePositives) of \(k.gold) right, \(k.predicted) found\(extra))\n"
         }
         out += line("figures", figures, "; amount found for \(figures.amountFound)")
         out += line("changes", changes, "; \(changes.strict) also with metric, partner and periods right")
-        out += line("anniversaries", anniversaries, "; founding dates \(anniversaries.datesRight) of \(anniversaries.datesGold); ordinal and base year found for \(anniversaries.baseYearRight)")
+        out += line(
+            "anniversaries", anniversaries,
+            "; founding dates \(anniversaries.datesRight) of \(anniversaries.datesGold); ordinal and base year found for \(anniversaries.baseYearRight)"
+        )
         for p in problems { out += "problem: \(p)\n" }
         func section(_ name: String, _ k: KindScore) {
             if !k.misses.isEmpty {
@@ -168,7 +175,8 @@ struct KindScoreJSON: Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case precision, recall, f1, gold, predicted, truePositives, amountFound, strict, datesGold, datesRight, baseYearRight, misses, falsePositives
+        case precision, recall, f1, gold, predicted, truePositives, amountFound, strict, datesGold, datesRight,
+            baseYearRight, misses, falsePositives
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -207,5 +215,3 @@ struct KindScoreJSON: Codable {
         score = s
     }
 }
-
-import Foundation

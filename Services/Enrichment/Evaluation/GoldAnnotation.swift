@@ -1,4 +1,5 @@
 import AttacheModels
+import Foundation
 
 /// The hand-made annotation of one corpus article (`gold/NNN.json`), in the corpus's own
 /// format: snake_case fields, country names rather than codes, periods as labels.
@@ -9,8 +10,10 @@ public struct GoldAnnotation: Decodable, Sendable, Hashable {
     public var changes: [GoldChange]
     public var anniversaries: [GoldAnniversary]
 
-    public init(source: String? = nil, published: String, figures: [GoldFigure] = [], changes: [GoldChange] = [],
-                anniversaries: [GoldAnniversary] = []) {
+    public init(
+        source: String? = nil, published: String, figures: [GoldFigure] = [], changes: [GoldChange] = [],
+        anniversaries: [GoldAnniversary] = []
+    ) {
         self.source = source
         self.published = published
         self.figures = figures
@@ -36,8 +39,10 @@ public struct GoldFigure: Decodable, Sendable, Hashable {
         case valueUSD = "value_usd"
     }
 
-    public init(text: String, metric: String, reporter: String = "Kazakhstan", partner: String, period: String,
-                valueUSD: Double? = nil, currency: String? = nil, value: Double? = nil, approx: Bool? = nil) {
+    public init(
+        text: String, metric: String, reporter: String = "Kazakhstan", partner: String, period: String,
+        valueUSD: Double? = nil, currency: String? = nil, value: Double? = nil, approx: Bool? = nil
+    ) {
         self.text = text
         self.metric = metric
         self.reporter = reporter
@@ -73,7 +78,9 @@ public struct GoldChange: Decodable, Sendable, Hashable {
         case toPeriod = "to_period"
     }
 
-    public init(text: String, metric: String, partner: String, fromPeriod: String, toPeriod: String, kind: String, value: Double) {
+    public init(
+        text: String, metric: String, partner: String, fromPeriod: String, toPeriod: String, kind: String, value: Double
+    ) {
         self.text = text
         self.metric = metric
         self.partner = partner
@@ -122,8 +129,8 @@ public enum GoldPeriod: Sendable, Hashable {
     public static func == (a: GoldPeriod, b: GoldPeriod) -> Bool {
         switch (a, b) {
         case (.any, .any): return true
-        case let (.years(x1, y1), .years(x2, y2)): return x1 == x2 && y1 == y2
-        case let (.months(s1, e1), .months(s2, e2)): return s1 == s2 && e1 == e2
+        case (.years(let x1, let y1), .years(let x2, let y2)): return x1 == x2 && y1 == y2
+        case (.months(let s1, let e1), .months(let s2, let e2)): return s1 == s2 && e1 == e2
         default: return false
         }
     }
@@ -146,7 +153,7 @@ public enum GoldPeriod: Sendable, Hashable {
         guard parts.count == 2, let (y1, m1) = ym(parts[0]), let (y2, m2) = ym(parts[1]) else { return nil }
         switch (m1, m2) {
         case (nil, nil): self = .years(y1, y2)
-        case let (a?, b?): self = .months(start: (y1, a), end: (y2, b))
+        case (let a?, let b?): self = .months(start: (y1, a), end: (y2, b))
         default: return nil
         }
     }
@@ -158,14 +165,13 @@ public enum GoldPeriod: Sendable, Hashable {
         switch self {
         case .any:
             return true
-        case let .years(a, b) where a == b:
-            return p.start.year == a && p.start.month == 1 && p.start.day == 1 && p.end.year == a && p.end.month == 12 && p.end.day == 31
-        case let .years(a, b):
+        case .years(let a, let b) where a == b:
+            return p.start.year == a && p.start.month == 1 && p.start.day == 1 && p.end.year == a && p.end.month == 12
+                && p.end.day == 31
+        case .years(let a, let b):
             return p.start.year == a && p.end.year == b
-        case let .months(s, e):
+        case .months(let s, let e):
             return p.start.year == s.year && p.start.month == s.month && p.end.year == e.year && p.end.month == e.month
         }
     }
 }
-
-import Foundation

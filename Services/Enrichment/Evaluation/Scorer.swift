@@ -25,13 +25,17 @@ public enum Scorer {
     public static let changeTolerance = 0.01
 
     /// Scores one article.
-    public static func score(id: String, article: Article, extraction: Extraction, gold: GoldAnnotation, home: String = "KZ") -> ArticleScore {
+    public static func score(
+        id: String, article: Article, extraction: Extraction, gold: GoldAnnotation, home: String = "KZ"
+    ) -> ArticleScore {
         var result = ArticleScore(id: id)
 
         // Figures.
         let goldFigures = gold.figures.filter { $0.metric != "other" }
         let predicted = extraction.figures.filter { !$0.derived && $0.metric != .other }
-        let figureMatch = matching(goldFigures.count, predicted.count) { g, p in figureMatches(goldFigures[g], predicted[p], home: home) }
+        let figureMatch = matching(goldFigures.count, predicted.count) { g, p in
+            figureMatches(goldFigures[g], predicted[p], home: home)
+        }
         for (g, gf) in goldFigures.enumerated() {
             let amountFound = predicted.contains { amountMatches(gf, $0) }
             if amountFound { result.figures.amountFound += 1 }
@@ -39,8 +43,10 @@ public enum Scorer {
                 result.figures.truePositives += 1
             } else {
                 let near = predicted.first { amountMatches(gf, $0) }
-                result.figures.misses.append(Miss(article: id, text: gf.text, expected: describe(gf),
-                                                  closest: near.map(describe)))
+                result.figures.misses.append(
+                    Miss(
+                        article: id, text: gf.text, expected: describe(gf),
+                        closest: near.map(describe)))
             }
         }
         for (p, pf) in predicted.enumerated() where figureMatch.predictedToGold[p] == nil {
@@ -52,14 +58,16 @@ public enum Scorer {
         // Changes.
         let goldChanges = gold.changes
         let changes = extraction.changes.filter { $0.percent != nil || $0.ratio != nil }
-        let changeMatch = matching(goldChanges.count, changes.count) { g, p in changeMatches(goldChanges[g], changes[p]) }
+        let changeMatch = matching(goldChanges.count, changes.count) { g, p in changeMatches(goldChanges[g], changes[p])
+        }
         for (g, gc) in goldChanges.enumerated() {
             if let p = changeMatch.goldToPredicted[g] {
                 result.changes.truePositives += 1
                 if changeStrictlyMatches(gc, changes[p], home: home) { result.changes.strict += 1 }
             } else {
                 let near = changes.first { metricClass($0.series.metric.rawValue) == metricClass(gc.metric) }
-                result.changes.misses.append(Miss(article: id, text: gc.text, expected: describe(gc), closest: near.map(describe)))
+                result.changes.misses.append(
+                    Miss(article: id, text: gc.text, expected: describe(gc), closest: near.map(describe)))
             }
         }
         for (p, pc) in changes.enumerated() where changeMatch.predictedToGold[p] == nil {
@@ -74,13 +82,16 @@ public enum Scorer {
         let annMatch = matching(goldAnn.count, anns.count) { g, p in anniversaryMatches(goldAnn[g], anns[p]) }
         for (g, ga) in goldAnn.enumerated() {
             if ga.baseDate != nil { result.anniversaries.datesGold += 1 }
-            if anns.contains(where: { $0.ordinal == ga.ordinal && $0.baseYear == ga.baseYear }) { result.anniversaries.baseYearRight += 1 }
+            if anns.contains(where: { $0.ordinal == ga.ordinal && $0.baseYear == ga.baseYear }) {
+                result.anniversaries.baseYearRight += 1
+            }
             if annMatch.goldToPredicted[g] != nil {
                 result.anniversaries.truePositives += 1
                 if ga.baseDate != nil { result.anniversaries.datesRight += 1 }
             } else {
                 let near = anns.first { $0.ordinal == ga.ordinal }
-                result.anniversaries.misses.append(Miss(article: id, text: ga.text, expected: describe(ga), closest: near.map(describe)))
+                result.anniversaries.misses.append(
+                    Miss(article: id, text: ga.text, expected: describe(ga), closest: near.map(describe)))
             }
         }
         for (p, pa) in anns.enumerated() where annMatch.predictedToGold[p] == nil {
@@ -130,7 +141,9 @@ public enum Scorer {
         return within(usd, amount, amountTolerance)
     }
 
-    static func partiesMatch(goldMetric: String, goldReporter: String, goldPartner: String, figure p: Figure, home: String) -> Bool {
+    static func partiesMatch(
+        goldMetric: String, goldReporter: String, goldPartner: String, figure p: Figure, home: String
+    ) -> Bool {
         guard let r = code(goldReporter), let q = code(goldPartner) else { return false }
         let m = metricClass(goldMetric)
         if p.reporter == r, p.partner == q, metricClass(p.metric.rawValue) == m { return true }
@@ -140,7 +153,9 @@ public enum Scorer {
 
     static func figureMatches(_ g: GoldFigure, _ p: Figure, home: String) -> Bool {
         guard amountMatches(g, p) else { return false }
-        guard partiesMatch(goldMetric: g.metric, goldReporter: g.reporter, goldPartner: g.partner, figure: p, home: home) else { return false }
+        guard
+            partiesMatch(goldMetric: g.metric, goldReporter: g.reporter, goldPartner: g.partner, figure: p, home: home)
+        else { return false }
         guard let period = GoldPeriod(label: g.period) else { return false }
         return period.accepts(p.period)
     }
@@ -164,8 +179,12 @@ public enum Scorer {
 
     static func changeStrictlyMatches(_ g: GoldChange, _ c: StatedChange, home: String) -> Bool {
         guard let partner = code(g.partner) else { return false }
-        let sameSide = c.series.reporter == home && c.series.partner == partner && metricClass(c.series.metric.rawValue) == metricClass(g.metric)
-        let otherSide = c.series.reporter == partner && c.series.partner == home && metricClass(mirrored(c.series.metric.rawValue)) == metricClass(g.metric)
+        let sameSide =
+            c.series.reporter == home && c.series.partner == partner
+            && metricClass(c.series.metric.rawValue) == metricClass(g.metric)
+        let otherSide =
+            c.series.reporter == partner && c.series.partner == home
+            && metricClass(mirrored(c.series.metric.rawValue)) == metricClass(g.metric)
         guard sameSide || otherSide else { return false }
         guard let from = GoldPeriod(label: g.fromPeriod), let to = GoldPeriod(label: g.toPeriod) else { return false }
         return from.accepts(c.from) && to.accepts(c.to)
@@ -227,8 +246,11 @@ public enum Scorer {
     }
 
     static func describe(_ c: StatedChange) -> String {
-        let v = c.percent.map { "percent \($0)" } ?? c.ratio.map { "ratio \($0)" } ?? "absolute \(c.absolute.map(amountText) ?? "?")"
-        return "\(c.series.metric.rawValue) \(c.series.reporter)-\(c.series.partner) \(c.from.label)->\(c.to.label) \(v)"
+        let v =
+            c.percent.map { "percent \($0)" } ?? c.ratio.map { "ratio \($0)" }
+            ?? "absolute \(c.absolute.map(amountText) ?? "?")"
+        return
+            "\(c.series.metric.rawValue) \(c.series.reporter)-\(c.series.partner) \(c.from.label)->\(c.to.label) \(v)"
     }
 
     static func describe(_ g: GoldAnniversary) -> String {

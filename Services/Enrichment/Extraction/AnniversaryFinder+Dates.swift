@@ -8,14 +8,23 @@ extension AnniversaryFinder {
     func dates(in range: Range<Int>) -> [(month: Int, day: Int, year: Int?, at: Int)] {
         var result: [(month: Int, day: Int, year: Int?, at: Int)] = []
         for i in range {
-            guard tokens[i].classes.contains(.month), let m = Lexicon.months[tokens[i].lower], tokens[i].isCapitalised else { continue }
-            if i - 1 >= range.lowerBound, tokens[i - 1].kind == .number, let d = Int(tokens[i - 1].lower), (1...31).contains(d) {
+            guard tokens[i].classes.contains(.month), let m = Lexicon.months[tokens[i].lower], tokens[i].isCapitalised
+            else { continue }
+            if i - 1 >= range.lowerBound, tokens[i - 1].kind == .number, let d = Int(tokens[i - 1].lower),
+                (1...31).contains(d)
+            {
                 let y = analysis.periods.year(at: i + 1)
                 result.append((m, d, y, i - 1))
-            } else if i + 1 < range.upperBound, tokens[i + 1].kind == .number, let d = Int(tokens[i + 1].lower), (1...31).contains(d),
-                      tokens[i + 1].lower.count <= 2 {
+            } else if i + 1 < range.upperBound, tokens[i + 1].kind == .number, let d = Int(tokens[i + 1].lower),
+                (1...31).contains(d),
+                tokens[i + 1].lower.count <= 2
+            {
                 var y: Int?
-                if word(i + 2) == ",", let yy = analysis.periods.year(at: i + 3) { y = yy } else { y = analysis.periods.year(at: i + 2) }
+                if word(i + 2) == ",", let yy = analysis.periods.year(at: i + 3) {
+                    y = yy
+                } else {
+                    y = analysis.periods.year(at: i + 2)
+                }
                 result.append((m, d, y, i))
             }
         }
@@ -46,7 +55,8 @@ extension AnniversaryFinder {
 
     /// ISO weekday (Monday = 1) of a day (Zeller's congruence).
     static func weekday(of d: Day) -> Int {
-        var y = d.year, m = d.month
+        var y = d.year
+        var m = d.month
         if m < 3 { m += 12; y -= 1 }
         let h = (d.day + (13 * (m + 1)) / 5 + y + y / 4 - y / 100 + y / 400) % 7  // 0 = Saturday
         return (h + 5) % 7 + 1
@@ -64,7 +74,9 @@ extension AnniversaryFinder {
         for sentence in analysis.sentences {
             let words = tokens[sentence.range]
             guard words.contains(where: { $0.classes.contains(.foundingWords) }) else { continue }
-            if kind == .diplomaticRelations, !words.contains(where: { $0.lower == "relations" || $0.lower == "ties" }) { continue }
+            if kind == .diplomaticRelations, !words.contains(where: { $0.lower == "relations" || $0.lower == "ties" }) {
+                continue
+            }
             for d in dates(in: sentence.range) where d.year == baseYear {
                 if let day = Day(year: baseYear, month: d.month, day: d.day) { return day }
             }
@@ -91,10 +103,16 @@ extension AnniversaryFinder {
                 if p == "last" { return published.year - 1 }
             }
             if let y = analysis.periods.year(at: j), ["in", "of"].contains(word(j - 1) ?? ""),
-               !has(j - 2, .foundingVerbs) { return y }
+                !has(j - 2, .foundingVerbs)
+            {
+                return y
+            }
             // "In December 2021, during celebrations of …", "planned for March 2023, … marking".
             if let y = analysis.periods.year(at: j), j >= 2, has(j - 1, .month),
-               ["in", "of", "for", "since", "until"].contains(word(j - 2) ?? "") { return y }
+                ["in", "of", "for", "since", "until"].contains(word(j - 2) ?? "")
+            {
+                return y
+            }
             j -= 1
         }
         return nil
@@ -104,10 +122,17 @@ extension AnniversaryFinder {
         var j = i
         while j < range.upperBound {
             if let y = analysis.periods.year(at: j), word(j - 1) == "in",
-               y >= published.year - 1 || has(j - 2, .celebrationVerbs) || ["celebrated", "held"].contains(word(j - 2) ?? ""),
-               !has(j - 2, .foundingVerbs) { return y }
+                y >= published.year - 1 || has(j - 2, .celebrationVerbs)
+                    || ["celebrated", "held"].contains(word(j - 2) ?? ""),
+                !has(j - 2, .foundingVerbs)
+            {
+                return y
+            }
             if let y = analysis.periods.year(at: j), has(j - 1, .month), word(j - 2) == "in",
-               y >= published.year - 1 { return y }
+                y >= published.year - 1
+            {
+                return y
+            }
             if tokens[j].lower == "year", j >= 1 {
                 let p = tokens[j - 1].lower
                 if p == "this" || p == "current" { return published.year }

@@ -33,13 +33,20 @@ extension AnniversaryFinder {
             kind = k
         } else if words.contains("independence") {
             kind = .founding
-        } else if words.contains("diplomatic") || (words.contains("relations") && (words.contains("establishment") || words.contains("established"))) {
+        } else if words.contains("diplomatic")
+            || (words.contains("relations") && (words.contains("establishment") || words.contains("established")))
+        {
             kind = .diplomaticRelations
         } else if wordTokens.contains(where: { $0.classes.contains(.agreementWords) }) {
             kind = .agreement
-        } else if tokens[t.triggerEnd - 1].lower == "birthday" || widePhrase.contains(where: { Self.personWords.contains($0.lower) }) {
+        } else if tokens[t.triggerEnd - 1].lower == "birthday"
+            || widePhrase.contains(where: { Self.personWords.contains($0.lower) })
+        {
             kind = .birth
-        } else if ["founding", "foundation", "establishment", "founded", "creation", "independence", "formation", "established"].contains(where: { words.contains($0) }) || t.namedBefore != nil {
+        } else if [
+            "founding", "foundation", "establishment", "founded", "creation", "independence", "formation",
+            "established",
+        ].contains(where: { words.contains($0) }) || t.namedBefore != nil {
             kind = .founding
         } else {
             kind = .other
@@ -60,15 +67,19 @@ extension AnniversaryFinder {
         case .diplomaticRelations:
             parties = relationParties()
             guard parties.count == 2 else { return nil }
-            subject = "diplomatic relations between \(Self.canonicalName(parties[0])) and \(Self.canonicalName(parties[1]))"
+            subject =
+                "diplomatic relations between \(Self.canonicalName(parties[0])) and \(Self.canonicalName(parties[1]))"
         case .agreement:
             parties = relationParties()
             var title = titleRun(phrase)
             if title.isEmpty { title = cleaned(phrase) }
             guard !title.isEmpty else { return nil }
-            subject = parties.count == 2 ? "\(title) between \(Self.canonicalName(parties[0])) and \(Self.canonicalName(parties[1]))" : title
+            subject =
+                parties.count == 2
+                ? "\(title) between \(Self.canonicalName(parties[0])) and \(Self.canonicalName(parties[1]))" : title
         case .birth:
-            let birthdayAlone = t.triggerEnd - 1 >= 0 && tokens[t.triggerEnd - 1].lower == "birthday" && t.phraseStart == nil
+            let birthdayAlone =
+                t.triggerEnd - 1 >= 0 && tokens[t.triggerEnd - 1].lower == "birthday" && t.phraseStart == nil
             var name = birthdayAlone ? "" : personName(phrase)
             if name.isEmpty, !birthdayAlone { name = personName(widePhrase) }
             guard !name.isEmpty else { return nil }
@@ -82,7 +93,8 @@ extension AnniversaryFinder {
             }
             if t.modifier == "independence" || (words.contains("independence") && t.namedBefore == nil) {
                 // "the 30th independence anniversary of Kazakhstan", "the 30th anniversary of Kazakhstan's Independence".
-                var codes = orderedParties(countryCodes(in: t.phraseStart.map { $0..<phraseEnd } ?? t.start..<t.triggerEnd))
+                var codes = orderedParties(
+                    countryCodes(in: t.phraseStart.map { $0..<phraseEnd } ?? t.start..<t.triggerEnd))
                 // "Kazakhstan celebrates the 29th anniversary of its independence".
                 if codes.isEmpty { codes = orderedParties(countryCodes(in: clause(around: t.start, in: range))) }
                 guard let code = codes.first ?? (t.modifier == "independence" ? nil : home) else { return nil }
@@ -105,8 +117,11 @@ extension AnniversaryFinder {
         let sentenceDates = dates(in: range)
         let today = tokens[range].contains { $0.lower == "today" }
         if t.yearsAgo {
-            if let d = sentenceDates.first(where: { $0.at >= t.start }) ?? sentenceDates.first { date = (d.month, d.day) }
-            else if today { date = (published.month, published.day) }
+            if let d = sentenceDates.first(where: { $0.at >= t.start }) ?? sentenceDates.first {
+                date = (d.month, d.day)
+            } else if today {
+                date = (published.month, published.day)
+            }
         } else {
             if let d = sentenceDates.last(where: { $0.at < t.start && $0.year != nil }) {
                 year = d.year!
@@ -122,17 +137,21 @@ extension AnniversaryFinder {
             }
             if date == nil, today { year = published.year; date = (published.month, published.day) }
             if date == nil, let d = sentenceDates.last(where: { $0.at < t.start && $0.year == nil }),
-               word(d.at - 1) == "on" || marksFollows(d.at) {
+                word(d.at - 1) == "on" || marksFollows(d.at)
+            {
                 // "on June 29 …", "June 5 marks the 30th anniversary".
                 date = (d.month, d.day)
             }
             // "… marks its 30th anniversary on March 1", "the 30th anniversary of relations (15 July)".
-            if date == nil, let d = sentenceDates.first(where: { $0.at >= t.triggerEnd && ($0.year == nil || $0.year == year) }),
-               word(d.at - 1) == "on" || (word(d.at - 1) == "(" && d.year == nil) {
+            if date == nil,
+                let d = sentenceDates.first(where: { $0.at >= t.triggerEnd && ($0.year == nil || $0.year == year) }),
+                word(d.at - 1) == "on" || (word(d.at - 1) == "(" && d.year == nil)
+            {
                 date = (d.month, d.day)
             }
             // "… 30 years since establishing ties on March 2, 1992": the founding day itself.
-            if date == nil, let d = sentenceDates.first(where: { $0.at >= t.triggerEnd && $0.year == year - t.ordinal }) {
+            if date == nil, let d = sentenceDates.first(where: { $0.at >= t.triggerEnd && $0.year == year - t.ordinal })
+            {
                 date = (d.month, d.day)
             }
             // "On Thursday we marked the 30th anniversary": the last such weekday up to publication.
@@ -143,7 +162,8 @@ extension AnniversaryFinder {
         var baseDate = date.flatMap { Day(year: baseYear, month: $0.month, day: $0.day) }
         // The founding day stated elsewhere: "relations were established on August 25, 1992".
         if baseDate == nil { baseDate = foundingDate(in: baseYear, kind: kind) }
-        let onPublicationDay = baseDate.map { $0.month == published.month && $0.day == published.day && year == published.year } ?? false
+        let onPublicationDay =
+            baseDate.map { $0.month == published.month && $0.day == published.day && year == published.year } ?? false
         let nextOrdinal = (t.ordinal / 5 + 1) * 5
         let nextDate = baseDate.flatMap { Day(year: baseYear + nextOrdinal, month: $0.month, day: $0.day) }
         let next = Milestone(ordinal: nextOrdinal, year: baseYear + nextOrdinal, date: nextDate)
@@ -151,7 +171,8 @@ extension AnniversaryFinder {
         var end = t.yearsAgo ? range.upperBound : max(phraseEnd, t.triggerEnd)
         while end > t.start + 1, tokens[end - 1].kind == .symbol { end -= 1 }
         let (span, text) = analysis.span(t.start..<end)
-        return Anniversary(kind: kind, subject: subject, parties: parties, ordinal: t.ordinal, year: year, baseYear: baseYear,
-                           baseDate: baseDate, onPublicationDay: onPublicationDay, next: next, span: span, text: text)
+        return Anniversary(
+            kind: kind, subject: subject, parties: parties, ordinal: t.ordinal, year: year, baseYear: baseYear,
+            baseDate: baseDate, onPublicationDay: onPublicationDay, next: next, span: span, text: text)
     }
 }

@@ -5,7 +5,9 @@ import AttacheModels
 extension AnniversaryFinder {
     static func canonicalName(_ code: String) -> String {
         let name = Countries.name(of: code) ?? code
-        if name.hasPrefix("United ") || name.hasPrefix("European ") || name.hasSuffix(" Republic") || name == "Netherlands" {
+        if name.hasPrefix("United ") || name.hasPrefix("European ") || name.hasSuffix(" Republic")
+            || name == "Netherlands"
+        {
             return "the " + name
         }
         return name
@@ -26,19 +28,30 @@ extension AnniversaryFinder {
     /// A capitalised title around an agreement word: `Enhanced Partnership and Cooperation
     /// Agreement`, `Treaty on Eternal Friendship`.
     func titleRun(_ phrase: [Token]) -> String {
-        guard let anchor = phrase.firstIndex(where: { $0.classes.contains(.agreementWords) && $0.isCapitalised }) else { return "" }
+        guard let anchor = phrase.firstIndex(where: { $0.classes.contains(.agreementWords) && $0.isCapitalised }) else {
+            return ""
+        }
         let connectors: Set<String> = ["and", "of", "on", "for", "in"]
         var s = anchor
         while s > 0 {
             let t = phrase[s - 1]
-            if t.kind == .word, t.isCapitalised || (connectors.contains(t.lower) && s >= 2 && phrase[s - 2].isCapitalised) { s -= 1 } else { break }
+            if t.kind == .word,
+                t.isCapitalised || (connectors.contains(t.lower) && s >= 2 && phrase[s - 2].isCapitalised)
+            {
+                s -= 1
+            } else {
+                break
+            }
         }
         var e = anchor
         while e + 1 < phrase.count {
             let t = phrase[e + 1]
             if t.kind == .word, t.isCapitalised, Countries.code(for: t.raw) == nil { e += 1; continue }
             if t.kind == .word, connectors.contains(t.lower), e + 2 < phrase.count, phrase[e + 2].isCapitalised,
-               Countries.code(for: phrase[e + 2].raw) == nil { e += 2; continue }
+                Countries.code(for: phrase[e + 2].raw) == nil
+            {
+                e += 2; continue
+            }
             break
         }
         return phrase[s...e].map(\.raw).joined(separator: " ")
@@ -63,16 +76,23 @@ extension AnniversaryFinder {
     func cleaned(_ phrase: [Token]) -> String {
         var words = phrase.filter { $0.kind == .word || $0.lower == "-" || $0.lower == "'" }.map(\.raw)
         func strip() {
-            while let f = words.first, ["the", "a", "an"].contains(f.lowercased()), words.count > 1 { words.removeFirst() }
+            while let f = words.first, ["the", "a", "an"].contains(f.lowercased()), words.count > 1 {
+                words.removeFirst()
+            }
         }
         strip()
-        if words.count > 2, ["signing", "adoption", "establishment", "founding", "foundation", "creation", "opening"].contains(words[0].lowercased()),
-           words[1].lowercased() == "of" {
+        if words.count > 2,
+            ["signing", "adoption", "establishment", "founding", "foundation", "creation", "opening"].contains(
+                words[0].lowercased()),
+            words[1].lowercased() == "of"
+        {
             words.removeFirst(2)
             strip()
         }
         let stops: Set<String> = ["this", "next", "last", "with", "at", "by", "in", "on", "during", "and"]
-        if let cut = words.indices.dropFirst().first(where: { stops.contains(words[$0].lowercased()) && words[$0].first?.isLowercase == true }) {
+        if let cut = words.indices.dropFirst().first(where: {
+            stops.contains(words[$0].lowercased()) && words[$0].first?.isLowercase == true
+        }) {
             words = Array(words[..<cut])
         }
         return words.prefix(8).joined(separator: " ")

@@ -9,18 +9,26 @@ extension AnniversaryFinder {
         let i = end - 1
         guard i >= 0 else { return nil }
         let w = tokens[i].lower
-        if ["st", "nd", "rd", "th"].contains(w), tokens[i].attached, i >= 1, tokens[i - 1].kind == .number, let n = Int(tokens[i - 1].lower) {
+        if ["st", "nd", "rd", "th"].contains(w), tokens[i].attached, i >= 1, tokens[i - 1].kind == .number,
+            let n = Int(tokens[i - 1].lower)
+        {
             return (n, i - 1)
         }
         if tokens[i].classes.contains(.ordinal), let n = Lexicon.ordinals[w] {
-            if i >= 2, word(i - 1) == "-", let t = word(i - 2), Lexicon.tens.contains(t), let tv = Lexicon.cardinals[t], n < 10 { return (tv + n, i - 2) }
+            if i >= 2, word(i - 1) == "-", let t = word(i - 2), Lexicon.tens.contains(t), let tv = Lexicon.cardinals[t],
+                n < 10
+            {
+                return (tv + n, i - 2)
+            }
             return (n, i)
         }
         if w == "year" || w == "years", i >= 1 {
             var j = i - 1
             if word(j) == "-" { j -= 1 }
             if j >= 0, tokens[j].kind == .number, let n = Int(tokens[j].lower) { return (n, j) }
-            if j >= 0, tokens[j].classes.contains(.cardinal), let n = Lexicon.cardinals[tokens[j].lower] { return (n, j) }
+            if j >= 0, tokens[j].classes.contains(.cardinal), let n = Lexicon.cardinals[tokens[j].lower] {
+                return (n, j)
+            }
         }
         return nil
     }
@@ -30,7 +38,10 @@ extension AnniversaryFinder {
         guard let w = word(i) else { return nil }
         if tokens[i].classes.contains(.ordinal), let n = Lexicon.ordinals[w] { return (n, i + 1) }
         if tokens[i].kind == .number, let n = Int(w), let suffix = word(i + 1), tokens[i + 1].attached,
-           ["st", "nd", "rd", "th"].contains(suffix) { return (n, i + 2) }
+            ["st", "nd", "rd", "th"].contains(suffix)
+        {
+            return (n, i + 2)
+        }
         return nil
     }
 
@@ -61,7 +72,10 @@ extension AnniversaryFinder {
         guard let w = word(i) else { return nil }
         if tokens[i].kind == .number, let n = Int(w), !w.utf8.contains(44), !w.utf8.contains(46) { return (n, i + 1) }
         if tokens[i].classes.contains(.cardinal), let n = Lexicon.cardinals[w] {
-            if Lexicon.tens.contains(w), word(i + 1) == "-", let u = word(i + 2), let un = Lexicon.cardinals[u], un < 10 { return (n + un, i + 3) }
+            if Lexicon.tens.contains(w), word(i + 1) == "-", let u = word(i + 2), let un = Lexicon.cardinals[u], un < 10
+            {
+                return (n + un, i + 3)
+            }
             return (n, i + 1)
         }
         return nil
@@ -97,13 +111,22 @@ extension AnniversaryFinder {
                     modifier = m
                 }
                 if let (n, start) = found, start >= range.lowerBound, modifier != nil, word(i + 1) == "of" {
-                    result.append(Trigger(ordinal: n, start: start, triggerEnd: i + 1, phraseStart: i + 2, yearsAgo: false, modifier: modifier))
-                } else if let (n, start) = found, start >= range.lowerBound, modifier == nil, word(i + 1) != "of", let named = possessor(before: start, in: range) {
+                    result.append(
+                        Trigger(
+                            ordinal: n, start: start, triggerEnd: i + 1, phraseStart: i + 2, yearsAgo: false,
+                            modifier: modifier))
+                } else if let (n, start) = found, start >= range.lowerBound, modifier == nil, word(i + 1) != "of",
+                    let named = possessor(before: start, in: range)
+                {
                     // "the Indonesian National Army's (TNI) 78th anniversary".
-                    result.append(Trigger(ordinal: n, start: named.lowerBound, triggerEnd: i + 1, phraseStart: nil, yearsAgo: false, namedBefore: named))
+                    result.append(
+                        Trigger(
+                            ordinal: n, start: named.lowerBound, triggerEnd: i + 1, phraseStart: nil, yearsAgo: false,
+                            namedBefore: named))
                 } else if let (n, start) = found, start >= range.lowerBound, modifier == nil {
                     if word(i + 1) == "of" {
-                        result.append(Trigger(ordinal: n, start: start, triggerEnd: i + 1, phraseStart: i + 2, yearsAgo: false))
+                        result.append(
+                            Trigger(ordinal: n, start: start, triggerEnd: i + 1, phraseStart: i + 2, yearsAgo: false))
                     } else {
                         // "Air Astana celebrated its 20th anniversary": the name before the verb.
                         var j = start - 1
@@ -113,43 +136,64 @@ extension AnniversaryFinder {
                             if ["is", "was", "will", "has", "have", "had", "would"].contains(word(k) ?? "") { k -= 1 }
                             var s = k
                             while s >= range.lowerBound {
-                                if tokens[s].isCapitalised || (tokens[s].kind == .symbol && tokens[s].lower == "-") { s -= 1; continue }
+                                if tokens[s].isCapitalised || (tokens[s].kind == .symbol && tokens[s].lower == "-") {
+                                    s -= 1; continue
+                                }
                                 // "Assembly of People of Kazakhstan": connectors between capitalised words.
-                                if ["of", "and", "for", "the", "in"].contains(tokens[s].lower), s - 1 >= range.lowerBound, tokens[s - 1].isCapitalised { s -= 1; continue }
+                                if ["of", "and", "for", "the", "in"].contains(tokens[s].lower),
+                                    s - 1 >= range.lowerBound, tokens[s - 1].isCapitalised
+                                {
+                                    s -= 1; continue
+                                }
                                 break
                             }
                             if s + 1 <= k, tokens[s + 1].lower == "the" { s += 1 }
                             if s < k {
-                                result.append(Trigger(ordinal: n, start: start, triggerEnd: i + 1, phraseStart: nil, yearsAgo: false,
-                                                      namedBefore: (s + 1)..<(k + 1)))
+                                result.append(
+                                    Trigger(
+                                        ordinal: n, start: start, triggerEnd: i + 1, phraseStart: nil, yearsAgo: false,
+                                        namedBefore: (s + 1)..<(k + 1)))
                             }
                         }
                     }
                 }
-            } else if ["centenary", "centennial", "bicentenary", "bicentennial", "sesquicentennial"].contains(w), word(i + 1) == "of" {
+            } else if ["centenary", "centennial", "bicentenary", "bicentennial", "sesquicentennial"].contains(w),
+                word(i + 1) == "of"
+            {
                 let n = w.hasPrefix("bi") ? 200 : w.hasPrefix("sesqui") ? 150 : 100
                 result.append(Trigger(ordinal: n, start: i, triggerEnd: i + 1, phraseStart: i + 2, yearsAgo: false))
             } else if let (n, end) = ordinal(at: i), word(end) == "independence", word(end + 1) == "day",
-                      let owner = countryOwner(before: i) {
+                let owner = countryOwner(before: i)
+            {
                 // "Indonesia's 78th Independence Day".
-                result.append(Trigger(ordinal: n, start: owner.token, triggerEnd: end + 2, phraseStart: nil, yearsAgo: false,
-                                      modifier: "independence", owner: owner.code))
+                result.append(
+                    Trigger(
+                        ordinal: n, start: owner.token, triggerEnd: end + 2, phraseStart: nil, yearsAgo: false,
+                        modifier: "independence", owner: owner.code))
                 i = end + 2
                 continue
-            } else if let (n, end) = cardinal(at: i), word(end) == "years", word(end + 1) == "ago", end + 2 <= range.upperBound {
+            } else if let (n, end) = cardinal(at: i), word(end) == "years", word(end + 1) == "ago",
+                end + 2 <= range.upperBound
+            {
                 let rest = tokens[(end + 2)..<range.upperBound].map(\.lower)
                 // "… set up diplomatic relations exactly 30 years ago": the verb may come first.
                 let clauseBefore = tokens[clause(around: i, in: range).lowerBound..<i].map(\.lower)
-                if rest.contains(where: { Self.foundingVerbs.contains($0) }) || clauseBefore.contains(where: { Self.foundingVerbs.contains($0) }) {
-                    result.append(Trigger(ordinal: n, start: i, triggerEnd: end + 2, phraseStart: end + 2, yearsAgo: true))
+                if rest.contains(where: { Self.foundingVerbs.contains($0) })
+                    || clauseBefore.contains(where: { Self.foundingVerbs.contains($0) })
+                {
+                    result.append(
+                        Trigger(ordinal: n, start: i, triggerEnd: end + 2, phraseStart: end + 2, yearsAgo: true))
                     i = end + 2
                     continue
                 }
             } else if Self.celebrationVerbs.contains(w) {
                 var j = i + 1
                 if word(j) == "the" || word(j) == "their" || word(j) == "its" { j += 1 }
-                if let (n, end) = cardinal(at: j), word(end) == "years", word(end + 1) == "of" || word(end + 1) == "since" {
-                    result.append(Trigger(ordinal: n, start: j, triggerEnd: end + 1, phraseStart: end + 2, yearsAgo: false))
+                if let (n, end) = cardinal(at: j), word(end) == "years",
+                    word(end + 1) == "of" || word(end + 1) == "since"
+                {
+                    result.append(
+                        Trigger(ordinal: n, start: j, triggerEnd: end + 1, phraseStart: end + 2, yearsAgo: false))
                     i = end + 2
                     continue
                 }
@@ -157,8 +201,10 @@ extension AnniversaryFinder {
             i += 1
         }
         // Nothing may reach past the sentence.
-        return result.filter { (1...1000).contains($0.ordinal) && $0.start >= range.lowerBound && $0.triggerEnd <= range.upperBound
-            && ($0.phraseStart ?? range.lowerBound) <= range.upperBound }
+        return result.filter {
+            (1...1000).contains($0.ordinal) && $0.start >= range.lowerBound && $0.triggerEnd <= range.upperBound
+                && ($0.phraseStart ?? range.lowerBound) <= range.upperBound
+        }
     }
 
     /// The comma-delimited clause around token i.

@@ -25,7 +25,8 @@ struct AnniversaryFinder {
 
     static let celebrationVerbs: Set<String> = [
         "celebrate", "celebrates", "celebrated", "celebrating", "mark", "marks", "marked", "marking",
-        "commemorate", "commemorates", "commemorated", "commemorating", "observe", "observes", "observing", "celebration",
+        "commemorate", "commemorates", "commemorated", "commemorating", "observe", "observes", "observing",
+        "celebration",
     ]
 
     /// Words that put the celebration governed by the next few words in the future: "plans to

@@ -22,7 +22,11 @@ extension ArticleAnalysis {
         let c = tokens[i].classes
         if c.contains(.multiplier), let f = Lexicon.foldWords[w] { return (f, i + 1) }
         var value: Double?
-        if tokens[i].kind == .number { value = Numbers.parse(w) } else if c.contains(.cardinal), let n = Lexicon.cardinals[w] { value = Double(n) }
+        if tokens[i].kind == .number {
+            value = Numbers.parse(w)
+        } else if c.contains(.cardinal), let n = Lexicon.cardinals[w] {
+            value = Double(n)
+        }
         if value == nil, c.contains(.multiplier), let adverb = Lexicon.multiplierAdverbs[w] { return (adverb, i + 1) }
         guard let v = value, v > 0 else { return nil }
         if word(i + 1) == "times" || word(i + 1) == "time" { return (v, i + 2) }
@@ -34,7 +38,11 @@ extension ArticleAnalysis {
     func percent(at i: Int) -> (Double, Int)? {
         guard i < tokens.count else { return nil }
         var value: Double?
-        if tokens[i].kind == .number { value = Numbers.parse(tokens[i].lower) } else if tokens[i].classes.contains(.cardinal), let c = Lexicon.cardinals[tokens[i].lower] { value = Double(c) }
+        if tokens[i].kind == .number {
+            value = Numbers.parse(tokens[i].lower)
+        } else if tokens[i].classes.contains(.cardinal), let c = Lexicon.cardinals[tokens[i].lower] {
+            value = Double(c)
+        }
         guard let v = value else { return nil }
         if word(i + 1) == "%" { return (v, i + 2) }
         if word(i + 1) == "percent" || word(i + 1) == "pct" { return (v, i + 2) }
@@ -52,7 +60,9 @@ extension ArticleAnalysis {
             return ChangeMention(range: (before?.1 ?? i)..<(i + 1), ratio: r, qualifier: before?.0)
         }
         // "Kazakhstan (+30 percent)": a signed percentage in brackets.
-        if tokens[i].kind == .number, word(i - 1) == "+" || word(i - 1) == "-", word(i - 2) == "(", let (p, end) = percent(at: i) {
+        if tokens[i].kind == .number, word(i - 1) == "+" || word(i - 1) == "-", word(i - 2) == "(",
+            let (p, end) = percent(at: i)
+        {
             return ChangeMention(range: (i - 1)..<end, percent: word(i - 1) == "-" ? -p : p)
         }
         // doubled, tripled, halved.
@@ -75,7 +85,8 @@ extension ArticleAnalysis {
             if word(j) == "by" || word(j) == "of" { j += 1 }
             // "the growth was 25%", "the increase amounted to 12 percent".
             if wc.contains(.upNouns) || wc.contains(.downNouns) {
-                if ["was", "is", "reached", "made", "amounted", "stood", "totalled", "totaled"].contains(word(j) ?? "") {
+                if ["was", "is", "reached", "made", "amounted", "stood", "totalled", "totaled"].contains(word(j) ?? "")
+                {
                     j += ["to", "at", "up"].contains(word(j + 1) ?? "") ? 2 : 1
                 }
             }
@@ -94,9 +105,12 @@ extension ArticleAnalysis {
             if word(j - 1) == "by", word(j) == "half", sign < 0 {
                 return ChangeMention(range: start..<(j + 1), ratio: 0.5, qualifier: q)
             }
-            if let m = money.parse(at: j), m.currency != nil, j > i + 1, word(j - 1) == "by" || word(j - 1) == "of" || q != nil && word(j - 2) == "by" {
-                return ChangeMention(range: start..<m.range.upperBound, absolute: sign * m.amount, absoluteCurrency: m.currency,
-                                     qualifier: q, consumedMoney: j)
+            if let m = money.parse(at: j), m.currency != nil, j > i + 1,
+                word(j - 1) == "by" || word(j - 1) == "of" || q != nil && word(j - 2) == "by"
+            {
+                return ChangeMention(
+                    range: start..<m.range.upperBound, absolute: sign * m.amount, absoluteCurrency: m.currency,
+                    qualifier: q, consumedMoney: j)
             }
             return nil
         }
@@ -120,8 +134,10 @@ extension ArticleAnalysis {
             if next == "the", has(end + 2, .levelNouns) || has(end + 3, .levelNouns) {
                 return ChangeMention(range: start..<end, ratio: r, qualifier: q)
             }
-            if next == "as", ["much", "high", "large", "big", "great", "many"].contains(word(end + 1) ?? ""), word(end + 2) == "as",
-               !(wc.contains(.multiplier) && Lexicon.multiplierAdverbs[w] != nil) {
+            if next == "as", ["much", "high", "large", "big", "great", "many"].contains(word(end + 1) ?? ""),
+                word(end + 2) == "as",
+                !(wc.contains(.multiplier) && Lexicon.multiplierAdverbs[w] != nil)
+            {
                 return ChangeMention(range: start..<(end + 3), ratio: r, qualifier: q)
             }
             if has(end, .upComparatives) || has(end, .upNouns) {
@@ -140,7 +156,9 @@ extension ArticleAnalysis {
         while i < range.upperBound {
             let t = tokens[i]
             guard t.kind == .number || t.classes.contains(.changeStart) else { i += 1; continue }
-            if let c = change(at: i, in: range), c.range.upperBound <= range.upperBound, c.range.lowerBound >= range.lowerBound {
+            if let c = change(at: i, in: range), c.range.upperBound <= range.upperBound,
+                c.range.lowerBound >= range.lowerBound
+            {
                 result.append(c)
                 i = max(c.range.upperBound, i + 1)
             } else {

@@ -19,7 +19,8 @@ extension ArticleAnalysis {
 
     /// The country whose exports or imports a metric word names, when the text says.
     func flowOwner(_ m: MetricMention, sentence: Range<Int>) -> String? {
-        let s = m.range.lowerBound, e = m.range.upperBound
+        let s = m.range.lowerBound
+        let e = m.range.upperBound
         func country(endingAt end: Int) -> CountryToken? {
             countries.first { $0.endToken == end && $0.role != .capital }
         }
@@ -33,14 +34,20 @@ extension ArticleAnalysis {
         if word(s - 1) == "its" || word(s - 1) == "their" {
             var j = s - 2
             while j > sentence.lowerBound {
-                if ["exports", "imports", "export", "import", "trade"].contains(tokens[j].lower), word(j - 1) == "s", word(j - 2) == "'",
-                   let c = country(endingAt: j - 2) { return c.code }
+                if ["exports", "imports", "export", "import", "trade"].contains(tokens[j].lower), word(j - 1) == "s",
+                    word(j - 2) == "'",
+                    let c = country(endingAt: j - 2)
+                {
+                    return c.code
+                }
                 j -= 1
             }
         }
         // "Azerbaijan's exports to Kazakhstan …, while imports reached …": a bare flow after an
         // owned one in the same sentence has the same owner.
-        if word(s - 1) != "its", word(s - 1) != "their", countries.first(where: { $0.token >= e && $0.token <= e + 2 }) == nil {
+        if word(s - 1) != "its", word(s - 1) != "their",
+            countries.first(where: { $0.token >= e && $0.token <= e + 2 }) == nil
+        {
             var j = s - 1
             while j > sentence.lowerBound {
                 if ["exports", "imports"].contains(tokens[j].lower) {
@@ -52,15 +59,23 @@ extension ArticleAnalysis {
         }
         // "exports to Kazakhstan", "imports from Kazakhstan": the partner's flows.
         if let c = country(startingAt: e + 1) ?? country(startingAt: e + 2), c.code == home,
-           (m.metric == .exports && (word(e) == "to" || word(e) == "into")) || (m.metric == .imports && word(e) == "from") {
+            (m.metric == .exports && (word(e) == "to" || word(e) == "into"))
+                || (m.metric == .imports && word(e) == "from")
+        {
             return otherThanHome
         }
         // exports of X, exports from X; imports to/into X.
         var k = e
         if word(k) == "of", word(k + 1) == "goods" || word(k + 1) == "products" { k += 2 }
-        if word(k) == "of" || word(k) == "from", let c = country(startingAt: k + 1) ?? country(startingAt: k + 2), c.role == .country,
-           m.metric == .exports { return c.code }
-        if m.metric == .imports, word(k) == "to" || word(k) == "into" || word(k) == "of", let c = country(startingAt: k + 1) ?? country(startingAt: k + 2) {
+        if word(k) == "of" || word(k) == "from", let c = country(startingAt: k + 1) ?? country(startingAt: k + 2),
+            c.role == .country,
+            m.metric == .exports
+        {
+            return c.code
+        }
+        if m.metric == .imports, word(k) == "to" || word(k) == "into" || word(k) == "of",
+            let c = country(startingAt: k + 1) ?? country(startingAt: k + 2)
+        {
             return c.code
         }
         // "Austrian companies exported goods worth … to Kazakhstan", "imported … from Kazakhstan":
@@ -69,7 +84,9 @@ extension ArticleAnalysis {
             let preposition: Set<String> = m.metric == .exports ? ["to", "into"] : ["from"]
             var j = e
             while j < sentence.upperBound, tokens[j].lower != ";" {
-                if preposition.contains(tokens[j].lower), let c = country(startingAt: j + 1) ?? country(startingAt: j + 2) {
+                if preposition.contains(tokens[j].lower),
+                    let c = country(startingAt: j + 1) ?? country(startingAt: j + 2)
+                {
                     return c.code == home ? otherThanHome : nil
                 }
                 j += 1

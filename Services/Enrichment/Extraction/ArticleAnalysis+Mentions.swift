@@ -23,7 +23,9 @@ extension ArticleAnalysis {
         var i = range.lowerBound
         while i < range.upperBound {
             let t = tokens[i]
-            guard t.kind == .number || t.kind == .symbol || t.classes.contains(.currencyPrefix) else { i += 1; continue }
+            guard t.kind == .number || t.kind == .symbol || t.classes.contains(.currencyPrefix) else {
+                i += 1; continue
+            }
             if let m = money.parse(at: i), m.range.upperBound <= range.upperBound {
                 result.append(m)
                 i = m.range.upperBound
@@ -56,20 +58,26 @@ extension ArticleAnalysis {
         var i = range.lowerBound
         while i < range.upperBound {
             var matched: MetricMention?
-            for (words, metric) in (tokens[i].classes.contains(.metricStart) ? Lexicon.metricsByFirstWord[tokens[i].lower] : nil) ?? [] where i + words.count <= range.upperBound {
+            for (words, metric)
+                in (tokens[i].classes.contains(.metricStart) ? Lexicon.metricsByFirstWord[tokens[i].lower] : nil) ?? []
+            where i + words.count <= range.upperBound {
                 var ok = true
                 for (k, w) in words.enumerated() where tokens[i + k].lower != w { ok = false; break }
                 if ok {
-                    matched = MetricMention(range: i..<(i + words.count), metric: metric, negative: words.last == "deficit")
+                    matched = MetricMention(
+                        range: i..<(i + words.count), metric: metric, negative: words.last == "deficit")
                     break
                 }
             }
             if matched == nil, tokens[i].classes.contains(.investmentVerbs),
-               tokens[(i + 1)..<min(i + 12, range.upperBound)].contains(where: { $0.lower == "into" }) {
+                tokens[(i + 1)..<min(i + 12, range.upperBound)].contains(where: { $0.lower == "into" })
+            {
                 matched = MetricMention(range: i..<(i + 1), metric: .investment, negative: false)
             }
             // "the number of exporters": a count of companies, not a flow.
-            if let m = matched, tokens[i].lower == "exporters" || tokens[i].lower == "importers", word(i - 1) == "of", word(i - 2) == "number" {
+            if let m = matched, tokens[i].lower == "exporters" || tokens[i].lower == "importers", word(i - 1) == "of",
+                word(i - 2) == "number"
+            {
                 i = m.range.upperBound
                 continue
             }
@@ -77,8 +85,12 @@ extension ArticleAnalysis {
                 // "trade and investment cooperation", "trade partner": not the measured quantity
                 // when a noun of relations follows; such mentions are skipped.
                 let next = word(matched.range.upperBound) ?? ""
-                if !["partner", "partners", "mission", "missions", "ties", "relations", "house", "representative", "policy",
-                     "agreement", "agreements", "climate", "projects", "opportunities", "fund", "funds", "attractiveness"].contains(next) {
+                if ![
+                    "partner", "partners", "mission", "missions", "ties", "relations", "house", "representative",
+                    "policy",
+                    "agreement", "agreements", "climate", "projects", "opportunities", "fund", "funds",
+                    "attractiveness",
+                ].contains(next) {
                     result.append(matched)
                 }
                 i = matched.range.upperBound
@@ -97,7 +109,8 @@ extension ArticleAnalysis {
                 var first = start
                 while first < end, tokens[first].kind == .symbol { first += 1 }
                 let w = word(first) ?? ""
-                let comparison = ["compared", "comparing", "against", "versus", "vs", "than", "whereas"].contains(w)
+                let comparison =
+                    ["compared", "comparing", "against", "versus", "vs", "than", "whereas"].contains(w)
                     || ((w == "up" || w == "down") && word(first + 1) == "from")
                     || (w == "as" && word(first + 1) == "against")
                     || (w == "in" && tokens[start].lower == "(")
@@ -111,7 +124,9 @@ extension ArticleAnalysis {
                 close(i)
             } else if tokens[i].classes.contains(.clauseBreaks), i > start {
                 close(i)
-            } else if w == "and", i > start, let next = word(i + 1), has(i + 1, .factVerbs) || ["was", "were", "is", "stood"].contains(next) {
+            } else if w == "and", i > start, let next = word(i + 1),
+                has(i + 1, .factVerbs) || ["was", "were", "is", "stood"].contains(next)
+            {
                 // "… compared to 2020 and amounted to $300 million": a new clause about the
                 // sentence's own period.
                 close(i)
@@ -123,7 +138,8 @@ extension ArticleAnalysis {
 
     /// The segment holding a token (segments are contiguous and sorted: binary search).
     func segmentIndex(of token: Int, in segments: [Segment]) -> Int {
-        var lo = 0, hi = segments.count - 1
+        var lo = 0
+        var hi = segments.count - 1
         while lo < hi {
             let mid = (lo + hi + 1) / 2
             if segments[mid].range.lowerBound <= token { lo = mid } else { hi = mid - 1 }

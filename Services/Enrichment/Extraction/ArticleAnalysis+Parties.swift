@@ -27,13 +27,24 @@ extension ArticleAnalysis {
             // "Germany raised its imports from …": the country owns the flow it calls "its".
             if c.role != .adjective {
                 var k = c.endToken
-                while k < min(c.endToken + 3, tokens.count), tokens[k].kind == .word, tokens[k].lower != "its" { k += 1 }
-                if k + 1 < tokens.count, tokens[k].lower == "its", metricWords.contains(tokens[k + 1].lower) { return c.code }
+                while k < min(c.endToken + 3, tokens.count), tokens[k].kind == .word, tokens[k].lower != "its" {
+                    k += 1
+                }
+                if k + 1 < tokens.count, tokens[k].lower == "its", metricWords.contains(tokens[k + 1].lower) {
+                    return c.code
+                }
             }
             var j = c.endToken
-            if j + 1 < tokens.count, tokens[j].lower == "'", tokens[j + 1].lower == "s" { j += 2 } else if c.role != .adjective { continue }
-            while j < tokens.count, ["overall", "total", "foreign", "external", "mutual"].contains(tokens[j].lower) { j += 1 }
-            if j < tokens.count, metricWords.contains(tokens[j].lower), j + 1 < tokens.count, tokens[j + 1].lower != "-" {
+            if j + 1 < tokens.count, tokens[j].lower == "'", tokens[j + 1].lower == "s" {
+                j += 2
+            } else if c.role != .adjective {
+                continue
+            }
+            while j < tokens.count, ["overall", "total", "foreign", "external", "mutual"].contains(tokens[j].lower) {
+                j += 1
+            }
+            if j < tokens.count, metricWords.contains(tokens[j].lower), j + 1 < tokens.count, tokens[j + 1].lower != "-"
+            {
                 // "Kyrgyzstan's trade turnover with Kazakhstan" still names the home country as its
                 // partner; it is a foreign reporter all the same.
                 return c.code
@@ -45,8 +56,11 @@ extension ArticleAnalysis {
     /// Who reports, who is the partner and which way the money flows, for one sentence.
     func parties(in range: Range<Int>, metric: Metric, carry: Parties?) -> Parties? {
         // "U.S. dollars", "US$", "Swiss francs" name a currency, not a party.
-        let mentions = countries(in: range).filter { $0.role != .capital
-            && !["dollar", "dollars", "$", "francs", "franc", "yuan", "ruble", "rubles", "pounds"].contains(word($0.endToken) ?? "") }
+        let mentions = countries(in: range).filter {
+            $0.role != .capital
+                && !["dollar", "dollars", "$", "francs", "franc", "yuan", "ruble", "rubles", "pounds"].contains(
+                    word($0.endToken) ?? "")
+        }
         var codes: [String] = []
         for m in mentions where !codes.contains(m.code) { codes.append(m.code) }
         var direction: Direction?
@@ -57,20 +71,38 @@ extension ArticleAnalysis {
                 let prev = word(m.token - 1) ?? ""
                 let prev2 = word(m.token - 2) ?? ""
                 let next = word(m.endToken) ?? ""
-                if prev == "from" || prev == "by" || (prev2 == "by" && prev == "the") { source = source ?? m.code }
-                else if ["companies", "investors", "businesses", "business", "capital", "firms", "investment", "investments"].contains(next)
-                            || (next == "'" && word(m.endToken + 1) == "s" && ["investment", "investments", "companies", "investors"].contains(word(m.endToken + 2) ?? "")) {
+                if prev == "from" || prev == "by" || (prev2 == "by" && prev == "the") {
                     source = source ?? m.code
-                } else if prev == "in" || prev == "into" || prev == "to" || (prev == "the" && (prev2 == "in" || prev2 == "into")) {
+                } else if [
+                    "companies", "investors", "businesses", "business", "capital", "firms", "investment", "investments",
+                ].contains(next)
+                    || (next == "'" && word(m.endToken + 1) == "s"
+                        && ["investment", "investments", "companies", "investors"].contains(word(m.endToken + 2) ?? ""))
+                {
+                    source = source ?? m.code
+                } else if prev == "in" || prev == "into" || prev == "to"
+                    || (prev == "the" && (prev2 == "in" || prev2 == "into"))
+                {
                     target = target ?? m.code
                 }
             }
             let words = tokens[range]
-            if words.contains(where: { ["inflow", "inflows", "attracted", "received"].contains($0.lower) }) { direction = .inbound }
-            if words.contains(where: { ["outflow", "outflows", "abroad", "outward"].contains($0.lower) }) { direction = .outbound }
-            if let s = source, s == home, let t = target, t != home { return Parties(reporter: home, partner: t, direction: .outbound) }
-            if let s = source, s != home { return Parties(reporter: home, partner: s, direction: target == nil || target == home ? .inbound : direction) }
-            if let t = target, t != home, codes.contains(home) || codes.count == 1 { return Parties(reporter: home, partner: t, direction: .outbound) }
+            if words.contains(where: { ["inflow", "inflows", "attracted", "received"].contains($0.lower) }) {
+                direction = .inbound
+            }
+            if words.contains(where: { ["outflow", "outflows", "abroad", "outward"].contains($0.lower) }) {
+                direction = .outbound
+            }
+            if let s = source, s == home, let t = target, t != home {
+                return Parties(reporter: home, partner: t, direction: .outbound)
+            }
+            if let s = source, s != home {
+                return Parties(
+                    reporter: home, partner: s, direction: target == nil || target == home ? .inbound : direction)
+            }
+            if let t = target, t != home, codes.contains(home) || codes.count == 1 {
+                return Parties(reporter: home, partner: t, direction: .outbound)
+            }
         }
         let others = codes.filter { $0 != home }
         // An article reporting another country's statistics: a third country alone is that
@@ -83,7 +115,8 @@ extension ArticleAnalysis {
         }
         if !others.isEmpty {
             if codes.contains(home) || others.count == 1 {
-                return Parties(reporter: home, partner: others[0], direction: direction, alternatives: Array(others.dropFirst()))
+                return Parties(
+                    reporter: home, partner: others[0], direction: direction, alternatives: Array(others.dropFirst()))
             }
             // Two other countries and not the home one ("EU countries' exports to Russia fell by
             // 57%"): their own trade, not the home country's.
@@ -105,17 +138,23 @@ extension ArticleAnalysis {
     func partyScope(for r: Range<Int>, sentence: Range<Int>, segments segs: [Segment]) -> Range<Int> {
         let seg = segs[segmentIndex(of: r.lowerBound, in: segs)].range
         // "… and Kazakhstan (+30 percent)": the country right before the bracket.
-        if tokens[seg.lowerBound].lower == "(", let c = countries.first(where: { $0.endToken == seg.lowerBound && $0.role != .capital }) {
+        if tokens[seg.lowerBound].lower == "(",
+            let c = countries.first(where: { $0.endToken == seg.lowerBound && $0.role != .capital })
+        {
             return c.token..<c.endToken
         }
         func names(_ r: Range<Int>) -> Bool {
-            countries(in: r).contains { $0.role != .capital && $0.code != home
-                && !["dollar", "dollars", "$", "francs", "franc", "yuan", "ruble", "rubles", "pounds"].contains(word($0.endToken) ?? "") }
+            countries(in: r).contains {
+                $0.role != .capital && $0.code != home
+                    && !["dollar", "dollars", "$", "francs", "franc", "yuan", "ruble", "rubles", "pounds"].contains(
+                        word($0.endToken) ?? "")
+            }
         }
         if names(seg) { return seg }
         // "…potential of Kazakhstan and Uzbekistan; trade with Uzbekistan … exceeded 600 million
         // euros": a clause after a semicolon that names a partner is about that partner.
-        var lo = r.lowerBound, hi = r.lowerBound
+        var lo = r.lowerBound
+        var hi = r.lowerBound
         while lo > sentence.lowerBound, tokens[lo - 1].lower != ";" { lo -= 1 }
         while hi < sentence.upperBound, tokens[hi].lower != ";" { hi += 1 }
         if lo > sentence.lowerBound || hi < sentence.upperBound, names(lo..<hi) { return lo..<hi }
@@ -129,7 +168,9 @@ extension ArticleAnalysis {
         guard !m.range.isEmpty else { return false }
         var j = s - 1
         while j > sentence.lowerBound, ["overall", "total", "foreign", "external"].contains(tokens[j].lower) { j -= 1 }
-        guard word(j) == "s", word(j - 1) == "'", let owner = countries.first(where: { $0.endToken == j - 1 && $0.role != .capital }) else { return false }
+        guard word(j) == "s", word(j - 1) == "'",
+            let owner = countries.first(where: { $0.endToken == j - 1 && $0.role != .capital })
+        else { return false }
         guard j < s - 1 else { return false }  // "X's trade" alone may still be bilateral; "X's overall trade" is not
         let named = Set(countries(in: sentence).filter { $0.role != .capital }.map(\.code))
         return named == [owner.code]
@@ -144,14 +185,18 @@ extension ArticleAnalysis {
             if has(m.range.upperBound, .groupWords) { return true }
             // "imports from the region", "trade with the region".
             if has(m.range.upperBound, .regionPrepositions), word(m.range.upperBound + 1) == "the",
-               Lexicon.regionNouns.contains(word(m.range.upperBound + 2) ?? "") { return true }
+                Lexicon.regionNouns.contains(word(m.range.upperBound + 2) ?? "")
+            {
+                return true
+            }
         }
         guard has(end, .regionPrepositions) else { return false }
         var s = end + 1
         if word(s) == "the" { s += 1 }
         guard has(s, .regionStart) else { return false }
         return Lexicon.regions.contains { region in
-            s + region.count <= tokens.count && region.enumerated().allSatisfy { tokens[s + $0.offset].raw == $0.element }
+            s + region.count <= tokens.count
+                && region.enumerated().allSatisfy { tokens[s + $0.offset].raw == $0.element }
         }
     }
 

@@ -19,7 +19,9 @@ extension ArticleAnalysis {
             for x in m { if let c = x.currency { articleCurrencies[c, default: 0] += 1 } }
             sentenceMoney.append(m)
         }
-        let articleCurrency = articleCurrencies.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.first?.key ?? "USD"
+        let articleCurrency =
+            articleCurrencies.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.first?.key
+            ?? "USD"
 
         // The period of the latest statistic carries into later paragraphs (a digest names the
         // year once); other periods, and the parties and metric, carry within a paragraph only.
@@ -32,9 +34,10 @@ extension ArticleAnalysis {
                 carryMetric = nil
                 lastParagraph = sentence.paragraph
             }
-            let result = analyseSentence(sentence.range, money: sentenceMoney[index], carryPeriod: carryPeriod,
-                                         carryParties: carryParties, carryMetric: carryMetric, statisticPeriod: statisticPeriod,
-                                         articleCurrency: articleCurrency)
+            let result = analyseSentence(
+                sentence.range, money: sentenceMoney[index], carryPeriod: carryPeriod,
+                carryParties: carryParties, carryMetric: carryMetric, statisticPeriod: statisticPeriod,
+                articleCurrency: articleCurrency)
             figures += result.figures
             changes += result.changes
             // A cumulative total's period (several years, or as of a day) is no period for the
@@ -61,7 +64,10 @@ extension ArticleAnalysis {
         let exact = figures.filter { $0.qualifier == nil }
         figures = figures.filter { f in
             guard f.qualifier != nil else { return true }
-            return !exact.contains { $0.series == f.series && $0.period == f.period && abs($0.amount - f.amount) <= 0.1 * abs($0.amount) && $0.amount != f.amount }
+            return !exact.contains {
+                $0.series == f.series && $0.period == f.period && abs($0.amount - f.amount) <= 0.1 * abs($0.amount)
+                    && $0.amount != f.amount
+            }
         }
         figures += derivedFigures(figures: figures, changes: changes)
         var seen = Set<Figure>()
@@ -83,8 +89,11 @@ extension ArticleAnalysis {
         struct ChangeKey: Hashable { var series: Series; var from: String; var to: String; var values: [UInt64] }
         var seenChanges = Set<ChangeKey>()
         let stated = changes.map(\.0).filter {
-            seenChanges.insert(ChangeKey(series: $0.series, from: $0.from.label, to: $0.to.label,
-                                         values: [($0.percent ?? 0).bitPattern, ($0.ratio ?? 0).bitPattern, ($0.absolute ?? 0).bitPattern])).inserted
+            seenChanges.insert(
+                ChangeKey(
+                    series: $0.series, from: $0.from.label, to: $0.to.label,
+                    values: [($0.percent ?? 0).bitPattern, ($0.ratio ?? 0).bitPattern, ($0.absolute ?? 0).bitPattern])
+            ).inserted
         }
         let anniversaries = AnniversaryFinder(analysis: self).find()
         return Extraction(figures: figures, changes: stated, anniversaries: anniversaries)
@@ -94,7 +103,7 @@ extension ArticleAnalysis {
     static func close(_ a: Double?, _ b: Double?) -> Bool {
         switch (a, b) {
         case (nil, nil): return true
-        case let (x?, y?): return abs(x - y) <= 0.01 * max(abs(x), abs(y))
+        case (let x?, let y?): return abs(x - y) <= 0.01 * max(abs(x), abs(y))
         default: return false
         }
     }

@@ -24,15 +24,23 @@ extension ArticleAnalysis {
             let w = tokens[j].lower
             let jc = tokens[j].classes
             if jc.contains(.factVerbs), !has(j - 1, .modalWords),
-               !(has(j - 2, .modalWords) && ["have", "be", "has"].contains(word(j - 1) ?? "")) { return false }
+                !(has(j - 2, .modalWords) && ["have", "be", "has"].contains(word(j - 1) ?? ""))
+            {
+                return false
+            }
             if jc.contains(.targetWords) { return true }
             // "… is expected to double, noting that it was $1.9 billion last year": a past copula
             // states a fact, unless a target noun or word is its subject ("the goal was …").
-            if w == "was" || w == "were", !has(j - 1, .targetNouns), !has(j - 1, .targetWords), !has(j - 1, .modalWords) { return false }
+            if w == "was" || w == "were", !has(j - 1, .targetNouns), !has(j - 1, .targetWords), !has(j - 1, .modalWords)
+            {
+                return false
+            }
             if w == "to", has(j + 1, .targetVerbs) {
                 // "increased 3 times in 2022 to reach $73.8 million": the result of a stated change.
                 var k = j - 1
-                while k >= sentenceStart, ![",", ";", "("].contains(tokens[k].lower), !tokens[k].classes.contains(.targetWords) {
+                while k >= sentenceStart, ![",", ";", "("].contains(tokens[k].lower),
+                    !tokens[k].classes.contains(.targetWords)
+                {
                     if tokens[k].classes.contains(.changeVerbsPast), !has(k - 1, .modalWords) { return false }
                     k -= 1
                 }
@@ -67,7 +75,9 @@ extension ArticleAnalysis {
         var j = r.lowerBound - 1
         var steps = 0
         while j >= sentenceStart, steps < 12 {
-            if ["range", "ranged", "ranging", "fluctuated", "varied", "moved"].contains(tokens[j].lower) { return true }
+            if ["range", "ranged", "ranging", "fluctuated", "varied", "moved"].contains(tokens[j].lower) {
+                return true
+            }
             if [".", ";"].contains(tokens[j].lower) { break }
             j -= 1
             steps += 1

@@ -49,12 +49,14 @@ final class ArticleAnalysis {
         }
         for m in Countries.matches(inScalars: scalars, at: wordStarts) {
             guard m.span.start >= 0, m.span.end <= scalars.count else { continue }
-            let s = startIndex[m.span.start], e = endIndex[m.span.end]
+            let s = startIndex[m.span.start]
+            let e = endIndex[m.span.end]
             guard s >= 0, e >= 0 else { continue }
             found.append(CountryToken(token: s, endToken: e, code: m.code, role: m.role))
         }
         countries = found
-        periods = PeriodParser(tokens: tokens, published: article.published, independence: Lexicon.independenceYear[home])
+        periods = PeriodParser(
+            tokens: tokens, published: article.published, independence: Lexicon.independenceYear[home])
         money = MoneyParser(tokens: tokens)
         // The partner the article is mostly about: the most-mentioned other country, the
         // earliest on a tie; the article's declared countries break no ties but must agree.
@@ -63,7 +65,8 @@ final class ArticleAnalysis {
             let old = counts[c.code] ?? (0, c.token)
             counts[c.code] = (old.0 + 1, old.1)
         }
-        mainPartner = counts.sorted { a, b in a.value.0 != b.value.0 ? a.value.0 > b.value.0 : a.value.1 < b.value.1 }.first?.key
+        mainPartner =
+            counts.sorted { a, b in a.value.0 != b.value.0 ? a.value.0 > b.value.0 : a.value.1 < b.value.1 }.first?.key
         if mainPartner == nil { mainPartner = article.countries.first { $0 != home } }
         foreignReporter = Self.foreignReporter(tokens: tokens, countries: found, home: home)
     }
@@ -88,13 +91,15 @@ final class ArticleAnalysis {
 
     /// The paragraph index of a scalar offset.
     func paragraph(at offset: Int) -> Int {
-        sentences.last { $0.range.lowerBound < tokens.count && tokens[$0.range.lowerBound].start <= offset }?.paragraph ?? 0
+        sentences.last { $0.range.lowerBound < tokens.count && tokens[$0.range.lowerBound].start <= offset }?.paragraph
+            ?? 0
     }
 
     /// The country mentions that start inside a token range (binary search).
     func countries(in range: Range<Int>) -> ArraySlice<CountryToken> {
         func first(_ token: Int) -> Int {
-            var lo = 0, hi = countries.count
+            var lo = 0
+            var hi = countries.count
             while lo < hi {
                 let mid = (lo + hi) / 2
                 if countries[mid].token < token { lo = mid + 1 } else { hi = mid }
@@ -112,7 +117,8 @@ final class ArticleAnalysis {
 
     /// Whether a semicolon stands between two token ranges.
     func semicolonBetween(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
-        let lo = min(a.upperBound, b.upperBound), hi = max(a.lowerBound, b.lowerBound)
+        let lo = min(a.upperBound, b.upperBound)
+        let hi = max(a.lowerBound, b.lowerBound)
         guard lo < hi else { return false }
         return tokens[lo..<hi].contains { $0.lower == ";" }
     }

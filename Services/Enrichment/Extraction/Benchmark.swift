@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import AttacheModels
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A throughput benchmark of the extractor, for `attache bench`. Pure: it only runs the
 /// extractor (and a per-article ledger, as `EnrichedArticle.deltas` needs) over the given
@@ -24,7 +25,9 @@ public enum ExtractionBenchmark {
 
     /// Extracts every article `iterations` times; returns articles per second and megabytes
     /// (10^6 bytes of UTF-8 text) per second of CPU time on one core.
-    public static func run(articles: [Article], iterations: Int, home: String = "KZ") -> (articlesPerSecond: Double, megabytesPerSecond: Double) {
+    public static func run(articles: [Article], iterations: Int, home: String = "KZ") -> (
+        articlesPerSecond: Double, megabytesPerSecond: Double
+    ) {
         let r = measure(articles: articles, iterations: iterations, home: home)
         return (r.articlesPerSecond, r.megabytesPerSecond)
     }
@@ -41,23 +44,25 @@ public enum ExtractionBenchmark {
             for _ in 0..<n {
                 for article in articles {
                     let e = extractor.extract(article)
-                    sink &+= e.figures.count &+ e.changes.count &+ e.anniversaries.count &+ e.deltas(article: article).count
+                    sink &+=
+                        e.figures.count &+ e.changes.count &+ e.anniversaries.count &+ e.deltas(article: article).count
                 }
             }
         }
         let cpu = threadCPUSeconds() - cpuStart
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         precondition(sink >= 0)
-        return Result(articles: articles.count * n, bytes: bytes * n, cpuSeconds: cpu > 0 ? cpu : wall, wallSeconds: wall)
+        return Result(
+            articles: articles.count * n, bytes: bytes * n, cpuSeconds: cpu > 0 ? cpu : wall, wallSeconds: wall)
     }
 
     static func threadCPUSeconds() -> Double {
         #if canImport(Glibc) || canImport(Darwin)
-        var t = timespec()
-        guard clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) == 0 else { return 0 }
-        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+            var t = timespec()
+            guard clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) == 0 else { return 0 }
+            return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
         #else
-        return 0
+            return 0
         #endif
     }
 }

@@ -15,7 +15,8 @@ struct ByteClassTable: Sendable {
         var offsets = [Int](repeating: 0, count: size)
         var lengths = [Int](repeating: 0, count: size)
         var values = [WordClass](repeating: [], count: size)
-        for (word, c) in table.sorted(by: { $0.key < $1.key }) where word.utf8.allSatisfy({ $0 < 128 }) && !word.isEmpty {
+        for (word, c) in table.sorted(by: { $0.key < $1.key }) where word.utf8.allSatisfy({ $0 < 128 }) && !word.isEmpty
+        {
             let key = Array(word.utf8)
             var slot = Int(truncatingIfNeeded: Self.hash(key)) & (size - 1)
             while lengths[slot] != 0 { slot = (slot + 1) & (size - 1) }
@@ -32,8 +33,8 @@ struct ByteClassTable: Sendable {
     }
 
     /// FNV-1a: the starting value and one step per (lowercase) byte.
-    static let seed: UInt64 = 0xcbf29ce484222325
-    @inline(__always) static func step(_ h: UInt64, _ b: UInt8) -> UInt64 { (h ^ UInt64(b)) &* 0x100000001b3 }
+    static let seed: UInt64 = 0xcbf2_9ce4_8422_2325
+    @inline(__always) static func step(_ h: UInt64, _ b: UInt8) -> UInt64 { (h ^ UInt64(b)) &* 0x100_0000_01b3 }
 
     static func hash(_ bytes: [UInt8]) -> UInt64 {
         var h = seed

@@ -9,9 +9,13 @@ extension ArticleAnalysis {
         var result: [Figure] = []
         let stated = figures.filter { !$0.derived }
         var bySeriesPeriod: [SeriesPeriod: Figure] = [:]
-        for f in stated where bySeriesPeriod[SeriesPeriod(f.series, f.period)] == nil { bySeriesPeriod[SeriesPeriod(f.series, f.period)] = f }
+        for f in stated where bySeriesPeriod[SeriesPeriod(f.series, f.period)] == nil {
+            bySeriesPeriod[SeriesPeriod(f.series, f.period)] = f
+        }
         func find(_ metric: Metric, like f: Figure, period: Period) -> Figure? {
-            bySeriesPeriod[SeriesPeriod(Series(metric: metric, reporter: f.reporter, partner: f.partner, currency: f.currency), period)]
+            bySeriesPeriod[
+                SeriesPeriod(
+                    Series(metric: metric, reporter: f.reporter, partner: f.partner, currency: f.currency), period)]
         }
         var balances = Set<SeriesPeriod>()
         // Trade balance.
@@ -19,11 +23,14 @@ extension ArticleAnalysis {
             guard let imports = find(.imports, like: exports, period: exports.period) else { continue }
             if find(.tradeBalance, like: exports, period: exports.period) != nil { continue }
             guard balances.insert(SeriesPeriod(exports.series, exports.period)).inserted else { continue }
-            let s = TextSpan(start: min(exports.span.start, imports.span.start), end: max(exports.span.end, imports.span.end))
+            let s = TextSpan(
+                start: min(exports.span.start, imports.span.start), end: max(exports.span.end, imports.span.end))
             let q: Qualifier? = exports.qualifier == nil && imports.qualifier == nil ? nil : .approximately
-            result.append(Figure(metric: .tradeBalance, reporter: exports.reporter, partner: exports.partner, direction: nil,
-                                 period: exports.period, amount: exports.amount - imports.amount, currency: exports.currency,
-                                 qualifier: q, derived: true, span: s, text: text(s)))
+            result.append(
+                Figure(
+                    metric: .tradeBalance, reporter: exports.reporter, partner: exports.partner, direction: nil,
+                    period: exports.period, amount: exports.amount - imports.amount, currency: exports.currency,
+                    qualifier: q, derived: true, span: s, text: text(s)))
         }
         // Implied values.
         for (change, _) in changes {
@@ -35,9 +42,11 @@ extension ArticleAnalysis {
             let s = TextSpan(start: min(known.span.start, change.span.start), end: max(known.span.end, change.span.end))
             // An implied value is approximate: the stated change is rounded.
             let q: Qualifier? = .approximately
-            result.append(Figure(metric: known.metric, reporter: known.reporter, partner: known.partner, direction: known.direction,
-                                 period: hasTo ? change.from : change.to, amount: amount, currency: known.currency,
-                                 qualifier: q, derived: true, span: s, text: text(s)))
+            result.append(
+                Figure(
+                    metric: known.metric, reporter: known.reporter, partner: known.partner, direction: known.direction,
+                    period: hasTo ? change.from : change.to, amount: amount, currency: known.currency,
+                    qualifier: q, derived: true, span: s, text: text(s)))
         }
         return result
     }

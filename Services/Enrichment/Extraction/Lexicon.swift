@@ -8,16 +8,29 @@ enum Lexicon {
         add(months.keys, .month)
         add(cardinals.keys, .cardinal)
         add(ordinals.keys, .ordinal)
-        add(["this", "current", "last", "previous", "preceding", "prior", "past", "same", "year", "since", "so", "q", "h",
-             "a", "one", "yoy", "y", "corresponding", "the", "over", "to", "years"], .periodWord)
+        add(
+            [
+                "this", "current", "last", "previous", "preceding", "prior", "past", "same", "year", "since", "so", "q",
+                "h",
+                "a", "one", "yoy", "y", "corresponding", "the", "over", "to", "years",
+            ], .periodWord)
         add(currencyPrefix.keys, .currencyPrefix)
         add(["us", "u"], .currencyPrefix)
-        add(upVerbs, .changeStart); add(downVerbs, .changeStart); add(upNouns, .changeStart); add(downNouns, .changeStart)
+        add(upVerbs, .changeStart); add(downVerbs, .changeStart); add(upNouns, .changeStart);
+        add(downNouns, .changeStart)
         add(multiplierWords.keys, .changeStart); add(foldWords.keys, .changeStart); add(cardinals.keys, .changeStart)
         add(multiplierAdverbs.keys, .changeStart)
-        add(["anniversary", "birthday", "jubilee", "centenary", "centennial", "bicentenary", "bicentennial", "sesquicentennial"], .anniversaryStart)
-        add(["celebrate", "celebrates", "celebrated", "celebrating", "mark", "marks", "marked", "marking", "commemorate",
-             "commemorates", "commemorated", "commemorating", "observe", "observes", "observing", "celebration"], .anniversaryStart)
+        add(
+            [
+                "anniversary", "birthday", "jubilee", "centenary", "centennial", "bicentenary", "bicentennial",
+                "sesquicentennial",
+            ], .anniversaryStart)
+        add(
+            [
+                "celebrate", "celebrates", "celebrated", "celebrating", "mark", "marks", "marked", "marking",
+                "commemorate",
+                "commemorates", "commemorated", "commemorating", "observe", "observes", "observing", "celebration",
+            ], .anniversaryStart)
         add(cardinals.keys, .anniversaryStart)
         add(targetWords, .targetWords); add(factVerbs, .factVerbs); add(changeVerbsPast, .changeVerbsPast)
         add(modalWords, .modalWords); add(upVerbs, .upVerbs); add(downVerbs, .downVerbs); add(upNouns, .upNouns)
@@ -25,11 +38,13 @@ enum Lexicon {
         add(dealNouns, .dealNouns); add(targetNouns, .targetNouns); add(levelNouns, .levelNouns)
         add(physicalUnits, .physicalUnits); add(countNouns, .countNouns); add(targetVerbs, .targetVerbs)
         add(deadlineWords, .deadlineWords); add(changeAdjectives, .changeAdjectives); add(shareVerbs, .shareVerbs)
-        add(regionPrepositions, .regionPrepositions); add(groupWords, .groupWords); add(investmentVerbs, .investmentVerbs)
+        add(regionPrepositions, .regionPrepositions); add(groupWords, .groupWords);
+        add(investmentVerbs, .investmentVerbs)
         add(attachedOnlyScales, .attachedOnlyScales); add(tens, .tens); add(scales.keys, .scales)
         add(currencySuffix.keys, .currencySuffix); add(metricsByFirstWord.keys, .metricStart)
         add(qualifiersByFirstWord.keys, .qualifierFirst); add(qualifiersByLastWord.keys, .qualifierLast)
-        add(multiplierWords.keys, .multiplier); add(multiplierAdverbs.keys, .multiplier); add(foldWords.keys, .multiplier)
+        add(multiplierWords.keys, .multiplier); add(multiplierAdverbs.keys, .multiplier);
+        add(foldWords.keys, .multiplier)
         add(AnniversaryFinder.foundingVerbs, .foundingVerbs); add(AnniversaryFinder.celebrationVerbs, .celebrationVerbs)
         add(AnniversaryFinder.clauseStops, .clauseStops); add(AnniversaryFinder.agreementWords, .agreementWords)
         add(AnniversaryFinder.foundingWords, .foundingWords)
@@ -93,7 +108,8 @@ enum Lexicon {
     static let qualifiers: [([String], Qualifier)] = [
         (["in", "excess", "of"], .atLeast), (["no", "more", "than"], .atMost), (["no", "less", "than"], .atLeast),
         (["not", "exceeding"], .atMost), (["more", "than"], .atLeast), (["less", "than"], .atMost),
-        (["at", "least"], .atLeast), (["at", "most"], .atMost), (["up", "to"], .atMost), (["close", "to"], .approximately),
+        (["at", "least"], .atLeast), (["at", "most"], .atMost), (["up", "to"], .atMost),
+        (["close", "to"], .approximately),
         (["upwards", "of"], .atLeast), (["an", "estimated"], .approximately), (["just", "over"], .atLeast),
         (["just", "under"], .atMost), (["some"], .approximately),
         (["nearly"], .approximately), (["almost"], .approximately), (["about"], .approximately),
@@ -105,9 +121,11 @@ enum Lexicon {
     ]
 
     /// Qualifiers indexed by their last word.
-    static let qualifiersByLastWord: [String: [([String], Qualifier)]] = Dictionary(grouping: qualifiers, by: { $0.0.last! })
+    static let qualifiersByLastWord: [String: [([String], Qualifier)]] = Dictionary(
+        grouping: qualifiers, by: { $0.0.last! })
     /// Qualifiers indexed by their first word.
-    static let qualifiersByFirstWord: [String: [([String], Qualifier)]] = Dictionary(grouping: qualifiers, by: { $0.0.first! })
+    static let qualifiersByFirstWord: [String: [([String], Qualifier)]] = Dictionary(
+        grouping: qualifiers, by: { $0.0.first! })
     /// Metric keywords indexed by their first word, longest first.
     static let metricsByFirstWord: [String: [([String], Metric)]] = Dictionary(grouping: metrics, by: { $0.0.first! })
 
@@ -122,8 +140,10 @@ enum Lexicon {
         (["trade", "turnover"], .tradeTurnover), (["commodity", "turnover"], .tradeTurnover),
         (["goods", "turnover"], .tradeTurnover), (["trade", "volume"], .tradeTurnover),
         (["volume", "of", "trade"], .tradeTurnover), (["turnover"], .tradeTurnover), (["trade"], .tradeTurnover),
-        (["exports"], .exports), (["export"], .exports), (["exporters"], .exports), (["exported"], .exports), (["exporting"], .exports),
-        (["imports"], .imports), (["import"], .imports), (["importers"], .imports), (["imported"], .imports), (["importing"], .imports),
+        (["exports"], .exports), (["export"], .exports), (["exporters"], .exports), (["exported"], .exports),
+        (["exporting"], .exports),
+        (["imports"], .imports), (["import"], .imports), (["importers"], .imports), (["imported"], .imports),
+        (["importing"], .imports),
         (["investments"], .investment), (["investment"], .investment), (["invested"], .investment),
         (["investing"], .investment), (["capital", "inflow"], .investment), (["traded"], .tradeTurnover),
     ]
@@ -135,8 +155,10 @@ enum Lexicon {
     /// Central Asia`, `trade among the CIS countries`) is not a bilateral figure. Case-sensitive
     /// on the text as written.
     static let regions: [[String]] = [
-        ["Central", "Asia"], ["CA"], ["CIS"], ["EAEU"], ["Eurasian", "Economic", "Union"], ["ASEAN"], ["Middle", "East"],
-        ["Southeast", "Asia"], ["South", "Caucasus"], ["Latin", "America"], ["Commonwealth", "of", "Independent", "States"],
+        ["Central", "Asia"], ["CA"], ["CIS"], ["EAEU"], ["Eurasian", "Economic", "Union"], ["ASEAN"],
+        ["Middle", "East"],
+        ["Southeast", "Asia"], ["South", "Caucasus"], ["Latin", "America"],
+        ["Commonwealth", "of", "Independent", "States"],
         ["overall", "foreign"], ["total", "foreign"],
     ]
     /// Nouns for a region the text has named before: a metric tied to one (`imports from the
@@ -171,7 +193,8 @@ enum Lexicon {
     ]
     /// Past-tense change verbs: `to reach` after one of these is the change's result, not a target.
     static let changeVerbsPast: Set<String> = [
-        "increased", "grew", "rose", "jumped", "climbed", "surged", "doubled", "tripled", "expanded", "decreased", "fell",
+        "increased", "grew", "rose", "jumped", "climbed", "surged", "doubled", "tripled", "expanded", "decreased",
+        "fell",
         "declined", "dropped",
     ]
     /// Words before a fact verb that turn it back into a plan: `will have reached`.
@@ -180,12 +203,14 @@ enum Lexicon {
     /// Physical units: a stated change in a sentence that counts these and names no money is a
     /// change in volume, not in value (`oil imports rose by 40 percent` of tonnes).
     static let physicalUnits: Set<String> = [
-        "tons", "tonnes", "ton", "tonne", "barrels", "containers", "cubic", "teu", "wagons", "passengers", "flights", "tourists",
+        "tons", "tonnes", "ton", "tonne", "barrels", "containers", "cubic", "teu", "wagons", "passengers", "flights",
+        "tourists",
     ]
 
     /// Adjectives that may stand between `up`/`rose` and the percentage: `up a remarkable 328%`.
     static let changeAdjectives: Set<String> = [
-        "remarkable", "impressive", "significant", "solid", "whopping", "staggering", "modest", "notable", "sharp", "robust",
+        "remarkable", "impressive", "significant", "solid", "whopping", "staggering", "modest", "notable", "sharp",
+        "robust",
         "strong", "healthy", "record", "further", "substantial",
     ]
 
@@ -220,7 +245,8 @@ enum Lexicon {
     static let maxAmount = 1e14
     /// `to` + one of these before an amount marks a target ("to reach $1 billion").
     static let targetVerbs: Set<String> = [
-        "reach", "bring", "increase", "raise", "boost", "double", "triple", "grow", "expand", "achieve", "hit", "exceed",
+        "reach", "bring", "increase", "raise", "boost", "double", "triple", "grow", "expand", "achieve", "hit",
+        "exceed",
         "lift", "take", "push",
     ]
     /// Words right after an amount that put it before a deadline in the future (`$35 billion by
@@ -240,7 +266,9 @@ enum Lexicon {
     static let upComparatives: Set<String> = ["higher", "more", "up", "greater", "larger", "above", "bigger"]
     static let downComparatives: Set<String> = ["lower", "less", "down", "smaller", "below", "fewer"]
     static let upNouns: Set<String> = ["increase", "growth", "rise", "gain", "jump", "surge", "upturn", "expansion"]
-    static let downNouns: Set<String> = ["decrease", "decline", "drop", "fall", "reduction", "contraction", "slump", "dip"]
+    static let downNouns: Set<String> = [
+        "decrease", "decline", "drop", "fall", "reduction", "contraction", "slump", "dip",
+    ]
     static let multiplierWords: [String: Double] = [
         "doubled": 2, "doubling": 2, "tripled": 3, "trebled": 3, "tripling": 3, "quadrupled": 4, "halved": 0.5,
     ]

@@ -26,7 +26,8 @@ enum Numbers {
 
     /// The number in plain `123.45` form, or nil.
     static func normalise(_ text: String) -> String? {
-        var commas = 0, dots = 0
+        var commas = 0
+        var dots = 0
         for b in text.utf8 { if b == 44 { commas += 1 } else if b == 46 { dots += 1 } }
         var normalised = text
         if commas > 0 && dots > 0 {
@@ -65,8 +66,12 @@ struct MoneyParser {
     func prefix(at i: Int) -> (String, Int)? {
         guard let w = word(i) else { return nil }
         if w == "us" || w == "u", word(i + 1) == "$" { return ("USD", i + 2) }
-        if w == "u", word(i + 1) == ".", word(i + 2) == "s", word(i + 3) == ".", word(i + 4) == "$" { return ("USD", i + 5) }
-        if tokens[i].classes.contains(.currencyPrefix), let code = Lexicon.currencyPrefix[w], i + 1 < tokens.count, tokens[i + 1].kind == .number {
+        if w == "u", word(i + 1) == ".", word(i + 2) == "s", word(i + 3) == ".", word(i + 4) == "$" {
+            return ("USD", i + 5)
+        }
+        if tokens[i].classes.contains(.currencyPrefix), let code = Lexicon.currencyPrefix[w], i + 1 < tokens.count,
+            tokens[i + 1].kind == .number
+        {
             // Words such as "eur" must be glued or followed by a number: "EUR 5 million".
             return (code, i + 1)
         }
@@ -77,18 +82,30 @@ struct MoneyParser {
     func suffix(at i: Int) -> (String, Int)? {
         guard let w = word(i) else { return nil }
         if w == "us" || w == "usa", word(i + 1) == "dollars" || word(i + 1) == "dollar" { return ("USD", i + 2) }
-        if w == "u", word(i + 1) == ".", word(i + 2) == "s", word(i + 3) == ".", word(i + 4) == "dollars" || word(i + 4) == "dollar" { return ("USD", i + 5) }
+        if w == "u", word(i + 1) == ".", word(i + 2) == "s", word(i + 3) == ".",
+            word(i + 4) == "dollars" || word(i + 4) == "dollar"
+        {
+            return ("USD", i + 5)
+        }
         if w == "american", word(i + 1) == "dollars" { return ("USD", i + 2) }
         if w == "swiss", word(i + 1) == "francs" { return ("CHF", i + 2) }
         if w == "pounds", word(i + 1) == "sterling" { return ("GBP", i + 2) }
         // "million of US dollars".
         if w == "of", let (code, end) = suffix(at: i + 1), word(i + 1) != "of" { return (code, end) }
         // "3 billion in US currency".
-        if w == "in", word(i + 1) == "us" || word(i + 1) == "american", word(i + 2) == "currency" { return ("USD", i + 3) }
-        if w == "in", word(i + 1) == "u", word(i + 2) == ".", word(i + 3) == "s", word(i + 4) == ".", word(i + 5) == "currency" { return ("USD", i + 6) }
+        if w == "in", word(i + 1) == "us" || word(i + 1) == "american", word(i + 2) == "currency" {
+            return ("USD", i + 3)
+        }
+        if w == "in", word(i + 1) == "u", word(i + 2) == ".", word(i + 3) == "s", word(i + 4) == ".",
+            word(i + 5) == "currency"
+        {
+            return ("USD", i + 6)
+        }
         if w == "$" { return ("USD", i + 1) }
         if w == "€" { return ("EUR", i + 1) }
-        if has(i, .currencySuffix), let code = Lexicon.currencySuffix[w], w != "try" || word(i - 1) == "turkish" { return (code, i + 1) }
+        if has(i, .currencySuffix), let code = Lexicon.currencySuffix[w], w != "try" || word(i - 1) == "turkish" {
+            return (code, i + 1)
+        }
         if w == "turkish", word(i + 1) == "lira" || word(i + 1) == "liras" { return ("TRY", i + 2) }
         return nil
     }
@@ -102,7 +119,9 @@ struct MoneyParser {
             currency = code
             j = numberAt
         }
-        guard j < tokens.count, tokens[j].kind == .number, var value = Numbers.parse(tokens[j].lower) else { return nil }
+        guard j < tokens.count, tokens[j].kind == .number, var value = Numbers.parse(tokens[j].lower) else {
+            return nil
+        }
         // A number glued to letters other than a scale ("31st", "Q1") is not an amount.
         var k = j + 1
         var hasScale = false
@@ -116,8 +135,12 @@ struct MoneyParser {
                     hasScale = true
                     k += 1
                     // "5 mln. USD": the abbreviation's dot, only when a currency follows.
-                    if word(k) == "." && tokens[k].attached && (w == "mln" || w == "bln" || w == "bn" || w == "thsd" || w == "trln"),
-                       suffix(at: k + 1) != nil { k += 1 }
+                    if word(k) == "." && tokens[k].attached
+                        && (w == "mln" || w == "bln" || w == "bn" || w == "thsd" || w == "trln"),
+                        suffix(at: k + 1) != nil
+                    {
+                        k += 1
+                    }
                 }
             }
         } else if k < tokens.count, tokens[k].attached, tokens[k].kind == .word, !has(k, .scales) {

@@ -4,7 +4,8 @@ extension Period {
     /// Any day range; month-aligned ranges get the `YYYY-MM..YYYY-MM` label.
     static func days(_ start: Day, _ end: Day) -> Period {
         if start.day == 1, end.day == Day.daysIn(month: end.month, year: end.year),
-           let p = Period.months(from: (start.year, start.month), to: (end.year, end.month)) {
+            let p = Period.months(from: (start.year, start.month), to: (end.year, end.month))
+        {
             return p
         }
         return Period(start: start, end: end, label: "\(start)..\(end)")
@@ -23,7 +24,10 @@ extension Period {
             return Period.months(from: (start.year + years, start.month), to: (end.year + years, end.month))
         }
         guard let s = Day(year: start.year + years, month: start.month, day: start.day),
-              let e = Day(year: end.year + years, month: end.month, day: min(end.day, Day.daysIn(month: end.month, year: end.year + years))) else { return nil }
+            let e = Day(
+                year: end.year + years, month: end.month,
+                day: min(end.day, Day.daysIn(month: end.month, year: end.year + years)))
+        else { return nil }
         return .days(s, e)
     }
 }

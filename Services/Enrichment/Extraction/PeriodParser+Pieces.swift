@@ -5,14 +5,18 @@ import AttacheModels
 extension PeriodParser {
     func year(at i: Int) -> Int? {
         guard i >= 0, i < tokens.count, tokens[i].kind == .number, tokens[i].lower.count == 4,
-              let y = Int(tokens[i].lower), (1900...2100).contains(y) else { return nil }
+            let y = Int(tokens[i].lower), (1900...2100).contains(y)
+        else { return nil }
         // Not money or a percentage: "2024 million", "2024%".
         if i + 1 < tokens.count {
             let next = tokens[i + 1].lower
             if has(i + 1, .scales) || next == "%" || has(i + 1, .currencySuffix) { return nil }
         }
         if i > 0, tokens[i].attached, tokens[i - 1].classes.contains(.currencyPrefix),
-           Lexicon.currencyPrefix[tokens[i - 1].lower] != nil { return nil }
+            Lexicon.currencyPrefix[tokens[i - 1].lower] != nil
+        {
+            return nil
+        }
         return y
     }
 
@@ -26,7 +30,10 @@ extension PeriodParser {
         guard let w = word(i) else { return nil }
         if tokens[i].classes.contains(.ordinal), let n = Lexicon.ordinals[w] { return (n, i + 1) }
         if tokens[i].kind == .number, let n = Int(w), let suffix = word(i + 1), tokens[i + 1].attached,
-           ["st", "nd", "rd", "th"].contains(suffix) { return (n, i + 2) }
+            ["st", "nd", "rd", "th"].contains(suffix)
+        {
+            return (n, i + 2)
+        }
         return nil
     }
 
@@ -39,7 +46,9 @@ extension PeriodParser {
         if word(j) == "the", word(j + 1) == "current", word(j + 2) == "year" { return (published.year, j + 3) }
         if word(j) == "current", word(j + 1) == "year" { return (published.year, j + 2) }
         if word(j) == "last", word(j + 1) == "year" { return (published.year - 1, j + 2) }
-        if word(j) == "the", word(j + 1) == "previous" || word(j + 1) == "past", word(j + 2) == "year" { return (published.year - 1, j + 3) }
+        if word(j) == "the", word(j + 1) == "previous" || word(j + 1) == "past", word(j + 2) == "year" {
+            return (published.year - 1, j + 3)
+        }
         return nil
     }
 
@@ -55,9 +64,13 @@ extension PeriodParser {
         var j = i
         if word(j) == "the" { j += 1 }
         guard let (ord, afterOrd) = ordinal(at: j) else { return nil }
-        if word(afterOrd) == "half", (1...2).contains(ord) { return (ord == 1 ? 1 : 7, ord == 1 ? 6 : 12, afterOrd + 1) }
+        if word(afterOrd) == "half", (1...2).contains(ord) {
+            return (ord == 1 ? 1 : 7, ord == 1 ? 6 : 12, afterOrd + 1)
+        }
         if word(afterOrd) == "quarter", (1...4).contains(ord) { return ((ord - 1) * 3 + 1, ord * 3, afterOrd + 1) }
-        if ord == 1, let n = number(at: afterOrd), word(afterOrd + 1) == "months" || word(afterOrd + 1) == "month", (1...12).contains(n) {
+        if ord == 1, let n = number(at: afterOrd), word(afterOrd + 1) == "months" || word(afterOrd + 1) == "month",
+            (1...12).contains(n)
+        {
             return (1, n, afterOrd + 2)
         }
         if ord == 1, let n = number(at: afterOrd), word(afterOrd + 1) == "quarters", (1...4).contains(n) {
@@ -71,9 +84,14 @@ extension PeriodParser {
     func countOfMonths(at i: Int) -> (from: Int, to: Int, end: Int)? {
         var j = i
         if word(j) == "the" { j += 1 }
-        guard let n = number(at: j), tokens[j].kind == .number || tokens[j].classes.contains(.cardinal) else { return nil }
+        guard let n = number(at: j), tokens[j].kind == .number || tokens[j].classes.contains(.cardinal) else {
+            return nil
+        }
         let unit = word(j + 1)
-        guard ["in", "for", "over", "during", "of", "the", "first"].contains(word(i - 1) ?? "") || word(i) == "the" || word(j + 2) == "of" else { return nil }
+        guard
+            ["in", "for", "over", "during", "of", "the", "first"].contains(word(i - 1) ?? "") || word(i) == "the"
+                || word(j + 2) == "of"
+        else { return nil }
         if unit == "months", (1...12).contains(n) { return (1, n, j + 2) }
         if unit == "quarters", (1...4).contains(n) { return (1, n * 3, j + 2) }
         return nil

@@ -20,69 +20,96 @@ struct PeriodParser {
         let w = tokens[i].lower
         // Common words that start a period form only before these words (a quick no).
         switch w {
-        case "the": guard i + 1 < tokens.count, tokens[i + 1].kind == .number || has(i + 1, .ordinal) || has(i + 1, .cardinal) else { return nil }
+        case "the":
+            guard i + 1 < tokens.count, tokens[i + 1].kind == .number || has(i + 1, .ordinal) || has(i + 1, .cardinal)
+            else { return nil }
         case "a": guard word(i + 1) == "year" else { return nil }
         case "to": guard word(i + 1) == "date" else { return nil }
         case "over": guard word(i + 1) == "the", word(i + 2) == "years" else { return nil }
         default:
             // A number starts a period only as a year (four digits) or before one of these.
             if tokens[i].kind == .number, w.utf8.count != 4,
-               !["m", "st", "nd", "rd", "th", "months", "quarters", "-", "decades", "years"].contains(word(i + 1) ?? "") { return nil }
+                !["m", "st", "nd", "rd", "th", "months", "quarters", "-", "decades", "years"].contains(
+                    word(i + 1) ?? "")
+            {
+                return nil
+            }
         }
         var result: (PeriodKind, Int)?
 
         // Q1 2022, Q1-Q3 2022, H1 2022.
-        if (w == "q" || w == "h"), i + 1 < tokens.count, tokens[i + 1].attached, let n = number(at: i + 1) {
+        if w == "q" || w == "h", i + 1 < tokens.count, tokens[i + 1].attached, let n = number(at: i + 1) {
             let size = w == "q" ? 3 : 6
             let maxN = w == "q" ? 4 : 2
             if (1...maxN).contains(n) {
                 var last = n
                 var j = i + 2
-                if word(j) == "-", word(j + 1) == w, let m = number(at: j + 2), (n...maxN).contains(m) { last = m; j += 3 }
+                if word(j) == "-", word(j + 1) == w, let m = number(at: j + 2), (n...maxN).contains(m) {
+                    last = m; j += 3
+                }
                 if let (y, end) = yearExpression(at: j), let p = Period.months((n - 1) * size + 1, last * size, of: y) {
                     result = (.absolute(p), end)
-                } else if let p = Period.months((n - 1) * size + 1, last * size, of: impliedYear(lastMonth: last * size)) {
+                } else if let p = Period.months(
+                    (n - 1) * size + 1, last * size, of: impliedYear(lastMonth: last * size))
+                {
                     result = (.absolute(p), j)
                 }
             }
         }
         // 10M2022: the first ten months of 2022.
         if result == nil, tokens[i].kind == .number, let n = Int(w), (1...12).contains(n), word(i + 1) == "m",
-           tokens[i + 1].attached, let y = year(at: i + 2), tokens[i + 2].attached, let p = Period.months(1, n, of: y) {
+            tokens[i + 1].attached, let y = year(at: i + 2), tokens[i + 2].attached, let p = Period.months(1, n, of: y)
+        {
             result = (.absolute(p), i + 3)
         }
         // this year's first seven months, last year's first 11 months.
-        if result == nil, w == "this" || w == "last" || w == "current", word(i + 1) == "year", word(i + 2) == "'", word(i + 3) == "s",
-           let part = partOfYear(at: i + 4) ?? countOfMonths(at: i + 4),
-           let p = Period.months(part.from, part.to, of: w == "last" ? published.year - 1 : published.year) {
+        if result == nil, w == "this" || w == "last" || w == "current", word(i + 1) == "year", word(i + 2) == "'",
+            word(i + 3) == "s",
+            let part = partOfYear(at: i + 4) ?? countOfMonths(at: i + 4),
+            let p = Period.months(part.from, part.to, of: w == "last" ? published.year - 1 : published.year)
+        {
             result = (.absolute(p), part.end)
         }
         // the first half of 2022, the first nine months of 2024, the third quarter of this year.
         if result == nil, let part = partOfYear(at: i) ?? countOfMonths(at: i),
-           word(i - 1) != "past", word(i - 1) != "last", word(i - 1) != "next" {
+            word(i - 1) != "past", word(i - 1) != "last", word(i - 1) != "next"
+        {
             if let (y, end) = yearExpression(at: part.end), let p = Period.months(part.from, part.to, of: y) {
                 result = (.absolute(p), end)
             } else if word(part.end) == "of", word(part.end + 1) == "the", word(part.end + 2) == "year",
-                      let p = Period.months(part.from, part.to, of: impliedYear(lastMonth: part.to)) {
+                let p = Period.months(part.from, part.to, of: impliedYear(lastMonth: part.to))
+            {
                 // "in the first half of the year": the latest such months by publication.
                 result = (.absolute(p), part.end + 3)
-            } else if word(part.end) != "of", let p = Period.months(part.from, part.to, of: impliedYear(lastMonth: part.to)) {
+            } else if word(part.end) != "of",
+                let p = Period.months(part.from, part.to, of: impliedYear(lastMonth: part.to))
+            {
                 result = (.absolute(p), part.end)
             }
         }
         // January-August 2025, from January to August 2025, June 2024.
-        if result == nil, let m1 = month(at: i), !(i > 0 && tokens[i - 1].kind == .number && (Int(tokens[i - 1].lower) ?? 0) <= 31) {
+        if result == nil, let m1 = month(at: i),
+            !(i > 0 && tokens[i - 1].kind == .number && (Int(tokens[i - 1].lower) ?? 0) <= 31)
+        {
             var j = i + 1
             var m2 = m1
-            if word(j) == "-" || word(j) == "to" || word(j) == "through" || word(j) == "and" || word(j) == "till" || word(j) == "until",
-               let m = month(at: j + 1) { m2 = m; j += 2 }
+            if word(j) == "-" || word(j) == "to" || word(j) == "through" || word(j) == "and" || word(j) == "till"
+                || word(j) == "until",
+                let m = month(at: j + 1)
+            {
+                m2 = m; j += 2
+            }
             if word(j) == "," { j += 1 }
             if let (y, end) = yearExpression(at: j) {
-                if m2 >= m1, let p = Period.months(m1, m2, of: y) { result = (.absolute(p), end) }
-                else if m2 < m1, let p = Period.months(from: (y - 1, m1), to: (y, m2)) { result = (.absolute(p), end) }
+                if m2 >= m1, let p = Period.months(m1, m2, of: y) {
+                    result = (.absolute(p), end)
+                } else if m2 < m1, let p = Period.months(from: (y - 1, m1), to: (y, m2)) {
+                    result = (.absolute(p), end)
+                }
             } else if m2 != m1 || (word(i - 1) == "in" || word(i - 1) == "for" || word(i - 1) == "during"),
-                      !(i + 1 < tokens.count && tokens[i + 1].kind == .number), m2 >= m1,
-                      let p = Period.months(m1, m2, of: impliedYear(lastMonth: m2)) {
+                !(i + 1 < tokens.count && tokens[i + 1].kind == .number), m2 >= m1,
+                let p = Period.months(m1, m2, of: impliedYear(lastMonth: m2))
+            {
                 result = (.absolute(p), j)
             }
         }
@@ -91,15 +118,22 @@ struct PeriodParser {
             var handled = false
             let fromBefore = word(i - 1) == "from" || word(i - 1) == "between"
             let connector = word(i + 1)
-            if connector == "-" || ((connector == "to" || connector == "through" || connector == "until" || connector == "till") && fromBefore) || (connector == "and" && word(i - 1) == "between") {
+            if connector == "-"
+                || ((connector == "to" || connector == "through" || connector == "until" || connector == "till")
+                    && fromBefore)
+                || (connector == "and" && word(i - 1) == "between")
+            {
                 var j = i + 2
                 if word(j) == "the", word(j + 1) == "end", word(j + 2) == "of" { j += 3 }
                 if let y2 = year(at: j), y2 > y, let p = Period.months(from: (y, 1), to: (y2, 12)) {
                     result = (.absolute(p), j + 1); handled = true
                 } else if let part = partOfYear(at: j), let (y2, end) = yearExpression(at: part.end), y2 >= y,
-                          let p = Period.months(from: (y, 1), to: (y2, part.to)) {
+                    let p = Period.months(from: (y, 1), to: (y2, part.to))
+                {
                     result = (.absolute(p), end); handled = true
-                } else if let m = month(at: j), let y2 = year(at: j + 1), y2 >= y, let p = Period.months(from: (y, 1), to: (y2, m)) {
+                } else if let m = month(at: j), let y2 = year(at: j + 1), y2 >= y,
+                    let p = Period.months(from: (y, 1), to: (y2, m))
+                {
                     result = (.absolute(p), j + 2); handled = true
                 }
             }
@@ -116,50 +150,70 @@ struct PeriodParser {
             if w == "so", word(i + 1) == "far" { j = i + 2 }
             if word(j) == "this" && word(j + 1) == "year" || word(j) == "current" && word(j + 1) == "year" {
                 result = (.yearToDate, j + 2)
-            } else if w == "since", word(i + 1) == "the", word(i + 2) == "beginning" || word(i + 2) == "start", word(i + 3) == "of",
-                      word(i + 4) == "the" || word(i + 4) == "this", word(i + 5) == "year" {
+            } else if w == "since", word(i + 1) == "the", word(i + 2) == "beginning" || word(i + 2) == "start",
+                word(i + 3) == "of",
+                word(i + 4) == "the" || word(i + 4) == "this", word(i + 5) == "year"
+            {
                 result = (.yearToDate, i + 6)
             }
         }
         // over the past eight months, in the last 9 months.
-        if result == nil, w == "past" || w == "last", let n = number(at: i + 1), word(i + 2) == "months", (1...24).contains(n) {
+        if result == nil, w == "past" || w == "last", let n = number(at: i + 1), word(i + 2) == "months",
+            (1...24).contains(n)
+        {
             if n < published.month, let p = Period.months(1, n, of: published.year) {
                 result = (.absolute(p), i + 3)
             } else {
                 // The n months that ended with the month before publication.
-                var endMonth = published.month - 1, endYear = published.year
+                var endMonth = published.month - 1
+                var endYear = published.year
                 if endMonth == 0 { endMonth = 12; endYear -= 1 }
-                var startMonth = endMonth - n + 1, startYear = endYear
+                var startMonth = endMonth - n + 1
+                var startYear = endYear
                 while startMonth <= 0 { startMonth += 12; startYear -= 1 }
-                if let p = Period.months(from: (startYear, startMonth), to: (endYear, endMonth)) { result = (.absolute(p), i + 3) }
+                if let p = Period.months(from: (startYear, startMonth), to: (endYear, endMonth)) {
+                    result = (.absolute(p), i + 3)
+                }
             }
         }
         // over the past five years: read like "since (publication year − 5)", from the start of
         // that year to publication (the genre's convention: "over the past 12 years" in 2017
         // is a total since 2005).
-        if result == nil, w == "past" || w == "last", let n = number(at: i + 1), word(i + 2) == "years", (1...50).contains(n),
-           let start = Day(year: published.year - n, month: 1, day: 1) {
+        if result == nil, w == "past" || w == "last", let n = number(at: i + 1), word(i + 2) == "years",
+            (1...50).contains(n),
+            let start = Day(year: published.year - n, month: 1, day: 1)
+        {
             result = (.absolute(.days(start, published)), i + 3)
         }
         // the 30-year total: the 30 years to publication.
-        if result == nil, tokens[i].kind == .number, let n = Int(w), (1...100).contains(n), word(i + 1) == "-", word(i + 2) == "year",
-           word(i + 3) == "total", let start = Day(year: published.year - n, month: 1, day: 1) {
+        if result == nil, tokens[i].kind == .number, let n = Int(w), (1...100).contains(n), word(i + 1) == "-",
+            word(i + 2) == "year",
+            word(i + 3) == "total", let start = Day(year: published.year - n, month: 1, day: 1)
+        {
             result = (.absolute(.days(start, published)), i + 4)
         }
         // three decades ago, 30 years ago: that year.
-        if result == nil, let n = number(at: i), word(i + 1) == "decades" || word(i + 1) == "years", word(i + 2) == "ago",
-           (1...100).contains(n) {
+        if result == nil, let n = number(at: i), word(i + 1) == "decades" || word(i + 1) == "years",
+            word(i + 2) == "ago",
+            (1...100).contains(n)
+        {
             result = (.absolute(.year(published.year - n * (word(i + 1) == "decades" ? 10 : 1))), i + 3)
         }
         // over the years of independence, since independence: from the home country's independence.
         if result == nil, let y = independence, let start = Day(year: y, month: 1, day: 1) {
-            if w == "since", word(i + 1) == "independence" { result = (.absolute(.days(start, published)), i + 2) }
-            else if w == "years", word(i + 1) == "of", word(i + 2) == "independence" { result = (.absolute(.days(start, published)), i + 3) }
+            if w == "since", word(i + 1) == "independence" {
+                result = (.absolute(.days(start, published)), i + 2)
+            } else if w == "years", word(i + 1) == "of", word(i + 2) == "independence" {
+                result = (.absolute(.days(start, published)), i + 3)
+            }
         }
         // over the years, to date, in total: a total with no stated start.
         if result == nil {
-            if w == "over", word(i + 1) == "the", word(i + 2) == "years", word(i + 3) != "of" { result = (.toDate, i + 3) }
-            else if w == "to", word(i + 1) == "date" { result = (.toDate, i + 2) }
+            if w == "over", word(i + 1) == "the", word(i + 2) == "years", word(i + 3) != "of" {
+                result = (.toDate, i + 3)
+            } else if w == "to", word(i + 1) == "date" {
+                result = (.toDate, i + 2)
+            }
         }
         // last year, the previous year, a year earlier, the same period of last year.
         if result == nil {
@@ -179,14 +233,18 @@ struct PeriodParser {
                 }
             } else if w == "year", word(i + 1) == "-", word(i + 2) == "on", word(i + 3) == "-", word(i + 4) == "year" {
                 result = (.samePeriodEarlier, i + 5)
-            } else if w == "yoy" || (w == "y" && word(i + 1) == "-" && word(i + 2) == "o" && word(i + 3) == "-" && word(i + 4) == "y") {
+            } else if w == "yoy"
+                || (w == "y" && word(i + 1) == "-" && word(i + 2) == "o" && word(i + 3) == "-" && word(i + 4) == "y")
+            {
                 result = (.samePeriodEarlier, w == "yoy" ? i + 1 : i + 5)
             } else if w == "last", word(i + 1) == "year" {
                 // "last year" counts back from publication; "the previous year" from the sentence's year.
                 result = (.absolute(.year(published.year - 1)), i + 2)
             } else if w == "previous" || w == "preceding" || w == "prior", word(i + 1) == "year" {
                 result = (.previousYear, i + 2)
-            } else if w == "a" || w == "one", word(i + 1) == "year", word(i + 2) == "earlier" || word(i + 2) == "ago" || word(i + 2) == "before" {
+            } else if w == "a" || w == "one", word(i + 1) == "year",
+                word(i + 2) == "earlier" || word(i + 2) == "ago" || word(i + 2) == "before"
+            {
                 result = (.previousYear, i + 3)
             } else if w == "year", word(i + 1) == "before" || word(i + 1) == "earlier", word(i - 1) == "the" {
                 result = (.previousYear, i + 2)
@@ -196,7 +254,8 @@ struct PeriodParser {
         // "by the end of 2021" in a text of 2022 says when something had happened, not a deadline.
         var deadline = isDeadline(before: i)
         if deadline, case .absolute(let p) = kind, p.end < published { deadline = false }
-        return PeriodMention(range: i..<end, kind: kind, comparison: isComparison(before: i, kind: kind), deadline: deadline)
+        return PeriodMention(
+            range: i..<end, kind: kind, comparison: isComparison(before: i, kind: kind), deadline: deadline)
     }
 
     func isComparison(before i: Int, kind: PeriodKind) -> Bool {
@@ -206,10 +265,11 @@ struct PeriodParser {
         // "4.8 times the 2017 level".
         if year(at: i) != nil, word(i - 1) == "the", has(i + 1, .levelNouns) { return true }
         // "increased by 5% on the previous year", "a 70 percent increase over 2021".
-        let w1 = word(i - 1), w2 = word(i - 2)
+        let w1 = word(i - 1)
+        let w2 = word(i - 2)
         let yearToken = year(at: i) != nil && (i + 1 >= tokens.count || word(i + 1) != "-")
         if w1 == "on" || w1 == "over", yearToken || kind == .previousYear { return true }
-        if (w2 == "on" || w2 == "over"), w1 == "the", kind == .previousYear { return true }
+        if w2 == "on" || w2 == "over", w1 == "the", kind == .previousYear { return true }
         // "down 10.3% from a year earlier", "up 5 percent from 2022".
         if w1 == "from", kind == .previousYear || ["%", "percent", "pct", "times"].contains(w2 ?? "") { return true }
         var j = i - 1
@@ -221,7 +281,9 @@ struct PeriodParser {
                 if w == "over" { return steps > 0 && word(j + 1) == "the" && word(j + 2) == "same" }
                 return true
             }
-            if ["in", "the", "of", "with", "to", "same", "period", "for", "as"].contains(w) { j -= 1; steps += 1; continue }
+            if ["in", "the", "of", "with", "to", "same", "period", "for", "as"].contains(w) {
+                j -= 1; steps += 1; continue
+            }
             break
         }
         return false

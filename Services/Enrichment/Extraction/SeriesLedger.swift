@@ -113,7 +113,8 @@ public struct SeriesLedger: Sendable {
     /// Whether `a` should be preferred over `b`: stated over derived, later over earlier,
     /// then the greater article id.
     public static func better(_ a: TradeObservation, _ b: TradeObservation) -> Bool {
-        let ad = a.figure?.derived ?? false, bd = b.figure?.derived ?? false
+        let ad = a.figure?.derived ?? false
+        let bd = b.figure?.derived ?? false
         if ad != bd { return !ad }
         if a.published != b.published { return a.published > b.published }
         if a.article != b.article { return a.article > b.article }

@@ -79,9 +79,11 @@ struct SeriesState: Sendable {
             deltas[key] = new
             if let new { changedDeltas.append(new) }
         }
-        return SeriesLedger.Change(deltas: changedDeltas.sorted(by: SeriesLedger.order),
-                                   undo: SeriesLedger.Undo(series: series, slot: slot, previous: previous,
-                                                           previousDeltas: previousDeltas))
+        return SeriesLedger.Change(
+            deltas: changedDeltas.sorted(by: SeriesLedger.order),
+            undo: SeriesLedger.Undo(
+                series: series, slot: slot, previous: previous,
+                previousDeltas: previousDeltas))
     }
 
     mutating func undo(_ undo: SeriesLedger.Undo) {
@@ -140,7 +142,9 @@ struct SeriesState: Sendable {
     }
 
     private func delta(series: Series, key: PairKey, from: Period, to: Period) -> TradeDelta? {
-        let fa = figures[key.from], fb = figures[key.to], change = changes[key]
+        let fa = figures[key.from]
+        let fb = figures[key.to]
+        let change = changes[key]
         var articles = Set<String>()
         if let fa, let fb, let a = fa.figure?.amount, let b = fb.figure?.amount {
             articles.insert(fa.article); articles.insert(fb.article)
@@ -150,9 +154,10 @@ struct SeriesState: Sendable {
                 articles.insert(change.article)
                 consistent = Tolerance.agrees(change: c, from: a, to: b)
             }
-            return TradeDelta(series: series, from: DeltaPoint(period: from, amount: a), to: DeltaPoint(period: to, amount: b),
-                              absolute: b - a, percent: Tolerance.percent(a, b), ratio: Tolerance.ratio(a, b),
-                              basis: implied ? .implied : .computed, articles: articles.sorted(), consistent: consistent)
+            return TradeDelta(
+                series: series, from: DeltaPoint(period: from, amount: a), to: DeltaPoint(period: to, amount: b),
+                absolute: b - a, percent: Tolerance.percent(a, b), ratio: Tolerance.ratio(a, b),
+                basis: implied ? .implied : .computed, articles: articles.sorted(), consistent: consistent)
         }
         guard let change, let c = change.change else { return nil }
         articles.insert(change.article)
@@ -160,17 +165,20 @@ struct SeriesState: Sendable {
             let knownIsTo = fb != nil
             guard let other = Implied.amount(known: amount, knownIsTo: knownIsTo, change: c) else { return nil }
             articles.insert(known.article)
-            let a = knownIsTo ? other : amount, b = knownIsTo ? amount : other
-            return TradeDelta(series: series, from: DeltaPoint(period: from, amount: a), to: DeltaPoint(period: to, amount: b),
-                              absolute: b - a, percent: Tolerance.percent(a, b), ratio: Tolerance.ratio(a, b),
-                              basis: .implied, articles: articles.sorted(), consistent: true)
+            let a = knownIsTo ? other : amount
+            let b = knownIsTo ? amount : other
+            return TradeDelta(
+                series: series, from: DeltaPoint(period: from, amount: a), to: DeltaPoint(period: to, amount: b),
+                absolute: b - a, percent: Tolerance.percent(a, b), ratio: Tolerance.ratio(a, b),
+                basis: .implied, articles: articles.sorted(), consistent: true)
         }
         var percent = c.percent
         var ratio = c.ratio
         if percent == nil, let r = ratio { percent = Tolerance.round((r - 1) * 100, 1) }
         if ratio == nil, let p = percent { ratio = Tolerance.round(1 + p / 100, 3) }
-        return TradeDelta(series: series, from: DeltaPoint(period: from, amount: nil), to: DeltaPoint(period: to, amount: nil),
-                          absolute: c.absolute, percent: percent, ratio: ratio, basis: .stated, articles: articles.sorted(),
-                          consistent: true)
+        return TradeDelta(
+            series: series, from: DeltaPoint(period: from, amount: nil), to: DeltaPoint(period: to, amount: nil),
+            absolute: c.absolute, percent: percent, ratio: ratio, basis: .stated, articles: articles.sorted(),
+            consistent: true)
     }
 }

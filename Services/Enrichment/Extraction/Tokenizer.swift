@@ -78,13 +78,16 @@ enum Tokenizer {
                 while i < n {
                     if isDigit(scalars[i]) { i += 1; continue }
                     // An internal separator followed by a digit: 1,200 or 202.5 (or 3,5).
-                    if (scalars[i] == "," || scalars[i] == "."), i + 1 < n, isDigit(scalars[i + 1]) { i += 2; continue }
+                    if scalars[i] == "," || scalars[i] == ".", i + 1 < n, isDigit(scalars[i + 1]) { i += 2; continue }
                     break
                 }
             } else if isLetter(s) {
                 kind = .word
                 i += 1
-                while i < n, isLetter(scalars[i]) || (scalars[i].value >= 0x300 && scalars[i].properties.generalCategory == .nonspacingMark) { i += 1 }
+                while i < n,
+                    isLetter(scalars[i])
+                        || (scalars[i].value >= 0x300 && scalars[i].properties.generalCategory == .nonspacingMark)
+                { i += 1 }
             } else {
                 kind = .symbol
                 i += 1
@@ -129,15 +132,26 @@ enum Tokenizer {
                     let f = fold(scalars[k])
                     raw.unicodeScalars.append(f)
                     if f.value < 128 {
-                        if f.value >= 65 && f.value <= 90 { lower.unicodeScalars.append(Unicode.Scalar(f.value + 32)!) } else { lower.unicodeScalars.append(f) }
+                        if f.value >= 65 && f.value <= 90 {
+                            lower.unicodeScalars.append(Unicode.Scalar(f.value + 32)!)
+                        } else {
+                            lower.unicodeScalars.append(f)
+                        }
                     } else {
                         let mapped = f.properties.lowercaseMapping.unicodeScalars
-                        if mapped.count == 1 { lower.unicodeScalars.append(mapped.first!) } else { lower.unicodeScalars.append(f) }
+                        if mapped.count == 1 {
+                            lower.unicodeScalars.append(mapped.first!)
+                        } else {
+                            lower.unicodeScalars.append(f)
+                        }
                     }
                 }
             }
             if !ascii, kind != .number { classes = Lexicon.classes[lower] ?? [] }
-            tokens.append(Token(kind: kind, lower: lower, raw: raw, start: start, end: i, attached: attached, newline: newline, classes: classes))
+            tokens.append(
+                Token(
+                    kind: kind, lower: lower, raw: raw, start: start, end: i, attached: attached, newline: newline,
+                    classes: classes))
             attached = true
             newline = false
         }
@@ -171,7 +185,9 @@ enum Sentences {
             // Bound the length of a sentence (a text without full stops is cut at a comma or
             // semicolon after 150 tokens, at most 250), so the work per sentence stays bounded.
             let length = i - start
-            if length >= 250 || (length >= 150 && tokens[i].kind == .symbol && (tokens[i].lower == "," || tokens[i].lower == ";")) {
+            if length >= 250
+                || (length >= 150 && tokens[i].kind == .symbol && (tokens[i].lower == "," || tokens[i].lower == ";"))
+            {
                 result.append(Sentence(range: start..<(i + 1), paragraph: paragraph))
                 start = i + 1
                 i += 1
@@ -182,13 +198,21 @@ enum Sentences {
                 var end = i + 1
                 // Closing quotes and brackets belong to the sentence.
                 while end < tokens.count, tokens[end].attached, tokens[end].kind == .symbol,
-                      ["\"", "'", ")", "»"].contains(tokens[end].lower) { end += 1 }
+                    ["\"", "'", ")", "»"].contains(tokens[end].lower)
+                { end += 1 }
                 let next = end < tokens.count ? tokens[end] : nil
                 var boundary = next == nil
                 if let next, !next.attached || next.newline {
                     let prev = i > 0 ? tokens[i - 1] : nil
-                    let isAbbrev = t.lower == "." && prev.map { $0.kind == .word && $0.attached == false && abbreviations.contains($0.lower) || ($0.kind == .word && $0.raw.count == 1 && $0.isCapitalised) } ?? false
-                    if next.newline || (!isAbbrev && (next.isCapitalised || next.kind == .number || next.kind == .symbol)) {
+                    let isAbbrev =
+                        t.lower == "."
+                        && prev.map {
+                            $0.kind == .word && $0.attached == false && abbreviations.contains($0.lower)
+                                || ($0.kind == .word && $0.raw.count == 1 && $0.isCapitalised)
+                        } ?? false
+                    if next.newline
+                        || (!isAbbrev && (next.isCapitalised || next.kind == .number || next.kind == .symbol))
+                    {
                         boundary = true
                     }
                 }

@@ -54,8 +54,9 @@ final class ArticleLogic: StageLogic, @unchecked Sendable {
                 output.append(try enrich(message), phase: 0, source: index)
             } catch {
                 let rejection = Poison.unencodable(message, error)
-                logger.error("rejected \(Poison.where_(message)): \(rejection.detail)")
-                metrics.increment(EnrichmentMetrics.rejectedTotal, labels: ["topic": message.topic, "reason": rejection.reason])
+                logger.error("rejected \(Poison.location(message)): \(rejection.detail)")
+                metrics.increment(
+                    EnrichmentMetrics.rejectedTotal, labels: ["topic": message.topic, "reason": rejection.reason])
                 // A rejection holds only text and a clamped instant: it always encodes.
                 if let record = try? Poison.record(rejection, topic: topics.rejected, cause: message) {
                     output.append([record], phase: 0, source: index)
@@ -77,27 +78,40 @@ final class ArticleLogic: StageLogic, @unchecked Sendable {
         case .success(let decoded):
             article = decoded
         case .failure(let rejection):
-            logger.warning("rejected \(Poison.where_(message)): \(rejection.detail)")
-            metrics.increment(EnrichmentMetrics.rejectedTotal, labels: ["topic": message.topic, "reason": rejection.reason])
+            logger.warning("rejected \(Poison.location(message)): \(rejection.detail)")
+            metrics.increment(
+                EnrichmentMetrics.rejectedTotal, labels: ["topic": message.topic, "reason": rejection.reason])
             return [try Poison.record(rejection, topic: topics.rejected, cause: message)]
         }
         let parent = message.header(RecordHeaders.traceparent)?.text
-        return try ArticleLogic.records(for: article, extractor: extractor, topics: topics) { TraceContext.child(of: parent) }
+        return try ArticleLogic.records(for: article, extractor: extractor, topics: topics) {
+            TraceContext.child(of: parent)
+        }
     }
 
     /// The enriched article, its anniversaries and its observations, in that order.
-    static func records(for article: Article, extractor: Extractor, topics: Topics,
-                        traceparent: () -> String?) throws -> [OutgoingRecord] {
+    static func records(
+        for article: Article, extractor: Extractor, topics: Topics,
+        traceparent: () -> String?
+    ) throws -> [OutgoingRecord] {
         let extraction = extractor.extract(article)
-        let enriched = EnrichedArticle(article: article.summary, figures: extraction.figures,
-                                       deltas: extraction.deltas(article: article),
-                                       anniversaries: extraction.anniversaries, enrichedAt: article.receivedAt)
-        var records = [try OutgoingRecord.json(topic: topics.enriched, key: article.id, value: enriched, traceparent: traceparent())]
+        let enriched = EnrichedArticle(
+            article: article.summary, figures: extraction.figures,
+            deltas: extraction.deltas(article: article),
+            anniversaries: extraction.anniversaries, enrichedAt: article.receivedAt)
+        var records = [
+            try OutgoingRecord.json(
+                topic: topics.enriched, key: article.id, value: enriched, traceparent: traceparent())
+        ]
         for anniversary in extraction.anniversaries {
-            records.append(try .json(topic: topics.anniversaries, key: anniversary.id, value: anniversary, traceparent: traceparent()))
+            records.append(
+                try .json(
+                    topic: topics.anniversaries, key: anniversary.id, value: anniversary, traceparent: traceparent()))
         }
         for observation in extraction.observations(article: article) where !observation.key.isEmpty {
-            records.append(try .json(topic: topics.observations, key: observation.key, value: observation, traceparent: traceparent()))
+            records.append(
+                try .json(
+                    topic: topics.observations, key: observation.key, value: observation, traceparent: traceparent()))
         }
         return records
     }

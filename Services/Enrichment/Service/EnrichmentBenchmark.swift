@@ -20,8 +20,10 @@ public enum EnrichmentBenchmark {
         /// Batches (one delivery and commit each) the article stage took.
         public var batches: Int
         public var description: String {
-            String(format: "enrichment: %d articles in %.2f s = %.0f articles/s (articles.parsed → articles.enriched, at least once, %d batches); the transformation alone: %.0f articles/s",
-                   articles, seconds, articlesPerSecond, batches, transformPerSecond)
+            String(
+                format:
+                    "enrichment: %d articles in %.2f s = %.0f articles/s (articles.parsed → articles.enriched, at least once, %d batches); the transformation alone: %.0f articles/s",
+                articles, seconds, articlesPerSecond, batches, transformPerSecond)
         }
     }
 
@@ -33,15 +35,19 @@ public enum EnrichmentBenchmark {
         public var rebuildSeconds: Double
         public var deltas: Int
         public var description: String {
-            String(format: "ledger restore: %d observations read in %.3f s; all %d deltas recomputed in a further %.3f s",
-                   observations, seconds, deltas, rebuildSeconds)
+            String(
+                format: "ledger restore: %d observations read in %.3f s; all %d deltas recomputed in a further %.3f s",
+                observations, seconds, deltas, rebuildSeconds)
         }
     }
 
     /// Both measurements.
-    public static func run(broker: EmbeddedBroker, articles: [Article], count: Int, restoreObservations: Int = 10_000,
-                           logger: Logger = Logger(label: "attache.bench.enrichment"))
-        async throws -> (articlesPerSecond: Double, throughput: Throughput, restore: Restore) {
+    public static func run(
+        broker: EmbeddedBroker, articles: [Article], count: Int, restoreObservations: Int = 10_000,
+        logger: Logger = Logger(label: "attache.bench.enrichment")
+    )
+        async throws -> (articlesPerSecond: Double, throughput: Throughput, restore: Restore)
+    {
         let throughput = try await throughput(broker: broker, articles: articles, count: count, logger: logger)
         let restore = try await restore(broker: broker, observations: restoreObservations, logger: logger)
         return (throughput.articlesPerSecond, throughput, restore)
@@ -50,8 +56,10 @@ public enum EnrichmentBenchmark {
     /// Publishes `count` articles (copies of `articles` under distinct ids) to a fresh
     /// `articles.parsed`, runs the service (at least once) and measures how fast
     /// `articles.enriched` fills.
-    public static func throughput(broker: EmbeddedBroker, articles: [Article], count: Int,
-                                  logger: Logger = Logger(label: "attache.bench.enrichment")) async throws -> Throughput {
+    public static func throughput(
+        broker: EmbeddedBroker, articles: [Article], count: Int,
+        logger: Logger = Logger(label: "attache.bench.enrichment")
+    ) async throws -> Throughput {
         precondition(!articles.isEmpty && count > 0, "the benchmark needs articles")
         let topics = Topics(prefix: "bench-\(UUID().uuidString.prefix(8)).")
         try broker.createTopics(topics.all.map { NewTopic(name: $0.name, partitions: $0.partitions) })
@@ -81,12 +89,14 @@ public enum EnrichmentBenchmark {
         let transformSeconds = transformStarted.duration(to: .now).seconds
 
         let metrics = Metrics()
-        var options = ServiceOptions(brokers: broker.bootstrapServers, topics: topics, httpPort: 0, httpHost: "127.0.0.1",
-                                     groupID: "bench-\(UUID().uuidString.prefix(8))", instance: "bench")
+        var options = ServiceOptions(
+            brokers: broker.bootstrapServers, topics: topics, httpPort: 0, httpHost: "127.0.0.1",
+            groupID: "bench-\(UUID().uuidString.prefix(8))", instance: "bench")
         options.homeCountry = "KZ"
         var quiet = logger
         quiet.logLevel = .warning
-        let service = try EnrichmentService(options: options, exactlyOnce: false, logger: quiet, metrics: metrics, health: Health())
+        let service = try EnrichmentService(
+            options: options, exactlyOnce: false, logger: quiet, metrics: metrics, health: Health())
         let shutdown = ShutdownDeadline()
         let running = Task { try await service.run(shutdown: shutdown) }
         var first: ContinuousClock.Instant?
@@ -105,35 +115,44 @@ public enum EnrichmentBenchmark {
         shutdown.request()
         try await running.value
         let seconds = (first ?? last).duration(to: last).seconds
-        return Throughput(articles: count, seconds: seconds, articlesPerSecond: seconds > 0 ? Double(count) / seconds : 0,
-                          transformPerSecond: transformSeconds > 0 ? Double(sample.count) / transformSeconds : 0,
-                          batches: Int(metrics.value(EnrichmentMetrics.commitsTotal, labels: ["stage": "articles"])))
+        return Throughput(
+            articles: count, seconds: seconds, articlesPerSecond: seconds > 0 ? Double(count) / seconds : 0,
+            transformPerSecond: transformSeconds > 0 ? Double(sample.count) / transformSeconds : 0,
+            batches: Int(metrics.value(EnrichmentMetrics.commitsTotal, labels: ["stage": "articles"])))
     }
 
     /// Writes a ledger of `observations` entries (100 observations per series, one per
     /// year, spread over the partitions) and times its restore.
-    public static func restore(broker: EmbeddedBroker, observations: Int = 10_000,
-                               logger: Logger = Logger(label: "attache.bench.enrichment")) async throws -> Restore {
+    public static func restore(
+        broker: EmbeddedBroker, observations: Int = 10_000,
+        logger: Logger = Logger(label: "attache.bench.enrichment")
+    ) async throws -> Restore {
         let topics = Topics(prefix: "bench-\(UUID().uuidString.prefix(8)).")
         try broker.createTopics(topics.all.map { NewTopic(name: $0.name, partitions: $0.partitions) })
         let partitions = topics.all.first { $0.name == topics.ledger }?.partitions ?? 4
         let producer = try KafkaProducer(config: broker.config, logger: logger)
         defer { producer.close() }
         let metrics = [Metric.tradeTurnover, .exports, .imports, .fdiInflow, .investment]
-        let partners = ["LU", "DE", "FR", "IT", "NL", "BE", "AT", "ES", "PL", "CZ", "EU", "CN", "US", "TR", "KR", "JP", "GB", "CH", "RU", "UZ"]
+        let partners = [
+            "LU", "DE", "FR", "IT", "NL", "BE", "AT", "ES", "PL", "CZ", "EU", "CN", "US", "TR", "KR", "JP", "GB", "CH",
+            "RU", "UZ",
+        ]
         var batch: [OutgoingRecord] = []
         for index in 0..<observations {
             let seriesIndex = index / 100
-            let series = Series(metric: metrics[seriesIndex % metrics.count], reporter: "KZ",
-                                partner: partners[(seriesIndex / metrics.count) % partners.count],
-                                currency: seriesIndex < metrics.count * partners.count ? "USD" : "EUR\(seriesIndex)")
+            let series = Series(
+                metric: metrics[seriesIndex % metrics.count], reporter: "KZ",
+                partner: partners[(seriesIndex / metrics.count) % partners.count],
+                currency: seriesIndex < metrics.count * partners.count ? "USD" : "EUR\(seriesIndex)")
             let year = 1900 + index % 100
             let text = "\(1_000 + index) million US dollars in \(year)"
-            let figure = Figure(metric: series.metric, reporter: series.reporter, partner: series.partner, period: .year(year),
-                                amount: Double(1_000_000 * (1_000 + index)), currency: series.currency,
-                                span: TextSpan(start: 0, end: text.unicodeScalars.count), text: text)
-            let observation = TradeObservation(article: StableID.hash("bench-article", String(index)),
-                                               published: Day(year: 2025, month: 1, day: 1)!, figure: figure)
+            let figure = Figure(
+                metric: series.metric, reporter: series.reporter, partner: series.partner, period: .year(year),
+                amount: Double(1_000_000 * (1_000 + index)), currency: series.currency,
+                span: TextSpan(start: 0, end: text.unicodeScalars.count), text: text)
+            let observation = TradeObservation(
+                article: StableID.hash("bench-article", String(index)),
+                published: Day(year: 2025, month: 1, day: 1)!, figure: figure)
             let entry = LedgerEntry(observation: observation)
             var record = try OutgoingRecord.json(topic: topics.ledger, key: entry.key, value: entry, traceparent: nil)
             record.partition = Int32(seriesIndex % partitions)
@@ -145,10 +164,13 @@ public enum EnrichmentBenchmark {
         }
         var quiet = logger
         quiet.logLevel = .warning
-        let restorer = LedgerRestorer(config: broker.config, topic: topics.ledger, groupID: "bench-restore-\(UUID().uuidString.prefix(8))",
-                                      metrics: Metrics(), logger: quiet)
+        let restorer = LedgerRestorer(
+            config: broker.config, topic: topics.ledger, groupID: "bench-restore-\(UUID().uuidString.prefix(8))",
+            metrics: Metrics(), logger: quiet)
         var result = try await restorer.restore(partitions: (0..<Int32(partitions)).map { $0 })
         let rebuilt = result.materialize()
-        return Restore(observations: result.entries, seconds: result.seconds, rebuildSeconds: rebuilt.seconds, deltas: rebuilt.deltas)
+        return Restore(
+            observations: result.entries, seconds: result.seconds, rebuildSeconds: rebuilt.seconds,
+            deltas: rebuilt.deltas)
     }
 }

@@ -19,18 +19,39 @@ enum EnrichmentMetrics {
     /// Declares every metric; those without labels appear on `/metrics` at 0 from the start.
     static func describe(_ metrics: Metrics) {
         metrics.describe(recordsInTotal, type: "counter", help: "Records consumed, by topic.", labels: ["topic"])
-        metrics.describe(recordsOutTotal, type: "counter", help: "Records produced (delivered or committed), by topic.", labels: ["topic"])
-        metrics.describe(rejectedTotal, type: "counter", help: "Input records sent to articles.rejected, by topic and reason.", labels: ["reason", "topic"])
-        metrics.describe(transactionsTotal, type: "counter", help: "Kafka transactions, by stage and outcome (committed, aborted).", labels: ["outcome", "stage"])
-        metrics.describe(commitsTotal, type: "counter", help: "Plain offset commits after delivery (at-least-once mode), by stage.", labels: ["stage"])
-        metrics.describe(restoreSeconds, type: "gauge", help: "Duration of the last series-ledger restore, in seconds.", labels: [])
-        metrics.describe(restoreDurationSeconds, type: "histogram", help: "Durations of series-ledger restores, in seconds.", labels: [])
+        metrics.describe(
+            recordsOutTotal, type: "counter", help: "Records produced (delivered or committed), by topic.",
+            labels: ["topic"])
+        metrics.describe(
+            rejectedTotal, type: "counter", help: "Input records sent to articles.rejected, by topic and reason.",
+            labels: ["reason", "topic"])
+        metrics.describe(
+            transactionsTotal, type: "counter", help: "Kafka transactions, by stage and outcome (committed, aborted).",
+            labels: ["outcome", "stage"])
+        metrics.describe(
+            commitsTotal, type: "counter", help: "Plain offset commits after delivery (at-least-once mode), by stage.",
+            labels: ["stage"])
+        metrics.describe(
+            restoreSeconds, type: "gauge", help: "Duration of the last series-ledger restore, in seconds.", labels: [])
+        metrics.describe(
+            restoreDurationSeconds, type: "histogram", help: "Durations of series-ledger restores, in seconds.",
+            labels: [])
         metrics.describe(restoredEntries, type: "gauge", help: "Ledger entries read by the last restore.", labels: [])
-        metrics.describe(lag, type: "gauge", help: "High watermark minus position, by topic and partition.", labels: ["partition", "topic"])
-        metrics.describe(ready, type: "gauge", help: "1 when both stages are assigned and the ledger is restored.", labels: [])
-        metrics.describe(observationsSkippedTotal, type: "counter", help: "Observations already in the ledger with the same value (replays).", labels: [])
-        metrics.describe(stageErrorsTotal, type: "counter", help: "Transient stage failures after which the state was restored and the consumer rewound, by stage.", labels: ["stage"])
-        metrics.describe(tombstonesTotal, type: "counter", help: "Tombstones read on the input (nothing to enrich).", labels: ["topic"])
+        metrics.describe(
+            lag, type: "gauge", help: "High watermark minus position, by topic and partition.",
+            labels: ["partition", "topic"])
+        metrics.describe(
+            ready, type: "gauge", help: "1 when both stages are assigned and the ledger is restored.", labels: [])
+        metrics.describe(
+            observationsSkippedTotal, type: "counter",
+            help: "Observations already in the ledger with the same value (replays).", labels: [])
+        metrics.describe(
+            stageErrorsTotal, type: "counter",
+            help: "Transient stage failures after which the state was restored and the consumer rewound, by stage.",
+            labels: ["stage"])
+        metrics.describe(
+            tombstonesTotal, type: "counter", help: "Tombstones read on the input (nothing to enrich).",
+            labels: ["topic"])
     }
     /// Declares every metric and registers, at 0, the series whose labels are known at
     /// start: per stage, and per input topic.

@@ -44,25 +44,33 @@ public final class EnrichmentService: @unchecked Sendable {
         var options = options
         // librdkafka's statistics become gauges on /metrics: lag, round trips, producer queue.
         if options.statistics == nil, options.statisticsIntervalMs > 0 {
-            options.statistics = KafkaStatisticsReceiver(intervalMs: options.statisticsIntervalMs, handler: KafkaStatisticsGauges.handler(metrics))
+            options.statistics = KafkaStatisticsReceiver(
+                intervalMs: options.statisticsIntervalMs, handler: KafkaStatisticsGauges.handler(metrics))
         }
         self.options = options
         self.exactlyOnce = exactlyOnce
         self.logger = logger
         self.metrics = metrics
         self.health = health
-        EnrichmentMetrics.describe(metrics, stages: ["articles", "series"], inputs: [options.topics.parsed, options.topics.observations])
+        EnrichmentMetrics.describe(
+            metrics, stages: ["articles", "series"], inputs: [options.topics.parsed, options.topics.observations])
     }
 
     /// Serves `/healthz`, `/readyz` and `/metrics` on `options.httpPort` and runs both stages
     /// until `shutdown` is requested; returns once the batch in hand is committed (or, after
     /// a fatal error such as a fenced producer, throws it, with `/healthz` failing).
-    public func run(shutdown: ShutdownDeadline, onHTTPStarted: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    public func run(shutdown: ShutdownDeadline, onHTTPStarted: @escaping @Sendable (Int) async -> Void = { _ in })
+        async throws
+    {
         logger.info("enrichment starting: \(options.logDescription) instance=\(options.instance)")
         if exactlyOnce {
-            logger.info("delivery: exactly once — each batch is a Kafka transaction holding its output and its input offsets (read_committed); outputs are also idempotent by key")
+            logger.info(
+                "delivery: exactly once — each batch is a Kafka transaction holding its output and its input offsets (read_committed); outputs are also idempotent by key"
+            )
         } else {
-            logger.notice("delivery: AT LEAST ONCE — transactions are off; input offsets are committed plainly after the output is delivered. Records may be produced again after a restart or rebalance, with the same keys and values (idempotent by key, docs/architecture.md §4). Use --exactly-once against a real Kafka cluster.")
+            logger.notice(
+                "delivery: AT LEAST ONCE — transactions are off; input offsets are committed plainly after the output is delivered. Records may be produced again after a restart or rebalance, with the same keys and values (idempotent by key, docs/architecture.md §4). Use --exactly-once against a real Kafka cluster."
+            )
         }
         health.setReady(false, "starting: joining the consumer groups")
         let host = ServiceHost(name: "enrichment", options: options, health: health, metrics: metrics, logger: logger)
@@ -88,7 +96,9 @@ public final class EnrichmentService: @unchecked Sendable {
             // blocked on an unreachable cluster is left behind, and what it held is logged.
             if try await !shutdown.bounded(running) {
                 let held = UncommittedWork.shared.describe()
-                logger.error("enrichment did not stop within the shutdown deadline (is the cluster reachable?); stopping anyway. \(held.isEmpty ? "No input was held uncommitted." : "Left uncommitted, read again after restart: \(held)")")
+                logger.error(
+                    "enrichment did not stop within the shutdown deadline (is the cluster reachable?); stopping anyway. \(held.isEmpty ? "No input was held uncommitted." : "Left uncommitted, read again after restart: \(held)")"
+                )
             }
         }
     }
@@ -122,17 +132,21 @@ public final class EnrichmentService: @unchecked Sendable {
         var seriesLogger = logger
         seriesLogger[metadataKey: "stage"] = "series"
 
-        let articleConsumer = try KafkaConsumer(config: kafka, groupID: options.groupID, readCommitted: true, logger: articleLogger)
+        let articleConsumer = try KafkaConsumer(
+            config: kafka, groupID: options.groupID, readCommitted: true, logger: articleLogger)
         let articles = StageRunner(
             name: "articles", topic: topics.parsed, consumer: articleConsumer,
             sink: try makeSink(stage: "articles", logger: articleLogger),
             logic: ArticleLogic(home: options.homeCountry, topics: topics, metrics: metrics, logger: articleLogger),
-            control: control, shutdown: shutdown, metrics: metrics, logger: articleLogger, rejectedTopic: topics.rejected,
+            control: control, shutdown: shutdown, metrics: metrics, logger: articleLogger,
+            rejectedTopic: topics.rejected,
             onReady: { [weak self] ready in self?.setReady(articles: ready) })
 
-        let seriesConsumer = try KafkaConsumer(config: kafka, groupID: seriesGroupID, readCommitted: true, logger: seriesLogger)
-        var restorer = LedgerRestorer(config: kafka, topic: topics.ledger, groupID: seriesGroupID + "-restore",
-                                      metrics: metrics, logger: seriesLogger)
+        let seriesConsumer = try KafkaConsumer(
+            config: kafka, groupID: seriesGroupID, readCommitted: true, logger: seriesLogger)
+        var restorer = LedgerRestorer(
+            config: kafka, topic: topics.ledger, groupID: seriesGroupID + "-restore",
+            metrics: metrics, logger: seriesLogger)
         restorer.stop = { control.stopRequested || shutdown.isRequested }
         let series = StageRunner(
             name: "series", topic: topics.observations, consumer: seriesConsumer,
@@ -151,7 +165,9 @@ public final class EnrichmentService: @unchecked Sendable {
 
     private func makeSink(stage: String, logger: Logger) throws -> StageSink {
         if exactlyOnce {
-            return .transactional(try TransactionalProducer(config: options.kafka, transactionalID: transactionalID(stage: stage), logger: logger))
+            return .transactional(
+                try TransactionalProducer(
+                    config: options.kafka, transactionalID: transactionalID(stage: stage), logger: logger))
         }
         return .atLeastOnce(try KafkaProducer(config: options.kafka, logger: logger))
     }
@@ -164,11 +180,14 @@ public final class EnrichmentService: @unchecked Sendable {
                 let logger = logger
                 let stopping: @Sendable () -> Bool = { shutdown.isRequested || control.stopRequested }
                 do {
-                    try await EnrichmentService.clusterRetries.run({ try await checkCoPartitioning(stage.consumer) },
-                                                                   retryable: { ($0 as? KafkaError)?.kind == .retriable && !stopping() },
-                                                                   onRetry: { error, _, wait in
-                        logger.warning("series stage: cannot check the partitions of the ledger yet, retrying in \(String(format: "%.0f", wait.seconds * 1000)) ms: \(error)")
-                    }, wait: { await RetryPolicy.pause($0, until: stopping) })
+                    try await EnrichmentService.clusterRetries.run(
+                        { try await checkCoPartitioning(stage.consumer) },
+                        retryable: { ($0 as? KafkaError)?.kind == .retriable && !stopping() },
+                        onRetry: { error, _, wait in
+                            logger.warning(
+                                "series stage: cannot check the partitions of the ledger yet, retrying in \(String(format: "%.0f", wait.seconds * 1000)) ms: \(error)"
+                            )
+                        }, wait: { await RetryPolicy.pause($0, until: stopping) })
                 } catch let error as KafkaError where error.kind == .retriable && stopping() {
                     await close(stage, shutdown: shutdown)
                     return
@@ -210,8 +229,11 @@ public final class EnrichmentService: @unchecked Sendable {
             (try consumer.partitionCount(of: topics.observations), try consumer.partitionCount(of: topics.ledger))
         }
         guard observations == ledger, observations > 0 else {
-            throw StageFatalError(stage: "series", underlying: OptionsError(
-                "\(topics.ledger) has \(ledger) partitions and \(topics.observations) has \(observations): they must be equal (the ledger of observation partition P is ledger partition P); create \(topics.ledger) with \(observations) partitions"))
+            throw StageFatalError(
+                stage: "series",
+                underlying: OptionsError(
+                    "\(topics.ledger) has \(ledger) partitions and \(topics.observations) has \(observations): they must be equal (the ledger of observation partition P is ledger partition P); create \(topics.ledger) with \(observations) partitions"
+                ))
         }
     }
 
@@ -220,7 +242,9 @@ public final class EnrichmentService: @unchecked Sendable {
             if let articles { articlesReady = articles }
             if let series { seriesReady = series }
             let ready = articlesReady && seriesReady
-            let reason = ready ? "assigned and ledger restored"
+            let reason =
+                ready
+                ? "assigned and ledger restored"
                 : "waiting for \([articlesReady ? nil : "the article stage's assignment", seriesReady ? nil : "the series stage's assignment and ledger restore"].compactMap { $0 }.joined(separator: " and "))"
             return (ready, reason)
         }

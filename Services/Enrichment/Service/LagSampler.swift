@@ -42,7 +42,9 @@ final class LagSampler: @unchecked Sendable {
         Task { [self] in
             let lags = await consumer.lags(timeoutMs: 500, stop: stopping)
             for (partition, lag) in lags {
-                metrics.set(EnrichmentMetrics.lag, Double(lag), labels: ["topic": partition.topic, "partition": String(partition.partition)])
+                metrics.set(
+                    EnrichmentMetrics.lag, Double(lag),
+                    labels: ["topic": partition.topic, "partition": String(partition.partition)])
             }
             lock.withLock {
                 if case .sampling = state { state = .idle(last: .now) }

@@ -13,7 +13,7 @@ enum Poison {
         PoisonRecord.decode(T.self, from: message)
     }
 
-    static func where_(_ message: KafkaMessage) -> String { PoisonRecord.location(message) }
+    static func location(_ message: KafkaMessage) -> String { PoisonRecord.location(message) }
 
     static func rejection(_ message: KafkaMessage, reason: String, detail: String) -> Rejection {
         PoisonRecord.rejection(message, reason: reason, detail: detail)
@@ -22,12 +22,16 @@ enum Poison {
     /// The rejection of a record whose output cannot be encoded (e.g. an extracted amount
     /// that is not a finite number): the whole output of the record is replaced by it.
     static func unencodable(_ message: KafkaMessage, _ error: any Error) -> Rejection {
-        rejection(message, reason: "unencodable_output",
-                  detail: "the output of the record at \(where_(message)) cannot be written as JSON: \(AttacheJSON.explainEncoding(error))")
+        rejection(
+            message, reason: "unencodable_output",
+            detail:
+                "the output of the record at \(location(message)) cannot be written as JSON: \(AttacheJSON.explainEncoding(error))"
+        )
     }
 
     /// The record of a rejection on the rejected topic, keyed by its submission id.
     static func record(_ rejection: Rejection, topic: String, cause: KafkaMessage) throws -> OutgoingRecord {
-        try OutgoingRecord.json(topic: topic, key: rejection.key, value: rejection, traceparent: TraceContext.child(of: cause))
+        try OutgoingRecord.json(
+            topic: topic, key: rejection.key, value: rejection, traceparent: TraceContext.child(of: cause))
     }
 }

@@ -1,8 +1,8 @@
 import AttacheKafka
 import AttacheModels
 import AttacheRuntime
-import Extraction
 import Dispatch
+import Extraction
 import Foundation
 import Logging
 
@@ -42,8 +42,10 @@ struct PartitionLedger: Sendable {
     /// Records an observation and hands the deltas it changed to `output` (which encodes
     /// them); when `output` throws, the ledger is left exactly as it was, so that no state
     /// changes without its output. Nil when the observation changes nothing.
-    mutating func observe<Output>(_ observation: TradeObservation,
-                                  output: ([TradeDelta]) throws -> Output) throws -> Output? {
+    mutating func observe<Output>(
+        _ observation: TradeObservation,
+        output: ([TradeDelta]) throws -> Output
+    ) throws -> Output? {
         guard let change = ledger.record(observation) else { return nil }
         do {
             let result = try output(change.deltas)
@@ -142,14 +144,18 @@ final class SeriesLogic: StageLogic {
                     // Every record is encoded before the ledger keeps the observation: a
                     // delta that cannot be written leaves the state as it was.
                     let records: (deltas: [OutgoingRecord], entry: OutgoingRecord)? =
-                        try partitions[message.partition, default: PartitionLedger(checkpoint: generation)].observe(observation) { changed in
+                        try partitions[message.partition, default: PartitionLedger(checkpoint: generation)].observe(
+                            observation
+                        ) { changed in
                             let ledgerEntry = LedgerEntry(observation: observation)
-                            var entry = try OutgoingRecord.json(topic: topics.ledger, key: ledgerEntry.key, value: ledgerEntry,
-                                                                traceparent: TraceContext.child(of: parent))
+                            var entry = try OutgoingRecord.json(
+                                topic: topics.ledger, key: ledgerEntry.key, value: ledgerEntry,
+                                traceparent: TraceContext.child(of: parent))
                             entry.partition = message.partition
                             let deltas = try changed.map { delta in
-                                try OutgoingRecord.json(topic: topics.deltas, key: delta.series.id, value: delta,
-                                                        traceparent: TraceContext.child(of: parent))
+                                try OutgoingRecord.json(
+                                    topic: topics.deltas, key: delta.series.id, value: delta,
+                                    traceparent: TraceContext.child(of: parent))
                             }
                             return (deltas, entry)
                         }
@@ -168,8 +174,9 @@ final class SeriesLogic: StageLogic {
     }
 
     private func reject(_ message: KafkaMessage, _ rejection: Rejection, into output: inout StageOutput, source: Int) {
-        logger.warning("rejected \(Poison.where_(message)): \(rejection.detail)")
-        metrics.increment(EnrichmentMetrics.rejectedTotal, labels: ["topic": message.topic, "reason": rejection.reason])
+        logger.warning("rejected \(Poison.location(message)): \(rejection.detail)")
+        metrics.increment(
+            EnrichmentMetrics.rejectedTotal, labels: ["topic": message.topic, "reason": rejection.reason])
         // A rejection holds only text and a clamped instant: it always encodes.
         if let record = try? Poison.record(rejection, topic: topics.rejected, cause: message) {
             output.append([record], phase: 0, source: source)
@@ -272,7 +279,10 @@ public struct LedgerRestorer: Sendable {
                 }
                 return ends
             }
-            try consumer.assign(ends.keys.sorted().map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.beginning) })
+            try consumer.assign(
+                ends.keys.sorted().map {
+                    TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.beginning)
+                })
             var idleSince = ContinuousClock.now
             while !ends.isEmpty {
                 let batch = try await consumer.poll(max: 2_000, timeoutMs: 100)
@@ -285,8 +295,12 @@ public struct LedgerRestorer: Sendable {
                         case .failure(let rejection):
                             // Not state: rejected (again at each restore, with the same key
                             // and value) and left out.
-                            logger.warning("ledger entry at \(Poison.where_(message)) cannot be restored, rejected: \(rejection.detail)")
-                            metrics.increment(EnrichmentMetrics.rejectedTotal, labels: ["topic": message.topic, "reason": rejection.reason])
+                            logger.warning(
+                                "ledger entry at \(Poison.location(message)) cannot be restored, rejected: \(rejection.detail)"
+                            )
+                            metrics.increment(
+                                EnrichmentMetrics.rejectedTotal,
+                                labels: ["topic": message.topic, "reason": rejection.reason])
                             rejections.append((rejection, message))
                         }
                     }
@@ -301,7 +315,10 @@ public struct LedgerRestorer: Sendable {
                     if idleSince.duration(to: .now) > idleLimit {
                         // Never continue with part of the state: the stage stays not ready
                         // and restores again.
-                        throw RestoreIncomplete(description: "restoring \(topic): no entries for \(idleLimit) before the high watermarks taken at assignment (partitions \(ends.keys.sorted()) unfinished); not ready, restoring again")
+                        throw RestoreIncomplete(
+                            description:
+                                "restoring \(topic): no entries for \(idleLimit) before the high watermarks taken at assignment (partitions \(ends.keys.sorted()) unfinished); not ready, restoring again"
+                        )
                     }
                     if let stop, stop() {
                         throw RestoreIncomplete(description: "restoring \(topic): interrupted by shutdown")
@@ -315,7 +332,9 @@ public struct LedgerRestorer: Sendable {
         metrics.set(EnrichmentMetrics.restoreSeconds, seconds)
         metrics.observe(EnrichmentMetrics.restoreDurationSeconds, seconds)
         metrics.set(EnrichmentMetrics.restoredEntries, Double(entries))
-        logger.info("restored the series ledger of \(topic) partitions \(numbers.sorted()): \(entries) entries in \(String(format: "%.3f", seconds)) s")
+        logger.info(
+            "restored the series ledger of \(topic) partitions \(numbers.sorted()): \(entries) entries in \(String(format: "%.3f", seconds)) s"
+        )
         return Result(partitions: states, entries: entries, rejections: rejections, seconds: seconds)
     }
 }

@@ -1,6 +1,5 @@
 import Foundation
 
-
 /// Flags shared by the service and its stages: stop after the current batch (graceful), or
 /// stop without committing anything (a simulated crash, for tests).
 final class StageControl: @unchecked Sendable {
@@ -10,7 +9,11 @@ final class StageControl: @unchecked Sendable {
     private var crashAfterDelivery: Set<String> = []
 
     func requestStop() { lock.withLock { stop = true } }
-    func requestCrash() { lock.withLock { crash = true; stop = true } }
+    func requestCrash() {
+        lock.withLock {
+            crash = true; stop = true
+        }
+    }
     func requestCrash(afterNextDeliveryOf stage: String) { lock.withLock { _ = crashAfterDelivery.insert(stage) } }
 
     /// Called by a stage whose output is delivered and not yet committed: true when it

@@ -1,6 +1,5 @@
 import AttacheKafka
 
-
 /// The transformation of one stage (articles, or series), driven by `StageRunner`.
 ///
 /// `StageRunner` calls every method from its own loop, one call at a time, never

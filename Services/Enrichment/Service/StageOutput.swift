@@ -1,6 +1,5 @@
 import AttacheKafka
 
-
 /// What a stage produces for one batch of input records, in phases: each phase is
 /// delivered completely before the next is sent. The series stage uses this so that, at
 /// least once, a ledger entry is never delivered without the deltas it caused.

@@ -37,7 +37,10 @@ extension StageRunner {
         lastBatchID += 1
         let id = lastBatchID
         guard lock.withLock({ machine.dispatched(id: id, offsets: nextOffsets(batch)) }) else {
-            throw StageFatalError(stage: name, underlying: StageInvariantViolation(description: "a batch was dispatched with the delivery window full or a transaction open"))
+            throw StageFatalError(
+                stage: name,
+                underlying: StageInvariantViolation(
+                    description: "a batch was dispatched with the delivery window full or a transaction open"))
         }
         let delivery = Task { [self] () -> KafkaError? in
             let error = await deliver(output, of: batch, with: producer)
@@ -123,7 +126,9 @@ extension StageRunner {
             // commits these offsets before the partitions go; failing that, whoever reads
             // these records again produces the same keys and values.
             lock.withLock { machine.commitFailed(offsets) }
-            logger.info("\(name) stage: committing offsets failed, committing them with the next batch or before revocation: \(error)")
+            logger.info(
+                "\(name) stage: committing offsets failed, committing them with the next batch or before revocation: \(error)"
+            )
         }
         holdUncommitted()
     }
@@ -132,9 +137,11 @@ extension StageRunner {
     /// and the delivered offsets whose commit is pending.
     private func holdUncommitted() {
         let pending = lock.withLock { machine.pendingCommit }
-        let ranges = window.flatMap { UncommittedWork.describe($0.batch) } + pending.map {
-            "\($0.topic)[\($0.partition)] before offset \($0.offset) (delivered, commit pending)"
-        }
+        let ranges =
+            window.flatMap { UncommittedWork.describe($0.batch) }
+            + pending.map {
+                "\($0.topic)[\($0.partition)] before offset \($0.offset) (delivered, commit pending)"
+            }
         if ranges.isEmpty {
             UncommittedWork.shared.release(owner)
         } else {

@@ -14,7 +14,8 @@ extension StageRunner {
         let checkpoint = logic.checkpoint()
         let offsets = nextOffsets(batch)
         guard lock.withLock({ machine.beginTransaction() }) else {
-            throw fatal(StageInvariantViolation(description: "a transaction began while another was open"), "begin transaction")
+            throw fatal(
+                StageInvariantViolation(description: "a transaction began while another was open"), "begin transaction")
         }
         defer { lock.withLock { machine.transactionEnded() } }
         do {
@@ -58,7 +59,7 @@ extension StageRunner {
                 try await txn.sendOffsets(offsets, of: consumer)
             }
             try await retrying("commit transaction") { () throws(KafkaError) in try await txn.commitTransaction() }
-        } catch where error.kind == .abortable || error.kind == .retriable {
+        } catch  where error.kind == .abortable || error.kind == .retriable {
             try await abort(txn, checkpoint: checkpoint, because: error)
             return
         } catch {

@@ -40,7 +40,9 @@ extension StageRunner {
                 logger.error("\(name) stage: aborting the open transaction before the partitions go failed: \(error)")
             }
             lock.withLock { machine.hookEnded(committed: false) }
-            logger.warning("\(name) stage: aborted the open transaction because partitions were \(event.isLost ? "lost" : "revoked before its output was delivered")")
+            logger.warning(
+                "\(name) stage: aborted the open transaction because partitions were \(event.isLost ? "lost" : "revoked before its output was delivered")"
+            )
         }
     }
 
@@ -64,13 +66,14 @@ extension StageRunner: PartitionOwner {
     func forget(_ partitions: [TopicPartitionOffset]) {
         logic.revoked(partitions)
         for partition in partitions {
-            metrics.set(EnrichmentMetrics.lag, 0, labels: ["topic": partition.topic, "partition": String(partition.partition)])
+            metrics.set(
+                EnrichmentMetrics.lag, 0, labels: ["topic": partition.topic, "partition": String(partition.partition)])
         }
     }
 }
 
-private extension RebalanceEvent {
-    var isLost: Bool {
+extension RebalanceEvent {
+    fileprivate var isLost: Bool {
         if case .lost = self { return true }
         return false
     }

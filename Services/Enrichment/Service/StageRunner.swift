@@ -69,9 +69,11 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
     /// The name under which the stage's uncommitted input is reported.
     var owner: String { "\(consumer.groupID) \(name) stage" }
 
-    init(name: String, topic: String, consumer: KafkaConsumer, sink: StageSink, logic: Logic, control: StageControl,
-         shutdown: ShutdownDeadline, metrics: Metrics, logger: Logger, maxBatch: Int = 200, rejectedTopic: String,
-         onReady: @escaping @Sendable (Bool) -> Void) {
+    init(
+        name: String, topic: String, consumer: KafkaConsumer, sink: StageSink, logic: Logic, control: StageControl,
+        shutdown: ShutdownDeadline, metrics: Metrics, logger: Logger, maxBatch: Int = 200, rejectedTopic: String,
+        onReady: @escaping @Sendable (Bool) -> Void
+    ) {
         self.name = name
         self.topic = topic
         self.consumer = consumer
@@ -84,9 +86,12 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
         self.maxBatch = maxBatch
         self.rejectedTopic = rejectedTopic
         self.onReady = onReady
-        self.lagSampler = LagSampler(consumer: consumer, metrics: metrics) { control.stopRequested || shutdown.isRequested }
-        self.rebalances = RebalanceSync(consumer: consumer, name: "\(name) stage", logger: logger,
-                                        stopping: { control.stopRequested || shutdown.isRequested }, onReady: { onReady($0.isReady) })
+        self.lagSampler = LagSampler(consumer: consumer, metrics: metrics) {
+            control.stopRequested || shutdown.isRequested
+        }
+        self.rebalances = RebalanceSync(
+            consumer: consumer, name: "\(name) stage", logger: logger,
+            stopping: { control.stopRequested || shutdown.isRequested }, onReady: { onReady($0.isReady) })
     }
 
     var stopping: Bool { control.stopRequested || shutdown.isRequested }
@@ -96,7 +101,9 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
         rebalances.install { [weak self] event in self?.rebalance(event) }
         if case .transactional(let txn) = sink {
             do {
-                try await retrying("initialise transactions") { () throws(KafkaError) in try await txn.initTransactions() }
+                try await retrying("initialise transactions") { () throws(KafkaError) in
+                    try await txn.initTransactions()
+                }
             } catch {
                 throw StageFatalError(stage: name, underlying: error)
             }
@@ -122,7 +129,8 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
                 if try await applyRebalance() { continue }
                 lagSampler.sampleIfDue()
                 if !batch.isEmpty, !control.crashRequested {
-                    metrics.increment(EnrichmentMetrics.recordsInTotal, by: Double(batch.count), labels: ["topic": topic])
+                    metrics.increment(
+                        EnrichmentMetrics.recordsInTotal, by: Double(batch.count), labels: ["topic": topic])
                     switch sink {
                     case .transactional(let txn): try await processTransactional(batch, txn)
                     case .atLeastOnce(let producer): try await dispatch(batch, producer)
@@ -133,7 +141,7 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
                 throw error
             } catch let error as KafkaError where error.kind == .fatal {
                 throw fatal(error, "consume")
-            } catch where stopping {
+            } catch  where stopping {
                 break
             } catch {
                 // Transient (a timeout while restoring or rewinding, the cluster briefly
@@ -149,11 +157,14 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
         } catch let error as StageFatalError {
             throw error
         } catch {
-            logger.warning("\(name) stage: finishing the last batches failed, they are read again after restart: \(error)")
+            logger.warning(
+                "\(name) stage: finishing the last batches failed, they are read again after restart: \(error)")
         }
         let held = UncommittedWork.shared.held(by: owner)
         if !held.isEmpty && !control.crashRequested {
-            logger.notice("\(name) stage stopped with input not committed (it is read again after restart): \(held.joined(separator: ", "))")
+            logger.notice(
+                "\(name) stage stopped with input not committed (it is read again after restart): \(held.joined(separator: ", "))"
+            )
         }
         UncommittedWork.shared.release(owner)
         lock.withLock { machine.stop() }
@@ -176,10 +187,14 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
                 keptIndices.append(index)
                 continue
             }
-            let rejection = PoisonRecord.rejection(message, reason: "undeliverable_output",
-                                                   detail: "the output of the record at \(PoisonRecord.location(message)) cannot be written to Kafka: \(error)")
+            let rejection = PoisonRecord.rejection(
+                message, reason: "undeliverable_output",
+                detail:
+                    "the output of the record at \(PoisonRecord.location(message)) cannot be written to Kafka: \(error)"
+            )
             logger.warning("rejected \(PoisonRecord.location(message)): \(rejection.detail)")
-            metrics.increment(EnrichmentMetrics.rejectedTotal, labels: ["topic": message.topic, "reason": rejection.reason])
+            metrics.increment(
+                EnrichmentMetrics.rejectedTotal, labels: ["topic": message.topic, "reason": rejection.reason])
             output.append([try Poison.record(rejection, topic: rejectedTopic, cause: message)], phase: 0, source: index)
         }
         let transformed = kept.isEmpty ? StageOutput(phases: 1) : await logic.transform(kept)
@@ -228,15 +243,19 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
     }
 
     func fatal(_ error: any Error, _ what: String) -> StageFatalError {
-        logger.critical("\(name) stage: fatal error in \(what), stopping (a fenced producer means another instance with the same transactional id took over): \(error)")
+        logger.critical(
+            "\(name) stage: fatal error in \(what), stopping (a fenced producer means another instance with the same transactional id took over): \(error)"
+        )
         return StageFatalError(stage: name, underlying: error)
     }
 
     /// Calls `body` again while it fails with a retriable error (`retries`).
     func retrying<T>(_ what: String, _ body: () async throws(KafkaError) -> T) async throws(KafkaError) -> T {
-        try await retries.run(body, retryable: { $0.kind == .retriable }) { error, attempt, _ in
-            logger.warning("\(name) stage: \(what) failed with a retriable error, retrying (\(attempt)): \(error)")
-        }
+        try await retries.run(
+            body, retryable: { $0.kind == .retriable },
+            onRetry: { error, attempt, _ in
+                logger.warning("\(name) stage: \(what) failed with a retriable error, retrying (\(attempt)): \(error)")
+            })
     }
 
     // MARK: Bookkeeping
@@ -245,7 +264,9 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
     func nextOffsets(_ batch: [KafkaMessage]) -> [TopicPartitionOffset] {
         var next: [Int32: Int64] = [:]
         for message in batch { next[message.partition] = message.nextOffset }
-        return next.sorted { $0.key < $1.key }.map { TopicPartitionOffset(topic: topic, partition: $0.key, offset: $0.value) }
+        return next.sorted { $0.key < $1.key }.map {
+            TopicPartitionOffset(topic: topic, partition: $0.key, offset: $0.value)
+        }
     }
 
     func countOutput(_ output: StageOutput) {

@@ -1,6 +1,5 @@
 import AttacheKafka
 
-
 /// Where a stage's output goes: a transactional producer (exactly once), or an idempotent
 /// producer whose deliveries are awaited before the input offsets are committed plainly.
 enum StageSink {

@@ -77,7 +77,11 @@ struct StageStateMachine {
         switch state {
         case .idle: .poll
         case .delivering(_, let batches):
-            batches.count < maxInFlight ? .poll : .refuse("the stage loop must not poll with \(batches.count) batches delivering (at most \(maxInFlight - 1) before a poll)")
+            batches.count < maxInFlight
+                ? .poll
+                : .refuse(
+                    "the stage loop must not poll with \(batches.count) batches delivering (at most \(maxInFlight - 1) before a poll)"
+                )
         case .inTransaction, .endedByHook: .refuse("the stage loop must not poll with a transaction open")
         case .stopped: .refuse("the stage loop has stopped")
         }
@@ -143,7 +147,8 @@ struct StageStateMachine {
     /// failed one stays in the window, never committable.
     mutating func deliveryEnded(id: Int, delivered: Bool) {
         guard case .delivering(var pending, var batches) = state,
-              let index = batches.firstIndex(where: { $0.id == id }) else { return }
+            let index = batches.firstIndex(where: { $0.id == id })
+        else { return }
         if batches[index].outcome == .delivering { batches[index].outcome = delivered ? .delivered : .failed }
         while let first = batches.first, first.outcome == .delivered {
             pending = StageStateMachine.merge(pending, first.offsets)
@@ -192,12 +197,15 @@ struct StageStateMachine {
     mutating func committed(_ offsets: [TopicPartitionOffset]) {
         func remaining(_ pending: [TopicPartitionOffset]) -> [TopicPartitionOffset] {
             pending.filter { entry in
-                !offsets.contains { $0.topic == entry.topic && $0.partition == entry.partition && $0.offset >= entry.offset }
+                !offsets.contains {
+                    $0.topic == entry.topic && $0.partition == entry.partition && $0.offset >= entry.offset
+                }
             }
         }
         switch state {
         case .idle(let pending): state = .idle(pendingCommit: remaining(pending))
-        case .delivering(let pending, let batches): state = .delivering(pendingCommit: remaining(pending), batches: batches)
+        case .delivering(let pending, let batches):
+            state = .delivering(pendingCommit: remaining(pending), batches: batches)
         default: break
         }
     }

@@ -50,7 +50,9 @@ struct ArticleLayout: Sendable {
             break
         }
         // A credit as the last paragraph ("Source: Akorda").
-        if paragraphs.count > 1, let last = paragraphs.last, last.count == 1, let credit = ArticleLayout.credit(in: last[0]) {
+        if paragraphs.count > 1, let last = paragraphs.last, last.count == 1,
+            let credit = ArticleLayout.credit(in: last[0])
+        {
             if source == nil { source = credit }
             paragraphs.removeLast()
         }
@@ -63,7 +65,8 @@ struct ArticleLayout: Sendable {
     static func isTitleLike(_ line: String) -> Bool {
         let scalars = Array(line.unicodeScalars)
         guard scalars.count >= 3, scalars.count <= 250, let first = scalars.first,
-              scalars.contains(where: { $0.properties.isAlphabetic }) else { return false }
+            scalars.contains(where: { $0.properties.isAlphabetic })
+        else { return false }
         if first.properties.isLowercase { return false }
         var end = scalars.count - 1
         while end > 0, "\"')]".unicodeScalars.contains(scalars[end]) { end -= 1 }
@@ -72,8 +75,10 @@ struct ArticleLayout: Sendable {
         return dateline(in: line) == nil
     }
 
-    private static let creditWords = ["photo credit", "photo credits", "photos", "photo", "images", "image",
-                                      "pictures", "picture", "illustration", "credit", "credits", "source", "фото"]
+    private static let creditWords = [
+        "photo credit", "photo credits", "photos", "photo", "images", "image",
+        "pictures", "picture", "illustration", "credit", "credits", "source", "фото",
+    ]
 
     /// The credited source of a line such as `Images | gov.kz`, `Photo: Akorda` or `© gov.kz`.
     static func credit(in line: String) -> String? {
@@ -103,7 +108,8 @@ struct ArticleLayout: Sendable {
         value = value.drop { $0 == " " || $0 == "©" }
         while let last = value.last, last == " " || last == "." { value = value.dropLast() }
         guard !value.isEmpty, value.split(separator: " ").count <= 10,
-              value.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) else { return nil }
+            value.unicodeScalars.contains(where: { $0.properties.isAlphabetic })
+        else { return nil }
         return String(value)
     }
 
@@ -146,14 +152,18 @@ struct ArticleLayout: Sendable {
         if i + 2 < n, s[i] == "." || s[i] == ",", s[i + 1] == " ", isUpper(i + 2) {
             let start = i + 2
             var k = start
-            while k < n, s[k].properties.isAlphabetic || s[k].properties.numericType != nil || s[k] == "." || s[k] == "-" {
+            while k < n,
+                s[k].properties.isAlphabetic || s[k].properties.numericType != nil || s[k] == "." || s[k] == "-"
+            {
                 k += 1
             }
             while k > start, s[k - 1] == "." || s[k - 1] == "-" { k -= 1 }
             agency = String(String.UnicodeScalarView(s[start..<k]))
             i = k
         } else if i + 2 < n, s[i] == " ", s[i + 1] == "(" {
-            guard let close = s[(i + 2)...].firstIndex(of: ")"), close - (i + 2) <= 30, close > i + 2 else { return nil }
+            guard let close = s[(i + 2)...].firstIndex(of: ")"), close - (i + 2) <= 30, close > i + 2 else {
+                return nil
+            }
             agency = String(String.UnicodeScalarView(s[(i + 2)..<close]))
             i = close + 1
         }

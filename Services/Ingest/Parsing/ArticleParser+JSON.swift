@@ -16,14 +16,20 @@ extension ArticleParser {
             return (p.line + lineOffset, p.column)
         }
         if body.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
-            return .failure(Problem(.emptyBody, "the submission is empty; send a JSON object {\"published\": \"YYYY-MM-DD\", \"text\": \"…\"}.",
-                                    line: lineOffset + 1, column: 1))
+            return .failure(
+                Problem(
+                    .emptyBody,
+                    "the submission is empty; send a JSON object {\"published\": \"YYYY-MM-DD\", \"text\": \"…\"}.",
+                    line: lineOffset + 1, column: 1))
         }
         let members: [MiniJSON.Member]
         switch MiniJSON.topLevelObject(body) {
         case .failure(let failure):
             let (line, column) = at(failure.offset)
-            return .failure(Problem(.invalidJSON, "invalid JSON: " + failure.message, line: line, column: column, byteOffset: failure.offset + shift))
+            return .failure(
+                Problem(
+                    .invalidJSON, "invalid JSON: " + failure.message, line: line, column: column,
+                    byteOffset: failure.offset + shift))
         case .success(let found): members = found
         }
         var fields: [String: MiniJSON.Member] = [:]
@@ -31,8 +37,11 @@ extension ArticleParser {
             if let earlier = fields[member.key] {
                 let (line, column) = at(member.offset)
                 let first = at(earlier.offset)
-                return .failure(Problem(.invalidField, "the field \"\(member.key)\" appears twice (first at line \(first.line), column \(first.column)); give it once.",
-                                        line: line, column: column))
+                return .failure(
+                    Problem(
+                        .invalidField,
+                        "the field \"\(member.key)\" appears twice (first at line \(first.line), column \(first.column)); give it once.",
+                        line: line, column: column))
             }
             fields[member.key] = member
         }
@@ -43,28 +52,39 @@ extension ArticleParser {
             case .null where name == "title" || name == "source": return .success(nil)
             default:
                 let (line, column) = at(member.offset)
-                return .failure(Problem(.invalidField, "the field \"\(name)\" must be \(what), but it is \(member.value.typeName).",
-                                        line: line, column: column))
+                return .failure(
+                    Problem(
+                        .invalidField, "the field \"\(name)\" must be \(what), but it is \(member.value.typeName).",
+                        line: line, column: column))
             }
         }
         func checkControls(_ name: String, _ value: String, _ offset: Int) -> Problem? {
-            guard let bad = value.unicodeScalars.first(where: { ByteScanner.isForbiddenControl($0.value) }) else { return nil }
+            guard let bad = value.unicodeScalars.first(where: { ByteScanner.isForbiddenControl($0.value) }) else {
+                return nil
+            }
             let (line, column) = at(offset)
-            return Problem(.binaryData, "the field \"\(name)\" holds the control character \(codePoint(bad.value)), which means binary data, not article text; send plain text.",
-                           line: line, column: column)
+            return Problem(
+                .binaryData,
+                "the field \"\(name)\" holds the control character \(codePoint(bad.value)), which means binary data, not article text; send plain text.",
+                line: line, column: column)
         }
         // published
         let published: Day
         switch expectString("published", "a date string of the form YYYY-MM-DD") {
         case .failure(let problem): return .failure(problem)
         case .success(nil):
-            return .failure(Problem(.invalidField, "the JSON object has no field \"published\"; add \"published\": \"YYYY-MM-DD\", the publication date as a string."))
+            return .failure(
+                Problem(
+                    .invalidField,
+                    "the JSON object has no field \"published\"; add \"published\": \"YYYY-MM-DD\", the publication date as a string."
+                ))
         case .success(let .some((value, offset))):
             switch DateValidation.day(value, inDateLine: false) {
             case .success(let day): published = day
             case .failure(let error):
                 let (line, column) = at(offset)
-                return .failure(Problem(.invalidDate, "in the field \"published\", " + error.message, line: line, column: column))
+                return .failure(
+                    Problem(.invalidDate, "in the field \"published\", " + error.message, line: line, column: column))
             }
         }
         // text
@@ -73,7 +93,10 @@ extension ArticleParser {
         switch expectString("text", "a string holding the article") {
         case .failure(let problem): return .failure(problem)
         case .success(nil):
-            return .failure(Problem(.invalidField, "the JSON object has no field \"text\"; add \"text\": \"…\", the article as a string."))
+            return .failure(
+                Problem(
+                    .invalidField,
+                    "the JSON object has no field \"text\"; add \"text\": \"…\", the article as a string."))
         case .success(let .some((value, offset))): (text, textOffset) = (value, offset)
         }
         if let problem = checkControls("text", text, textOffset) { return .failure(problem) }
@@ -98,7 +121,10 @@ extension ArticleParser {
         let layout = ArticleLayout(paragraphs: paragraphs, givenTitle: given["title"], givenSource: given["source"])
         guard ArticleParser.hasWords(layout.paragraphs) else {
             let (line, column) = at(textOffset)
-            return .failure(Problem(.emptyBody, "the field \"text\" has no article text; send the article in it.", line: line, column: column))
+            return .failure(
+                Problem(
+                    .emptyBody, "the field \"text\" has no article text; send the article in it.", line: line,
+                    column: column))
         }
         return .success(Parsed(published: published, layout: layout))
     }

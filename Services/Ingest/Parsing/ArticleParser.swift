@@ -38,7 +38,9 @@ public struct ArticleParser: Sendable {
     /// content type): input whose first non-blank character is `{` or `[` is JSON, anything
     /// else is seed text.
     public func parse(raw bytes: [UInt8], origin: String, receivedAt: Date) -> Result<Article, Rejection> {
-        parse(ArticleParser.looksLikeJSON(bytes) ? .json(bytes) : .seedText(bytes), origin: origin, receivedAt: receivedAt)
+        parse(
+            ArticleParser.looksLikeJSON(bytes) ? .json(bytes) : .seedText(bytes), origin: origin, receivedAt: receivedAt
+        )
     }
 
     /// NDJSON batch: one result per non-empty line, with line numbers in rejections' details.
@@ -92,7 +94,9 @@ public struct ArticleParser: Sendable {
         var layout: ArticleLayout
     }
 
-    private func finish(_ result: Result<Parsed, Problem>, bytes: [UInt8], origin: String, receivedAt: Date) -> Result<Article, Rejection> {
+    private func finish(_ result: Result<Parsed, Problem>, bytes: [UInt8], origin: String, receivedAt: Date) -> Result<
+        Article, Rejection
+    > {
         switch result {
         case .failure(let problem):
             return .failure(problem.rejection(origin: origin, payload: bytes, at: receivedAt))
@@ -116,20 +120,28 @@ public struct ArticleParser: Sendable {
         }
         var countries = Set(Countries.mentioned(in: text))
         if let title = layout.title { countries.formUnion(Countries.mentioned(in: title)) }
-        if let place = layout.dateline?.place, let code = ArticleLayout.countryCode(ofPlace: place) { countries.insert(code) }
-        return Article(id: StableID.article(published: parsed.published, normalisedText: text), published: parsed.published,
-                       title: layout.title, dateline: layout.dateline, source: layout.source, text: text,
-                       paragraphs: spans, countries: countries.sorted(), receivedAt: receivedAt, origin: origin)
+        if let place = layout.dateline?.place, let code = ArticleLayout.countryCode(ofPlace: place) {
+            countries.insert(code)
+        }
+        return Article(
+            id: StableID.article(published: parsed.published, normalisedText: text), published: parsed.published,
+            title: layout.title, dateline: layout.dateline, source: layout.source, text: text,
+            paragraphs: spans, countries: countries.sorted(), receivedAt: receivedAt, origin: origin)
     }
 
     func sizeProblem(_ count: Int, line: Int?) -> Problem? {
         guard count > maxBytes else { return nil }
         var limit = "\(grouped(maxBytes)) bytes"
-        if maxBytes >= 1 << 20, maxBytes % (1 << 20) == 0 { limit += " (\(maxBytes >> 20) MiB)" }
-        else if maxBytes >= 1 << 10, maxBytes % (1 << 10) == 0 { limit += " (\(maxBytes >> 10) KiB)" }
+        if maxBytes >= 1 << 20, maxBytes % (1 << 20) == 0 {
+            limit += " (\(maxBytes >> 20) MiB)"
+        } else if maxBytes >= 1 << 10, maxBytes % (1 << 10) == 0 {
+            limit += " (\(maxBytes >> 10) KiB)"
+        }
         let what = line == nil ? "the submission" : "this NDJSON line"
-        return Problem(.tooLarge, "\(what.prefix(1).uppercased() + what.dropFirst()) is \(grouped(count)) bytes, over the limit of \(limit); split it into smaller articles.",
-                       line: line)
+        return Problem(
+            .tooLarge,
+            "\(what.prefix(1).uppercased() + what.dropFirst()) is \(grouped(count)) bytes, over the limit of \(limit); split it into smaller articles.",
+            line: line)
     }
 
     private func parseSeed(_ bytes: [UInt8], lineOffset: Int) -> Result<Parsed, Problem> {
@@ -149,14 +161,19 @@ public struct ArticleParser: Sendable {
         let layout = ArticleLayout(paragraphs: paragraphs)
         guard ArticleParser.hasWords(layout.paragraphs) else {
             let (line, column) = ByteScanner.position(of: bodyStart, in: scalars)
-            return .failure(Problem(.emptyBody, "there is no article text after the date \(published); the article must follow the date, on the same line or the next ones.",
-                                    line: line + lineOffset, column: column))
+            return .failure(
+                Problem(
+                    .emptyBody,
+                    "there is no article text after the date \(published); the article must follow the date, on the same line or the next ones.",
+                    line: line + lineOffset, column: column))
         }
         return .success(Parsed(published: published, layout: layout))
     }
 
     static func hasWords(_ paragraphs: [String]) -> Bool {
-        paragraphs.contains { $0.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil } }
+        paragraphs.contains {
+            $0.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
+        }
     }
 
     /// Line and column (1-based, columns in scalars) of a byte offset.

@@ -24,9 +24,11 @@ enum ByteScanner {
         var i = 0
         let n = bytes.count
         if n >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
-            return .failure(Problem(.invalidUTF8,
-                                    "the input starts with a UTF-16 byte order mark (0x\(hex(bytes[0])) 0x\(hex(bytes[1]))); send the text encoded as UTF-8.",
-                                    line: 1 + lineOffset, column: 1, byteOffset: 0))
+            return .failure(
+                Problem(
+                    .invalidUTF8,
+                    "the input starts with a UTF-16 byte order mark (0x\(hex(bytes[0])) 0x\(hex(bytes[1]))); send the text encoded as UTF-8.",
+                    line: 1 + lineOffset, column: 1, byteOffset: 0))
         }
         while i < n {
             let b0 = bytes[i]
@@ -45,8 +47,10 @@ enum ByteScanner {
                         i += 1
                         continue
                     } else if !isAllowedControl(UInt32(b0)) {
-                        return .failure(controlProblem(UInt32(b0), line: line + lineOffset,
-                                                       column: scalars.count - lineStartScalar + 1, offset: i))
+                        return .failure(
+                            controlProblem(
+                                UInt32(b0), line: line + lineOffset,
+                                column: scalars.count - lineStartScalar + 1, offset: i))
                     }
                 }
                 scalars.append(Unicode.Scalar(b0))
@@ -67,31 +71,40 @@ enum ByteScanner {
             case 0xF1...0xF3: length = 4; value = UInt32(b0 & 0x07)
             case 0xF4: length = 4; value = UInt32(b0 & 0x07); upper = 0x8F
             default:
-                return .failure(utf8Problem(bytes, at: i, length: 1, line: line + lineOffset,
-                                            column: scalars.count - lineStartScalar + 1,
-                                            why: b0 >= 0x80 && b0 <= 0xBF ? "a continuation byte without a lead byte" : "a byte that never occurs in UTF-8"))
+                return .failure(
+                    utf8Problem(
+                        bytes, at: i, length: 1, line: line + lineOffset,
+                        column: scalars.count - lineStartScalar + 1,
+                        why: b0 >= 0x80 && b0 <= 0xBF
+                            ? "a continuation byte without a lead byte" : "a byte that never occurs in UTF-8"))
             }
             var k = 1
             while k < length {
                 guard i + k < n else {
-                    return .failure(utf8Problem(bytes, at: i, length: k, line: line + lineOffset,
-                                                column: scalars.count - lineStartScalar + 1,
-                                                why: "a sequence cut off by the end of the input"))
+                    return .failure(
+                        utf8Problem(
+                            bytes, at: i, length: k, line: line + lineOffset,
+                            column: scalars.count - lineStartScalar + 1,
+                            why: "a sequence cut off by the end of the input"))
                 }
                 let b = bytes[i + k]
                 let lo: UInt8 = k == 1 ? lower : 0x80
                 let hi: UInt8 = k == 1 ? upper : 0xBF
                 guard b >= lo && b <= hi else {
-                    return .failure(utf8Problem(bytes, at: i, length: k + 1, line: line + lineOffset,
-                                                column: scalars.count - lineStartScalar + 1,
-                                                why: "an invalid or overlong sequence, as in Latin-1 or Windows-1252 text"))
+                    return .failure(
+                        utf8Problem(
+                            bytes, at: i, length: k + 1, line: line + lineOffset,
+                            column: scalars.count - lineStartScalar + 1,
+                            why: "an invalid or overlong sequence, as in Latin-1 or Windows-1252 text"))
                 }
                 value = (value << 6) | UInt32(b & 0x3F)
                 k += 1
             }
             if isForbiddenControl(value) {
-                return .failure(controlProblem(value, line: line + lineOffset,
-                                               column: scalars.count - lineStartScalar + 1, offset: i))
+                return .failure(
+                    controlProblem(
+                        value, line: line + lineOffset,
+                        column: scalars.count - lineStartScalar + 1, offset: i))
             }
             // Valid by construction (ranges above exclude surrogates and values above U+10FFFF).
             scalars.append(Unicode.Scalar(value) ?? "\u{FFFD}")
@@ -109,17 +122,22 @@ enum ByteScanner {
         return h.count == 1 ? "0" + h : h
     }
 
-    static func utf8Problem(_ bytes: [UInt8], at offset: Int, length: Int, line: Int, column: Int, why: String) -> Problem {
-        let shown = bytes[offset..<min(bytes.count, offset + max(1, length))].map { "0x" + hex($0) }.joined(separator: " ")
-        return Problem(.invalidUTF8, "the bytes \(shown) are not valid UTF-8 (\(why)); send the text encoded as UTF-8.",
-                       line: line, column: column, byteOffset: offset)
+    static func utf8Problem(_ bytes: [UInt8], at offset: Int, length: Int, line: Int, column: Int, why: String)
+        -> Problem
+    {
+        let shown = bytes[offset..<min(bytes.count, offset + max(1, length))].map { "0x" + hex($0) }.joined(
+            separator: " ")
+        return Problem(
+            .invalidUTF8, "the bytes \(shown) are not valid UTF-8 (\(why)); send the text encoded as UTF-8.",
+            line: line, column: column, byteOffset: offset)
     }
 
     static func controlProblem(_ value: UInt32, line: Int, column: Int, offset: Int) -> Problem {
         let name = value == 0 ? " (NUL)" : value == 0x1B ? " (ESC)" : value == 0x7F ? " (DEL)" : ""
-        return Problem(.binaryData,
-                       "the control character \(codePoint(value))\(name) means this is binary data, not article text; send plain UTF-8 text.",
-                       line: line, column: column, byteOffset: offset)
+        return Problem(
+            .binaryData,
+            "the control character \(codePoint(value))\(name) means this is binary data, not article text; send plain UTF-8 text.",
+            line: line, column: column, byteOffset: offset)
     }
 
     /// The 1-based line and column of scalar `index` (lines at LF, CRLF, lone CR and NEL).

@@ -39,17 +39,25 @@ enum MiniJSON {
         var reader = Reader(bytes: bytes)
         do {
             reader.skipWhitespace()
-            guard reader.i < bytes.count else { throw Failure(message: "the input is empty; expected a JSON object.", offset: reader.i) }
+            guard reader.i < bytes.count else {
+                throw Failure(message: "the input is empty; expected a JSON object.", offset: reader.i)
+            }
             guard bytes[reader.i] == UInt8(ascii: "{") else {
                 let start = reader.i
                 let value = try reader.value(depth: 0)
                 _ = value
-                throw Failure(message: "expected a JSON object such as {\"published\": \"2023-06-30\", \"text\": \"…\"}, found \(describe(bytes[start])).", offset: start)
+                throw Failure(
+                    message:
+                        "expected a JSON object such as {\"published\": \"2023-06-30\", \"text\": \"…\"}, found \(describe(bytes[start])).",
+                    offset: start)
             }
             let members = try reader.object(depth: 0, keep: true)
             reader.skipWhitespace()
             if reader.i < bytes.count {
-                throw Failure(message: "unexpected \(describe(bytes[reader.i])) after the end of the JSON object; send one object per submission (or NDJSON with one per line).", offset: reader.i)
+                throw Failure(
+                    message:
+                        "unexpected \(describe(bytes[reader.i])) after the end of the JSON object; send one object per submission (or NDJSON with one per line).",
+                    offset: reader.i)
             }
             return .success(members)
         } catch let failure as Failure {
@@ -76,7 +84,9 @@ enum MiniJSON {
         var i = 0
 
         mutating func skipWhitespace() {
-            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
+            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 {
+                i += 1
+            }
         }
 
         func unexpected(_ expected: String) -> Failure {
@@ -149,10 +159,14 @@ enum MiniJSON {
             if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return members }
             while true {
                 skipWhitespace()
-                guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw unexpected("a member name in double quotes") }
+                guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else {
+                    throw unexpected("a member name in double quotes")
+                }
                 let key = try string()
                 skipWhitespace()
-                guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw unexpected("':' after the member name \"\(key)\"") }
+                guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else {
+                    throw unexpected("':' after the member name \"\(key)\"")
+                }
                 i += 1
                 skipWhitespace()
                 let offset = i
@@ -167,7 +181,9 @@ enum MiniJSON {
         }
 
         mutating func hex4() throws -> UInt32 {
-            guard i + 4 <= bytes.count else { throw Failure(message: "the \\u escape needs four hex digits.", offset: i) }
+            guard i + 4 <= bytes.count else {
+                throw Failure(message: "the \\u escape needs four hex digits.", offset: i)
+            }
             var v: UInt32 = 0
             for k in 0..<4 {
                 let b = bytes[i + k]
@@ -189,16 +205,23 @@ enum MiniJSON {
             i += 1
             var out: [UInt8] = []
             while true {
-                guard i < bytes.count else { throw Failure(message: "the string that starts here is never closed with '\"'.", offset: quote) }
+                guard i < bytes.count else {
+                    throw Failure(message: "the string that starts here is never closed with '\"'.", offset: quote)
+                }
                 let b = bytes[i]
                 if b == UInt8(ascii: "\"") { i += 1; break }
                 if b < 0x20 {
-                    throw Failure(message: "a control character (\(codePoint(UInt32(b)))) must be escaped inside a JSON string (e.g. \\n for a line break).", offset: i)
+                    throw Failure(
+                        message:
+                            "a control character (\(codePoint(UInt32(b)))) must be escaped inside a JSON string (e.g. \\n for a line break).",
+                        offset: i)
                 }
                 if b != UInt8(ascii: "\\") { out.append(b); i += 1; continue }
                 let escape = i
                 i += 1
-                guard i < bytes.count else { throw Failure(message: "the escape at the end of the input is incomplete.", offset: escape) }
+                guard i < bytes.count else {
+                    throw Failure(message: "the escape at the end of the input is incomplete.", offset: escape)
+                }
                 let e = bytes[i]
                 i += 1
                 switch e {
@@ -213,22 +236,36 @@ enum MiniJSON {
                 case UInt8(ascii: "u"):
                     var v = try hex4()
                     if v >= 0xD800 && v <= 0xDBFF {
-                        guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else {
-                            throw Failure(message: "the escape \\u\(String(v, radix: 16, uppercase: true)) is half of a surrogate pair without its other half.", offset: escape)
+                        guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u")
+                        else {
+                            throw Failure(
+                                message:
+                                    "the escape \\u\(String(v, radix: 16, uppercase: true)) is half of a surrogate pair without its other half.",
+                                offset: escape)
                         }
                         i += 2
                         let low = try hex4()
                         guard low >= 0xDC00 && low <= 0xDFFF else {
-                            throw Failure(message: "the escape \\u\(String(v, radix: 16, uppercase: true)) is not followed by a low surrogate.", offset: escape)
+                            throw Failure(
+                                message:
+                                    "the escape \\u\(String(v, radix: 16, uppercase: true)) is not followed by a low surrogate.",
+                                offset: escape)
                         }
                         v = 0x10000 + ((v - 0xD800) << 10) + (low - 0xDC00)
                     } else if v >= 0xDC00 && v <= 0xDFFF {
-                        throw Failure(message: "the escape \\u\(String(v, radix: 16, uppercase: true)) is a lone low surrogate.", offset: escape)
+                        throw Failure(
+                            message: "the escape \\u\(String(v, radix: 16, uppercase: true)) is a lone low surrogate.",
+                            offset: escape)
                     }
-                    guard let scalar = Unicode.Scalar(v) else { throw Failure(message: "invalid \\u escape.", offset: escape) }
+                    guard let scalar = Unicode.Scalar(v) else {
+                        throw Failure(message: "invalid \\u escape.", offset: escape)
+                    }
                     out.append(contentsOf: Array(String(Character(scalar)).utf8))
                 default:
-                    throw Failure(message: "'\\\(Character(Unicode.Scalar(e)))' is not a JSON escape (use \\\", \\\\, \\/, \\b, \\f, \\n, \\r, \\t or \\uXXXX).", offset: escape)
+                    throw Failure(
+                        message:
+                            "'\\\(Character(Unicode.Scalar(e)))' is not a JSON escape (use \\\", \\\\, \\/, \\b, \\f, \\n, \\r, \\t or \\uXXXX).",
+                        offset: escape)
                 }
             }
             // The input was validated as UTF-8 before, and escapes encode valid scalars.

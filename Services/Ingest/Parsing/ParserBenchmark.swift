@@ -5,7 +5,9 @@ public enum ParserBenchmark {
     /// Parses every input (auto-detected as by `ArticleParser.parse(raw:)`) `iterations` times
     /// on the calling thread and returns articles (accepted or rejected) per second and
     /// megabytes (10⁶ bytes) of input per second.
-    public static func run(inputs: [[UInt8]], iterations: Int) -> (articlesPerSecond: Double, megabytesPerSecond: Double) {
+    public static func run(inputs: [[UInt8]], iterations: Int) -> (
+        articlesPerSecond: Double, megabytesPerSecond: Double
+    ) {
         let parser = ArticleParser()
         let received = Date(timeIntervalSince1970: 0)
         let rounds = max(1, iterations)

@@ -48,8 +48,9 @@ struct Problem: Error, Sendable {
     }
 
     func rejection(origin: String, payload: some Collection<UInt8>, at: Date) -> Rejection {
-        Rejection(reason: reason.rawValue, detail: detail, origin: origin, payload: payload, at: at,
-                  line: line, column: column)
+        Rejection(
+            reason: reason.rawValue, detail: detail, origin: origin, payload: payload, at: at,
+            line: line, column: column)
     }
 }
 

@@ -104,7 +104,8 @@ public enum TextNormalisation {
 
     private static func isLatinLetter(_ s: Unicode.Scalar) -> Bool {
         let v = s.value
-        return (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || (v >= 0xC0 && v <= 0x24F && v != 0xD7 && v != 0xF7)
+        return (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A)
+            || (v >= 0xC0 && v <= 0x24F && v != 0xD7 && v != 0xF7)
     }
 
     /// Letters and combining marks make up words.

@@ -12,8 +12,11 @@ extension ArticleAPI {
     /// 503 for a request refused by `PublishCapacity`: nothing was published.
     func refused(_ refusal: PublishCapacity.Refusal, trace: String) -> Response {
         metrics.increment(IngestMetrics.httpRefused)
-        var response = json(ErrorBody(error: "unavailable", detail: "the service is at capacity: \(refusal); nothing was published, try again later"),
-                            status: .serviceUnavailable, trace: trace)
+        var response = json(
+            ErrorBody(
+                error: "unavailable",
+                detail: "the service is at capacity: \(refusal); nothing was published, try again later"),
+            status: .serviceUnavailable, trace: trace)
         response.headers[.retryAfter] = "1"
         return response
     }
@@ -21,8 +24,11 @@ extension ArticleAPI {
     func unavailable(_ error: any Error, trace: String) -> Response {
         fatal?.check(error)
         logger.error("could not publish an HTTP submission: \(error)")
-        var response = json(ErrorBody(error: "unavailable", detail: "the submission could not be delivered to Kafka: \(error); try again later"),
-                            status: .serviceUnavailable, trace: trace)
+        var response = json(
+            ErrorBody(
+                error: "unavailable",
+                detail: "the submission could not be delivered to Kafka: \(error); try again later"),
+            status: .serviceUnavailable, trace: trace)
         response.headers[.retryAfter] = "5"
         return response
     }
@@ -34,9 +40,10 @@ extension ArticleAPI {
         var buffer = ByteBuffer()
         buffer.writeBytes(data)
         buffer.writeString("\n")
-        return Response(status: status,
-                        headers: [.contentType: "application/json", ArticleAPI.traceparentField: trace],
-                        body: .init(byteBuffer: buffer))
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json", ArticleAPI.traceparentField: trace],
+            body: .init(byteBuffer: buffer))
     }
 
     static func grouped(_ n: Int) -> String {
@@ -51,14 +58,18 @@ extension ArticleAPI {
 
     static func describeLimit(_ limit: Int) -> String {
         var text = "\(grouped(limit)) bytes"
-        if limit >= 1 << 20, limit % (1 << 20) == 0 { text += " (\(limit >> 20) MiB)" }
-        else if limit >= 1 << 10, limit % (1 << 10) == 0 { text += " (\(limit >> 10) KiB)" }
+        if limit >= 1 << 20, limit % (1 << 20) == 0 {
+            text += " (\(limit >> 20) MiB)"
+        } else if limit >= 1 << 10, limit % (1 << 10) == 0 {
+            text += " (\(limit >> 10) KiB)"
+        }
         return text
     }
 
     /// A header value for a message: printable ASCII only, at most 100 characters.
     static func printable(_ text: String) -> String {
-        let cleaned = String(text.unicodeScalars.prefix(100).map { (0x20...0x7E).contains($0.value) ? Character($0) : "?" })
+        let cleaned = String(
+            text.unicodeScalars.prefix(100).map { (0x20...0x7E).contains($0.value) ? Character($0) : "?" })
         return text.unicodeScalars.count > 100 ? cleaned + "…" : cleaned
     }
 }

@@ -14,9 +14,11 @@ extension ArticleAPI {
         var results = parser.parseBatch(ndjson: body, origin: "http", receivedAt: receivedAt)
         var lines = ArticleAPI.nonBlankLines(body)
         if results.isEmpty {
-            let rejection = Rejection(reason: "empty_body",
-                                      detail: "The batch has no lines; send one JSON object {\"published\": \"YYYY-MM-DD\", \"text\": \"…\"} per line.",
-                                      origin: "http", payload: body, at: receivedAt)
+            let rejection = Rejection(
+                reason: "empty_body",
+                detail:
+                    "The batch has no lines; send one JSON object {\"published\": \"YYYY-MM-DD\", \"text\": \"…\"} per line.",
+                origin: "http", payload: body, at: receivedAt)
             results = [.failure(rejection)]
             lines = [1]
         }
@@ -82,7 +84,9 @@ extension ArticleAPI {
                 next += 1
                 group.addTask {
                     do {
-                        return (index, .success(try await publisher.publish(result, traceparent: trace, channel: .http)))
+                        return (
+                            index, .success(try await publisher.publish(result, traceparent: trace, channel: .http))
+                        )
                     } catch {
                         fatal?.check(error)
                         return (index, .failure(error))

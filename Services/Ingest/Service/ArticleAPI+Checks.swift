@@ -11,11 +11,15 @@ extension ArticleAPI {
     /// The kind of submission a Content-Type names, nil for the unsupported ones.
     static func kind(of contentType: String?) -> Kind? {
         guard let contentType else { return nil }
-        let media = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let media =
+            contentType.split(separator: ";", maxSplits: 1).first.map {
+                $0.trimmingCharacters(in: .whitespaces).lowercased()
+            } ?? ""
         switch media {
         case "text/plain": return .seed
         case "application/json": return .json
-        case "application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines": return .ndjson
+        case "application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines":
+            return .ndjson
         default: return nil
         }
     }

@@ -92,45 +92,62 @@ public struct ArticleAPI: Sendable {
     public func handle(_ request: Request) async -> Response {
         let started = ContinuousClock.now
         let response = await withTaskExecutorPreference(WorkerThreads.shared) { await answer(request) }
-        metrics.observe(IngestMetrics.httpSeconds, (ContinuousClock.now - started).seconds,
-                        labels: ["status": String(response.status.code)])
+        metrics.observe(
+            IngestMetrics.httpSeconds, (ContinuousClock.now - started).seconds,
+            labels: ["status": String(response.status.code)])
         return response
     }
 
     private func answer(_ request: Request) async -> Response {
         let trace = TraceContext.child(of: request.headers[ArticleAPI.traceparentField])
         if let token = settings.token, !ArticleAPI.authorized(request.headers[.authorization], token: token) {
-            var response = json(ErrorBody(error: "unauthorized",
-                                          detail: "this service requires a bearer token: send the header 'Authorization: Bearer <token>' with the configured token"),
-                                status: .unauthorized, trace: trace)
+            var response = json(
+                ErrorBody(
+                    error: "unauthorized",
+                    detail:
+                        "this service requires a bearer token: send the header 'Authorization: Bearer <token>' with the configured token"
+                ),
+                status: .unauthorized, trace: trace)
             response.headers[.wwwAuthenticate] = "Bearer realm=\"attache\""
             return response
         }
         let contentType = request.headers[.contentType]
         guard let kind = ArticleAPI.kind(of: contentType) else {
-            let given = contentType.map { "the content type '\(ArticleAPI.printable($0))' is not accepted" } ?? "the request has no Content-Type"
-            return json(ErrorBody(error: "unsupported_media_type",
-                                  detail: "\(given); send text/plain (the seed format), application/json ({published, text, title?, source?}) or application/x-ndjson (one such object per line)"),
-                        status: .unsupportedMediaType, trace: trace)
+            let given =
+                contentType.map { "the content type '\(ArticleAPI.printable($0))' is not accepted" }
+                ?? "the request has no Content-Type"
+            return json(
+                ErrorBody(
+                    error: "unsupported_media_type",
+                    detail:
+                        "\(given); send text/plain (the seed format), application/json ({published, text, title?, source?}) or application/x-ndjson (one such object per line)"
+                ),
+                status: .unsupportedMediaType, trace: trace)
         }
 
         let receivedAt = Date()
         switch await readBody(request, kind: kind) {
         case .unreadable(let reason):
-            return json(ErrorBody(error: "unreadable_body", detail: "the request body could not be read: \(reason)"),
-                        status: .badRequest, trace: trace)
+            return json(
+                ErrorBody(error: "unreadable_body", detail: "the request body could not be read: \(reason)"),
+                status: .badRequest, trace: trace)
         case .tooLarge(let prefix, let declared):
             let limit = settings.maxBytes
-            let size = declared.map { "\(ArticleAPI.grouped($0)) bytes" } ?? "more than \(ArticleAPI.grouped(limit)) bytes"
-            let rejection = Rejection(reason: "too_large",
-                                      detail: "The submission is \(size), over the limit of \(ArticleAPI.describeLimit(limit)); split it into smaller articles.",
-                                      origin: "http", payload: prefix.prefix(Rejection.maxPayloadBytes), at: receivedAt)
+            let size =
+                declared.map { "\(ArticleAPI.grouped($0)) bytes" } ?? "more than \(ArticleAPI.grouped(limit)) bytes"
+            let rejection = Rejection(
+                reason: "too_large",
+                detail:
+                    "The submission is \(size), over the limit of \(ArticleAPI.describeLimit(limit)); split it into smaller articles.",
+                origin: "http", payload: prefix.prefix(Rejection.maxPayloadBytes), at: receivedAt)
             return await reject(rejection, status: .contentTooLarge, trace: trace)
         case .tooManyLines(let prefix, let line):
             let limit = settings.maxBatchLines
-            let rejection = Rejection(reason: "too_many_lines",
-                                      detail: "The batch has more than \(ArticleAPI.grouped(limit)) articles (line \(line) is article \(ArticleAPI.grouped(limit + 1))); send at most \(ArticleAPI.grouped(limit)) lines per request.",
-                                      origin: "http", payload: prefix.prefix(Rejection.maxPayloadBytes), at: receivedAt)
+            let rejection = Rejection(
+                reason: "too_many_lines",
+                detail:
+                    "The batch has more than \(ArticleAPI.grouped(limit)) articles (line \(line) is article \(ArticleAPI.grouped(limit + 1))); send at most \(ArticleAPI.grouped(limit)) lines per request.",
+                origin: "http", payload: prefix.prefix(Rejection.maxPayloadBytes), at: receivedAt)
             return await reject(rejection, status: .contentTooLarge, trace: trace)
         case .complete(let body):
             switch kind {
@@ -165,8 +182,10 @@ public struct ArticleAPI: Sendable {
             let publication = try await publisher.publish(result, traceparent: trace, channel: .http)
             if let rejection = publication.rejection {
                 logger.info("rejected an HTTP submission: \(rejection.reason): \(rejection.detail)")
-                return json(RejectedBody(rejection, publication), status: rejection.reason == "too_large" ? .contentTooLarge : .badRequest,
-                            trace: trace)
+                return json(
+                    RejectedBody(rejection, publication),
+                    status: rejection.reason == "too_large" ? .contentTooLarge : .badRequest,
+                    trace: trace)
             }
             return json(publication, status: .accepted, trace: trace)
         } catch {

@@ -24,8 +24,10 @@ public struct Publication: Sendable, Hashable, Codable {
     public var recordBytes: Int
 
     /// A publication with these fields.
-    public init(id: String, duplicate: Bool, topic: String, partition: Int32, offset: Int64, rejection: Rejection? = nil,
-                recordBytes: Int = 0) {
+    public init(
+        id: String, duplicate: Bool, topic: String, partition: Int32, offset: Int64, rejection: Rejection? = nil,
+        recordBytes: Int = 0
+    ) {
         self.id = id
         self.duplicate = duplicate
         self.topic = topic
@@ -41,9 +43,12 @@ public struct Publication: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(id: try container.decode(String.self, forKey: .id), duplicate: try container.decode(Bool.self, forKey: .duplicate),
-                  topic: try container.decode(String.self, forKey: .topic), partition: try container.decode(Int32.self, forKey: .partition),
-                  offset: try container.decode(Int64.self, forKey: .offset))
+        self.init(
+            id: try container.decode(String.self, forKey: .id),
+            duplicate: try container.decode(Bool.self, forKey: .duplicate),
+            topic: try container.decode(String.self, forKey: .topic),
+            partition: try container.decode(Int32.self, forKey: .partition),
+            offset: try container.decode(Int64.self, forKey: .offset))
     }
 }
 
@@ -75,8 +80,10 @@ public final class ArticlePublisher: Sendable {
 
     /// A publisher over `producer` (which the caller owns and closes). `maxRecordBytes`
     /// defaults to the producer's `message.max.bytes` (1,000,000 unless configured) less 1 KiB.
-    public init(producer: KafkaProducer, topics: Topics, recent: RecentIDs = RecentIDs(), metrics: Metrics? = nil,
-                maxRecordBytes: Int? = nil) {
+    public init(
+        producer: KafkaProducer, topics: Topics, recent: RecentIDs = RecentIDs(), metrics: Metrics? = nil,
+        maxRecordBytes: Int? = nil
+    ) {
         self.producer = producer
         self.topics = topics
         self.recent = recent
@@ -94,19 +101,23 @@ public final class ArticlePublisher: Sendable {
         case .success(let article):
             return try OutgoingRecord.json(topic: topics.parsed, key: article.id, value: article, traceparent: trace)
         case .failure(let rejection):
-            return try OutgoingRecord.json(topic: topics.rejected, key: rejection.key, value: rejection, traceparent: trace)
+            return try OutgoingRecord.json(
+                topic: topics.rejected, key: rejection.key, value: rejection, traceparent: trace)
         }
     }
 
     /// Publishes a parse result and returns once Kafka has acknowledged it (`acks=all`).
     /// Throws when the record could not be delivered (the id is then not remembered).
-    public func publish(_ result: Result<Article, Rejection>, traceparent: String?, channel: IngestChannel) async throws -> Publication {
+    public func publish(_ result: Result<Article, Rejection>, traceparent: String?, channel: IngestChannel) async throws
+        -> Publication
+    {
         var result = result
         var record = try record(for: result, traceparent: traceparent)
         if case .success(let article) = result, (record.value?.count ?? 0) > maxRecordBytes {
             let rejection = Rejection(
                 reason: "too_large",
-                detail: "The parsed article is \(record.value?.count ?? 0) bytes of JSON, over the Kafka record limit of \(maxRecordBytes) bytes (message.max.bytes); split it into smaller articles.",
+                detail:
+                    "The parsed article is \(record.value?.count ?? 0) bytes of JSON, over the Kafka record limit of \(maxRecordBytes) bytes (message.max.bytes); split it into smaller articles.",
                 origin: article.origin, payload: Array(article.text.utf8), at: article.receivedAt)
             result = .failure(rejection)
             record = try self.record(for: result, traceparent: traceparent)
@@ -134,17 +145,22 @@ public final class ArticlePublisher: Sendable {
             metrics.observe(IngestMetrics.publishSeconds, elapsed.seconds, labels: ["topic": record.topic])
             switch result {
             case .success:
-                metrics.increment(IngestMetrics.articles, labels: ["channel": channel.rawValue, "outcome": duplicate ? "duplicate" : "accepted"])
+                metrics.increment(
+                    IngestMetrics.articles,
+                    labels: ["channel": channel.rawValue, "outcome": duplicate ? "duplicate" : "accepted"])
             case .failure(let rejection):
                 metrics.increment(IngestMetrics.articles, labels: ["channel": channel.rawValue, "outcome": "rejected"])
-                metrics.increment(IngestMetrics.rejections, labels: ["channel": channel.rawValue, "reason": rejection.reason])
+                metrics.increment(
+                    IngestMetrics.rejections, labels: ["channel": channel.rawValue, "reason": rejection.reason])
             }
         }
         var rejection: Rejection?
         if case .failure(let rejected) = result { rejection = rejected }
-        let recordBytes = (record.key?.count ?? 0) + (record.value?.count ?? 0)
+        let recordBytes =
+            (record.key?.count ?? 0) + (record.value?.count ?? 0)
             + record.headers.reduce(0) { $0 + $1.name.utf8.count + ($1.value?.count ?? 0) }
-        return Publication(id: id, duplicate: duplicate, topic: report.topic, partition: report.partition, offset: report.offset,
-                           rejection: rejection, recordBytes: recordBytes)
+        return Publication(
+            id: id, duplicate: duplicate, topic: report.topic, partition: report.partition, offset: report.offset,
+            rejection: rejection, recordBytes: recordBytes)
     }
 }

@@ -34,21 +34,27 @@ public enum FileIngest {
     ///   5 MiB, read or not), waits while `articles.parsed` holds too many bytes that
     ///   `readerGroup` (the enrichment service's group) has not read yet: see
     ///   `ReaderBackPressure`. Nil `readerGroup` turns the wait off.
-    public static func run(paths: [String], options: ServiceOptions, settings: IngestSettings = IngestSettings(),
-                           recent: RecentIDs = .shared, readerGroup: String? = FileIngest.defaultReaderGroup,
-                           progress: @escaping @Sendable (IngestProgress) -> Void = FileIngest.stderrProgress,
-                           logger: Logger) async throws -> IngestSummary {
+    public static func run(
+        paths: [String], options: ServiceOptions, settings: IngestSettings = IngestSettings(),
+        recent: RecentIDs = .shared, readerGroup: String? = FileIngest.defaultReaderGroup,
+        progress: @escaping @Sendable (IngestProgress) -> Void = FileIngest.stderrProgress,
+        logger: Logger
+    ) async throws -> IngestSummary {
         let inputs = try expand(paths)
         var backPressure: ReaderBackPressure?
         if let readerGroup, try await EmbeddedBroker.isEmbedded(options.kafka) {
-            backPressure = try ReaderBackPressure(config: options.kafka, topic: options.topics.parsed, group: readerGroup, logger: logger)
-            logger.info("the broker is the embedded one: waiting for group \(readerGroup) whenever \(options.topics.parsed) nears its 5 MiB per partition")
+            backPressure = try ReaderBackPressure(
+                config: options.kafka, topic: options.topics.parsed, group: readerGroup, logger: logger)
+            logger.info(
+                "the broker is the embedded one: waiting for group \(readerGroup) whenever \(options.topics.parsed) nears its 5 MiB per partition"
+            )
         }
         let producer = try KafkaProducer(config: options.kafka, logger: logger)
         let publisher = ArticlePublisher(producer: producer, topics: options.topics, recent: recent)
         do {
-            let summary = try await publish(inputs, publisher: publisher, settings: settings, backPressure: backPressure,
-                                            progress: progress, logger: logger)
+            let summary = try await publish(
+                inputs, publisher: publisher, settings: settings, backPressure: backPressure,
+                progress: progress, logger: logger)
             await offCooperativePool { producer.close() }
             await backPressure?.close()
             return summary
@@ -71,10 +77,12 @@ public enum FileIngest {
 
     /// Publishes already expanded inputs through `publisher` (used by `run`, and by callers
     /// that own a producer, e.g. `attache demo`).
-    public static func publish(_ inputs: [Input], publisher: ArticlePublisher, settings: IngestSettings = IngestSettings(),
-                               backPressure: ReaderBackPressure? = nil,
-                               progress: @escaping @Sendable (IngestProgress) -> Void = FileIngest.stderrProgress,
-                               logger: Logger) async throws -> IngestSummary {
+    public static func publish(
+        _ inputs: [Input], publisher: ArticlePublisher, settings: IngestSettings = IngestSettings(),
+        backPressure: ReaderBackPressure? = nil,
+        progress: @escaping @Sendable (IngestProgress) -> Void = FileIngest.stderrProgress,
+        logger: Logger
+    ) async throws -> IngestSummary {
         let started = ContinuousClock.now
         let parser = ArticleParser(maxBytes: settings.maxBytes)
         var summary = IngestSummary()
@@ -99,9 +107,11 @@ public enum FileIngest {
                 return out.map { $0! }
             }
             for publication in publications {
-                backPressure?.published(topic: publication.topic, partition: publication.partition, recordBytes: publication.recordBytes)
+                backPressure?.published(
+                    topic: publication.topic, partition: publication.partition, recordBytes: publication.recordBytes)
                 if let rejection = publication.rejection {
-                    summary.rejections.append(.init(origin: rejection.origin, reason: rejection.reason, detail: rejection.detail))
+                    summary.rejections.append(
+                        .init(origin: rejection.origin, reason: rejection.reason, detail: rejection.detail))
                     logger.info("rejected \(rejection.origin): \(rejection.reason): \(rejection.detail)")
                 } else {
                     if publication.duplicate { summary.duplicates += 1 } else { summary.accepted += 1 }
@@ -111,8 +121,10 @@ public enum FileIngest {
             sinceReport += batch.count
             let now = ContinuousClock.now
             if sinceReport >= 1_000 || now - lastReport >= .seconds(2) {
-                progress(IngestProgress(inputs: summary.inputs, accepted: summary.accepted, duplicates: summary.duplicates,
-                                        rejected: summary.rejected, seconds: (now - started).seconds))
+                progress(
+                    IngestProgress(
+                        inputs: summary.inputs, accepted: summary.accepted, duplicates: summary.duplicates,
+                        rejected: summary.rejected, seconds: (now - started).seconds))
                 sinceReport = 0
                 lastReport = now
             }
@@ -123,7 +135,9 @@ public enum FileIngest {
             for result in parse(bytes, input: input, parser: parser, receivedAt: Date()) {
                 window.append((result, input.channel))
                 windowBytes += estimatedRecordBytes(result)
-                if window.count >= 512 || (backPressure != nil && windowBytes >= backPressureWindowBytes) { try await flush() }
+                if window.count >= 512 || (backPressure != nil && windowBytes >= backPressureWindowBytes) {
+                    try await flush()
+                }
             }
         }
         try await flush()
@@ -214,7 +228,9 @@ public enum FileIngest {
     }
 
     /// The parse results of one input.
-    static func parse(_ bytes: [UInt8], input: Input, parser: ArticleParser, receivedAt: Date) -> [Result<Article, Rejection>] {
+    static func parse(_ bytes: [UInt8], input: Input, parser: ArticleParser, receivedAt: Date) -> [Result<
+        Article, Rejection
+    >] {
         let origin = input.origin
         var ext = ""
         if case .file(let path) = input { ext = (path as NSString).pathExtension.lowercased() }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What an `HTTPLoad` run measured.
@@ -28,8 +29,10 @@ public struct LoadReport: Sendable, CustomStringConvertible {
     public var description: String {
         func ms(_ s: Double) -> String { String(format: "%.2f ms", s * 1000) }
         let codes = statuses.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
-        return String(format: "%d requests in %.1f s over %d connections: %.0f requests/s; latency p50 %@, p90 %@, p99 %@, max %@; statuses {%@}",
-                      requests, seconds, connections, rate, ms(p50), ms(p90), ms(p99), ms(max), codes)
+        return String(
+            format:
+                "%d requests in %.1f s over %d connections: %.0f requests/s; latency p50 %@, p90 %@, p99 %@, max %@; statuses {%@}",
+            requests, seconds, connections, rate, ms(p50), ms(p90), ms(p99), ms(max), codes)
     }
 }
 
@@ -39,19 +42,25 @@ public struct LoadReport: Sendable, CustomStringConvertible {
 public enum HTTPLoad {
     /// Runs the load and returns latency percentiles and the rate. `body(n)` gives the body
     /// of the n-th request (e.g. a distinct article each time, so that ids differ).
-    public static func run(host: String = "127.0.0.1", port: Int, path: String = "/v1/articles", contentType: String,
-                           headers: [String: String] = [:], connections: Int = 8, seconds: Double = 10,
-                           body: @escaping @Sendable (Int) -> [UInt8]) async -> LoadReport {
+    public static func run(
+        host: String = "127.0.0.1", port: Int, path: String = "/v1/articles", contentType: String,
+        headers: [String: String] = [:], connections: Int = 8, seconds: Double = 10,
+        body: @escaping @Sendable (Int) -> [UInt8]
+    ) async -> LoadReport {
         let counter = Counter()
         let started = Date()
         let deadline = started.addingTimeInterval(seconds)
-        let results: [(latencies: [Double], statuses: [Int: Int])] = await withTaskGroup(of: ([Double], [Int: Int]).self) { group in
+        let results: [(latencies: [Double], statuses: [Int: Int])] = await withTaskGroup(
+            of: ([Double], [Int: Int]).self
+        ) { group in
             for _ in 0..<Swift.max(1, connections) {
                 group.addTask {
                     await withCheckedContinuation { continuation in
                         let thread = Thread {
-                            continuation.resume(returning: worker(host: host, port: port, path: path, contentType: contentType,
-                                                                  headers: headers, deadline: deadline, counter: counter, body: body))
+                            continuation.resume(
+                                returning: worker(
+                                    host: host, port: port, path: path, contentType: contentType,
+                                    headers: headers, deadline: deadline, counter: counter, body: body))
                         }
                         thread.start()
                     }
@@ -70,18 +79,25 @@ public enum HTTPLoad {
             guard !latencies.isEmpty else { return 0 }
             return latencies[Swift.min(latencies.count - 1, Int((Double(latencies.count) * p).rounded(.up)) - 1)]
         }
-        return LoadReport(requests: latencies.count, statuses: statuses, seconds: elapsed, p50: percentile(0.5),
-                          p90: percentile(0.9), p99: percentile(0.99), max: latencies.last ?? 0, connections: connections)
+        return LoadReport(
+            requests: latencies.count, statuses: statuses, seconds: elapsed, p50: percentile(0.5),
+            p90: percentile(0.9), p99: percentile(0.99), max: latencies.last ?? 0, connections: connections)
     }
 
     private final class Counter: @unchecked Sendable {
         private let lock = NSLock()
         private var value = 0
-        func next() -> Int { lock.withLock { value += 1; return value } }
+        func next() -> Int {
+            lock.withLock {
+                value += 1; return value
+            }
+        }
     }
 
-    private static func worker(host: String, port: Int, path: String, contentType: String, headers: [String: String],
-                               deadline: Date, counter: Counter, body: @Sendable (Int) -> [UInt8]) -> ([Double], [Int: Int]) {
+    private static func worker(
+        host: String, port: Int, path: String, contentType: String, headers: [String: String],
+        deadline: Date, counter: Counter, body: @Sendable (Int) -> [UInt8]
+    ) -> ([Double], [Int: Int]) {
         var latencies: [Double] = []
         var statuses: [Int: Int] = [:]
         var fd: Int32 = -1
@@ -100,7 +116,9 @@ public enum HTTPLoad {
                 }
             }
             let payload = body(counter.next())
-            var request = Array("POST \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nContent-Type: \(contentType)\r\nContent-Length: \(payload.count)\r\n\(extra)\r\n".utf8)
+            var request = Array(
+                "POST \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nContent-Type: \(contentType)\r\nContent-Length: \(payload.count)\r\n\(extra)\r\n"
+                    .utf8)
             request += payload
             let start = DispatchTime.now().uptimeNanoseconds
             guard writeAll(fd, request), let status = readResponse(fd, &buffer, &pending) else {
@@ -123,7 +141,9 @@ public enum HTTPLoad {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { close(fd); return -1 }
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard connected == 0 else { close(fd); return -1 }
         var one: Int32 = 1
@@ -156,7 +176,8 @@ public enum HTTPLoad {
         let head = String(decoding: pending[0..<headerEnd!], as: UTF8.self)
         let lines = head.split(separator: "\r\n")
         guard let statusLine = lines.first, statusLine.split(separator: " ").count >= 2,
-              let status = Int(statusLine.split(separator: " ")[1]) else { return nil }
+            let status = Int(statusLine.split(separator: " ")[1])
+        else { return nil }
         var length = 0
         for line in lines.dropFirst() {
             let parts = line.split(separator: ":", maxSplits: 1)

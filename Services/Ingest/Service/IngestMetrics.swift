@@ -25,14 +25,29 @@ public enum IngestMetrics {
 
     /// Declares the help texts and labels; those without labels appear at 0 from the start.
     public static func describe(_ metrics: Metrics) {
-        metrics.describe(articles, type: "counter", help: "Submissions by channel and outcome (accepted, duplicate, rejected).", labels: ["channel", "outcome"])
-        metrics.describe(rejections, type: "counter", help: "Rejected submissions by channel and reason.", labels: ["channel", "reason"])
-        metrics.describe(publishSeconds, type: "histogram", help: "Seconds from producing a record to its delivery report.", labels: ["topic"])
-        metrics.describe(publishFailures, type: "counter", help: "Records that could not be delivered.", labels: ["topic"])
-        metrics.describe(httpSeconds, type: "histogram", help: "Seconds to answer POST /v1/articles, by status.", labels: ["status"])
+        metrics.describe(
+            articles, type: "counter", help: "Submissions by channel and outcome (accepted, duplicate, rejected).",
+            labels: ["channel", "outcome"])
+        metrics.describe(
+            rejections, type: "counter", help: "Rejected submissions by channel and reason.",
+            labels: ["channel", "reason"])
+        metrics.describe(
+            publishSeconds, type: "histogram", help: "Seconds from producing a record to its delivery report.",
+            labels: ["topic"])
+        metrics.describe(
+            publishFailures, type: "counter", help: "Records that could not be delivered.", labels: ["topic"])
+        metrics.describe(
+            httpSeconds, type: "histogram", help: "Seconds to answer POST /v1/articles, by status.", labels: ["status"])
         metrics.describe(rawRecords, type: "counter", help: "Records read from articles.raw.", labels: [])
-        metrics.describe(httpRefused, type: "counter", help: "HTTP requests answered 503 at once because publishing was at capacity.", labels: [])
-        metrics.describe(httpInFlight, type: "gauge", help: "Records of HTTP requests being published (limit ATTACHE_INGEST_MAX_IN_FLIGHT).", labels: [])
-        metrics.describe(undeliverable, type: "counter", help: "Raw records whose output Kafka refused for good (published as undeliverable Rejections).", labels: [])
+        metrics.describe(
+            httpRefused, type: "counter",
+            help: "HTTP requests answered 503 at once because publishing was at capacity.", labels: [])
+        metrics.describe(
+            httpInFlight, type: "gauge",
+            help: "Records of HTTP requests being published (limit ATTACHE_INGEST_MAX_IN_FLIGHT).", labels: [])
+        metrics.describe(
+            undeliverable, type: "counter",
+            help: "Raw records whose output Kafka refused for good (published as undeliverable Rejections).", labels: []
+        )
     }
 }

@@ -41,15 +41,20 @@ public final class IngestService: Sendable {
     /// A service with the settings of `IngestSettings.fromEnvironment()`
     /// (`ATTACHE_INGEST_MAX_BYTES`, `ATTACHE_INGEST_TOKEN`).
     public convenience init(options: ServiceOptions, logger: Logger, metrics: Metrics, health: Health) throws {
-        try self.init(options: options, settings: try IngestSettings.fromEnvironment(), logger: logger, metrics: metrics, health: health)
+        try self.init(
+            options: options, settings: try IngestSettings.fromEnvironment(), logger: logger, metrics: metrics,
+            health: health)
     }
 
     /// A service with explicit settings. Creates the producer (which connects lazily).
-    public init(options: ServiceOptions, settings: IngestSettings, logger: Logger, metrics: Metrics, health: Health) throws {
+    public init(options: ServiceOptions, settings: IngestSettings, logger: Logger, metrics: Metrics, health: Health)
+        throws
+    {
         var options = options
         // librdkafka's statistics become gauges on /metrics: lag, round trips, producer queue.
         if options.statistics == nil, options.statisticsIntervalMs > 0 {
-            options.statistics = KafkaStatisticsReceiver(intervalMs: options.statisticsIntervalMs, handler: KafkaStatisticsGauges.handler(metrics))
+            options.statistics = KafkaStatisticsReceiver(
+                intervalMs: options.statisticsIntervalMs, handler: KafkaStatisticsGauges.handler(metrics))
         }
         self.options = options
         self.settings = settings
@@ -72,8 +77,12 @@ public final class IngestService: Sendable {
     /// producer and returns. `onHTTPStarted` receives the bound HTTP port (useful with port 0).
     /// Call it once: the producer is closed when it returns. Throws what stopped it early
     /// (e.g. the HTTP port in use, a fatal Kafka error), after the same clean-up.
-    public func run(shutdown: ShutdownDeadline, onHTTPStarted: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        logger.info("ingest starting: \(options.logDescription) maxBytes=\(settings.maxBytes) token=\(settings.token == nil ? "none" : "required")")
+    public func run(shutdown: ShutdownDeadline, onHTTPStarted: @escaping @Sendable (Int) async -> Void = { _ in })
+        async throws
+    {
+        logger.info(
+            "ingest starting: \(options.logDescription) maxBytes=\(settings.maxBytes) token=\(settings.token == nil ? "none" : "required")"
+        )
         // Requested on shutdown, by a fatal Kafka error, or when a part stops.
         let stop = ShutdownDeadline()
         let fatal = FatalStop(health: health, stop: stop)
@@ -84,13 +93,14 @@ public final class IngestService: Sendable {
         let logger = logger
         let server = host.server
         do {
-            try await host.run(routes: { api.register(on: $0) }, builder: IngestHTTP.server(settings), role: .input(stop: stop),
-                               onHTTPStarted: { port in
-                                   logger.info("ingest HTTP listening on \(server.host):\(port) (POST \(ArticleAPI.path))")
-                                   await onHTTPStarted(port)
-                               }) {
-                try await consume(until: shutdown, stop: stop, fatal: fatal)
-            }
+            try await host.run(
+                routes: { api.register(on: $0) }, builder: IngestHTTP.server(settings), role: .input(stop: stop),
+                onHTTPStarted: { port in
+                    logger.info("ingest HTTP listening on \(server.host):\(port) (POST \(ArticleAPI.path))")
+                    await onHTTPStarted(port)
+                },
+                work: { try await consume(until: shutdown, stop: stop, fatal: fatal) }
+            )
         } catch {
             await offCooperativePool { [producer] in producer.close() }
             throw error
@@ -106,8 +116,10 @@ public final class IngestService: Sendable {
         let parser = ArticleParser(maxBytes: settings.maxBytes)
         let readiness = readiness
         let health = health
-        let raw = try RawConsumer(options: options, publisher: publisher, parser: parser, metrics: metrics, logger: logger,
-                                  fatal: fatal) { partitions in
+        let raw = try RawConsumer(
+            options: options, publisher: publisher, parser: parser, metrics: metrics, logger: logger,
+            fatal: fatal
+        ) { partitions in
             readiness.update(health) { $0.assigned = partitions.count }
         }
         let consumerTask = Task {
@@ -132,8 +144,12 @@ public final class IngestService: Sendable {
                     await stop.wait()
                     return .stop
                 }
-                group.addTask { try await consumerTask.value; return .consumer }
-                group.addTask { await self.checkCluster(until: stop); return .clusterCheck }
+                group.addTask {
+                    try await consumerTask.value; return .consumer
+                }
+                group.addTask {
+                    await self.checkCluster(until: stop); return .clusterCheck
+                }
                 // The first part to finish ends the run (shutdown, a stop, or the consumer
                 // that stopped or failed), except the cluster check, which finishes once it
                 // succeeded.
@@ -174,13 +190,17 @@ public final class IngestService: Sendable {
     private func checkCluster(until stop: ShutdownDeadline) async {
         let admin = admin
         let logger = logger
-        guard let topics = try? await IngestService.clusterRetries.run({ () throws(KafkaError) in try await admin.topics(timeoutMs: 5_000) },
-                                                                         retryable: { _ in !stop.isRequested },
-                                                                         onRetry: { error, retry, _ in
-            if retry == 1 || retry % 10 == 0 { logger.warning("Kafka not reachable yet: \(error)") }
-        }, wait: { await RetryPolicy.pause($0, until: { stop.isRequested }) }) else { return }
+        guard
+            let topics = try? await IngestService.clusterRetries.run(
+                { () throws(KafkaError) in try await admin.topics(timeoutMs: 5_000) },
+                retryable: { _ in !stop.isRequested },
+                onRetry: { error, retry, _ in
+                    if retry == 1 || retry % 10 == 0 { logger.warning("Kafka not reachable yet: \(error)") }
+                }, wait: { await RetryPolicy.pause($0, until: { stop.isRequested }) })
+        else { return }
         for name in [options.topics.raw, options.topics.parsed, options.topics.rejected] where topics[name] == nil {
-            logger.warning("topic \(name) does not exist on the cluster; create it (see deploy/) or enable auto-creation")
+            logger.warning(
+                "topic \(name) does not exist on the cluster; create it (see deploy/) or enable auto-creation")
         }
         readiness.update(health) {
             $0.clusterReached = true

@@ -28,9 +28,11 @@ public struct IngestSettings: Sendable {
     /// How many article ids are remembered for `duplicate` answers (default 100,000).
     public var recentCapacity: Int
 
-    public init(maxBytes: Int = 1 << 20, maxBatchLines: Int = 1_000, maxInFlight: Int = 2_000,
-                readTimeout: Duration = .seconds(30), idleTimeout: Duration = .seconds(30),
-                token: String? = nil, recentCapacity: Int = 100_000) {
+    public init(
+        maxBytes: Int = 1 << 20, maxBatchLines: Int = 1_000, maxInFlight: Int = 2_000,
+        readTimeout: Duration = .seconds(30), idleTimeout: Duration = .seconds(30),
+        token: String? = nil, recentCapacity: Int = 100_000
+    ) {
         self.maxBytes = maxBytes
         self.maxBatchLines = maxBatchLines
         self.maxInFlight = maxInFlight
@@ -43,7 +45,9 @@ public struct IngestSettings: Sendable {
     /// Reads `ATTACHE_INGEST_MAX_BYTES`, `ATTACHE_INGEST_MAX_BATCH`,
     /// `ATTACHE_INGEST_MAX_IN_FLIGHT`, `ATTACHE_INGEST_READ_TIMEOUT_MS`,
     /// `ATTACHE_INGEST_IDLE_TIMEOUT_MS` and `ATTACHE_INGEST_TOKEN` (an empty token means none).
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> IngestSettings {
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> IngestSettings
+    {
         var settings = IngestSettings()
         func positive(_ name: String, _ what: String) throws -> Int? {
             guard let text = environment[name] else { return nil }
@@ -55,8 +59,12 @@ public struct IngestSettings: Sendable {
         if let value = try positive("ATTACHE_INGEST_MAX_BYTES", "bytes") { settings.maxBytes = value }
         if let value = try positive("ATTACHE_INGEST_MAX_BATCH", "lines") { settings.maxBatchLines = value }
         if let value = try positive("ATTACHE_INGEST_MAX_IN_FLIGHT", "records") { settings.maxInFlight = value }
-        if let value = try positive("ATTACHE_INGEST_READ_TIMEOUT_MS", "milliseconds") { settings.readTimeout = .milliseconds(value) }
-        if let value = try positive("ATTACHE_INGEST_IDLE_TIMEOUT_MS", "milliseconds") { settings.idleTimeout = .milliseconds(value) }
+        if let value = try positive("ATTACHE_INGEST_READ_TIMEOUT_MS", "milliseconds") {
+            settings.readTimeout = .milliseconds(value)
+        }
+        if let value = try positive("ATTACHE_INGEST_IDLE_TIMEOUT_MS", "milliseconds") {
+            settings.idleTimeout = .milliseconds(value)
+        }
         if let token = environment["ATTACHE_INGEST_TOKEN"], !token.isEmpty { settings.token = token }
         return settings
     }

@@ -46,13 +46,17 @@ public struct IngestSummary: Sendable, Hashable, Codable, CustomStringConvertibl
 
     /// The summary the CLI prints: totals, then one line per rejection.
     public var description: String {
-        var text = "ingested \(inputs) input\(inputs == 1 ? "" : "s") in \(String(format: "%.1f", seconds)) s: "
+        var text =
+            "ingested \(inputs) input\(inputs == 1 ? "" : "s") in \(String(format: "%.1f", seconds)) s: "
             + "\(accepted) accepted, \(duplicates) duplicate\(duplicates == 1 ? "" : "s"), \(rejected) rejected"
         if waitedSeconds >= 0.1 {
             text += String(format: " (%.1f s waiting for the enrichment group to read)", waitedSeconds)
         }
         if !rejections.isEmpty {
-            text += " (" + rejectedByReason.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")"
+            text +=
+                " ("
+                + rejectedByReason.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+                + ")"
             for rejection in rejections {
                 text += "\n  rejected \(rejection.origin): \(rejection.reason): \(rejection.detail)"
             }
@@ -78,6 +82,7 @@ public struct IngestProgress: Sendable, Hashable {
     public var line: String {
         let total = accepted + duplicates + rejected
         let rate = seconds > 0 ? Int(Double(total) / seconds) : 0
-        return "ingest: \(total) submissions from \(inputs) input\(inputs == 1 ? "" : "s") (\(accepted) accepted, \(duplicates) duplicates, \(rejected) rejected), \(rate)/s"
+        return
+            "ingest: \(total) submissions from \(inputs) input\(inputs == 1 ? "" : "s") (\(accepted) accepted, \(duplicates) duplicates, \(rejected) rejected), \(rate)/s"
     }
 }

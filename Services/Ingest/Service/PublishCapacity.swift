@@ -41,7 +41,11 @@ final class PublishCapacity: @unchecked Sendable {
     func admit(_ records: Int) -> Result<Void, Refusal> {
         let queued = producer?.outstanding ?? 0
         if queued + records > queueLimit {
-            return .failure(Refusal(description: "the Kafka producer's queue holds \(queued) records (limit \(queueLimit)); Kafka is not keeping up"))
+            return .failure(
+                Refusal(
+                    description:
+                        "the Kafka producer's queue holds \(queued) records (limit \(queueLimit)); Kafka is not keeping up"
+                ))
         }
         let admitted: Result<Int, Refusal> = lock.withLock {
             guard inFlight == 0 || inFlight + records <= limit else {

@@ -32,12 +32,15 @@ final class RawConsumer: Sendable {
     /// Where a fatal Kafka error is reported; nil: it is thrown from `run` only.
     let fatal: FatalStop?
 
-    init(options: ServiceOptions, publisher: ArticlePublisher, parser: ArticleParser, metrics: Metrics, logger: Logger,
-         fatal: FatalStop? = nil, onAssigned: @escaping @Sendable ([TopicPartitionOffset]) -> Void) throws {
+    init(
+        options: ServiceOptions, publisher: ArticlePublisher, parser: ArticleParser, metrics: Metrics, logger: Logger,
+        fatal: FatalStop? = nil, onAssigned: @escaping @Sendable ([TopicPartitionOffset]) -> Void
+    ) throws {
         var consumerLogger = logger
         consumerLogger[metadataKey: "component"] = "raw-consumer"
-        consumer = try KafkaConsumer(config: options.kafka, groupID: options.groupID, readCommitted: true,
-                                     startAt: .earliest, logger: consumerLogger)
+        consumer = try KafkaConsumer(
+            config: options.kafka, groupID: options.groupID, readCommitted: true,
+            startAt: .earliest, logger: consumerLogger)
         self.publisher = publisher
         self.parser = parser
         self.metrics = metrics
@@ -171,9 +174,10 @@ final class RawConsumer: Sendable {
         case .done(let outcome): return outcome
         case .refused(let refusal): again = refusal
         }
-        let error = KafkaError.local("Kafka refused the undeliverable Rejection of \(origin) for good: \(again)",
-                                     operation: "publish to articles.rejected",
-                                     hint: "check that the rejected topic exists and that this client may write to it")
+        let error = KafkaError.local(
+            "Kafka refused the undeliverable Rejection of \(origin) for good: \(again)",
+            operation: "publish to articles.rejected",
+            hint: "check that the rejected topic exists and that this client may write to it")
         logger.critical("\(error); stopping without committing \(origin)")
         return .failed(error)
     }
@@ -190,16 +194,22 @@ final class RawConsumer: Sendable {
     static let publishRetries = RetryPolicy(maxAttempts: .max, baseDelay: .milliseconds(200), maxDelay: .seconds(10))
 
     /// Publishes `result`, retrying what `PublishFailure` calls retriable until the service stops.
-    private func publish(_ result: Result<Article, Rejection>, of origin: String, traceparent: String?,
-                         stop: ShutdownDeadline) async -> PublishAttempt {
+    private func publish(
+        _ result: Result<Article, Rejection>, of origin: String, traceparent: String?,
+        stop: ShutdownDeadline
+    ) async -> PublishAttempt {
         let publisher = publisher
         let logger = logger
         do {
-            try await RawConsumer.publishRetries.run({
-                _ = try await publisher.publish(result, traceparent: traceparent, channel: .kafka)
-            }, retryable: { !stop.isRequested && PublishFailure.classify($0) == .retriable }, onRetry: { error, _, wait in
-                logger.error("could not publish the output of \(origin), retrying in \(String(format: "%.0f", wait.seconds * 1000)) ms: \(error)")
-            }, wait: { await RetryPolicy.pause($0, until: { stop.isRequested }) })
+            try await RawConsumer.publishRetries.run(
+                {
+                    _ = try await publisher.publish(result, traceparent: traceparent, channel: .kafka)
+                }, retryable: { !stop.isRequested && PublishFailure.classify($0) == .retriable },
+                onRetry: { error, _, wait in
+                    logger.error(
+                        "could not publish the output of \(origin), retrying in \(String(format: "%.0f", wait.seconds * 1000)) ms: \(error)"
+                    )
+                }, wait: { await RetryPolicy.pause($0, until: { stop.isRequested }) })
             return .done(.delivered)
         } catch {
             if stop.isRequested { return .done(.stopped) }

@@ -38,8 +38,10 @@ public final class ReaderBackPressure: @unchecked Sendable {
 
     /// A gate for `topic` read by `group`, asking the cluster at `config` (without joining
     /// the group).
-    public init(config: KafkaConfig, topic: String, group: String, limitBytes: Int = 4 << 20,
-                reportEvery: Duration = .seconds(10), logger: Logger) throws {
+    public init(
+        config: KafkaConfig, topic: String, group: String, limitBytes: Int = 4 << 20,
+        reportEvery: Duration = .seconds(10), logger: Logger
+    ) throws {
         self.topic = topic
         self.group = group
         self.limitBytes = limitBytes
@@ -77,7 +79,9 @@ public final class ReaderBackPressure: @unchecked Sendable {
     public func unreadBytes() async throws -> [Int32: Int] {
         let count = try await consumer.partitions(of: topic)
         guard count > 0 else { return [:] }
-        let partitions = (0..<Int32(count)).map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.invalid) }
+        let partitions = (0..<Int32(count)).map {
+            TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.invalid)
+        }
         let committed = try await consumer.committed(partitions)
         let averages = lock.withLock { published.mapValues { $0.records > 0 ? $0.bytes / $0.records : 0 } }
         let overall = averageRecordBytes
@@ -104,10 +108,14 @@ public final class ReaderBackPressure: @unchecked Sendable {
             let now = ContinuousClock.now
             if now - lastReport >= reportEvery {
                 lastReport = now
-                let where_ = full.map { "\(topic)[\($0.key)] \(String(format: "%.1f", Double($0.value) / 1_048_576)) MiB" }
-                    .joined(separator: ", ")
+                let backlog = full.map {
+                    "\(topic)[\($0.key)] \(String(format: "%.1f", Double($0.value) / 1_048_576)) MiB"
+                }
+                .joined(separator: ", ")
                 let mib = { (bytes: Int) in String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
-                logger.warning("waiting for consumer group \(group) to read \(where_) unread; the next \(mib(upcomingBytes)) would pass the \(mib(limitBytes)) allowed per partition, and the embedded broker drops unread records beyond 5 MiB (is `attache serve enrichment` running?)")
+                logger.warning(
+                    "waiting for consumer group \(group) to read \(backlog) unread; the next \(mib(upcomingBytes)) would pass the \(mib(limitBytes)) allowed per partition, and the embedded broker drops unread records beyond 5 MiB (is `attache serve enrichment` running?)"
+                )
             }
             try await Task.sleep(for: pause)
             pause = min(pause * 2, .milliseconds(500))

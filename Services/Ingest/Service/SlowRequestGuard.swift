@@ -1,6 +1,6 @@
 import HummingbirdCore
-import NIOHTTPTypes
 import NIOCore
+import NIOHTTPTypes
 
 /// Closes a connection whose request takes longer than `limit` from its head to its last
 /// body byte: a client trickling a body (slowloris) cannot hold a connection, nor the
@@ -58,7 +58,8 @@ public enum IngestHTTP {
         let configuration = HTTP1Channel.Configuration(
             additionalChannelHandlers: [SlowRequestGuard(limit: readTimeout)],
             idleTimeout: TimeAmount(settings.idleTimeout),
-            httpDecoderConfiguration: .init(maxHeaderFieldSize: 64 * 1024, maxHeaderListSize: 64 * 1024, maxHeaderFieldCount: 200)
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: 64 * 1024, maxHeaderListSize: 64 * 1024, maxHeaderFieldCount: 200)
         )
         return .http1(configuration: configuration)
     }

@@ -7,7 +7,8 @@ import Foundation
 /// `/healthz`, `/readyz` and `/metrics`, and the operating system shares the cores fairly.
 final class WorkerThreads: TaskExecutor, @unchecked Sendable {
     /// The article API's workers: one thread per core, for the life of the process.
-    static let shared = WorkerThreads(threads: max(1, ProcessInfo.processInfo.activeProcessorCount), name: "attache.ingest.worker")
+    static let shared = WorkerThreads(
+        threads: max(1, ProcessInfo.processInfo.activeProcessorCount), name: "attache.ingest.worker")
 
     private let condition = NSCondition()
     /// Jobs in arrival order, from `head` on.
