@@ -51,9 +51,21 @@ public struct KafkaConfig: Sendable, Hashable {
         return all
     }
 
+    /// Pass-through properties only a consumer reads. Producer and admin clients leave them
+    /// out, so that one `KafkaConfig` serves every client of a service without librdkafka
+    /// warning, for each producer, that it ignores them.
+    static let consumerOnlyProperties: Set<String> = [
+        "fetch.wait.max.ms", "fetch.min.bytes", "fetch.max.bytes", "fetch.error.backoff.ms",
+        "max.partition.fetch.bytes", "queued.min.messages", "queued.max.messages.kbytes",
+        "auto.offset.reset", "enable.auto.commit", "auto.commit.interval.ms", "isolation.level",
+        "session.timeout.ms", "heartbeat.interval.ms", "max.poll.interval.ms", "partition.assignment.strategy",
+        "group.instance.id",
+    ]
+
     /// Builds a librdkafka configuration from the typed options, `defaults` (the client
-    /// kind's settings) and the pass-through properties, in that order.
-    func makeConf(defaults: [(String, String)]) throws(KafkaError) -> OpaquePointer {
+    /// kind's settings) and the pass-through properties, in that order. A client that is
+    /// not a consumer skips `consumerOnlyProperties`.
+    func makeConf(defaults: [(String, String)], consumer: Bool = false) throws(KafkaError) -> OpaquePointer {
         let conf = rd_kafka_conf_new()!
         var settings: [(String, String)] = [
             ("bootstrap.servers", bootstrapServers),
@@ -63,7 +75,9 @@ public struct KafkaConfig: Sendable, Hashable {
         if let statistics, properties["statistics.interval.ms"] == nil {
             settings.append(("statistics.interval.ms", String(statistics.intervalMs)))
         }
-        settings += properties.sorted { $0.key < $1.key }
+        settings += properties.sorted { $0.key < $1.key }.filter {
+            consumer || !KafkaConfig.consumerOnlyProperties.contains($0.key)
+        }
         for (name, value) in settings {
             var errstr = errorBuffer()
             if rd_kafka_conf_set(conf, name, value, &errstr, errstr.count) != RD_KAFKA_CONF_OK {

@@ -52,7 +52,7 @@ public final class KafkaConsumer: @unchecked Sendable {
                 ("enable.auto.commit", "false"),
                 ("enable.auto.offset.store", "false"),
                 ("enable.partition.eof", "false"),
-            ] + options.properties)
+            ] + options.properties, consumer: true)
         context.install(on: conf, statistics: config.statistics)
         rd_kafka_conf_set_rebalance_cb(conf) { rk, err, partitions, opaque in
             guard let rk, let partitions, let context = ClientContext.from(opaque) else { return }
