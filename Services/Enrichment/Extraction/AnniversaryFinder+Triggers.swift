@@ -33,18 +33,6 @@ extension AnniversaryFinder {
         return nil
     }
 
-    /// An ordinal starting at i (`78th`, `thirtieth`): value and end.
-    func ordinal(at i: Int) -> (Int, Int)? {
-        guard let w = word(i) else { return nil }
-        if tokens[i].classes.contains(.ordinal), let n = Lexicon.ordinals[w] { return (n, i + 1) }
-        if tokens[i].kind == .number, let n = Int(w), let suffix = word(i + 1), tokens[i + 1].attached,
-            ["st", "nd", "rd", "th"].contains(suffix)
-        {
-            return (n, i + 2)
-        }
-        return nil
-    }
-
     /// The capitalised name before `'s` (and an optional bracketed abbreviation) that ends just
     /// before token `i`: `the Indonesian National Army's (TNI)`.
     func possessor(before i: Int, in range: Range<Int>) -> Range<Int>? {

@@ -7,7 +7,7 @@ import AttacheModels
 /// (`AnniversaryFinder+Triggers.swift`), what it commemorates and when
 /// (`AnniversaryFinder+Resolve.swift`), its dates (`AnniversaryFinder+Dates.swift`) and how
 /// its subject is named (`AnniversaryFinder+Subjects.swift`).
-struct AnniversaryFinder {
+struct AnniversaryFinder: TokenReading {
     let analysis: ArticleAnalysis
     let tokens: [Token]
 
@@ -17,11 +17,6 @@ struct AnniversaryFinder {
     }
     var published: Day { analysis.article.published }
     var home: String { analysis.home }
-
-    func word(_ i: Int) -> String? { analysis.word(i) }
-
-    /// Whether token i exists and belongs to a word list (its precomputed bits, no hashing).
-    func has(_ i: Int, _ c: WordClass) -> Bool { i >= 0 && i < tokens.count && tokens[i].classes.contains(c) }
 
     static let celebrationVerbs: Set<String> = [
         "celebrate", "celebrates", "celebrated", "celebrating", "mark", "marks", "marked", "marking",

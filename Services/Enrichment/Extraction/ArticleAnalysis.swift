@@ -13,7 +13,7 @@ struct CountryToken {
 /// text as Unicode scalars, its tokens, sentences and country mentions, and the parsers of
 /// periods and money over those tokens; the recognisers are extensions, one concern per file
 /// (`ArticleAnalysis+Run.swift` is where to start; docs/extraction.md maps the rest).
-final class ArticleAnalysis {
+final class ArticleAnalysis: TokenReading {
     let article: Article
     let home: String
     let scalars: [Unicode.Scalar]
@@ -70,11 +70,6 @@ final class ArticleAnalysis {
         if mainPartner == nil { mainPartner = article.countries.first { $0 != home } }
         foreignReporter = Self.foreignReporter(tokens: tokens, countries: found, home: home)
     }
-
-    func word(_ i: Int) -> String? { i >= 0 && i < tokens.count ? tokens[i].lower : nil }
-
-    /// Whether token i exists and belongs to a word list (its precomputed bits, no hashing).
-    func has(_ i: Int, _ c: WordClass) -> Bool { i >= 0 && i < tokens.count && tokens[i].classes.contains(c) }
 
     func span(_ range: Range<Int>) -> (TextSpan, String) {
         guard !range.isEmpty else { return (TextSpan(start: 0, end: 0), "") }

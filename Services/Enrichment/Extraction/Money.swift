@@ -54,13 +54,8 @@ enum Numbers {
     }
 }
 
-struct MoneyParser {
+struct MoneyParser: TokenReading {
     let tokens: [Token]
-
-    func word(_ i: Int) -> String? { i >= 0 && i < tokens.count ? tokens[i].lower : nil }
-
-    /// Whether token i exists and belongs to a word list (its precomputed bits, no hashing).
-    func has(_ i: Int, _ c: WordClass) -> Bool { i >= 0 && i < tokens.count && tokens[i].classes.contains(c) }
 
     /// A currency written before the number, and where the number starts.
     func prefix(at i: Int) -> (String, Int)? {

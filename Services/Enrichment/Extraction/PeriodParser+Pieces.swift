@@ -26,17 +26,6 @@ extension PeriodParser {
         return tokens[i].classes.contains(.cardinal) ? Lexicon.cardinals[w] : nil
     }
 
-    func ordinal(at i: Int) -> (Int, Int)? {
-        guard let w = word(i) else { return nil }
-        if tokens[i].classes.contains(.ordinal), let n = Lexicon.ordinals[w] { return (n, i + 1) }
-        if tokens[i].kind == .number, let n = Int(w), let suffix = word(i + 1), tokens[i + 1].attached,
-            ["st", "nd", "rd", "th"].contains(suffix)
-        {
-            return (n, i + 2)
-        }
-        return nil
-    }
-
     /// `2025`, `this year`, `the current year`, `last year` after "of": the year and the end index.
     func yearExpression(at i: Int) -> (Int, Int)? {
         var j = i

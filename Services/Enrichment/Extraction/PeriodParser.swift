@@ -3,16 +3,11 @@ import AttacheModels
 /// Recognises the period forms of docs/architecture.md §3 on tokens.
 /// `parse(at:)` tries the forms in turn; the pieces they are built from (years, month names,
 /// part-years, counts of months) are in `PeriodParser+Pieces.swift`.
-struct PeriodParser {
+struct PeriodParser: TokenReading {
     let tokens: [Token]
     let published: Day
     /// The year the home country became independent (`over the years of independence`).
     var independence: Int? = nil
-
-    func word(_ i: Int) -> String? { i >= 0 && i < tokens.count ? tokens[i].lower : nil }
-
-    /// Whether token i exists and belongs to a word list (its precomputed bits, no hashing).
-    func has(_ i: Int, _ c: WordClass) -> Bool { i >= 0 && i < tokens.count && tokens[i].classes.contains(c) }
 
     /// Parses a period mention starting at token i.
     func parse(at i: Int) -> PeriodMention? {

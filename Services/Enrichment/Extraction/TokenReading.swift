@@ -1,0 +1,26 @@
+/// Questions about a sentence's or an article's tokens by index, shared by everything that
+/// reads tokens (the article analysis, the money and period parsers, the anniversary finder):
+/// an index outside the tokens is no word and in no word list.
+protocol TokenReading {
+    var tokens: [Token] { get }
+}
+
+extension TokenReading {
+    /// The lowercased word at i, nil outside the tokens.
+    func word(_ i: Int) -> String? { i >= 0 && i < tokens.count ? tokens[i].lower : nil }
+
+    /// Whether token i exists and belongs to a word list (its precomputed bits, no hashing).
+    func has(_ i: Int, _ c: WordClass) -> Bool { i >= 0 && i < tokens.count && tokens[i].classes.contains(c) }
+
+    /// An ordinal starting at i (`78th`, `thirtieth`): its value and the index after it.
+    func ordinal(at i: Int) -> (Int, Int)? {
+        guard let w = word(i) else { return nil }
+        if tokens[i].classes.contains(.ordinal), let n = Lexicon.ordinals[w] { return (n, i + 1) }
+        if tokens[i].kind == .number, let n = Int(w), let suffix = word(i + 1), tokens[i + 1].attached,
+            ["st", "nd", "rd", "th"].contains(suffix)
+        {
+            return (n, i + 2)
+        }
+        return nil
+    }
+}
