@@ -79,7 +79,8 @@ extension StageRunner {
             await abandonWindow()
             await commitPending()
             if stopping { return }
-            try? await Task.sleep(for: .milliseconds(200))
+            failedDeliveries += 1
+            _ = await RetryPolicy.pause(redelivery.delay(beforeRetry: failedDeliveries)) { stopping }
             try await consumer.rewindToCommitted()
             return
         }
@@ -90,6 +91,7 @@ extension StageRunner {
 
     /// A batch is delivered: count it and keep its changes.
     private func finished(_ batch: InFlight) {
+        failedDeliveries = 0
         countOutput(batch.output)
         forgetUndeliverable(batch.batch)
         logic.settle(batch.checkpoint)

@@ -43,6 +43,10 @@ final class StageRunner<Logic: StageLogic>: RunnableStage, @unchecked Sendable {
     let onReady: @Sendable (Bool) -> Void
     /// Retries of the transactional calls that fail with a retriable error.
     let retries = RetryPolicy(maxAttempts: 11, baseDelay: .milliseconds(100), maxDelay: .seconds(1))
+    /// The wait before a batch whose output was not delivered is read again; it grows while
+    /// deliveries keep failing (`failedDeliveries` in a row) and a stop ends it.
+    let redelivery = RetryPolicy(maxAttempts: .max, baseDelay: .milliseconds(200), maxDelay: .seconds(5))
+    var failedDeliveries = 0
 
     /// Guards `machine`, `undeliverable` and `rebalanceSeen`; a condition, so that the
     /// rebalance hook can wait for deliveries to end (`beforeRebalance`).
