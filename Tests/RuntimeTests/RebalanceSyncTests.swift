@@ -81,6 +81,20 @@ struct RebalanceSyncTests {
         return (broker, topic, group)
     }
 
+    /// A consumer in `group` and its installed `RebalanceSync`, retrying every 50–100 ms and
+    /// reporting its readiness to `progress`.
+    static func quickRetrying(_ broker: EmbeddedBroker, group: String, progress: ProgressLog) throws -> (
+        KafkaConsumer, RebalanceSync
+    ) {
+        let consumer = try KafkaConsumer(config: broker.config, groupID: group, logger: logger)
+        let sync = RebalanceSync(
+            consumer: consumer, name: "test loop", logger: logger,
+            retries: RetryPolicy(maxAttempts: .max, baseDelay: .milliseconds(50), maxDelay: .milliseconds(100)),
+            stopping: { false }, onReady: { progress.append($0) })
+        sync.install()
+        return (consumer, sync)
+    }
+
     /// The loop every user of `RebalanceSync` runs: resync, poll, apply, process (here:
     /// collect), hand errors to `failed`; until `count` records are collected.
     static func loop(_ sync: RebalanceSync, owner: RecordingOwner, count: Int) async throws -> [KafkaMessage] {
@@ -129,13 +143,8 @@ struct RebalanceSyncTests {
     )
     func failedRestoreResyncs() async throws {
         let (broker, topic, group) = try await Self.setUp()
-        let consumer = try KafkaConsumer(config: broker.config, groupID: group, logger: Self.logger)
         let progress = ProgressLog()
-        let sync = RebalanceSync(
-            consumer: consumer, name: "test loop", logger: Self.logger,
-            retries: RetryPolicy(maxAttempts: .max, baseDelay: .milliseconds(50), maxDelay: .milliseconds(100)),
-            stopping: { false }, onReady: { progress.append($0) })
-        sync.install()
+        let (consumer, sync) = try Self.quickRetrying(broker, group: group, progress: progress)
         // The assignment's restore fails once: the resync restores again before anything is read.
         let owner = RecordingOwner(failFirst: 1)
         try consumer.subscribe([topic])
@@ -171,13 +180,8 @@ struct RebalanceSyncTests {
     )
     func rewindErrorResyncs() async throws {
         let (broker, topic, group) = try await Self.setUp()
-        let consumer = try KafkaConsumer(config: broker.config, groupID: group, logger: Self.logger)
         let progress = ProgressLog()
-        let sync = RebalanceSync(
-            consumer: consumer, name: "test loop", logger: Self.logger,
-            retries: RetryPolicy(maxAttempts: .max, baseDelay: .milliseconds(50), maxDelay: .milliseconds(100)),
-            stopping: { false }, onReady: { progress.append($0) })
-        sync.install()
+        let (consumer, sync) = try Self.quickRetrying(broker, group: group, progress: progress)
         let owner = RecordingOwner()
         try consumer.subscribe([topic])
         _ = try await Self.loop(sync, owner: owner, count: 16)
