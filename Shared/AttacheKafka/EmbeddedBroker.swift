@@ -58,30 +58,36 @@ public final class EmbeddedBroker: @unchecked Sendable {
     /// among the process's descriptors by their port.
     private static func disableNagle(listeningOn ports: Set<Int>) -> Int {
         #if os(Linux)
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return 0 }
-            var found = 0
-            for fd in names.compactMap({ Int32($0) }) {
+            var on: Int32 = 1
+            return listeningSockets(on: ports).filter {
+                setsockopt($0, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size)) == 0
+            }.count
+        #else
+            return 0
+        #endif
+    }
+
+    /// The listening IPv4 sockets of this process bound to one of `ports` (Linux: read from
+    /// `/proc/self/fd`; elsewhere none).
+    static func listeningSockets(on ports: Set<Int>) -> [Int32] {
+        #if os(Linux)
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return [] }
+            return names.compactMap { Int32($0) }.filter { fd in
                 var listening: Int32 = 0
                 var size = socklen_t(MemoryLayout<Int32>.size)
                 guard getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) == 0, listening != 0 else {
-                    continue
+                    return false
                 }
                 var address = sockaddr_in()
                 var length = socklen_t(MemoryLayout<sockaddr_in>.size)
                 let named = withUnsafeMutablePointer(to: &address) {
                     $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
                 }
-                guard named == 0, address.sin_family == sa_family_t(AF_INET),
-                    ports.contains(Int(UInt16(bigEndian: address.sin_port)))
-                else { continue }
-                var on: Int32 = 1
-                if setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size)) == 0 {
-                    found += 1
-                }
+                return named == 0 && address.sin_family == sa_family_t(AF_INET)
+                    && ports.contains(Int(UInt16(bigEndian: address.sin_port)))
             }
-            return found
         #else
-            return 0
+            return []
         #endif
     }
 
