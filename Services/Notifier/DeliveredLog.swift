@@ -77,7 +77,7 @@ final class DeliveredLog: @unchecked Sendable {
         var pairs: Int
     }
 
-    /// Reads `topic` up to the high watermarks of now. Throws `RestoreIncomplete` when a
+    /// Reads `topic` up to the high watermarks of now. Throws `ReadToEndIncomplete` when a
     /// partition makes no progress for `stallTimeout`.
     func catchUp(config: KafkaConfig, topic: String, logger: Logger, stallTimeout: Duration = .seconds(30)) async throws
         -> CatchUp
@@ -108,44 +108,15 @@ final class DeliveredLog: @unchecked Sendable {
         }
         var found: Set<DeliveredPair> = []
         var read = 0
-        if !ends.isEmpty {
-            try consumer.assign(starts.map { TopicPartitionOffset(topic: topic, partition: $0.key, offset: $0.value) })
-            var progressAt = ContinuousClock.now
-            while !ends.isEmpty {
-                let batch = try await consumer.poll(max: 5_000, timeoutMs: 100)
-                for message in batch {
-                    read += 1
-                    if let pair = DeliveryRecord.pair(of: message), message.value != nil { found.insert(pair) }
-                    if let end = ends[message.partition], message.offset + 1 >= end { ends[message.partition] = nil }
-                }
-                if batch.isEmpty {
-                    // Offsets without records (transaction markers, compaction) end a partition too.
-                    for position in consumer.assignment() where position.offset >= 0 {
-                        if let end = ends[position.partition], position.offset >= end { ends[position.partition] = nil }
-                    }
-                    if progressAt.duration(to: .now) > stallTimeout {
-                        throw RestoreIncomplete(topic: topic, partitions: ends.keys.sorted(), stalledFor: stallTimeout)
-                    }
-                } else {
-                    progressAt = .now
-                }
-            }
+        try await consumer.read(topic: topic, from: starts, to: ends, maxBatch: 5_000, idleLimit: stallTimeout) {
+            message in
+            read += 1
+            if let pair = DeliveryRecord.pair(of: message), message.value != nil { found.insert(pair) }
         }
         lock.withLock {
             pairs.formUnion(found)
             for (partition, _, high) in marks { positions[partition] = max(positions[partition] ?? 0, high) }
         }
         return CatchUp(records: read, pairs: found.count)
-    }
-}
-
-/// A restore that could not read its topic to the high watermarks: the service stays not
-/// ready and tries again, rather than go on with part of the state.
-struct RestoreIncomplete: Error, CustomStringConvertible {
-    var topic: String
-    var partitions: [Int32]
-    var stalledFor: Duration
-    var description: String {
-        "the restore of \(topic) made no progress for \(stalledFor) before the end of partition(s) \(partitions.map(String.init).joined(separator: ", "))"
     }
 }

@@ -36,20 +36,23 @@ public enum TopicSnapshot {
             let (low, high) = try await consumer.offsets(topic: topic, partition: partition)
             if high > low { ends[partition] = high }
         }
-        guard !ends.isEmpty else { return Read(records: [], complete: true) }
-        try consumer.assign(
-            ends.keys.map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.beginning) })
         var records: [KafkaMessage] = []
         let deadline = ContinuousClock.now + timeout
-        while !ends.isEmpty, ContinuousClock.now < deadline {
-            for message in try await consumer.poll(max: 1_000, timeoutMs: 100) {
-                if let end = ends[message.partition] {
-                    if message.offset < end { records.append(message) }
-                    if message.nextOffset >= end { ends[message.partition] = nil }
-                }
-            }
+        do {
+            try await consumer.read(
+                topic: topic, from: ends.mapValues { _ in KafkaOffset.beginning }, to: ends, maxBatch: 1_000,
+                idleLimit: timeout, stop: { ContinuousClock.now >= deadline },
+                handle: { message in
+                    if let end = ends[message.partition], message.offset < end { records.append(message) }
+                })
+        } catch is ReadToEndIncomplete {
+            return Read(records: sorted(records), complete: false)
         }
-        return Read(
-            records: records.sorted { ($0.partition, $0.offset) < ($1.partition, $1.offset) }, complete: ends.isEmpty)
+        return Read(records: sorted(records), complete: true)
+    }
+
+    /// Records by partition, then offset.
+    private static func sorted(_ records: [KafkaMessage]) -> [KafkaMessage] {
+        records.sorted { ($0.partition, $0.offset) < ($1.partition, $1.offset) }
     }
 }

@@ -58,7 +58,7 @@ public struct LedgerRestorer: Sendable {
             let consumer = try KafkaConsumer(config: config, groupID: groupID, readCommitted: true, logger: logger)
             defer { inBackground { consumer.close() } }
             let topic = topic
-            var ends: [Int32: Int64] = try await offCooperativePool {
+            let ends: [Int32: Int64] = try await offCooperativePool {
                 var ends: [Int32: Int64] = [:]
                 for number in numbers {
                     let (low, high) = try consumer.watermarks(topic: topic, partition: number)
@@ -66,52 +66,26 @@ public struct LedgerRestorer: Sendable {
                 }
                 return ends
             }
-            try consumer.assign(
-                ends.keys.sorted().map {
-                    TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.beginning)
-                })
-            var idleSince = ContinuousClock.now
-            while !ends.isEmpty {
-                let batch = try await consumer.poll(max: 2_000, timeoutMs: 100)
-                for message in batch {
-                    entries += 1
-                    if message.value != nil {
-                        switch Poison.decode(LedgerEntry.self, from: message) {
-                        case .success(let entry):
-                            states[message.partition, default: PartitionLedger()].restore(entry.observation)
-                        case .failure(let rejection):
-                            // Not state: rejected (again at each restore, with the same key
-                            // and value) and left out.
-                            logger.warning(
-                                "ledger entry at \(Poison.location(message)) cannot be restored, rejected: \(rejection.detail)"
-                            )
-                            metrics.increment(
-                                EnrichmentMetrics.rejectedTotal,
-                                labels: ["topic": message.topic, "reason": rejection.reason])
-                            rejections.append((rejection, message))
-                        }
-                    }
-                    if let end = ends[message.partition], message.nextOffset >= end { ends[message.partition] = nil }
-                }
-                if batch.isEmpty {
-                    // Transaction markers take offsets but are never handed out: a partition
-                    // whose position passed its end is done.
-                    for position in consumer.assignment() where position.offset >= 0 {
-                        if let end = ends[position.partition], position.offset >= end { ends[position.partition] = nil }
-                    }
-                    if idleSince.duration(to: .now) > idleLimit {
-                        // Never continue with part of the state: the stage stays not ready
-                        // and restores again.
-                        throw RestoreIncomplete(
-                            description:
-                                "restoring \(topic): no entries for \(idleLimit) before the high watermarks taken at assignment (partitions \(ends.keys.sorted()) unfinished); not ready, restoring again"
-                        )
-                    }
-                    if let stop, stop() {
-                        throw RestoreIncomplete(description: "restoring \(topic): interrupted by shutdown")
-                    }
-                } else {
-                    idleSince = .now
+            let shouldStop = { stop?() ?? false }
+            // Never continue with part of the state: an incomplete read throws, and the stage
+            // stays not ready and restores again.
+            try await consumer.read(
+                topic: topic, from: ends.mapValues { _ in KafkaOffset.beginning }, to: ends, maxBatch: 2_000,
+                idleLimit: idleLimit, stop: shouldStop
+            ) { message in
+                entries += 1
+                guard message.value != nil else { return }
+                switch Poison.decode(LedgerEntry.self, from: message) {
+                case .success(let entry):
+                    states[message.partition, default: PartitionLedger()].restore(entry.observation)
+                case .failure(let rejection):
+                    // Not state: rejected (again at each restore, with the same key and value)
+                    // and left out.
+                    logger.warning(
+                        "ledger entry at \(Poison.location(message)) cannot be restored, rejected: \(rejection.detail)")
+                    metrics.increment(
+                        EnrichmentMetrics.rejectedTotal, labels: ["topic": message.topic, "reason": rejection.reason])
+                    rejections.append((rejection, message))
                 }
             }
         }

@@ -20,9 +20,3 @@ struct StageFatalError: Error, CustomStringConvertible {
     var underlying: any Error
     var description: String { "enrichment \(stage) stage stopped: \(underlying)" }
 }
-
-/// The ledger restore could not read its topic up to the high watermarks taken when the
-/// partitions were assigned: the stage is not ready, and tries again.
-struct RestoreIncomplete: Error, CustomStringConvertible {
-    var description: String
-}
