@@ -54,7 +54,7 @@ final class ArticleLogic: StageLogic, @unchecked Sendable {
                 output.append(try enrich(message), phase: 0, source: index)
             } catch {
                 let rejection = Poison.unencodable(message, error)
-                logger.error("rejected \(Poison.location(message)): \(rejection.detail)")
+                logger.error("rejected \(PoisonRecord.location(message)): \(rejection.detail)")
                 metrics.increment(
                     EnrichmentMetrics.rejectedTotal, labels: ["topic": message.topic, "reason": rejection.reason])
                 // A rejection holds only text and a clamped instant: it always encodes.
@@ -74,11 +74,11 @@ final class ArticleLogic: StageLogic, @unchecked Sendable {
             return []
         }
         let article: Article
-        switch Poison.decode(Article.self, from: message) {
+        switch PoisonRecord.decode(Article.self, from: message) {
         case .success(let decoded):
             article = decoded
         case .failure(let rejection):
-            logger.warning("rejected \(Poison.location(message)): \(rejection.detail)")
+            logger.warning("rejected \(PoisonRecord.location(message)): \(rejection.detail)")
             metrics.increment(
                 EnrichmentMetrics.rejectedTotal, labels: ["topic": message.topic, "reason": rejection.reason])
             return [try Poison.record(rejection, topic: topics.rejected, cause: message)]

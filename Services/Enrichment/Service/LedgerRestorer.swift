@@ -75,14 +75,15 @@ public struct LedgerRestorer: Sendable {
             ) { message in
                 entries += 1
                 guard message.value != nil else { return }
-                switch Poison.decode(LedgerEntry.self, from: message) {
+                switch PoisonRecord.decode(LedgerEntry.self, from: message) {
                 case .success(let entry):
                     states[message.partition, default: PartitionLedger()].restore(entry.observation)
                 case .failure(let rejection):
                     // Not state: rejected (again at each restore, with the same key and value)
                     // and left out.
                     logger.warning(
-                        "ledger entry at \(Poison.location(message)) cannot be restored, rejected: \(rejection.detail)")
+                        "ledger entry at \(PoisonRecord.location(message)) cannot be restored, rejected: \(rejection.detail)"
+                    )
                     metrics.increment(
                         EnrichmentMetrics.rejectedTotal, labels: ["topic": message.topic, "reason": rejection.reason])
                     rejections.append((rejection, message))

@@ -46,7 +46,7 @@ final class SeriesLogic: StageLogic {
             restoreRejections = []
         }
         for (index, message) in batch.enumerated() {
-            switch Poison.decode(TradeObservation.self, from: message) {
+            switch PoisonRecord.decode(TradeObservation.self, from: message) {
             case .failure(let rejection):
                 reject(message, rejection, into: &output, source: index)
             case .success(let observation):
@@ -85,7 +85,7 @@ final class SeriesLogic: StageLogic {
     }
 
     private func reject(_ message: KafkaMessage, _ rejection: Rejection, into output: inout StageOutput, source: Int) {
-        logger.warning("rejected \(Poison.location(message)): \(rejection.detail)")
+        logger.warning("rejected \(PoisonRecord.location(message)): \(rejection.detail)")
         metrics.increment(
             EnrichmentMetrics.rejectedTotal, labels: ["topic": message.topic, "reason": rejection.reason])
         // A rejection holds only text and a clamped instant: it always encodes.
