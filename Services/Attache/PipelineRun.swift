@@ -29,6 +29,10 @@ struct PipelineRun {
         var ingestLatencyMs: Percentiles?
         /// The second hop: parsed record → enriched record (the article stage), ms.
         var enrichmentLatencyMs: Percentiles?
+        /// CPU time (user + system, every thread of the process: the services, the embedded
+        /// broker and the bench's own clients) per article while the pipeline ran, ms. Unlike
+        /// the rate, it hardly moves when other work shares the machine.
+        var cpuMsPerArticle: Double?
     }
 
     struct Percentiles: Codable {
@@ -73,6 +77,7 @@ struct PipelineRun {
 
         let clock = ContinuousClock()
         let start = clock.now
+        let cpuAtStart = ProcessCPU.seconds()
         for (n, payload) in payloads.enumerated() {
             if let rate, rate > 0 {
                 let due = start + .seconds(Double(n) / rate)
@@ -83,6 +88,7 @@ struct PipelineRun {
         try await producer.flush()
         try await reader.waitFor(count: payloads.count + 1, timeout: timeout)
         let elapsed = (clock.now - start).seconds
+        let cpu = ProcessCPU.seconds() - cpuAtStart
         await producer.shutdown()
         shutdown.request()
         for service in services { _ = await service.result }
@@ -119,9 +125,21 @@ struct PipelineRun {
             megabytesPerSecond: Double(bytes) / 1e6 / elapsed,
             latencyMs: hop(rawTimestamps, enrichedTimestamps),
             ingestLatencyMs: hop(rawTimestamps, parsedTimestamps),
-            enrichmentLatencyMs: hop(parsedTimestamps, enrichedTimestamps))
+            enrichmentLatencyMs: hop(parsedTimestamps, enrichedTimestamps),
+            cpuMsPerArticle: cpu * 1_000 / Double(payloads.count))
     }
 
+}
+
+/// The CPU time this process has used.
+enum ProcessCPU {
+    /// User plus system seconds over all threads (`getrusage(RUSAGE_SELF)`).
+    static func seconds() -> Double {
+        var usage = rusage()
+        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
 }
 
 extension KafkaProducer {
@@ -256,6 +274,14 @@ struct PipelineReport: Codable {
                     format: "end-to-end latency (raw record → enriched record): p50 %.1f ms, p99 %.1f ms, max %.1f ms",
                     pipeline.latencyMs.p50, pipeline.latencyMs.p99, pipeline.latencyMs.max),
             ]
+            + (pipeline.cpuMsPerArticle.map {
+                [
+                    String(
+                        format:
+                            "CPU while the pipeline ran: %.3f ms per article (all threads: services, broker, bench clients)",
+                        $0)
+                ]
+            } ?? [])
             + [
                 ("  raw → parsed (ingest)", pipeline.ingestLatencyMs),
                 ("  parsed → enriched (article stage)", pipeline.enrichmentLatencyMs),

@@ -110,50 +110,60 @@ public struct JSONReader {
             index += 1
         }
         guard index < bytes.count else { fail(); return nil }
-        var buffer = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        // Escapes: plain runs are copied whole, each escape decoded in between.
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(index - start + 64)
+        var runStart = start
         while index < bytes.count {
             let byte = bytes[index]
+            guard byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 else {
+                index += 1
+                continue
+            }
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
             index += 1
-            switch byte {
-            case UInt8(ascii: "\""):
+            if byte == UInt8(ascii: "\"") {
                 guard let text = String(validating: buffer, as: UTF8.self) else { fail(); return nil }
                 return text
-            case UInt8(ascii: "\\"):
-                guard index < bytes.count else { fail(); return nil }
-                let escaped = bytes[index]
-                index += 1
-                switch escaped {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): buffer.append(escaped)
-                case UInt8(ascii: "b"): buffer.append(0x08)
-                case UInt8(ascii: "f"): buffer.append(0x0C)
-                case UInt8(ascii: "n"): buffer.append(0x0A)
-                case UInt8(ascii: "r"): buffer.append(0x0D)
-                case UInt8(ascii: "t"): buffer.append(0x09)
-                case UInt8(ascii: "u"):
-                    guard let unit = hex4() else { fail(); return nil }
-                    var scalar: Unicode.Scalar?
-                    if (0xD800..<0xDC00).contains(unit) {
-                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
-                            bytes[index + 1] == UInt8(ascii: "u")
-                        else { fail(); return nil }
-                        index += 2
-                        guard let low = hex4(), (0xDC00..<0xE000).contains(low) else { fail(); return nil }
-                        scalar = Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))
-                    } else {
-                        scalar = Unicode.Scalar(unit)
-                    }
-                    guard let scalar else { fail(); return nil }
-                    buffer.append(contentsOf: UTF8.encode(scalar)!)
-                default:
-                    fail(); return nil
-                }
-            default:
-                if byte < 0x20 { fail(); return nil }
-                buffer.append(byte)
             }
+            guard byte == UInt8(ascii: "\\"), appendEscape(to: &buffer) else { fail(); return nil }
+            runStart = index
         }
         fail()
         return nil
+    }
+
+    /// Decodes the escape after a `\\` (at `index`) into `buffer`; false when it is malformed.
+    private mutating func appendEscape(to buffer: inout [UInt8]) -> Bool {
+        guard index < bytes.count else { return false }
+        let escaped = bytes[index]
+        index += 1
+        switch escaped {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): buffer.append(escaped)
+        case UInt8(ascii: "b"): buffer.append(0x08)
+        case UInt8(ascii: "f"): buffer.append(0x0C)
+        case UInt8(ascii: "n"): buffer.append(0x0A)
+        case UInt8(ascii: "r"): buffer.append(0x0D)
+        case UInt8(ascii: "t"): buffer.append(0x09)
+        case UInt8(ascii: "u"):
+            guard let unit = hex4() else { return false }
+            var scalar: Unicode.Scalar?
+            if (0xD800..<0xDC00).contains(unit) {
+                guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                    bytes[index + 1] == UInt8(ascii: "u")
+                else { return false }
+                index += 2
+                guard let low = hex4(), (0xDC00..<0xE000).contains(low) else { return false }
+                scalar = Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))
+            } else {
+                scalar = Unicode.Scalar(unit)
+            }
+            guard let scalar else { return false }
+            buffer.append(contentsOf: UTF8.encode(scalar)!)
+        default:
+            return false
+        }
+        return true
     }
 
     private mutating func hex4() -> UInt32? {

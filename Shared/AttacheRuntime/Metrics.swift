@@ -51,9 +51,16 @@ public final class Metrics: @unchecked Sendable {
         var labelled: Bool?
     }
 
+    /// A series' identity: its name and label set. Hashing the pair directly keeps a call's
+    /// look-up free of string building (a rendered key cost more than the count it made).
+    private struct SeriesKey: Hashable {
+        let name: String
+        let labels: [String: String]
+    }
+
     private let lock = NSLock()
     private var families: [String: Family] = [:]
-    private var series: [String: Series] = [:]
+    private var series: [SeriesKey: Series] = [:]
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -121,16 +128,13 @@ public final class Metrics: @unchecked Sendable {
     /// The current value of a counter or gauge, or the number of observations of a
     /// histogram (for tests and summaries).
     public func value(_ name: String, labels: [String: String] = [:]) -> Double {
-        lock.withLock { series[Metrics.key(name, labels)]?.value ?? 0 }
+        lock.withLock { series[SeriesKey(name: name, labels: labels)]?.value ?? 0 }
     }
 
     /// The sum of a counter over all its label sets.
     public func total(_ name: String) -> Double {
-        let prefix = name + "{"
-        return lock.withLock {
-            series.reduce(0) { sum, element in
-                element.key == name || element.key.hasPrefix(prefix) ? sum + element.value.value : sum
-            }
+        lock.withLock {
+            series.reduce(0) { sum, element in element.key.name == name ? sum + element.value.value : sum }
         }
     }
 
@@ -142,7 +146,7 @@ public final class Metrics: @unchecked Sendable {
     /// The series of `name` with `labels`, created (and its family checked) on first use;
     /// nil when the call does not fit the family (see the type's comment).
     private func seriesLocked(_ name: String, labels: [String: String], fallback: Kind, buckets: [Double]) -> Series? {
-        let key = Metrics.key(name, labels)
+        let key = SeriesKey(name: name, labels: labels)
         if let existing = series[key] { return existing }
         var family = families[name] ?? Family(kind: fallback, help: "", labelled: nil)
         // `increment` also moves a gauge; any other mix of types is a mistake.
@@ -162,19 +166,5 @@ public final class Metrics: @unchecked Sendable {
         }
         series[key] = made
         return made
-    }
-
-    static func key(_ name: String, _ labels: [String: String]) -> String {
-        labels.isEmpty ? name : name + "{" + labelText(labels) + "}"
-    }
-
-    static func labelText(_ labels: [String: String]) -> String {
-        labels.sorted { $0.key < $1.key }.map { key, value in
-            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
-                of: "\"", with: "\\\""
-            )
-            .replacingOccurrences(of: "\n", with: "\\n")
-            return "\(key)=\"\(escaped)\""
-        }.joined(separator: ",")
     }
 }

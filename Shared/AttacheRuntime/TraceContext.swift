@@ -1,4 +1,5 @@
 import AttacheKafka
+import Synchronization
 
 /// W3C Trace Context (`traceparent`) for records: a record caused by another carries the
 /// same trace id with a new span id, so a trace follows an article through every topic.
@@ -6,7 +7,6 @@ public enum TraceContext {
     /// A `traceparent` continuing `parent` (a header value), or starting a new trace when
     /// it is missing or malformed. Works on UTF-8 bytes: it runs for every output record.
     public static func child(of parent: String?) -> String {
-        var generator = SystemRandomNumberGenerator()
         var bytes = [UInt8](repeating: UInt8(ascii: "-"), count: length)
         bytes[0] = UInt8(ascii: "0")
         bytes[1] = UInt8(ascii: "0")
@@ -15,11 +15,26 @@ public enum TraceContext {
         if let parent, let traceID = traceIDBytes(of: parent) {
             bytes.replaceSubrange(3..<35, with: traceID)
         } else {
-            writeHex(generator.next(), into: &bytes, at: 3)
-            writeHex(generator.next(), into: &bytes, at: 19)
+            writeHex(nextID(), into: &bytes, at: 3)
+            writeHex(nextID(), into: &bytes, at: 19)
         }
-        writeHex(generator.next(), into: &bytes, at: 36)
+        writeHex(nextID(), into: &bytes, at: 36)
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The SplitMix64 state: a random start, advanced by a fixed odd step per identifier.
+    private static let state = Atomic<UInt64>(UInt64.random(in: 1...UInt64.max))
+
+    /// A new 64-bit identifier: SplitMix64's output of the next state. The step is odd and
+    /// the output function a bijection, so identifiers do not repeat within a process (for
+    /// 2^64 calls) and look random across processes, without a system call per record
+    /// (`SystemRandomNumberGenerator` asks the kernel every time).
+    static func nextID() -> UInt64 {
+        let step: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var z = state.wrappingAdd(step, ordering: .relaxed).newValue
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 
     /// The `traceparent` for a record caused by `message`.

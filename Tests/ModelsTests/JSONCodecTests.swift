@@ -188,6 +188,12 @@ struct JSONCodecTests {
             good.replacingOccurrences(of: "USD", with: "U\u{01}SD"),
             good.replacingOccurrences(of: "USD", with: "U\\xSD"),
             good.replacingOccurrences(of: "USD", with: "\\ud800"),
+            // After an escape (the reader's second loop): a control character, a bad escape,
+            // a lone low surrogate, and a document that ends inside the string.
+            good.replacingOccurrences(of: "USD", with: "U\\nS\u{01}D"),
+            good.replacingOccurrences(of: "USD", with: "U\\tS\\qD"),
+            good.replacingOccurrences(of: "USD", with: "U\\\"\\udc00"),
+            String(good.prefix(while: { $0 != "U" })) + "U\\n",
         ]
         for variant in variants {
             let bytes = Array(variant.utf8)

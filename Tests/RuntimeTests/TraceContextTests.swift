@@ -43,6 +43,21 @@ struct TraceContextTests {
         if let parent { #expect(TraceContext.traceID(of: parent) == nil) }
     }
 
+    @Test("span ids do not repeat, across concurrent callers too")
+    func spanIDsAreUnique() async {
+        let ids = await withTaskGroup(of: [Substring].self) { group in
+            for _ in 0..<4 {
+                group.addTask { (0..<5_000).map { _ in TraceContext.child(of: parent).split(separator: "-")[2] } }
+            }
+            var all: [Substring] = []
+            for await part in group { all += part }
+            return all
+        }
+        #expect(ids.count == 20_000)
+        #expect(Set(ids).count == ids.count)
+        #expect(!ids.contains("0000000000000000"))
+    }
+
     @Test("upper-case hex in a parent is read")
     func upperCaseHex() {
         #expect(TraceContext.traceID(of: parent.uppercased()) == "0AF7651916CD43DD8448EB211C80319C")
