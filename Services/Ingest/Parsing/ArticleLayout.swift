@@ -1,63 +1,116 @@
 import AttacheModels
 
-/// Title, image credit, dateline and paragraphs of a normalised article.
-struct ArticleLayout: Sendable {
+/// Title, image credit, dateline and body of a normalised article.
+struct ArticleLayout {
     var title: String?
     var source: String?
     var dateline: Dateline?
-    /// The body paragraphs (without title and credit lines), lines joined by LF.
-    var paragraphs: [String]
+    /// The normalised text the body is part of.
+    let text: LaidOutText
+    /// The body's paragraphs (indices into `text.paragraphs`): those left when the title and
+    /// credit lines are taken out.
+    private(set) var bodyParagraphs: Range<Int>
+    /// The body's first line (an index into `text.lines`), inside its first paragraph: a title
+    /// or credit may take the first lines of a paragraph and leave the rest.
+    private(set) var bodyFirstLine: Int
 
-    /// Reads the layout of normalised paragraphs. A title or source given by the submitter
+    /// Reads the layout of a normalised text. A title or source given by the submitter
     /// (JSON) wins over one found in the text; a first paragraph equal to the given title is
     /// dropped so that the same article as text and as JSON gets the same body and id.
-    init(paragraphs input: [[String]], givenTitle: String? = nil, givenSource: String? = nil) {
-        var paragraphs = input
+    init(_ text: LaidOutText, givenTitle: String? = nil, givenSource: String? = nil) {
+        self.text = text
         title = givenTitle
         source = givenSource
+        bodyParagraphs = text.paragraphs.indices
+        bodyFirstLine = 0
         var titleDecided = givenTitle != nil
         var givenTitlePending = givenTitle != nil
 
         // The head of the article: credit lines and a title, in either order.
         for _ in 0..<4 {
-            guard let first = paragraphs.first, let firstLine = first.first else { break }
-            if let credit = ArticleLayout.credit(in: firstLine), paragraphs.count > 1 || first.count > 1 {
+            guard !bodyParagraphs.isEmpty else { break }
+            let firstLine = text.line(bodyFirstLine)
+            let linesInFirst = text.paragraphs[bodyParagraphs.lowerBound].upperBound - bodyFirstLine
+            if let credit = ArticleLayout.credit(in: firstLine), bodyParagraphs.count > 1 || linesInFirst > 1 {
                 if source == nil { source = credit }
-                paragraphs[0].removeFirst()
-                if paragraphs[0].isEmpty { paragraphs.removeFirst() }
+                dropFirstLine()
                 continue
             }
             if givenTitlePending, let givenTitle {
                 givenTitlePending = false
-                if first.joined(separator: " ") == givenTitle, paragraphs.count > 1 {
-                    paragraphs.removeFirst()
+                let first = (bodyFirstLine..<(bodyFirstLine + linesInFirst)).map(text.line)
+                if first.joined(separator: " ") == givenTitle, bodyParagraphs.count > 1 {
+                    dropFirstParagraph()
                     continue
                 }
             }
             if !titleDecided {
                 titleDecided = true
-                if first.count == 1, paragraphs.count > 1, ArticleLayout.isTitleLike(firstLine) {
+                if linesInFirst == 1, bodyParagraphs.count > 1, ArticleLayout.isTitleLike(firstLine) {
                     title = firstLine
-                    paragraphs.removeFirst()
+                    dropFirstParagraph()
                     continue
                 }
-                if first.count > 1, ArticleLayout.isTitleLike(firstLine), ArticleLayout.dateline(in: first[1]) != nil {
+                if linesInFirst > 1, ArticleLayout.isTitleLike(firstLine),
+                    ArticleLayout.dateline(in: text.line(bodyFirstLine + 1)) != nil
+                {
                     title = firstLine
-                    paragraphs[0].removeFirst()
+                    dropFirstLine()
                     continue
                 }
             }
             break
         }
         // A credit as the last paragraph ("Source: Akorda").
-        if paragraphs.count > 1, let last = paragraphs.last, last.count == 1,
-            let credit = ArticleLayout.credit(in: last[0])
+        if bodyParagraphs.count > 1, let last = bodyParagraphs.last.map({ text.paragraphs[$0] }), last.count == 1,
+            let credit = ArticleLayout.credit(in: text.line(last.lowerBound))
         {
             if source == nil { source = credit }
-            paragraphs.removeLast()
+            bodyParagraphs = bodyParagraphs.dropLast()
         }
-        dateline = paragraphs.first?.first.flatMap(ArticleLayout.dateline(in:))
-        self.paragraphs = paragraphs.map { $0.joined(separator: "\n") }
+        dateline = bodyParagraphs.isEmpty ? nil : ArticleLayout.dateline(in: text.line(bodyFirstLine))
+    }
+
+    /// Takes the first line of the body out (and its paragraph when that was its only line).
+    private mutating func dropFirstLine() {
+        bodyFirstLine += 1
+        if bodyFirstLine == text.paragraphs[bodyParagraphs.lowerBound].upperBound { dropFirstParagraph() }
+    }
+
+    /// Takes the first paragraph of the body out.
+    private mutating func dropFirstParagraph() {
+        bodyParagraphs = bodyParagraphs.dropFirst()
+        if let next = bodyParagraphs.first { bodyFirstLine = text.paragraphs[next].lowerBound }
+    }
+
+    /// Where the body lies in `text.scalars`: from its first line to the end of its last
+    /// paragraph (empty when the body is).
+    var bodyRange: Range<Int> {
+        guard let last = bodyParagraphs.last else { return 0..<0 }
+        return text.lines[bodyFirstLine].lowerBound..<text.lines[text.paragraphs[last].upperBound - 1].upperBound
+    }
+
+    /// The body as a string: its paragraphs, lines joined by LF, paragraphs by a blank line.
+    var body: String { text.string(bodyRange) }
+
+    /// The spans of the body's paragraphs within `body`, in scalars.
+    var paragraphSpans: [TextSpan] {
+        let base = bodyRange.lowerBound
+        return bodyParagraphs.map { index in
+            let paragraph = text.paragraphs[index]
+            let first = max(paragraph.lowerBound, bodyFirstLine)
+            return TextSpan(
+                start: text.lines[first].lowerBound - base, end: text.lines[paragraph.upperBound - 1].upperBound - base)
+        }
+    }
+
+    /// Whether the body has a letter or a digit.
+    var hasWords: Bool {
+        text.scalars[bodyRange].contains { s in
+            s.isASCII
+                ? (s >= "a" && s <= "z") || (s >= "A" && s <= "Z") || (s >= "0" && s <= "9")
+                : s.properties.isAlphabetic || s.properties.numericType != nil
+        }
     }
 
     /// Whether a line reads as a headline: short, capitalised, not ending like a sentence,

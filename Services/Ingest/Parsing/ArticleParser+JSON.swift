@@ -7,7 +7,7 @@ extension ArticleParser {
     /// The `Parsed` article of a JSON submission, or the first problem found in it.
     func parseJSON(_ bytes: [UInt8], lineOffset: Int) -> Result<Parsed, Problem> {
         if let problem = sizeProblem(bytes.count, line: nil) { return .failure(problem) }
-        if case .failure(let problem) = ByteScanner.decode(bytes, lineOffset: lineOffset) { return .failure(problem) }
+        if let problem = ByteScanner.validate(bytes, lineOffset: lineOffset) { return .failure(problem) }
         var body = bytes
         var shift = 0
         if body.count >= 3, body[0] == 0xEF, body[1] == 0xBB, body[2] == 0xBF { body.removeFirst(3); shift = 3 }
@@ -117,9 +117,10 @@ extension ArticleParser {
         if case .success(let found) = DateLine.parse(textScalars), found.published == published {
             textScalars.removeSubrange(0..<found.bodyStart)
         }
-        let paragraphs = TextNormalisation.paragraphs(of: TextNormalisation.mapCharacters(textScalars))
-        let layout = ArticleLayout(paragraphs: paragraphs, givenTitle: given["title"], givenSource: given["source"])
-        guard ArticleParser.hasWords(layout.paragraphs) else {
+        let layout = ArticleLayout(
+            LaidOutText(mapped: TextNormalisation.mapCharacters(textScalars)), givenTitle: given["title"],
+            givenSource: given["source"])
+        guard layout.hasWords else {
             let (line, column) = at(textOffset)
             return .failure(
                 Problem(
