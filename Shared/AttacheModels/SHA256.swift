@@ -126,13 +126,19 @@ public enum SHA256 {
                             w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
                         }
                         var (a, b, c, d, e, f, g, h) = (h0, h1, h2, h3, h4, h5, h6, h7)
-                        for i in 0..<64 {
-                            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                            let ch = (e & f) ^ (~e & g)
-                            let t1 = h &+ s1 &+ ch &+ k[i] &+ w[i]
-                            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                            let maj = (a & b) ^ (a & c) ^ (b & c)
-                            (h, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ s0 &+ maj)
+                        // Eight rounds per step with the roles of the variables rotated, so no
+                        // round moves all eight values along.
+                        var i = 0
+                        while i < 64 {
+                            round(a, b, c, &d, e, f, g, &h, k[i] &+ w[i])
+                            round(h, a, b, &c, d, e, f, &g, k[i + 1] &+ w[i + 1])
+                            round(g, h, a, &b, c, d, e, &f, k[i + 2] &+ w[i + 2])
+                            round(f, g, h, &a, b, c, d, &e, k[i + 3] &+ w[i + 3])
+                            round(e, f, g, &h, a, b, c, &d, k[i + 4] &+ w[i + 4])
+                            round(d, e, f, &g, h, a, b, &c, k[i + 5] &+ w[i + 5])
+                            round(c, d, e, &f, g, h, a, &b, k[i + 6] &+ w[i + 6])
+                            round(b, c, d, &e, f, g, h, &a, k[i + 7] &+ w[i + 7])
+                            i += 8
                         }
                         h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d
                         h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
@@ -159,6 +165,19 @@ public enum SHA256 {
         func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
             withUnsafeBytes(of: words, body)
         }
+    }
+
+    /// One round of the compression function: `d` gets T1 added (the new `e`) and `h`
+    /// becomes T1 + T2 (the new `a`); the caller renames the others.
+    @inline(__always)
+    private static func round(
+        _ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32, _ e: UInt32, _ f: UInt32, _ g: UInt32,
+        _ h: inout UInt32, _ kw: UInt32
+    ) {
+        let t1 = h &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ (g ^ (e & (f ^ g))) &+ kw
+        let t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) | (c & (a | b)))
+        d &+= t1
+        h = t1 &+ t2
     }
 
     @inline(__always)

@@ -26,12 +26,16 @@ struct ArticleLayout {
         var titleDecided = givenTitle != nil
         var givenTitlePending = givenTitle != nil
 
-        // The head of the article: credit lines and a title, in either order.
+        // The head of the article: credit lines and a title, in either order. Only short lines
+        // can be either, so longer ones are never made into strings.
         for _ in 0..<4 {
             guard !bodyParagraphs.isEmpty else { break }
-            let firstLine = text.line(bodyFirstLine)
+            let firstLine =
+                text.lines[bodyFirstLine].count <= ArticleLayout.maxTitleScalars ? text.line(bodyFirstLine) : nil
             let linesInFirst = text.paragraphs[bodyParagraphs.lowerBound].upperBound - bodyFirstLine
-            if let credit = ArticleLayout.credit(in: firstLine), bodyParagraphs.count > 1 || linesInFirst > 1 {
+            if let firstLine, let credit = ArticleLayout.credit(in: firstLine),
+                bodyParagraphs.count > 1 || linesInFirst > 1
+            {
                 if source == nil { source = credit }
                 dropFirstLine()
                 continue
@@ -46,13 +50,13 @@ struct ArticleLayout {
             }
             if !titleDecided {
                 titleDecided = true
-                if linesInFirst == 1, bodyParagraphs.count > 1, ArticleLayout.isTitleLike(firstLine) {
+                if linesInFirst == 1, bodyParagraphs.count > 1, let firstLine, ArticleLayout.isTitleLike(firstLine) {
                     title = firstLine
                     dropFirstParagraph()
                     continue
                 }
-                if linesInFirst > 1, ArticleLayout.isTitleLike(firstLine),
-                    ArticleLayout.dateline(in: text.line(bodyFirstLine + 1)) != nil
+                if linesInFirst > 1, let firstLine, ArticleLayout.isTitleLike(firstLine),
+                    ArticleLayout.dateline(in: text.lineScalars(bodyFirstLine + 1)) != nil
                 {
                     title = firstLine
                     dropFirstLine()
@@ -63,12 +67,13 @@ struct ArticleLayout {
         }
         // A credit as the last paragraph ("Source: Akorda").
         if bodyParagraphs.count > 1, let last = bodyParagraphs.last.map({ text.paragraphs[$0] }), last.count == 1,
+            text.lines[last.lowerBound].count <= ArticleLayout.maxCreditScalars,
             let credit = ArticleLayout.credit(in: text.line(last.lowerBound))
         {
             if source == nil { source = credit }
             bodyParagraphs = bodyParagraphs.dropLast()
         }
-        dateline = bodyParagraphs.isEmpty ? nil : ArticleLayout.dateline(in: text.line(bodyFirstLine))
+        dateline = bodyParagraphs.isEmpty ? nil : ArticleLayout.dateline(in: text.lineScalars(bodyFirstLine))
     }
 
     /// Takes the first line of the body out (and its paragraph when that was its only line).
@@ -106,18 +111,14 @@ struct ArticleLayout {
 
     /// Whether the body has a letter or a digit.
     var hasWords: Bool {
-        text.scalars[bodyRange].contains { s in
-            s.isASCII
-                ? (s >= "a" && s <= "z") || (s >= "A" && s <= "Z") || (s >= "0" && s <= "9")
-                : s.properties.isAlphabetic || s.properties.numericType != nil
-        }
+        text.scalars[bodyRange].contains(where: \.isLetterOrDigit)
     }
 
     /// Whether a line reads as a headline: short, capitalised, not ending like a sentence,
     /// not a dateline.
     static func isTitleLike(_ line: String) -> Bool {
         let scalars = Array(line.unicodeScalars)
-        guard scalars.count >= 3, scalars.count <= 250, let first = scalars.first,
+        guard scalars.count >= 3, scalars.count <= maxTitleScalars, let first = scalars.first,
             scalars.contains(where: { $0.properties.isAlphabetic })
         else { return false }
         if first.properties.isLowercase { return false }
@@ -125,8 +126,14 @@ struct ArticleLayout {
         while end > 0, "\"')]".unicodeScalars.contains(scalars[end]) { end -= 1 }
         if ".,;:".unicodeScalars.contains(scalars[end]) { return false }
         if line.split(separator: " ").count > 35 { return false }
-        return dateline(in: line) == nil
+        return dateline(in: scalars[...]) == nil
     }
+
+    /// The longest line read as a title, in scalars.
+    static let maxTitleScalars = 250
+
+    /// The longest line read as a credit, in scalars.
+    static let maxCreditScalars = 120
 
     private static let creditWords = [
         "photo credit", "photo credits", "photos", "photo", "images", "image",
@@ -135,7 +142,7 @@ struct ArticleLayout {
 
     /// The credited source of a line such as `Images | gov.kz`, `Photo: Akorda` or `© gov.kz`.
     static func credit(in line: String) -> String? {
-        guard line.unicodeScalars.count <= 120 else { return nil }
+        guard line.unicodeScalars.count <= maxCreditScalars else { return nil }
         let lower = line.lowercased()
         var rest: Substring?
         if lower.hasPrefix("©") {
@@ -169,12 +176,12 @@ struct ArticleLayout {
     /// The dateline at the start of a line: `ASTANA -`, `ASTANA. KAZINFORM -`,
     /// `NUR-SULTAN. KAZINFORM -`, `ALMATY (Reuters) -`, or a known capital written
     /// `Astana -`. The place is kept as written.
-    static func dateline(in line: String) -> Dateline? {
-        let s = Array(line.unicodeScalars)
+    static func dateline(in line: ArraySlice<Unicode.Scalar>) -> Dateline? {
+        let s = Array(line)
         let n = s.count
         var i = 0
-        func isUpper(_ k: Int) -> Bool { k < n && s[k].properties.isUppercase }
-        func isLower(_ k: Int) -> Bool { k < n && s[k].properties.isLowercase }
+        func isUpper(_ k: Int) -> Bool { k < n && s[k].isUppercase }
+        func isLower(_ k: Int) -> Bool { k < n && s[k].isLowercase }
         // Place: words of capitals joined by `-` or `'`, separated by single spaces.
         var allUpper = true
         var letters = 0
@@ -205,9 +212,7 @@ struct ArticleLayout {
         if i + 2 < n, s[i] == "." || s[i] == ",", s[i + 1] == " ", isUpper(i + 2) {
             let start = i + 2
             var k = start
-            while k < n,
-                s[k].properties.isAlphabetic || s[k].properties.numericType != nil || s[k] == "." || s[k] == "-"
-            {
+            while k < n, s[k].isLetterOrDigit || s[k] == "." || s[k] == "-" {
                 k += 1
             }
             while k > start, s[k - 1] == "." || s[k - 1] == "-" { k -= 1 }

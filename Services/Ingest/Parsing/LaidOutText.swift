@@ -73,6 +73,9 @@ struct LaidOutText {
     /// The whole text as a string.
     var string: String { string(0..<scalars.count) }
 
+    /// The scalars of line `index`.
+    func lineScalars(_ index: Int) -> ArraySlice<Unicode.Scalar> { scalars[lines[index]] }
+
     /// Line `index` as a string.
     func line(_ index: Int) -> String { string(lines[index]) }
 
