@@ -118,7 +118,7 @@ extension ArticleParser {
             textScalars.removeSubrange(0..<found.bodyStart)
         }
         let layout = ArticleLayout(
-            LaidOutText(mapped: TextNormalisation.mapCharacters(textScalars)), givenTitle: given["title"],
+            LaidOutText.normalising(textScalars), givenTitle: given["title"],
             givenSource: given["source"])
         guard layout.hasWords else {
             let (line, column) = at(textOffset)

@@ -158,7 +158,7 @@ public struct ArticleParser: Sendable {
         case .failure(let problem): return .failure(problem)
         case .success(let found): (published, bodyStart) = found
         }
-        let layout = ArticleLayout(LaidOutText(mapped: TextNormalisation.mapCharacters(scalars[bodyStart...])))
+        let layout = ArticleLayout(LaidOutText.normalising(scalars[bodyStart...]))
         guard layout.hasWords else {
             let (line, column) = ByteScanner.position(of: bodyStart, in: scalars)
             return .failure(

@@ -29,13 +29,13 @@ public enum TextNormalisation {
     /// Normalises a whole text: the character mapping, NFC and the layout rules above.
     /// Idempotent: normalising the result again changes nothing.
     public static func normalise(_ text: String) -> String {
-        LaidOutText(mapped: mapCharacters(text.unicodeScalars)).string
+        LaidOutText.normalising(text.unicodeScalars).string
     }
 
     /// Normalises a one-line field such as a title or source: as `normalise`, with every
     /// line break turned into a space.
     public static func normaliseLine(_ text: String) -> String {
-        let laidOut = LaidOutText(mapped: mapCharacters(text.unicodeScalars))
+        let laidOut = LaidOutText.normalising(text.unicodeScalars)
         return laidOut.lines.indices.map(laidOut.line).joined(separator: " ")
     }
 
@@ -46,47 +46,65 @@ public enum TextNormalisation {
 
     /// `mapCharacters` over scalars in memory, written straight into the result's storage.
     private static func mapCharacters(_ input: UnsafeBufferPointer<Unicode.Scalar>) -> [Unicode.Scalar] {
-        var needsNFC = false
-        var sawCyrillic = false
+        var seen = MappingFlags()
         // At most two scalars out for one in (FF and PARAGRAPH SEPARATOR become a blank line).
         var out = [Unicode.Scalar](unsafeUninitializedCapacity: 2 * input.count) { buffer, count in
             var n = 0
-            for (i, s) in input.enumerated() {
-                let v = s.value
-                if v < 0x80 {
-                    switch v {
-                    case 0x0D, 0x0B: buffer[n] = "\n"; n += 1
-                    case 0x0A: if i == 0 || input[i - 1] != "\r" { buffer[n] = "\n"; n += 1 }
-                    case 0x09: buffer[n] = " "; n += 1
-                    case 0x0C: buffer[n] = "\n"; buffer[n + 1] = "\n"; n += 2
-                    default: buffer[n] = s; n += 1
-                    }
-                    continue
-                }
-                switch v {
-                case 0x85, 0x2028: buffer[n] = "\n"; n += 1
-                case 0x2029: buffer[n] = "\n"; buffer[n + 1] = "\n"; n += 2
-                case 0xA0, 0x1680, 0x2000...0x200A, 0x202F, 0x205F, 0x3000: buffer[n] = " "; n += 1
-                case 0xAD, 0x200B, 0x200E, 0x200F, 0x2060, 0xFEFF: break
-                case 0x2010...0x2015, 0x2212, 0xFE58, 0xFE63, 0xFF0D: buffer[n] = "-"; n += 1
-                case 0x2018...0x201B, 0x2032, 0xB4, 0x2039, 0x203A, 0xFF07: buffer[n] = "'"; n += 1
-                case 0x201C...0x201F, 0x2033, 0xAB, 0xBB, 0xFF02: buffer[n] = "\""; n += 1
-                default:
-                    if v >= 0x300, !isNFCStable(v) { needsNFC = true }
-                    if v >= 0x400 && v <= 0x4FF { sawCyrillic = true }
-                    buffer[n] = s
-                    n += 1
-                }
+            seen = map(input) { s in
+                buffer[n] = s
+                n += 1
             }
             count = n
         }
-        if sawCyrillic { fixHomoglyphs(&out) }
-        if needsNFC {
+        if seen.cyrillic { fixHomoglyphs(&out) }
+        if seen.needsNFC {
             var view = String.UnicodeScalarView()
             view.append(contentsOf: out)
             out = Array(String(view).precomposedStringWithCanonicalMapping.unicodeScalars)
         }
         return out
+    }
+
+    /// What the character mapping saw that calls for more than the mapping.
+    struct MappingFlags {
+        /// A Cyrillic letter: look-alikes in Latin words may need replacing (`fixHomoglyphs`).
+        var cyrillic = false
+        /// A scalar that NFC may change or combine.
+        var needsNFC = false
+    }
+
+    /// The character mapping alone, one scalar at a time: gives `emit` the mapped scalars in
+    /// order (none, one or two for each scalar of `input`) and says what else the text needs.
+    @inline(__always)
+    static func map(_ input: UnsafeBufferPointer<Unicode.Scalar>, emit: (Unicode.Scalar) -> Void) -> MappingFlags {
+        var seen = MappingFlags()
+        for (i, s) in input.enumerated() {
+            let v = s.value
+            if v < 0x80 {
+                switch v {
+                case 0x0D, 0x0B: emit("\n")
+                case 0x0A: if i == 0 || input[i - 1] != "\r" { emit("\n") }
+                case 0x09: emit(" ")
+                case 0x0C: emit("\n"); emit("\n")
+                default: emit(s)
+                }
+                continue
+            }
+            switch v {
+            case 0x85, 0x2028: emit("\n")
+            case 0x2029: emit("\n"); emit("\n")
+            case 0xA0, 0x1680, 0x2000...0x200A, 0x202F, 0x205F, 0x3000: emit(" ")
+            case 0xAD, 0x200B, 0x200E, 0x200F, 0x2060, 0xFEFF: break
+            case 0x2010...0x2015, 0x2212, 0xFE58, 0xFE63, 0xFF0D: emit("-")
+            case 0x2018...0x201B, 0x2032, 0xB4, 0x2039, 0x203A, 0xFF07: emit("'")
+            case 0x201C...0x201F, 0x2033, 0xAB, 0xBB, 0xFF02: emit("\"")
+            default:
+                if v >= 0x300, !isNFCStable(v) { seen.needsNFC = true }
+                if v >= 0x400 && v <= 0x4FF { seen.cyrillic = true }
+                emit(s)
+            }
+        }
+        return seen
     }
 
     /// Scalars at or above U+0300 that NFC never changes and that never combine with a
@@ -148,11 +166,19 @@ public enum TextNormalisation {
 
     /// In each word (a run of letters and marks) that has Latin letters, replaces Cyrillic look-alikes,
     /// but only when every Cyrillic letter of the word has a Latin look-alike.
-    private static func fixHomoglyphs(_ scalars: inout [Unicode.Scalar]) {
+    ///
+    /// Only words with a Cyrillic letter can change, so it looks for those letters and reads
+    /// the word around each. Words are never joined or split by the layout rules (they only
+    /// drop or add spaces and line breaks next to other spaces and line breaks), so this gives
+    /// the same result before the layout or after it.
+    static func fixHomoglyphs(_ scalars: inout [Unicode.Scalar]) {
         var i = 0
         while i < scalars.count {
-            guard isWordPart(scalars[i]) else { i += 1; continue }
-            var end = i
+            let v = scalars[i].value
+            guard v >= 0x400 && v <= 0x4FF, isWordPart(scalars[i]) else { i += 1; continue }
+            var start = i
+            while start > 0, isWordPart(scalars[start - 1]) { start -= 1 }
+            var end = start
             var latin = 0
             var cyrillic = 0
             var replaceable = true
@@ -166,7 +192,7 @@ public enum TextNormalisation {
                 end += 1
             }
             if latin > 0, cyrillic > 0, replaceable {
-                for k in i..<end { if let latin = latinLookAlike(scalars[k].value) { scalars[k] = latin } }
+                for k in start..<end { if let latin = latinLookAlike(scalars[k].value) { scalars[k] = latin } }
             }
             i = end
         }
