@@ -57,6 +57,13 @@ enum ByteScanner {
                 line: 1 + lineOffset, column: 1, byteOffset: 0)
         }
         while i < n {
+            // Printable ASCII, most of an article, needs no check beyond its range.
+            while i < n, bytes[i] >= 0x20, bytes[i] < 0x7F {
+                emit(Unicode.Scalar(bytes[i]))
+                count += 1
+                i += 1
+            }
+            guard i < n else { break }
             let b0 = bytes[i]
             if b0 < 0x80 {
                 if b0 < 0x20 || b0 == 0x7F {

@@ -80,6 +80,10 @@ public enum TextNormalisation {
         var seen = MappingFlags()
         for (i, s) in input.enumerated() {
             let v = s.value
+            if v >= 0x20 && v < 0x80 {
+                emit(s)
+                continue
+            }
             if v < 0x80 {
                 switch v {
                 case 0x0D, 0x0B: emit("\n")
