@@ -125,7 +125,8 @@ struct ArticleLayout {
         var end = scalars.count - 1
         while end > 0, "\"')]".unicodeScalars.contains(scalars[end]) { end -= 1 }
         if ".,;:".unicodeScalars.contains(scalars[end]) { return false }
-        if line.split(separator: " ").count > 35 { return false }
+        // Splitting takes a while; fewer than 35 spaces cannot make more than 35 words.
+        if scalars.count(where: { $0 == " " }) >= 35, line.split(separator: " ").count > 35 { return false }
         return dateline(in: scalars[...]) == nil
     }
 
@@ -206,7 +207,7 @@ struct ArticleLayout {
             let wasUpper = allUpper
             if !word() || (wasUpper && !allUpper) { i = save; allUpper = wasUpper; break }
         }
-        let place = String(String.UnicodeScalarView(s[0..<i]))
+        let place = String(scalars: s[0..<i])
         // Agency: `. KAZINFORM`, `, KAZINFORM` or ` (Reuters)`.
         var agency: String?
         if i + 2 < n, s[i] == "." || s[i] == ",", s[i + 1] == " ", isUpper(i + 2) {
@@ -216,13 +217,13 @@ struct ArticleLayout {
                 k += 1
             }
             while k > start, s[k - 1] == "." || s[k - 1] == "-" { k -= 1 }
-            agency = String(String.UnicodeScalarView(s[start..<k]))
+            agency = String(scalars: s[start..<k])
             i = k
         } else if i + 2 < n, s[i] == " ", s[i + 1] == "(" {
             guard let close = s[(i + 2)...].firstIndex(of: ")"), close - (i + 2) <= 30, close > i + 2 else {
                 return nil
             }
-            agency = String(String.UnicodeScalarView(s[(i + 2)..<close]))
+            agency = String(scalars: s[(i + 2)..<close])
             i = close + 1
         }
         // The dash: ` - `, ` -- `, `-` after the agency.

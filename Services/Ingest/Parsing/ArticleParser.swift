@@ -125,9 +125,12 @@ public struct ArticleParser: Sendable {
         let range = layout.bodyRange
         let scalars = layout.text.scalars
         let body = range.count == scalars.count ? scalars : Array(scalars[range])
-        var codes = Set<String>()
-        for match in Countries.matches(inScalars: body) where match.role != .capital { codes.insert(match.code) }
-        return codes
+        // A text names few countries, many times: collect them in a short list before hashing.
+        var codes: [String] = []
+        for match in Countries.matches(inScalars: body) where match.role != .capital && !codes.contains(match.code) {
+            codes.append(match.code)
+        }
+        return Set(codes)
     }
 
     func sizeProblem(_ count: Int, line: Int?) -> Problem? {
