@@ -62,11 +62,8 @@ public enum SHA256 {
 
         /// Appends `bytes` to the message.
         public mutating func update(_ bytes: some Collection<UInt8>) {
-            if let done: Void = bytes.withContiguousStorageIfAvailable({ update(UnsafeRawBufferPointer($0)) }) {
-                return done
-            }
-            let copy = Array(bytes)
-            copy.withUnsafeBytes { update($0) }
+            let done = bytes.withContiguousStorageIfAvailable { update(UnsafeRawBufferPointer($0)) } != nil
+            if !done { Array(bytes).withUnsafeBytes { update($0) } }
         }
 
         /// Appends the bytes at `bytes` to the message.
@@ -93,7 +90,8 @@ public enum SHA256 {
         }
 
         /// The 32-byte digest: pads the message (a 1 bit, zeros, the bit length in 64 bits,
-        /// to a multiple of 64 bytes) and returns the final chaining value, big-endian.
+        /// to a multiple of 64 bytes) and returns the final chaining value, big-endian. The
+        /// hasher is spent: start a new one for another message.
         public mutating func finalize() -> [UInt8] {
             let bitLength = (length &* 8).bigEndian
             var padding = Block()
@@ -116,7 +114,8 @@ public enum SHA256 {
                     var offset = 0
                     while offset < blocks.count {
                         for i in 0..<16 {
-                            w[i] = UInt32(bigEndian: blocks.loadUnaligned(fromByteOffset: offset + 4 * i, as: UInt32.self))
+                            w[i] = UInt32(
+                                bigEndian: blocks.loadUnaligned(fromByteOffset: offset + 4 * i, as: UInt32.self))
                         }
                         for i in 16..<64 {
                             let x = w[i - 15]

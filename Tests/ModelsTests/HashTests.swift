@@ -60,6 +60,10 @@ struct HashTests {
             }
             #expect(hasher.finalize() == SHA256.digest(message), "pieces of \(piece) bytes")
         }
+        // A collection without contiguous storage takes the copying path.
+        var lazy = SHA256.Hasher()
+        lazy.update(message.lazy.map { $0 })
+        #expect(lazy.finalize() == SHA256.digest(message))
         // Checked with sha256sum.
         #expect(whole == "5097e7d587352f5097062ae679f37bda5802d9f875aba14c8cb4d1a188ada179")
     }

@@ -113,13 +113,14 @@ extension ArticleParser {
             }
         }
         // A seed file wrapped in JSON: drop its date line when it repeats `published`.
-        var textScalars = Array(text.unicodeScalars)
+        let textScalars = Array(text.unicodeScalars)
+        var bodyStart = 0
         if case .success(let found) = DateLine.parse(textScalars), found.published == published {
-            textScalars.removeSubrange(0..<found.bodyStart)
+            bodyStart = found.bodyStart
         }
         let layout = ArticleLayout(
-            LaidOutText.normalising(textScalars), givenTitle: given["title"],
-            givenSource: given["source"])
+            LaidOutText.normalising(textScalars[bodyStart...]), givenTitle: given["title"], givenSource: given["source"]
+        )
         guard layout.hasWords else {
             let (line, column) = at(textOffset)
             return .failure(
