@@ -59,13 +59,11 @@ extension ArticleParser {
             }
         }
         func checkControls(_ name: String, _ value: String, _ offset: Int) -> Problem? {
-            guard let bad = value.unicodeScalars.first(where: { ByteScanner.isForbiddenControl($0.value) }) else {
-                return nil
-            }
+            guard let bad = ByteScanner.firstForbiddenControl(in: value) else { return nil }
             let (line, column) = at(offset)
             return Problem(
                 .binaryData,
-                "the field \"\(name)\" holds the control character \(codePoint(bad.value)), which means binary data, not article text; send plain text.",
+                "the field \"\(name)\" holds the control character \(codePoint(bad)), which means binary data, not article text; send plain text.",
                 line: line, column: column)
         }
         // published
@@ -113,9 +111,11 @@ extension ArticleParser {
             }
         }
         // A seed file wrapped in JSON: drop its date line when it repeats `published`.
-        let textScalars = Array(text.unicodeScalars)
+        let textScalars = [Unicode.Scalar](scalarsOf: text)
         var bodyStart = 0
-        if case .success(let found) = DateLine.parse(textScalars), found.published == published {
+        if DateLine.startsWithDateWord(textScalars), case .success(let found) = DateLine.parse(textScalars),
+            found.published == published
+        {
             bodyStart = found.bodyStart
         }
         let layout = ArticleLayout(

@@ -14,6 +14,25 @@ enum ByteScanner {
         (v < 0x20 || (v >= 0x7F && v <= 0x9F)) && !isAllowedControl(v)
     }
 
+    /// The first control character in `text` that means binary data (see `isForbiddenControl`),
+    /// found over its UTF-8: C0 controls and DEL are single bytes, C1 controls 0xC2 0x80–0x9F.
+    static func firstForbiddenControl(in text: String) -> UInt32? {
+        var text = text
+        return text.withUTF8 { utf8 in
+            var i = 0
+            while i < utf8.count {
+                let b = utf8[i]
+                if b < 0x20 || b == 0x7F {
+                    if isForbiddenControl(UInt32(b)) { return UInt32(b) }
+                } else if b == 0xC2, i + 1 < utf8.count, isForbiddenControl(UInt32(utf8[i + 1])) {
+                    return UInt32(utf8[i + 1])
+                }
+                i += 1
+            }
+            return nil
+        }
+    }
+
     /// The decoded scalars, or the first problem (invalid UTF-8 or a control character).
     /// `lineOffset` is added to reported lines (for NDJSON records).
     static func decode(_ bytes: [UInt8], lineOffset: Int = 0) -> Result<[Unicode.Scalar], Problem> {

@@ -78,11 +78,7 @@ enum DateLine {
                     line: 1 + lineOffset, column: 1))
         }
         let lineStart = i
-        let word: [Unicode.Scalar] = ["d", "a", "t", "e"]
-        var matched = i + 4 <= n
-        if matched {
-            for k in 0..<4 where !lowercases(scalars[i + k], to: word[k]) { matched = false }
-        }
+        var matched = hasDateWord(scalars, at: i)
         if matched, i + 4 < n {
             let next = scalars[i + 4]
             if !(next == ":" || isSpaceOrBreak(next)) { matched = false }
@@ -114,6 +110,21 @@ enum DateLine {
         case .failure(let error):
             return .failure(Problem(.invalidDate, error.message, line: line + lineOffset, column: column))
         }
+    }
+
+    /// Whether `scalars` start, after blank space, with the word `date` in any case: texts
+    /// that do not cannot have a date line.
+    static func startsWithDateWord(_ scalars: [Unicode.Scalar]) -> Bool {
+        var i = 0
+        while i < scalars.count, isSpaceOrBreak(scalars[i]) { i += 1 }
+        return hasDateWord(scalars, at: i)
+    }
+
+    /// Whether the four scalars from `i` on are `date` in any case.
+    private static func hasDateWord(_ scalars: [Unicode.Scalar], at i: Int) -> Bool {
+        let word: [Unicode.Scalar] = ["d", "a", "t", "e"]
+        guard i + 4 <= scalars.count else { return false }
+        return (0..<4).allSatisfy { k in lowercases(scalars[i + k], to: word[k]) }
     }
 
     /// Whether `s` lowercases to the ASCII letter `letter` (Unicode's lowercase mapping, with
