@@ -149,7 +149,16 @@ public struct JSONReader {
                 }
             default:
                 if byte < 0x20 { fail(); return nil }
+                // The plain bytes up to the next quote, escape or control character, in one go.
+                var end = index
+                while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"),
+                    bytes[end] >= 0x20
+                {
+                    end += 1
+                }
                 buffer.append(byte)
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
+                index = end
             }
         }
         fail()
