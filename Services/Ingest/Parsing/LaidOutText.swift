@@ -39,6 +39,7 @@ struct LaidOutText {
     }
 
     /// The text `feed` gives to a layout, which writes it into storage of `capacity` scalars.
+    @inline(__always)
     private init(capacity: Int, feed: (inout Layout) -> Void) {
         var lines: [Range<Int>] = []
         var paragraphs: [Range<Int>] = []
