@@ -58,9 +58,7 @@ public enum TextNormalisation {
         }
         if seen.cyrillic { fixHomoglyphs(&out) }
         if seen.needsNFC {
-            var view = String.UnicodeScalarView()
-            view.append(contentsOf: out)
-            out = Array(String(view).precomposedStringWithCanonicalMapping.unicodeScalars)
+            out = [Unicode.Scalar](scalarsOf: String(scalars: out[...]).precomposedStringWithCanonicalMapping)
         }
         return out
     }
