@@ -2,7 +2,7 @@
 ///
 /// `Hasher` takes the message in pieces, so a stable id hashes its parts where they lie
 /// instead of joining them into a new string first. The compression function works over raw
-/// bytes with the 64-word message schedule on the stack: hashing allocates nothing.
+/// bytes with the 64-word message schedule on the stack, so it allocates nothing.
 public enum SHA256 {
     /// The round constants: the first 32 bits of the fractional parts of the cube roots of the
     /// first 64 primes.
