@@ -1,5 +1,11 @@
 /// SHA-256 (FIPS 180-4), enough of it for stable ids without a crypto dependency.
+///
+/// `Hasher` takes the message in pieces, so a stable id hashes its parts where they lie
+/// instead of joining them into a new string first. The compression function works over raw
+/// bytes with the 64-word message schedule on the stack, so it allocates nothing.
 public enum SHA256 {
+    /// The round constants: the first 32 bits of the fractional parts of the cube roots of the
+    /// first 64 primes.
     private static let k: [UInt32] = [
         0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
         0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
@@ -13,57 +19,166 @@ public enum SHA256 {
 
     /// The 32-byte digest of `bytes`.
     public static func digest(_ bytes: some Collection<UInt8>) -> [UInt8] {
-        var h: [UInt32] = [
-            0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
-        ]
-        var message = Array(bytes)
-        let bitLength = UInt64(message.count) &* 8
-        message.append(0x80)
-        while message.count % 64 != 56 { message.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) {
-            message.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
-        }
-
-        var w = [UInt32](repeating: 0, count: 64)
-        for chunk in stride(from: 0, to: message.count, by: 64) {
-            for i in 0..<16 {
-                let j = chunk + i * 4
-                w[i] =
-                    UInt32(message[j]) << 24 | UInt32(message[j + 1]) << 16 | UInt32(message[j + 2]) << 8
-                    | UInt32(message[j + 3])
-            }
-            for i in 16..<64 {
-                let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-                let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-            }
-            var (a, b, c, d, e, f, g, hh) = (h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7])
-            for i in 0..<64 {
-                let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                let ch = (e & f) ^ (~e & g)
-                let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
-                let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                let maj = (a & b) ^ (a & c) ^ (b & c)
-                let t2 = s0 &+ maj
-                (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
-            }
-            h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d
-            h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
-        }
-        return h.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> (24 - 8 * UInt32($0))) } }
+        var hasher = Hasher()
+        hasher.update(bytes)
+        return hasher.finalize()
     }
 
     /// The digest as lowercase hex.
     public static func hex(_ bytes: some Collection<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(64)
-        for byte in digest(bytes) {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xf)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        hexDigits(digest(bytes), count: 32)
     }
 
+    /// The first `count` bytes of `digest` as lowercase hex.
+    static func hexDigits(_ digest: [UInt8], count: Int) -> String {
+        let digits: StaticString = "0123456789abcdef"
+        let n = min(count, digest.count)
+        return String(unsafeUninitializedCapacity: 2 * n) { out in
+            digits.withUTF8Buffer { digits in
+                for i in 0..<n {
+                    out[2 * i] = digits[Int(digest[i] >> 4)]
+                    out[2 * i + 1] = digits[Int(digest[i] & 0xf)]
+                }
+            }
+            return 2 * n
+        }
+    }
+
+    /// An incremental SHA-256: `update` with the message in any number of pieces, then
+    /// `finalize` once.
+    public struct Hasher {
+        /// The chaining value H(i).
+        private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
+            0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
+        )
+        /// The bytes of a block not yet complete, at the start of these 64.
+        private var pending = Block()
+        private var pendingCount = 0
+        /// The message length so far, in bytes.
+        private var length: UInt64 = 0
+
+        /// A hasher for a new message.
+        public init() {}
+
+        /// Appends `bytes` to the message.
+        public mutating func update(_ bytes: some Collection<UInt8>) {
+            let done = bytes.withContiguousStorageIfAvailable { update(UnsafeRawBufferPointer($0)) } != nil
+            if !done { Array(bytes).withUnsafeBytes { update($0) } }
+        }
+
+        /// Appends the bytes at `bytes` to the message.
+        public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+            length &+= UInt64(bytes.count)
+            var rest = bytes[...]
+            if pendingCount > 0 {
+                let take = min(64 - pendingCount, rest.count)
+                pending.store(UnsafeRawBufferPointer(rebasing: rest.prefix(take)), at: pendingCount)
+                pendingCount += take
+                rest = rest.dropFirst(take)
+                guard pendingCount == 64 else { return }
+                let block = pending
+                block.withBytes { compress($0) }
+                pendingCount = 0
+            }
+            let whole = rest.count & ~63
+            if whole > 0 { compress(UnsafeRawBufferPointer(rebasing: rest.prefix(whole))) }
+            rest = rest.dropFirst(whole)
+            if !rest.isEmpty {
+                pending.store(UnsafeRawBufferPointer(rebasing: rest), at: 0)
+                pendingCount = rest.count
+            }
+        }
+
+        /// The 32-byte digest: pads the message (a 1 bit, zeros, the bit length in 64 bits,
+        /// to a multiple of 64 bytes) and returns the final chaining value, big-endian. The
+        /// hasher is spent: start a new one for another message.
+        public mutating func finalize() -> [UInt8] {
+            let bitLength = (length &* 8).bigEndian
+            var padding = Block()
+            withUnsafeBytes(of: UInt8(0x80)) { padding.store($0, at: 0) }
+            let count = pendingCount < 56 ? 56 - pendingCount : 120 - pendingCount
+            padding.withBytes { update(UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
+            withUnsafeBytes(of: bitLength) { update($0) }
+            let (a, b, c, d, e, f, g, h) = state
+            let digest = (
+                a.bigEndian, b.bigEndian, c.bigEndian, d.bigEndian, e.bigEndian, f.bigEndian, g.bigEndian, h.bigEndian
+            )
+            return withUnsafeBytes(of: digest) { Array($0) }
+        }
+
+        /// Runs the compression function over whole 64-byte blocks.
+        private mutating func compress(_ blocks: UnsafeRawBufferPointer) {
+            SHA256.k.withUnsafeBufferPointer { k in
+                withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+                    var (h0, h1, h2, h3, h4, h5, h6, h7) = state
+                    var offset = 0
+                    while offset < blocks.count {
+                        for i in 0..<16 {
+                            w[i] = UInt32(
+                                bigEndian: blocks.loadUnaligned(fromByteOffset: offset + 4 * i, as: UInt32.self))
+                        }
+                        for i in 16..<64 {
+                            let x = w[i - 15]
+                            let y = w[i - 2]
+                            let s0 = rotr(x, 7) ^ rotr(x, 18) ^ (x >> 3)
+                            let s1 = rotr(y, 17) ^ rotr(y, 19) ^ (y >> 10)
+                            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+                        }
+                        var (a, b, c, d, e, f, g, h) = (h0, h1, h2, h3, h4, h5, h6, h7)
+                        // Eight rounds per step with the roles of the variables rotated, so no
+                        // round moves all eight values along.
+                        var i = 0
+                        while i < 64 {
+                            round(a, b, c, &d, e, f, g, &h, k[i] &+ w[i])
+                            round(h, a, b, &c, d, e, f, &g, k[i + 1] &+ w[i + 1])
+                            round(g, h, a, &b, c, d, e, &f, k[i + 2] &+ w[i + 2])
+                            round(f, g, h, &a, b, c, d, &e, k[i + 3] &+ w[i + 3])
+                            round(e, f, g, &h, a, b, c, &d, k[i + 4] &+ w[i + 4])
+                            round(d, e, f, &g, h, a, b, &c, k[i + 5] &+ w[i + 5])
+                            round(c, d, e, &f, g, h, a, &b, k[i + 6] &+ w[i + 6])
+                            round(b, c, d, &e, f, g, h, &a, k[i + 7] &+ w[i + 7])
+                            i += 8
+                        }
+                        h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d
+                        h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
+                        offset += 64
+                    }
+                    state = (h0, h1, h2, h3, h4, h5, h6, h7)
+                }
+            }
+        }
+    }
+
+    /// 64 bytes held inline (no heap allocation), for the hasher's incomplete block.
+    private struct Block {
+        private var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+
+        /// Copies `bytes` into the block from byte `offset` on.
+        mutating func store(_ bytes: UnsafeRawBufferPointer, at offset: Int) {
+            withUnsafeMutableBytes(of: &words) { block in
+                UnsafeMutableRawBufferPointer(rebasing: block[offset..<(offset + bytes.count)]).copyMemory(from: bytes)
+            }
+        }
+
+        /// The block's 64 bytes.
+        func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+            withUnsafeBytes(of: words, body)
+        }
+    }
+
+    /// One round of the compression function: `d` gets T1 added (the new `e`) and `h`
+    /// becomes T1 + T2 (the new `a`); the caller renames the others.
+    @inline(__always)
+    private static func round(
+        _ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32, _ e: UInt32, _ f: UInt32, _ g: UInt32,
+        _ h: inout UInt32, _ kw: UInt32
+    ) {
+        let t1 = h &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ (g ^ (e & (f ^ g))) &+ kw
+        let t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) | (c & (a | b)))
+        d &+= t1
+        h = t1 &+ t2
+    }
+
+    @inline(__always)
     private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
 }

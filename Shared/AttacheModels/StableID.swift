@@ -3,7 +3,20 @@
 public enum StableID {
     /// 16 hex digits (64 bits) of SHA-256 over `parts` joined by U+001F.
     public static func hash(_ parts: String...) -> String {
-        String(SHA256.hex(Array(parts.joined(separator: "\u{1F}").utf8)).prefix(16))
+        hash(parts)
+    }
+
+    /// `hash(_:)` over an array of parts. The parts are hashed where they lie, one after the
+    /// other with the separator between them, without joining them into a new string.
+    static func hash(_ parts: [String]) -> String {
+        var hasher = SHA256.Hasher()
+        let separator: UInt8 = 0x1F
+        for (index, part) in parts.enumerated() {
+            if index > 0 { withUnsafeBytes(of: separator) { hasher.update($0) } }
+            var part = part
+            part.withUTF8 { hasher.update(UnsafeRawBufferPointer($0)) }
+        }
+        return SHA256.hexDigits(hasher.finalize(), count: 8)
     }
 
     /// An article's id: a hash of its normalised text (the publication date is part of it,

@@ -46,6 +46,28 @@ struct HashTests {
         #expect(SHA256.hex([UInt8](repeating: UInt8(ascii: "a"), count: count)) == expected)
     }
 
+    @Test("the message given in pieces of any size hashes as the whole")
+    func incremental() {
+        let message = (0..<1_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        let whole = SHA256.hex(message)
+        for piece in [1, 3, 55, 56, 63, 64, 65, 127, 128, 129, 999] {
+            var hasher = SHA256.Hasher()
+            var start = 0
+            while start < message.count {
+                let end = min(message.count, start + piece)
+                hasher.update(message[start..<end])
+                start = end
+            }
+            #expect(hasher.finalize() == SHA256.digest(message), "pieces of \(piece) bytes")
+        }
+        // A collection without contiguous storage takes the copying path.
+        var lazy = SHA256.Hasher()
+        lazy.update(message.lazy.map { $0 })
+        #expect(lazy.finalize() == SHA256.digest(message))
+        // Checked with sha256sum.
+        #expect(whole == "5097e7d587352f5097062ae679f37bda5802d9f875aba14c8cb4d1a188ada179")
+    }
+
     @Test func digestIs32Bytes() {
         #expect(SHA256.digest([]).count == 32)
         #expect(SHA256.digest(Array("abc".utf8)).first == 0xba)

@@ -57,6 +57,24 @@ struct JSONCodecTests {
         }
     }
 
+    @Test(
+        "strings with escapes between runs of plain text read as JSONDecoder reads them",
+        arguments: [
+            #""a\nb""#, #""Line one.\nLine two, \"quoted\" — é\u00e9 🇰🇿.\n\nEnd\t\/""#,
+            #""\\start and end\\""#, #""x\ud83c\uddf0y\r\nz""#, #""plain, no escapes""#, #""bad \q escape""#,
+            #""unterminated \n run"#,
+        ])
+    func stringsWithEscapes(_ json: String) throws {
+        let bytes = Array(json.utf8)
+        let expected = try? JSONDecoder().decode(String.self, from: Data(bytes))
+        let read = bytes.withUnsafeBufferPointer { buffer -> String? in
+            var reader = JSONReader(buffer)
+            let text = reader.string()
+            return reader.failed ? nil : text
+        }
+        #expect(read == expected)
+    }
+
     @Test func generatedRecordsEncodeToTheSameBytesAndRoundTrip() throws {
         var g = Generator(seed: 12)
         for _ in 0..<400 {

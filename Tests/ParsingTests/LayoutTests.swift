@@ -149,6 +149,14 @@ struct LayoutTests {
         #expect(TextNormalisation.normalise("Kаzaқ") == "Kаzaқ")
     }
 
+    @Test("look-alikes are fixed the same around line and paragraph breaks, with and without NFC")
+    func homoglyphsAcrossTheLayout() {
+        let text = "  \u{041A}\u{0430}z\u{0430}khst\u{0430}n  \u{2029}\u{0430}nd  \n\n\n Астана\u{0435}"
+        #expect(TextNormalisation.normalise(text) == "Kazakhstan\n\nand\n\nАстанае")
+        // The same text with a scalar NFC changes goes the way of map, NFC, then layout.
+        #expect(TextNormalisation.normalise(text + " Re\u{301}sume\u{301}") == "Kazakhstan\n\nand\n\nАстанае Résumé")
+    }
+
     @Test func nfc() {
         #expect(TextNormalisation.normalise("Re\u{301}sume\u{301}") == "Résumé")
         #expect(TextNormalisation.normalise("\u{212B}ngstr\u{F6}m").unicodeScalars.first == "\u{C5}")

@@ -209,6 +209,20 @@ struct RejectionTests {
         #expect(r.line == 1 && r.column == 37)
     }
 
+    @Test("escaped C1 controls in JSON fields: U+0090 is binary data, NEL (U+0085) is a line break")
+    func escapedC1ControlsInJSON() throws {
+        let text = try reject(
+            "{\"published\": \"2023-06-30\", \"text\": \"Text\\u0085more \\u0090 end\"}", .binaryData, json: true)
+        #expect(text.detail.contains("\"text\"") && text.detail.contains("U+0090"), "\(text.detail)")
+        let title = try reject(
+            "{\"published\": \"2023-06-30\", \"text\": \"Text.\", \"title\": \"A \\u009b title\"}", .binaryData,
+            json: true)
+        #expect(title.detail.contains("\"title\"") && title.detail.contains("U+009B"), "\(title.detail)")
+        let article = try Fixture.article(
+            Fixture.parseJSON("{\"published\": \"2023-06-30\", \"text\": \"Text\\u0085more \\u00a0end.\"}"))
+        #expect(article.text == "Text\nmore end.")
+    }
+
     @Test func allowedControlsAreText() throws {
         // Tab, CR, VT, FF and NEL are whitespace, not binary.
         let article = try Fixture.article(

@@ -7,7 +7,7 @@ extension ArticleParser {
     /// The `Parsed` article of a JSON submission, or the first problem found in it.
     func parseJSON(_ bytes: [UInt8], lineOffset: Int) -> Result<Parsed, Problem> {
         if let problem = sizeProblem(bytes.count, line: nil) { return .failure(problem) }
-        if case .failure(let problem) = ByteScanner.decode(bytes, lineOffset: lineOffset) { return .failure(problem) }
+        if let problem = ByteScanner.validate(bytes, lineOffset: lineOffset) { return .failure(problem) }
         var body = bytes
         var shift = 0
         if body.count >= 3, body[0] == 0xEF, body[1] == 0xBB, body[2] == 0xBF { body.removeFirst(3); shift = 3 }
@@ -59,13 +59,11 @@ extension ArticleParser {
             }
         }
         func checkControls(_ name: String, _ value: String, _ offset: Int) -> Problem? {
-            guard let bad = value.unicodeScalars.first(where: { ByteScanner.isForbiddenControl($0.value) }) else {
-                return nil
-            }
+            guard let bad = ByteScanner.firstForbiddenControl(in: value) else { return nil }
             let (line, column) = at(offset)
             return Problem(
                 .binaryData,
-                "the field \"\(name)\" holds the control character \(codePoint(bad.value)), which means binary data, not article text; send plain text.",
+                "the field \"\(name)\" holds the control character \(codePoint(bad)), which means binary data, not article text; send plain text.",
                 line: line, column: column)
         }
         // published
@@ -113,13 +111,17 @@ extension ArticleParser {
             }
         }
         // A seed file wrapped in JSON: drop its date line when it repeats `published`.
-        var textScalars = Array(text.unicodeScalars)
-        if case .success(let found) = DateLine.parse(textScalars), found.published == published {
-            textScalars.removeSubrange(0..<found.bodyStart)
+        let textScalars = [Unicode.Scalar](scalarsOf: text)
+        var bodyStart = 0
+        if DateLine.startsWithDateWord(textScalars), case .success(let found) = DateLine.parse(textScalars),
+            found.published == published
+        {
+            bodyStart = found.bodyStart
         }
-        let paragraphs = TextNormalisation.paragraphs(of: TextNormalisation.mapCharacters(textScalars))
-        let layout = ArticleLayout(paragraphs: paragraphs, givenTitle: given["title"], givenSource: given["source"])
-        guard ArticleParser.hasWords(layout.paragraphs) else {
+        let layout = ArticleLayout(
+            LaidOutText.normalising(textScalars[bodyStart...]), givenTitle: given["title"], givenSource: given["source"]
+        )
+        guard layout.hasWords else {
             let (line, column) = at(textOffset)
             return .failure(
                 Problem(

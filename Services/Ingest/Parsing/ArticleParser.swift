@@ -107,18 +107,8 @@ public struct ArticleParser: Sendable {
 
     static func article(_ parsed: Parsed, origin: String, receivedAt: Date) -> Article {
         let layout = parsed.layout
-        let text = layout.paragraphs.joined(separator: "\n\n")
-        var spans: [TextSpan] = []
-        spans.reserveCapacity(layout.paragraphs.count)
-        var offset = 0
-        for paragraph in layout.paragraphs {
-            // Scalars = UTF-8 lead bytes (faster than walking the scalar view).
-            var length = 0
-            for byte in paragraph.utf8 where byte & 0xC0 != 0x80 { length += 1 }
-            spans.append(TextSpan(start: offset, end: offset + length))
-            offset += length + 2
-        }
-        var countries = Set(Countries.mentioned(in: text))
+        let text = layout.body
+        var countries = ArticleParser.countries(in: layout)
         if let title = layout.title { countries.formUnion(Countries.mentioned(in: title)) }
         if let place = layout.dateline?.place, let code = ArticleLayout.countryCode(ofPlace: place) {
             countries.insert(code)
@@ -126,7 +116,21 @@ public struct ArticleParser: Sendable {
         return Article(
             id: StableID.article(published: parsed.published, normalisedText: text), published: parsed.published,
             title: layout.title, dateline: layout.dateline, source: layout.source, text: text,
-            paragraphs: spans, countries: countries.sorted(), receivedAt: receivedAt, origin: origin)
+            paragraphs: layout.paragraphSpans, countries: countries.sorted(), receivedAt: receivedAt, origin: origin)
+    }
+
+    /// The countries the body mentions by name or adjective: `Countries.mentioned(in:)` over
+    /// the scalars the layout already holds, so the body is not decoded again.
+    static func countries(in layout: ArticleLayout) -> Set<String> {
+        let range = layout.bodyRange
+        let scalars = layout.text.scalars
+        let body = range.count == scalars.count ? scalars : Array(scalars[range])
+        // A text names few countries, many times: collect them in a short list before hashing.
+        var codes: [String] = []
+        for match in Countries.matches(inScalars: body) where match.role != .capital && !codes.contains(match.code) {
+            codes.append(match.code)
+        }
+        return Set(codes)
     }
 
     func sizeProblem(_ count: Int, line: Int?) -> Problem? {
@@ -157,9 +161,8 @@ public struct ArticleParser: Sendable {
         case .failure(let problem): return .failure(problem)
         case .success(let found): (published, bodyStart) = found
         }
-        let paragraphs = TextNormalisation.paragraphs(of: TextNormalisation.mapCharacters(scalars[bodyStart...]))
-        let layout = ArticleLayout(paragraphs: paragraphs)
-        guard ArticleParser.hasWords(layout.paragraphs) else {
+        let layout = ArticleLayout(LaidOutText.normalising(scalars[bodyStart...]))
+        guard layout.hasWords else {
             let (line, column) = ByteScanner.position(of: bodyStart, in: scalars)
             return .failure(
                 Problem(
@@ -168,12 +171,6 @@ public struct ArticleParser: Sendable {
                     line: line + lineOffset, column: column))
         }
         return .success(Parsed(published: published, layout: layout))
-    }
-
-    static func hasWords(_ paragraphs: [String]) -> Bool {
-        paragraphs.contains {
-            $0.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
-        }
     }
 
     /// Line and column (1-based, columns in scalars) of a byte offset.

@@ -14,46 +14,91 @@ enum ByteScanner {
         (v < 0x20 || (v >= 0x7F && v <= 0x9F)) && !isAllowedControl(v)
     }
 
+    /// The first control character in `text` that means binary data (see `isForbiddenControl`),
+    /// found over its UTF-8: C0 controls and DEL are single bytes, C1 controls 0xC2 0x80–0x9F.
+    static func firstForbiddenControl(in text: String) -> UInt32? {
+        var text = text
+        return text.withUTF8 { utf8 in
+            var i = 0
+            while i < utf8.count {
+                let b = utf8[i]
+                if b < 0x20 || b == 0x7F {
+                    if isForbiddenControl(UInt32(b)) { return UInt32(b) }
+                } else if b == 0xC2, i + 1 < utf8.count, isForbiddenControl(UInt32(utf8[i + 1])) {
+                    return UInt32(utf8[i + 1])
+                }
+                i += 1
+            }
+            return nil
+        }
+    }
+
     /// The decoded scalars, or the first problem (invalid UTF-8 or a control character).
     /// `lineOffset` is added to reported lines (for NDJSON records).
     static func decode(_ bytes: [UInt8], lineOffset: Int = 0) -> Result<[Unicode.Scalar], Problem> {
-        var scalars: [Unicode.Scalar] = []
-        scalars.reserveCapacity(bytes.count)
+        var problem: Problem?
+        // At most one scalar per byte; written straight into the array's storage.
+        let scalars = [Unicode.Scalar](unsafeUninitializedCapacity: bytes.count) { out, count in
+            var n = 0
+            problem = bytes.withUnsafeBufferPointer { bytes in
+                scan(bytes, lineOffset: lineOffset) { scalar in
+                    out[n] = scalar
+                    n += 1
+                }
+            }
+            count = n
+        }
+        if let problem { return .failure(problem) }
+        return .success(scalars)
+    }
+
+    /// The first problem of `bytes` (invalid UTF-8 or a control character), if any, without
+    /// keeping the scalars.
+    static func validate(_ bytes: [UInt8], lineOffset: Int = 0) -> Problem? {
+        bytes.withUnsafeBufferPointer { bytes in scan(bytes, lineOffset: lineOffset) { _ in } }
+    }
+
+    /// The one pass behind `decode` and `validate`: gives each scalar to `emit`, in order,
+    /// until the end or the first problem, which it returns.
+    @inline(__always)
+    private static func scan(
+        _ bytes: UnsafeBufferPointer<UInt8>, lineOffset: Int, emit: (Unicode.Scalar) -> Void
+    ) -> Problem? {
+        var count = 0  // scalars so far
         var line = 1
-        var lineStartScalar = 0
+        var lineStart = 0  // scalars before the current line
         var i = 0
         let n = bytes.count
         if n >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
-            return .failure(
-                Problem(
-                    .invalidUTF8,
-                    "the input starts with a UTF-16 byte order mark (0x\(hex(bytes[0])) 0x\(hex(bytes[1]))); send the text encoded as UTF-8.",
-                    line: 1 + lineOffset, column: 1, byteOffset: 0))
+            return Problem(
+                .invalidUTF8,
+                "the input starts with a UTF-16 byte order mark (0x\(hex(bytes[0])) 0x\(hex(bytes[1]))); send the text encoded as UTF-8.",
+                line: 1 + lineOffset, column: 1, byteOffset: 0)
         }
         while i < n {
+            // Printable ASCII, most of an article, needs no check beyond its range.
+            while i < n, bytes[i] >= 0x20, bytes[i] < 0x7F {
+                emit(Unicode.Scalar(bytes[i]))
+                count += 1
+                i += 1
+            }
+            guard i < n else { break }
             let b0 = bytes[i]
             if b0 < 0x80 {
                 if b0 < 0x20 || b0 == 0x7F {
                     if b0 == 0x0A {
                         if !(i > 0 && bytes[i - 1] == 0x0D) { line += 1 }
-                        scalars.append("\n")
-                        lineStartScalar = scalars.count
-                        i += 1
-                        continue
+                        lineStart = count + 1
                     } else if b0 == 0x0D {
                         line += 1
-                        scalars.append("\r")
-                        lineStartScalar = scalars.count
-                        i += 1
-                        continue
+                        lineStart = count + 1
                     } else if !isAllowedControl(UInt32(b0)) {
-                        return .failure(
-                            controlProblem(
-                                UInt32(b0), line: line + lineOffset,
-                                column: scalars.count - lineStartScalar + 1, offset: i))
+                        return controlProblem(
+                            UInt32(b0), line: line + lineOffset, column: count - lineStart + 1, offset: i)
                     }
                 }
-                scalars.append(Unicode.Scalar(b0))
+                emit(Unicode.Scalar(b0))
+                count += 1
                 i += 1
                 continue
             }
@@ -71,50 +116,42 @@ enum ByteScanner {
             case 0xF1...0xF3: length = 4; value = UInt32(b0 & 0x07)
             case 0xF4: length = 4; value = UInt32(b0 & 0x07); upper = 0x8F
             default:
-                return .failure(
-                    utf8Problem(
-                        bytes, at: i, length: 1, line: line + lineOffset,
-                        column: scalars.count - lineStartScalar + 1,
-                        why: b0 >= 0x80 && b0 <= 0xBF
-                            ? "a continuation byte without a lead byte" : "a byte that never occurs in UTF-8"))
+                return utf8Problem(
+                    bytes, at: i, length: 1, line: line + lineOffset, column: count - lineStart + 1,
+                    why: b0 >= 0x80 && b0 <= 0xBF
+                        ? "a continuation byte without a lead byte" : "a byte that never occurs in UTF-8")
             }
             var k = 1
             while k < length {
                 guard i + k < n else {
-                    return .failure(
-                        utf8Problem(
-                            bytes, at: i, length: k, line: line + lineOffset,
-                            column: scalars.count - lineStartScalar + 1,
-                            why: "a sequence cut off by the end of the input"))
+                    return utf8Problem(
+                        bytes, at: i, length: k, line: line + lineOffset, column: count - lineStart + 1,
+                        why: "a sequence cut off by the end of the input")
                 }
                 let b = bytes[i + k]
                 let lo: UInt8 = k == 1 ? lower : 0x80
                 let hi: UInt8 = k == 1 ? upper : 0xBF
                 guard b >= lo && b <= hi else {
-                    return .failure(
-                        utf8Problem(
-                            bytes, at: i, length: k + 1, line: line + lineOffset,
-                            column: scalars.count - lineStartScalar + 1,
-                            why: "an invalid or overlong sequence, as in Latin-1 or Windows-1252 text"))
+                    return utf8Problem(
+                        bytes, at: i, length: k + 1, line: line + lineOffset, column: count - lineStart + 1,
+                        why: "an invalid or overlong sequence, as in Latin-1 or Windows-1252 text")
                 }
                 value = (value << 6) | UInt32(b & 0x3F)
                 k += 1
             }
             if isForbiddenControl(value) {
-                return .failure(
-                    controlProblem(
-                        value, line: line + lineOffset,
-                        column: scalars.count - lineStartScalar + 1, offset: i))
+                return controlProblem(value, line: line + lineOffset, column: count - lineStart + 1, offset: i)
             }
             // Valid by construction (ranges above exclude surrogates and values above U+10FFFF).
-            scalars.append(Unicode.Scalar(value) ?? "\u{FFFD}")
+            emit(Unicode.Scalar(value) ?? "\u{FFFD}")
+            count += 1
             if value == 0x85 {
                 line += 1
-                lineStartScalar = scalars.count
+                lineStart = count
             }
             i += length
         }
-        return .success(scalars)
+        return nil
     }
 
     static func hex(_ b: UInt8) -> String {
@@ -122,9 +159,9 @@ enum ByteScanner {
         return h.count == 1 ? "0" + h : h
     }
 
-    static func utf8Problem(_ bytes: [UInt8], at offset: Int, length: Int, line: Int, column: Int, why: String)
-        -> Problem
-    {
+    static func utf8Problem(
+        _ bytes: UnsafeBufferPointer<UInt8>, at offset: Int, length: Int, line: Int, column: Int, why: String
+    ) -> Problem {
         let shown = bytes[offset..<min(bytes.count, offset + max(1, length))].map { "0x" + hex($0) }.joined(
             separator: " ")
         return Problem(

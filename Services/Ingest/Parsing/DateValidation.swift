@@ -14,7 +14,6 @@ enum DateValidation {
     /// The day a `YYYY-MM-DD` text names, or a sentence saying which part is wrong.
     /// `inDateLine` tailors the hint for a date that runs on into other text.
     static func day(_ text: String, inDateLine: Bool = true) -> Result<Day, DateError> {
-        let shown = excerpt(text.unicodeScalars, limit: 30)
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         let digitsOnly = parts.allSatisfy { $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
         guard parts.count == 3, digitsOnly, parts[0].utf8.count == 4, parts[1].utf8.count == 2,
@@ -36,6 +35,7 @@ enum DateValidation {
                     ? "it continues after \(valid); put a space between the date and the article"
                     : "give only the date \(valid), without a time or anything after it"
             }
+            let shown = excerpt(text.unicodeScalars, limit: 30)
             return .failure(DateError(message: "the date \"\(shown)\" is not of the form YYYY-MM-DD: \(hint)."))
         }
         guard year >= 1 else {
@@ -78,11 +78,7 @@ enum DateLine {
                     line: 1 + lineOffset, column: 1))
         }
         let lineStart = i
-        let word = "date".unicodeScalars.map { $0 }
-        var matched = i + 4 <= n
-        if matched {
-            for k in 0..<4 where scalars[i + k].properties.lowercaseMapping != String(word[k]) { matched = false }
-        }
+        var matched = hasDateWord(scalars, at: i)
         if matched, i + 4 < n {
             let next = scalars[i + 4]
             if !(next == ":" || isSpaceOrBreak(next)) { matched = false }
@@ -108,14 +104,34 @@ enum DateLine {
                     "the date line has no date after \"date\"; write it as \" date YYYY-MM-DD \", e.g. \" date 2023-06-30 \".",
                     line: line + lineOffset, column: column))
         }
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars[tokenStart..<i])
-        switch DateValidation.day(String(view)) {
+        switch DateValidation.day(String(scalars: scalars[tokenStart..<i])) {
         case .success(let day):
             return .success((day, i))
         case .failure(let error):
             return .failure(Problem(.invalidDate, error.message, line: line + lineOffset, column: column))
         }
+    }
+
+    /// Whether `scalars` start, after blank space, with the word `date` in any case: texts
+    /// that do not cannot have a date line.
+    static func startsWithDateWord(_ scalars: [Unicode.Scalar]) -> Bool {
+        var i = 0
+        while i < scalars.count, isSpaceOrBreak(scalars[i]) { i += 1 }
+        return hasDateWord(scalars, at: i)
+    }
+
+    /// Whether the four scalars from `i` on are `date` in any case.
+    private static func hasDateWord(_ scalars: [Unicode.Scalar], at i: Int) -> Bool {
+        let word: [Unicode.Scalar] = ["d", "a", "t", "e"]
+        guard i + 4 <= scalars.count else { return false }
+        return (0..<4).allSatisfy { k in lowercases(scalars[i + k], to: word[k]) }
+    }
+
+    /// Whether `s` lowercases to the ASCII letter `letter` (Unicode's lowercase mapping, with
+    /// the ASCII letters answered without looking it up).
+    private static func lowercases(_ s: Unicode.Scalar, to letter: Unicode.Scalar) -> Bool {
+        if s.isASCII { return s == letter || s.value + 0x20 == letter.value }
+        return s.properties.lowercaseMapping == String(letter)
     }
 
     static func isHorizontalSpace(_ s: Unicode.Scalar) -> Bool {

@@ -205,6 +205,13 @@ enum MiniJSON {
             i += 1
             var out: [UInt8] = []
             while true {
+                // The bytes up to the next quote, backslash or control character, in one go.
+                let run = i
+                while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20
+                {
+                    i += 1
+                }
+                out.append(contentsOf: bytes[run..<i])
                 guard i < bytes.count else {
                     throw Failure(message: "the string that starts here is never closed with '\"'.", offset: quote)
                 }
@@ -216,7 +223,6 @@ enum MiniJSON {
                             "a control character (\(codePoint(UInt32(b)))) must be escaped inside a JSON string (e.g. \\n for a line break).",
                         offset: i)
                 }
-                if b != UInt8(ascii: "\\") { out.append(b); i += 1; continue }
                 let escape = i
                 i += 1
                 guard i < bytes.count else {

@@ -29,59 +29,84 @@ public enum TextNormalisation {
     /// Normalises a whole text: the character mapping, NFC and the layout rules above.
     /// Idempotent: normalising the result again changes nothing.
     public static func normalise(_ text: String) -> String {
-        let paragraphs = paragraphs(of: mapCharacters(text.unicodeScalars))
-        return paragraphs.map { $0.joined(separator: "\n") }.joined(separator: "\n\n")
+        LaidOutText.normalising(text.unicodeScalars).string
     }
 
     /// Normalises a one-line field such as a title or source: as `normalise`, with every
     /// line break turned into a space.
     public static func normaliseLine(_ text: String) -> String {
-        let lines = paragraphs(of: mapCharacters(text.unicodeScalars)).flatMap { $0 }
-        return lines.joined(separator: " ")
+        let laidOut = LaidOutText.normalising(text.unicodeScalars)
+        return laidOut.lines.indices.map(laidOut.line).joined(separator: " ")
     }
 
     /// The character mapping and NFC, without the layout rules.
     static func mapCharacters(_ input: some Collection<Unicode.Scalar>) -> [Unicode.Scalar] {
-        var out: [Unicode.Scalar] = []
-        out.reserveCapacity(input.count)
+        input.withContiguousStorageIfAvailable(mapCharacters) ?? Array(input).withUnsafeBufferPointer(mapCharacters)
+    }
+
+    /// `mapCharacters` over scalars in memory, written straight into the result's storage.
+    private static func mapCharacters(_ input: UnsafeBufferPointer<Unicode.Scalar>) -> [Unicode.Scalar] {
+        var seen = MappingFlags()
+        // At most two scalars out for one in (FF and PARAGRAPH SEPARATOR become a blank line).
+        var out = [Unicode.Scalar](unsafeUninitializedCapacity: 2 * input.count) { buffer, count in
+            var n = 0
+            seen = map(input) { s in
+                buffer[n] = s
+                n += 1
+            }
+            count = n
+        }
+        if seen.cyrillic { fixHomoglyphs(&out) }
+        if seen.needsNFC {
+            out = [Unicode.Scalar](scalarsOf: String(scalars: out[...]).precomposedStringWithCanonicalMapping)
+        }
+        return out
+    }
+
+    /// What the character mapping saw that calls for more than the mapping.
+    struct MappingFlags {
+        /// A Cyrillic letter: look-alikes in Latin words may need replacing (`fixHomoglyphs`).
+        var cyrillic = false
+        /// A scalar that NFC may change or combine.
         var needsNFC = false
-        var sawCyrillic = false
-        var previous: Unicode.Scalar = "\0"
-        for s in input {
+    }
+
+    /// The character mapping alone, one scalar at a time: gives `emit` the mapped scalars in
+    /// order (none, one or two for each scalar of `input`) and says what else the text needs.
+    @inline(__always)
+    static func map(_ input: UnsafeBufferPointer<Unicode.Scalar>, emit: (Unicode.Scalar) -> Void) -> MappingFlags {
+        var seen = MappingFlags()
+        for (i, s) in input.enumerated() {
             let v = s.value
-            defer { previous = s }
+            if v >= 0x20 && v < 0x80 {
+                emit(s)
+                continue
+            }
             if v < 0x80 {
                 switch v {
-                case 0x0D: out.append("\n")
-                case 0x0A: if previous != "\r" { out.append("\n") }
-                case 0x09: out.append(" ")
-                case 0x0B: out.append("\n")
-                case 0x0C: out.append("\n"); out.append("\n")
-                default: out.append(s)
+                case 0x0D, 0x0B: emit("\n")
+                case 0x0A: if i == 0 || input[i - 1] != "\r" { emit("\n") }
+                case 0x09: emit(" ")
+                case 0x0C: emit("\n"); emit("\n")
+                default: emit(s)
                 }
                 continue
             }
             switch v {
-            case 0x85, 0x2028: out.append("\n")
-            case 0x2029: out.append("\n"); out.append("\n")
-            case 0xA0, 0x1680, 0x2000...0x200A, 0x202F, 0x205F, 0x3000: out.append(" ")
+            case 0x85, 0x2028: emit("\n")
+            case 0x2029: emit("\n"); emit("\n")
+            case 0xA0, 0x1680, 0x2000...0x200A, 0x202F, 0x205F, 0x3000: emit(" ")
             case 0xAD, 0x200B, 0x200E, 0x200F, 0x2060, 0xFEFF: break
-            case 0x2010...0x2015, 0x2212, 0xFE58, 0xFE63, 0xFF0D: out.append("-")
-            case 0x2018...0x201B, 0x2032, 0xB4, 0x2039, 0x203A, 0xFF07: out.append("'")
-            case 0x201C...0x201F, 0x2033, 0xAB, 0xBB, 0xFF02: out.append("\"")
+            case 0x2010...0x2015, 0x2212, 0xFE58, 0xFE63, 0xFF0D: emit("-")
+            case 0x2018...0x201B, 0x2032, 0xB4, 0x2039, 0x203A, 0xFF07: emit("'")
+            case 0x201C...0x201F, 0x2033, 0xAB, 0xBB, 0xFF02: emit("\"")
             default:
-                if v >= 0x300, !isNFCStable(v) { needsNFC = true }
-                if v >= 0x400 && v <= 0x4FF { sawCyrillic = true }
-                out.append(s)
+                if v >= 0x300, !isNFCStable(v) { seen.needsNFC = true }
+                if v >= 0x400 && v <= 0x4FF { seen.cyrillic = true }
+                emit(s)
             }
         }
-        if sawCyrillic { fixHomoglyphs(&out) }
-        if needsNFC {
-            var view = String.UnicodeScalarView()
-            view.append(contentsOf: out)
-            out = Array(String(view).precomposedStringWithCanonicalMapping.unicodeScalars)
-        }
-        return out
+        return seen
     }
 
     /// Scalars at or above U+0300 that NFC never changes and that never combine with a
@@ -94,13 +119,36 @@ public enum TextNormalisation {
             || (v >= 0x20A0 && v <= 0x20C0) || (v >= 0x2100 && v <= 0x2125) || (v >= 0x1F000 && v <= 0x1FAFF)
     }
 
-    /// Cyrillic letters that look like Latin ones.
-    private static let homoglyphs: [UInt32: Unicode.Scalar] = [
-        0x0410: "A", 0x0412: "B", 0x0415: "E", 0x041A: "K", 0x041C: "M", 0x041D: "H", 0x041E: "O",
-        0x0420: "P", 0x0421: "C", 0x0422: "T", 0x0425: "X", 0x0406: "I", 0x0408: "J", 0x0405: "S",
-        0x0430: "a", 0x0435: "e", 0x043E: "o", 0x0440: "p", 0x0441: "c", 0x0443: "y", 0x0445: "x",
-        0x0456: "i", 0x0458: "j", 0x0455: "s",
-    ]
+    /// The Latin letter a Cyrillic letter looks like, if any.
+    private static func latinLookAlike(_ v: UInt32) -> Unicode.Scalar? {
+        switch v {
+        case 0x0410: "A"
+        case 0x0412: "B"
+        case 0x0415: "E"
+        case 0x041A: "K"
+        case 0x041C: "M"
+        case 0x041D: "H"
+        case 0x041E: "O"
+        case 0x0420: "P"
+        case 0x0421: "C"
+        case 0x0422: "T"
+        case 0x0425: "X"
+        case 0x0406: "I"
+        case 0x0408: "J"
+        case 0x0405: "S"
+        case 0x0430: "a"
+        case 0x0435: "e"
+        case 0x043E: "o"
+        case 0x0440: "p"
+        case 0x0441: "c"
+        case 0x0443: "y"
+        case 0x0445: "x"
+        case 0x0456: "i"
+        case 0x0458: "j"
+        case 0x0455: "s"
+        default: nil
+        }
+    }
 
     private static func isLatinLetter(_ s: Unicode.Scalar) -> Bool {
         let v = s.value
@@ -120,11 +168,19 @@ public enum TextNormalisation {
 
     /// In each word (a run of letters and marks) that has Latin letters, replaces Cyrillic look-alikes,
     /// but only when every Cyrillic letter of the word has a Latin look-alike.
-    private static func fixHomoglyphs(_ scalars: inout [Unicode.Scalar]) {
+    ///
+    /// Only words with a Cyrillic letter can change, so it looks for those letters and reads
+    /// the word around each. Words are never joined or split by the layout rules (they only
+    /// drop or add spaces and line breaks next to other spaces and line breaks), so this gives
+    /// the same result before the layout or after it.
+    static func fixHomoglyphs(_ scalars: inout [Unicode.Scalar]) {
         var i = 0
         while i < scalars.count {
-            guard isWordPart(scalars[i]) else { i += 1; continue }
-            var end = i
+            let v = scalars[i].value
+            guard v >= 0x400 && v <= 0x4FF, isWordPart(scalars[i]) else { i += 1; continue }
+            var start = i
+            while start > 0, isWordPart(scalars[start - 1]) { start -= 1 }
+            var end = start
             var latin = 0
             var cyrillic = 0
             var replaceable = true
@@ -133,60 +189,14 @@ public enum TextNormalisation {
                 if isLatinLetter(s) { latin += 1 }
                 if s.value >= 0x400 && s.value <= 0x4FF {
                     cyrillic += 1
-                    if homoglyphs[s.value] == nil { replaceable = false }
+                    if latinLookAlike(s.value) == nil { replaceable = false }
                 }
                 end += 1
             }
             if latin > 0, cyrillic > 0, replaceable {
-                for k in i..<end { if let latin = homoglyphs[scalars[k].value] { scalars[k] = latin } }
+                for k in start..<end { if let latin = latinLookAlike(scalars[k].value) { scalars[k] = latin } }
             }
             i = end
         }
-    }
-
-    /// Splits mapped scalars into paragraphs of lines, applying the layout rules.
-    static func paragraphs(of scalars: [Unicode.Scalar]) -> [[String]] {
-        var paragraphs: [[String]] = []
-        var current: [String] = []
-        var line: [UInt8] = []
-        line.reserveCapacity(256)
-        var pendingSpace = false
-        func endLine() {
-            if line.isEmpty {
-                if !current.isEmpty { paragraphs.append(current); current = [] }
-            } else {
-                current.append(String(decoding: line, as: UTF8.self))
-                line.removeAll(keepingCapacity: true)
-            }
-            pendingSpace = false
-        }
-        for s in scalars {
-            if s == "\n" {
-                endLine()
-            } else if s == " " {
-                if !line.isEmpty { pendingSpace = true }
-            } else {
-                if pendingSpace { line.append(0x20); pendingSpace = false }
-                let v = s.value
-                if v < 0x80 {
-                    line.append(UInt8(v))
-                } else if v < 0x800 {
-                    line.append(UInt8(0xC0 | (v >> 6)))
-                    line.append(UInt8(0x80 | (v & 0x3F)))
-                } else if v < 0x10000 {
-                    line.append(UInt8(0xE0 | (v >> 12)))
-                    line.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
-                    line.append(UInt8(0x80 | (v & 0x3F)))
-                } else {
-                    line.append(UInt8(0xF0 | (v >> 18)))
-                    line.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
-                    line.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
-                    line.append(UInt8(0x80 | (v & 0x3F)))
-                }
-            }
-        }
-        endLine()
-        if !current.isEmpty { paragraphs.append(current) }
-        return paragraphs
     }
 }
