@@ -42,24 +42,26 @@ struct ByteClassTable: Sendable {
         return h
     }
 
-    /// The classes of the ASCII word `scalars[start..<end]` whose lowercase bytes hash to `hash`.
-    func classes(ofASCII scalars: [Unicode.Scalar], _ start: Int, _ end: Int, hash h: UInt64) -> WordClass {
+    /// The classes of the ASCII word `word` whose lowercase bytes hash to `hash`.
+    func classes(ofASCII word: UnsafeBufferPointer<Unicode.Scalar>, hash h: UInt64) -> WordClass {
         var slot = Int(truncatingIfNeeded: h) & mask
-        let length = end - start
-        while true {
-            let l = lengths[slot]
-            if l == 0 { return [] }
-            if l == length {
-                let o = offsets[slot]
-                var same = true
-                for k in 0..<length {
-                    var b = UInt8(truncatingIfNeeded: scalars[start + k].value)
-                    if b >= 65 && b <= 90 { b += 32 }
-                    if bytes[o + k] != b { same = false; break }
+        let length = word.count
+        return bytes.withUnsafeBufferPointer { bytes in
+            while true {
+                let l = lengths[slot]
+                if l == 0 { return [] }
+                if l == length {
+                    let o = offsets[slot]
+                    var same = true
+                    for k in 0..<length {
+                        var b = UInt8(truncatingIfNeeded: word[k].value)
+                        if b >= 65 && b <= 90 { b += 32 }
+                        if bytes[o + k] != b { same = false; break }
+                    }
+                    if same { return values[slot] }
                 }
-                if same { return values[slot] }
+                slot = (slot + 1) & mask
             }
-            slot = (slot + 1) & mask
         }
     }
 }

@@ -16,8 +16,8 @@ struct Token: Sendable {
     var newline: Bool
     /// The lexicon classes of the word or symbol (`$` is a currency prefix); empty for numbers.
     var classes: WordClass = []
-
-    var isCapitalised: Bool { raw.unicodeScalars.first.map { $0.properties.isUppercase } ?? false }
+    /// Whether the first scalar (as folded) is uppercase.
+    var isCapitalised: Bool
 }
 
 /// Splits text into tokens. Offsets count Unicode scalars.
@@ -56,6 +56,10 @@ enum Tokenizer {
     static func isDigit(_ s: Unicode.Scalar) -> Bool { s.value >= 48 && s.value <= 57 }
 
     static func tokenize(_ scalars: [Unicode.Scalar]) -> [Token] {
+        scalars.withUnsafeBufferPointer { tokenize($0) }
+    }
+
+    static func tokenize(_ scalars: UnsafeBufferPointer<Unicode.Scalar>) -> [Token] {
         var tokens: [Token] = []
         tokens.reserveCapacity(scalars.count / 4)
         var i = 0
@@ -64,7 +68,7 @@ enum Tokenizer {
         let n = scalars.count
         while i < n {
             let s = scalars[i]
-            if isSpace(s) || isIgnorable(s) {
+            if s.value < 128 ? (s.value <= 32 || s.value == 127) : (isSpace(s) || isIgnorable(s)) {
                 if isNewline(s) { newline = true }
                 attached = false
                 i += 1
@@ -92,8 +96,6 @@ enum Tokenizer {
                 kind = .symbol
                 i += 1
             }
-            var lower: String
-            var raw: String
             var ascii = true
             var upper = false
             var hash = ByteClassTable.seed
@@ -104,58 +106,69 @@ enum Tokenizer {
                 if b >= 65 && b <= 90 { upper = true; b += 32 }
                 hash = ByteClassTable.step(hash, b)
             }
-            var classes: WordClass = []
+            let token: Token
             if ascii {
                 // The common case: the strings straight from the bytes, the word's lists from
                 // the byte table (no String hashing).
-                let length = i - start
-                raw = String(unsafeUninitializedCapacity: length) { buffer in
-                    for k in 0..<length { buffer[k] = UInt8(truncatingIfNeeded: scalars[start + k].value) }
-                    return length
+                let word = UnsafeBufferPointer(rebasing: scalars[start..<i])
+                let raw = String(unsafeUninitializedCapacity: word.count) { buffer in
+                    for k in 0..<word.count { buffer[k] = UInt8(truncatingIfNeeded: word[k].value) }
+                    return word.count
                 }
+                var lower = raw
                 if kind == .word, upper {
-                    lower = String(unsafeUninitializedCapacity: length) { buffer in
-                        for k in 0..<length {
-                            let v = UInt8(truncatingIfNeeded: scalars[start + k].value)
+                    lower = String(unsafeUninitializedCapacity: word.count) { buffer in
+                        for k in 0..<word.count {
+                            let v = UInt8(truncatingIfNeeded: word[k].value)
                             buffer[k] = v >= 65 && v <= 90 ? v + 32 : v
                         }
-                        return length
-                    }
-                } else {
-                    lower = raw
-                }
-                if kind != .number { classes = Lexicon.classTable.classes(ofASCII: scalars, start, i, hash: hash) }
-            } else {
-                lower = ""
-                raw = ""
-                for k in start..<i {
-                    let f = fold(scalars[k])
-                    raw.unicodeScalars.append(f)
-                    if f.value < 128 {
-                        if f.value >= 65 && f.value <= 90 {
-                            lower.unicodeScalars.append(Unicode.Scalar(f.value + 32)!)
-                        } else {
-                            lower.unicodeScalars.append(f)
-                        }
-                    } else {
-                        let mapped = f.properties.lowercaseMapping.unicodeScalars
-                        if mapped.count == 1 {
-                            lower.unicodeScalars.append(mapped.first!)
-                        } else {
-                            lower.unicodeScalars.append(f)
-                        }
+                        return word.count
                     }
                 }
-            }
-            if !ascii, kind != .number { classes = Lexicon.classes[lower] ?? [] }
-            tokens.append(
-                Token(
+                let classes = kind == .number ? [] : Lexicon.classTable.classes(ofASCII: word, hash: hash)
+                let first = word[0].value
+                token = Token(
                     kind: kind, lower: lower, raw: raw, start: start, end: i, attached: attached, newline: newline,
-                    classes: classes))
+                    classes: classes, isCapitalised: first >= 65 && first <= 90)
+            } else {
+                token = folded(UnsafeBufferPointer(rebasing: scalars[start..<i]), kind: kind, start: start, attached: attached, newline: newline)
+            }
+            tokens.append(token)
             attached = true
             newline = false
         }
         return tokens
+    }
+
+    /// A token with a scalar outside ASCII: quotes and dashes folded, lowercased scalar by
+    /// scalar, its lists found by its lowercase String.
+    static func folded(
+        _ scalars: UnsafeBufferPointer<Unicode.Scalar>, kind: Token.Kind, start: Int, attached: Bool, newline: Bool
+    ) -> Token {
+        var lower = ""
+        var raw = ""
+        for s in scalars {
+            let f = fold(s)
+            raw.unicodeScalars.append(f)
+            if f.value < 128 {
+                if f.value >= 65 && f.value <= 90 {
+                    lower.unicodeScalars.append(Unicode.Scalar(f.value + 32)!)
+                } else {
+                    lower.unicodeScalars.append(f)
+                }
+            } else {
+                let mapped = f.properties.lowercaseMapping.unicodeScalars
+                if mapped.count == 1 {
+                    lower.unicodeScalars.append(mapped.first!)
+                } else {
+                    lower.unicodeScalars.append(f)
+                }
+            }
+        }
+        let classes = kind == .number ? [] : Lexicon.classes[lower] ?? []
+        return Token(
+            kind: kind, lower: lower, raw: raw, start: start, end: start + scalars.count, attached: attached,
+            newline: newline, classes: classes, isCapitalised: fold(scalars[0]).properties.isUppercase)
     }
 }
 
@@ -170,6 +183,14 @@ enum Sentences {
         "mr", "mrs", "ms", "dr", "st", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
         "oct", "nov", "dec", "gen", "prof", "vs", "approx", "inc", "ltd", "co", "corp", "e", "i", "u", "s",
     ]
+
+    /// Closing quotes and brackets, which belong to the sentence they follow.
+    static func isClosing(_ symbol: String) -> Bool {
+        switch symbol {
+        case "\"", "'", ")", "»": return true
+        default: return false
+        }
+    }
 
     static func split(_ tokens: [Token]) -> [Sentence] {
         var result: [Sentence] = []
@@ -198,7 +219,7 @@ enum Sentences {
                 var end = i + 1
                 // Closing quotes and brackets belong to the sentence.
                 while end < tokens.count, tokens[end].attached, tokens[end].kind == .symbol,
-                    ["\"", "'", ")", "»"].contains(tokens[end].lower)
+                    isClosing(tokens[end].lower)
                 { end += 1 }
                 let next = end < tokens.count ? tokens[end] : nil
                 var boundary = next == nil
@@ -208,7 +229,7 @@ enum Sentences {
                         t.lower == "."
                         && prev.map {
                             $0.kind == .word && $0.attached == false && abbreviations.contains($0.lower)
-                                || ($0.kind == .word && $0.raw.count == 1 && $0.isCapitalised)
+                                || ($0.kind == .word && ($0.end - $0.start == 1 || $0.raw.count == 1) && $0.isCapitalised)
                         } ?? false
                     if next.newline
                         || (!isAbbrev && (next.isCapitalised || next.kind == .number || next.kind == .symbol))
