@@ -1,13 +1,13 @@
 /// `Countries.names` laid out for matching without hashing or allocating: every name's UTF-8
-/// bytes and Unicode scalars in flat arrays, and for each possible first byte the names that
-/// start with it, in `Countries.names` order (longest first). One index serves both the
-/// article parser (`Countries.mentioned(in:)` over a String's UTF-8) and the extractor
+/// bytes and Unicode scalars in flat arrays, and buckets of names keyed by their first two
+/// code units, in `Countries.names` order (longest first). One index serves both the article
+/// parser (`Countries.mentioned(in:)` over a String's UTF-8) and the extractor
 /// (`Countries.matches(inScalars:at:)` over decoded scalars); both find exactly what a
-/// scalar-by-scalar comparison with every name would.
+/// scalar-by-scalar comparison with every name, longest first, would.
 ///
 /// A name matches at a position when its scalars are there, the scalar before is not a word
 /// scalar (letter or digit) and the scalar after is not one either. Names are tried longest
-/// first and matches do not overlap.
+/// first and matches do not overlap. Every name has at least two scalars (and so two bytes).
 struct CountryNameIndex: Sendable {
     /// The names, as `Countries.names` orders them.
     let names: [Countries.Name]
@@ -17,9 +17,35 @@ struct CountryNameIndex: Sendable {
     /// Name k's scalars are `scalars[scalarStart[k] ..< scalarStart[k + 1]]`.
     private let scalars: [Unicode.Scalar]
     private let scalarStart: [Int]
-    /// The names whose UTF-8 starts with byte b are `order[first[b] ..< first[b + 1]]`.
-    private let first: [Int]
-    private let order: [Int]
+    /// The names whose first two UTF-8 bytes have bucket key `key`, in `names` order.
+    private let byteBuckets: Buckets
+    /// The names whose first two scalars have bucket key `key`, in `names` order.
+    private let scalarBuckets: Buckets
+
+    /// Lists of names by a key of their first two code units: bucket b is
+    /// `order[first[b] ..< first[b + 1]]`. Keys keep 7 bits of each unit, so a bucket may hold
+    /// names that do not match (they are compared in full); it holds every name that may.
+    struct Buckets: Sendable {
+        var first: [Int]
+        var order: [Int]
+
+        static let count = 128 * 128
+
+        @inline(__always)
+        static func key(_ a: UInt32, _ b: UInt32) -> Int { Int(a & 0x7F) << 7 | Int(b & 0x7F) }
+
+        init(_ keys: [Int]) {
+            var lists = [[Int]](repeating: [], count: Self.count)
+            for (name, key) in keys.enumerated() { lists[key].append(name) }
+            first = []
+            order = []
+            for list in lists {
+                first.append(order.count)
+                order += list
+            }
+            first.append(order.count)
+        }
+    }
 
     init(_ names: [Countries.Name]) {
         self.names = names
@@ -27,27 +53,25 @@ struct CountryNameIndex: Sendable {
         var byteStart: [Int] = [0]
         var scalars: [Unicode.Scalar] = []
         var scalarStart: [Int] = [0]
-        var byFirstByte = [[Int]](repeating: [], count: 256)
-        for (k, name) in names.enumerated() {
-            bytes += name.text.utf8
+        var byteKeys: [Int] = []
+        var scalarKeys: [Int] = []
+        for name in names {
+            let u = Array(name.text.utf8)
+            let s = Array(name.text.unicodeScalars)
+            precondition(s.count >= 2, "a country name has at least two scalars: \(name.text)")
+            bytes += u
             byteStart.append(bytes.count)
-            scalars += name.text.unicodeScalars
+            scalars += s
             scalarStart.append(scalars.count)
-            if let lead = name.text.utf8.first { byFirstByte[Int(lead)].append(k) }
+            byteKeys.append(Buckets.key(UInt32(u[0]), UInt32(u[1])))
+            scalarKeys.append(Buckets.key(s[0].value, s[1].value))
         }
-        var first: [Int] = []
-        var order: [Int] = []
-        for list in byFirstByte {
-            first.append(order.count)
-            order += list
-        }
-        first.append(order.count)
         self.bytes = bytes
         self.byteStart = byteStart
         self.scalars = scalars
         self.scalarStart = scalarStart
-        self.first = first
-        self.order = order
+        self.byteBuckets = Buckets(byteKeys)
+        self.scalarBuckets = Buckets(scalarKeys)
     }
 
     /// A name found: its index in `names`, and its Unicode-scalar offsets in the text.
@@ -63,42 +87,48 @@ struct CountryNameIndex: Sendable {
         let n = text.count
         var i = 0
         var scalarOffset = 0
-        bytes.withUnsafeBufferPointer { nameBytes in
-            while i < n {
-                let b = text[i]
-                let lo = first[Int(b)]
-                let hi = first[Int(b) + 1]
-                if lo == hi || (i > 0 && Self.isWordScalar(endingAt: i, in: text)) {
-                    if b & 0xC0 != 0x80 { scalarOffset += 1 }
-                    i += 1
-                    continue
-                }
-                var matched = -1
-                var end = i
-                for k in order[lo..<hi] {
-                    let s = byteStart[k]
-                    let length = byteStart[k + 1] - s
-                    guard i + length <= n else { continue }
-                    var same = true
-                    for j in 0..<length where text[i + j] != nameBytes[s + j] {
-                        same = false
-                        break
+        byteBuckets.first.withUnsafeBufferPointer { first in
+            byteBuckets.order.withUnsafeBufferPointer { order in
+                bytes.withUnsafeBufferPointer { nameBytes in
+                    while i + 1 < n {
+                        let b = text[i]
+                        let key = Buckets.key(UInt32(b), UInt32(text[i + 1]))
+                        let lo = first[key]
+                        let hi = first[key + 1]
+                        // Continuation bytes start no name (names are valid UTF-8), nor a scalar.
+                        if lo == hi || b & 0xC0 == 0x80 || (i > 0 && Self.isWordScalar(endingAt: i, in: text)) {
+                            if b & 0xC0 != 0x80 { scalarOffset += 1 }
+                            i += 1
+                            continue
+                        }
+                        var matched = -1
+                        for o in lo..<hi {
+                            let k = order[o]
+                            let s = byteStart[k]
+                            let length = byteStart[k + 1] - s
+                            guard i + length <= n else { continue }
+                            var same = true
+                            for j in 0..<length where text[i + j] != nameBytes[s + j] {
+                                same = false
+                                break
+                            }
+                            guard same, i + length == n || !Self.isWordScalar(startingAt: i + length, in: text) else {
+                                continue
+                            }
+                            matched = k
+                            break
+                        }
+                        if matched >= 0 {
+                            let count = scalarStart[matched + 1] - scalarStart[matched]
+                            result.append(
+                                Hit(name: matched, scalarStart: scalarOffset, scalarEnd: scalarOffset + count))
+                            scalarOffset += count
+                            i += byteStart[matched + 1] - byteStart[matched]
+                        } else {
+                            scalarOffset += 1
+                            i += 1
+                        }
                     }
-                    guard same, i + length == n || !Self.isWordScalar(startingAt: i + length, in: text) else {
-                        continue
-                    }
-                    matched = k
-                    end = i + length
-                    break
-                }
-                if matched >= 0 {
-                    let count = scalarStart[matched + 1] - scalarStart[matched]
-                    result.append(Hit(name: matched, scalarStart: scalarOffset, scalarEnd: scalarOffset + count))
-                    scalarOffset += count
-                    i = end
-                } else {
-                    scalarOffset += 1  // b starts a scalar: continuation bytes have no names
-                    i += 1
                 }
             }
         }
@@ -111,37 +141,36 @@ struct CountryNameIndex: Sendable {
         var result: [Hit] = []
         var next = 0
         let n = text.count
-        for i in starts where i >= next && i < n {
-            let lead = Int(Self.leadByte(of: text[i]))
-            let lo = first[lead]
-            let hi = first[lead + 1]
-            guard lo < hi, i == 0 || !Self.isWordScalar(text[i - 1]) else { continue }
-            for k in order[lo..<hi] {
-                let s = scalarStart[k]
-                let length = scalarStart[k + 1] - s
-                guard i + length <= n else { continue }
-                var same = true
-                for j in 0..<length where text[i + j] != scalars[s + j] {
-                    same = false
-                    break
+        scalarBuckets.first.withUnsafeBufferPointer { first in
+            scalarBuckets.order.withUnsafeBufferPointer { order in
+                scalarStart.withUnsafeBufferPointer { scalarStart in
+                    scalars.withUnsafeBufferPointer { names in
+                        for i in starts where i >= next && i + 1 < n {
+                            let key = Buckets.key(text[i].value, text[i + 1].value)
+                            let lo = first[key]
+                            let hi = first[key + 1]
+                            guard lo < hi, i == 0 || !Self.isWordScalar(text[i - 1]) else { continue }
+                            for o in lo..<hi {
+                                let k = order[o]
+                                let s = scalarStart[k]
+                                let length = scalarStart[k + 1] - s
+                                guard i + length <= n else { continue }
+                                var same = true
+                                for j in 0..<length where text[i + j] != names[s + j] {
+                                    same = false
+                                    break
+                                }
+                                guard same, i + length == n || !Self.isWordScalar(text[i + length]) else { continue }
+                                result.append(Hit(name: k, scalarStart: i, scalarEnd: i + length))
+                                next = i + length
+                                break
+                            }
+                        }
+                    }
                 }
-                guard same, i + length == n || !Self.isWordScalar(text[i + length]) else { continue }
-                result.append(Hit(name: k, scalarStart: i, scalarEnd: i + length))
-                next = i + length
-                break
             }
         }
         return result
-    }
-
-    /// The first UTF-8 byte of a scalar.
-    @inline(__always)
-    static func leadByte(of s: Unicode.Scalar) -> UInt8 {
-        let v = s.value
-        if v < 0x80 { return UInt8(v) }
-        if v < 0x800 { return UInt8(0xC0 | (v >> 6)) }
-        if v < 0x1_0000 { return UInt8(0xE0 | (v >> 12)) }
-        return UInt8(0xF0 | (v >> 18))
     }
 
     /// Letters and digits (a hyphen separates words: "Kazakh-Luxembourg relations" names both).

@@ -31,9 +31,7 @@ final class ArticleAnalysis: TokenReading {
     init(article: Article, home: String) {
         self.article = article
         self.home = home
-        var decoded: [Unicode.Scalar] = []
-        decoded.reserveCapacity(article.text.utf8.count)
-        for s in article.text.unicodeScalars { decoded.append(s) }
+        let decoded = Tokenizer.scalars(of: article.text)
         scalars = decoded
         tokens = Tokenizer.tokenize(scalars)
         sentences = Sentences.split(tokens)
