@@ -55,6 +55,9 @@ enum Tokenizer {
 
     static func isDigit(_ s: Unicode.Scalar) -> Bool { s.value >= 48 && s.value <= 57 }
 
+    /// Each ASCII character as a String, for one-character symbols (`,`, `.`, `$`).
+    static let asciiStrings: [String] = (0..<128).map { String(Unicode.Scalar(UInt8($0))) }
+
     /// The Unicode scalars of a text, decoded straight from its (valid) UTF-8.
     static func scalars(of text: String) -> [Unicode.Scalar] {
         let decoded = text.utf8.withContiguousStorageIfAvailable { utf8 in
@@ -142,21 +145,36 @@ enum Tokenizer {
                 // The common case: the strings straight from the bytes, the word's lists from
                 // the byte table (no String hashing).
                 let word = UnsafeBufferPointer(rebasing: scalars[start..<i])
-                let raw = String(unsafeUninitializedCapacity: word.count) { buffer in
-                    for k in 0..<word.count { buffer[k] = UInt8(truncatingIfNeeded: word[k].value) }
-                    return word.count
-                }
-                var lower = raw
-                if kind == .word, upper {
-                    lower = String(unsafeUninitializedCapacity: word.count) { buffer in
-                        for k in 0..<word.count {
-                            let v = UInt8(truncatingIfNeeded: word[k].value)
-                            buffer[k] = v >= 65 && v <= 90 ? v + 32 : v
-                        }
+                let slot = kind == .number ? nil : Lexicon.classTable.slot(ofASCII: word, hash: hash)
+                let raw: String
+                var lower: String
+                if kind == .symbol, word.count == 1 {
+                    raw = asciiStrings[Int(word[0].value)]
+                    lower = raw
+                } else if let slot, !upper {
+                    raw = Lexicon.classTable.word(at: slot)
+                    lower = raw
+                } else {
+                    raw = String(unsafeUninitializedCapacity: word.count) { buffer in
+                        for k in 0..<word.count { buffer[k] = UInt8(truncatingIfNeeded: word[k].value) }
                         return word.count
                     }
+                    lower = raw
+                    if kind == .word, upper {
+                        if let slot {
+                            lower = Lexicon.classTable.word(at: slot)
+                        } else {
+                            lower = String(unsafeUninitializedCapacity: word.count) { buffer in
+                                for k in 0..<word.count {
+                                    let v = UInt8(truncatingIfNeeded: word[k].value)
+                                    buffer[k] = v >= 65 && v <= 90 ? v + 32 : v
+                                }
+                                return word.count
+                            }
+                        }
+                    }
                 }
-                let classes = kind == .number ? [] : Lexicon.classTable.classes(ofASCII: word, hash: hash)
+                let classes = slot.map { Lexicon.classTable.classes(at: $0) } ?? []
                 let first = word[0].value
                 token = Token(
                     kind: kind, lower: lower, raw: raw, start: start, end: i, attached: attached, newline: newline,
