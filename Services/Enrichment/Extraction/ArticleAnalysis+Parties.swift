@@ -224,6 +224,15 @@ extension ArticleAnalysis {
         }
     }
 
+    /// Words that make an investment total a flow (`inflows`, `attracted`): it keeps the
+    /// period carried from the sentence before.
+    static func isInflowVerb(_ w: String) -> Bool {
+        switch w {
+        case "inflow", "inflows", "flowed", "attracted": return true
+        default: return false
+        }
+    }
+
     static func isOutflowWord(_ w: String) -> Bool {
         switch w {
         case "outflow", "outflows", "abroad", "outward": return true

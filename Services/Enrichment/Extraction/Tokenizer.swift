@@ -66,6 +66,12 @@ enum Tokenizer {
                 var n = 0
                 while i < utf8.count {
                     let b0 = UInt32(utf8[i])
+                    if b0 < 0x80 {
+                        buffer[n] = Unicode.Scalar(UInt8(truncatingIfNeeded: b0))
+                        n += 1
+                        i += 1
+                        continue
+                    }
                     var v = b0
                     if b0 >= 0xF0 {
                         v = (b0 & 0x07) << 18 | UInt32(utf8[i + 1] & 0x3F) << 12 | UInt32(utf8[i + 2] & 0x3F) << 6
@@ -96,6 +102,8 @@ enum Tokenizer {
     static func tokenize(_ scalars: UnsafeBufferPointer<Unicode.Scalar>) -> [Token] {
         var tokens: [Token] = []
         tokens.reserveCapacity(scalars.count / 4)
+        let table = Lexicon.classTable
+        let asciiStrings = Self.asciiStrings
         var i = 0
         var attached = false
         var newline = true
@@ -145,14 +153,14 @@ enum Tokenizer {
                 // The common case: the strings straight from the bytes, the word's lists from
                 // the byte table (no String hashing).
                 let word = UnsafeBufferPointer(rebasing: scalars[start..<i])
-                let slot = kind == .number ? nil : Lexicon.classTable.slot(ofASCII: word, hash: hash)
+                let slot = kind == .number ? nil : table.slot(ofASCII: word, hash: hash)
                 let raw: String
                 var lower: String
                 if kind == .symbol, word.count == 1 {
                     raw = asciiStrings[Int(word[0].value)]
                     lower = raw
                 } else if let slot, !upper {
-                    raw = Lexicon.classTable.word(at: slot)
+                    raw = table.word(at: slot)
                     lower = raw
                 } else {
                     raw = String(unsafeUninitializedCapacity: word.count) { buffer in
@@ -162,7 +170,7 @@ enum Tokenizer {
                     lower = raw
                     if kind == .word, upper {
                         if let slot {
-                            lower = Lexicon.classTable.word(at: slot)
+                            lower = table.word(at: slot)
                         } else {
                             lower = String(unsafeUninitializedCapacity: word.count) { buffer in
                                 for k in 0..<word.count {
@@ -174,7 +182,7 @@ enum Tokenizer {
                         }
                     }
                 }
-                let classes = slot.map { Lexicon.classTable.classes(at: $0) } ?? []
+                let classes = slot.map { table.classes(at: $0) } ?? []
                 let first = word[0].value
                 token = Token(
                     kind: kind, lower: lower, raw: raw, start: start, end: i, attached: attached, newline: newline,
