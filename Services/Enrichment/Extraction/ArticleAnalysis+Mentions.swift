@@ -22,8 +22,8 @@ extension ArticleAnalysis {
         var result: [MoneyMention] = []
         var i = range.lowerBound
         while i < range.upperBound {
-            let t = tokens[i]
-            guard t.kind == .number || t.kind == .symbol || t.classes.contains(.currencyPrefix) else {
+            // An amount starts at its number or at a currency mark (`$`, `US`, `EUR`).
+            guard tokens[i].kind == .number || tokens[i].classes.contains(.currencyPrefix) else {
                 i += 1; continue
             }
             if let m = money.parse(at: i), m.range.upperBound <= range.upperBound {
@@ -41,8 +41,7 @@ extension ArticleAnalysis {
         var i = range.lowerBound
         let gate: WordClass = [.month, .ordinal, .periodWord, .cardinal]
         while i < range.upperBound {
-            let t = tokens[i]
-            guard t.kind == .number || !t.classes.isDisjoint(with: gate) else { i += 1; continue }
+            guard tokens[i].kind == .number || !tokens[i].classes.isDisjoint(with: gate) else { i += 1; continue }
             if let p = periods.parse(at: i), p.range.upperBound <= range.upperBound {
                 result.append(p)
                 i = p.range.upperBound
