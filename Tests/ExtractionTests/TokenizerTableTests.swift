@@ -28,14 +28,18 @@ struct TokenizerTableTests {
         }
     }
 
-    @Test("words outside the lexicon have no slot", arguments: ["cooperation", "th3", "", "januar", "januaryy", "Kazakhstan"])
+    @Test(
+        "words outside the lexicon have no slot",
+        arguments: ["cooperation", "th3", "", "januar", "januaryy", "Kazakhstan"])
     func outside(_ word: String) {
         #expect(Self.lookup(word) == nil)
     }
 
     @Test(
         "the decoder gives the text's scalars",
-        arguments: ["", "plain ASCII", "Türkiye – “quoted” ₸5", "e\u{301} 🇰🇿 \u{10FFFF}\u{7F}\u{80}\u{7FF}\u{800}\u{FFFF}"])
+        arguments: [
+            "", "plain ASCII", "Türkiye – “quoted” ₸5", "e\u{301} 🇰🇿 \u{10FFFF}\u{7F}\u{80}\u{7FF}\u{800}\u{FFFF}",
+        ])
     func decode(_ text: String) {
         #expect(Tokenizer.scalars(of: text) == Array(text.unicodeScalars))
     }

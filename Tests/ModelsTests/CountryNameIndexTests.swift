@@ -70,7 +70,8 @@ struct CountryNameIndexTests {
         #expect(Countries.matches(in: text).map(Found.init) == expected, "\(text)")
         let scalars = Array(text.unicodeScalars)
         #expect(Countries.matches(inScalars: scalars).map(Found.init) == expected, "\(text)")
-        #expect(Countries.matches(inScalars: scalars, at: Array(scalars.indices)).map(Found.init) == expected, "\(text)")
+        #expect(
+            Countries.matches(inScalars: scalars, at: Array(scalars.indices)).map(Found.init) == expected, "\(text)")
         let codes = Set(expected.filter { $0.role != .capital }.map(\.code)).sorted()
         #expect(Countries.mentioned(in: text) == codes, "\(text)")
     }

@@ -40,8 +40,7 @@ extension ArticleAnalysis {
                 continue
             }
             while j < tokens.count, Self.isTotalWord(tokens[j].lower) { j += 1 }
-            if j < tokens.count, Self.isOwnedMetric(tokens[j].lower), j + 1 < tokens.count, tokens[j + 1].lower != "-"
-            {
+            if j < tokens.count, Self.isOwnedMetric(tokens[j].lower), j + 1 < tokens.count, tokens[j + 1].lower != "-" {
                 // "Kyrgyzstan's trade turnover with Kazakhstan" still names the home country as its
                 // partner; it is a foreign reporter all the same.
                 return c.code

@@ -58,7 +58,8 @@ extension ArticleAnalysis {
         let metricList = metricMentions(in: range)
         let changeList = changeMentions(in: range)
         if money.isEmpty, changeList.isEmpty {
-            return quietSentence(range, periods: periodList, metrics: metricList, carryPeriod: carryPeriod, carryMetric: carryMetric)
+            return quietSentence(
+                range, periods: periodList, metrics: metricList, carryPeriod: carryPeriod, carryMetric: carryMetric)
         }
         let segs = segments(in: range)
         let published = article.published

@@ -74,7 +74,8 @@ enum Tokenizer {
                     }
                     var v = b0
                     if b0 >= 0xF0 {
-                        v = (b0 & 0x07) << 18 | UInt32(utf8[i + 1] & 0x3F) << 12 | UInt32(utf8[i + 2] & 0x3F) << 6
+                        v =
+                            (b0 & 0x07) << 18 | UInt32(utf8[i + 1] & 0x3F) << 12 | UInt32(utf8[i + 2] & 0x3F) << 6
                             | UInt32(utf8[i + 3] & 0x3F)
                         i += 4
                     } else if b0 >= 0xE0 {
@@ -188,7 +189,9 @@ enum Tokenizer {
                     kind: kind, lower: lower, raw: raw, start: start, end: i, attached: attached, newline: newline,
                     classes: classes, isCapitalised: first >= 65 && first <= 90)
             } else {
-                token = folded(UnsafeBufferPointer(rebasing: scalars[start..<i]), kind: kind, start: start, attached: attached, newline: newline)
+                token = folded(
+                    UnsafeBufferPointer(rebasing: scalars[start..<i]), kind: kind, start: start, attached: attached,
+                    newline: newline)
             }
             tokens.append(token)
             attached = true
@@ -286,7 +289,8 @@ enum Sentences {
                         t.lower == "."
                         && prev.map {
                             $0.kind == .word && $0.attached == false && abbreviations.contains($0.lower)
-                                || ($0.kind == .word && ($0.end - $0.start == 1 || $0.raw.count == 1) && $0.isCapitalised)
+                                || ($0.kind == .word && ($0.end - $0.start == 1 || $0.raw.count == 1)
+                                    && $0.isCapitalised)
                         } ?? false
                     if next.newline
                         || (!isAbbrev && (next.isCapitalised || next.kind == .number || next.kind == .symbol))
