@@ -119,7 +119,13 @@ enum Tokenizer {
             }
             let start = i
             var kind: Token.Kind
+            // Whether the token is ASCII, has a capital, and the FNV-1a hash of its lowercase
+            // bytes (for the lexicon's byte table), gathered while it is scanned.
+            var ascii = true
+            var upper = false
+            var hash = ByteClassTable.seed
             if isDigit(s) {
+                // Digits, `,` and `.`: ASCII, and in no word list.
                 kind = .number
                 i += 1
                 while i < n {
@@ -130,24 +136,29 @@ enum Tokenizer {
                 }
             } else if isLetter(s) {
                 kind = .word
-                i += 1
-                while i < n,
-                    isLetter(scalars[i])
-                        || (scalars[i].value >= 0x300 && scalars[i].properties.generalCategory == .nonspacingMark)
-                { i += 1 }
+                while i < n {
+                    let c = scalars[i]
+                    let v = c.value
+                    if v < 128 {
+                        // ASCII: only a letter continues the word (v | 0x20 folds A-Z onto a-z).
+                        guard (v | 0x20) >= 97 && (v | 0x20) <= 122 else { break }
+                        if v <= 90 { upper = true }
+                        hash = ByteClassTable.step(hash, UInt8(truncatingIfNeeded: v | 0x20))
+                    } else if isLetter(c) || (v >= 0x300 && c.properties.generalCategory == .nonspacingMark) {
+                        ascii = false
+                    } else {
+                        break
+                    }
+                    i += 1
+                }
             } else {
                 kind = .symbol
                 i += 1
-            }
-            var ascii = true
-            var upper = false
-            var hash = ByteClassTable.seed
-            for k in start..<i {
-                let v = scalars[k].value
-                if v >= 128 { ascii = false; break }
-                var b = UInt8(truncatingIfNeeded: v)
-                if b >= 65 && b <= 90 { upper = true; b += 32 }
-                hash = ByteClassTable.step(hash, b)
+                if s.value < 128 {
+                    hash = ByteClassTable.step(hash, UInt8(truncatingIfNeeded: s.value))
+                } else {
+                    ascii = false
+                }
             }
             let token: Token
             if ascii {
