@@ -26,8 +26,10 @@ struct CountryNameIndex: Sendable {
     /// `order[first[b] ..< first[b + 1]]`. Keys keep 7 bits of each unit, so a bucket may hold
     /// names that do not match (they are compared in full); it holds every name that may.
     struct Buckets: Sendable {
-        var first: [Int]
+        var first: [Int32]
         var order: [Int]
+        /// Whether any name's first unit has these low 7 bits: a quick no before the buckets.
+        var starts: [Bool]
 
         static let count = 128 * 128
 
@@ -36,14 +38,18 @@ struct CountryNameIndex: Sendable {
 
         init(_ keys: [Int]) {
             var lists = [[Int]](repeating: [], count: Self.count)
-            for (name, key) in keys.enumerated() { lists[key].append(name) }
+            starts = [Bool](repeating: false, count: 128)
+            for (name, key) in keys.enumerated() {
+                lists[key].append(name)
+                starts[key >> 7] = true
+            }
             first = []
             order = []
             for list in lists {
-                first.append(order.count)
+                first.append(Int32(order.count))
                 order += list
             }
-            first.append(order.count)
+            first.append(Int32(order.count))
         }
     }
 
@@ -87,14 +93,20 @@ struct CountryNameIndex: Sendable {
         let n = text.count
         var i = 0
         var scalarOffset = 0
+        let starts = byteBuckets.starts
         byteBuckets.first.withUnsafeBufferPointer { first in
             byteBuckets.order.withUnsafeBufferPointer { order in
                 bytes.withUnsafeBufferPointer { nameBytes in
                     while i + 1 < n {
                         let b = text[i]
+                        if !starts[Int(b & 0x7F)] {
+                            if b & 0xC0 != 0x80 { scalarOffset += 1 }
+                            i += 1
+                            continue
+                        }
                         let key = Buckets.key(UInt32(b), UInt32(text[i + 1]))
-                        let lo = first[key]
-                        let hi = first[key + 1]
+                        let lo = Int(first[key])
+                        let hi = Int(first[key + 1])
                         // Continuation bytes start no name (names are valid UTF-8), nor a scalar.
                         if lo == hi || b & 0xC0 == 0x80 || (i > 0 && Self.isWordScalar(endingAt: i, in: text)) {
                             if b & 0xC0 != 0x80 { scalarOffset += 1 }
@@ -141,14 +153,15 @@ struct CountryNameIndex: Sendable {
         var result: [Hit] = []
         var next = 0
         let n = text.count
+        let firsts = scalarBuckets.starts
         scalarBuckets.first.withUnsafeBufferPointer { first in
             scalarBuckets.order.withUnsafeBufferPointer { order in
                 scalarStart.withUnsafeBufferPointer { scalarStart in
                     scalars.withUnsafeBufferPointer { names in
-                        for i in starts where i >= next && i + 1 < n {
+                        for i in starts where i >= next && i + 1 < n && firsts[Int(text[i].value & 0x7F)] {
                             let key = Buckets.key(text[i].value, text[i + 1].value)
-                            let lo = first[key]
-                            let hi = first[key + 1]
+                            let lo = Int(first[key])
+                            let hi = Int(first[key + 1])
                             guard lo < hi, i == 0 || !Self.isWordScalar(text[i - 1]) else { continue }
                             for o in lo..<hi {
                                 let k = order[o]
