@@ -114,25 +114,19 @@ public enum Countries {
         return all.sorted { $0.text.unicodeScalars.count > $1.text.unicodeScalars.count }
     }()
 
-    private static let byFirstScalar: [Unicode.Scalar: [(scalars: [Unicode.Scalar], name: Name)]] = {
-        var index: [Unicode.Scalar: [(scalars: [Unicode.Scalar], name: Name)]] = [:]
-        for name in names {
-            let scalars = Array(name.text.unicodeScalars)
-            index[scalars[0], default: []].append((scalars, name))
-        }
-        return index
-    }()
+    /// The names laid out for matching without hashing (`CountryNameIndex`).
+    private static let index = CountryNameIndex(names)
 
-    /// Which ASCII scalars start a name: a cheap filter before the dictionary lookup.
-    private static let asciiStarts: [Bool] = {
-        var starts = [Bool](repeating: false, count: 128)
-        for key in byFirstScalar.keys where key.isASCII { starts[Int(key.value)] = true }
-        return starts
+    /// Each name's code, the first name in `names` order winning.
+    private static let codeByText: [String: String] = {
+        var codes: [String: String] = [:]
+        for name in names where codes[name.text] == nil { codes[name.text] = name.code }
+        return codes
     }()
 
     /// The code of a country name, adjective or capital, e.g. `Luxembourg` → `LU`.
     public static func code(for text: String) -> String? {
-        names.first { $0.text == text }?.code
+        codeByText[text]
     }
 
     /// The English short name of a code, e.g. `LU` → `Luxembourg`.
@@ -142,43 +136,13 @@ public enum Countries {
 
     /// Every non-overlapping name in `text`, in order, at word boundaries.
     public static func matches(in text: String) -> [Match] {
-        matches(inScalars: Array(text.unicodeScalars))
+        hits(inUTF8: text).map(match)
     }
 
     /// `matches(in:)` over the text's Unicode scalars, for callers that already hold them
     /// (the extractor), so the text is not decoded twice.
     public static func matches(inScalars scalars: [Unicode.Scalar]) -> [Match] {
-        var result: [Match] = []
-        var i = 0
-        let asciiStarts = Countries.asciiStarts
-        while i < scalars.count {
-            if scalars[i].isASCII, !asciiStarts[Int(scalars[i].value)] {
-                i += 1
-                continue
-            }
-            // The boundary first: it is cheap, and most letters are inside words.
-            guard isBoundary(before: i, in: scalars), let candidates = byFirstScalar[scalars[i]] else {
-                i += 1
-                continue
-            }
-            var matched: Match?
-            for candidate in candidates where i + candidate.scalars.count <= scalars.count {
-                let end = i + candidate.scalars.count
-                guard scalars[i..<end].elementsEqual(candidate.scalars), isBoundary(after: end, in: scalars) else {
-                    continue
-                }
-                matched = Match(
-                    code: candidate.name.code, role: candidate.name.role, span: TextSpan(start: i, end: end))
-                break
-            }
-            if let matched {
-                result.append(matched)
-                i = matched.span.end
-            } else {
-                i += 1
-            }
-        }
-        return result
+        scalars.withUnsafeBufferPointer { index.hits(scalars: $0, at: $0.indices) }.map(match)
     }
 
     /// `matches(inScalars:)` trying only the positions `starts` (ascending), for a caller that
@@ -186,43 +150,27 @@ public enum Countries {
     /// whenever `starts` holds every position where a name can begin: every letter that follows
     /// a scalar that is not a letter or digit.
     public static func matches(inScalars scalars: [Unicode.Scalar], at starts: [Int]) -> [Match] {
-        var result: [Match] = []
-        var next = 0
-        let asciiStarts = Countries.asciiStarts
-        for i in starts where i >= next && i < scalars.count {
-            if scalars[i].isASCII, !asciiStarts[Int(scalars[i].value)] { continue }
-            guard isBoundary(before: i, in: scalars), let candidates = byFirstScalar[scalars[i]] else { continue }
-            for candidate in candidates where i + candidate.scalars.count <= scalars.count {
-                let end = i + candidate.scalars.count
-                guard scalars[i..<end].elementsEqual(candidate.scalars), isBoundary(after: end, in: scalars) else {
-                    continue
-                }
-                result.append(
-                    Match(code: candidate.name.code, role: candidate.name.role, span: TextSpan(start: i, end: end)))
-                next = end
-                break
-            }
-        }
-        return result
+        scalars.withUnsafeBufferPointer { index.hits(scalars: $0, at: starts) }.map(match)
     }
 
-    /// The codes of the countries a text mentions by name or adjective, sorted.
+    /// The codes of the countries a text mentions by name or adjective, sorted. One pass over
+    /// the text's UTF-8 (no decoding into scalars).
     public static func mentioned(in text: String) -> [String] {
-        Set(matches(in: text).filter { $0.role != .capital }.map(\.code)).sorted()
+        var codes: [String] = []
+        for hit in hits(inUTF8: text) where names[hit.name].role != .capital {
+            let code = names[hit.name].code
+            if !codes.contains(code) { codes.append(code) }
+        }
+        return codes.sorted()
     }
 
-    private static func isWordScalar(_ s: Unicode.Scalar) -> Bool {
-        // ASCII fast path (the Unicode property lookup is slow): letters and digits.
-        if s.isASCII { return (s >= "a" && s <= "z") || (s >= "A" && s <= "Z") || (s >= "0" && s <= "9") }
-        return s.properties.isAlphabetic || s.properties.numericType != nil
+    private static func hits(inUTF8 text: String) -> [CountryNameIndex.Hit] {
+        if let hits = text.utf8.withContiguousStorageIfAvailable({ index.hits(utf8: $0) }) { return hits }
+        return Array(text.utf8).withUnsafeBufferPointer { index.hits(utf8: $0) }
     }
 
-    // A hyphen separates words here: "Kazakh-Luxembourg relations" names both countries.
-    private static func isBoundary(before i: Int, in scalars: [Unicode.Scalar]) -> Bool {
-        i == 0 || !isWordScalar(scalars[i - 1])
-    }
-
-    private static func isBoundary(after end: Int, in scalars: [Unicode.Scalar]) -> Bool {
-        end == scalars.count || !isWordScalar(scalars[end])
+    private static func match(_ hit: CountryNameIndex.Hit) -> Match {
+        let name = names[hit.name]
+        return Match(code: name.code, role: name.role, span: TextSpan(start: hit.scalarStart, end: hit.scalarEnd))
     }
 }

@@ -17,7 +17,7 @@ extension AnniversaryFinder {
                 result.append((m, d, y, i - 1))
             } else if i + 1 < range.upperBound, tokens[i + 1].kind == .number, let d = Int(tokens[i + 1].lower),
                 (1...31).contains(d),
-                tokens[i + 1].lower.count <= 2
+                tokens[i + 1].lower.utf8.count <= 2
             {
                 var y: Int?
                 if word(i + 2) == ",", let yy = analysis.periods.year(at: i + 3) {

@@ -9,18 +9,10 @@ extension AnniversaryFinder {
         var wideEnd = phraseEnd
         if let ps = t.phraseStart {
             var e = ps
-            while e < range.upperBound {
-                let w = tokens[e].lower
-                if [",", ";", ".", "(", ")", "!", "?", "\""].contains(w) || Self.clauseStops.contains(w) { break }
-                e += 1
-            }
+            while e < range.upperBound, !Self.endsPhrase(tokens[e], atComma: true) { e += 1 }
             phraseEnd = e
             var we = ps
-            while we < range.upperBound {
-                let w = tokens[we].lower
-                if [";", ".", "(", ")", "!", "?"].contains(w) || Self.clauseStops.contains(w) { break }
-                we += 1
-            }
+            while we < range.upperBound, !Self.endsPhrase(tokens[we], atComma: false) { we += 1 }
             wideEnd = we
         }
         let phrase = t.phraseStart.map { Array(tokens[$0..<phraseEnd]) } ?? []
@@ -174,5 +166,17 @@ extension AnniversaryFinder {
         return Anniversary(
             kind: kind, subject: subject, parties: parties, ordinal: t.ordinal, year: year, baseYear: baseYear,
             baseDate: baseDate, onPublicationDay: onPublicationDay, next: next, span: span, text: text)
+    }
+
+    /// Whether a token ends the phrase that says what is commemorated: a clause word, a
+    /// bracket, a full stop (and, for the narrow phrase, a comma or a quote).
+    static func endsPhrase(_ t: Token, atComma: Bool) -> Bool {
+        if t.classes.contains(.clauseStops) { return true }
+        guard t.kind == .symbol else { return false }
+        switch t.lower {
+        case ";", ".", "(", ")", "!", "?": return true
+        case ",", "\"": return atComma
+        default: return false
+        }
     }
 }

@@ -145,9 +145,7 @@ extension AnniversaryFinder {
                         }
                     }
                 }
-            } else if ["centenary", "centennial", "bicentenary", "bicentennial", "sesquicentennial"].contains(w),
-                word(i + 1) == "of"
-            {
+            } else if Self.isCentenary(w), word(i + 1) == "of" {
                 let n = w.hasPrefix("bi") ? 200 : w.hasPrefix("sesqui") ? 150 : 100
                 result.append(Trigger(ordinal: n, start: i, triggerEnd: i + 1, phraseStart: i + 2, yearsAgo: false))
             } else if let (n, end) = ordinal(at: i), word(end) == "independence", word(end + 1) == "day",
@@ -163,18 +161,18 @@ extension AnniversaryFinder {
             } else if let (n, end) = cardinal(at: i), word(end) == "years", word(end + 1) == "ago",
                 end + 2 <= range.upperBound
             {
-                let rest = tokens[(end + 2)..<range.upperBound].map(\.lower)
                 // "… set up diplomatic relations exactly 30 years ago": the verb may come first.
-                let clauseBefore = tokens[clause(around: i, in: range).lowerBound..<i].map(\.lower)
-                if rest.contains(where: { Self.foundingVerbs.contains($0) })
-                    || clauseBefore.contains(where: { Self.foundingVerbs.contains($0) })
+                if tokens[(end + 2)..<range.upperBound].contains(where: { $0.classes.contains(.foundingVerbs) })
+                    || tokens[clause(around: i, in: range).lowerBound..<i].contains(where: {
+                        $0.classes.contains(.foundingVerbs)
+                    })
                 {
                     result.append(
                         Trigger(ordinal: n, start: i, triggerEnd: end + 2, phraseStart: end + 2, yearsAgo: true))
                     i = end + 2
                     continue
                 }
-            } else if Self.celebrationVerbs.contains(w) {
+            } else if tokens[i].classes.contains(.celebrationVerbs) {
                 var j = i + 1
                 if word(j) == "the" || word(j) == "their" || word(j) == "its" { j += 1 }
                 if let (n, end) = cardinal(at: j), word(end) == "years",
@@ -198,9 +196,22 @@ extension AnniversaryFinder {
     /// The comma-delimited clause around token i.
     func clause(around i: Int, in range: Range<Int>) -> Range<Int> {
         var s = i
-        while s > range.lowerBound, ![",", ";"].contains(tokens[s - 1].lower) { s -= 1 }
+        while s > range.lowerBound, !Self.isClauseComma(tokens[s - 1]) { s -= 1 }
         var e = i
-        while e < range.upperBound, ![",", ";"].contains(tokens[e].lower) { e += 1 }
+        while e < range.upperBound, !Self.isClauseComma(tokens[e]) { e += 1 }
         return s..<e
+    }
+
+    /// A comma or semicolon.
+    static func isClauseComma(_ t: Token) -> Bool {
+        t.kind == .symbol && (t.lower == "," || t.lower == ";")
+    }
+
+    /// `centenary` and its kin (`bicentennial`, `sesquicentennial`).
+    static func isCentenary(_ w: String) -> Bool {
+        switch w {
+        case "centenary", "centennial", "bicentenary", "bicentennial", "sesquicentennial": return true
+        default: return false
+        }
     }
 }

@@ -154,8 +154,7 @@ extension ArticleAnalysis {
         var result: [ChangeMention] = []
         var i = range.lowerBound
         while i < range.upperBound {
-            let t = tokens[i]
-            guard t.kind == .number || t.classes.contains(.changeStart) else { i += 1; continue }
+            guard tokens[i].kind == .number || tokens[i].classes.contains(.changeStart) else { i += 1; continue }
             if let c = change(at: i, in: range), c.range.upperBound <= range.upperBound,
                 c.range.lowerBound >= range.lowerBound
             {

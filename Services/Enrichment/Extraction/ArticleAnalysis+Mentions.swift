@@ -22,8 +22,8 @@ extension ArticleAnalysis {
         var result: [MoneyMention] = []
         var i = range.lowerBound
         while i < range.upperBound {
-            let t = tokens[i]
-            guard t.kind == .number || t.kind == .symbol || t.classes.contains(.currencyPrefix) else {
+            // An amount starts at its number or at a currency mark (`$`, `US`, `EUR`).
+            guard tokens[i].kind == .number || tokens[i].classes.contains(.currencyPrefix) else {
                 i += 1; continue
             }
             if let m = money.parse(at: i), m.range.upperBound <= range.upperBound {
@@ -41,8 +41,7 @@ extension ArticleAnalysis {
         var i = range.lowerBound
         let gate: WordClass = [.month, .ordinal, .periodWord, .cardinal]
         while i < range.upperBound {
-            let t = tokens[i]
-            guard t.kind == .number || !t.classes.isDisjoint(with: gate) else { i += 1; continue }
+            guard tokens[i].kind == .number || !tokens[i].classes.isDisjoint(with: gate) else { i += 1; continue }
             if let p = periods.parse(at: i), p.range.upperBound <= range.upperBound {
                 result.append(p)
                 i = p.range.upperBound
@@ -84,13 +83,7 @@ extension ArticleAnalysis {
             if let matched {
                 // "trade and investment cooperation", "trade partner": not the measured quantity
                 // when a noun of relations follows; such mentions are skipped.
-                let next = word(matched.range.upperBound) ?? ""
-                if ![
-                    "partner", "partners", "mission", "missions", "ties", "relations", "house", "representative",
-                    "policy",
-                    "agreement", "agreements", "climate", "projects", "opportunities", "fund", "funds",
-                    "attractiveness",
-                ].contains(next) {
+                if !Self.isRelationNoun(word(matched.range.upperBound) ?? "") {
                     result.append(matched)
                 }
                 i = matched.range.upperBound
@@ -110,7 +103,7 @@ extension ArticleAnalysis {
                 while first < end, tokens[first].kind == .symbol { first += 1 }
                 let w = word(first) ?? ""
                 let comparison =
-                    ["compared", "comparing", "against", "versus", "vs", "than", "whereas"].contains(w)
+                    Self.opensComparison(w)
                     || ((w == "up" || w == "down") && word(first + 1) == "from")
                     || (w == "as" && word(first + 1) == "against")
                     || (w == "in" && tokens[start].lower == "(")
@@ -119,13 +112,14 @@ extension ArticleAnalysis {
             start = end
         }
         for i in range {
-            let w = tokens[i].lower
-            if tokens[i].kind == .symbol, w == "," || w == ";" || w == "(" || w == ")" {
-                close(i)
+            let t = tokens[i].kind
+            if t == .symbol {
+                let w = tokens[i].lower
+                if w == "," || w == ";" || w == "(" || w == ")" { close(i) }
             } else if tokens[i].classes.contains(.clauseBreaks), i > start {
                 close(i)
-            } else if w == "and", i > start, let next = word(i + 1),
-                has(i + 1, .factVerbs) || ["was", "were", "is", "stood"].contains(next)
+            } else if t == .word, i > start, tokens[i].lower == "and", let next = word(i + 1),
+                has(i + 1, .factVerbs) || Self.isCopula(next)
             {
                 // "… compared to 2020 and amounted to $300 million": a new clause about the
                 // sentence's own period.
@@ -134,6 +128,33 @@ extension ArticleAnalysis {
         }
         close(range.upperBound)
         return result
+    }
+
+    /// Nouns of relations after a metric word (`trade partner`, `investment climate`): the
+    /// metric word is then not the measured quantity.
+    static func isRelationNoun(_ w: String) -> Bool {
+        switch w {
+        case "partner", "partners", "mission", "missions", "ties", "relations", "house", "representative", "policy",
+            "agreement", "agreements", "climate", "projects", "opportunities", "fund", "funds", "attractiveness":
+            return true
+        default: return false
+        }
+    }
+
+    /// Words that open a clause about what something is compared with.
+    static func opensComparison(_ w: String) -> Bool {
+        switch w {
+        case "compared", "comparing", "against", "versus", "vs", "than", "whereas": return true
+        default: return false
+        }
+    }
+
+    /// `was`, `were`, `is`, `stood`: after `and`, a new clause about the sentence's own period.
+    static func isCopula(_ w: String) -> Bool {
+        switch w {
+        case "was", "were", "is", "stood": return true
+        default: return false
+        }
     }
 
     /// The segment holding a token (segments are contiguous and sorted: binary search).

@@ -21,7 +21,6 @@ extension ArticleAnalysis {
     /// foreign) trade/turnover/exports/imports`, or its adjective right before one (`Finnish
     /// exports`), not inside a compound (`Kazakh-Chinese trade`).
     static func foreignReporter(tokens: [Token], countries: [CountryToken], home: String) -> String? {
-        let metricWords: Set<String> = ["trade", "turnover", "exports", "imports", "trading"]
         for c in countries where c.code != home && c.role != .capital {
             if c.token > 0, tokens[c.token - 1].lower == "-" { continue }
             // "Germany raised its imports from …": the country owns the flow it calls "its".
@@ -30,7 +29,7 @@ extension ArticleAnalysis {
                 while k < min(c.endToken + 3, tokens.count), tokens[k].kind == .word, tokens[k].lower != "its" {
                     k += 1
                 }
-                if k + 1 < tokens.count, tokens[k].lower == "its", metricWords.contains(tokens[k + 1].lower) {
+                if k + 1 < tokens.count, tokens[k].lower == "its", Self.isOwnedMetric(tokens[k + 1].lower) {
                     return c.code
                 }
             }
@@ -40,11 +39,8 @@ extension ArticleAnalysis {
             } else if c.role != .adjective {
                 continue
             }
-            while j < tokens.count, ["overall", "total", "foreign", "external", "mutual"].contains(tokens[j].lower) {
-                j += 1
-            }
-            if j < tokens.count, metricWords.contains(tokens[j].lower), j + 1 < tokens.count, tokens[j + 1].lower != "-"
-            {
+            while j < tokens.count, Self.isTotalWord(tokens[j].lower) { j += 1 }
+            if j < tokens.count, Self.isOwnedMetric(tokens[j].lower), j + 1 < tokens.count, tokens[j + 1].lower != "-" {
                 // "Kyrgyzstan's trade turnover with Kazakhstan" still names the home country as its
                 // partner; it is a foreign reporter all the same.
                 return c.code
@@ -57,9 +53,7 @@ extension ArticleAnalysis {
     func parties(in range: Range<Int>, metric: Metric, carry: Parties?) -> Parties? {
         // "U.S. dollars", "US$", "Swiss francs" name a currency, not a party.
         let mentions = countries(in: range).filter {
-            $0.role != .capital
-                && !["dollar", "dollars", "$", "francs", "franc", "yuan", "ruble", "rubles", "pounds"].contains(
-                    word($0.endToken) ?? "")
+            $0.role != .capital && !Self.isCurrencyName(word($0.endToken) ?? "")
         }
         var codes: [String] = []
         for m in mentions where !codes.contains(m.code) { codes.append(m.code) }
@@ -73,9 +67,7 @@ extension ArticleAnalysis {
                 let next = word(m.endToken) ?? ""
                 if prev == "from" || prev == "by" || (prev2 == "by" && prev == "the") {
                     source = source ?? m.code
-                } else if [
-                    "companies", "investors", "businesses", "business", "capital", "firms", "investment", "investments",
-                ].contains(next)
+                } else if Self.isInvestorNoun(next)
                     || (next == "'" && word(m.endToken + 1) == "s"
                         && ["investment", "investments", "companies", "investors"].contains(word(m.endToken + 2) ?? ""))
                 {
@@ -87,12 +79,8 @@ extension ArticleAnalysis {
                 }
             }
             let words = tokens[range]
-            if words.contains(where: { ["inflow", "inflows", "attracted", "received"].contains($0.lower) }) {
-                direction = .inbound
-            }
-            if words.contains(where: { ["outflow", "outflows", "abroad", "outward"].contains($0.lower) }) {
-                direction = .outbound
-            }
+            if words.contains(where: { Self.isInflowWord($0.lower) }) { direction = .inbound }
+            if words.contains(where: { Self.isOutflowWord($0.lower) }) { direction = .outbound }
             if let s = source, s == home, let t = target, t != home {
                 return Parties(reporter: home, partner: t, direction: .outbound)
             }
@@ -145,9 +133,7 @@ extension ArticleAnalysis {
         }
         func names(_ r: Range<Int>) -> Bool {
             countries(in: r).contains {
-                $0.role != .capital && $0.code != home
-                    && !["dollar", "dollars", "$", "francs", "franc", "yuan", "ruble", "rubles", "pounds"].contains(
-                        word($0.endToken) ?? "")
+                $0.role != .capital && $0.code != home && !Self.isCurrencyName(word($0.endToken) ?? "")
             }
         }
         if names(seg) { return seg }
@@ -167,7 +153,7 @@ extension ArticleAnalysis {
         let s = m.range.lowerBound
         guard !m.range.isEmpty else { return false }
         var j = s - 1
-        while j > sentence.lowerBound, ["overall", "total", "foreign", "external"].contains(tokens[j].lower) { j -= 1 }
+        while j > sentence.lowerBound, Self.isTotalWord(tokens[j].lower), tokens[j].lower != "mutual" { j -= 1 }
         guard word(j) == "s", word(j - 1) == "'",
             let owner = countries.first(where: { $0.endToken == j - 1 && $0.role != .capital })
         else { return false }
@@ -211,5 +197,61 @@ extension ArticleAnalysis {
             }
         }
         return false
+    }
+
+    /// Words after a country name that make it a currency's (`U.S. dollars`, `Swiss francs`).
+    static func isCurrencyName(_ w: String) -> Bool {
+        switch w {
+        case "dollar", "dollars", "$", "francs", "franc", "yuan", "ruble", "rubles", "pounds": return true
+        default: return false
+        }
+    }
+
+    /// Nouns after a country that make it the source of an investment (`Chinese companies`).
+    static func isInvestorNoun(_ w: String) -> Bool {
+        switch w {
+        case "companies", "investors", "businesses", "business", "capital", "firms", "investment", "investments":
+            return true
+        default: return false
+        }
+    }
+
+    static func isInflowWord(_ w: String) -> Bool {
+        switch w {
+        case "inflow", "inflows", "attracted", "received": return true
+        default: return false
+        }
+    }
+
+    /// Words that make an investment total a flow (`inflows`, `attracted`): it keeps the
+    /// period carried from the sentence before.
+    static func isInflowVerb(_ w: String) -> Bool {
+        switch w {
+        case "inflow", "inflows", "flowed", "attracted": return true
+        default: return false
+        }
+    }
+
+    static func isOutflowWord(_ w: String) -> Bool {
+        switch w {
+        case "outflow", "outflows", "abroad", "outward": return true
+        default: return false
+        }
+    }
+
+    /// `overall`, `total`, `foreign`, `external`, `mutual` before a country's own trade.
+    static func isTotalWord(_ w: String) -> Bool {
+        switch w {
+        case "overall", "total", "foreign", "external", "mutual": return true
+        default: return false
+        }
+    }
+
+    /// The trade words a country can own (`Poland's trade turnover`, `its exports`).
+    static func isOwnedMetric(_ w: String) -> Bool {
+        switch w {
+        case "trade", "turnover", "exports", "imports", "trading": return true
+        default: return false
+        }
     }
 }

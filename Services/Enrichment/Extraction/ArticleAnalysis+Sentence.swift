@@ -57,21 +57,16 @@ extension ArticleAnalysis {
         let periodList = periodMentions(in: range).filter { !$0.deadline }
         let metricList = metricMentions(in: range)
         let changeList = changeMentions(in: range)
+        if money.isEmpty, changeList.isEmpty {
+            return quietSentence(
+                range, periods: periodList, metrics: metricList, carryPeriod: carryPeriod, carryMetric: carryMetric)
+        }
         let segs = segments(in: range)
         let published = article.published
 
-        func isComparison(_ p: PeriodMention) -> Bool {
-            p.comparison || segs[segmentIndex(of: p.range.lowerBound, in: segs)].comparison
-        }
-
         // The period the sentence speaks of.
-        var reference: Period?
-        for p in periodList where !isComparison(p) {
-            if case .absolute(let period) = p.kind { reference = period; break }
-        }
-        let ref = reference ?? carryPeriod ?? .year(published.year)
-        result.mainPeriod =
-            reference ?? periodList.first(where: { !isComparison($0) }).flatMap { resolve($0.kind, reference: ref) }
+        let (reference, ref, mainPeriod) = sentencePeriods(periodList, segments: segs, carryPeriod: carryPeriod)
+        result.mainPeriod = mainPeriod
 
         /// The period of something at token range r: in its own segment, else (for an amount in
         /// brackets) the period just before the bracket, else the nearest other non-comparison
@@ -102,7 +97,7 @@ extension ArticleAnalysis {
             }
             // Periods of another clause after a semicolon do not apply ("Three decades ago trade stood
             // at $30 million; it has since risen to $5 billion").
-            let others = periodList.filter { !isComparison($0) && !semicolonBetween($0.range, r) }
+            let others = periodList.filter { !isComparison($0, in: segs) && !semicolonBetween($0.range, r) }
             let beforeList = others.filter { $0.range.upperBound <= r.lowerBound }
             if let b = beforeList.last { return resolve(b.kind, reference: ref) }
             if let a = others.first(where: { $0.range.lowerBound >= r.upperBound }) {
@@ -112,16 +107,7 @@ extension ArticleAnalysis {
         }
 
         // A sentence that names no metric but speaks of "it" continues the previous one's.
-        let pronoun = range.contains { i in
-            let c = tokens[i].classes
-            guard c.contains(.pronouns) || c.contains(.upNouns) || c.contains(.downNouns) else { return false }
-            let w = tokens[i].lower
-            return w == "it" || w == "they"
-                || ((w == "this" || w == "that") && ["is", "was", "represents", "marks"].contains(word(i + 1) ?? ""))
-                || ((w == "figure" || w == "indicator" || tokens[i].classes.contains(.upNouns)
-                    || tokens[i].classes.contains(.downNouns))
-                    && ["the", "this", "that"].contains(word(i - 1) ?? ""))
-        }
+        let pronoun = refersBack(range)
         // Which tokens sit inside brackets: a breakdown in brackets ("(exports - $37.1 million,
         // imports - $106.3 million)") names no metric for what follows the bracket.
         var inBrackets = [Bool](repeating: false, count: range.count)
@@ -173,7 +159,7 @@ extension ArticleAnalysis {
         let consumed = Set(changeList.compactMap(\.consumedMoney))
         // The periods the sentence compares with ("up 85.4% on 2022, when it stood at …").
         let comparedPeriods = Set(
-            periodList.filter { isComparison($0) }.compactMap { resolve($0.kind, reference: ref) })
+            periodList.filter { isComparison($0, in: segs) }.compactMap { resolve($0.kind, reference: ref) })
 
         /// Whether `money[index + 1]` is the dollar equivalent of `money[index]`, written right
         /// after it: "12 trillion tenge ($26 billion)", "5 billion euros, or $5.4 billion".
@@ -253,7 +239,7 @@ extension ArticleAnalysis {
             // Kazakhstan amounted to $2 million") is a stock as of publication, not a flow of the
             // period carried from a trade sentence; an inflow keeps the carried period.
             if periodList.isEmpty, metricMention.metric == .investment || metricMention.metric == .fdiInflow,
-                !tokens[range].contains(where: { ["inflow", "inflows", "flowed", "attracted"].contains($0.lower) })
+                !tokens[range].contains(where: { Self.isInflowVerb($0.lower) })
             {
                 period = .asOf(published)
             }
@@ -304,7 +290,7 @@ extension ArticleAnalysis {
             if to.start > published { continue }
             // The period compared with: a comparison period of the sentence, else a year earlier.
             var from: Period?
-            let comparisons = periodList.filter { isComparison($0) }
+            let comparisons = periodList.filter { isComparison($0, in: segs) }
             if let cmp = comparisons.first(where: { $0.range.lowerBound >= c.range.upperBound }) ?? comparisons.last {
                 switch cmp.kind {
                 case .absolute(let p):

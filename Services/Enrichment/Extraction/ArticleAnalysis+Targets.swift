@@ -24,7 +24,7 @@ extension ArticleAnalysis {
             let w = tokens[j].lower
             let jc = tokens[j].classes
             if jc.contains(.factVerbs), !has(j - 1, .modalWords),
-                !(has(j - 2, .modalWords) && ["have", "be", "has"].contains(word(j - 1) ?? ""))
+                !(has(j - 2, .modalWords) && Self.isAuxiliary(word(j - 1) ?? ""))
             {
                 return false
             }
@@ -38,7 +38,7 @@ extension ArticleAnalysis {
             if w == "to", has(j + 1, .targetVerbs) {
                 // "increased 3 times in 2022 to reach $73.8 million": the result of a stated change.
                 var k = j - 1
-                while k >= sentenceStart, ![",", ";", "("].contains(tokens[k].lower),
+                while k >= sentenceStart, !Self.isClauseMark(tokens[k].lower),
                     !tokens[k].classes.contains(.targetWords)
                 {
                     if tokens[k].classes.contains(.changeVerbsPast), !has(k - 1, .modalWords) { return false }
@@ -57,7 +57,7 @@ extension ArticleAnalysis {
     func isDealValue(_ r: Range<Int>) -> Bool {
         for j in r.upperBound..<min(r.upperBound + 4, tokens.count) {
             if tokens[j].classes.contains(.dealNouns) { return true }
-            if [",", ".", ";", "in", "for", "from", "to", "while"].contains(tokens[j].lower) { break }
+            if Self.endsDealPhrase(tokens[j].lower) { break }
         }
         var k = r.lowerBound - 1
         if let (_, s) = qualifier(endingBefore: r.lowerBound) { k = s - 1 }
@@ -75,13 +75,38 @@ extension ArticleAnalysis {
         var j = r.lowerBound - 1
         var steps = 0
         while j >= sentenceStart, steps < 12 {
-            if ["range", "ranged", "ranging", "fluctuated", "varied", "moved"].contains(tokens[j].lower) {
-                return true
+            switch tokens[j].lower {
+            case "range", "ranged", "ranging", "fluctuated", "varied", "moved": return true
+            case ".", ";": return false
+            default: break
             }
-            if [".", ";"].contains(tokens[j].lower) { break }
             j -= 1
             steps += 1
         }
         return false
+    }
+
+    /// `have`, `be`, `has`: between a modal and a fact verb (`will have reached`).
+    static func isAuxiliary(_ w: String) -> Bool {
+        switch w {
+        case "have", "be", "has": return true
+        default: return false
+        }
+    }
+
+    /// `,`, `;`, `(`: where a clause starts.
+    static func isClauseMark(_ w: String) -> Bool {
+        switch w {
+        case ",", ";", "(": return true
+        default: return false
+        }
+    }
+
+    /// Words that end the phrase after an amount in which a deal noun is looked for.
+    static func endsDealPhrase(_ w: String) -> Bool {
+        switch w {
+        case ",", ".", ";", "in", "for", "from", "to", "while": return true
+        default: return false
+        }
     }
 }

@@ -31,28 +31,27 @@ final class ArticleAnalysis: TokenReading {
     init(article: Article, home: String) {
         self.article = article
         self.home = home
-        var decoded: [Unicode.Scalar] = []
-        decoded.reserveCapacity(article.text.utf8.count)
-        for s in article.text.unicodeScalars { decoded.append(s) }
+        let decoded = Tokenizer.scalars(of: article.text)
         scalars = decoded
         tokens = Tokenizer.tokenize(scalars)
         sentences = Sentences.split(tokens)
-        var startIndex = [Int](repeating: -1, count: scalars.count + 1)
-        var endIndex = [Int](repeating: -1, count: scalars.count + 1)
-        for (i, t) in tokens.enumerated() { startIndex[t.start] = i; endIndex[t.end] = i + 1 }
-        var found: [CountryToken] = []
         // Names begin where words do: at a word token, or inside one after a combining mark.
         var wordStarts: [Int] = []
-        for t in tokens where t.kind == .word {
-            wordStarts.append(t.start)
-            for k in (t.start + 1)..<t.end where scalars[k - 1].value >= 0x300 { wordStarts.append(k) }
+        wordStarts.reserveCapacity(tokens.count)
+        tokens.withUnsafeBufferPointer { tokens in
+            for t in 0..<tokens.count where tokens[t].kind == .word {
+                let start = tokens[t].start
+                wordStarts.append(start)
+                for k in (start + 1)..<tokens[t].end where decoded[k - 1].value >= 0x300 { wordStarts.append(k) }
+            }
         }
+        var found: [CountryToken] = []
         for m in Countries.matches(inScalars: scalars, at: wordStarts) {
-            guard m.span.start >= 0, m.span.end <= scalars.count else { continue }
-            let s = startIndex[m.span.start]
-            let e = endIndex[m.span.end]
-            guard s >= 0, e >= 0 else { continue }
-            found.append(CountryToken(token: s, endToken: e, code: m.code, role: m.role))
+            guard m.span.start >= 0, m.span.end <= scalars.count,
+                let s = Self.token(startingAt: m.span.start, in: tokens),
+                let e = Self.token(endingAt: m.span.end, in: tokens)
+            else { continue }
+            found.append(CountryToken(token: s, endToken: e + 1, code: m.code, role: m.role))
         }
         countries = found
         periods = PeriodParser(
@@ -69,6 +68,28 @@ final class ArticleAnalysis: TokenReading {
             counts.sorted { a, b in a.value.0 != b.value.0 ? a.value.0 > b.value.0 : a.value.1 < b.value.1 }.first?.key
         if mainPartner == nil { mainPartner = article.countries.first { $0 != home } }
         foreignReporter = Self.foreignReporter(tokens: tokens, countries: found, home: home)
+    }
+
+    /// The token that starts at a scalar offset (tokens are sorted: binary search).
+    static func token(startingAt offset: Int, in tokens: [Token]) -> Int? {
+        var lo = 0
+        var hi = tokens.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if tokens[mid].start < offset { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < tokens.count && tokens[lo].start == offset ? lo : nil
+    }
+
+    /// The token that ends at a scalar offset.
+    static func token(endingAt offset: Int, in tokens: [Token]) -> Int? {
+        var lo = 0
+        var hi = tokens.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if tokens[mid].end < offset { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < tokens.count && tokens[lo].end == offset ? lo : nil
     }
 
     func span(_ range: Range<Int>) -> (TextSpan, String) {

@@ -1,11 +1,14 @@
 /// `Lexicon.classes` as an open-addressing table over the lowercase ASCII bytes of a word (FNV-1a),
-/// so the tokenizer finds a word's lists without building and hashing a String.
+/// so the tokenizer finds a word's lists without building and hashing a String, and reuses the
+/// table's String for a word written in lowercase instead of building one per token.
 struct ByteClassTable: Sendable {
     /// Slot i holds the word `bytes[offsets[i] ..< offsets[i] + lengths[i]]` (length 0: empty).
     private let bytes: [UInt8]
     private let offsets: [Int]
     private let lengths: [Int]
     private let values: [WordClass]
+    /// Slot i's word as a String (empty for an empty slot).
+    private let words: [String]
     private let mask: Int
 
     init(_ table: [String: WordClass]) {
@@ -15,6 +18,7 @@ struct ByteClassTable: Sendable {
         var offsets = [Int](repeating: 0, count: size)
         var lengths = [Int](repeating: 0, count: size)
         var values = [WordClass](repeating: [], count: size)
+        var words = [String](repeating: "", count: size)
         for (word, c) in table.sorted(by: { $0.key < $1.key }) where word.utf8.allSatisfy({ $0 < 128 }) && !word.isEmpty
         {
             let key = Array(word.utf8)
@@ -24,11 +28,13 @@ struct ByteClassTable: Sendable {
             lengths[slot] = key.count
             bytes += key
             values[slot] = c
+            words[slot] = word
         }
         self.bytes = bytes
         self.offsets = offsets
         self.lengths = lengths
         self.values = values
+        self.words = words
         self.mask = size - 1
     }
 
@@ -42,24 +48,33 @@ struct ByteClassTable: Sendable {
         return h
     }
 
-    /// The classes of the ASCII word `scalars[start..<end]` whose lowercase bytes hash to `hash`.
-    func classes(ofASCII scalars: [Unicode.Scalar], _ start: Int, _ end: Int, hash h: UInt64) -> WordClass {
+    /// The slot of the ASCII word `word` (compared in lowercase) whose lowercase bytes hash to
+    /// `hash`, or nil when the table does not hold it.
+    func slot(ofASCII word: UnsafeBufferPointer<Unicode.Scalar>, hash h: UInt64) -> Int? {
         var slot = Int(truncatingIfNeeded: h) & mask
-        let length = end - start
-        while true {
-            let l = lengths[slot]
-            if l == 0 { return [] }
-            if l == length {
-                let o = offsets[slot]
-                var same = true
-                for k in 0..<length {
-                    var b = UInt8(truncatingIfNeeded: scalars[start + k].value)
-                    if b >= 65 && b <= 90 { b += 32 }
-                    if bytes[o + k] != b { same = false; break }
+        let length = word.count
+        return bytes.withUnsafeBufferPointer { bytes in
+            while true {
+                let l = lengths[slot]
+                if l == 0 { return nil }
+                if l == length {
+                    let o = offsets[slot]
+                    var same = true
+                    for k in 0..<length {
+                        var b = UInt8(truncatingIfNeeded: word[k].value)
+                        if b >= 65 && b <= 90 { b += 32 }
+                        if bytes[o + k] != b { same = false; break }
+                    }
+                    if same { return slot }
                 }
-                if same { return values[slot] }
+                slot = (slot + 1) & mask
             }
-            slot = (slot + 1) & mask
         }
     }
+
+    /// The classes of the word in a slot.
+    func classes(at slot: Int) -> WordClass { values[slot] }
+
+    /// The (lowercase) word in a slot.
+    func word(at slot: Int) -> String { words[slot] }
 }

@@ -56,21 +56,21 @@ enum Lexicon {
     /// `classes` for the tokenizer's ASCII words.
     static let classTable = ByteClassTable(classes)
 
-    static let months: [String: Int] = [
+    static let months: WordTable<Int> = [
         "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
         "september": 9, "october": 10, "november": 11, "december": 12,
         "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
         "oct": 10, "nov": 11, "dec": 12,
     ]
 
-    static let cardinals: [String: Int] = [
+    static let cardinals: WordTable<Int> = [
         "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
         "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
         "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
         "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
     ]
 
-    static let ordinals: [String: Int] = [
+    static let ordinals: WordTable<Int> = [
         "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
         "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
         "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
@@ -80,7 +80,7 @@ enum Lexicon {
 
     static let tens: Set<String> = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
-    static let scales: [String: Double] = [
+    static let scales: WordTable<Double> = [
         "thousand": 1e3, "thousands": 1e3, "thsd": 1e3, "k": 1e3,
         "million": 1e6, "millions": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "mil": 1e6,
         "billion": 1e9, "billions": 1e9, "bln": 1e9, "bn": 1e9, "b": 1e9,
@@ -90,7 +90,7 @@ enum Lexicon {
     static let attachedOnlyScales: Set<String> = ["k", "m", "b"]
 
     /// Currency words after the number (single words).
-    static let currencySuffix: [String: String] = [
+    static let currencySuffix: WordTable<String> = [
         "dollars": "USD", "dollar": "USD", "usd": "USD", "euros": "EUR", "euro": "EUR", "eur": "EUR",
         "tenge": "KZT", "kzt": "KZT", "rubles": "RUB", "roubles": "RUB", "ruble": "RUB", "rub": "RUB",
         "yuan": "CNY", "renminbi": "CNY", "cny": "CNY", "rmb": "CNY", "pounds": "GBP", "sterling": "GBP", "gbp": "GBP",
@@ -99,7 +99,7 @@ enum Lexicon {
         "som": "KGS", "soms": "KGS", "kgs": "KGS", "uzs": "UZS", "gbp.": "GBP",
     ]
     /// Currency marks before the number.
-    static let currencyPrefix: [String: String] = [
+    static let currencyPrefix: WordTable<String> = [
         "$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP", "₸": "KZT", "kzt": "KZT",
         "¥": "CNY", "cny": "CNY", "₽": "RUB", "rub": "RUB", "chf": "CHF", "₹": "INR",
     ]
@@ -121,13 +121,14 @@ enum Lexicon {
     ]
 
     /// Qualifiers indexed by their last word.
-    static let qualifiersByLastWord: [String: [([String], Qualifier)]] = Dictionary(
-        grouping: qualifiers, by: { $0.0.last! })
+    static let qualifiersByLastWord = WordTable<[([String], Qualifier)]>(
+        Dictionary(grouping: qualifiers, by: { $0.0.last! }))
     /// Qualifiers indexed by their first word.
-    static let qualifiersByFirstWord: [String: [([String], Qualifier)]] = Dictionary(
-        grouping: qualifiers, by: { $0.0.first! })
+    static let qualifiersByFirstWord = WordTable<[([String], Qualifier)]>(
+        Dictionary(grouping: qualifiers, by: { $0.0.first! }))
     /// Metric keywords indexed by their first word, longest first.
-    static let metricsByFirstWord: [String: [([String], Metric)]] = Dictionary(grouping: metrics, by: { $0.0.first! })
+    static let metricsByFirstWord = WordTable<[([String], Metric)]>(
+        Dictionary(grouping: metrics, by: { $0.0.first! }))
 
     /// Metric keywords, longest first.
     static let metrics: [([String], Metric)] = [
@@ -233,11 +234,11 @@ enum Lexicon {
     ]
     /// Words between an ordinal and `anniversary` that say what is commemorated, with the kind
     /// they make it: `the 30th independence anniversary`, `the 175th birth anniversary`.
-    static let anniversaryModifiers: [String: AnniversaryKind] = [
+    static let anniversaryModifiers: WordTable<AnniversaryKind> = [
         "independence": .founding, "birth": .birth, "founding": .founding, "foundation": .founding, "jubilee": .other,
     ]
     /// Weekday names, Monday = 1 (ISO 8601), for `On Thursday we marked …`.
-    static let weekdays: [String: Int] = [
+    static let weekdays: WordTable<Int> = [
         "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6, "sunday": 7,
     ]
 
@@ -269,12 +270,12 @@ enum Lexicon {
     static let downNouns: Set<String> = [
         "decrease", "decline", "drop", "fall", "reduction", "contraction", "slump", "dip",
     ]
-    static let multiplierWords: [String: Double] = [
+    static let multiplierWords: WordTable<Double> = [
         "doubled": 2, "doubling": 2, "tripled": 3, "trebled": 3, "tripling": 3, "quadrupled": 4, "halved": 0.5,
     ]
     /// Multipliers written as adverbs: `increased twice`, `more than twice the 2017 level`.
-    static let multiplierAdverbs: [String: Double] = ["twice": 2, "thrice": 3]
-    static let foldWords: [String: Double] = [
+    static let multiplierAdverbs: WordTable<Double> = ["twice": 2, "thrice": 3]
+    static let foldWords: WordTable<Double> = [
         "twofold": 2, "threefold": 3, "fourfold": 4, "fivefold": 5, "sixfold": 6, "sevenfold": 7, "eightfold": 8,
         "ninefold": 9, "tenfold": 10,
     ]

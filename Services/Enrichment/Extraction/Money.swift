@@ -24,33 +24,46 @@ enum Numbers {
         return Double(exponent == 0 ? n : "\(n)e\(exponent)")
     }
 
-    /// The number in plain `123.45` form, or nil.
+    /// The number in plain `123.45` form, or nil. `text` is a number token: ASCII digits with
+    /// `,` and `.` between them (worked on as bytes, with no Foundation string calls).
     static func normalise(_ text: String) -> String? {
+        let bytes = Array(text.utf8)
         var commas = 0
         var dots = 0
-        for b in text.utf8 { if b == 44 { commas += 1 } else if b == 46 { dots += 1 } }
-        var normalised = text
+        var lastComma = -1
+        var lastDot = -1
+        for (k, b) in bytes.enumerated() {
+            if b == 44 {
+                commas += 1
+                lastComma = k
+            } else if b == 46 {
+                dots += 1
+                lastDot = k
+            }
+        }
+        var normalised = bytes
         if commas > 0 && dots > 0 {
             // The last separator is the decimal one.
-            if let lc = text.lastIndex(of: ","), let ld = text.lastIndex(of: "."), lc > ld {
-                normalised = text.replacingOccurrences(of: ".", with: "").replacingOccurrences(of: ",", with: ".")
+            if lastComma > lastDot {
+                normalised = bytes.compactMap { $0 == 46 ? nil : $0 == 44 ? 46 : $0 }
             } else {
-                normalised = text.replacingOccurrences(of: ",", with: "")
+                normalised = bytes.filter { $0 != 44 }
             }
         } else if commas > 0 {
-            let groups = text.split(separator: ",", omittingEmptySubsequences: false)
+            let groups = bytes.split(separator: 44, omittingEmptySubsequences: false)
             if commas == 1, groups[1].count != 3 {
-                normalised = text.replacingOccurrences(of: ",", with: ".")
+                normalised = bytes.map { $0 == 44 ? 46 : $0 }
             } else {
                 guard groups.dropFirst().allSatisfy({ $0.count == 3 }) else { return nil }
-                normalised = text.replacingOccurrences(of: ",", with: "")
+                normalised = bytes.filter { $0 != 44 }
             }
         } else if dots > 1 {
-            let groups = text.split(separator: ".", omittingEmptySubsequences: false)
+            let groups = bytes.split(separator: 46, omittingEmptySubsequences: false)
             guard groups.dropFirst().allSatisfy({ $0.count == 3 }) else { return nil }
-            normalised = text.replacingOccurrences(of: ".", with: "")
+            normalised = bytes.filter { $0 != 46 }
         }
-        return Double(normalised) == nil ? nil : normalised
+        let result = String(decoding: normalised, as: UTF8.self)
+        return Double(result) == nil ? nil : result
     }
 }
 

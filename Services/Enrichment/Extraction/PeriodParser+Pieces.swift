@@ -4,7 +4,7 @@ import AttacheModels
 /// (`this year`, `the previous year`), part-years (`first half`), counts of months, month names.
 extension PeriodParser {
     func year(at i: Int) -> Int? {
-        guard i >= 0, i < tokens.count, tokens[i].kind == .number, tokens[i].lower.count == 4,
+        guard i >= 0, i < tokens.count, tokens[i].kind == .number, tokens[i].lower.utf8.count == 4,
             let y = Int(tokens[i].lower), (1900...2100).contains(y)
         else { return nil }
         // Not money or a percentage: "2024 million", "2024%".
@@ -78,12 +78,20 @@ extension PeriodParser {
         }
         let unit = word(j + 1)
         guard
-            ["in", "for", "over", "during", "of", "the", "first"].contains(word(i - 1) ?? "") || word(i) == "the"
+            Self.precedesCount(word(i - 1) ?? "") || word(i) == "the"
                 || word(j + 2) == "of"
         else { return nil }
         if unit == "months", (1...12).contains(n) { return (1, n, j + 2) }
         if unit == "quarters", (1...4).contains(n) { return (1, n * 3, j + 2) }
         return nil
+    }
+
+    /// Words before a count of months that make it a period (`in 10 months`, `for seven months`).
+    static func precedesCount(_ w: String) -> Bool {
+        switch w {
+        case "in", "for", "over", "during", "of", "the", "first": return true
+        default: return false
+        }
     }
 
     /// A month name at i (never a bare "may" unless a year or range follows).

@@ -23,10 +23,7 @@ struct PeriodParser: TokenReading {
         case "over": guard word(i + 1) == "the", word(i + 2) == "years" else { return nil }
         default:
             // A number starts a period only as a year (four digits) or before one of these.
-            if tokens[i].kind == .number, w.utf8.count != 4,
-                !["m", "st", "nd", "rd", "th", "months", "quarters", "-", "decades", "years"].contains(
-                    word(i + 1) ?? "")
-            {
+            if tokens[i].kind == .number, w.utf8.count != 4, !Self.followsPeriodNumber(word(i + 1) ?? "") {
                 return nil
             }
         }
@@ -266,22 +263,38 @@ struct PeriodParser: TokenReading {
         if w1 == "on" || w1 == "over", yearToken || kind == .previousYear { return true }
         if w2 == "on" || w2 == "over", w1 == "the", kind == .previousYear { return true }
         // "down 10.3% from a year earlier", "up 5 percent from 2022".
-        if w1 == "from", kind == .previousYear || ["%", "percent", "pct", "times"].contains(w2 ?? "") { return true }
+        if w1 == "from", kind == .previousYear || Self.isChangeUnit(w2 ?? "") { return true }
         var j = i - 1
         var steps = 0
         while j >= 0, steps < 4 {
-            let w = tokens[j].lower
-            if ["than", "compared", "comparison", "against", "versus", "vs", "over"].contains(w) {
-                // "over the past eight months" is a period, not a comparison.
-                if w == "over" { return steps > 0 && word(j + 1) == "the" && word(j + 2) == "same" }
-                return true
+            switch tokens[j].lower {
+            // "over the past eight months" is a period, not a comparison.
+            case "over": return steps > 0 && word(j + 1) == "the" && word(j + 2) == "same"
+            case "than", "compared", "comparison", "against", "versus", "vs": return true
+            case "in", "the", "of", "with", "to", "same", "period", "for", "as":
+                j -= 1
+                steps += 1
+            default: return false
             }
-            if ["in", "the", "of", "with", "to", "same", "period", "for", "as"].contains(w) {
-                j -= 1; steps += 1; continue
-            }
-            break
         }
         return false
+    }
+
+    /// Words after a number (other than a year) with which it can start a period: `10M2022`,
+    /// `the 30th`, `10 months`, `30 years ago`, `30-year`.
+    static func followsPeriodNumber(_ w: String) -> Bool {
+        switch w {
+        case "m", "st", "nd", "rd", "th", "months", "quarters", "-", "decades", "years": return true
+        default: return false
+        }
+    }
+
+    /// `%`, `percent`, `pct`, `times`: the unit of a change (`up 5 percent from 2022`).
+    static func isChangeUnit(_ w: String) -> Bool {
+        switch w {
+        case "%", "percent", "pct", "times": return true
+        default: return false
+        }
     }
 
     func isDeadline(before i: Int) -> Bool {

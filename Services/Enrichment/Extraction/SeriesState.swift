@@ -126,6 +126,9 @@ struct SeriesState: Sendable {
     }
 
     private func computeAll(_ series: Series) -> [PairKey: TradeDelta] {
+        // A delta needs two figures or a stated change: one figure alone gives none (the common
+        // case of an article's own ledger), and its neighbours need not be looked up.
+        if changes.isEmpty, figures.count < 2 { return [:] }
         var seen = Set<PairKey>()
         var result: [PairKey: TradeDelta] = [:]
         for o in Array(figures.values) + Array(changes.values) {

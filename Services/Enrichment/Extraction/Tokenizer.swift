@@ -16,8 +16,8 @@ struct Token: Sendable {
     var newline: Bool
     /// The lexicon classes of the word or symbol (`$` is a currency prefix); empty for numbers.
     var classes: WordClass = []
-
-    var isCapitalised: Bool { raw.unicodeScalars.first.map { $0.properties.isUppercase } ?? false }
+    /// Whether the first scalar (as folded) is uppercase.
+    var isCapitalised: Bool
 }
 
 /// Splits text into tokens. Offsets count Unicode scalars.
@@ -55,16 +55,63 @@ enum Tokenizer {
 
     static func isDigit(_ s: Unicode.Scalar) -> Bool { s.value >= 48 && s.value <= 57 }
 
+    /// Each ASCII character as a String, for one-character symbols (`,`, `.`, `$`).
+    static let asciiStrings: [String] = (0..<128).map { String(Unicode.Scalar(UInt8($0))) }
+
+    /// The Unicode scalars of a text, decoded straight from its (valid) UTF-8.
+    static func scalars(of text: String) -> [Unicode.Scalar] {
+        let decoded = text.utf8.withContiguousStorageIfAvailable { utf8 in
+            [Unicode.Scalar](unsafeUninitializedCapacity: utf8.count) { buffer, count in
+                var i = 0
+                var n = 0
+                while i < utf8.count {
+                    let b0 = UInt32(utf8[i])
+                    if b0 < 0x80 {
+                        buffer[n] = Unicode.Scalar(UInt8(truncatingIfNeeded: b0))
+                        n += 1
+                        i += 1
+                        continue
+                    }
+                    var v = b0
+                    if b0 >= 0xF0 {
+                        v =
+                            (b0 & 0x07) << 18 | UInt32(utf8[i + 1] & 0x3F) << 12 | UInt32(utf8[i + 2] & 0x3F) << 6
+                            | UInt32(utf8[i + 3] & 0x3F)
+                        i += 4
+                    } else if b0 >= 0xE0 {
+                        v = (b0 & 0x0F) << 12 | UInt32(utf8[i + 1] & 0x3F) << 6 | UInt32(utf8[i + 2] & 0x3F)
+                        i += 3
+                    } else if b0 >= 0xC0 {
+                        v = (b0 & 0x1F) << 6 | UInt32(utf8[i + 1] & 0x3F)
+                        i += 2
+                    } else {
+                        i += 1
+                    }
+                    buffer[n] = Unicode.Scalar(v) ?? "\u{FFFD}"
+                    n += 1
+                }
+                count = n
+            }
+        }
+        return decoded ?? Array(text.unicodeScalars)
+    }
+
     static func tokenize(_ scalars: [Unicode.Scalar]) -> [Token] {
+        scalars.withUnsafeBufferPointer { tokenize($0) }
+    }
+
+    static func tokenize(_ scalars: UnsafeBufferPointer<Unicode.Scalar>) -> [Token] {
         var tokens: [Token] = []
         tokens.reserveCapacity(scalars.count / 4)
+        let table = Lexicon.classTable
+        let asciiStrings = Self.asciiStrings
         var i = 0
         var attached = false
         var newline = true
         let n = scalars.count
         while i < n {
             let s = scalars[i]
-            if isSpace(s) || isIgnorable(s) {
+            if s.value < 128 ? (s.value <= 32 || s.value == 127) : (isSpace(s) || isIgnorable(s)) {
                 if isNewline(s) { newline = true }
                 attached = false
                 i += 1
@@ -72,7 +119,13 @@ enum Tokenizer {
             }
             let start = i
             var kind: Token.Kind
+            // Whether the token is ASCII, has a capital, and the FNV-1a hash of its lowercase
+            // bytes (for the lexicon's byte table), gathered while it is scanned.
+            var ascii = true
+            var upper = false
+            var hash = ByteClassTable.seed
             if isDigit(s) {
+                // Digits, `,` and `.`: ASCII, and in no word list.
                 kind = .number
                 i += 1
                 while i < n {
@@ -83,150 +136,109 @@ enum Tokenizer {
                 }
             } else if isLetter(s) {
                 kind = .word
-                i += 1
-                while i < n,
-                    isLetter(scalars[i])
-                        || (scalars[i].value >= 0x300 && scalars[i].properties.generalCategory == .nonspacingMark)
-                { i += 1 }
+                while i < n {
+                    let c = scalars[i]
+                    let v = c.value
+                    if v < 128 {
+                        // ASCII: only a letter continues the word (v | 0x20 folds A-Z onto a-z).
+                        guard (v | 0x20) >= 97 && (v | 0x20) <= 122 else { break }
+                        if v <= 90 { upper = true }
+                        hash = ByteClassTable.step(hash, UInt8(truncatingIfNeeded: v | 0x20))
+                    } else if isLetter(c) || (v >= 0x300 && c.properties.generalCategory == .nonspacingMark) {
+                        ascii = false
+                    } else {
+                        break
+                    }
+                    i += 1
+                }
             } else {
                 kind = .symbol
                 i += 1
+                if s.value < 128 {
+                    hash = ByteClassTable.step(hash, UInt8(truncatingIfNeeded: s.value))
+                } else {
+                    ascii = false
+                }
             }
-            var lower: String
-            var raw: String
-            var ascii = true
-            var upper = false
-            var hash = ByteClassTable.seed
-            for k in start..<i {
-                let v = scalars[k].value
-                if v >= 128 { ascii = false; break }
-                var b = UInt8(truncatingIfNeeded: v)
-                if b >= 65 && b <= 90 { upper = true; b += 32 }
-                hash = ByteClassTable.step(hash, b)
-            }
-            var classes: WordClass = []
+            let token: Token
             if ascii {
                 // The common case: the strings straight from the bytes, the word's lists from
                 // the byte table (no String hashing).
-                let length = i - start
-                raw = String(unsafeUninitializedCapacity: length) { buffer in
-                    for k in 0..<length { buffer[k] = UInt8(truncatingIfNeeded: scalars[start + k].value) }
-                    return length
-                }
-                if kind == .word, upper {
-                    lower = String(unsafeUninitializedCapacity: length) { buffer in
-                        for k in 0..<length {
-                            let v = UInt8(truncatingIfNeeded: scalars[start + k].value)
-                            buffer[k] = v >= 65 && v <= 90 ? v + 32 : v
-                        }
-                        return length
-                    }
-                } else {
+                let word = UnsafeBufferPointer(rebasing: scalars[start..<i])
+                let slot = kind == .number ? nil : table.slot(ofASCII: word, hash: hash)
+                let raw: String
+                var lower: String
+                if kind == .symbol, word.count == 1 {
+                    raw = asciiStrings[Int(word[0].value)]
                     lower = raw
-                }
-                if kind != .number { classes = Lexicon.classTable.classes(ofASCII: scalars, start, i, hash: hash) }
-            } else {
-                lower = ""
-                raw = ""
-                for k in start..<i {
-                    let f = fold(scalars[k])
-                    raw.unicodeScalars.append(f)
-                    if f.value < 128 {
-                        if f.value >= 65 && f.value <= 90 {
-                            lower.unicodeScalars.append(Unicode.Scalar(f.value + 32)!)
+                } else if let slot, !upper {
+                    raw = table.word(at: slot)
+                    lower = raw
+                } else {
+                    raw = String(unsafeUninitializedCapacity: word.count) { buffer in
+                        for k in 0..<word.count { buffer[k] = UInt8(truncatingIfNeeded: word[k].value) }
+                        return word.count
+                    }
+                    lower = raw
+                    if kind == .word, upper {
+                        if let slot {
+                            lower = table.word(at: slot)
                         } else {
-                            lower.unicodeScalars.append(f)
-                        }
-                    } else {
-                        let mapped = f.properties.lowercaseMapping.unicodeScalars
-                        if mapped.count == 1 {
-                            lower.unicodeScalars.append(mapped.first!)
-                        } else {
-                            lower.unicodeScalars.append(f)
+                            lower = String(unsafeUninitializedCapacity: word.count) { buffer in
+                                for k in 0..<word.count {
+                                    let v = UInt8(truncatingIfNeeded: word[k].value)
+                                    buffer[k] = v >= 65 && v <= 90 ? v + 32 : v
+                                }
+                                return word.count
+                            }
                         }
                     }
                 }
-            }
-            if !ascii, kind != .number { classes = Lexicon.classes[lower] ?? [] }
-            tokens.append(
-                Token(
+                let classes = slot.map { table.classes(at: $0) } ?? []
+                let first = word[0].value
+                token = Token(
                     kind: kind, lower: lower, raw: raw, start: start, end: i, attached: attached, newline: newline,
-                    classes: classes))
+                    classes: classes, isCapitalised: first >= 65 && first <= 90)
+            } else {
+                token = folded(
+                    UnsafeBufferPointer(rebasing: scalars[start..<i]), kind: kind, start: start, attached: attached,
+                    newline: newline)
+            }
+            tokens.append(token)
             attached = true
             newline = false
         }
         return tokens
     }
-}
 
-/// A sentence: a token range, with its paragraph index.
-struct Sentence: Sendable {
-    var range: Range<Int>
-    var paragraph: Int
-}
-
-enum Sentences {
-    static let abbreviations: Set<String> = [
-        "mr", "mrs", "ms", "dr", "st", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
-        "oct", "nov", "dec", "gen", "prof", "vs", "approx", "inc", "ltd", "co", "corp", "e", "i", "u", "s",
-    ]
-
-    static func split(_ tokens: [Token]) -> [Sentence] {
-        var result: [Sentence] = []
-        var paragraph = 0
-        var start = 0
-        var i = 0
-        while i < tokens.count {
-            if i > start, tokens[i].newline {
-                result.append(Sentence(range: start..<i, paragraph: paragraph))
-                paragraph += 1
-                start = i
-            }
-            // Bound the length of a sentence (a text without full stops is cut at a comma or
-            // semicolon after 150 tokens, at most 250), so the work per sentence stays bounded.
-            let length = i - start
-            if length >= 250
-                || (length >= 150 && tokens[i].kind == .symbol && (tokens[i].lower == "," || tokens[i].lower == ";"))
-            {
-                result.append(Sentence(range: start..<(i + 1), paragraph: paragraph))
-                start = i + 1
-                i += 1
-                continue
-            }
-            if tokens[i].kind == .symbol, tokens[i].lower == "." || tokens[i].lower == "!" || tokens[i].lower == "?" {
-                let t = tokens[i]
-                var end = i + 1
-                // Closing quotes and brackets belong to the sentence.
-                while end < tokens.count, tokens[end].attached, tokens[end].kind == .symbol,
-                    ["\"", "'", ")", "»"].contains(tokens[end].lower)
-                { end += 1 }
-                let next = end < tokens.count ? tokens[end] : nil
-                var boundary = next == nil
-                if let next, !next.attached || next.newline {
-                    let prev = i > 0 ? tokens[i - 1] : nil
-                    let isAbbrev =
-                        t.lower == "."
-                        && prev.map {
-                            $0.kind == .word && $0.attached == false && abbreviations.contains($0.lower)
-                                || ($0.kind == .word && $0.raw.count == 1 && $0.isCapitalised)
-                        } ?? false
-                    if next.newline
-                        || (!isAbbrev && (next.isCapitalised || next.kind == .number || next.kind == .symbol))
-                    {
-                        boundary = true
-                    }
+    /// A token with a scalar outside ASCII: quotes and dashes folded, lowercased scalar by
+    /// scalar, its lists found by its lowercase String.
+    static func folded(
+        _ scalars: UnsafeBufferPointer<Unicode.Scalar>, kind: Token.Kind, start: Int, attached: Bool, newline: Bool
+    ) -> Token {
+        var lower = ""
+        var raw = ""
+        for s in scalars {
+            let f = fold(s)
+            raw.unicodeScalars.append(f)
+            if f.value < 128 {
+                if f.value >= 65 && f.value <= 90 {
+                    lower.unicodeScalars.append(Unicode.Scalar(f.value + 32)!)
+                } else {
+                    lower.unicodeScalars.append(f)
                 }
-                if boundary {
-                    result.append(Sentence(range: start..<end, paragraph: paragraph))
-                    start = end
-                    if end < tokens.count, tokens[end].newline { paragraph += 1 }
-                    i = end
-                    continue
+            } else {
+                let mapped = f.properties.lowercaseMapping.unicodeScalars
+                if mapped.count == 1 {
+                    lower.unicodeScalars.append(mapped.first!)
+                } else {
+                    lower.unicodeScalars.append(f)
                 }
             }
-            i += 1
         }
-        if start < tokens.count { result.append(Sentence(range: start..<tokens.count, paragraph: paragraph)) }
-        return result
+        let classes = kind == .number ? [] : Lexicon.classes[lower] ?? []
+        return Token(
+            kind: kind, lower: lower, raw: raw, start: start, end: start + scalars.count, attached: attached,
+            newline: newline, classes: classes, isCapitalised: fold(scalars[0]).properties.isUppercase)
     }
 }

@@ -1,0 +1,59 @@
+import AttacheModels
+import Testing
+
+@testable import Extraction
+
+/// The tokenizer's tables: the byte table of the lexicon (slots, classes and the reused
+/// lowercase Strings), the UTF-8 decoder, and tokens as the lexicon and the text say.
+@Suite("Tokenizer tables")
+struct TokenizerTableTests {
+    static func lookup(_ word: String) -> Int? {
+        let scalars = Array(word.unicodeScalars)
+        var hash = ByteClassTable.seed
+        for s in scalars {
+            var b = UInt8(truncatingIfNeeded: s.value)
+            if b >= 65 && b <= 90 { b += 32 }
+            hash = ByteClassTable.step(hash, b)
+        }
+        return scalars.withUnsafeBufferPointer { Lexicon.classTable.slot(ofASCII: $0, hash: hash) }
+    }
+
+    @Test("every ASCII lexicon word has a slot with its classes and its String, in any case")
+    func everyWord() throws {
+        for (word, classes) in Lexicon.classes where word.utf8.allSatisfy({ $0 < 128 }) {
+            let slot = try #require(Self.lookup(word), "\(word)")
+            #expect(Lexicon.classTable.classes(at: slot) == classes, "\(word)")
+            #expect(Lexicon.classTable.word(at: slot) == word)
+            #expect(Self.lookup(word.uppercased()) == slot, "\(word)")
+        }
+    }
+
+    @Test(
+        "words outside the lexicon have no slot",
+        arguments: ["cooperation", "th3", "", "januar", "januaryy", "Kazakhstan"])
+    func outside(_ word: String) {
+        #expect(Self.lookup(word) == nil)
+    }
+
+    @Test(
+        "the decoder gives the text's scalars",
+        arguments: [
+            "", "plain ASCII", "Türkiye – “quoted” ₸5", "e\u{301} 🇰🇿 \u{10FFFF}\u{7F}\u{80}\u{7FF}\u{800}\u{FFFF}",
+        ])
+    func decode(_ text: String) {
+        #expect(Tokenizer.scalars(of: text) == Array(text.unicodeScalars))
+    }
+
+    @Test("tokens keep case, fold quotes and dashes, and know their lists")
+    func tokens() {
+        let tokens = Tokenizer.tokenize(Array("The EXPORTS, Türkiye’s exports — 2,5 bn".unicodeScalars))
+        #expect(tokens.map(\.lower) == ["the", "exports", ",", "türkiye", "'", "s", "exports", "-", "2,5", "bn"])
+        #expect(tokens.map(\.raw) == ["The", "EXPORTS", ",", "Türkiye", "'", "s", "exports", "-", "2,5", "bn"])
+        #expect(tokens.map(\.isCapitalised) == [true, true, false, true, false, false, false, false, false, false])
+        #expect(tokens[0].classes.contains(.periodWord))
+        #expect(tokens[1].classes.contains(.metricStart))
+        #expect(tokens[2].classes.isEmpty)
+        #expect(tokens[8].classes.isEmpty)
+        #expect(tokens[9].classes.contains(.scales))
+    }
+}
