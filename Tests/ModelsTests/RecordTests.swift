@@ -327,4 +327,33 @@ struct RecordTests {
         #expect(Topics(prefix: "staging.").all.map(\.name).allSatisfy { $0.hasPrefix("staging.") })
         #expect(Topics(prefix: "staging.").enriched == "staging.articles.enriched")
     }
+
+    @Test("a scalar count from UTF-8 agrees with unicodeScalars.count")
+    func scalarCount() {
+        for text in ["", "ASTANA", "Almaty – Zürich", "e\u{301}t\u{E9}", "🇰🇿 trade 😀", "Қазақстан", "\u{10FFFF}x"] {
+            #expect(RecordCheck.scalarCount(text) == text.unicodeScalars.count, "\(text)")
+        }
+    }
+
+    @Test("a value out of range is refused with the path of its field")
+    func problemsNameTheirField() throws {
+        var article = Samples.article
+        article.paragraphs.append(TextSpan(start: 0, end: article.text.unicodeScalars.count + 1))
+        #expect(throws: RecordProblem.self) { try article.validated() }
+        do {
+            _ = try article.validated()
+        } catch {
+            #expect(error.field == "paragraphs[\(article.paragraphs.count - 1)]")
+            #expect(error.problem.contains("ends after the text"))
+        }
+        var enriched = Samples.enriched
+        enriched.figures = [Samples.fdi2022, Samples.fdi2022]
+        enriched.figures[1].period.start = Day(year: 999, month: 12, day: 31)!
+        do {
+            _ = try enriched.validated()
+            Issue.record("a year of 999 was accepted")
+        } catch {
+            #expect(error.field == "figures[1].period.start")
+        }
+    }
 }
