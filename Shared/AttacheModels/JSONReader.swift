@@ -138,13 +138,11 @@ public struct JSONReader {
         guard index < bytes.count else { return false }
         let escaped = bytes[index]
         index += 1
+        if let byte = JSONReader.unescaped(escaped) {
+            buffer.append(byte)
+            return true
+        }
         switch escaped {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): buffer.append(escaped)
-        case UInt8(ascii: "b"): buffer.append(0x08)
-        case UInt8(ascii: "f"): buffer.append(0x0C)
-        case UInt8(ascii: "n"): buffer.append(0x0A)
-        case UInt8(ascii: "r"): buffer.append(0x0D)
-        case UInt8(ascii: "t"): buffer.append(0x09)
         case UInt8(ascii: "u"):
             guard let unit = hex4() else { return false }
             var scalar: Unicode.Scalar?
@@ -164,6 +162,21 @@ public struct JSONReader {
             return false
         }
         return true
+    }
+
+    /// The byte a one-letter JSON escape (`\\"`, `\\\\`, `\\/`, `\\b`, `\\f`, `\\n`, `\\r`,
+    /// `\\t`) stands for, given the letter after the backslash; nil for `u` and for letters
+    /// that are no escape.
+    public static func unescaped(_ letter: UInt8) -> UInt8? {
+        switch letter {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): letter
+        case UInt8(ascii: "b"): 0x08
+        case UInt8(ascii: "f"): 0x0C
+        case UInt8(ascii: "n"): 0x0A
+        case UInt8(ascii: "r"): 0x0D
+        case UInt8(ascii: "t"): 0x09
+        default: nil
+        }
     }
 
     private mutating func hex4() -> UInt32? {

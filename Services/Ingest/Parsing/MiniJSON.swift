@@ -1,3 +1,5 @@
+import AttacheModels
+
 /// A small, strict JSON reader (RFC 8259) for article submissions: it reads the top-level
 /// object's members with the byte offset of each value, and reports errors with their
 /// offset so the parser can name the line and column. Nesting is limited to 64 levels.
@@ -230,15 +232,11 @@ enum MiniJSON {
                 }
                 let e = bytes[i]
                 i += 1
+                if let byte = JSONReader.unescaped(e) {
+                    out.append(byte)
+                    continue
+                }
                 switch e {
-                case UInt8(ascii: "\""): out.append(0x22)
-                case UInt8(ascii: "\\"): out.append(0x5C)
-                case UInt8(ascii: "/"): out.append(0x2F)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
                 case UInt8(ascii: "u"):
                     var v = try hex4()
                     if v >= 0xD800 && v <= 0xDBFF {
