@@ -164,8 +164,8 @@ public struct JSONReader {
         return true
     }
 
-    /// The byte a one-letter JSON escape (`\\"`, `\\\\`, `\\/`, `\\b`, `\\f`, `\\n`, `\\r`,
-    /// `\\t`) stands for, given the letter after the backslash; nil for `u` and for letters
+    /// The byte a one-letter JSON escape (`\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`,
+    /// `\t`) stands for, given the letter after the backslash; nil for `u` and for letters
     /// that are no escape.
     public static func unescaped(_ letter: UInt8) -> UInt8? {
         switch letter {
