@@ -37,7 +37,9 @@ let package = Package(
             providers: [.apt(["librdkafka-dev"])]
         ),
         // The records of docs/architecture.md §2, stable ids, topic names and record headers. Pure.
-        .target(name: "AttacheModels", path: "Shared/AttacheModels"),
+        .target(name: "AttacheModels", dependencies: ["CSHA256"], path: "Shared/AttacheModels"),
+        // SHA-256 block compression with the x86 SHA extensions, chosen at run time (stable ids).
+        .target(name: "CSHA256", path: "Shared/CSHA256"),
         // The Swift Kafka layer: producer, consumer, transactions, admin, embedded broker.
         .target(
             name: "AttacheKafka",

@@ -15,7 +15,8 @@ let fuzzTarget: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
 let package = Package(
     name: "AttacheFuzz",
     targets: [
-        .target(name: "AttacheModels", path: "Sources/AttacheModels"),
+        .target(name: "CSHA256", path: "Sources/CSHA256"),
+        .target(name: "AttacheModels", dependencies: ["CSHA256"], path: "Sources/AttacheModels"),
         .target(name: "ArticleParsing", dependencies: ["AttacheModels"], path: "Sources/ArticleParsing"),
         .target(name: "Extraction", dependencies: ["AttacheModels"], path: "Sources/Extraction"),
         // Bytes → ArticleParser (seed text, JSON, NDJSON batches).

@@ -4,6 +4,18 @@ import Testing
 
 @Suite("SHA-256 and stable ids")
 struct HashTests {
+    /// Both compression functions. On a machine without the SHA extensions (not x86-64, or an
+    /// older CPU) the hardware one is not taken: `.hardware` hashers run the Swift rounds, so
+    /// these tests still pass there but compare the Swift rounds with themselves.
+    static let implementations: [SHA256.Implementation] = [.portable, .hardware]
+
+    /// The digest of `bytes` by `implementation`, as lowercase hex.
+    static func hex(_ bytes: [UInt8], _ implementation: SHA256.Implementation) -> String {
+        var hasher = SHA256.Hasher(implementation)
+        hasher.update(bytes)
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
     @Test(
         "FIPS 180-4 / NIST test vectors",
         arguments: [
@@ -22,13 +34,19 @@ struct HashTests {
         ])
     func vectors(_ input: String, _ expected: String) {
         #expect(SHA256.hex(Array(input.utf8)) == expected)
+        for implementation in Self.implementations {
+            #expect(Self.hex(Array(input.utf8), implementation) == expected, "\(implementation)")
+        }
     }
 
     @Test("one million times 'a'")
     func million() {
-        #expect(
-            SHA256.hex([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000))
-                == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        let message = [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)
+        for implementation in Self.implementations {
+            #expect(
+                Self.hex(message, implementation) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
+                "\(implementation)")
+        }
     }
 
     @Test(
@@ -43,22 +61,69 @@ struct HashTests {
             (120, "2f3d335432c70b580af0e8e1b3674a7c020d683aa5f73aaaedfdc55af904c21c"),
         ])
     func boundaries(_ count: Int, _ expected: String) {
-        #expect(SHA256.hex([UInt8](repeating: UInt8(ascii: "a"), count: count)) == expected)
+        for implementation in Self.implementations {
+            #expect(
+                Self.hex([UInt8](repeating: UInt8(ascii: "a"), count: count), implementation) == expected,
+                "\(implementation)")
+        }
+    }
+
+    @Test("the SHA extensions are used where the kernel reports them (x86-64 Linux)")
+    func hardwareDetection() throws {
+        #expect(SHA256.Hasher(.portable).implementation == .portable)
+        #expect(SHA256.Hasher(.hardware).implementation == (SHA256.hardwareAvailable ? .hardware : .portable))
+        #expect(SHA256.Hasher().implementation == SHA256.Hasher(.hardware).implementation)
+        #if os(Linux) && arch(x86_64)
+            let cpuinfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+            let flags = cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") } ?? ""
+            let sha = flags.split(separator: " ").contains("sha_ni")
+            let ssse3 = flags.split(separator: " ").contains("ssse3")
+            let sse41 = flags.split(separator: " ").contains("sse4_1")
+            #expect(SHA256.hardwareAvailable == (sha && ssse3 && sse41), "flags: \(flags)")
+        #else
+            #expect(!SHA256.hardwareAvailable)
+        #endif
+    }
+
+    @Test("the hardware and the Swift compression agree on random messages fed in random pieces")
+    func hardwareMatchesPortable() {
+        var random = XorShift64(state: 0x5EED_5A25)
+        // Thousands of short messages (every padding case, one to five blocks) and a few of 1 MB;
+        // the pieces start at any offset, so the hardware loads unaligned blocks too.
+        let lengths = (0..<3_000).map { _ in Int.random(in: 0...300, using: &random) } + [1 << 20, 1 << 20, 1 << 20]
+        for length in lengths {
+            let message = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
+            var hardware = SHA256.Hasher(.hardware)
+            var portable = SHA256.Hasher(.portable)
+            let largest = length < 1_000 ? 70 : 200_000
+            var start = 0
+            while start < message.count {
+                let end = min(message.count, start + Int.random(in: 1...largest, using: &random))
+                hardware.update(message[start..<end])
+                portable.update(message[start..<end])
+                start = end
+            }
+            let digest = hardware.finalize()
+            #expect(digest == portable.finalize(), "a message of \(length) bytes")
+            #expect(digest == SHA256.digest(message), "a message of \(length) bytes, whole")
+        }
     }
 
     @Test("the message given in pieces of any size hashes as the whole")
     func incremental() {
         let message = (0..<1_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
         let whole = SHA256.hex(message)
-        for piece in [1, 3, 55, 56, 63, 64, 65, 127, 128, 129, 999] {
-            var hasher = SHA256.Hasher()
-            var start = 0
-            while start < message.count {
-                let end = min(message.count, start + piece)
-                hasher.update(message[start..<end])
-                start = end
+        for implementation in Self.implementations {
+            for piece in [1, 3, 55, 56, 63, 64, 65, 127, 128, 129, 999] {
+                var hasher = SHA256.Hasher(implementation)
+                var start = 0
+                while start < message.count {
+                    let end = min(message.count, start + piece)
+                    hasher.update(message[start..<end])
+                    start = end
+                }
+                #expect(hasher.finalize() == SHA256.digest(message), "pieces of \(piece) bytes, \(implementation)")
             }
-            #expect(hasher.finalize() == SHA256.digest(message), "pieces of \(piece) bytes")
         }
         // A collection without contiguous storage takes the copying path.
         var lazy = SHA256.Hasher()
@@ -163,5 +228,17 @@ struct HashTests {
             Series(metric: .tradeTurnover, reporter: "KZ", partner: "EU", currency: "USD").description
                 == "trade_turnover:KZ:EU:USD")
         #expect(Series(metric: .exports, reporter: "KZ", partner: "LU", currency: "USD") < Samples.fdiSeries)
+    }
+}
+
+/// A small seeded generator (xorshift64), so the random messages are the same on every run.
+private struct XorShift64: RandomNumberGenerator {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state ^= state << 13
+        state ^= state >> 7
+        state ^= state << 17
+        return state
     }
 }
