@@ -15,8 +15,8 @@ struct PeriodParser: TokenReading {
         guard i < tokens.count else { return nil }
         let w = tokens[i].lower
         // A number (digits) is never one of the words below, and the forms that start with a
-        // word are not tried on it: each costs String comparisons, and most tokens that reach
-        // here are numbers.
+        // word are not tried on it: each costs String comparisons, and every number of a
+        // sentence reaches here (`periodMentions(in:)` lets words through only by their lists).
         let isNumber = tokens[i].kind == .number
         if isNumber {
             // A number starts a period only as a year (four digits) or before one of these.
