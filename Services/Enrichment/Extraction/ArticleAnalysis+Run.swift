@@ -70,8 +70,18 @@ extension ArticleAnalysis {
             }
         }
         figures += derivedFigures(figures: figures, changes: changes)
-        var seen = Set<Figure>()
-        figures = figures.filter { seen.insert($0).inserted }
+        // An article states a handful of figures: comparing each with those kept before it
+        // is cheaper than hashing every field (its text too) into a Set, and keeps the same
+        // ones; a Set only bounds the work for an article with very many.
+        if figures.count <= 64 {
+            var kept: [Figure] = []
+            kept.reserveCapacity(figures.count)
+            for f in figures where !kept.contains(f) { kept.append(f) }
+            figures = kept
+        } else {
+            var seen = Set<Figure>()
+            figures = figures.filter { seen.insert($0).inserted }
+        }
         figures.sort { a, b in
             if a.span.start != b.span.start { return a.span.start < b.span.start }
             if a.derived != b.derived { return !a.derived }

@@ -1,8 +1,9 @@
 import AttacheModels
 
 /// Recognises the period forms of docs/architecture.md §3 on tokens.
-/// `parse(at:)` tries the forms in turn; the pieces they are built from (years, month names,
-/// part-years, counts of months) are in `PeriodParser+Pieces.swift`.
+/// `parse(at:)` tries the forms in turn (those a number starts are in `PeriodParser+Forms.swift`);
+/// the pieces they are built from (years, month names, part-years, counts of months) are in
+/// `PeriodParser+Pieces.swift`.
 struct PeriodParser: TokenReading {
     let tokens: [Token]
     let published: Day
@@ -13,6 +14,15 @@ struct PeriodParser: TokenReading {
     func parse(at i: Int) -> PeriodMention? {
         guard i < tokens.count else { return nil }
         let w = tokens[i].lower
+        // A number (digits) is never one of the words below, and the forms that start with a
+        // word are not tried on it: each costs String comparisons, and every number of a
+        // sentence reaches here (`periodMentions(in:)` lets words through only by their lists).
+        let isNumber = tokens[i].kind == .number
+        if isNumber {
+            // A number starts a period only as a year (four digits) or before one of these.
+            if w.utf8.count != 4, !Self.followsPeriodNumber(word(i + 1) ?? "") { return nil }
+            return finish(i, numberForm(at: i, w))
+        }
         // Common words that start a period form only before these words (a quick no).
         switch w {
         case "the":
@@ -21,12 +31,23 @@ struct PeriodParser: TokenReading {
         case "a": guard word(i + 1) == "year" else { return nil }
         case "to": guard word(i + 1) == "date" else { return nil }
         case "over": guard word(i + 1) == "the", word(i + 2) == "years" else { return nil }
-        default:
-            // A number starts a period only as a year (four digits) or before one of these.
-            if tokens[i].kind == .number, w.utf8.count != 4, !Self.followsPeriodNumber(word(i + 1) ?? "") {
-                return nil
-            }
+        default: break
         }
+        return finish(i, wordForm(at: i, w))
+    }
+
+    /// The period mention of a form found at i (its deadline and comparison read the words before).
+    private func finish(_ i: Int, _ result: (PeriodKind, Int)?) -> PeriodMention? {
+        guard let (kind, end) = result else { return nil }
+        // "by the end of 2021" in a text of 2022 says when something had happened, not a deadline.
+        var deadline = isDeadline(before: i)
+        if deadline, case .absolute(let p) = kind, p.end < published { deadline = false }
+        return PeriodMention(
+            range: i..<end, kind: kind, comparison: isComparison(before: i, kind: kind), deadline: deadline)
+    }
+
+    /// The forms that start with a word or symbol token `w` at i, in `parse(at:)`'s order.
+    private func wordForm(at i: Int, _ w: String) -> (PeriodKind, Int)? {
         var result: (PeriodKind, Int)?
 
         // Q1 2022, Q1-Q3 2022, H1 2022.
@@ -48,12 +69,6 @@ struct PeriodParser: TokenReading {
                 }
             }
         }
-        // 10M2022: the first ten months of 2022.
-        if result == nil, tokens[i].kind == .number, let n = Int(w), (1...12).contains(n), word(i + 1) == "m",
-            tokens[i + 1].attached, let y = year(at: i + 2), tokens[i + 2].attached, let p = Period.months(1, n, of: y)
-        {
-            result = (.absolute(p), i + 3)
-        }
         // this year's first seven months, last year's first 11 months.
         if result == nil, w == "this" || w == "last" || w == "current", word(i + 1) == "year", word(i + 2) == "'",
             word(i + 3) == "s",
@@ -62,23 +77,7 @@ struct PeriodParser: TokenReading {
         {
             result = (.absolute(p), part.end)
         }
-        // the first half of 2022, the first nine months of 2024, the third quarter of this year.
-        if result == nil, let part = partOfYear(at: i) ?? countOfMonths(at: i),
-            word(i - 1) != "past", word(i - 1) != "last", word(i - 1) != "next"
-        {
-            if let (y, end) = yearExpression(at: part.end), let p = Period.months(part.from, part.to, of: y) {
-                result = (.absolute(p), end)
-            } else if word(part.end) == "of", word(part.end + 1) == "the", word(part.end + 2) == "year",
-                let p = Period.months(part.from, part.to, of: impliedYear(lastMonth: part.to))
-            {
-                // "in the first half of the year": the latest such months by publication.
-                result = (.absolute(p), part.end + 3)
-            } else if word(part.end) != "of",
-                let p = Period.months(part.from, part.to, of: impliedYear(lastMonth: part.to))
-            {
-                result = (.absolute(p), part.end)
-            }
-        }
+        if result == nil { result = partOfYearForm(at: i) }
         // January-August 2025, from January to August 2025, June 2024.
         if result == nil, let m1 = month(at: i),
             !(i > 0 && tokens[i - 1].kind == .number && (Int(tokens[i - 1].lower) ?? 0) <= 31)
@@ -104,37 +103,6 @@ struct PeriodParser: TokenReading {
             {
                 result = (.absolute(p), j)
             }
-        }
-        // Years and ranges of years.
-        if result == nil, let y = year(at: i) {
-            var handled = false
-            let fromBefore = word(i - 1) == "from" || word(i - 1) == "between"
-            let connector = word(i + 1)
-            if connector == "-"
-                || ((connector == "to" || connector == "through" || connector == "until" || connector == "till")
-                    && fromBefore)
-                || (connector == "and" && word(i - 1) == "between")
-            {
-                var j = i + 2
-                if word(j) == "the", word(j + 1) == "end", word(j + 2) == "of" { j += 3 }
-                if let y2 = year(at: j), y2 > y, let p = Period.months(from: (y, 1), to: (y2, 12)) {
-                    result = (.absolute(p), j + 1); handled = true
-                } else if let part = partOfYear(at: j), let (y2, end) = yearExpression(at: part.end), y2 >= y,
-                    let p = Period.months(from: (y, 1), to: (y2, part.to))
-                {
-                    result = (.absolute(p), end); handled = true
-                } else if let m = month(at: j), let y2 = year(at: j + 1), y2 >= y,
-                    let p = Period.months(from: (y, 1), to: (y2, m))
-                {
-                    result = (.absolute(p), j + 2); handled = true
-                }
-            }
-            if !handled, word(i - 1) == "since" {
-                if let start = Day(year: y, month: 1, day: 1), start <= published {
-                    result = (.absolute(.days(start, published)), i + 1); handled = true
-                }
-            }
-            if !handled { result = (.absolute(.year(y)), i + 1) }
         }
         // this year (to date), the current year, since the beginning of the year.
         if result == nil {
@@ -177,20 +145,7 @@ struct PeriodParser: TokenReading {
         {
             result = (.absolute(.days(start, published)), i + 3)
         }
-        // the 30-year total: the 30 years to publication.
-        if result == nil, tokens[i].kind == .number, let n = Int(w), (1...100).contains(n), word(i + 1) == "-",
-            word(i + 2) == "year",
-            word(i + 3) == "total", let start = Day(year: published.year - n, month: 1, day: 1)
-        {
-            result = (.absolute(.days(start, published)), i + 4)
-        }
-        // three decades ago, 30 years ago: that year.
-        if result == nil, let n = number(at: i), word(i + 1) == "decades" || word(i + 1) == "years",
-            word(i + 2) == "ago",
-            (1...100).contains(n)
-        {
-            result = (.absolute(.year(published.year - n * (word(i + 1) == "decades" ? 10 : 1))), i + 3)
-        }
+        if result == nil { result = agoForm(at: i) }
         // over the years of independence, since independence: from the home country's independence.
         if result == nil, let y = independence, let start = Day(year: y, month: 1, day: 1) {
             if w == "since", word(i + 1) == "independence" {
@@ -242,12 +197,7 @@ struct PeriodParser: TokenReading {
                 result = (.previousYear, i + 2)
             }
         }
-        guard let (kind, end) = result else { return nil }
-        // "by the end of 2021" in a text of 2022 says when something had happened, not a deadline.
-        var deadline = isDeadline(before: i)
-        if deadline, case .absolute(let p) = kind, p.end < published { deadline = false }
-        return PeriodMention(
-            range: i..<end, kind: kind, comparison: isComparison(before: i, kind: kind), deadline: deadline)
+        return result
     }
 
     func isComparison(before i: Int, kind: PeriodKind) -> Bool {
