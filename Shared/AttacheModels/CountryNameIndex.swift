@@ -148,7 +148,8 @@ struct CountryNameIndex: Sendable {
     }
 
     /// The names at the scalar offsets `starts` (ascending; every other position is skipped),
-    /// non-overlapping, in order.
+    /// non-overlapping, in order. Its comparison loop is `hits(utf8:)`'s over scalars: one
+    /// generic loop taking the word-end test as a closure made both scans about 5 % slower.
     func hits(scalars text: UnsafeBufferPointer<Unicode.Scalar>, at starts: some Sequence<Int>) -> [Hit] {
         var result: [Hit] = []
         var next = 0

@@ -72,24 +72,23 @@ final class ArticleAnalysis: TokenReading {
 
     /// The token that starts at a scalar offset (tokens are sorted: binary search).
     static func token(startingAt offset: Int, in tokens: [Token]) -> Int? {
-        var lo = 0
-        var hi = tokens.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if tokens[mid].start < offset { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < tokens.count && tokens[lo].start == offset ? lo : nil
+        token(at: offset, in: tokens, by: \.start)
     }
 
     /// The token that ends at a scalar offset.
     static func token(endingAt offset: Int, in tokens: [Token]) -> Int? {
+        token(at: offset, in: tokens, by: \.end)
+    }
+
+    /// The token whose `edge` (its start or its end; both ascend with the index) is `offset`.
+    private static func token(at offset: Int, in tokens: [Token], by edge: KeyPath<Token, Int>) -> Int? {
         var lo = 0
         var hi = tokens.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if tokens[mid].end < offset { lo = mid + 1 } else { hi = mid }
+            if tokens[mid][keyPath: edge] < offset { lo = mid + 1 } else { hi = mid }
         }
-        return lo < tokens.count && tokens[lo].end == offset ? lo : nil
+        return lo < tokens.count && tokens[lo][keyPath: edge] == offset ? lo : nil
     }
 
     func span(_ range: Range<Int>) -> (TextSpan, String) {
