@@ -6,16 +6,9 @@
 // rounds take over there). On other architectures nothing here is used.
 #include "csha256.h"
 
-#if defined(__x86_64__)
-
-#include <cpuid.h>
-#include <immintrin.h>
-
-#define CSHA256_TARGET __attribute__((target("sha,sse4.1,ssse3")))
-#define CSHA256_INLINE static inline __attribute__((always_inline, target("sha,sse4.1,ssse3")))
-
 /// The 64 round constants (FIPS 180-4 §4.2.2), aligned for 128-bit loads, four per round group.
-static const uint32_t csha256_k[64] __attribute__((aligned(16))) = {
+/// The Swift rounds read them from here too: one table for both.
+const uint32_t csha256_round_constants[64] __attribute__((aligned(16))) = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
     0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
     0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -25,6 +18,14 @@ static const uint32_t csha256_k[64] __attribute__((aligned(16))) = {
     0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 };
+
+#if defined(__x86_64__)
+
+#include <cpuid.h>
+#include <immintrin.h>
+
+#define CSHA256_TARGET __attribute__((target("sha,sse4.1,ssse3")))
+#define CSHA256_INLINE static inline __attribute__((always_inline, target("sha,sse4.1,ssse3")))
 
 /// 0 not yet asked, 1 no, 2 yes. Read and written atomically: two threads may both ask CPUID
 /// the first time, and both store the same answer.
@@ -53,7 +54,7 @@ int csha256_available(void) {
 /// SHA256RNDS2 (which takes its two words from the low half of its third operand). The
 /// instruction returns the new (A, B, E, F); the old one becomes the new (C, D, G, H).
 CSHA256_INLINE void csha256_rounds4(__m128i *abef, __m128i *cdgh, __m128i w, int group) {
-    const __m128i wk = _mm_add_epi32(w, _mm_load_si128((const __m128i *)&csha256_k[4 * group]));
+    const __m128i wk = _mm_add_epi32(w, _mm_load_si128((const __m128i *)&csha256_round_constants[4 * group]));
     const __m128i first = _mm_sha256rnds2_epu32(*cdgh, *abef, wk);
     const __m128i second = _mm_sha256rnds2_epu32(*abef, first, _mm_shuffle_epi32(wk, 0x0E));
     *cdgh = first;

@@ -11,6 +11,10 @@
 extern "C" {
 #endif
 
+/// SHA-256's 64 round constants (the first 32 bits of the fractional parts of the cube roots
+/// of the first 64 primes), for the hardware and the portable rounds alike.
+extern const uint32_t csha256_round_constants[64];
+
 /// Whether `csha256_compress` can run on this CPU: x86-64 with the SHA extensions, SSSE3 and
 /// SSE4.1. Asked of the CPU once; later calls read the cached answer. Always 0 on other
 /// architectures.
