@@ -1,5 +1,9 @@
 import Foundation
 
+// About 320 lines on purpose: one cursor over the bytes, and each kind of value (objects,
+// strings with their escapes, numbers, instants) reads it through private state that an
+// extension in another file could not see.
+
 /// A strict reader over the UTF-8 bytes of a JSON document, for the records the services
 /// decode on their hot paths (`JSONReadable`).
 ///
