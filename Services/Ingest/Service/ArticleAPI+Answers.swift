@@ -12,24 +12,23 @@ extension ArticleAPI {
     /// 503 for a request refused by `PublishCapacity`: nothing was published.
     func refused(_ refusal: PublishCapacity.Refusal, trace: String) -> Response {
         metrics.increment(IngestMetrics.httpRefused)
-        var response = json(
-            ErrorBody(
-                error: "unavailable",
-                detail: "the service is at capacity: \(refusal); nothing was published, try again later"),
-            status: .serviceUnavailable, trace: trace)
-        response.headers[.retryAfter] = "1"
-        return response
+        return unavailable(
+            "the service is at capacity: \(refusal); nothing was published, try again later", retryAfter: 1,
+            trace: trace)
     }
 
     func unavailable(_ error: any Error, trace: String) -> Response {
         fatal?.check(error)
         logger.error("could not publish an HTTP submission: \(error)")
+        return unavailable(
+            "the submission could not be delivered to Kafka: \(error); try again later", retryAfter: 5, trace: trace)
+    }
+
+    /// 503 `{error: "unavailable", detail}` with a `Retry-After` of `retryAfter` seconds.
+    private func unavailable(_ detail: String, retryAfter: Int, trace: String) -> Response {
         var response = json(
-            ErrorBody(
-                error: "unavailable",
-                detail: "the submission could not be delivered to Kafka: \(error); try again later"),
-            status: .serviceUnavailable, trace: trace)
-        response.headers[.retryAfter] = "5"
+            ErrorBody(error: "unavailable", detail: detail), status: .serviceUnavailable, trace: trace)
+        response.headers[.retryAfter] = String(retryAfter)
         return response
     }
 
