@@ -41,7 +41,7 @@ struct TokenizerTableTests {
             "", "plain ASCII", "Türkiye – “quoted” ₸5", "e\u{301} 🇰🇿 \u{10FFFF}\u{7F}\u{80}\u{7FF}\u{800}\u{FFFF}",
         ])
     func decode(_ text: String) {
-        #expect(Tokenizer.scalars(of: text) == Array(text.unicodeScalars))
+        #expect([Unicode.Scalar](scalarsOf: text) == Array(text.unicodeScalars))
     }
 
     @Test("tokens keep case, fold quotes and dashes, and know their lists")

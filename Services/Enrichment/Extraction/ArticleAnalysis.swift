@@ -31,7 +31,7 @@ final class ArticleAnalysis: TokenReading {
     init(article: Article, home: String) {
         self.article = article
         self.home = home
-        let decoded = Tokenizer.scalars(of: article.text)
+        let decoded = [Unicode.Scalar](scalarsOf: article.text)
         scalars = decoded
         tokens = Tokenizer.tokenize(scalars)
         sentences = Sentences.split(tokens)

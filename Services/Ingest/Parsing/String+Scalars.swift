@@ -32,18 +32,3 @@ extension String {
         }
     }
 }
-
-extension [Unicode.Scalar] {
-    /// The scalars of `text`, decoded in one pass into storage of the right size (its UTF-8
-    /// length bounds their number).
-    init(scalarsOf text: String) {
-        self.init(unsafeUninitializedCapacity: text.utf8.count) { buffer, count in
-            var n = 0
-            for s in text.unicodeScalars {
-                buffer[n] = s
-                n += 1
-            }
-            count = n
-        }
-    }
-}

@@ -1,3 +1,4 @@
+import AttacheModels
 import Foundation
 
 /// How Attache normalises article text. `Article.text`, its `paragraphs` and every span of
