@@ -95,7 +95,7 @@ extension AnniversaryFinder {
                 break
             }
             if let named = t.namedBefore {
-                subject = tokens[named].map(\.raw).joined(separator: " ")
+                subject = tokens[named].map(analysis.raw).joined(separator: " ")
             } else {
                 subject = cleaned(phrase)
             }

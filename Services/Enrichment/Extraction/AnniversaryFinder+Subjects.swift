@@ -46,15 +46,15 @@ extension AnniversaryFinder {
         var e = anchor
         while e + 1 < phrase.count {
             let t = phrase[e + 1]
-            if t.kind == .word, t.isCapitalised, Countries.code(for: t.raw) == nil { e += 1; continue }
+            if t.kind == .word, t.isCapitalised, Countries.code(for: analysis.raw(t)) == nil { e += 1; continue }
             if t.kind == .word, connectors.contains(t.lower), e + 2 < phrase.count, phrase[e + 2].isCapitalised,
-                Countries.code(for: phrase[e + 2].raw) == nil
+                Countries.code(for: analysis.raw(phrase[e + 2])) == nil
             {
                 e += 2; continue
             }
             break
         }
-        return phrase[s...e].map(\.raw).joined(separator: " ")
+        return phrase[s...e].map(analysis.raw).joined(separator: " ")
     }
 
     /// The last run of capitalised words that is not a country: `Abai Kunanbayev`.
@@ -62,19 +62,19 @@ extension AnniversaryFinder {
         // The first run: "the birth of Abai this year, and … the Golden Horde" is Abai's.
         var run: [Token] = []
         for t in phrase {
-            if t.kind == .word, t.isCapitalised, Countries.code(for: t.raw) == nil {
+            if t.kind == .word, t.isCapitalised, Countries.code(for: analysis.raw(t)) == nil {
                 run.append(t)
             } else if !run.isEmpty {
                 break
             }
         }
-        return run.map(\.raw).joined(separator: " ")
+        return run.map(analysis.raw).joined(separator: " ")
     }
 
     /// The phrase without leading articles and framing (`the establishment of the`), cut
     /// before time and place words, at most eight words.
     func cleaned(_ phrase: [Token]) -> String {
-        var words = phrase.filter { $0.kind == .word || $0.lower == "-" || $0.lower == "'" }.map(\.raw)
+        var words = phrase.filter { $0.kind == .word || $0.lower == "-" || $0.lower == "'" }.map(analysis.raw)
         func strip() {
             while let f = words.first, ["the", "a", "an"].contains(f.lowercased()), words.count > 1 {
                 words.removeFirst()

@@ -182,7 +182,7 @@ extension ArticleAnalysis {
         guard has(s, .regionStart) else { return false }
         return Lexicon.regions.contains { region in
             s + region.count <= tokens.count
-                && region.enumerated().allSatisfy { tokens[s + $0.offset].raw == $0.element }
+                && region.enumerated().allSatisfy { raw(tokens[s + $0.offset]) == $0.element }
         }
     }
 
@@ -192,7 +192,7 @@ extension ArticleAnalysis {
         for i in from..<to where tokens[i].classes.contains(.regionStart) {
             for region in Lexicon.regions where i + region.count <= to {
                 var ok = true
-                for (k, w) in region.enumerated() where tokens[i + k].raw != w { ok = false; break }
+                for (k, w) in region.enumerated() where raw(tokens[i + k]) != w { ok = false; break }
                 if ok { return true }
             }
         }

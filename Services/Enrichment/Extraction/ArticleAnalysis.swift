@@ -34,7 +34,7 @@ final class ArticleAnalysis: TokenReading {
         let decoded = [Unicode.Scalar](scalarsOf: article.text)
         scalars = decoded
         tokens = Tokenizer.tokenize(scalars)
-        sentences = Sentences.split(tokens)
+        sentences = Sentences.split(tokens, scalars: decoded)
         // Names begin where words do: at a word token, or inside one after a combining mark.
         var wordStarts: [Int] = []
         wordStarts.reserveCapacity(tokens.count)
@@ -90,6 +90,9 @@ final class ArticleAnalysis: TokenReading {
         }
         return lo < tokens.count && tokens[lo][keyPath: edge] == offset ? lo : nil
     }
+
+    /// A token as written, case kept (`Tokenizer.raw(_:in:)`).
+    func raw(_ token: Token) -> String { Tokenizer.raw(token, in: scalars) }
 
     func span(_ range: Range<Int>) -> (TextSpan, String) {
         guard !range.isEmpty else { return (TextSpan(start: 0, end: 0), "") }

@@ -48,7 +48,7 @@ enum Lexicon {
         add(AnniversaryFinder.foundingVerbs, .foundingVerbs); add(AnniversaryFinder.celebrationVerbs, .celebrationVerbs)
         add(AnniversaryFinder.clauseStops, .clauseStops); add(AnniversaryFinder.agreementWords, .agreementWords)
         add(AnniversaryFinder.foundingWords, .foundingWords)
-        add(clauseBreaks, .clauseBreaks); add(pronouns, .pronouns)
+        add(clauseBreaks, .clauseBreaks); add(pronouns, .pronouns); add(Sentences.abbreviations, .abbreviation)
         add(regions.map { $0[0].lowercased() }, .regionStart)
         return table
     }()

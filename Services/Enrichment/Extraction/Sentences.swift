@@ -18,7 +18,8 @@ enum Sentences {
         }
     }
 
-    static func split(_ tokens: [Token]) -> [Sentence] {
+    /// The sentences of `tokens`, the tokens of `scalars`.
+    static func split(_ tokens: [Token], scalars: [Unicode.Scalar]) -> [Sentence] {
         var result: [Sentence] = []
         var paragraph = 0
         var start = 0
@@ -54,9 +55,9 @@ enum Sentences {
                     let isAbbrev =
                         t.lower == "."
                         && prev.map {
-                            $0.kind == .word && $0.attached == false && abbreviations.contains($0.lower)
-                                || ($0.kind == .word && ($0.end - $0.start == 1 || $0.raw.count == 1)
-                                    && $0.isCapitalised)
+                            $0.kind == .word && $0.attached == false && $0.classes.contains(.abbreviation)
+                                || ($0.kind == .word && $0.isCapitalised
+                                    && ($0.end - $0.start == 1 || Tokenizer.raw($0, in: scalars).count == 1))
                         } ?? false
                     if next.newline
                         || (!isAbbrev && (next.isCapitalised || next.kind == .number || next.kind == .symbol))

@@ -4,10 +4,9 @@ import AttacheModels
 struct Token: Sendable {
     enum Kind: Sendable { case word, number, symbol }
     var kind: Kind
-    /// Lowercased, with curly quotes and dashes folded to `'` and `-`.
+    /// Lowercased, with curly quotes and dashes folded to `'` and `-`. (The text as written,
+    /// case kept, is `Tokenizer.raw(_:in:)`, built on demand: only names need it.)
     var lower: String
-    /// As written (case kept), for names.
-    var raw: String
     var start: Int
     var end: Int
     /// True when no whitespace separates this token from the previous one.
@@ -81,10 +80,9 @@ enum Tokenizer {
             }
             let start = i
             var kind: Token.Kind
-            // Whether the token is ASCII, has a capital, and the FNV-1a hash of its lowercase
+            // Whether the token is ASCII, and the FNV-1a hash of its lowercase
             // bytes (for the lexicon's byte table), gathered while it is scanned.
             var ascii = true
-            var upper = false
             var hash = ByteClassTable.seed
             if isDigit(s) {
                 // Digits, `,` and `.`: ASCII, and in no word list.
@@ -104,7 +102,6 @@ enum Tokenizer {
                     if v < 128 {
                         // ASCII: only a letter continues the word (v | 0x20 folds A-Z onto a-z).
                         guard (v | 0x20) >= 97 && (v | 0x20) <= 122 else { break }
-                        if v <= 90 { upper = true }
                         hash = ByteClassTable.step(hash, UInt8(truncatingIfNeeded: v | 0x20))
                     } else if isLetter(c) || (v >= 0x300 && c.properties.generalCategory == .nonspacingMark) {
                         ascii = false
@@ -128,38 +125,24 @@ enum Tokenizer {
                 // the byte table (no String hashing).
                 let word = UnsafeBufferPointer(rebasing: scalars[start..<i])
                 let slot = kind == .number ? nil : table.slot(ofASCII: word, hash: hash)
-                let raw: String
-                var lower: String
+                let lower: String
                 if kind == .symbol, word.count == 1 {
-                    raw = asciiStrings[Int(word[0].value)]
-                    lower = raw
-                } else if let slot, !upper {
-                    raw = table.word(at: slot)
-                    lower = raw
+                    lower = asciiStrings[Int(word[0].value)]
+                } else if let slot {
+                    lower = table.word(at: slot)
                 } else {
-                    raw = String(unsafeUninitializedCapacity: word.count) { buffer in
-                        for k in 0..<word.count { buffer[k] = UInt8(truncatingIfNeeded: word[k].value) }
-                        return word.count
-                    }
-                    lower = raw
-                    if kind == .word, upper {
-                        if let slot {
-                            lower = table.word(at: slot)
-                        } else {
-                            lower = String(unsafeUninitializedCapacity: word.count) { buffer in
-                                for k in 0..<word.count {
-                                    let v = UInt8(truncatingIfNeeded: word[k].value)
-                                    buffer[k] = v >= 65 && v <= 90 ? v + 32 : v
-                                }
-                                return word.count
-                            }
+                    lower = String(unsafeUninitializedCapacity: word.count) { buffer in
+                        for k in 0..<word.count {
+                            let v = UInt8(truncatingIfNeeded: word[k].value)
+                            buffer[k] = v >= 65 && v <= 90 ? v + 32 : v
                         }
+                        return word.count
                     }
                 }
                 let classes = slot.map { table.classes(at: $0) } ?? []
                 let first = word[0].value
                 token = Token(
-                    kind: kind, lower: lower, raw: raw, start: start, end: i, attached: attached, newline: newline,
+                    kind: kind, lower: lower, start: start, end: i, attached: attached, newline: newline,
                     classes: classes, isCapitalised: first >= 65 && first <= 90)
             } else {
                 token = folded(
@@ -173,16 +156,24 @@ enum Tokenizer {
         return tokens
     }
 
+    /// A token as written (case kept, quotes and dashes folded as in `lower`), for names.
+    static func raw(_ token: Token, in scalars: [Unicode.Scalar]) -> String {
+        var text = ""
+        let word = scalars[token.start..<token.end]
+        // Only a token with a scalar outside ASCII is folded (an ASCII backquote stays).
+        let ascii = word.allSatisfy { $0.value < 128 }
+        for s in word { text.unicodeScalars.append(ascii ? s : fold(s)) }
+        return text
+    }
+
     /// A token with a scalar outside ASCII: quotes and dashes folded, lowercased scalar by
     /// scalar, its lists found by its lowercase String.
     static func folded(
         _ scalars: UnsafeBufferPointer<Unicode.Scalar>, kind: Token.Kind, start: Int, attached: Bool, newline: Bool
     ) -> Token {
         var lower = ""
-        var raw = ""
         for s in scalars {
             let f = fold(s)
-            raw.unicodeScalars.append(f)
             if f.value < 128 {
                 if f.value >= 65 && f.value <= 90 {
                     lower.unicodeScalars.append(Unicode.Scalar(f.value + 32)!)
@@ -200,7 +191,7 @@ enum Tokenizer {
         }
         let classes = kind == .number ? [] : Lexicon.classes[lower] ?? []
         return Token(
-            kind: kind, lower: lower, raw: raw, start: start, end: start + scalars.count, attached: attached,
+            kind: kind, lower: lower, start: start, end: start + scalars.count, attached: attached,
             newline: newline, classes: classes, isCapitalised: fold(scalars[0]).properties.isUppercase)
     }
 }

@@ -48,4 +48,5 @@ struct WordClass: OptionSet, Sendable {
     static let clauseBreaks = WordClass(rawValue: 1 << 42)
     static let pronouns = WordClass(rawValue: 1 << 43)
     static let regionStart = WordClass(rawValue: 1 << 44)
+    static let abbreviation = WordClass(rawValue: 1 << 45)
 }
