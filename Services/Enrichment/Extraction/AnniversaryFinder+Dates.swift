@@ -20,7 +20,7 @@ extension AnniversaryFinder {
                 tokens[i + 1].lower.utf8.count <= 2
             {
                 var y: Int?
-                if word(i + 2) == ",", let yy = analysis.periods.year(at: i + 3) {
+                if id(i + 2) == .comma, let yy = analysis.periods.year(at: i + 3) {
                     y = yy
                 } else {
                     y = analysis.periods.year(at: i + 2)
@@ -35,14 +35,14 @@ extension AnniversaryFinder {
     func marksFollows(_ at: Int) -> Bool {
         var j = at
         while j < at + 3, j < tokens.count, tokens[j].kind != .word || tokens[j].classes.contains(.month) { j += 1 }
-        if word(j) == "this" || word(j) == "next", word(j + 1) == "year" { j += 2 }
-        if word(j) == "will" { j += 1 }
+        if id(j) == .this || id(j) == .next, id(j + 1) == .year { j += 2 }
+        if id(j) == .will { j += 1 }
         return ["marks", "mark", "marked"].contains(word(j) ?? "")
     }
 
     /// `On Thursday` before the trigger: the latest such weekday on or before publication.
     func weekdayBefore(_ i: Int, in range: Range<Int>) -> Day? {
-        for j in range.lowerBound..<i where word(j) == "on" {
+        for j in range.lowerBound..<i where id(j) == .on {
             guard let w = word(j + 1), let target = Lexicon.weekdays[w], tokens[j + 1].isCapitalised else { continue }
             var day = published
             for _ in 0..<7 {
@@ -74,7 +74,7 @@ extension AnniversaryFinder {
         for sentence in analysis.sentences {
             let words = tokens[sentence.range]
             guard words.contains(where: { $0.classes.contains(.foundingWords) }) else { continue }
-            if kind == .diplomaticRelations, !words.contains(where: { $0.lower == "relations" || $0.lower == "ties" }) {
+            if kind == .diplomaticRelations, !words.contains(where: { $0.id == .relations || $0.id == .ties }) {
                 continue
             }
             for d in dates(in: sentence.range) where d.year == baseYear {
@@ -121,19 +121,19 @@ extension AnniversaryFinder {
     func yearAfter(_ i: Int, in range: Range<Int>) -> Int? {
         var j = i
         while j < range.upperBound {
-            if let y = analysis.periods.year(at: j), word(j - 1) == "in",
+            if let y = analysis.periods.year(at: j), id(j - 1) == .in,
                 y >= published.year - 1 || has(j - 2, .celebrationVerbs)
                     || ["celebrated", "held"].contains(word(j - 2) ?? ""),
                 !has(j - 2, .foundingVerbs)
             {
                 return y
             }
-            if let y = analysis.periods.year(at: j), has(j - 1, .month), word(j - 2) == "in",
+            if let y = analysis.periods.year(at: j), has(j - 1, .month), id(j - 2) == .in,
                 y >= published.year - 1
             {
                 return y
             }
-            if tokens[j].lower == "year", j >= 1 {
+            if tokens[j].id == .year, j >= 1 {
                 let p = tokens[j - 1].lower
                 if p == "this" || p == "current" { return published.year }
                 if p == "next" { return published.year + 1 }

@@ -31,7 +31,7 @@ extension AnniversaryFinder {
             kind = .diplomaticRelations
         } else if wordTokens.contains(where: { $0.classes.contains(.agreementWords) }) {
             kind = .agreement
-        } else if tokens[t.triggerEnd - 1].lower == "birthday"
+        } else if tokens[t.triggerEnd - 1].id == .birthday
             || widePhrase.contains(where: { Self.personWords.contains($0.lower) })
         {
             kind = .birth
@@ -71,7 +71,7 @@ extension AnniversaryFinder {
                 ? "\(title) between \(Self.canonicalName(parties[0])) and \(Self.canonicalName(parties[1]))" : title
         case .birth:
             let birthdayAlone =
-                t.triggerEnd - 1 >= 0 && tokens[t.triggerEnd - 1].lower == "birthday" && t.phraseStart == nil
+                t.triggerEnd - 1 >= 0 && tokens[t.triggerEnd - 1].id == .birthday && t.phraseStart == nil
             var name = birthdayAlone ? "" : personName(phrase)
             if name.isEmpty, !birthdayAlone { name = personName(widePhrase) }
             guard !name.isEmpty else { return nil }
@@ -107,7 +107,7 @@ extension AnniversaryFinder {
         var year = published.year
         var date: (month: Int, day: Int)?
         let sentenceDates = dates(in: range)
-        let today = tokens[range].contains { $0.lower == "today" }
+        let today = tokens[range].contains { $0.id == .today }
         if t.yearsAgo {
             if let d = sentenceDates.first(where: { $0.at >= t.start }) ?? sentenceDates.first {
                 date = (d.month, d.day)
@@ -129,7 +129,7 @@ extension AnniversaryFinder {
             }
             if date == nil, today { year = published.year; date = (published.month, published.day) }
             if date == nil, let d = sentenceDates.last(where: { $0.at < t.start && $0.year == nil }),
-                word(d.at - 1) == "on" || marksFollows(d.at)
+                id(d.at - 1) == .on || marksFollows(d.at)
             {
                 // "on June 29 …", "June 5 marks the 30th anniversary".
                 date = (d.month, d.day)
@@ -137,7 +137,7 @@ extension AnniversaryFinder {
             // "… marks its 30th anniversary on March 1", "the 30th anniversary of relations (15 July)".
             if date == nil,
                 let d = sentenceDates.first(where: { $0.at >= t.triggerEnd && ($0.year == nil || $0.year == year) }),
-                word(d.at - 1) == "on" || (word(d.at - 1) == "(" && d.year == nil)
+                id(d.at - 1) == .on || (id(d.at - 1) == .openBracket && d.year == nil)
             {
                 date = (d.month, d.day)
             }

@@ -74,7 +74,7 @@ extension AnniversaryFinder {
     /// The phrase without leading articles and framing (`the establishment of the`), cut
     /// before time and place words, at most eight words.
     func cleaned(_ phrase: [Token]) -> String {
-        var words = phrase.filter { $0.kind == .word || $0.lower == "-" || $0.lower == "'" }.map(analysis.raw)
+        var words = phrase.filter { $0.kind == .word || $0.id == .hyphen || $0.id == .apostrophe }.map(analysis.raw)
         func strip() {
             while let f = words.first, ["the", "a", "an"].contains(f.lowercased()), words.count > 1 {
                 words.removeFirst()

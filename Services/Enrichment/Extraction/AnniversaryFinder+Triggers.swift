@@ -15,7 +15,7 @@ extension AnniversaryFinder {
             return (n, i - 1)
         }
         if tokens[i].classes.contains(.ordinal), let n = Lexicon.ordinals[w] {
-            if i >= 2, word(i - 1) == "-", let t = word(i - 2), Lexicon.tens.contains(t), let tv = Lexicon.cardinals[t],
+            if i >= 2, id(i - 1) == .hyphen, let t = word(i - 2), Lexicon.tens.contains(t), let tv = Lexicon.cardinals[t],
                 n < 10
             {
                 return (tv + n, i - 2)
@@ -24,7 +24,7 @@ extension AnniversaryFinder {
         }
         if w == "year" || w == "years", i >= 1 {
             var j = i - 1
-            if word(j) == "-" { j -= 1 }
+            if id(j) == .hyphen { j -= 1 }
             if j >= 0, tokens[j].kind == .number, let n = Int(tokens[j].lower) { return (n, j) }
             if j >= 0, tokens[j].classes.contains(.cardinal), let n = Lexicon.cardinals[tokens[j].lower] {
                 return (n, j)
@@ -37,11 +37,11 @@ extension AnniversaryFinder {
     /// before token `i`: `the Indonesian National Army's (TNI)`.
     func possessor(before i: Int, in range: Range<Int>) -> Range<Int>? {
         var j = i - 1
-        if word(j) == ")" {
-            while j > range.lowerBound, word(j) != "(" { j -= 1 }
+        if id(j) == .closeBracket {
+            while j > range.lowerBound, id(j) != .openBracket { j -= 1 }
             j -= 1
         }
-        guard word(j) == "s", word(j - 1) == "'" else { return nil }
+        guard id(j) == .s, id(j - 1) == .apostrophe else { return nil }
         let end = j - 1
         var s = end - 1
         while s >= range.lowerBound, tokens[s].kind == .word, tokens[s].isCapitalised { s -= 1 }
@@ -51,7 +51,7 @@ extension AnniversaryFinder {
 
     /// The country in `X's` just before token i.
     func countryOwner(before i: Int) -> CountryToken? {
-        guard word(i - 1) == "s", word(i - 2) == "'" else { return nil }
+        guard id(i - 1) == .s, id(i - 2) == .apostrophe else { return nil }
         return analysis.countries.first { $0.endToken == i - 2 && $0.role != .capital }
     }
 
@@ -60,7 +60,7 @@ extension AnniversaryFinder {
         guard let w = word(i) else { return nil }
         if tokens[i].kind == .number, let n = Int(w), !w.utf8.contains(44), !w.utf8.contains(46) { return (n, i + 1) }
         if tokens[i].classes.contains(.cardinal), let n = Lexicon.cardinals[w] {
-            if Lexicon.tens.contains(w), word(i + 1) == "-", let u = word(i + 2), let un = Lexicon.cardinals[u], un < 10
+            if Lexicon.tens.contains(w), id(i + 1) == .hyphen, let u = word(i + 2), let un = Lexicon.cardinals[u], un < 10
             {
                 return (n + un, i + 3)
             }
@@ -98,12 +98,12 @@ extension AnniversaryFinder {
                     found = ordinal(endingBefore: i - 1)
                     modifier = m
                 }
-                if let (n, start) = found, start >= range.lowerBound, modifier != nil, word(i + 1) == "of" {
+                if let (n, start) = found, start >= range.lowerBound, modifier != nil, id(i + 1) == .of {
                     result.append(
                         Trigger(
                             ordinal: n, start: start, triggerEnd: i + 1, phraseStart: i + 2, yearsAgo: false,
                             modifier: modifier))
-                } else if let (n, start) = found, start >= range.lowerBound, modifier == nil, word(i + 1) != "of",
+                } else if let (n, start) = found, start >= range.lowerBound, modifier == nil, id(i + 1) != .of,
                     let named = possessor(before: start, in: range)
                 {
                     // "the Indonesian National Army's (TNI) 78th anniversary".
@@ -112,19 +112,19 @@ extension AnniversaryFinder {
                             ordinal: n, start: named.lowerBound, triggerEnd: i + 1, phraseStart: nil, yearsAgo: false,
                             namedBefore: named))
                 } else if let (n, start) = found, start >= range.lowerBound, modifier == nil {
-                    if word(i + 1) == "of" {
+                    if id(i + 1) == .of {
                         result.append(
                             Trigger(ordinal: n, start: start, triggerEnd: i + 1, phraseStart: i + 2, yearsAgo: false))
                     } else {
                         // "Air Astana celebrated its 20th anniversary": the name before the verb.
                         var j = start - 1
-                        if word(j) == "its" || word(j) == "their" || word(j) == "the" { j -= 1 }
+                        if id(j) == .its || id(j) == .their || id(j) == .the { j -= 1 }
                         if j >= range.lowerBound, has(j, .celebrationVerbs) {
                             var k = j - 1
                             if ["is", "was", "will", "has", "have", "had", "would"].contains(word(k) ?? "") { k -= 1 }
                             var s = k
                             while s >= range.lowerBound {
-                                if tokens[s].isCapitalised || (tokens[s].kind == .symbol && tokens[s].lower == "-") {
+                                if tokens[s].isCapitalised || (tokens[s].kind == .symbol && tokens[s].id == .hyphen) {
                                     s -= 1; continue
                                 }
                                 // "Assembly of People of Kazakhstan": connectors between capitalised words.
@@ -135,7 +135,7 @@ extension AnniversaryFinder {
                                 }
                                 break
                             }
-                            if s + 1 <= k, tokens[s + 1].lower == "the" { s += 1 }
+                            if s + 1 <= k, tokens[s + 1].id == .the { s += 1 }
                             if s < k {
                                 result.append(
                                     Trigger(
@@ -145,10 +145,10 @@ extension AnniversaryFinder {
                         }
                     }
                 }
-            } else if Self.isCentenary(w), word(i + 1) == "of" {
+            } else if Self.isCentenary(w), id(i + 1) == .of {
                 let n = w.hasPrefix("bi") ? 200 : w.hasPrefix("sesqui") ? 150 : 100
                 result.append(Trigger(ordinal: n, start: i, triggerEnd: i + 1, phraseStart: i + 2, yearsAgo: false))
-            } else if let (n, end) = ordinal(at: i), word(end) == "independence", word(end + 1) == "day",
+            } else if let (n, end) = ordinal(at: i), id(end) == .independence, id(end + 1) == .day,
                 let owner = countryOwner(before: i)
             {
                 // "Indonesia's 78th Independence Day".
@@ -158,7 +158,7 @@ extension AnniversaryFinder {
                         modifier: "independence", owner: owner.code))
                 i = end + 2
                 continue
-            } else if let (n, end) = cardinal(at: i), word(end) == "years", word(end + 1) == "ago",
+            } else if let (n, end) = cardinal(at: i), id(end) == .years, id(end + 1) == .ago,
                 end + 2 <= range.upperBound
             {
                 // "… set up diplomatic relations exactly 30 years ago": the verb may come first.
@@ -174,9 +174,9 @@ extension AnniversaryFinder {
                 }
             } else if tokens[i].classes.contains(.celebrationVerbs) {
                 var j = i + 1
-                if word(j) == "the" || word(j) == "their" || word(j) == "its" { j += 1 }
-                if let (n, end) = cardinal(at: j), word(end) == "years",
-                    word(end + 1) == "of" || word(end + 1) == "since"
+                if id(j) == .the || id(j) == .their || id(j) == .its { j += 1 }
+                if let (n, end) = cardinal(at: j), id(end) == .years,
+                    id(end + 1) == .of || id(end + 1) == .since
                 {
                     result.append(
                         Trigger(ordinal: n, start: j, triggerEnd: end + 1, phraseStart: end + 2, yearsAgo: false))
@@ -204,7 +204,7 @@ extension AnniversaryFinder {
 
     /// A comma or semicolon.
     static func isClauseComma(_ t: Token) -> Bool {
-        t.kind == .symbol && (t.lower == "," || t.lower == ";")
+        t.kind == .symbol && (t.id == .comma || t.id == .semicolon)
     }
 
     /// `centenary` and its kin (`bicentennial`, `sesquicentennial`).

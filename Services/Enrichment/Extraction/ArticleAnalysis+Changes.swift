@@ -29,9 +29,9 @@ extension ArticleAnalysis {
         }
         if value == nil, c.contains(.multiplier), let adverb = Lexicon.multiplierAdverbs[w] { return (adverb, i + 1) }
         guard let v = value, v > 0 else { return nil }
-        if word(i + 1) == "times" || word(i + 1) == "time" { return (v, i + 2) }
-        if word(i + 1) == "-", word(i + 2) == "fold", tokens[i + 1].attached { return (v, i + 3) }
-        if word(i + 1) == "fold" { return (v, i + 2) }
+        if id(i + 1) == .times || id(i + 1) == .time { return (v, i + 2) }
+        if id(i + 1) == .hyphen, id(i + 2) == .fold, tokens[i + 1].attached { return (v, i + 3) }
+        if id(i + 1) == .fold { return (v, i + 2) }
         return nil
     }
 
@@ -44,9 +44,9 @@ extension ArticleAnalysis {
             value = Double(c)
         }
         guard let v = value else { return nil }
-        if word(i + 1) == "%" { return (v, i + 2) }
-        if word(i + 1) == "percent" || word(i + 1) == "pct" { return (v, i + 2) }
-        if word(i + 1) == "per", word(i + 2) == "cent" { return (v, i + 3) }
+        if id(i + 1) == .percentSign { return (v, i + 2) }
+        if id(i + 1) == .percent || id(i + 1) == .pct { return (v, i + 2) }
+        if id(i + 1) == .per, id(i + 2) == .cent { return (v, i + 3) }
         return nil
     }
 
@@ -56,14 +56,14 @@ extension ArticleAnalysis {
         let before = qualifier(endingBefore: i)
         // "more than twice the 2017 level", "twice as much as".
         let wc = tokens[i].classes
-        if wc.contains(.multiplier), let r = Lexicon.multiplierAdverbs[w], word(i + 1) == "the" || word(i + 1) == "as" {
+        if wc.contains(.multiplier), let r = Lexicon.multiplierAdverbs[w], id(i + 1) == .the || id(i + 1) == .as {
             return ChangeMention(range: (before?.1 ?? i)..<(i + 1), ratio: r, qualifier: before?.0)
         }
         // "Kazakhstan (+30 percent)": a signed percentage in brackets.
-        if tokens[i].kind == .number, word(i - 1) == "+" || word(i - 1) == "-", word(i - 2) == "(",
+        if tokens[i].kind == .number, id(i - 1) == .plusSign || id(i - 1) == .hyphen, id(i - 2) == .openBracket,
             let (p, end) = percent(at: i)
         {
-            return ChangeMention(range: (i - 1)..<end, percent: word(i - 1) == "-" ? -p : p)
+            return ChangeMention(range: (i - 1)..<end, percent: id(i - 1) == .hyphen ? -p : p)
         }
         // doubled, tripled, halved.
         if wc.contains(.multiplier), let r = Lexicon.multiplierWords[w] {
@@ -78,11 +78,11 @@ extension ArticleAnalysis {
             var sign: Double = up ? 1 : -1
             var j = i + 1
             if w == "went" {
-                guard word(j) == "up" || word(j) == "down" else { return nil }
-                sign = word(j) == "up" ? 1 : -1
+                guard id(j) == .up || id(j) == .down else { return nil }
+                sign = id(j) == .up ? 1 : -1
                 j += 1
             }
-            if word(j) == "by" || word(j) == "of" { j += 1 }
+            if id(j) == .by || id(j) == .of { j += 1 }
             // "the growth was 25%", "the increase amounted to 12 percent".
             if wc.contains(.upNouns) || wc.contains(.downNouns) {
                 if ["was", "is", "reached", "made", "amounted", "stood", "totalled", "totaled"].contains(word(j) ?? "")
@@ -93,7 +93,7 @@ extension ArticleAnalysis {
             var q = before?.0
             if let (q2, after) = qualifier(startingAt: j) { q = q2; j = after }
             // "up a remarkable 328%".
-            if word(j) == "a" || word(j) == "an", has(j + 1, .changeAdjectives), percent(at: j + 2) != nil { j += 2 }
+            if id(j) == .a || id(j) == .an, has(j + 1, .changeAdjectives), percent(at: j + 2) != nil { j += 2 }
             let start = before?.1 ?? i
             if let (p, end) = percent(at: j) {
                 return ChangeMention(range: start..<end, percent: sign * p, qualifier: q)
@@ -102,11 +102,11 @@ extension ArticleAnalysis {
                 return ChangeMention(range: start..<end, ratio: sign > 0 ? r : 1 / r, qualifier: q)
             }
             // "declined by half".
-            if word(j - 1) == "by", word(j) == "half", sign < 0 {
+            if id(j - 1) == .by, id(j) == .half, sign < 0 {
                 return ChangeMention(range: start..<(j + 1), ratio: 0.5, qualifier: q)
             }
             if let m = money.parse(at: j), m.currency != nil, j > i + 1,
-                word(j - 1) == "by" || word(j - 1) == "of" || q != nil && word(j - 2) == "by"
+                id(j - 1) == .by || id(j - 1) == .of || q != nil && id(j - 2) == .by
             {
                 return ChangeMention(
                     range: start..<m.range.upperBound, absolute: sign * m.amount, absoluteCurrency: m.currency,
@@ -119,7 +119,7 @@ extension ArticleAnalysis {
             let q = before?.0
             let start = before?.1 ?? i
             if has(end, .upComparatives) || has(end, .upNouns) {
-                if next == "more", word(end + 1) == "of" { return nil }
+                if next == "more", id(end + 1) == .of { return nil }
                 return ChangeMention(range: start..<(end + 1), percent: p, qualifier: q)
             }
             if has(end, .downComparatives) || has(end, .downNouns) {
@@ -135,7 +135,7 @@ extension ArticleAnalysis {
                 return ChangeMention(range: start..<end, ratio: r, qualifier: q)
             }
             if next == "as", ["much", "high", "large", "big", "great", "many"].contains(word(end + 1) ?? ""),
-                word(end + 2) == "as",
+                id(end + 2) == .as,
                 !(wc.contains(.multiplier) && Lexicon.multiplierAdverbs[w] != nil)
             {
                 return ChangeMention(range: start..<(end + 3), ratio: r, qualifier: q)

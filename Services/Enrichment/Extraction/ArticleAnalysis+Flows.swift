@@ -28,14 +28,14 @@ extension ArticleAnalysis {
             countries.first { $0.token == start && $0.role != .capital }
         }
         // X's exports; Kyrgyz exports.
-        if word(s - 1) == "s", word(s - 2) == "'", let c = country(endingAt: s - 2) { return c.code }
+        if id(s - 1) == .s, id(s - 2) == .apostrophe, let c = country(endingAt: s - 2) { return c.code }
         if let c = country(endingAt: s) { return c.code }
         // its exports: the owner of an earlier flow in the sentence.
-        if word(s - 1) == "its" || word(s - 1) == "their" {
+        if id(s - 1) == .its || id(s - 1) == .their {
             var j = s - 2
             while j > sentence.lowerBound {
-                if ["exports", "imports", "export", "import", "trade"].contains(tokens[j].lower), word(j - 1) == "s",
-                    word(j - 2) == "'",
+                if ["exports", "imports", "export", "import", "trade"].contains(tokens[j].lower), id(j - 1) == .s,
+                    id(j - 2) == .apostrophe,
                     let c = country(endingAt: j - 2)
                 {
                     return c.code
@@ -45,13 +45,13 @@ extension ArticleAnalysis {
         }
         // "Azerbaijan's exports to Kazakhstan …, while imports reached …": a bare flow after an
         // owned one in the same sentence has the same owner.
-        if word(s - 1) != "its", word(s - 1) != "their",
+        if id(s - 1) != .its, id(s - 1) != .their,
             countries.first(where: { $0.token >= e && $0.token <= e + 2 }) == nil
         {
             var j = s - 1
             while j > sentence.lowerBound {
                 if ["exports", "imports"].contains(tokens[j].lower) {
-                    if word(j - 1) == "s", word(j - 2) == "'", let c = country(endingAt: j - 2) { return c.code }
+                    if id(j - 1) == .s, id(j - 2) == .apostrophe, let c = country(endingAt: j - 2) { return c.code }
                     if let c = country(endingAt: j), c.role == .adjective { return c.code }
                 }
                 j -= 1
@@ -59,21 +59,21 @@ extension ArticleAnalysis {
         }
         // "exports to Kazakhstan", "imports from Kazakhstan": the partner's flows.
         if let c = country(startingAt: e + 1) ?? country(startingAt: e + 2), c.code == home,
-            (m.metric == .exports && (word(e) == "to" || word(e) == "into"))
-                || (m.metric == .imports && word(e) == "from")
+            (m.metric == .exports && (id(e) == .to || id(e) == .into))
+                || (m.metric == .imports && id(e) == .from)
         {
             return otherThanHome
         }
         // exports of X, exports from X; imports to/into X.
         var k = e
-        if word(k) == "of", word(k + 1) == "goods" || word(k + 1) == "products" { k += 2 }
-        if word(k) == "of" || word(k) == "from", let c = country(startingAt: k + 1) ?? country(startingAt: k + 2),
+        if id(k) == .of, id(k + 1) == .goods || id(k + 1) == .products { k += 2 }
+        if id(k) == .of || id(k) == .from, let c = country(startingAt: k + 1) ?? country(startingAt: k + 2),
             c.role == .country,
             m.metric == .exports
         {
             return c.code
         }
-        if m.metric == .imports, word(k) == "to" || word(k) == "into" || word(k) == "of",
+        if m.metric == .imports, id(k) == .to || id(k) == .into || id(k) == .of,
             let c = country(startingAt: k + 1) ?? country(startingAt: k + 2)
         {
             return c.code
@@ -83,7 +83,7 @@ extension ArticleAnalysis {
         if ["exported", "imported"].contains(tokens[s].lower) {
             let preposition: Set<String> = m.metric == .exports ? ["to", "into"] : ["from"]
             var j = e
-            while j < sentence.upperBound, tokens[j].lower != ";" {
+            while j < sentence.upperBound, tokens[j].id != .semicolon {
                 if preposition.contains(tokens[j].lower),
                     let c = country(startingAt: j + 1) ?? country(startingAt: j + 2)
                 {

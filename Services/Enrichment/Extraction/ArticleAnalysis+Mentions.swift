@@ -69,13 +69,13 @@ extension ArticleAnalysis {
                 }
             }
             if matched == nil, tokens[i].classes.contains(.investmentVerbs),
-                tokens[(i + 1)..<min(i + 12, range.upperBound)].contains(where: { $0.lower == "into" })
+                tokens[(i + 1)..<min(i + 12, range.upperBound)].contains(where: { $0.id == .into })
             {
                 matched = MetricMention(range: i..<(i + 1), metric: .investment, negative: false)
             }
             // "the number of exporters": a count of companies, not a flow.
-            if let m = matched, tokens[i].lower == "exporters" || tokens[i].lower == "importers", word(i - 1) == "of",
-                word(i - 2) == "number"
+            if let m = matched, tokens[i].id == .exporters || tokens[i].id == .importers, id(i - 1) == .of,
+                id(i - 2) == .number
             {
                 i = m.range.upperBound
                 continue
@@ -104,9 +104,9 @@ extension ArticleAnalysis {
                 let w = word(first) ?? ""
                 let comparison =
                     Self.opensComparison(w)
-                    || ((w == "up" || w == "down") && word(first + 1) == "from")
-                    || (w == "as" && word(first + 1) == "against")
-                    || (w == "in" && tokens[start].lower == "(")
+                    || ((w == "up" || w == "down") && id(first + 1) == .from)
+                    || (w == "as" && id(first + 1) == .against)
+                    || (w == "in" && tokens[start].id == .openBracket)
                 result.append(Segment(range: start..<end, comparison: comparison))
             }
             start = end
@@ -118,7 +118,7 @@ extension ArticleAnalysis {
                 if w == "," || w == ";" || w == "(" || w == ")" { close(i) }
             } else if tokens[i].classes.contains(.clauseBreaks), i > start {
                 close(i)
-            } else if t == .word, i > start, tokens[i].lower == "and", let next = word(i + 1),
+            } else if t == .word, i > start, tokens[i].id == .and, let next = word(i + 1),
                 has(i + 1, .factVerbs) || Self.isCopula(next)
             {
                 // "… compared to 2020 and amounted to $300 million": a new clause about the

@@ -22,25 +22,25 @@ extension ArticleAnalysis {
     /// exports`), not inside a compound (`Kazakh-Chinese trade`).
     static func foreignReporter(tokens: [Token], countries: [CountryToken], home: String) -> String? {
         for c in countries where c.code != home && c.role != .capital {
-            if c.token > 0, tokens[c.token - 1].lower == "-" { continue }
+            if c.token > 0, tokens[c.token - 1].id == .hyphen { continue }
             // "Germany raised its imports from …": the country owns the flow it calls "its".
             if c.role != .adjective {
                 var k = c.endToken
-                while k < min(c.endToken + 3, tokens.count), tokens[k].kind == .word, tokens[k].lower != "its" {
+                while k < min(c.endToken + 3, tokens.count), tokens[k].kind == .word, tokens[k].id != .its {
                     k += 1
                 }
-                if k + 1 < tokens.count, tokens[k].lower == "its", Self.isOwnedMetric(tokens[k + 1].lower) {
+                if k + 1 < tokens.count, tokens[k].id == .its, Self.isOwnedMetric(tokens[k + 1].lower) {
                     return c.code
                 }
             }
             var j = c.endToken
-            if j + 1 < tokens.count, tokens[j].lower == "'", tokens[j + 1].lower == "s" {
+            if j + 1 < tokens.count, tokens[j].id == .apostrophe, tokens[j + 1].id == .s {
                 j += 2
             } else if c.role != .adjective {
                 continue
             }
             while j < tokens.count, Self.isTotalWord(tokens[j].lower) { j += 1 }
-            if j < tokens.count, Self.isOwnedMetric(tokens[j].lower), j + 1 < tokens.count, tokens[j + 1].lower != "-" {
+            if j < tokens.count, Self.isOwnedMetric(tokens[j].lower), j + 1 < tokens.count, tokens[j + 1].id != .hyphen {
                 // "Kyrgyzstan's trade turnover with Kazakhstan" still names the home country as its
                 // partner; it is a foreign reporter all the same.
                 return c.code
@@ -68,7 +68,7 @@ extension ArticleAnalysis {
                 if prev == "from" || prev == "by" || (prev2 == "by" && prev == "the") {
                     source = source ?? m.code
                 } else if Self.isInvestorNoun(next)
-                    || (next == "'" && word(m.endToken + 1) == "s"
+                    || (next == "'" && id(m.endToken + 1) == .s
                         && ["investment", "investments", "companies", "investors"].contains(word(m.endToken + 2) ?? ""))
                 {
                     source = source ?? m.code
@@ -126,7 +126,7 @@ extension ArticleAnalysis {
     func partyScope(for r: Range<Int>, sentence: Range<Int>, segments segs: [Segment]) -> Range<Int> {
         let seg = segs[segmentIndex(of: r.lowerBound, in: segs)].range
         // "… and Kazakhstan (+30 percent)": the country right before the bracket.
-        if tokens[seg.lowerBound].lower == "(",
+        if tokens[seg.lowerBound].id == .openBracket,
             let c = countries.first(where: { $0.endToken == seg.lowerBound && $0.role != .capital })
         {
             return c.token..<c.endToken
@@ -141,8 +141,8 @@ extension ArticleAnalysis {
         // euros": a clause after a semicolon that names a partner is about that partner.
         var lo = r.lowerBound
         var hi = r.lowerBound
-        while lo > sentence.lowerBound, tokens[lo - 1].lower != ";" { lo -= 1 }
-        while hi < sentence.upperBound, tokens[hi].lower != ";" { hi += 1 }
+        while lo > sentence.lowerBound, tokens[lo - 1].id != .semicolon { lo -= 1 }
+        while hi < sentence.upperBound, tokens[hi].id != .semicolon { hi += 1 }
         if lo > sentence.lowerBound || hi < sentence.upperBound, names(lo..<hi) { return lo..<hi }
         return sentence
     }
@@ -153,8 +153,8 @@ extension ArticleAnalysis {
         let s = m.range.lowerBound
         guard !m.range.isEmpty else { return false }
         var j = s - 1
-        while j > sentence.lowerBound, Self.isTotalWord(tokens[j].lower), tokens[j].lower != "mutual" { j -= 1 }
-        guard word(j) == "s", word(j - 1) == "'",
+        while j > sentence.lowerBound, Self.isTotalWord(tokens[j].lower), tokens[j].id != .mutual { j -= 1 }
+        guard id(j) == .s, id(j - 1) == .apostrophe,
             let owner = countries.first(where: { $0.endToken == j - 1 && $0.role != .capital })
         else { return false }
         guard j < s - 1 else { return false }  // "X's trade" alone may still be bilateral; "X's overall trade" is not
@@ -170,7 +170,7 @@ extension ArticleAnalysis {
         if let m = metric, !m.range.isEmpty {
             if has(m.range.upperBound, .groupWords) { return true }
             // "imports from the region", "trade with the region".
-            if has(m.range.upperBound, .regionPrepositions), word(m.range.upperBound + 1) == "the",
+            if has(m.range.upperBound, .regionPrepositions), id(m.range.upperBound + 1) == .the,
                 Lexicon.regionNouns.contains(word(m.range.upperBound + 2) ?? "")
             {
                 return true
@@ -178,7 +178,7 @@ extension ArticleAnalysis {
         }
         guard has(end, .regionPrepositions) else { return false }
         var s = end + 1
-        if word(s) == "the" { s += 1 }
+        if id(s) == .the { s += 1 }
         guard has(s, .regionStart) else { return false }
         return Lexicon.regions.contains { region in
             s + region.count <= tokens.count

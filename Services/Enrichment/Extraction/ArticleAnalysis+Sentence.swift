@@ -86,8 +86,8 @@ extension ArticleAnalysis {
             // "… against the same period of 2022 ($1.84 billion)", "… on 2022, when it stood at $528 million".
             let segStart = segs[seg].range.lowerBound
             let opensClause =
-                tokens[segStart].lower == "("
-                || (tokens[segStart].lower == "," && ["when", "where"].contains(word(segStart + 1) ?? ""))
+                tokens[segStart].id == .openBracket
+                || (tokens[segStart].id == .comma && ["when", "where"].contains(word(segStart + 1) ?? ""))
             if allowComparison, opensClause,
                 let p = periodList.last(where: {
                     $0.range.upperBound <= segStart && segStart - $0.range.upperBound <= 2
@@ -113,9 +113,9 @@ extension ArticleAnalysis {
         var inBrackets = [Bool](repeating: false, count: range.count)
         var depth = 0
         for i in range {
-            if tokens[i].kind == .symbol, tokens[i].lower == "(" {
+            if tokens[i].kind == .symbol, tokens[i].id == .openBracket {
                 depth += 1
-            } else if tokens[i].kind == .symbol, tokens[i].lower == ")" {
+            } else if tokens[i].kind == .symbol, tokens[i].id == .closeBracket {
                 depth = max(0, depth - 1)
             } else if depth > 0 {
                 inBrackets[i - range.lowerBound] = true

@@ -11,14 +11,14 @@ extension ArticleAnalysis {
         // "$10bln is the goal", "the $1bn threshold": a target noun right after the amount.
         if let end {
             for j in end..<min(end + 4, tokens.count) where tokens[j].classes.contains(.targetNouns) { return true }
-            if word(i - 1) == "the", has(end, .targetNouns) { return true }
+            if id(i - 1) == .the, has(end, .targetNouns) { return true }
             // "$35 billion by 2030": an amount before a deadline in the future.
             if has(end, .deadlineWords), let y = periods.year(at: end + 1), y > article.published.year { return true }
         }
         var k = i - 1
         if let (_, s) = qualifier(endingBefore: i), s >= sentenceStart { k = s - 1 }
-        if word(k) == "current", word(k - 1) == "its" || word(k - 1) == "the" || word(k - 1) == "their" { k -= 2 }
-        if word(k) == "from", k >= sentenceStart { return false }
+        if id(k) == .current, id(k - 1) == .its || id(k - 1) == .the || id(k - 1) == .their { k -= 2 }
+        if id(k) == .from, k >= sentenceStart { return false }
         var j = i - 1
         while j >= sentenceStart {
             let w = tokens[j].lower
@@ -61,7 +61,7 @@ extension ArticleAnalysis {
         }
         var k = r.lowerBound - 1
         if let (_, s) = qualifier(endingBefore: r.lowerBound) { k = s - 1 }
-        if word(k) == "worth" || word(k) == "valued" || word(k) == "totalling" && word(k - 1) == "agreements" {
+        if id(k) == .worth || id(k) == .valued || id(k) == .totalling && id(k - 1) == .agreements {
             for j in max(0, k - 4)..<k where tokens[j].classes.contains(.dealNouns) { return true }
             // "1.2 million tons of wheat worth $400 million": the value of one commodity.
             for j in max(0, k - 6)..<k where tokens[j].classes.contains(.physicalUnits) { return true }

@@ -138,6 +138,6 @@ final class ArticleAnalysis: TokenReading {
         let lo = min(a.upperBound, b.upperBound)
         let hi = max(a.lowerBound, b.lowerBound)
         guard lo < hi else { return false }
-        return tokens[lo..<hi].contains { $0.lower == ";" }
+        return tokens[lo..<hi].contains { $0.id == .semicolon }
     }
 }

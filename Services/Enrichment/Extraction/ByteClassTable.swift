@@ -1,4 +1,4 @@
-/// `Lexicon.classes` as an open-addressing table over the lowercase ASCII bytes of a word (FNV-1a),
+/// `Lexicon.classes` and the `WordID`s as an open-addressing table over the lowercase ASCII bytes of a word (FNV-1a),
 /// so the tokenizer finds a word's lists without building and hashing a String, and reuses the
 /// table's String for a word written in lowercase instead of building one per token.
 struct ByteClassTable: Sendable {
@@ -7,17 +7,23 @@ struct ByteClassTable: Sendable {
     private let offsets: [Int]
     private let lengths: [Int]
     private let values: [WordClass]
+    private let ids: [WordID]
     /// Slot i's word as a String (empty for an empty slot).
     private let words: [String]
     private let mask: Int
 
-    init(_ table: [String: WordClass]) {
+    /// A table of the words in `table` and `ids` (a word in only one of them has no classes,
+    /// or is `.unlisted`).
+    init(_ table: [String: WordClass], ids: [String: WordID] = [:]) {
+        var table = table
+        for word in ids.keys where table[word] == nil { table[word] = [] }
         var size = 16
         while size < table.count * 4 { size *= 2 }
         var bytes: [UInt8] = []
         var offsets = [Int](repeating: 0, count: size)
         var lengths = [Int](repeating: 0, count: size)
         var values = [WordClass](repeating: [], count: size)
+        var idValues = [WordID](repeating: .unlisted, count: size)
         var words = [String](repeating: "", count: size)
         for (word, c) in table.sorted(by: { $0.key < $1.key }) where word.utf8.allSatisfy({ $0 < 128 }) && !word.isEmpty
         {
@@ -28,12 +34,14 @@ struct ByteClassTable: Sendable {
             lengths[slot] = key.count
             bytes += key
             values[slot] = c
+            idValues[slot] = ids[word] ?? .unlisted
             words[slot] = word
         }
         self.bytes = bytes
         self.offsets = offsets
         self.lengths = lengths
         self.values = values
+        self.ids = idValues
         self.words = words
         self.mask = size - 1
     }
@@ -74,6 +82,9 @@ struct ByteClassTable: Sendable {
 
     /// The classes of the word in a slot.
     func classes(at slot: Int) -> WordClass { values[slot] }
+
+    /// The id of the word in a slot.
+    func id(at slot: Int) -> WordID { ids[slot] }
 
     /// The (lowercase) word in a slot.
     func word(at slot: Int) -> String { words[slot] }

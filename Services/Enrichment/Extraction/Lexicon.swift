@@ -53,8 +53,8 @@ enum Lexicon {
         return table
     }()
 
-    /// `classes` for the tokenizer's ASCII words.
-    static let classTable = ByteClassTable(classes)
+    /// `classes` and the `WordID`s for the tokenizer's ASCII words.
+    static let classTable = ByteClassTable(classes, ids: WordID.byText)
 
     static let months: WordTable<Int> = [
         "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,

@@ -73,8 +73,8 @@ struct MoneyParser: TokenReading {
     /// A currency written before the number, and where the number starts.
     func prefix(at i: Int) -> (String, Int)? {
         guard let w = word(i) else { return nil }
-        if w == "us" || w == "u", word(i + 1) == "$" { return ("USD", i + 2) }
-        if w == "u", word(i + 1) == ".", word(i + 2) == "s", word(i + 3) == ".", word(i + 4) == "$" {
+        if w == "us" || w == "u", id(i + 1) == .dollarSign { return ("USD", i + 2) }
+        if w == "u", id(i + 1) == .fullStop, id(i + 2) == .s, id(i + 3) == .fullStop, id(i + 4) == .dollarSign {
             return ("USD", i + 5)
         }
         if tokens[i].classes.contains(.currencyPrefix), let code = Lexicon.currencyPrefix[w], i + 1 < tokens.count,
@@ -89,32 +89,32 @@ struct MoneyParser: TokenReading {
     /// A currency written after the number (and scale): `US dollars`, `euros`, `tenge`.
     func suffix(at i: Int) -> (String, Int)? {
         guard let w = word(i) else { return nil }
-        if w == "us" || w == "usa", word(i + 1) == "dollars" || word(i + 1) == "dollar" { return ("USD", i + 2) }
-        if w == "u", word(i + 1) == ".", word(i + 2) == "s", word(i + 3) == ".",
-            word(i + 4) == "dollars" || word(i + 4) == "dollar"
+        if w == "us" || w == "usa", id(i + 1) == .dollars || id(i + 1) == .dollar { return ("USD", i + 2) }
+        if w == "u", id(i + 1) == .fullStop, id(i + 2) == .s, id(i + 3) == .fullStop,
+            id(i + 4) == .dollars || id(i + 4) == .dollar
         {
             return ("USD", i + 5)
         }
-        if w == "american", word(i + 1) == "dollars" { return ("USD", i + 2) }
-        if w == "swiss", word(i + 1) == "francs" { return ("CHF", i + 2) }
-        if w == "pounds", word(i + 1) == "sterling" { return ("GBP", i + 2) }
+        if w == "american", id(i + 1) == .dollars { return ("USD", i + 2) }
+        if w == "swiss", id(i + 1) == .francs { return ("CHF", i + 2) }
+        if w == "pounds", id(i + 1) == .sterling { return ("GBP", i + 2) }
         // "million of US dollars".
-        if w == "of", let (code, end) = suffix(at: i + 1), word(i + 1) != "of" { return (code, end) }
+        if w == "of", let (code, end) = suffix(at: i + 1), id(i + 1) != .of { return (code, end) }
         // "3 billion in US currency".
-        if w == "in", word(i + 1) == "us" || word(i + 1) == "american", word(i + 2) == "currency" {
+        if w == "in", id(i + 1) == .us || id(i + 1) == .american, id(i + 2) == .currency {
             return ("USD", i + 3)
         }
-        if w == "in", word(i + 1) == "u", word(i + 2) == ".", word(i + 3) == "s", word(i + 4) == ".",
-            word(i + 5) == "currency"
+        if w == "in", id(i + 1) == .u, id(i + 2) == .fullStop, id(i + 3) == .s, id(i + 4) == .fullStop,
+            id(i + 5) == .currency
         {
             return ("USD", i + 6)
         }
         if w == "$" { return ("USD", i + 1) }
         if w == "€" { return ("EUR", i + 1) }
-        if has(i, .currencySuffix), let code = Lexicon.currencySuffix[w], w != "try" || word(i - 1) == "turkish" {
+        if has(i, .currencySuffix), let code = Lexicon.currencySuffix[w], w != "try" || id(i - 1) == .turkish {
             return (code, i + 1)
         }
-        if w == "turkish", word(i + 1) == "lira" || word(i + 1) == "liras" { return ("TRY", i + 2) }
+        if w == "turkish", id(i + 1) == .lira || id(i + 1) == .liras { return ("TRY", i + 2) }
         return nil
     }
 
@@ -143,7 +143,7 @@ struct MoneyParser: TokenReading {
                     hasScale = true
                     k += 1
                     // "5 mln. USD": the abbreviation's dot, only when a currency follows.
-                    if word(k) == "." && tokens[k].attached
+                    if id(k) == .fullStop && tokens[k].attached
                         && (w == "mln" || w == "bln" || w == "bn" || w == "thsd" || w == "trln"),
                         suffix(at: k + 1) != nil
                     {

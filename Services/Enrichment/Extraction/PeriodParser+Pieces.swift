@@ -29,13 +29,13 @@ extension PeriodParser {
     /// `2025`, `this year`, `the current year`, `last year` after "of": the year and the end index.
     func yearExpression(at i: Int) -> (Int, Int)? {
         var j = i
-        if word(j) == "of" { j += 1 }
+        if id(j) == .of { j += 1 }
         if let y = year(at: j) { return (y, j + 1) }
-        if word(j) == "this", word(j + 1) == "year" { return (published.year, j + 2) }
-        if word(j) == "the", word(j + 1) == "current", word(j + 2) == "year" { return (published.year, j + 3) }
-        if word(j) == "current", word(j + 1) == "year" { return (published.year, j + 2) }
-        if word(j) == "last", word(j + 1) == "year" { return (published.year - 1, j + 2) }
-        if word(j) == "the", word(j + 1) == "previous" || word(j + 1) == "past", word(j + 2) == "year" {
+        if id(j) == .this, id(j + 1) == .year { return (published.year, j + 2) }
+        if id(j) == .the, id(j + 1) == .current, id(j + 2) == .year { return (published.year, j + 3) }
+        if id(j) == .current, id(j + 1) == .year { return (published.year, j + 2) }
+        if id(j) == .last, id(j + 1) == .year { return (published.year - 1, j + 2) }
+        if id(j) == .the, id(j + 1) == .previous || id(j + 1) == .past, id(j + 2) == .year {
             return (published.year - 1, j + 3)
         }
         return nil
@@ -51,18 +51,18 @@ extension PeriodParser {
     /// (after an optional "the"): months and end index.
     func partOfYear(at i: Int) -> (from: Int, to: Int, end: Int)? {
         var j = i
-        if word(j) == "the" { j += 1 }
+        if id(j) == .the { j += 1 }
         guard let (ord, afterOrd) = ordinal(at: j) else { return nil }
-        if word(afterOrd) == "half", (1...2).contains(ord) {
+        if id(afterOrd) == .half, (1...2).contains(ord) {
             return (ord == 1 ? 1 : 7, ord == 1 ? 6 : 12, afterOrd + 1)
         }
-        if word(afterOrd) == "quarter", (1...4).contains(ord) { return ((ord - 1) * 3 + 1, ord * 3, afterOrd + 1) }
-        if ord == 1, let n = number(at: afterOrd), word(afterOrd + 1) == "months" || word(afterOrd + 1) == "month",
+        if id(afterOrd) == .quarter, (1...4).contains(ord) { return ((ord - 1) * 3 + 1, ord * 3, afterOrd + 1) }
+        if ord == 1, let n = number(at: afterOrd), id(afterOrd + 1) == .months || id(afterOrd + 1) == .month,
             (1...12).contains(n)
         {
             return (1, n, afterOrd + 2)
         }
-        if ord == 1, let n = number(at: afterOrd), word(afterOrd + 1) == "quarters", (1...4).contains(n) {
+        if ord == 1, let n = number(at: afterOrd), id(afterOrd + 1) == .quarters, (1...4).contains(n) {
             return (1, n * 3, afterOrd + 2)
         }
         return nil
@@ -72,14 +72,14 @@ extension PeriodParser {
     /// months`: a count of months or quarters without "first" counts from January.
     func countOfMonths(at i: Int) -> (from: Int, to: Int, end: Int)? {
         var j = i
-        if word(j) == "the" { j += 1 }
+        if id(j) == .the { j += 1 }
         guard let n = number(at: j), tokens[j].kind == .number || tokens[j].classes.contains(.cardinal) else {
             return nil
         }
         let unit = word(j + 1)
         guard
-            Self.precedesCount(word(i - 1) ?? "") || word(i) == "the"
-                || word(j + 2) == "of"
+            Self.precedesCount(word(i - 1) ?? "") || id(i) == .the
+                || id(j + 2) == .of
         else { return nil }
         if unit == "months", (1...12).contains(n) { return (1, n, j + 2) }
         if unit == "quarters", (1...4).contains(n) { return (1, n * 3, j + 2) }
@@ -100,7 +100,7 @@ extension PeriodParser {
         if !tokens[i].isCapitalised { return nil }
         if w == "may" || w == "mar" || w == "jan" || w == "dec" {
             // "May" the verb stays a verb.
-            if year(at: i + 1) == nil, word(i + 1) != "-", word(i - 1) != "-", word(i - 1) != "to" { return nil }
+            if year(at: i + 1) == nil, id(i + 1) != .hyphen, id(i - 1) != .hyphen, id(i - 1) != .to { return nil }
         }
         return m
     }

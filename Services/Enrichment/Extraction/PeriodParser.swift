@@ -28,9 +28,9 @@ struct PeriodParser: TokenReading {
         case "the":
             guard i + 1 < tokens.count, tokens[i + 1].kind == .number || has(i + 1, .ordinal) || has(i + 1, .cardinal)
             else { return nil }
-        case "a": guard word(i + 1) == "year" else { return nil }
-        case "to": guard word(i + 1) == "date" else { return nil }
-        case "over": guard word(i + 1) == "the", word(i + 2) == "years" else { return nil }
+        case "a": guard id(i + 1) == .year else { return nil }
+        case "to": guard id(i + 1) == .date else { return nil }
+        case "over": guard id(i + 1) == .the, id(i + 2) == .years else { return nil }
         default: break
         }
         return finish(i, wordForm(at: i, w))
@@ -57,7 +57,7 @@ struct PeriodParser: TokenReading {
             if (1...maxN).contains(n) {
                 var last = n
                 var j = i + 2
-                if word(j) == "-", word(j + 1) == w, let m = number(at: j + 2), (n...maxN).contains(m) {
+                if id(j) == .hyphen, word(j + 1) == w, let m = number(at: j + 2), (n...maxN).contains(m) {
                     last = m; j += 3
                 }
                 if let (y, end) = yearExpression(at: j), let p = Period.months((n - 1) * size + 1, last * size, of: y) {
@@ -70,8 +70,8 @@ struct PeriodParser: TokenReading {
             }
         }
         // this year's first seven months, last year's first 11 months.
-        if result == nil, w == "this" || w == "last" || w == "current", word(i + 1) == "year", word(i + 2) == "'",
-            word(i + 3) == "s",
+        if result == nil, w == "this" || w == "last" || w == "current", id(i + 1) == .year, id(i + 2) == .apostrophe,
+            id(i + 3) == .s,
             let part = partOfYear(at: i + 4) ?? countOfMonths(at: i + 4),
             let p = Period.months(part.from, part.to, of: w == "last" ? published.year - 1 : published.year)
         {
@@ -84,20 +84,20 @@ struct PeriodParser: TokenReading {
         {
             var j = i + 1
             var m2 = m1
-            if word(j) == "-" || word(j) == "to" || word(j) == "through" || word(j) == "and" || word(j) == "till"
-                || word(j) == "until",
+            if id(j) == .hyphen || id(j) == .to || id(j) == .through || id(j) == .and || id(j) == .till
+                || id(j) == .until,
                 let m = month(at: j + 1)
             {
                 m2 = m; j += 2
             }
-            if word(j) == "," { j += 1 }
+            if id(j) == .comma { j += 1 }
             if let (y, end) = yearExpression(at: j) {
                 if m2 >= m1, let p = Period.months(m1, m2, of: y) {
                     result = (.absolute(p), end)
                 } else if m2 < m1, let p = Period.months(from: (y - 1, m1), to: (y, m2)) {
                     result = (.absolute(p), end)
                 }
-            } else if m2 != m1 || (word(i - 1) == "in" || word(i - 1) == "for" || word(i - 1) == "during"),
+            } else if m2 != m1 || (id(i - 1) == .in || id(i - 1) == .for || id(i - 1) == .during),
                 !(i + 1 < tokens.count && tokens[i + 1].kind == .number), m2 >= m1,
                 let p = Period.months(m1, m2, of: impliedYear(lastMonth: m2))
             {
@@ -107,18 +107,18 @@ struct PeriodParser: TokenReading {
         // this year (to date), the current year, since the beginning of the year.
         if result == nil {
             var j = i
-            if w == "so", word(i + 1) == "far" { j = i + 2 }
-            if word(j) == "this" && word(j + 1) == "year" || word(j) == "current" && word(j + 1) == "year" {
+            if w == "so", id(i + 1) == .far { j = i + 2 }
+            if id(j) == .this && id(j + 1) == .year || id(j) == .current && id(j + 1) == .year {
                 result = (.yearToDate, j + 2)
-            } else if w == "since", word(i + 1) == "the", word(i + 2) == "beginning" || word(i + 2) == "start",
-                word(i + 3) == "of",
-                word(i + 4) == "the" || word(i + 4) == "this", word(i + 5) == "year"
+            } else if w == "since", id(i + 1) == .the, id(i + 2) == .beginning || id(i + 2) == .start,
+                id(i + 3) == .of,
+                id(i + 4) == .the || id(i + 4) == .this, id(i + 5) == .year
             {
                 result = (.yearToDate, i + 6)
             }
         }
         // over the past eight months, in the last 9 months.
-        if result == nil, w == "past" || w == "last", let n = number(at: i + 1), word(i + 2) == "months",
+        if result == nil, w == "past" || w == "last", let n = number(at: i + 1), id(i + 2) == .months,
             (1...24).contains(n)
         {
             if n < published.month, let p = Period.months(1, n, of: published.year) {
@@ -139,7 +139,7 @@ struct PeriodParser: TokenReading {
         // over the past five years: read like "since (publication year − 5)", from the start of
         // that year to publication (the genre's convention: "over the past 12 years" in 2017
         // is a total since 2005).
-        if result == nil, w == "past" || w == "last", let n = number(at: i + 1), word(i + 2) == "years",
+        if result == nil, w == "past" || w == "last", let n = number(at: i + 1), id(i + 2) == .years,
             (1...50).contains(n),
             let start = Day(year: published.year - n, month: 1, day: 1)
         {
@@ -148,52 +148,52 @@ struct PeriodParser: TokenReading {
         if result == nil { result = agoForm(at: i) }
         // over the years of independence, since independence: from the home country's independence.
         if result == nil, let y = independence, let start = Day(year: y, month: 1, day: 1) {
-            if w == "since", word(i + 1) == "independence" {
+            if w == "since", id(i + 1) == .independence {
                 result = (.absolute(.days(start, published)), i + 2)
-            } else if w == "years", word(i + 1) == "of", word(i + 2) == "independence" {
+            } else if w == "years", id(i + 1) == .of, id(i + 2) == .independence {
                 result = (.absolute(.days(start, published)), i + 3)
             }
         }
         // over the years, to date, in total: a total with no stated start.
         if result == nil {
-            if w == "over", word(i + 1) == "the", word(i + 2) == "years", word(i + 3) != "of" {
+            if w == "over", id(i + 1) == .the, id(i + 2) == .years, id(i + 3) != .of {
                 result = (.toDate, i + 3)
-            } else if w == "to", word(i + 1) == "date" {
+            } else if w == "to", id(i + 1) == .date {
                 result = (.toDate, i + 2)
             }
         }
         // last year, the previous year, a year earlier, the same period of last year.
         if result == nil {
-            if w == "same" || w == "corresponding", word(i + 1) == "period" || word(i + 1) == "months" {
+            if w == "same" || w == "corresponding", id(i + 1) == .period || id(i + 1) == .months {
                 var end = i + 2
-                if word(end) == "of" || word(end) == "in" { end += 1 }
-                if word(end) == "last" || word(end) == "the", word(end + 1) == "year" || word(end + 2) == "year" {
-                    end += word(end) == "last" ? 2 : 3
+                if id(end) == .of || id(end) == .in { end += 1 }
+                if id(end) == .last || id(end) == .the, id(end + 1) == .year || id(end + 2) == .year {
+                    end += id(end) == .last ? 2 : 3
                     result = (.samePeriodEarlier, end)
                 } else if let y = year(at: end) {
                     result = (.samePeriodIn(y), end + 1)
-                } else if word(end) == "this" || word(end) == "current", word(end + 1) == "year" {
+                } else if id(end) == .this || id(end) == .current, id(end + 1) == .year {
                     // "in the same period this year": the sentence's part-year in the publication year.
                     result = (.samePeriodIn(published.year), end + 2)
                 } else {
                     result = (.samePeriodEarlier, end)
                 }
-            } else if w == "year", word(i + 1) == "-", word(i + 2) == "on", word(i + 3) == "-", word(i + 4) == "year" {
+            } else if w == "year", id(i + 1) == .hyphen, id(i + 2) == .on, id(i + 3) == .hyphen, id(i + 4) == .year {
                 result = (.samePeriodEarlier, i + 5)
             } else if w == "yoy"
-                || (w == "y" && word(i + 1) == "-" && word(i + 2) == "o" && word(i + 3) == "-" && word(i + 4) == "y")
+                || (w == "y" && id(i + 1) == .hyphen && id(i + 2) == .o && id(i + 3) == .hyphen && id(i + 4) == .y)
             {
                 result = (.samePeriodEarlier, w == "yoy" ? i + 1 : i + 5)
-            } else if w == "last", word(i + 1) == "year" {
+            } else if w == "last", id(i + 1) == .year {
                 // "last year" counts back from publication; "the previous year" from the sentence's year.
                 result = (.absolute(.year(published.year - 1)), i + 2)
-            } else if w == "previous" || w == "preceding" || w == "prior", word(i + 1) == "year" {
+            } else if w == "previous" || w == "preceding" || w == "prior", id(i + 1) == .year {
                 result = (.previousYear, i + 2)
-            } else if w == "a" || w == "one", word(i + 1) == "year",
-                word(i + 2) == "earlier" || word(i + 2) == "ago" || word(i + 2) == "before"
+            } else if w == "a" || w == "one", id(i + 1) == .year,
+                id(i + 2) == .earlier || id(i + 2) == .ago || id(i + 2) == .before
             {
                 result = (.previousYear, i + 3)
-            } else if w == "year", word(i + 1) == "before" || word(i + 1) == "earlier", word(i - 1) == "the" {
+            } else if w == "year", id(i + 1) == .before || id(i + 1) == .earlier, id(i - 1) == .the {
                 result = (.previousYear, i + 2)
             }
         }
@@ -205,11 +205,11 @@ struct PeriodParser: TokenReading {
         // "the same period of 2022" compares; "the same period this year" is the sentence's own.
         if case .samePeriodIn(let y) = kind, y != published.year { return true }
         // "4.8 times the 2017 level".
-        if year(at: i) != nil, word(i - 1) == "the", has(i + 1, .levelNouns) { return true }
+        if year(at: i) != nil, id(i - 1) == .the, has(i + 1, .levelNouns) { return true }
         // "increased by 5% on the previous year", "a 70 percent increase over 2021".
         let w1 = word(i - 1)
         let w2 = word(i - 2)
-        let yearToken = year(at: i) != nil && (i + 1 >= tokens.count || word(i + 1) != "-")
+        let yearToken = year(at: i) != nil && (i + 1 >= tokens.count || id(i + 1) != .hyphen)
         if w1 == "on" || w1 == "over", yearToken || kind == .previousYear { return true }
         if w2 == "on" || w2 == "over", w1 == "the", kind == .previousYear { return true }
         // "down 10.3% from a year earlier", "up 5 percent from 2022".
@@ -219,7 +219,7 @@ struct PeriodParser: TokenReading {
         while j >= 0, steps < 4 {
             switch tokens[j].lower {
             // "over the past eight months" is a period, not a comparison.
-            case "over": return steps > 0 && word(j + 1) == "the" && word(j + 2) == "same"
+            case "over": return steps > 0 && id(j + 1) == .the && id(j + 2) == .same
             case "than", "compared", "comparison", "against", "versus", "vs": return true
             case "in", "the", "of", "with", "to", "same", "period", "for", "as":
                 j -= 1
@@ -248,8 +248,8 @@ struct PeriodParser: TokenReading {
     }
 
     func isDeadline(before i: Int) -> Bool {
-        if word(i - 1) == "by" { return true }
-        if word(i - 1) == "of", word(i - 2) == "end", word(i - 3) == "the", word(i - 4) == "by" { return true }
+        if id(i - 1) == .by { return true }
+        if id(i - 1) == .of, id(i - 2) == .end, id(i - 3) == .the, id(i - 4) == .by { return true }
         return false
     }
 }

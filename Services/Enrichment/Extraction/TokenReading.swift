@@ -9,6 +9,10 @@ extension TokenReading {
     /// The lowercased word at i, nil outside the tokens.
     func word(_ i: Int) -> String? { i >= 0 && i < tokens.count ? tokens[i].lower : nil }
 
+    /// The listed word at i (`.unlisted` outside the tokens): `id(i) == .the` is
+    /// `word(i) == "the"` without comparing Strings.
+    func id(_ i: Int) -> WordID { i >= 0 && i < tokens.count ? tokens[i].id : .unlisted }
+
     /// Whether token i exists and belongs to a word list (its precomputed bits, no hashing).
     func has(_ i: Int, _ c: WordClass) -> Bool { i >= 0 && i < tokens.count && tokens[i].classes.contains(c) }
 

@@ -15,6 +15,8 @@ struct Token: Sendable {
     var newline: Bool
     /// The lexicon classes of the word or symbol (`$` is a currency prefix); empty for numbers.
     var classes: WordClass = []
+    /// The listed word or symbol this token is (`.unlisted` for any other and for numbers).
+    var id: WordID = .unlisted
     /// Whether the first scalar (as folded) is uppercase.
     var isCapitalised: Bool
 }
@@ -139,11 +141,11 @@ enum Tokenizer {
                         return word.count
                     }
                 }
-                let classes = slot.map { table.classes(at: $0) } ?? []
                 let first = word[0].value
                 token = Token(
                     kind: kind, lower: lower, start: start, end: i, attached: attached, newline: newline,
-                    classes: classes, isCapitalised: first >= 65 && first <= 90)
+                    classes: slot.map { table.classes(at: $0) } ?? [], id: slot.map { table.id(at: $0) } ?? .unlisted,
+                    isCapitalised: first >= 65 && first <= 90)
             } else {
                 token = folded(
                     UnsafeBufferPointer(rebasing: scalars[start..<i]), kind: kind, start: start, attached: attached,
@@ -167,7 +169,7 @@ enum Tokenizer {
     }
 
     /// A token with a scalar outside ASCII: quotes and dashes folded, lowercased scalar by
-    /// scalar, its lists found by its lowercase String.
+    /// scalar, its lists and id found by its lowercase String.
     static func folded(
         _ scalars: UnsafeBufferPointer<Unicode.Scalar>, kind: Token.Kind, start: Int, attached: Bool, newline: Bool
     ) -> Token {
@@ -190,8 +192,9 @@ enum Tokenizer {
             }
         }
         let classes = kind == .number ? [] : Lexicon.classes[lower] ?? []
+        let id = kind == .number ? .unlisted : WordID.byText[lower] ?? .unlisted
         return Token(
             kind: kind, lower: lower, start: start, end: start + scalars.count, attached: attached,
-            newline: newline, classes: classes, isCapitalised: fold(scalars[0]).properties.isUppercase)
+            newline: newline, classes: classes, id: id, isCapitalised: fold(scalars[0]).properties.isUppercase)
     }
 }
