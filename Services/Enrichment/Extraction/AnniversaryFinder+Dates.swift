@@ -95,12 +95,12 @@ extension AnniversaryFinder {
     func yearBefore(_ i: Int, in range: Range<Int>) -> Int? {
         var j = i - 1
         while j >= range.lowerBound {
-            let w = tokens[j].lower
-            if w == "year", j >= 1 {
-                let p = tokens[j - 1].lower
-                if p == "this" || p == "current" { return published.year }
-                if p == "next" { return published.year + 1 }
-                if p == "last" { return published.year - 1 }
+            let w = tokens[j].id
+            if w == .year, j >= 1 {
+                let p = tokens[j - 1].id
+                if p == .this || p == .current { return published.year }
+                if p == .next { return published.year + 1 }
+                if p == .last { return published.year - 1 }
             }
             if let y = analysis.periods.year(at: j), ["in", "of"].contains(word(j - 1) ?? ""),
                 !has(j - 2, .foundingVerbs)
@@ -134,10 +134,10 @@ extension AnniversaryFinder {
                 return y
             }
             if tokens[j].id == .year, j >= 1 {
-                let p = tokens[j - 1].lower
-                if p == "this" || p == "current" { return published.year }
-                if p == "next" { return published.year + 1 }
-                if p == "last" { return published.year - 1 }
+                let p = tokens[j - 1].id
+                if p == .this || p == .current { return published.year }
+                if p == .next { return published.year + 1 }
+                if p == .last { return published.year - 1 }
             }
             j += 1
         }

@@ -9,6 +9,7 @@ extension AnniversaryFinder {
         let i = end - 1
         guard i >= 0 else { return nil }
         let w = tokens[i].lower
+        let wID = tokens[i].id
         if ["st", "nd", "rd", "th"].contains(w), tokens[i].attached, i >= 1, tokens[i - 1].kind == .number,
             let n = Int(tokens[i - 1].lower)
         {
@@ -22,7 +23,7 @@ extension AnniversaryFinder {
             }
             return (n, i)
         }
-        if w == "year" || w == "years", i >= 1 {
+        if wID == .year || wID == .years, i >= 1 {
             var j = i - 1
             if id(j) == .hyphen { j -= 1 }
             if j >= 0, tokens[j].kind == .number, let n = Int(tokens[j].lower) { return (n, j) }
@@ -90,7 +91,8 @@ extension AnniversaryFinder {
         while i < range.upperBound {
             guard tokens[i].kind == .number || tokens[i].classes.contains(.anniversaryStart) else { i += 1; continue }
             let w = tokens[i].lower
-            if w == "anniversary" || w == "birthday" || w == "jubilee" {
+            let wID = tokens[i].id
+            if wID == .anniversary || wID == .birthday || wID == .jubilee {
                 // "the 30th independence anniversary of Kazakhstan", "175th birth anniversary of Abay".
                 var modifier: String?
                 var found = ordinal(endingBefore: i)
@@ -145,7 +147,7 @@ extension AnniversaryFinder {
                         }
                     }
                 }
-            } else if Self.isCentenary(w), id(i + 1) == .of {
+            } else if Self.isCentenary(wID), id(i + 1) == .of {
                 let n = w.hasPrefix("bi") ? 200 : w.hasPrefix("sesqui") ? 150 : 100
                 result.append(Trigger(ordinal: n, start: i, triggerEnd: i + 1, phraseStart: i + 2, yearsAgo: false))
             } else if let (n, end) = ordinal(at: i), id(end) == .independence, id(end + 1) == .day,
@@ -208,9 +210,9 @@ extension AnniversaryFinder {
     }
 
     /// `centenary` and its kin (`bicentennial`, `sesquicentennial`).
-    static func isCentenary(_ w: String) -> Bool {
+    static func isCentenary(_ w: WordID) -> Bool {
         switch w {
-        case "centenary", "centennial", "bicentenary", "bicentennial", "sesquicentennial": return true
+        case .centenary, .centennial, .bicentenary, .bicentennial, .sesquicentennial: return true
         default: return false
         }
     }

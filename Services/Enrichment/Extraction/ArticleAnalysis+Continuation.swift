@@ -53,10 +53,10 @@ extension ArticleAnalysis {
         range.contains { i in
             let c = tokens[i].classes
             guard c.contains(.pronouns) || c.contains(.upNouns) || c.contains(.downNouns) else { return false }
-            let w = tokens[i].lower
-            return w == "it" || w == "they"
-                || ((w == "this" || w == "that") && ["is", "was", "represents", "marks"].contains(word(i + 1) ?? ""))
-                || ((w == "figure" || w == "indicator" || c.contains(.upNouns) || c.contains(.downNouns))
+            let w = tokens[i].id
+            return w == .it || w == .they
+                || ((w == .this || w == .that) && ["is", "was", "represents", "marks"].contains(word(i + 1) ?? ""))
+                || ((w == .figure || w == .indicator || c.contains(.upNouns) || c.contains(.downNouns))
                     && ["the", "this", "that"].contains(word(i - 1) ?? ""))
         }
     }

@@ -83,7 +83,7 @@ extension ArticleAnalysis {
             if let matched {
                 // "trade and investment cooperation", "trade partner": not the measured quantity
                 // when a noun of relations follows; such mentions are skipped.
-                if !Self.isRelationNoun(word(matched.range.upperBound) ?? "") {
+                if !Self.isRelationNoun(id(matched.range.upperBound)) {
                     result.append(matched)
                 }
                 i = matched.range.upperBound
@@ -101,12 +101,12 @@ extension ArticleAnalysis {
             if end > start {
                 var first = start
                 while first < end, tokens[first].kind == .symbol { first += 1 }
-                let w = word(first) ?? ""
+                let w = id(first)
                 let comparison =
                     Self.opensComparison(w)
-                    || ((w == "up" || w == "down") && id(first + 1) == .from)
-                    || (w == "as" && id(first + 1) == .against)
-                    || (w == "in" && tokens[start].id == .openBracket)
+                    || ((w == .up || w == .down) && id(first + 1) == .from)
+                    || (w == .as && id(first + 1) == .against)
+                    || (w == .in && tokens[start].id == .openBracket)
                 result.append(Segment(range: start..<end, comparison: comparison))
             }
             start = end
@@ -114,12 +114,12 @@ extension ArticleAnalysis {
         for i in range {
             let t = tokens[i].kind
             if t == .symbol {
-                let w = tokens[i].lower
-                if w == "," || w == ";" || w == "(" || w == ")" { close(i) }
+                let w = tokens[i].id
+                if w == .comma || w == .semicolon || w == .openBracket || w == .closeBracket { close(i) }
             } else if tokens[i].classes.contains(.clauseBreaks), i > start {
                 close(i)
-            } else if t == .word, i > start, tokens[i].id == .and, let next = word(i + 1),
-                has(i + 1, .factVerbs) || Self.isCopula(next)
+            } else if t == .word, i > start, tokens[i].id == .and, i + 1 < tokens.count,
+                has(i + 1, .factVerbs) || Self.isCopula(id(i + 1))
             {
                 // "… compared to 2020 and amounted to $300 million": a new clause about the
                 // sentence's own period.
@@ -132,27 +132,27 @@ extension ArticleAnalysis {
 
     /// Nouns of relations after a metric word (`trade partner`, `investment climate`): the
     /// metric word is then not the measured quantity.
-    static func isRelationNoun(_ w: String) -> Bool {
+    static func isRelationNoun(_ w: WordID) -> Bool {
         switch w {
-        case "partner", "partners", "mission", "missions", "ties", "relations", "house", "representative", "policy",
-            "agreement", "agreements", "climate", "projects", "opportunities", "fund", "funds", "attractiveness":
+        case .partner, .partners, .mission, .missions, .ties, .relations, .house, .representative, .policy,
+            .agreement, .agreements, .climate, .projects, .opportunities, .fund, .funds, .attractiveness:
             return true
         default: return false
         }
     }
 
     /// Words that open a clause about what something is compared with.
-    static func opensComparison(_ w: String) -> Bool {
+    static func opensComparison(_ w: WordID) -> Bool {
         switch w {
-        case "compared", "comparing", "against", "versus", "vs", "than", "whereas": return true
+        case .compared, .comparing, .against, .versus, .vs, .than, .whereas: return true
         default: return false
         }
     }
 
     /// `was`, `were`, `is`, `stood`: after `and`, a new clause about the sentence's own period.
-    static func isCopula(_ w: String) -> Bool {
+    static func isCopula(_ w: WordID) -> Bool {
         switch w {
-        case "was", "were", "is", "stood": return true
+        case .was, .were, .is, .stood: return true
         default: return false
         }
     }

@@ -29,7 +29,7 @@ extension ArticleAnalysis {
                 while k < min(c.endToken + 3, tokens.count), tokens[k].kind == .word, tokens[k].id != .its {
                     k += 1
                 }
-                if k + 1 < tokens.count, tokens[k].id == .its, Self.isOwnedMetric(tokens[k + 1].lower) {
+                if k + 1 < tokens.count, tokens[k].id == .its, Self.isOwnedMetric(tokens[k + 1].id) {
                     return c.code
                 }
             }
@@ -39,8 +39,8 @@ extension ArticleAnalysis {
             } else if c.role != .adjective {
                 continue
             }
-            while j < tokens.count, Self.isTotalWord(tokens[j].lower) { j += 1 }
-            if j < tokens.count, Self.isOwnedMetric(tokens[j].lower), j + 1 < tokens.count, tokens[j + 1].id != .hyphen {
+            while j < tokens.count, Self.isTotalWord(tokens[j].id) { j += 1 }
+            if j < tokens.count, Self.isOwnedMetric(tokens[j].id), j + 1 < tokens.count, tokens[j + 1].id != .hyphen {
                 // "Kyrgyzstan's trade turnover with Kazakhstan" still names the home country as its
                 // partner; it is a foreign reporter all the same.
                 return c.code
@@ -53,7 +53,7 @@ extension ArticleAnalysis {
     func parties(in range: Range<Int>, metric: Metric, carry: Parties?) -> Parties? {
         // "U.S. dollars", "US$", "Swiss francs" name a currency, not a party.
         let mentions = countries(in: range).filter {
-            $0.role != .capital && !Self.isCurrencyName(word($0.endToken) ?? "")
+            $0.role != .capital && !Self.isCurrencyName(id($0.endToken))
         }
         var codes: [String] = []
         for m in mentions where !codes.contains(m.code) { codes.append(m.code) }
@@ -62,25 +62,25 @@ extension ArticleAnalysis {
         var target: String?
         if metric == .fdiInflow || metric == .investment {
             for m in mentions {
-                let prev = word(m.token - 1) ?? ""
-                let prev2 = word(m.token - 2) ?? ""
-                let next = word(m.endToken) ?? ""
-                if prev == "from" || prev == "by" || (prev2 == "by" && prev == "the") {
+                let prev = id(m.token - 1)
+                let prev2 = id(m.token - 2)
+                let next = id(m.endToken)
+                if prev == .from || prev == .by || (prev2 == .by && prev == .the) {
                     source = source ?? m.code
                 } else if Self.isInvestorNoun(next)
-                    || (next == "'" && id(m.endToken + 1) == .s
+                    || (next == .apostrophe && id(m.endToken + 1) == .s
                         && ["investment", "investments", "companies", "investors"].contains(word(m.endToken + 2) ?? ""))
                 {
                     source = source ?? m.code
-                } else if prev == "in" || prev == "into" || prev == "to"
-                    || (prev == "the" && (prev2 == "in" || prev2 == "into"))
+                } else if prev == .in || prev == .into || prev == .to
+                    || (prev == .the && (prev2 == .in || prev2 == .into))
                 {
                     target = target ?? m.code
                 }
             }
             let words = tokens[range]
-            if words.contains(where: { Self.isInflowWord($0.lower) }) { direction = .inbound }
-            if words.contains(where: { Self.isOutflowWord($0.lower) }) { direction = .outbound }
+            if words.contains(where: { Self.isInflowWord($0.id) }) { direction = .inbound }
+            if words.contains(where: { Self.isOutflowWord($0.id) }) { direction = .outbound }
             if let s = source, s == home, let t = target, t != home {
                 return Parties(reporter: home, partner: t, direction: .outbound)
             }
@@ -133,7 +133,7 @@ extension ArticleAnalysis {
         }
         func names(_ r: Range<Int>) -> Bool {
             countries(in: r).contains {
-                $0.role != .capital && $0.code != home && !Self.isCurrencyName(word($0.endToken) ?? "")
+                $0.role != .capital && $0.code != home && !Self.isCurrencyName(id($0.endToken))
             }
         }
         if names(seg) { return seg }
@@ -153,7 +153,7 @@ extension ArticleAnalysis {
         let s = m.range.lowerBound
         guard !m.range.isEmpty else { return false }
         var j = s - 1
-        while j > sentence.lowerBound, Self.isTotalWord(tokens[j].lower), tokens[j].id != .mutual { j -= 1 }
+        while j > sentence.lowerBound, Self.isTotalWord(tokens[j].id), tokens[j].id != .mutual { j -= 1 }
         guard id(j) == .s, id(j - 1) == .apostrophe,
             let owner = countries.first(where: { $0.endToken == j - 1 && $0.role != .capital })
         else { return false }
@@ -200,57 +200,57 @@ extension ArticleAnalysis {
     }
 
     /// Words after a country name that make it a currency's (`U.S. dollars`, `Swiss francs`).
-    static func isCurrencyName(_ w: String) -> Bool {
+    static func isCurrencyName(_ w: WordID) -> Bool {
         switch w {
-        case "dollar", "dollars", "$", "francs", "franc", "yuan", "ruble", "rubles", "pounds": return true
+        case .dollar, .dollars, .dollarSign, .francs, .franc, .yuan, .ruble, .rubles, .pounds: return true
         default: return false
         }
     }
 
     /// Nouns after a country that make it the source of an investment (`Chinese companies`).
-    static func isInvestorNoun(_ w: String) -> Bool {
+    static func isInvestorNoun(_ w: WordID) -> Bool {
         switch w {
-        case "companies", "investors", "businesses", "business", "capital", "firms", "investment", "investments":
+        case .companies, .investors, .businesses, .business, .capital, .firms, .investment, .investments:
             return true
         default: return false
         }
     }
 
-    static func isInflowWord(_ w: String) -> Bool {
+    static func isInflowWord(_ w: WordID) -> Bool {
         switch w {
-        case "inflow", "inflows", "attracted", "received": return true
+        case .inflow, .inflows, .attracted, .received: return true
         default: return false
         }
     }
 
     /// Words that make an investment total a flow (`inflows`, `attracted`): it keeps the
     /// period carried from the sentence before.
-    static func isInflowVerb(_ w: String) -> Bool {
+    static func isInflowVerb(_ w: WordID) -> Bool {
         switch w {
-        case "inflow", "inflows", "flowed", "attracted": return true
+        case .inflow, .inflows, .flowed, .attracted: return true
         default: return false
         }
     }
 
-    static func isOutflowWord(_ w: String) -> Bool {
+    static func isOutflowWord(_ w: WordID) -> Bool {
         switch w {
-        case "outflow", "outflows", "abroad", "outward": return true
+        case .outflow, .outflows, .abroad, .outward: return true
         default: return false
         }
     }
 
     /// `overall`, `total`, `foreign`, `external`, `mutual` before a country's own trade.
-    static func isTotalWord(_ w: String) -> Bool {
+    static func isTotalWord(_ w: WordID) -> Bool {
         switch w {
-        case "overall", "total", "foreign", "external", "mutual": return true
+        case .overall, .total, .foreign, .external, .mutual: return true
         default: return false
         }
     }
 
     /// The trade words a country can own (`Poland's trade turnover`, `its exports`).
-    static func isOwnedMetric(_ w: String) -> Bool {
+    static func isOwnedMetric(_ w: WordID) -> Bool {
         switch w {
-        case "trade", "turnover", "exports", "imports", "trading": return true
+        case .trade, .turnover, .exports, .imports, .trading: return true
         default: return false
         }
     }

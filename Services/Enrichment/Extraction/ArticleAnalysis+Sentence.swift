@@ -239,7 +239,7 @@ extension ArticleAnalysis {
             // Kazakhstan amounted to $2 million") is a stock as of publication, not a flow of the
             // period carried from a trade sentence; an inflow keeps the carried period.
             if periodList.isEmpty, metricMention.metric == .investment || metricMention.metric == .fdiInflow,
-                !tokens[range].contains(where: { Self.isInflowVerb($0.lower) })
+                !tokens[range].contains(where: { Self.isInflowVerb($0.id) })
             {
                 period = .asOf(published)
             }

@@ -21,24 +21,24 @@ extension ArticleAnalysis {
         if id(k) == .from, k >= sentenceStart { return false }
         var j = i - 1
         while j >= sentenceStart {
-            let w = tokens[j].lower
+            let w = tokens[j].id
             let jc = tokens[j].classes
             if jc.contains(.factVerbs), !has(j - 1, .modalWords),
-                !(has(j - 2, .modalWords) && Self.isAuxiliary(word(j - 1) ?? ""))
+                !(has(j - 2, .modalWords) && Self.isAuxiliary(id(j - 1)))
             {
                 return false
             }
             if jc.contains(.targetWords) { return true }
             // "… is expected to double, noting that it was $1.9 billion last year": a past copula
             // states a fact, unless a target noun or word is its subject ("the goal was …").
-            if w == "was" || w == "were", !has(j - 1, .targetNouns), !has(j - 1, .targetWords), !has(j - 1, .modalWords)
+            if w == .was || w == .were, !has(j - 1, .targetNouns), !has(j - 1, .targetWords), !has(j - 1, .modalWords)
             {
                 return false
             }
-            if w == "to", has(j + 1, .targetVerbs) {
+            if w == .to, has(j + 1, .targetVerbs) {
                 // "increased 3 times in 2022 to reach $73.8 million": the result of a stated change.
                 var k = j - 1
-                while k >= sentenceStart, !Self.isClauseMark(tokens[k].lower),
+                while k >= sentenceStart, !Self.isClauseMark(tokens[k].id),
                     !tokens[k].classes.contains(.targetWords)
                 {
                     if tokens[k].classes.contains(.changeVerbsPast), !has(k - 1, .modalWords) { return false }
@@ -57,7 +57,7 @@ extension ArticleAnalysis {
     func isDealValue(_ r: Range<Int>) -> Bool {
         for j in r.upperBound..<min(r.upperBound + 4, tokens.count) {
             if tokens[j].classes.contains(.dealNouns) { return true }
-            if Self.endsDealPhrase(tokens[j].lower) { break }
+            if Self.endsDealPhrase(tokens[j].id) { break }
         }
         var k = r.lowerBound - 1
         if let (_, s) = qualifier(endingBefore: r.lowerBound) { k = s - 1 }
@@ -75,9 +75,9 @@ extension ArticleAnalysis {
         var j = r.lowerBound - 1
         var steps = 0
         while j >= sentenceStart, steps < 12 {
-            switch tokens[j].lower {
-            case "range", "ranged", "ranging", "fluctuated", "varied", "moved": return true
-            case ".", ";": return false
+            switch tokens[j].id {
+            case .range, .ranged, .ranging, .fluctuated, .varied, .moved: return true
+            case .fullStop, .semicolon: return false
             default: break
             }
             j -= 1
@@ -87,25 +87,25 @@ extension ArticleAnalysis {
     }
 
     /// `have`, `be`, `has`: between a modal and a fact verb (`will have reached`).
-    static func isAuxiliary(_ w: String) -> Bool {
+    static func isAuxiliary(_ w: WordID) -> Bool {
         switch w {
-        case "have", "be", "has": return true
+        case .have, .be, .has: return true
         default: return false
         }
     }
 
     /// `,`, `;`, `(`: where a clause starts.
-    static func isClauseMark(_ w: String) -> Bool {
+    static func isClauseMark(_ w: WordID) -> Bool {
         switch w {
-        case ",", ";", "(": return true
+        case .comma, .semicolon, .openBracket: return true
         default: return false
         }
     }
 
     /// Words that end the phrase after an amount in which a deal noun is looked for.
-    static func endsDealPhrase(_ w: String) -> Bool {
+    static func endsDealPhrase(_ w: WordID) -> Bool {
         switch w {
-        case ",", ".", ";", "in", "for", "from", "to", "while": return true
+        case .comma, .fullStop, .semicolon, .in, .for, .from, .to, .while: return true
         default: return false
         }
     }

@@ -49,11 +49,11 @@ extension PeriodParser {
     func yearForm(at i: Int) -> (PeriodKind, Int)? {
         guard let y = year(at: i) else { return nil }
         let fromBefore = id(i - 1) == .from || id(i - 1) == .between
-        let connector = word(i + 1)
-        if connector == "-"
-            || ((connector == "to" || connector == "through" || connector == "until" || connector == "till")
+        let connector = id(i + 1)
+        if connector == .hyphen
+            || ((connector == .to || connector == .through || connector == .until || connector == .till)
                 && fromBefore)
-            || (connector == "and" && id(i - 1) == .between)
+            || (connector == .and && id(i - 1) == .between)
         {
             var j = i + 2
             if id(j) == .the, id(j + 1) == .end, id(j + 2) == .of { j += 3 }

@@ -9,8 +9,8 @@ extension PeriodParser {
         else { return nil }
         // Not money or a percentage: "2024 million", "2024%".
         if i + 1 < tokens.count {
-            let next = tokens[i + 1].lower
-            if has(i + 1, .scales) || next == "%" || has(i + 1, .currencySuffix) { return nil }
+            let next = tokens[i + 1].id
+            if has(i + 1, .scales) || next == .percentSign || has(i + 1, .currencySuffix) { return nil }
         }
         if i > 0, tokens[i].attached, tokens[i - 1].classes.contains(.currencyPrefix),
             Lexicon.currencyPrefix[tokens[i - 1].lower] != nil
@@ -76,20 +76,20 @@ extension PeriodParser {
         guard let n = number(at: j), tokens[j].kind == .number || tokens[j].classes.contains(.cardinal) else {
             return nil
         }
-        let unit = word(j + 1)
+        let unit = id(j + 1)
         guard
-            Self.precedesCount(word(i - 1) ?? "") || id(i) == .the
+            Self.precedesCount(id(i - 1)) || id(i) == .the
                 || id(j + 2) == .of
         else { return nil }
-        if unit == "months", (1...12).contains(n) { return (1, n, j + 2) }
-        if unit == "quarters", (1...4).contains(n) { return (1, n * 3, j + 2) }
+        if unit == .months, (1...12).contains(n) { return (1, n, j + 2) }
+        if unit == .quarters, (1...4).contains(n) { return (1, n * 3, j + 2) }
         return nil
     }
 
     /// Words before a count of months that make it a period (`in 10 months`, `for seven months`).
-    static func precedesCount(_ w: String) -> Bool {
+    static func precedesCount(_ w: WordID) -> Bool {
         switch w {
-        case "in", "for", "over", "during", "of", "the", "first": return true
+        case .in, .for, .over, .during, .of, .the, .first: return true
         default: return false
         }
     }

@@ -20,7 +20,7 @@ struct PeriodParser: TokenReading {
         let isNumber = tokens[i].kind == .number
         if isNumber {
             // A number starts a period only as a year (four digits) or before one of these.
-            if w.utf8.count != 4, !Self.followsPeriodNumber(word(i + 1) ?? "") { return nil }
+            if w.utf8.count != 4, !Self.followsPeriodNumber(id(i + 1)) { return nil }
             return finish(i, numberForm(at: i, w))
         }
         // Common words that start a period form only before these words (a quick no).
@@ -207,21 +207,21 @@ struct PeriodParser: TokenReading {
         // "4.8 times the 2017 level".
         if year(at: i) != nil, id(i - 1) == .the, has(i + 1, .levelNouns) { return true }
         // "increased by 5% on the previous year", "a 70 percent increase over 2021".
-        let w1 = word(i - 1)
-        let w2 = word(i - 2)
+        let w1 = id(i - 1)
+        let w2 = id(i - 2)
         let yearToken = year(at: i) != nil && (i + 1 >= tokens.count || id(i + 1) != .hyphen)
-        if w1 == "on" || w1 == "over", yearToken || kind == .previousYear { return true }
-        if w2 == "on" || w2 == "over", w1 == "the", kind == .previousYear { return true }
+        if w1 == .on || w1 == .over, yearToken || kind == .previousYear { return true }
+        if w2 == .on || w2 == .over, w1 == .the, kind == .previousYear { return true }
         // "down 10.3% from a year earlier", "up 5 percent from 2022".
-        if w1 == "from", kind == .previousYear || Self.isChangeUnit(w2 ?? "") { return true }
+        if w1 == .from, kind == .previousYear || Self.isChangeUnit(w2) { return true }
         var j = i - 1
         var steps = 0
         while j >= 0, steps < 4 {
-            switch tokens[j].lower {
+            switch tokens[j].id {
             // "over the past eight months" is a period, not a comparison.
-            case "over": return steps > 0 && id(j + 1) == .the && id(j + 2) == .same
-            case "than", "compared", "comparison", "against", "versus", "vs": return true
-            case "in", "the", "of", "with", "to", "same", "period", "for", "as":
+            case .over: return steps > 0 && id(j + 1) == .the && id(j + 2) == .same
+            case .than, .compared, .comparison, .against, .versus, .vs: return true
+            case .in, .the, .of, .with, .to, .same, .period, .for, .as:
                 j -= 1
                 steps += 1
             default: return false
@@ -232,17 +232,17 @@ struct PeriodParser: TokenReading {
 
     /// Words after a number (other than a year) with which it can start a period: `10M2022`,
     /// `the 30th`, `10 months`, `30 years ago`, `30-year`.
-    static func followsPeriodNumber(_ w: String) -> Bool {
+    static func followsPeriodNumber(_ w: WordID) -> Bool {
         switch w {
-        case "m", "st", "nd", "rd", "th", "months", "quarters", "-", "decades", "years": return true
+        case .m, .st, .nd, .rd, .th, .months, .quarters, .hyphen, .decades, .years: return true
         default: return false
         }
     }
 
     /// `%`, `percent`, `pct`, `times`: the unit of a change (`up 5 percent from 2022`).
-    static func isChangeUnit(_ w: String) -> Bool {
+    static func isChangeUnit(_ w: WordID) -> Bool {
         switch w {
-        case "%", "percent", "pct", "times": return true
+        case .percentSign, .percent, .pct, .times: return true
         default: return false
         }
     }

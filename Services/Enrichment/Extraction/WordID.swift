@@ -7,12 +7,19 @@ enum WordID: String, CaseIterable, Sendable {
     /// Any word, number or symbol that is not listed (no token is empty).
     case unlisted = ""
     // Words.
-    case a, against, ago, agreements, american, an, and, `as`, before, beginning, between, birthday, by, cent
-    case currency, current, date, day, decades, dollar, dollars, down, during, earlier, end, exporters, far, fold
-    case `for`, francs, from, goods, half, importers, `in`, independence, into, its, last, lira, liras, m, month
-    case months, mutual, next, number, o, of, on, past, pct, per, percent, period, previous, products, quarter
-    case quarters, relations, s, same, since, start, sterling, the, their, this, through, ties, till, time, times
-    case to, today, total, totalling, turkish, u, until, up, us, valued, will, worth, y, year, years
+    case a, abroad, against, ago, agreement, agreements, american, an, and, anniversary, `as`, attracted
+    case attractiveness, be, before, beginning, between, bicentenary, bicentennial, birthday, business, businesses
+    case by, capital, cent, centenary, centennial, climate, companies, compared, comparing, comparison, currency
+    case current, date, day, decades, dollar, dollars, down, during, earlier, end, exporters, exports, external, far
+    case figure, firms, first, flowed, fluctuated, fold, `for`, foreign, franc, francs, from, fund, funds, goods
+    case half, has, have, house, importers, imports, `in`, independence, indicator, inflow, inflows, into
+    case investment, investments, investors, `is`, it, its, jubilee, last, lira, liras, m, mission, missions, month
+    case months, moved, mutual, nd, next, number, o, of, on, opportunities, outflow, outflows, outward, over
+    case overall, partner, partners, past, pct, per, percent, period, policy, pounds, previous, products, projects
+    case quarter, quarters, range, ranged, ranging, rd, received, relations, representative, ruble, rubles, s, same
+    case sesquicentennial, since, st, start, sterling, stood, th, than, that, the, their, they, this, through, ties
+    case till, time, times, to, today, total, totalling, trade, trading, turkish, turnover, u, until, up, us, valued
+    case varied, versus, vs, was, were, whereas, `while`, will, with, worth, y, year, years, yuan
     // Symbols.
     case apostrophe = "'"
     case closeBracket = ")"
