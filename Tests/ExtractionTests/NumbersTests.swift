@@ -26,4 +26,28 @@ struct NumbersTests {
         #expect(Numbers.parse("32.3", exponent: 9) == 32_300_000_000)
         #expect(Numbers.parse("1,2,3") == nil)
     }
+
+    /// The value computed without strtod is the very Double strtod gives, or none.
+    @Test func exactValuesAreStrtods() {
+        var generator = SystemRandomNumberGenerator()
+        var computed = 0
+        for _ in 0..<200_000 {
+            let length = Int.random(in: 1...19, using: &generator)
+            var text = String((0..<length).map { _ in Character(String(Int.random(in: 0...9, using: &generator))) })
+            if Bool.random(using: &generator) {
+                let at = text.index(text.startIndex, offsetBy: Int.random(in: 0...length, using: &generator))
+                text.insert(".", at: at)
+            }
+            let exponent = Bool.random(using: &generator) ? 0 : Int.random(in: -3...14, using: &generator)
+            guard let value = Numbers.exactValue(text.utf8, exponent: exponent) else { continue }
+            computed += 1
+            #expect(value == Double("\(text)e\(exponent)"), "\(text)e\(exponent)")
+        }
+        #expect(computed > 50_000)
+        for text in ["", ".", "5.", ".5", "1.2.3", "1,2", "9007199254740993", "0.1234567890123456789"] {
+            #expect(Numbers.exactValue(text.utf8) == nil || Numbers.exactValue(text.utf8) == Double(text), "\(text)")
+        }
+        #expect(Numbers.exactValue("202.5".utf8) == 202.5)
+        #expect(Numbers.exactValue("32.3".utf8, exponent: 9) == 32_300_000_000)
+    }
 }

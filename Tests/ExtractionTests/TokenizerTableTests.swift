@@ -28,6 +28,24 @@ struct TokenizerTableTests {
         }
     }
 
+    @Test("every listed word is its WordID, in any case, and as the tokenizer reads it")
+    func everyWordID() throws {
+        for id in WordID.allCases where id != .unlisted {
+            let text = id.rawValue
+            #expect(WordID.byText[text] == id)
+            if text.utf8.allSatisfy({ $0 < 128 }) {
+                let slot = try #require(Self.lookup(text), "\(text)")
+                #expect(Lexicon.classTable.id(at: slot) == id, "\(text)")
+                #expect(Self.lookup(text.uppercased()) == slot, "\(text)")
+            }
+            let tokens = Tokenizer.tokenize(Array("x \(text.uppercased()) \(text)".unicodeScalars))
+            #expect(tokens.count == 3 && tokens[1].id == id && tokens[2].id == id, "\(text)")
+        }
+        // Words that are not listed, numbers and a word that only folds to a listed one.
+        let tokens = Tokenizer.tokenize(Array("cooperation 2024 the’ Türkiye".unicodeScalars))
+        #expect(tokens.map(\.id) == [.unlisted, .unlisted, .the, .apostrophe, .unlisted])
+    }
+
     @Test(
         "words outside the lexicon have no slot",
         arguments: ["cooperation", "th3", "", "januar", "januaryy", "Kazakhstan"])

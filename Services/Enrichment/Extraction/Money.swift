@@ -14,14 +14,45 @@ enum Numbers {
     /// Parses `202.5`, `1,200`, `1,200.5`, `3,5` (a decimal comma), `1.200.000`.
     static func parse(_ text: String) -> Double? {
         // Plain digits (the common case) parse as they are.
-        if !text.utf8.contains(where: { $0 == 44 || $0 == 46 }) { return Double(text) }
-        return normalise(text).flatMap { Double($0) }
+        if !text.utf8.contains(where: { $0 == 44 || $0 == 46 }) { return exactValue(text.utf8) ?? Double(text) }
+        return normalise(text).flatMap { exactValue($0.utf8) ?? Double($0) }
     }
 
     /// `value × 10^exponent` without binary rounding noise: 32.3 billion is exactly 32300000000.
     static func parse(_ text: String, exponent: Int) -> Double? {
         guard let n = normalise(text) else { return nil }
-        return Double(exponent == 0 ? n : "\(n)e\(exponent)")
+        return exactValue(n.utf8, exponent: exponent) ?? Double(exponent == 0 ? n : "\(n)e\(exponent)")
+    }
+
+    /// Powers of ten that a Double holds exactly.
+    private static let exactPowers: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { r, _ in r * 10 } }
+
+    /// `digits[.digits] × 10^exponent` without strtod, when that is exact: at most 15 significant
+    /// digits (an integer a Double holds exactly) scaled by a power of ten it also holds exactly
+    /// (10^0…10^22) is one correctly rounded multiplication or division, the very Double that
+    /// `Double(String)` gives. Nil for anything else, which the caller parses with strtod.
+    static func exactValue(_ bytes: String.UTF8View, exponent: Int = 0) -> Double? {
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var fraction = 0
+        var dot = false
+        for b in bytes {
+            if b == 46 {
+                if dot { return nil }
+                dot = true
+                continue
+            }
+            guard b >= 48 && b <= 57 else { return nil }
+            mantissa = mantissa * 10 + UInt64(b - 48)
+            if mantissa > 0 { digits += 1 }
+            if dot { fraction += 1 }
+            guard digits <= 15 else { return nil }
+        }
+        guard !bytes.isEmpty, bytes.first != 46, bytes.last != 46 else { return nil }
+        let scale = exponent - fraction
+        guard scale >= -22 && scale <= 22 else { return nil }
+        let m = Double(mantissa)
+        return scale >= 0 ? m * exactPowers[scale] : m / exactPowers[-scale]
     }
 
     /// The number in plain `123.45` form, or nil. `text` is a number token: ASCII digits with
@@ -63,7 +94,7 @@ enum Numbers {
             normalised = bytes.filter { $0 != 46 }
         }
         let result = String(decoding: normalised, as: UTF8.self)
-        return Double(result) == nil ? nil : result
+        return exactValue(result.utf8) == nil && Double(result) == nil ? nil : result
     }
 }
 
@@ -89,32 +120,33 @@ struct MoneyParser: TokenReading {
     /// A currency written after the number (and scale): `US dollars`, `euros`, `tenge`.
     func suffix(at i: Int) -> (String, Int)? {
         guard let w = word(i) else { return nil }
-        if w == "us" || w == "usa", id(i + 1) == .dollars || id(i + 1) == .dollar { return ("USD", i + 2) }
-        if w == "u", id(i + 1) == .fullStop, id(i + 2) == .s, id(i + 3) == .fullStop,
+        let wordID = tokens[i].id
+        if wordID == .us || wordID == .usa, id(i + 1) == .dollars || id(i + 1) == .dollar { return ("USD", i + 2) }
+        if wordID == .u, id(i + 1) == .fullStop, id(i + 2) == .s, id(i + 3) == .fullStop,
             id(i + 4) == .dollars || id(i + 4) == .dollar
         {
             return ("USD", i + 5)
         }
-        if w == "american", id(i + 1) == .dollars { return ("USD", i + 2) }
-        if w == "swiss", id(i + 1) == .francs { return ("CHF", i + 2) }
-        if w == "pounds", id(i + 1) == .sterling { return ("GBP", i + 2) }
+        if wordID == .american, id(i + 1) == .dollars { return ("USD", i + 2) }
+        if wordID == .swiss, id(i + 1) == .francs { return ("CHF", i + 2) }
+        if wordID == .pounds, id(i + 1) == .sterling { return ("GBP", i + 2) }
         // "million of US dollars".
-        if w == "of", let (code, end) = suffix(at: i + 1), id(i + 1) != .of { return (code, end) }
+        if wordID == .of, let (code, end) = suffix(at: i + 1), id(i + 1) != .of { return (code, end) }
         // "3 billion in US currency".
-        if w == "in", id(i + 1) == .us || id(i + 1) == .american, id(i + 2) == .currency {
+        if wordID == .in, id(i + 1) == .us || id(i + 1) == .american, id(i + 2) == .currency {
             return ("USD", i + 3)
         }
-        if w == "in", id(i + 1) == .u, id(i + 2) == .fullStop, id(i + 3) == .s, id(i + 4) == .fullStop,
+        if wordID == .in, id(i + 1) == .u, id(i + 2) == .fullStop, id(i + 3) == .s, id(i + 4) == .fullStop,
             id(i + 5) == .currency
         {
             return ("USD", i + 6)
         }
-        if w == "$" { return ("USD", i + 1) }
-        if w == "€" { return ("EUR", i + 1) }
-        if has(i, .currencySuffix), let code = Lexicon.currencySuffix[w], w != "try" || id(i - 1) == .turkish {
+        if wordID == .dollarSign { return ("USD", i + 1) }
+        if wordID == .euroSign { return ("EUR", i + 1) }
+        if has(i, .currencySuffix), let code = Lexicon.currencySuffix[w], wordID != .try || id(i - 1) == .turkish {
             return (code, i + 1)
         }
-        if w == "turkish", id(i + 1) == .lira || id(i + 1) == .liras { return ("TRY", i + 2) }
+        if wordID == .turkish, id(i + 1) == .lira || id(i + 1) == .liras { return ("TRY", i + 2) }
         return nil
     }
 

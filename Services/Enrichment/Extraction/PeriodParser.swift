@@ -24,13 +24,13 @@ struct PeriodParser: TokenReading {
             return finish(i, numberForm(at: i, w))
         }
         // Common words that start a period form only before these words (a quick no).
-        switch w {
-        case "the":
+        switch tokens[i].id {
+        case .the:
             guard i + 1 < tokens.count, tokens[i + 1].kind == .number || has(i + 1, .ordinal) || has(i + 1, .cardinal)
             else { return nil }
-        case "a": guard id(i + 1) == .year else { return nil }
-        case "to": guard id(i + 1) == .date else { return nil }
-        case "over": guard id(i + 1) == .the, id(i + 2) == .years else { return nil }
+        case .a: guard id(i + 1) == .year else { return nil }
+        case .to: guard id(i + 1) == .date else { return nil }
+        case .over: guard id(i + 1) == .the, id(i + 2) == .years else { return nil }
         default: break
         }
         return finish(i, wordForm(at: i, w))
@@ -48,12 +48,13 @@ struct PeriodParser: TokenReading {
 
     /// The forms that start with a word or symbol token `w` at i, in `parse(at:)`'s order.
     private func wordForm(at i: Int, _ w: String) -> (PeriodKind, Int)? {
+        let wordID = tokens[i].id
         var result: (PeriodKind, Int)?
 
         // Q1 2022, Q1-Q3 2022, H1 2022.
-        if w == "q" || w == "h", i + 1 < tokens.count, tokens[i + 1].attached, let n = number(at: i + 1) {
-            let size = w == "q" ? 3 : 6
-            let maxN = w == "q" ? 4 : 2
+        if wordID == .q || wordID == .h, i + 1 < tokens.count, tokens[i + 1].attached, let n = number(at: i + 1) {
+            let size = wordID == .q ? 3 : 6
+            let maxN = wordID == .q ? 4 : 2
             if (1...maxN).contains(n) {
                 var last = n
                 var j = i + 2
@@ -70,10 +71,10 @@ struct PeriodParser: TokenReading {
             }
         }
         // this year's first seven months, last year's first 11 months.
-        if result == nil, w == "this" || w == "last" || w == "current", id(i + 1) == .year, id(i + 2) == .apostrophe,
+        if result == nil, wordID == .this || wordID == .last || wordID == .current, id(i + 1) == .year, id(i + 2) == .apostrophe,
             id(i + 3) == .s,
             let part = partOfYear(at: i + 4) ?? countOfMonths(at: i + 4),
-            let p = Period.months(part.from, part.to, of: w == "last" ? published.year - 1 : published.year)
+            let p = Period.months(part.from, part.to, of: wordID == .last ? published.year - 1 : published.year)
         {
             result = (.absolute(p), part.end)
         }
@@ -107,10 +108,10 @@ struct PeriodParser: TokenReading {
         // this year (to date), the current year, since the beginning of the year.
         if result == nil {
             var j = i
-            if w == "so", id(i + 1) == .far { j = i + 2 }
+            if wordID == .so, id(i + 1) == .far { j = i + 2 }
             if id(j) == .this && id(j + 1) == .year || id(j) == .current && id(j + 1) == .year {
                 result = (.yearToDate, j + 2)
-            } else if w == "since", id(i + 1) == .the, id(i + 2) == .beginning || id(i + 2) == .start,
+            } else if wordID == .since, id(i + 1) == .the, id(i + 2) == .beginning || id(i + 2) == .start,
                 id(i + 3) == .of,
                 id(i + 4) == .the || id(i + 4) == .this, id(i + 5) == .year
             {
@@ -118,7 +119,7 @@ struct PeriodParser: TokenReading {
             }
         }
         // over the past eight months, in the last 9 months.
-        if result == nil, w == "past" || w == "last", let n = number(at: i + 1), id(i + 2) == .months,
+        if result == nil, wordID == .past || wordID == .last, let n = number(at: i + 1), id(i + 2) == .months,
             (1...24).contains(n)
         {
             if n < published.month, let p = Period.months(1, n, of: published.year) {
@@ -139,7 +140,7 @@ struct PeriodParser: TokenReading {
         // over the past five years: read like "since (publication year − 5)", from the start of
         // that year to publication (the genre's convention: "over the past 12 years" in 2017
         // is a total since 2005).
-        if result == nil, w == "past" || w == "last", let n = number(at: i + 1), id(i + 2) == .years,
+        if result == nil, wordID == .past || wordID == .last, let n = number(at: i + 1), id(i + 2) == .years,
             (1...50).contains(n),
             let start = Day(year: published.year - n, month: 1, day: 1)
         {
@@ -148,23 +149,23 @@ struct PeriodParser: TokenReading {
         if result == nil { result = agoForm(at: i) }
         // over the years of independence, since independence: from the home country's independence.
         if result == nil, let y = independence, let start = Day(year: y, month: 1, day: 1) {
-            if w == "since", id(i + 1) == .independence {
+            if wordID == .since, id(i + 1) == .independence {
                 result = (.absolute(.days(start, published)), i + 2)
-            } else if w == "years", id(i + 1) == .of, id(i + 2) == .independence {
+            } else if wordID == .years, id(i + 1) == .of, id(i + 2) == .independence {
                 result = (.absolute(.days(start, published)), i + 3)
             }
         }
         // over the years, to date, in total: a total with no stated start.
         if result == nil {
-            if w == "over", id(i + 1) == .the, id(i + 2) == .years, id(i + 3) != .of {
+            if wordID == .over, id(i + 1) == .the, id(i + 2) == .years, id(i + 3) != .of {
                 result = (.toDate, i + 3)
-            } else if w == "to", id(i + 1) == .date {
+            } else if wordID == .to, id(i + 1) == .date {
                 result = (.toDate, i + 2)
             }
         }
         // last year, the previous year, a year earlier, the same period of last year.
         if result == nil {
-            if w == "same" || w == "corresponding", id(i + 1) == .period || id(i + 1) == .months {
+            if wordID == .same || wordID == .corresponding, id(i + 1) == .period || id(i + 1) == .months {
                 var end = i + 2
                 if id(end) == .of || id(end) == .in { end += 1 }
                 if id(end) == .last || id(end) == .the, id(end + 1) == .year || id(end + 2) == .year {
@@ -178,22 +179,22 @@ struct PeriodParser: TokenReading {
                 } else {
                     result = (.samePeriodEarlier, end)
                 }
-            } else if w == "year", id(i + 1) == .hyphen, id(i + 2) == .on, id(i + 3) == .hyphen, id(i + 4) == .year {
+            } else if wordID == .year, id(i + 1) == .hyphen, id(i + 2) == .on, id(i + 3) == .hyphen, id(i + 4) == .year {
                 result = (.samePeriodEarlier, i + 5)
-            } else if w == "yoy"
-                || (w == "y" && id(i + 1) == .hyphen && id(i + 2) == .o && id(i + 3) == .hyphen && id(i + 4) == .y)
+            } else if wordID == .yoy
+                || (wordID == .y && id(i + 1) == .hyphen && id(i + 2) == .o && id(i + 3) == .hyphen && id(i + 4) == .y)
             {
-                result = (.samePeriodEarlier, w == "yoy" ? i + 1 : i + 5)
-            } else if w == "last", id(i + 1) == .year {
+                result = (.samePeriodEarlier, wordID == .yoy ? i + 1 : i + 5)
+            } else if wordID == .last, id(i + 1) == .year {
                 // "last year" counts back from publication; "the previous year" from the sentence's year.
                 result = (.absolute(.year(published.year - 1)), i + 2)
-            } else if w == "previous" || w == "preceding" || w == "prior", id(i + 1) == .year {
+            } else if wordID == .previous || wordID == .preceding || wordID == .prior, id(i + 1) == .year {
                 result = (.previousYear, i + 2)
-            } else if w == "a" || w == "one", id(i + 1) == .year,
+            } else if wordID == .a || wordID == .one, id(i + 1) == .year,
                 id(i + 2) == .earlier || id(i + 2) == .ago || id(i + 2) == .before
             {
                 result = (.previousYear, i + 3)
-            } else if w == "year", id(i + 1) == .before || id(i + 1) == .earlier, id(i - 1) == .the {
+            } else if wordID == .year, id(i + 1) == .before || id(i + 1) == .earlier, id(i - 1) == .the {
                 result = (.previousYear, i + 2)
             }
         }

@@ -9,22 +9,24 @@ enum WordID: String, CaseIterable, Sendable {
     // Words.
     case a, abroad, against, ago, agreement, agreements, american, an, and, anniversary, `as`, attracted
     case attractiveness, be, before, beginning, between, bicentenary, bicentennial, birthday, business, businesses
-    case by, capital, cent, centenary, centennial, climate, companies, compared, comparing, comparison, currency
-    case current, date, day, decades, dollar, dollars, down, during, earlier, end, exporters, exports, external, far
-    case figure, firms, first, flowed, fluctuated, fold, `for`, foreign, franc, francs, from, fund, funds, goods
-    case half, has, have, house, importers, imports, `in`, independence, indicator, inflow, inflows, into
-    case investment, investments, investors, `is`, it, its, jubilee, last, lira, liras, m, mission, missions, month
-    case months, moved, mutual, nd, next, number, o, of, on, opportunities, outflow, outflows, outward, over
-    case overall, partner, partners, past, pct, per, percent, period, policy, pounds, previous, products, projects
-    case quarter, quarters, range, ranged, ranging, rd, received, relations, representative, ruble, rubles, s, same
-    case sesquicentennial, since, st, start, sterling, stood, th, than, that, the, their, they, this, through, ties
-    case till, time, times, to, today, total, totalling, trade, trading, turkish, turnover, u, until, up, us, valued
-    case varied, versus, vs, was, were, whereas, `while`, will, with, worth, y, year, years, yuan
+    case by, capital, cent, centenary, centennial, climate, companies, compared, comparing, comparison
+    case corresponding, currency, current, date, day, decades, dollar, dollars, down, during, earlier, end
+    case exporters, exports, external, far, figure, firms, first, flowed, fluctuated, fold, `for`, foreign, franc
+    case francs, from, fund, funds, goods, h, half, has, have, house, importers, imports, `in`, independence
+    case indicator, inflow, inflows, into, investment, investments, investors, `is`, it, its, jubilee, last, lira
+    case liras, m, mission, missions, month, months, moved, mutual, nd, next, number, o, of, on, one, opportunities
+    case outflow, outflows, outward, over, overall, partner, partners, past, pct, per, percent, period, policy
+    case pounds, preceding, previous, prior, products, projects, q, quarter, quarters, range, ranged, ranging, rd
+    case received, relations, representative, ruble, rubles, s, same, sesquicentennial, since, so, st, start
+    case sterling, stood, swiss, th, than, that, the, their, they, this, through, ties, till, time, times, to, today
+    case total, totalling, trade, trading, `try`, turkish, turnover, u, until, up, us, usa, valued, varied, versus
+    case vs, was, were, whereas, `while`, will, with, worth, y, year, years, yoy, yuan
     // Symbols.
     case apostrophe = "'"
     case closeBracket = ")"
     case comma = ","
     case dollarSign = "$"
+    case euroSign = "€"
     case exclamationMark = "!"
     case fullStop = "."
     case hyphen = "-"
