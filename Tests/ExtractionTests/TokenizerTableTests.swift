@@ -67,7 +67,10 @@ struct TokenizerTableTests {
         let text = "The EXPORTS, Türkiye’s exports — 2,5 bn"
         let tokens = Tokenizer.tokenize(Array(text.unicodeScalars))
         #expect(tokens.map(\.lower) == ["the", "exports", ",", "türkiye", "'", "s", "exports", "-", "2,5", "bn"])
-        #expect(tokens.map { Tokenizer.raw($0, in: Array(text.unicodeScalars)) } == ["The", "EXPORTS", ",", "Türkiye", "'", "s", "exports", "-", "2,5", "bn"])
+        #expect(
+            tokens.map { Tokenizer.raw($0, in: Array(text.unicodeScalars)) } == [
+                "The", "EXPORTS", ",", "Türkiye", "'", "s", "exports", "-", "2,5", "bn",
+            ])
         #expect(tokens.map(\.isCapitalised) == [true, true, false, true, false, false, false, false, false, false])
         #expect(tokens[0].classes.contains(.periodWord))
         #expect(tokens[1].classes.contains(.metricStart))

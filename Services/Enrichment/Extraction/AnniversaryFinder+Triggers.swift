@@ -16,7 +16,8 @@ extension AnniversaryFinder {
             return (n, i - 1)
         }
         if tokens[i].classes.contains(.ordinal), let n = Lexicon.ordinals[w] {
-            if i >= 2, id(i - 1) == .hyphen, let t = word(i - 2), Lexicon.tens.contains(t), let tv = Lexicon.cardinals[t],
+            if i >= 2, id(i - 1) == .hyphen, let t = word(i - 2), Lexicon.tens.contains(t),
+                let tv = Lexicon.cardinals[t],
                 n < 10
             {
                 return (tv + n, i - 2)
@@ -61,7 +62,8 @@ extension AnniversaryFinder {
         guard let w = word(i) else { return nil }
         if tokens[i].kind == .number, let n = Int(w), !w.utf8.contains(44), !w.utf8.contains(46) { return (n, i + 1) }
         if tokens[i].classes.contains(.cardinal), let n = Lexicon.cardinals[w] {
-            if Lexicon.tens.contains(w), id(i + 1) == .hyphen, let u = word(i + 2), let un = Lexicon.cardinals[u], un < 10
+            if Lexicon.tens.contains(w), id(i + 1) == .hyphen, let u = word(i + 2), let un = Lexicon.cardinals[u],
+                un < 10
             {
                 return (n + un, i + 3)
             }

@@ -31,8 +31,7 @@ extension ArticleAnalysis {
             if jc.contains(.targetWords) { return true }
             // "… is expected to double, noting that it was $1.9 billion last year": a past copula
             // states a fact, unless a target noun or word is its subject ("the goal was …").
-            if w == .was || w == .were, !has(j - 1, .targetNouns), !has(j - 1, .targetWords), !has(j - 1, .modalWords)
-            {
+            if w == .was || w == .were, !has(j - 1, .targetNouns), !has(j - 1, .targetWords), !has(j - 1, .modalWords) {
                 return false
             }
             if w == .to, has(j + 1, .targetVerbs) {

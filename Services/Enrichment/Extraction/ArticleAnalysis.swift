@@ -42,6 +42,7 @@ final class ArticleAnalysis: TokenReading {
             for t in 0..<tokens.count where tokens[t].kind == .word {
                 let start = tokens[t].start
                 wordStarts.append(start)
+                guard !tokens[t].isASCII else { continue }
                 for k in (start + 1)..<tokens[t].end where decoded[k - 1].value >= 0x300 { wordStarts.append(k) }
             }
         }

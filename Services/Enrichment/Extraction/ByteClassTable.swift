@@ -2,10 +2,16 @@
 /// so the tokenizer finds a word's lists without building and hashing a String, and reuses the
 /// table's String for a word written in lowercase instead of building one per token.
 struct ByteClassTable: Sendable {
-    /// Slot i holds the word `bytes[offsets[i] ..< offsets[i] + lengths[i]]` (length 0: empty).
+    /// Where a slot's word is in `bytes`, and its hash (length 0: an empty slot), in one entry
+    /// so that a probe reads one place and a different word is mostly told by its hash.
+    private struct Entry {
+        var hash: UInt64 = 0
+        var offset: Int32 = 0
+        var length: Int32 = 0
+    }
+    /// Slot i holds the word `bytes[entries[i].offset ..< offset + length]`.
     private let bytes: [UInt8]
-    private let offsets: [Int]
-    private let lengths: [Int]
+    private let entries: [Entry]
     private let values: [WordClass]
     private let ids: [WordID]
     /// Slot i's word as a String (empty for an empty slot).
@@ -20,26 +26,24 @@ struct ByteClassTable: Sendable {
         var size = 16
         while size < table.count * 4 { size *= 2 }
         var bytes: [UInt8] = []
-        var offsets = [Int](repeating: 0, count: size)
-        var lengths = [Int](repeating: 0, count: size)
+        var entries = [Entry](repeating: Entry(), count: size)
         var values = [WordClass](repeating: [], count: size)
         var idValues = [WordID](repeating: .unlisted, count: size)
         var words = [String](repeating: "", count: size)
         for (word, c) in table.sorted(by: { $0.key < $1.key }) where word.utf8.allSatisfy({ $0 < 128 }) && !word.isEmpty
         {
             let key = Array(word.utf8)
-            var slot = Int(truncatingIfNeeded: Self.hash(key)) & (size - 1)
-            while lengths[slot] != 0 { slot = (slot + 1) & (size - 1) }
-            offsets[slot] = bytes.count
-            lengths[slot] = key.count
+            let hash = Self.hash(key)
+            var slot = Int(truncatingIfNeeded: hash) & (size - 1)
+            while entries[slot].length != 0 { slot = (slot + 1) & (size - 1) }
+            entries[slot] = Entry(hash: hash, offset: Int32(bytes.count), length: Int32(key.count))
             bytes += key
             values[slot] = c
             idValues[slot] = ids[word] ?? .unlisted
             words[slot] = word
         }
         self.bytes = bytes
-        self.offsets = offsets
-        self.lengths = lengths
+        self.entries = entries
         self.values = values
         self.ids = idValues
         self.words = words
@@ -61,21 +65,23 @@ struct ByteClassTable: Sendable {
     func slot(ofASCII word: UnsafeBufferPointer<Unicode.Scalar>, hash h: UInt64) -> Int? {
         var slot = Int(truncatingIfNeeded: h) & mask
         let length = word.count
-        return bytes.withUnsafeBufferPointer { bytes in
-            while true {
-                let l = lengths[slot]
-                if l == 0 { return nil }
-                if l == length {
-                    let o = offsets[slot]
-                    var same = true
-                    for k in 0..<length {
-                        var b = UInt8(truncatingIfNeeded: word[k].value)
-                        if b >= 65 && b <= 90 { b += 32 }
-                        if bytes[o + k] != b { same = false; break }
+        return entries.withUnsafeBufferPointer { entries in
+            bytes.withUnsafeBufferPointer { bytes in
+                while true {
+                    let entry = entries[slot]
+                    if entry.length == 0 { return nil }
+                    if entry.hash == h, Int(entry.length) == length {
+                        let o = Int(entry.offset)
+                        var same = true
+                        for k in 0..<length {
+                            var b = UInt8(truncatingIfNeeded: word[k].value)
+                            if b >= 65 && b <= 90 { b += 32 }
+                            if bytes[o + k] != b { same = false; break }
+                        }
+                        if same { return slot }
                     }
-                    if same { return slot }
+                    slot = (slot + 1) & mask
                 }
-                slot = (slot + 1) & mask
             }
         }
     }

@@ -71,7 +71,8 @@ struct PeriodParser: TokenReading {
             }
         }
         // this year's first seven months, last year's first 11 months.
-        if result == nil, wordID == .this || wordID == .last || wordID == .current, id(i + 1) == .year, id(i + 2) == .apostrophe,
+        if result == nil, wordID == .this || wordID == .last || wordID == .current, id(i + 1) == .year,
+            id(i + 2) == .apostrophe,
             id(i + 3) == .s,
             let part = partOfYear(at: i + 4) ?? countOfMonths(at: i + 4),
             let p = Period.months(part.from, part.to, of: wordID == .last ? published.year - 1 : published.year)
@@ -179,7 +180,8 @@ struct PeriodParser: TokenReading {
                 } else {
                     result = (.samePeriodEarlier, end)
                 }
-            } else if wordID == .year, id(i + 1) == .hyphen, id(i + 2) == .on, id(i + 3) == .hyphen, id(i + 4) == .year {
+            } else if wordID == .year, id(i + 1) == .hyphen, id(i + 2) == .on, id(i + 3) == .hyphen, id(i + 4) == .year
+            {
                 result = (.samePeriodEarlier, i + 5)
             } else if wordID == .yoy
                 || (wordID == .y && id(i + 1) == .hyphen && id(i + 2) == .o && id(i + 3) == .hyphen && id(i + 4) == .y)

@@ -34,14 +34,17 @@ enum Sentences {
             // semicolon after 150 tokens, at most 250), so the work per sentence stays bounded.
             let length = i - start
             if length >= 250
-                || (length >= 150 && tokens[i].kind == .symbol && (tokens[i].id == .comma || tokens[i].id == .semicolon))
+                || (length >= 150 && tokens[i].kind == .symbol
+                    && (tokens[i].id == .comma || tokens[i].id == .semicolon))
             {
                 result.append(Sentence(range: start..<(i + 1), paragraph: paragraph))
                 start = i + 1
                 i += 1
                 continue
             }
-            if tokens[i].kind == .symbol, tokens[i].id == .fullStop || tokens[i].id == .exclamationMark || tokens[i].id == .questionMark {
+            if tokens[i].kind == .symbol,
+                tokens[i].id == .fullStop || tokens[i].id == .exclamationMark || tokens[i].id == .questionMark
+            {
                 let t = tokens[i]
                 var end = i + 1
                 // Closing quotes and brackets belong to the sentence.

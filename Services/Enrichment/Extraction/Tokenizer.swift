@@ -19,6 +19,8 @@ struct Token: Sendable {
     var id: WordID = .unlisted
     /// Whether the first scalar (as folded) is uppercase.
     var isCapitalised: Bool
+    /// Whether every scalar is ASCII (then none is a combining mark).
+    var isASCII = true
 }
 
 /// Splits text into tokens. Offsets count Unicode scalars.
@@ -195,6 +197,7 @@ enum Tokenizer {
         let id = kind == .number ? .unlisted : WordID.byText[lower] ?? .unlisted
         return Token(
             kind: kind, lower: lower, start: start, end: start + scalars.count, attached: attached,
-            newline: newline, classes: classes, id: id, isCapitalised: fold(scalars[0]).properties.isUppercase)
+            newline: newline, classes: classes, id: id, isCapitalised: fold(scalars[0]).properties.isUppercase,
+            isASCII: false)
     }
 }
