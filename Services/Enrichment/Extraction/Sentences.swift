@@ -11,15 +11,20 @@ enum Sentences {
     ]
 
     /// Closing quotes and brackets, which belong to the sentence they follow.
-    static func isClosing(_ symbol: String) -> Bool {
+    static func isClosing(_ symbol: WordID) -> Bool {
         switch symbol {
-        case "\"", "'", ")", "»": return true
+        case .quote, .apostrophe, .closeBracket, .closingGuillemet: return true
         default: return false
         }
     }
 
     /// The sentences of `tokens`, the tokens of `scalars`.
     static func split(_ tokens: [Token], scalars: [Unicode.Scalar]) -> [Sentence] {
+        tokens.withUnsafeBufferPointer { split($0, scalars: scalars) }
+    }
+
+    /// `split(_:scalars:)` over the tokens' storage: tokens are read in place, never copied.
+    private static func split(_ tokens: UnsafeBufferPointer<Token>, scalars: [Unicode.Scalar]) -> [Sentence] {
         var result: [Sentence] = []
         var paragraph = 0
         var start = 0
@@ -45,25 +50,24 @@ enum Sentences {
             if tokens[i].kind == .symbol,
                 tokens[i].id == .fullStop || tokens[i].id == .exclamationMark || tokens[i].id == .questionMark
             {
-                let t = tokens[i]
                 var end = i + 1
                 // Closing quotes and brackets belong to the sentence.
-                while end < tokens.count, tokens[end].attached, tokens[end].kind == .symbol,
-                    isClosing(tokens[end].lower)
-                { end += 1 }
-                let next = end < tokens.count ? tokens[end] : nil
-                var boundary = next == nil
-                if let next, !next.attached || next.newline {
-                    let prev = i > 0 ? tokens[i - 1] : nil
+                while end < tokens.count, tokens[end].attached, tokens[end].kind == .symbol, isClosing(tokens[end].id) {
+                    end += 1
+                }
+                var boundary = end == tokens.count
+                if end < tokens.count, !tokens[end].attached || tokens[end].newline {
+                    let p = i - 1
                     let isAbbrev =
-                        t.id == .fullStop
-                        && prev.map {
-                            $0.kind == .word && $0.attached == false && $0.classes.contains(.abbreviation)
-                                || ($0.kind == .word && $0.isCapitalised
-                                    && ($0.end - $0.start == 1 || Tokenizer.raw($0, in: scalars).count == 1))
-                        } ?? false
-                    if next.newline
-                        || (!isAbbrev && (next.isCapitalised || next.kind == .number || next.kind == .symbol))
+                        tokens[i].id == .fullStop && p >= 0
+                        && (tokens[p].kind == .word && tokens[p].attached == false
+                            && tokens[p].classes.contains(.abbreviation)
+                            || (tokens[p].kind == .word && tokens[p].isCapitalised
+                                && (tokens[p].end - tokens[p].start == 1
+                                    || Tokenizer.raw(tokens[p], in: scalars).count == 1)))
+                    if tokens[end].newline
+                        || (!isAbbrev
+                            && (tokens[end].isCapitalised || tokens[end].kind == .number || tokens[end].kind == .symbol))
                     {
                         boundary = true
                     }

@@ -24,6 +24,7 @@ enum WordID: String, CaseIterable, Sendable {
     // Symbols.
     case apostrophe = "'"
     case closeBracket = ")"
+    case closingGuillemet = "»"
     case comma = ","
     case dollarSign = "$"
     case euroSign = "€"
@@ -34,6 +35,7 @@ enum WordID: String, CaseIterable, Sendable {
     case percentSign = "%"
     case plusSign = "+"
     case questionMark = "?"
+    case quote = "\""
     case semicolon = ";"
 
     /// The listed words by their lowercase text, for tokens outside ASCII (the tokenizer finds
