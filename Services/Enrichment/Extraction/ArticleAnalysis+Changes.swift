@@ -21,22 +21,38 @@ extension ArticleAnalysis {
         guard let w = word(i) else { return nil }
         let c = tokens[i].classes
         if c.contains(.multiplier), let f = Lexicon.foldWords[w] { return (f, i + 1) }
+        // The unit first: a number is parsed only when `times` or `fold` follows it.
+        var end: Int?
+        if id(i + 1) == .times || id(i + 1) == .time {
+            end = i + 2
+        } else if id(i + 1) == .hyphen, id(i + 2) == .fold, tokens[i + 1].attached {
+            end = i + 3
+        } else if id(i + 1) == .fold {
+            end = i + 2
+        }
         var value: Double?
         if tokens[i].kind == .number {
+            guard end != nil else { return nil }
             value = Numbers.parse(w)
         } else if c.contains(.cardinal), let n = Lexicon.cardinals[w] {
             value = Double(n)
         }
         if value == nil, c.contains(.multiplier), let adverb = Lexicon.multiplierAdverbs[w] { return (adverb, i + 1) }
-        guard let v = value, v > 0 else { return nil }
-        if id(i + 1) == .times || id(i + 1) == .time { return (v, i + 2) }
-        if id(i + 1) == .hyphen, id(i + 2) == .fold, tokens[i + 1].attached { return (v, i + 3) }
-        if id(i + 1) == .fold { return (v, i + 2) }
-        return nil
+        guard let v = value, v > 0, let end else { return nil }
+        return (v, end)
     }
 
     func percent(at i: Int) -> (Double, Int)? {
         guard i < tokens.count else { return nil }
+        // The unit first: the number is parsed only when `%`, `percent` or `per cent` follows.
+        let end: Int
+        if id(i + 1) == .percentSign || id(i + 1) == .percent || id(i + 1) == .pct {
+            end = i + 2
+        } else if id(i + 1) == .per, id(i + 2) == .cent {
+            end = i + 3
+        } else {
+            return nil
+        }
         var value: Double?
         if tokens[i].kind == .number {
             value = Numbers.parse(tokens[i].lower)
@@ -44,10 +60,7 @@ extension ArticleAnalysis {
             value = Double(c)
         }
         guard let v = value else { return nil }
-        if id(i + 1) == .percentSign { return (v, i + 2) }
-        if id(i + 1) == .percent || id(i + 1) == .pct { return (v, i + 2) }
-        if id(i + 1) == .per, id(i + 2) == .cent { return (v, i + 3) }
-        return nil
+        return (v, end)
     }
 
     /// A stated change at token i.
