@@ -1,26 +1,51 @@
 import AttacheModels
 
 /// A word, number or symbol of an article, with Unicode-scalar offsets into `Article.text`.
+///
+/// Laid out small (40 bytes: the offsets as `Int32`, the one-byte fields last) because an
+/// article's tokens are built, copied and read by every recogniser.
 struct Token: Sendable {
-    enum Kind: Sendable { case word, number, symbol }
-    var kind: Kind
+    enum Kind: UInt8, Sendable { case word, number, symbol }
     /// Lowercased, with curly quotes and dashes folded to `'` and `-`. (The text as written,
     /// case kept, is `Tokenizer.raw(_:in:)`, built on demand: only names need it.)
     var lower: String
-    var start: Int
-    var end: Int
+    /// The lexicon classes of the word or symbol (`$` is a currency prefix); empty for numbers.
+    var classes: WordClass
+    private var first: Int32
+    private var last: Int32
+    var kind: Kind
     /// True when no whitespace separates this token from the previous one.
     var attached: Bool
     /// True when a line break precedes this token (a paragraph or line boundary).
     var newline: Bool
-    /// The lexicon classes of the word or symbol (`$` is a currency prefix); empty for numbers.
-    var classes: WordClass = []
     /// The listed word or symbol this token is (`.unlisted` for any other and for numbers).
-    var id: WordID = .unlisted
+    var id: WordID
     /// Whether the first scalar (as folded) is uppercase.
     var isCapitalised: Bool
     /// Whether every scalar is ASCII (then none is a combining mark).
-    var isASCII = true
+    var isASCII: Bool
+
+    /// The scalar offset where the token starts.
+    var start: Int { Int(first) }
+    /// The scalar offset after the token.
+    var end: Int { Int(last) }
+
+    /// A token of scalars `start..<end` (an article's text is far below 2^31 scalars).
+    init(
+        kind: Kind, lower: String, start: Int, end: Int, attached: Bool, newline: Bool, classes: WordClass = [],
+        id: WordID = .unlisted, isCapitalised: Bool, isASCII: Bool = true
+    ) {
+        self.lower = lower
+        self.classes = classes
+        self.first = Int32(truncatingIfNeeded: start)
+        self.last = Int32(truncatingIfNeeded: end)
+        self.kind = kind
+        self.attached = attached
+        self.newline = newline
+        self.id = id
+        self.isCapitalised = isCapitalised
+        self.isASCII = isASCII
+    }
 }
 
 /// Splits text into tokens. Offsets count Unicode scalars.
