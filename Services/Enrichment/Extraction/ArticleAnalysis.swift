@@ -46,8 +46,10 @@ final class ArticleAnalysis: TokenReading {
                 for k in (start + 1)..<tokens[t].end where decoded[k - 1].value >= 0x300 { wordStarts.append(k) }
             }
         }
+        let matches = Countries.matches(inScalars: scalars, at: wordStarts)
         var found: [CountryToken] = []
-        for m in Countries.matches(inScalars: scalars, at: wordStarts) {
+        found.reserveCapacity(matches.count)
+        for m in matches {
             guard m.span.start >= 0, m.span.end <= scalars.count,
                 let s = Self.token(startingAt: m.span.start, in: tokens),
                 let e = Self.token(endingAt: m.span.end, in: tokens)
@@ -73,23 +75,28 @@ final class ArticleAnalysis: TokenReading {
 
     /// The token that starts at a scalar offset (tokens are sorted: binary search).
     static func token(startingAt offset: Int, in tokens: [Token]) -> Int? {
-        token(at: offset, in: tokens, by: \.start)
-    }
-
-    /// The token that ends at a scalar offset.
-    static func token(endingAt offset: Int, in tokens: [Token]) -> Int? {
-        token(at: offset, in: tokens, by: \.end)
-    }
-
-    /// The token whose `edge` (its start or its end; both ascend with the index) is `offset`.
-    private static func token(at offset: Int, in tokens: [Token], by edge: KeyPath<Token, Int>) -> Int? {
-        var lo = 0
-        var hi = tokens.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if tokens[mid][keyPath: edge] < offset { lo = mid + 1 } else { hi = mid }
+        tokens.withUnsafeBufferPointer { tokens in
+            var lo = 0
+            var hi = tokens.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if tokens[mid].start < offset { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < tokens.count && tokens[lo].start == offset ? lo : nil
         }
-        return lo < tokens.count && tokens[lo][keyPath: edge] == offset ? lo : nil
+    }
+
+    /// The token that ends at a scalar offset (ends ascend with the index too).
+    static func token(endingAt offset: Int, in tokens: [Token]) -> Int? {
+        tokens.withUnsafeBufferPointer { tokens in
+            var lo = 0
+            var hi = tokens.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if tokens[mid].end < offset { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < tokens.count && tokens[lo].end == offset ? lo : nil
+        }
     }
 
     /// A token as written, case kept (`Tokenizer.raw(_:in:)`).
