@@ -49,11 +49,13 @@ final class ArticleAnalysis: TokenReading {
         let matches = Countries.matches(inScalars: scalars, at: wordStarts)
         var found: [CountryToken] = []
         found.reserveCapacity(matches.count)
+        var hint = 0
         for m in matches {
             guard m.span.start >= 0, m.span.end <= scalars.count,
-                let s = Self.token(startingAt: m.span.start, in: tokens),
-                let e = Self.token(endingAt: m.span.end, in: tokens)
+                let s = Self.token(startingAt: m.span.start, in: tokens, hint: hint),
+                let e = Self.token(endingAt: m.span.end, in: tokens, hint: s)
             else { continue }
+            hint = s
             found.append(CountryToken(token: s, endToken: e + 1, code: m.code, role: m.role))
         }
         countries = found
@@ -62,41 +64,61 @@ final class ArticleAnalysis: TokenReading {
         money = MoneyParser(tokens: tokens)
         // The partner the article is mostly about: the most-mentioned other country, the
         // earliest on a tie; the article's declared countries break no ties but must agree.
-        var counts: [String: (Int, Int)] = [:]
+        // (An article names a handful of countries: a list, not a dictionary, counts them.)
+        var counts: [(code: String, count: Int, first: Int)] = []
         for c in found where c.role != .capital && c.code != home {
-            let old = counts[c.code] ?? (0, c.token)
-            counts[c.code] = (old.0 + 1, old.1)
+            if let k = counts.firstIndex(where: { $0.code == c.code }) {
+                counts[k].count += 1
+            } else {
+                counts.append((c.code, 1, c.token))
+            }
         }
         mainPartner =
-            counts.sorted { a, b in a.value.0 != b.value.0 ? a.value.0 > b.value.0 : a.value.1 < b.value.1 }.first?.key
+            counts.sorted { a, b in a.count != b.count ? a.count > b.count : a.first < b.first }.first?.code
         if mainPartner == nil { mainPartner = article.countries.first { $0 != home } }
         foreignReporter = Self.foreignReporter(tokens: tokens, countries: found, home: home)
     }
 
-    /// The token that starts at a scalar offset (tokens are sorted: binary search).
-    static func token(startingAt offset: Int, in tokens: [Token]) -> Int? {
+    /// The token that starts at a scalar offset (tokens are sorted: a search from `hint`, the
+    /// token found for the previous mention, forward when the offset is at or after it).
+    static func token(startingAt offset: Int, in tokens: [Token], hint: Int = 0) -> Int? {
         tokens.withUnsafeBufferPointer { tokens in
-            var lo = 0
-            var hi = tokens.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if tokens[mid].start < offset { lo = mid + 1 } else { hi = mid }
-            }
-            return lo < tokens.count && tokens[lo].start == offset ? lo : nil
+            let i = lowerBound(offset, in: tokens, from: hint) { $0.start }
+            return i < tokens.count && tokens[i].start == offset ? i : nil
         }
     }
 
     /// The token that ends at a scalar offset (ends ascend with the index too).
-    static func token(endingAt offset: Int, in tokens: [Token]) -> Int? {
+    static func token(endingAt offset: Int, in tokens: [Token], hint: Int = 0) -> Int? {
         tokens.withUnsafeBufferPointer { tokens in
-            var lo = 0
-            var hi = tokens.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if tokens[mid].end < offset { lo = mid + 1 } else { hi = mid }
-            }
-            return lo < tokens.count && tokens[lo].end == offset ? lo : nil
+            let i = lowerBound(offset, in: tokens, from: hint) { $0.end }
+            return i < tokens.count && tokens[i].end == offset ? i : nil
         }
+    }
+
+    /// The first index whose `edge` is not below `offset`: galloping forward from `hint` when
+    /// `offset` is not before it (mentions come in text order, so this is a step or two), else a
+    /// binary search of the tokens before it.
+    @inline(__always)
+    private static func lowerBound(
+        _ offset: Int, in tokens: UnsafeBufferPointer<Token>, from hint: Int, _ edge: (Token) -> Int
+    ) -> Int {
+        var lo = 0
+        var hi = tokens.count
+        if hint > 0, hint < tokens.count, edge(tokens[hint - 1]) < offset {
+            lo = hint
+            var step = 1
+            while lo + step < tokens.count, edge(tokens[lo + step - 1]) < offset {
+                lo += step
+                step *= 2
+            }
+            hi = min(lo + step, tokens.count)
+        }
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if edge(tokens[mid]) < offset { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 
     /// A token as written, case kept (`Tokenizer.raw(_:in:)`).
