@@ -2,18 +2,19 @@
 /// so the tokenizer finds a word's lists without building and hashing a String, and reuses the
 /// table's String for a word written in lowercase instead of building one per token.
 struct ByteClassTable: Sendable {
-    /// Where a slot's word is in `bytes`, and its hash (length 0: an empty slot), in one entry
-    /// so that a probe reads one place and a different word is mostly told by its hash.
+    /// A slot in 16 bytes: its word's classes and id, where the word is in `bytes`, and the low
+    /// half of its hash (length 0: an empty slot). A probe reads one place, a different word is
+    /// mostly told by its hash, and a found word's classes and id are in the same place.
     private struct Entry {
-        var hash: UInt64 = 0
-        var offset: Int32 = 0
-        var length: Int32 = 0
+        var classes: WordClass = []
+        var hash: UInt32 = 0
+        var offset: UInt16 = 0
+        var length: UInt8 = 0
+        var id: WordID = .unlisted
     }
     /// Slot i holds the word `bytes[entries[i].offset ..< offset + length]`.
     private let bytes: [UInt8]
     private let entries: [Entry]
-    private let values: [WordClass]
-    private let ids: [WordID]
     /// Slot i's word as a String (empty for an empty slot).
     private let words: [String]
     private let mask: Int
@@ -27,8 +28,6 @@ struct ByteClassTable: Sendable {
         while size < table.count * 4 { size *= 2 }
         var bytes: [UInt8] = []
         var entries = [Entry](repeating: Entry(), count: size)
-        var values = [WordClass](repeating: [], count: size)
-        var idValues = [WordID](repeating: .unlisted, count: size)
         var words = [String](repeating: "", count: size)
         for (word, c) in table.sorted(by: { $0.key < $1.key }) where word.utf8.allSatisfy({ $0 < 128 }) && !word.isEmpty
         {
@@ -36,16 +35,15 @@ struct ByteClassTable: Sendable {
             let hash = Self.hash(key)
             var slot = Int(truncatingIfNeeded: hash) & (size - 1)
             while entries[slot].length != 0 { slot = (slot + 1) & (size - 1) }
-            entries[slot] = Entry(hash: hash, offset: Int32(bytes.count), length: Int32(key.count))
+            entries[slot] = Entry(
+                classes: c, hash: UInt32(truncatingIfNeeded: hash), offset: UInt16(bytes.count),
+                length: UInt8(key.count), id: ids[word] ?? .unlisted)
             bytes += key
-            values[slot] = c
-            idValues[slot] = ids[word] ?? .unlisted
             words[slot] = word
         }
         self.bytes = bytes
+        precondition(bytes.count <= Int(UInt16.max), "the lexicon outgrew the byte table's offsets")
         self.entries = entries
-        self.values = values
-        self.ids = idValues
         self.words = words
         self.mask = size - 1
     }
@@ -70,7 +68,7 @@ struct ByteClassTable: Sendable {
                 while true {
                     let entry = entries[slot]
                     if entry.length == 0 { return nil }
-                    if entry.hash == h, Int(entry.length) == length {
+                    if entry.hash == UInt32(truncatingIfNeeded: h), Int(entry.length) == length {
                         let o = Int(entry.offset)
                         var same = true
                         for k in 0..<length {
@@ -87,10 +85,10 @@ struct ByteClassTable: Sendable {
     }
 
     /// The classes of the word in a slot.
-    func classes(at slot: Int) -> WordClass { values[slot] }
+    func classes(at slot: Int) -> WordClass { entries[slot].classes }
 
     /// The id of the word in a slot.
-    func id(at slot: Int) -> WordID { ids[slot] }
+    func id(at slot: Int) -> WordID { entries[slot].id }
 
     /// The (lowercase) word in a slot.
     func word(at slot: Int) -> String { words[slot] }
