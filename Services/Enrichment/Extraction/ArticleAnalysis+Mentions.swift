@@ -56,20 +56,25 @@ extension ArticleAnalysis {
         var result: [MetricMention] = []
         var i = range.lowerBound
         while i < range.upperBound {
+            let classes = tokens[i].classes
+            guard classes.contains(.metricStart) || classes.contains(.investmentVerbs) else {
+                i += 1
+                continue
+            }
             var matched: MetricMention?
-            for (words, metric)
-                in (tokens[i].classes.contains(.metricStart) ? Lexicon.metricsByFirstWord[tokens[i].lower] : nil) ?? []
-            where i + words.count <= range.upperBound {
-                var ok = true
-                for (k, w) in words.enumerated() where tokens[i + k].lower != w { ok = false; break }
-                if ok {
-                    matched = MetricMention(
-                        range: i..<(i + words.count), metric: metric, negative: words.last == "deficit")
-                    break
+            if classes.contains(.metricStart), let phrases = Lexicon.metricsByFirstWord[tokens[i].lower] {
+                for (words, metric) in phrases where i + words.count <= range.upperBound {
+                    var ok = true
+                    for (k, w) in words.enumerated() where tokens[i + k].lower != w { ok = false; break }
+                    if ok {
+                        matched = MetricMention(
+                            range: i..<(i + words.count), metric: metric, negative: words.last == "deficit")
+                        break
+                    }
                 }
             }
-            if matched == nil, tokens[i].classes.contains(.investmentVerbs),
-                tokens[(i + 1)..<min(i + 12, range.upperBound)].contains(where: { $0.id == .into })
+            if matched == nil, classes.contains(.investmentVerbs),
+                ((i + 1)..<min(i + 12, range.upperBound)).contains(where: { tokens[$0].id == .into })
             {
                 matched = MetricMention(range: i..<(i + 1), metric: .investment, negative: false)
             }
