@@ -10,7 +10,7 @@ extension AnniversaryFinder {
         guard i >= 0 else { return nil }
         let w = tokens[i].lower
         let wID = tokens[i].id
-        if ["st", "nd", "rd", "th"].contains(w), tokens[i].attached, i >= 1, tokens[i - 1].kind == .number,
+        if Self.isOrdinalSuffix(wID), tokens[i].attached, i >= 1, tokens[i - 1].kind == .number,
             let n = Int(tokens[i - 1].lower)
         {
             return (n, i - 1)

@@ -20,11 +20,17 @@ extension TokenReading {
     func ordinal(at i: Int) -> (Int, Int)? {
         guard let w = word(i) else { return nil }
         if tokens[i].classes.contains(.ordinal), let n = Lexicon.ordinals[w] { return (n, i + 1) }
-        if tokens[i].kind == .number, let n = Int(w), let suffix = word(i + 1), tokens[i + 1].attached,
-            ["st", "nd", "rd", "th"].contains(suffix)
-        {
+        if tokens[i].kind == .number, Self.isOrdinalSuffix(id(i + 1)), tokens[i + 1].attached, let n = Int(w) {
             return (n, i + 2)
         }
         return nil
+    }
+
+    /// `st`, `nd`, `rd`, `th` after a number (`78th`).
+    static func isOrdinalSuffix(_ w: WordID) -> Bool {
+        switch w {
+        case .st, .nd, .rd, .th: return true
+        default: return false
+        }
     }
 }
