@@ -82,17 +82,48 @@ public struct Extraction: Sendable, Hashable {
     /// The figures and changes as observations for the series ledger, one per ledger key
     /// (the first wins when an article repeats itself). Figures of metric `other` are left out.
     public func observations(article: Article) -> [TradeObservation] {
-        var seen = Set<String>()
+        var seen = LedgerKeys()
         var result: [TradeObservation] = []
         for figure in figures where figure.metric != .other {
-            let o = TradeObservation(article: article.id, published: article.published, figure: figure)
-            if seen.insert(o.ledgerKey).inserted { result.append(o) }
+            let key = LedgerKeys.Key(series: figure.series, from: figure.period.label, to: nil, derived: figure.derived)
+            if seen.insert(key) {
+                result.append(TradeObservation(article: article.id, published: article.published, figure: figure))
+            }
         }
         for change in changes {
-            let o = TradeObservation(article: article.id, published: article.published, change: change)
-            if seen.insert(o.ledgerKey).inserted { result.append(o) }
+            let key = LedgerKeys.Key(series: change.series, from: change.from.label, to: change.to.label, derived: false)
+            if seen.insert(key) {
+                result.append(TradeObservation(article: article.id, published: article.published, change: change))
+            }
         }
         return result
+    }
+
+    /// The `TradeObservation.ledgerKey`s of one article's observations, by their parts: the
+    /// series, the period label (or both of a change's) and whether derived are what tells two
+    /// keys of one article apart (the article is the same; labels hold no `|` or `>`), so the
+    /// key's String is not built for each. An article has a handful: they are compared one by
+    /// one, and hashed only past 64.
+    struct LedgerKeys {
+        struct Key: Hashable {
+            var series: Series
+            var from: String
+            var to: String?
+            var derived: Bool
+        }
+        private var list: [Key] = []
+        private var set: Set<Key> = []
+
+        /// Adds a key; false when it was there already.
+        mutating func insert(_ key: Key) -> Bool {
+            if list.count < 64 {
+                if list.contains(key) { return false }
+                list.append(key)
+                if list.count == 64 { set = Set(list) }
+                return true
+            }
+            return set.insert(key).inserted
+        }
     }
 
     /// The deltas within this article alone: a fresh `SeriesLedger` fed with
