@@ -10,10 +10,11 @@ enum Sentences {
         "oct", "nov", "dec", "gen", "prof", "vs", "approx", "inc", "ltd", "co", "corp", "e", "i", "u", "s",
     ]
 
-    /// Closing quotes and brackets, which belong to the sentence they follow.
+    /// Closing quotes and brackets, which belong to the sentence they follow (curly quotes and
+    /// guillemets are folded to `"` and `'` by the tokenizer).
     static func isClosing(_ symbol: WordID) -> Bool {
         switch symbol {
-        case .quote, .apostrophe, .closeBracket, .closingGuillemet: return true
+        case .quote, .apostrophe, .closeBracket: return true
         default: return false
         }
     }

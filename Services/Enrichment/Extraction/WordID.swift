@@ -24,7 +24,6 @@ enum WordID: String, CaseIterable, Sendable {
     // Symbols.
     case apostrophe = "'"
     case closeBracket = ")"
-    case closingGuillemet = "»"
     case comma = ","
     case dollarSign = "$"
     case euroSign = "€"
