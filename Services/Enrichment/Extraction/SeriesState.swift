@@ -95,14 +95,20 @@ struct SeriesState: Sendable {
     /// and the year after; a change's two periods.
     private func pairs(of o: TradeObservation) -> [(PairKey, Period, Period)] {
         var result: [(PairKey, Period, Period)] = []
+        forEachPair(of: o) { result.append(($0, $1, $2)) }
+        return result
+    }
+
+    /// `pairs(of:)` without collecting them in an array.
+    private func forEachPair(of o: TradeObservation, _ body: (PairKey, Period, Period) -> Void) {
         func consider(_ from: Period, _ to: Period) {
             guard from.isComparable(with: to), from.start.year == to.start.year - 1 else { return }
             let key = PairKey(from: from.label, to: to.label)
             // A stated change between the two fixes the periods (as it always did).
             if let change = changes[key]?.change {
-                result.append((key, change.from, change.to))
+                body(key, change.from, change.to)
             } else {
-                result.append((key, from, to))
+                body(key, from, to)
             }
         }
         if let f = o.figure {
@@ -111,7 +117,6 @@ struct SeriesState: Sendable {
         } else if let c = o.change {
             consider(c.from, c.to)
         }
-        return result
     }
 
     /// Recomputes every delta from the slots.
@@ -131,11 +136,14 @@ struct SeriesState: Sendable {
         if changes.isEmpty, figures.count < 2 { return [:] }
         var seen = Set<PairKey>()
         var result: [PairKey: TradeDelta] = [:]
-        for o in Array(figures.values) + Array(changes.values) {
-            for (key, from, to) in pairs(of: o) where seen.insert(key).inserted {
+        func add(_ o: TradeObservation) {
+            forEachPair(of: o) { key, from, to in
+                guard seen.insert(key).inserted else { return }
                 if let d = delta(series: series, key: key, from: from, to: to) { result[key] = d }
             }
         }
+        for o in figures.values { add(o) }
+        for o in changes.values { add(o) }
         return result
     }
 
