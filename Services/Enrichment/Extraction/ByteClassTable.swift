@@ -1,6 +1,6 @@
-/// `Lexicon.classes` and the `WordID`s as an open-addressing table over the lowercase ASCII bytes of a word (FNV-1a),
-/// so the tokenizer finds a word's lists without building and hashing a String, and reuses the
-/// table's String for a word written in lowercase instead of building one per token.
+/// `Lexicon.classes` and the `WordID`s as an open-addressing table over the lowercase ASCII
+/// bytes of a word (FNV-1a), so the tokenizer finds a word's lists and id without building and
+/// hashing a String, and reuses the table's String for a listed word instead of building one.
 struct ByteClassTable: Sendable {
     /// A slot in 16 bytes: its word's classes and id, where the word is in `bytes`, and the low
     /// half of its hash (length 0: an empty slot). A probe reads one place, a different word is
