@@ -86,6 +86,14 @@ enum Tokenizer {
     /// Each ASCII character as a String, for one-character symbols (`,`, `.`, `$`).
     static let asciiStrings: [String] = (0..<128).map { String(Unicode.Scalar(UInt8($0))) }
 
+    /// Each ASCII character's slot in `Lexicon.classTable` (-1: none), so a one-character
+    /// symbol (`,`, `.`, `$`) is not looked up in the table again and again.
+    static let asciiSlots: [Int] = (0..<128).map { v in
+        let symbol = [Unicode.Scalar(UInt8(v))]
+        let hash = ByteClassTable.step(ByteClassTable.seed, UInt8(v))
+        return symbol.withUnsafeBufferPointer { Lexicon.classTable.slot(ofASCII: $0, hash: hash) } ?? -1
+    }
+
     static func tokenize(_ scalars: [Unicode.Scalar]) -> [Token] {
         scalars.withUnsafeBufferPointer { tokenize($0) }
     }
@@ -95,6 +103,7 @@ enum Tokenizer {
         tokens.reserveCapacity(scalars.count / 4)
         let table = Lexicon.classTable
         let asciiStrings = Self.asciiStrings
+        let asciiSlots = Self.asciiSlots
         var i = 0
         var attached = false
         var newline = true
@@ -153,7 +162,12 @@ enum Tokenizer {
                 // The common case: the strings straight from the bytes, the word's lists from
                 // the byte table (no String hashing).
                 let word = UnsafeBufferPointer(rebasing: scalars[start..<i])
-                let slot = kind == .number ? nil : table.slot(ofASCII: word, hash: hash)
+                let slot: Int?
+                switch kind {
+                case .number: slot = nil
+                case .symbol: slot = asciiSlots[Int(word[0].value)] >= 0 ? asciiSlots[Int(word[0].value)] : nil
+                case .word: slot = table.slot(ofASCII: word, hash: hash)
+                }
                 let lower: String
                 if kind == .symbol, word.count == 1 {
                     lower = asciiStrings[Int(word[0].value)]
