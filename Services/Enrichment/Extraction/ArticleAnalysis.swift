@@ -145,16 +145,20 @@ final class ArticleAnalysis: TokenReading {
 
     /// The country mentions that start inside a token range (binary search).
     func countries(in range: Range<Int>) -> ArraySlice<CountryToken> {
-        func first(_ token: Int) -> Int {
-            var lo = 0
-            var hi = countries.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if countries[mid].token < token { lo = mid + 1 } else { hi = mid }
+        let bounds = countries.withUnsafeBufferPointer { countries in
+            func first(_ token: Int, from lo: Int) -> Int {
+                var lo = lo
+                var hi = countries.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if countries[mid].token < token { lo = mid + 1 } else { hi = mid }
+                }
+                return lo
             }
-            return lo
+            let lower = first(range.lowerBound, from: 0)
+            return lower..<first(range.upperBound, from: lower)
         }
-        return countries[first(range.lowerBound)..<first(range.upperBound)]
+        return countries[bounds]
     }
 
     func distance(_ a: Range<Int>, _ b: Range<Int>) -> Int {
