@@ -191,39 +191,35 @@ public struct JSONWriter {
 
     // MARK: Bytes
 
-    /// Which bytes a JSON string cannot hold as they are: controls, `"` and `\`.
-    private static let needsEscape: [Bool] = (0..<256).map { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// Appends `utf8` escaped: the runs between special bytes (`JSONSpecialBytes`) whole,
+    /// each special byte as its escape.
     private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
         var runStart = 0
-        var i = 0
         let count = utf8.count
-        Self.needsEscape.withUnsafeBufferPointer { needsEscape in
-            while i < count {
-                let byte = utf8[i]
-                if !needsEscape[Int(byte)] { i += 1; continue }
-                if runStart < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
-                bytes.append(UInt8(ascii: "\\"))
-                switch byte {
-                case 0x22: bytes.append(0x22)
-                case 0x5C: bytes.append(0x5C)
-                case 0x08: bytes.append(UInt8(ascii: "b"))
-                case 0x09: bytes.append(UInt8(ascii: "t"))
-                case 0x0A: bytes.append(UInt8(ascii: "n"))
-                case 0x0C: bytes.append(UInt8(ascii: "f"))
-                case 0x0D: bytes.append(UInt8(ascii: "r"))
-                default:
-                    bytes.append(contentsOf: [
-                        UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                        Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0xF)],
-                    ])
-                }
-                i += 1
-                runStart = i
+        while true {
+            let i = JSONSpecialBytes.first(in: utf8, from: runStart)
+            if runStart < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
+            guard i < count else { return }
+            let byte = utf8[i]
+            bytes.append(UInt8(ascii: "\\"))
+            switch byte {
+            case 0x22, 0x5C: bytes.append(byte)
+            case 0x08: bytes.append(UInt8(ascii: "b"))
+            case 0x09: bytes.append(UInt8(ascii: "t"))
+            case 0x0A: bytes.append(UInt8(ascii: "n"))
+            case 0x0C: bytes.append(UInt8(ascii: "f"))
+            case 0x0D: bytes.append(UInt8(ascii: "r"))
+            default:
+                bytes.append(UInt8(ascii: "u"))
+                bytes.append(UInt8(ascii: "0"))
+                bytes.append(UInt8(ascii: "0"))
+                bytes.append(Self.hex[Int(byte >> 4)])
+                bytes.append(Self.hex[Int(byte & 0xF)])
             }
+            runStart = i + 1
         }
-        if runStart < count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<count])) }
     }
 
     private mutating func appendDecimal(_ value: Int) {
