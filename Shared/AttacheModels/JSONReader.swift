@@ -104,7 +104,7 @@ public struct JSONReader {
         index = JSONSpecialBytes.first(in: bytes, from: index)
         guard index < bytes.count, bytes[index] != UInt8(ascii: "\\") else { return unescaping(from: start) }
         guard bytes[index] == UInt8(ascii: "\"") else { fail(); return nil }
-        let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        let text = String(strictUTF8: UnsafeBufferPointer(rebasing: bytes[start..<index]))
         index += 1
         if text == nil { fail() }
         return text
@@ -127,7 +127,7 @@ public struct JSONReader {
             buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
             index += 1
             if byte == UInt8(ascii: "\"") {
-                guard let text = String(validating: buffer, as: UTF8.self) else { fail(); return nil }
+                guard let text = buffer.withUnsafeBufferPointer(String.init(strictUTF8:)) else { fail(); return nil }
                 return text
             }
             guard byte == UInt8(ascii: "\\"), appendEscape(to: &buffer) else { fail(); return nil }
