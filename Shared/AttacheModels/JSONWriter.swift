@@ -14,6 +14,7 @@ public struct JSONWriter: ~Copyable {
     /// Whether the next member or element needs a comma before it.
     private var needsComma = false
 
+    /// A writer with room for `capacity` bytes before it grows.
     public init(capacity: Int = 1_024) {
         buffer = JSONByteBuffer(capacity: capacity)
     }
