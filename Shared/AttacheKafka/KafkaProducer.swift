@@ -108,10 +108,7 @@ public final class KafkaProducer: @unchecked Sendable {
         }
         let deliveries = context.deliveries
         return await withTaskCancellationHandler {
-            var outcomes: [PendingDeliveries.Outcome] = []
-            outcomes.reserveCapacity(ids.count)
-            for id in ids { outcomes.append(await deliveries.outcome(of: id)) }
-            return outcomes
+            await deliveries.outcomes(of: ids)
         } onCancel: {
             ids.forEach(deliveries.cancel)
         }

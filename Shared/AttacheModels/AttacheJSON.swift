@@ -41,6 +41,13 @@ public enum AttacheJSON {
         return Array(try encoder().encode(value))
     }
 
+    /// `encode` for a type the compiler knows writes itself: the same bytes, without the
+    /// dynamic cast to `JSONWritable` (a cast and a conformance lookup per record).
+    public static func encode(_ value: some Encodable & JSONWritable) throws -> [UInt8] {
+        if let bytes = try? value.jsonBytes() { return bytes }
+        return Array(try encoder().encode(value))
+    }
+
     /// Encodes a value as one line of text.
     public static func line(_ value: some Encodable) throws -> String {
         String(decoding: try encode(value), as: UTF8.self)

@@ -101,33 +101,33 @@ public struct JSONReader {
         index += 1
         let start = index
         // Fast path: no escapes.
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-                index += 1
-                if text == nil { fail() }
-                return text
-            }
-            if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { fail(); return nil }
-            index += 1
-        }
+        index = JSONSpecialBytes.first(in: bytes, from: index)
+        guard index < bytes.count, bytes[index] != UInt8(ascii: "\\") else { return unescaping(from: start) }
+        guard bytes[index] == UInt8(ascii: "\"") else { fail(); return nil }
+        let text = String(strictUTF8: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        index += 1
+        if text == nil { fail() }
+        return text
+    }
+
+    /// The rest of a string with escapes, from its first byte at `start` (`index` at the
+    /// first special byte): plain runs are copied whole, each escape decoded in between.
+    private mutating func unescaping(from start: Int) -> String? {
         guard index < bytes.count else { fail(); return nil }
-        // Escapes: plain runs are copied whole, each escape decoded in between.
         var buffer: [UInt8] = []
-        buffer.reserveCapacity(index - start + 64)
+        // What is left of the document bounds the string (escapes only shorten it): one
+        // allocation for the long texts, capped so that short strings of huge documents
+        // do not take much more than they need.
+        buffer.reserveCapacity(min(bytes.count - start, max(index - start + 64, 1 << 16)))
         var runStart = start
         while index < bytes.count {
+            index = JSONSpecialBytes.first(in: bytes, from: index)
+            guard index < bytes.count else { break }
             let byte = bytes[index]
-            guard byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 else {
-                index += 1
-                continue
-            }
             buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
             index += 1
             if byte == UInt8(ascii: "\"") {
-                guard let text = String(validating: buffer, as: UTF8.self) else { fail(); return nil }
+                guard let text = buffer.withUnsafeBufferPointer(String.init(strictUTF8:)) else { fail(); return nil }
                 return text
             }
             guard byte == UInt8(ascii: "\\"), appendEscape(to: &buffer) else { fail(); return nil }

@@ -9,8 +9,9 @@ public protocol JSONWritable {
 }
 
 extension JSONWritable {
-    /// The record's JSON.
-    public func jsonBytes(capacity: Int = 1_024) throws -> [UInt8] {
+    /// The record's JSON. The writer starts with room for `capacity` bytes (an article of
+    /// about 3 KB fits; the result is copied out at its exact size).
+    public func jsonBytes(capacity: Int = 8_192) throws -> [UInt8] {
         var writer = JSONWriter(capacity: capacity)
         try write(to: &writer)
         return writer.bytes

@@ -9,25 +9,28 @@ import Foundation
 ///
 /// It exists because Foundation's `JSONEncoder` was a fifth of the enrichment service's CPU
 /// (issue 12); `JSONWritableTests` prove the bytes equal for every record type.
-public struct JSONWriter {
-    /// What has been written so far.
-    public private(set) var bytes: [UInt8] = []
+public struct JSONWriter: ~Copyable {
+    private var buffer: JSONByteBuffer
     /// Whether the next member or element needs a comma before it.
     private var needsComma = false
 
+    /// A writer with room for `capacity` bytes before it grows.
     public init(capacity: Int = 1_024) {
-        bytes.reserveCapacity(capacity)
+        buffer = JSONByteBuffer(capacity: capacity)
     }
+
+    /// What has been written so far (a copy).
+    public var bytes: [UInt8] { buffer.array }
 
     // MARK: Structure
 
     /// `{ ... }` around `body`.
     public mutating func object(_ body: (inout JSONWriter) throws -> Void) rethrows {
         comma()
-        bytes.append(UInt8(ascii: "{"))
+        buffer.append(UInt8(ascii: "{"))
         needsComma = false
         try body(&self)
-        bytes.append(UInt8(ascii: "}"))
+        buffer.append(UInt8(ascii: "}"))
         needsComma = true
     }
 
@@ -36,25 +39,25 @@ public struct JSONWriter {
         rethrows
     {
         comma()
-        bytes.append(UInt8(ascii: "["))
+        buffer.append(UInt8(ascii: "["))
         needsComma = false
         for item in elements { try element(&self, item) }
-        bytes.append(UInt8(ascii: "]"))
+        buffer.append(UInt8(ascii: "]"))
         needsComma = true
     }
 
     /// `"name":` inside an object; the value follows. `name` must need no escaping.
     public mutating func key(_ name: StaticString) {
         comma()
-        bytes.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
+        buffer.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { buffer.append($0) }
+        buffer.append(UInt8(ascii: "\""))
+        buffer.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
     private mutating func comma() {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        if needsComma { buffer.append(UInt8(ascii: ",")) }
     }
 
     // MARK: Values
@@ -62,10 +65,10 @@ public struct JSONWriter {
     /// A string, escaped.
     public mutating func string(_ value: String) {
         comma()
-        bytes.append(UInt8(ascii: "\""))
+        buffer.append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { appendEscaped($0) }
-        bytes.append(UInt8(ascii: "\""))
+        buffer.append(UInt8(ascii: "\""))
         needsComma = true
     }
 
@@ -88,12 +91,12 @@ public struct JSONWriter {
         comma()
         if value == value.rounded(.towardZero), abs(value) < 1e15 {
             // An integral value below 10^15 prints as its digits ("202500000"; -0 as "-0").
-            if value == 0, value.sign == .minus { bytes.append(UInt8(ascii: "-")) }
+            if value == 0, value.sign == .minus { buffer.append(UInt8(ascii: "-")) }
             appendDecimal(Int(value))
         } else {
             var text = value.description
             if text.hasSuffix(".0") { text.removeLast(2) }
-            text.withUTF8 { bytes.append(contentsOf: $0) }
+            text.withUTF8 { buffer.append($0) }
         }
         needsComma = true
     }
@@ -101,53 +104,49 @@ public struct JSONWriter {
     /// `true` or `false`.
     public mutating func bool(_ value: Bool) {
         comma()
-        if value {
-            bytes.append(contentsOf: [UInt8(ascii: "t"), UInt8(ascii: "r"), UInt8(ascii: "u"), UInt8(ascii: "e")])
-        } else {
-            bytes.append(contentsOf: [
-                UInt8(ascii: "f"), UInt8(ascii: "a"), UInt8(ascii: "l"), UInt8(ascii: "s"), UInt8(ascii: "e"),
-            ])
-        }
+        let word: StaticString = value ? "true" : "false"
+        word.withUTF8Buffer { buffer.append($0) }
         needsComma = true
     }
 
     /// A day, `"YYYY-MM-DD"`.
     public mutating func day(_ value: Day) {
         comma()
-        bytes.append(UInt8(ascii: "\""))
+        buffer.append(UInt8(ascii: "\""))
         appendPadded(value.year, 4)
-        bytes.append(UInt8(ascii: "-"))
+        buffer.append(UInt8(ascii: "-"))
         appendPadded(value.month, 2)
-        bytes.append(UInt8(ascii: "-"))
+        buffer.append(UInt8(ascii: "-"))
         appendPadded(value.day, 2)
-        bytes.append(UInt8(ascii: "\""))
+        buffer.append(UInt8(ascii: "\""))
         needsComma = true
     }
 
     /// An instant as `AttacheJSON.formatInstant` writes it.
     public mutating func instant(_ value: Date) {
         comma()
-        bytes.append(UInt8(ascii: "\""))
+        buffer.append(UInt8(ascii: "\""))
         if let parts = InstantParts(value) {
             appendPadded(parts.year, 4)
-            bytes.append(UInt8(ascii: "-"))
+            buffer.append(UInt8(ascii: "-"))
             appendPadded(parts.month, 2)
-            bytes.append(UInt8(ascii: "-"))
+            buffer.append(UInt8(ascii: "-"))
             appendPadded(parts.day, 2)
-            bytes.append(UInt8(ascii: "T"))
+            buffer.append(UInt8(ascii: "T"))
             appendPadded(parts.hour, 2)
-            bytes.append(UInt8(ascii: ":"))
+            buffer.append(UInt8(ascii: ":"))
             appendPadded(parts.minute, 2)
-            bytes.append(UInt8(ascii: ":"))
+            buffer.append(UInt8(ascii: ":"))
             appendPadded(parts.second, 2)
-            bytes.append(UInt8(ascii: "."))
+            buffer.append(UInt8(ascii: "."))
             appendPadded(parts.millisecond, 3)
-            bytes.append(UInt8(ascii: "Z"))
+            buffer.append(UInt8(ascii: "Z"))
         } else {
             // Outside years 1...9999: the general formatter (never on the hot path).
-            bytes.append(contentsOf: Array(AttacheJSON.formatInstant(value).utf8))
+            var text = AttacheJSON.formatInstant(value)
+            text.withUTF8 { buffer.append($0) }
         }
-        bytes.append(UInt8(ascii: "\""))
+        buffer.append(UInt8(ascii: "\""))
         needsComma = true
     }
 
@@ -191,44 +190,40 @@ public struct JSONWriter {
 
     // MARK: Bytes
 
-    /// Which bytes a JSON string cannot hold as they are: controls, `"` and `\`.
-    private static let needsEscape: [Bool] = (0..<256).map { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// Appends `utf8` escaped: the runs between special bytes (`JSONSpecialBytes`) whole,
+    /// each special byte as its escape.
     private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
         var runStart = 0
-        var i = 0
         let count = utf8.count
-        Self.needsEscape.withUnsafeBufferPointer { needsEscape in
-            while i < count {
-                let byte = utf8[i]
-                if !needsEscape[Int(byte)] { i += 1; continue }
-                if runStart < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
-                bytes.append(UInt8(ascii: "\\"))
-                switch byte {
-                case 0x22: bytes.append(0x22)
-                case 0x5C: bytes.append(0x5C)
-                case 0x08: bytes.append(UInt8(ascii: "b"))
-                case 0x09: bytes.append(UInt8(ascii: "t"))
-                case 0x0A: bytes.append(UInt8(ascii: "n"))
-                case 0x0C: bytes.append(UInt8(ascii: "f"))
-                case 0x0D: bytes.append(UInt8(ascii: "r"))
-                default:
-                    bytes.append(contentsOf: [
-                        UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                        Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0xF)],
-                    ])
-                }
-                i += 1
-                runStart = i
+        while true {
+            let i = JSONSpecialBytes.first(in: utf8, from: runStart)
+            if runStart < i { buffer.append(UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
+            guard i < count else { return }
+            let byte = utf8[i]
+            buffer.append(UInt8(ascii: "\\"))
+            switch byte {
+            case 0x22, 0x5C: buffer.append(byte)
+            case 0x08: buffer.append(UInt8(ascii: "b"))
+            case 0x09: buffer.append(UInt8(ascii: "t"))
+            case 0x0A: buffer.append(UInt8(ascii: "n"))
+            case 0x0C: buffer.append(UInt8(ascii: "f"))
+            case 0x0D: buffer.append(UInt8(ascii: "r"))
+            default:
+                buffer.append(UInt8(ascii: "u"))
+                buffer.append(UInt8(ascii: "0"))
+                buffer.append(UInt8(ascii: "0"))
+                buffer.append(Self.hex[Int(byte >> 4)])
+                buffer.append(Self.hex[Int(byte & 0xF)])
             }
+            runStart = i + 1
         }
-        if runStart < count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<count])) }
     }
 
     private mutating func appendDecimal(_ value: Int) {
         if value < 0 {
-            bytes.append(UInt8(ascii: "-"))
+            buffer.append(UInt8(ascii: "-"))
             // Int.min has no positive counterpart: its magnitude as UInt.
             appendDecimal(magnitude: value.magnitude)
         } else {
@@ -238,19 +233,19 @@ public struct JSONWriter {
 
     private mutating func appendDecimal(magnitude: UInt) {
         if magnitude < 10 {
-            bytes.append(UInt8(ascii: "0") + UInt8(magnitude))
+            buffer.append(UInt8(ascii: "0") + UInt8(magnitude))
             return
         }
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: UInt.max has 20 digits
         var count = 0
         var rest = magnitude
-        withUnsafeMutableBytes(of: &digits) { buffer in
+        withUnsafeMutableBytes(of: &digits) { text in
             while rest > 0 {
-                buffer[23 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                text[23 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
                 rest /= 10
                 count += 1
             }
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(24 - count)...]))
+            buffer.append(UnsafeRawBufferPointer(rebasing: text[(24 - count)...]))
         }
     }
 
@@ -259,7 +254,7 @@ public struct JSONWriter {
         var digits = 1
         var limit = 10
         while value >= limit, digits < 19 { digits += 1; limit &*= 10 }
-        for _ in digits..<max(digits, width) { bytes.append(UInt8(ascii: "0")) }
+        for _ in digits..<max(digits, width) { buffer.append(UInt8(ascii: "0")) }
         appendDecimal(value)
     }
 }

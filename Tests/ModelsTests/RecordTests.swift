@@ -333,6 +333,13 @@ struct RecordTests {
         for text in ["", "ASTANA", "Almaty – Zürich", "e\u{301}t\u{E9}", "🇰🇿 trade 😀", "Қазақстан", "\u{10FFFF}x"] {
             #expect(RecordCheck.scalarCount(text) == text.unicodeScalars.count, "\(text)")
         }
+        // Every length across the eight-byte words, multi-byte scalars straddling them.
+        let long = Array(String(repeating: "Қазақстан 🇰🇿 é–a\u{7F}\u{80}", count: 4).unicodeScalars)
+        for length in 0...long.count {
+            var text = ""
+            text.unicodeScalars.append(contentsOf: long[..<length])
+            #expect(RecordCheck.scalarCount(text) == length)
+        }
     }
 
     @Test("a value out of range is refused with the path of its field")
