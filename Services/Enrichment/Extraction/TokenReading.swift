@@ -18,9 +18,11 @@ extension TokenReading {
 
     /// An ordinal starting at i (`78th`, `thirtieth`): its value and the index after it.
     func ordinal(at i: Int) -> (Int, Int)? {
-        guard let w = word(i) else { return nil }
-        if tokens[i].classes.contains(.ordinal), let n = Lexicon.ordinals[w] { return (n, i + 1) }
-        if tokens[i].kind == .number, Self.isOrdinalSuffix(id(i + 1)), tokens[i + 1].attached, let n = Int(w) {
+        guard i >= 0, i < tokens.count else { return nil }
+        if tokens[i].classes.contains(.ordinal), let n = Lexicon.ordinals[tokens[i].lower] { return (n, i + 1) }
+        if tokens[i].kind == .number, Self.isOrdinalSuffix(id(i + 1)), tokens[i + 1].attached,
+            let n = Int(tokens[i].lower)
+        {
             return (n, i + 2)
         }
         return nil
