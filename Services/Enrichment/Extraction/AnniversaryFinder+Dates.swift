@@ -72,11 +72,18 @@ extension AnniversaryFinder {
     /// founding verb (and, for diplomatic relations, the word relations or ties).
     func foundingDate(in baseYear: Int, kind: AnniversaryKind) -> Day? {
         for sentence in analysis.sentences {
-            let words = tokens[sentence.range]
-            guard words.contains(where: { $0.classes.contains(.foundingWords) }) else { continue }
-            if kind == .diplomaticRelations, !words.contains(where: { $0.id == .relations || $0.id == .ties }) {
-                continue
+            // The sentence's tokens read in place (a slice's iterator copies each token).
+            let (founding, relations) = tokens.withUnsafeBufferPointer { words in
+                var founding = false
+                var relations = false
+                for i in sentence.range {
+                    if words[i].classes.contains(.foundingWords) { founding = true }
+                    if words[i].id == .relations || words[i].id == .ties { relations = true }
+                }
+                return (founding, relations)
             }
+            guard founding else { continue }
+            if kind == .diplomaticRelations, !relations { continue }
             for d in dates(in: sentence.range) where d.year == baseYear {
                 if let day = Day(year: baseYear, month: d.month, day: d.day) { return day }
             }

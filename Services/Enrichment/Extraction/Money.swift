@@ -167,9 +167,10 @@ struct MoneyParser: TokenReading {
         var hasScale = false
         if has(k, .scales), let w = word(k), let scale = Lexicon.scales[w] {
             let glued = tokens[k].attached
-            if !Lexicon.attachedOnlyScales.contains(w) || glued {
+            let attachedOnly = tokens[k].classes.contains(.attachedOnlyScales)
+            if !attachedOnly || glued {
                 // "5 m" is metres unless glued to a currency amount: "$5m".
-                if !(Lexicon.attachedOnlyScales.contains(w) && currency == nil) {
+                if !(attachedOnly && currency == nil) {
                     let exponent = log10Int(scale)
                     value = Numbers.parse(tokens[j].lower, exponent: exponent) ?? value * scale
                     hasScale = true
@@ -196,7 +197,10 @@ struct MoneyParser: TokenReading {
         // A number too long for a Double (or absurdly large) is a typo or an attack, not money.
         guard value.isFinite, abs(value) <= Lexicon.maxAmount else { return nil }
         // A percentage or a count is not money.
-        if let w = word(k), w == "%" || w == "percent" || w == "per" || w == "pct" { return nil }
+        switch id(k) {
+        case .percentSign, .percent, .per, .pct: return nil
+        default: break
+        }
         return MoneyMention(range: i..<k, amount: value, currency: currency, hasScale: hasScale)
     }
 }
