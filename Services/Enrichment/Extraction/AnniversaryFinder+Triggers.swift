@@ -92,7 +92,12 @@ extension AnniversaryFinder {
         var i = range.lowerBound
         while i < range.upperBound {
             guard tokens[i].kind == .number || tokens[i].classes.contains(.anniversaryStart) else { i += 1; continue }
-            let w = tokens[i].lower
+            // A number starts a trigger only as an ordinal (`78th`) or a count of years (`30
+            // years ago`, `25 years of`): most numbers are neither, and are not parsed.
+            if tokens[i].kind == .number, !Self.isOrdinalSuffix(id(i + 1)), id(i + 1) != .years {
+                i += 1
+                continue
+            }
             let wID = tokens[i].id
             if wID == .anniversary || wID == .birthday || wID == .jubilee {
                 // "the 30th independence anniversary of Kazakhstan", "175th birth anniversary of Abay".
@@ -150,6 +155,7 @@ extension AnniversaryFinder {
                     }
                 }
             } else if Self.isCentenary(wID), id(i + 1) == .of {
+                let w = tokens[i].lower
                 let n = w.hasPrefix("bi") ? 200 : w.hasPrefix("sesqui") ? 150 : 100
                 result.append(Trigger(ordinal: n, start: i, triggerEnd: i + 1, phraseStart: i + 2, yearsAgo: false))
             } else if let (n, end) = ordinal(at: i), id(end) == .independence, id(end + 1) == .day,
