@@ -55,8 +55,8 @@ extension ArticleAnalysis {
         }
         var value: Double?
         if tokens[i].kind == .number {
-            value = Numbers.parse(tokens[i].lower)
-        } else if tokens[i].classes.contains(.cardinal), let c = Lexicon.cardinals[tokens[i].lower] {
+            value = Numbers.parse(words[i])
+        } else if tokens[i].classes.contains(.cardinal), let c = Lexicon.cardinals[words[i]] {
             value = Double(c)
         }
         guard let v = value else { return nil }
@@ -72,7 +72,7 @@ extension ArticleAnalysis {
         // refused before the qualifier before them is looked up.
         let changeWords: WordClass = [.multiplier, .upVerbs, .upNouns, .downVerbs, .downNouns]
         if wc.isDisjoint(with: changeWords), !Self.startsChangeUnit(id(i + 1)) { return nil }
-        let w = tokens[i].lower
+        let w = words[i]
         let before = qualifier(endingBefore: i)
         // "more than twice the 2017 level", "twice as much as".
         if wc.contains(.multiplier), let r = Lexicon.multiplierAdverbs[w], id(i + 1) == .the || id(i + 1) == .as {

@@ -100,6 +100,7 @@ enum Numbers {
 
 struct MoneyParser: TokenReading {
     let tokens: [Token]
+    let words: [String]
 
     /// A currency written before the number, and where the number starts.
     func prefix(at i: Int) -> (String, Int)? {
@@ -194,8 +195,8 @@ struct MoneyParser: TokenReading {
             }
         }
         if currency == nil && !hasScale { return nil }
-        guard var value = Numbers.parse(tokens[j].lower) else { return nil }
-        if let scale { value = Numbers.parse(tokens[j].lower, exponent: log10Int(scale)) ?? value * scale }
+        guard var value = Numbers.parse(words[j]) else { return nil }
+        if let scale { value = Numbers.parse(words[j], exponent: log10Int(scale)) ?? value * scale }
         // A number too long for a Double (or absurdly large) is a typo or an attack, not money.
         guard value.isFinite, abs(value) <= Lexicon.maxAmount else { return nil }
         // A percentage or a count is not money.
