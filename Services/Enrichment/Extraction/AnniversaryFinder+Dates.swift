@@ -73,17 +73,13 @@ extension AnniversaryFinder {
     func foundingDate(in baseYear: Int, kind: AnniversaryKind) -> Day? {
         for sentence in analysis.sentences {
             // The sentence's tokens read in place (a slice's iterator copies each token).
-            let (founding, relations) = tokens.withUnsafeBufferPointer { words in
-                var founding = false
-                var relations = false
-                for i in sentence.range {
-                    if words[i].classes.contains(.foundingWords) { founding = true }
-                    if words[i].id == .relations || words[i].id == .ties { relations = true }
-                }
-                return (founding, relations)
+            let range = sentence.range
+            let ok = tokens.withUnsafeBufferPointer { t in
+                guard range.contains(where: { t[$0].classes.contains(.foundingWords) }) else { return false }
+                return kind != .diplomaticRelations
+                    || range.contains(where: { t[$0].id == .relations || t[$0].id == .ties })
             }
-            guard founding else { continue }
-            if kind == .diplomaticRelations, !relations { continue }
+            guard ok else { continue }
             for d in dates(in: sentence.range) where d.year == baseYear {
                 if let day = Day(year: baseYear, month: d.month, day: d.day) { return day }
             }
