@@ -44,7 +44,7 @@ enum ArticleDeltas {
             let id = slots.series.id
             var seen = SmallMap<PairKey, Void>()
             func add(_ o: TradeObservation) {
-                SeriesState.forEachPair(of: o, change: { slots.changes[$0] }) { key, from, to in
+                func pair(_ key: PairKey, _ from: Period, _ to: Period) {
                     guard seen.insert(key) else { return }
                     if let d = SeriesState.delta(
                         series: slots.series, from: from, to: to, fa: slots.figures[key.from],
@@ -53,6 +53,7 @@ enum ArticleDeltas {
                         result.append((id, d))
                     }
                 }
+                SeriesState.forEachPair(of: o, change: { slots.changes[$0] }, pair)
             }
             for (_, o) in slots.figures.entries { add(o) }
             for (_, o) in slots.changes.entries { add(o) }
