@@ -10,8 +10,8 @@ struct PeriodFormTests {
     static let published = Day(iso: "2023-05-10")!
 
     static func parse(_ text: String, at i: Int = 0) -> PeriodMention? {
-        let tokens = Tokenizer.tokenize(Array(text.unicodeScalars))
-        return PeriodParser(tokens: tokens, published: published, independence: 1991).parse(at: i)
+        let (tokens, words) = Tokenizer.tokenize(Array(text.unicodeScalars))
+        return PeriodParser(tokens: tokens, words: words, published: published, independence: 1991).parse(at: i)
     }
 
     static func days(_ start: String) -> PeriodKind {

@@ -8,16 +8,16 @@ extension AnniversaryFinder {
     func dates(in range: Range<Int>) -> [(month: Int, day: Int, year: Int?, at: Int)] {
         var result: [(month: Int, day: Int, year: Int?, at: Int)] = []
         for i in range {
-            guard tokens[i].classes.contains(.month), let m = Lexicon.months[tokens[i].lower], tokens[i].isCapitalised
+            guard tokens[i].classes.contains(.month), let m = Lexicon.months[words[i]], tokens[i].isCapitalised
             else { continue }
-            if i - 1 >= range.lowerBound, tokens[i - 1].kind == .number, let d = Int(tokens[i - 1].lower),
+            if i - 1 >= range.lowerBound, tokens[i - 1].kind == .number, let d = Int(words[i - 1]),
                 (1...31).contains(d)
             {
                 let y = analysis.periods.year(at: i + 1)
                 result.append((m, d, y, i - 1))
-            } else if i + 1 < range.upperBound, tokens[i + 1].kind == .number, let d = Int(tokens[i + 1].lower),
+            } else if i + 1 < range.upperBound, tokens[i + 1].kind == .number, let d = Int(words[i + 1]),
                 (1...31).contains(d),
-                tokens[i + 1].lower.utf8.count <= 2
+                words[i + 1].utf8.count <= 2
             {
                 var y: Int?
                 if id(i + 2) == .comma, let yy = analysis.periods.year(at: i + 3) {
@@ -72,11 +72,14 @@ extension AnniversaryFinder {
     /// founding verb (and, for diplomatic relations, the word relations or ties).
     func foundingDate(in baseYear: Int, kind: AnniversaryKind) -> Day? {
         for sentence in analysis.sentences {
-            let words = tokens[sentence.range]
-            guard words.contains(where: { $0.classes.contains(.foundingWords) }) else { continue }
-            if kind == .diplomaticRelations, !words.contains(where: { $0.id == .relations || $0.id == .ties }) {
-                continue
+            // The sentence's tokens read in place (a slice's iterator copies each token).
+            let range = sentence.range
+            let ok = tokens.withUnsafeBufferPointer { t in
+                guard range.contains(where: { t[$0].classes.contains(.foundingWords) }) else { return false }
+                return kind != .diplomaticRelations
+                    || range.contains(where: { t[$0].id == .relations || t[$0].id == .ties })
             }
+            guard ok else { continue }
             for d in dates(in: sentence.range) where d.year == baseYear {
                 if let day = Day(year: baseYear, month: d.month, day: d.day) { return day }
             }
@@ -89,7 +92,7 @@ extension AnniversaryFinder {
     func plannedCelebration(before start: Int, in range: Range<Int>) -> Bool {
         let from = max(range.lowerBound, start - 5)
         guard from < start else { return false }
-        return tokens[from..<start].contains { AnniversaryFinder.plannedCelebrationCues.contains($0.lower) }
+        return words[from..<start].contains { AnniversaryFinder.plannedCelebrationCues.contains($0) }
     }
 
     func yearBefore(_ i: Int, in range: Range<Int>) -> Int? {

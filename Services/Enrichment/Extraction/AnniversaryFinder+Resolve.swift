@@ -18,7 +18,8 @@ extension AnniversaryFinder {
         let phrase = t.phraseStart.map { Array(tokens[$0..<phraseEnd]) } ?? []
         let widePhrase = t.phraseStart.map { Array(tokens[$0..<wideEnd]) } ?? []
         let wordTokens = t.yearsAgo ? Array(tokens[range]) : phrase
-        let words = WordSet(wordTokens)
+        let wideWords = t.phraseStart.map { self.words[$0..<wideEnd] } ?? []
+        let words = WordSet(t.yearsAgo ? self.words[range] : t.phraseStart.map { self.words[$0..<phraseEnd] } ?? [])
 
         var kind: AnniversaryKind
         if let m = t.modifier, let k = Lexicon.anniversaryModifiers[m] {
@@ -32,7 +33,7 @@ extension AnniversaryFinder {
         } else if wordTokens.contains(where: { $0.classes.contains(.agreementWords) }) {
             kind = .agreement
         } else if tokens[t.triggerEnd - 1].id == .birthday
-            || widePhrase.contains(where: { Self.personWords.contains($0.lower) })
+            || wideWords.contains(where: { Self.personWords.contains($0) })
         {
             kind = .birth
         } else if [
@@ -173,9 +174,9 @@ extension AnniversaryFinder {
     static func endsPhrase(_ t: Token, atComma: Bool) -> Bool {
         if t.classes.contains(.clauseStops) { return true }
         guard t.kind == .symbol else { return false }
-        switch t.lower {
-        case ";", ".", "(", ")", "!", "?": return true
-        case ",", "\"": return atComma
+        switch t.id {
+        case .semicolon, .fullStop, .openBracket, .closeBracket, .exclamationMark, .questionMark: return true
+        case .comma, .quote: return atComma
         default: return false
         }
     }

@@ -31,12 +31,18 @@ extension AnniversaryFinder {
         guard let anchor = phrase.firstIndex(where: { $0.classes.contains(.agreementWords) && $0.isCapitalised }) else {
             return ""
         }
-        let connectors: Set<String> = ["and", "of", "on", "for", "in"]
+        /// The small words a title runs on through: `and`, `of`, `on`, `for`, `in`.
+        func isConnector(_ t: Token) -> Bool {
+            switch t.id {
+            case .and, .of, .on, .for, .in: return true
+            default: return false
+            }
+        }
         var s = anchor
         while s > 0 {
             let t = phrase[s - 1]
             if t.kind == .word,
-                t.isCapitalised || (connectors.contains(t.lower) && s >= 2 && phrase[s - 2].isCapitalised)
+                t.isCapitalised || (isConnector(t) && s >= 2 && phrase[s - 2].isCapitalised)
             {
                 s -= 1
             } else {
@@ -47,7 +53,7 @@ extension AnniversaryFinder {
         while e + 1 < phrase.count {
             let t = phrase[e + 1]
             if t.kind == .word, t.isCapitalised, Countries.code(for: analysis.raw(t)) == nil { e += 1; continue }
-            if t.kind == .word, connectors.contains(t.lower), e + 2 < phrase.count, phrase[e + 2].isCapitalised,
+            if t.kind == .word, isConnector(t), e + 2 < phrase.count, phrase[e + 2].isCapitalised,
                 Countries.code(for: analysis.raw(phrase[e + 2])) == nil
             {
                 e += 2; continue
@@ -101,7 +107,7 @@ extension AnniversaryFinder {
 
 /// The words of a short phrase, looked up by scanning (cheaper than hashing each word into a Set).
 struct WordSet {
-    let tokens: [Token]
-    init(_ tokens: [Token]) { self.tokens = tokens }
-    func contains(_ word: String) -> Bool { tokens.contains { $0.lower == word } }
+    let words: ArraySlice<String>
+    init(_ words: ArraySlice<String>) { self.words = words }
+    func contains(_ word: String) -> Bool { words.contains(word) }
 }

@@ -8,10 +8,10 @@ extension AnniversaryFinder {
     func ordinal(endingBefore end: Int) -> (Int, Int)? {
         let i = end - 1
         guard i >= 0 else { return nil }
-        let w = tokens[i].lower
+        let w = words[i]
         let wID = tokens[i].id
         if Self.isOrdinalSuffix(wID), tokens[i].attached, i >= 1, tokens[i - 1].kind == .number,
-            let n = Int(tokens[i - 1].lower)
+            let n = Int(words[i - 1])
         {
             return (n, i - 1)
         }
@@ -27,8 +27,8 @@ extension AnniversaryFinder {
         if wID == .year || wID == .years, i >= 1 {
             var j = i - 1
             if id(j) == .hyphen { j -= 1 }
-            if j >= 0, tokens[j].kind == .number, let n = Int(tokens[j].lower) { return (n, j) }
-            if j >= 0, tokens[j].classes.contains(.cardinal), let n = Lexicon.cardinals[tokens[j].lower] {
+            if j >= 0, tokens[j].kind == .number, let n = Int(words[j]) { return (n, j) }
+            if j >= 0, tokens[j].classes.contains(.cardinal), let n = Lexicon.cardinals[words[j]] {
                 return (n, j)
             }
         }
@@ -92,7 +92,12 @@ extension AnniversaryFinder {
         var i = range.lowerBound
         while i < range.upperBound {
             guard tokens[i].kind == .number || tokens[i].classes.contains(.anniversaryStart) else { i += 1; continue }
-            let w = tokens[i].lower
+            // A number starts a trigger only as an ordinal (`78th`) or a count of years (`30
+            // years ago`, `25 years of`): most numbers are neither, and are not parsed.
+            if tokens[i].kind == .number, !Self.isOrdinalSuffix(id(i + 1)), id(i + 1) != .years {
+                i += 1
+                continue
+            }
             let wID = tokens[i].id
             if wID == .anniversary || wID == .birthday || wID == .jubilee {
                 // "the 30th independence anniversary of Kazakhstan", "175th birth anniversary of Abay".
@@ -132,7 +137,7 @@ extension AnniversaryFinder {
                                     s -= 1; continue
                                 }
                                 // "Assembly of People of Kazakhstan": connectors between capitalised words.
-                                if ["of", "and", "for", "the", "in"].contains(tokens[s].lower),
+                                if ["of", "and", "for", "the", "in"].contains(words[s]),
                                     s - 1 >= range.lowerBound, tokens[s - 1].isCapitalised
                                 {
                                     s -= 1; continue
@@ -150,6 +155,7 @@ extension AnniversaryFinder {
                     }
                 }
             } else if Self.isCentenary(wID), id(i + 1) == .of {
+                let w = words[i]
                 let n = w.hasPrefix("bi") ? 200 : w.hasPrefix("sesqui") ? 150 : 100
                 result.append(Trigger(ordinal: n, start: i, triggerEnd: i + 1, phraseStart: i + 2, yearsAgo: false))
             } else if let (n, end) = ordinal(at: i), id(end) == .independence, id(end + 1) == .day,

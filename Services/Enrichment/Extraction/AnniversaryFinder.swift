@@ -10,10 +10,12 @@ import AttacheModels
 struct AnniversaryFinder: TokenReading {
     let analysis: ArticleAnalysis
     let tokens: [Token]
+    let words: [String]
 
     init(analysis: ArticleAnalysis) {
         self.analysis = analysis
         self.tokens = analysis.tokens
+        self.words = analysis.words
     }
     var published: Day { analysis.article.published }
     var home: String { analysis.home }

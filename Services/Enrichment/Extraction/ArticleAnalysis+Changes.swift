@@ -55,8 +55,8 @@ extension ArticleAnalysis {
         }
         var value: Double?
         if tokens[i].kind == .number {
-            value = Numbers.parse(tokens[i].lower)
-        } else if tokens[i].classes.contains(.cardinal), let c = Lexicon.cardinals[tokens[i].lower] {
+            value = Numbers.parse(words[i])
+        } else if tokens[i].classes.contains(.cardinal), let c = Lexicon.cardinals[words[i]] {
             value = Double(c)
         }
         guard let v = value else { return nil }
@@ -65,10 +65,16 @@ extension ArticleAnalysis {
 
     /// A stated change at token i.
     func change(at i: Int, in range: Range<Int>) -> ChangeMention? {
-        guard let w = word(i) else { return nil }
+        guard i >= 0, i < tokens.count else { return nil }
+        let wc = tokens[i].classes
+        // A token that is no change word (a number, a cardinal) states a change only with a
+        // unit after it (`23%`, `2.5 times`, `four-fold`): most numbers have none, and are
+        // refused before the qualifier before them is looked up.
+        let changeWords: WordClass = [.multiplier, .upVerbs, .upNouns, .downVerbs, .downNouns]
+        if wc.isDisjoint(with: changeWords), !Self.startsChangeUnit(id(i + 1)) { return nil }
+        let w = words[i]
         let before = qualifier(endingBefore: i)
         // "more than twice the 2017 level", "twice as much as".
-        let wc = tokens[i].classes
         if wc.contains(.multiplier), let r = Lexicon.multiplierAdverbs[w], id(i + 1) == .the || id(i + 1) == .as {
             return ChangeMention(range: (before?.1 ?? i)..<(i + 1), ratio: r, qualifier: before?.0)
         }
@@ -161,6 +167,15 @@ extension ArticleAnalysis {
             }
         }
         return nil
+    }
+
+    /// The words after a number that make it a percentage or a ratio (`%`, `percent`, `pct`,
+    /// `per cent`, `times`, `time`, `-fold`, `fold`).
+    static func startsChangeUnit(_ w: WordID) -> Bool {
+        switch w {
+        case .percentSign, .percent, .pct, .per, .times, .time, .hyphen, .fold: return true
+        default: return false
+        }
     }
 
     func changeMentions(in range: Range<Int>) -> [ChangeMention] {

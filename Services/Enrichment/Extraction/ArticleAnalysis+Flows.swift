@@ -34,7 +34,7 @@ extension ArticleAnalysis {
         if id(s - 1) == .its || id(s - 1) == .their {
             var j = s - 2
             while j > sentence.lowerBound {
-                if ["exports", "imports", "export", "import", "trade"].contains(tokens[j].lower), id(j - 1) == .s,
+                if ["exports", "imports", "export", "import", "trade"].contains(words[j]), id(j - 1) == .s,
                     id(j - 2) == .apostrophe,
                     let c = country(endingAt: j - 2)
                 {
@@ -50,7 +50,7 @@ extension ArticleAnalysis {
         {
             var j = s - 1
             while j > sentence.lowerBound {
-                if ["exports", "imports"].contains(tokens[j].lower) {
+                if ["exports", "imports"].contains(words[j]) {
                     if id(j - 1) == .s, id(j - 2) == .apostrophe, let c = country(endingAt: j - 2) { return c.code }
                     if let c = country(endingAt: j), c.role == .adjective { return c.code }
                 }
@@ -80,11 +80,11 @@ extension ArticleAnalysis {
         }
         // "Austrian companies exported goods worth … to Kazakhstan", "imported … from Kazakhstan":
         // the first country the clause sends the goods to (or takes them from) is the home country.
-        if ["exported", "imported"].contains(tokens[s].lower) {
+        if ["exported", "imported"].contains(words[s]) {
             let preposition: Set<String> = m.metric == .exports ? ["to", "into"] : ["from"]
             var j = e
             while j < sentence.upperBound, tokens[j].id != .semicolon {
-                if preposition.contains(tokens[j].lower),
+                if preposition.contains(words[j]),
                     let c = country(startingAt: j + 1) ?? country(startingAt: j + 2)
                 {
                     return c.code == home ? otherThanHome : nil

@@ -62,13 +62,13 @@ extension ArticleAnalysis {
                 continue
             }
             var matched: MetricMention?
-            if classes.contains(.metricStart), let phrases = Lexicon.metricsByFirstWord[tokens[i].lower] {
-                for (words, metric) in phrases where i + words.count <= range.upperBound {
+            if classes.contains(.metricStart), let phrases = Lexicon.metricsByFirstWord[words[i]] {
+                for (phrase, metric) in phrases where i + phrase.count <= range.upperBound {
                     var ok = true
-                    for (k, w) in words.enumerated() where tokens[i + k].lower != w { ok = false; break }
+                    for (k, w) in phrase.enumerated() where words[i + k] != w { ok = false; break }
                     if ok {
                         matched = MetricMention(
-                            range: i..<(i + words.count), metric: metric, negative: words.last == "deficit")
+                            range: i..<(i + phrase.count), metric: metric, negative: phrase.last == "deficit")
                         break
                     }
                 }
@@ -176,11 +176,11 @@ extension ArticleAnalysis {
     func qualifier(endingBefore i: Int) -> (Qualifier, Int)? {
         guard i >= 1 else { return nil }
         guard tokens[i - 1].classes.contains(.qualifierLast) else { return nil }
-        for (words, q) in Lexicon.qualifiersByLastWord[tokens[i - 1].lower] ?? [] {
-            let s = i - words.count
+        for (phrase, q) in Lexicon.qualifiersByLastWord[words[i - 1]] ?? [] {
+            let s = i - phrase.count
             guard s >= 0 else { continue }
             var ok = true
-            for (k, w) in words.enumerated() where tokens[s + k].lower != w { ok = false; break }
+            for (k, w) in phrase.enumerated() where words[s + k] != w { ok = false; break }
             if ok { return (q, s) }
         }
         return nil
@@ -189,11 +189,11 @@ extension ArticleAnalysis {
     func qualifier(startingAt i: Int) -> (Qualifier, Int)? {
         guard i < tokens.count else { return nil }
         guard tokens[i].classes.contains(.qualifierFirst) else { return nil }
-        for (words, q) in Lexicon.qualifiersByFirstWord[tokens[i].lower] ?? [] {
-            guard i + words.count <= tokens.count else { continue }
+        for (phrase, q) in Lexicon.qualifiersByFirstWord[words[i]] ?? [] {
+            guard i + phrase.count <= tokens.count else { continue }
             var ok = true
-            for (k, w) in words.enumerated() where tokens[i + k].lower != w { ok = false; break }
-            if ok { return (q, i + words.count) }
+            for (k, w) in phrase.enumerated() where words[i + k] != w { ok = false; break }
+            if ok { return (q, i + phrase.count) }
         }
         return nil
     }

@@ -12,16 +12,22 @@ extension ArticleAnalysis {
         var carryPeriod: Period?
         var carryParties: Parties?
         var lastParagraph = -1
-        var articleCurrencies: [String: Int] = [:]
+        // The article's currencies and how often each is named: a handful, so a short list.
+        var articleCurrencies = SmallMap<String, Int>()
         var sentenceMoney: [[MoneyMention]] = []
+        sentenceMoney.reserveCapacity(sentences.count)
         for sentence in sentences {
             let m = moneyMentions(in: sentence.range)
-            for x in m { if let c = x.currency { articleCurrencies[c, default: 0] += 1 } }
+            for x in m { if let c = x.currency { articleCurrencies.update(c, (articleCurrencies[c] ?? 0) + 1) } }
             sentenceMoney.append(m)
         }
-        let articleCurrency =
-            articleCurrencies.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.first?.key
-            ?? "USD"
+        // The most named, the first in alphabetical order on a tie.
+        var articleCurrency = "USD"
+        var best = 0
+        for (c, n) in articleCurrencies.entries where n > best || (n == best && c < articleCurrency) {
+            articleCurrency = c
+            best = n
+        }
 
         // The period of the latest statistic carries into later paragraphs (a digest names the
         // year once); other periods, and the parties and metric, carry within a paragraph only.
@@ -52,12 +58,12 @@ extension ArticleAnalysis {
         // A fact repeated in another paragraph (title, lead, quote) is one figure: the first
         // statement wins.
         struct FactKey: Hashable { var at: SeriesPeriod; var amount: UInt64 }
-        var factParagraph: [FactKey: Int] = [:]
+        var factParagraph = SmallMap<FactKey, Int>()
         figures = figures.filter { f in
             let key = FactKey(at: SeriesPeriod(f.series, f.period), amount: f.amount.bitPattern)
             let paragraph = paragraph(at: f.span.start)
             if let first = factParagraph[key] { return first == paragraph }
-            factParagraph[key] = paragraph
+            factParagraph.insert(key, paragraph)
             return true
         }
         // "rose by 85%, nearing 1 billion US dollars" after "$979.2 million" is the same fact rounded.
@@ -96,14 +102,20 @@ extension ArticleAnalysis {
                     && (d.0.percent != nil || d.0.ratio != nil)
             }
         }.map(\.element)
-        struct ChangeKey: Hashable { var series: Series; var from: String; var to: String; var values: [UInt64] }
-        var seenChanges = Set<ChangeKey>()
+        struct ChangeKey: Hashable {
+            var series: Series
+            var from: String
+            var to: String
+            var percent: UInt64
+            var ratio: UInt64
+            var absolute: UInt64
+        }
+        var seenChanges = SmallMap<ChangeKey, Void>()
         let stated = changes.map(\.0).filter {
             seenChanges.insert(
                 ChangeKey(
-                    series: $0.series, from: $0.from.label, to: $0.to.label,
-                    values: [($0.percent ?? 0).bitPattern, ($0.ratio ?? 0).bitPattern, ($0.absolute ?? 0).bitPattern])
-            ).inserted
+                    series: $0.series, from: $0.from.label, to: $0.to.label, percent: ($0.percent ?? 0).bitPattern,
+                    ratio: ($0.ratio ?? 0).bitPattern, absolute: ($0.absolute ?? 0).bitPattern))
         }
         let anniversaries = AnniversaryFinder(analysis: self).find()
         return Extraction(figures: figures, changes: stated, anniversaries: anniversaries)

@@ -169,7 +169,7 @@ extension ArticleAnalysis {
             else { return false }
             let between = money[index].range.upperBound..<money[index + 1].range.lowerBound
             return between.count <= 2
-                && tokens[between].allSatisfy({ ["(", "or", ",", "about", "approximately", "~"].contains($0.lower) })
+                && words[between].allSatisfy({ ["(", "or", ",", "about", "approximately", "~"].contains($0) })
         }
 
         // Figures.

@@ -18,6 +18,8 @@ final class ArticleAnalysis: TokenReading {
     let home: String
     let scalars: [Unicode.Scalar]
     let tokens: [Token]
+    /// The lowercase text of each token.
+    let words: [String]
     let sentences: [Sentence]
     let countries: [CountryToken]
     let periods: PeriodParser
@@ -33,7 +35,7 @@ final class ArticleAnalysis: TokenReading {
         self.home = home
         let decoded = [Unicode.Scalar](scalarsOf: article.text)
         scalars = decoded
-        tokens = Tokenizer.tokenize(scalars)
+        (tokens, words) = Tokenizer.tokenize(scalars)
         sentences = Sentences.split(tokens, scalars: decoded)
         // Names begin where words do: at a word token, or inside one after a combining mark.
         var wordStarts: [Int] = []
@@ -60,8 +62,9 @@ final class ArticleAnalysis: TokenReading {
         }
         countries = found
         periods = PeriodParser(
-            tokens: tokens, published: article.published, independence: Lexicon.independenceYear[home])
-        money = MoneyParser(tokens: tokens)
+            tokens: tokens, words: words, published: article.published,
+            independence: Lexicon.independenceYear[home])
+        money = MoneyParser(tokens: tokens, words: words)
         // The partner the article is mostly about: the most-mentioned other country, the
         // earliest on a tie; the article's declared countries break no ties but must agree.
         // (An article names a handful of countries: a list, not a dictionary, counts them.)

@@ -8,21 +8,20 @@ extension ArticleAnalysis {
     func derivedFigures(figures: [Figure], changes: [(StatedChange, Range<Int>)]) -> [Figure] {
         var result: [Figure] = []
         let stated = figures.filter { !$0.derived }
-        var bySeriesPeriod: [SeriesPeriod: Figure] = [:]
-        for f in stated where bySeriesPeriod[SeriesPeriod(f.series, f.period)] == nil {
-            bySeriesPeriod[SeriesPeriod(f.series, f.period)] = f
-        }
+        // The first stated figure of each series and period (an article has a handful).
+        var bySeriesPeriod = SmallMap<SeriesPeriod, Figure>()
+        for f in stated { bySeriesPeriod.insert(SeriesPeriod(f.series, f.period), f) }
         func find(_ metric: Metric, like f: Figure, period: Period) -> Figure? {
             bySeriesPeriod[
                 SeriesPeriod(
                     Series(metric: metric, reporter: f.reporter, partner: f.partner, currency: f.currency), period)]
         }
-        var balances = Set<SeriesPeriod>()
+        var balances = SmallMap<SeriesPeriod, Void>()
         // Trade balance.
         for exports in stated where exports.metric == .exports {
             guard let imports = find(.imports, like: exports, period: exports.period) else { continue }
             if find(.tradeBalance, like: exports, period: exports.period) != nil { continue }
-            guard balances.insert(SeriesPeriod(exports.series, exports.period)).inserted else { continue }
+            guard balances.insert(SeriesPeriod(exports.series, exports.period)) else { continue }
             let s = TextSpan(
                 start: min(exports.span.start, imports.span.start), end: max(exports.span.end, imports.span.end))
             let q: Qualifier? = exports.qualifier == nil && imports.qualifier == nil ? nil : .approximately

@@ -100,9 +100,10 @@ public struct Extraction: Sendable, Hashable {
         return result
     }
 
-    /// The deltas within this article alone: a fresh `SeriesLedger` fed with
-    /// `observations(article:)` (what `EnrichedArticle.deltas` carries).
+    /// The deltas within this article alone: those of a fresh `SeriesLedger` fed with
+    /// `observations(article:)` (what `EnrichedArticle.deltas` carries), computed over the
+    /// article's few slots by `ArticleDeltas`.
     public func deltas(article: Article) -> [TradeDelta] {
-        SeriesLedger(observations: observations(article: article)).allDeltas
+        ArticleDeltas.deltas(observations(article: article))
     }
 }

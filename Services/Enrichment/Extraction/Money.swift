@@ -100,6 +100,7 @@ enum Numbers {
 
 struct MoneyParser: TokenReading {
     let tokens: [Token]
+    let words: [String]
 
     /// A currency written before the number, and where the number starts.
     func prefix(at i: Int) -> (String, Int)? {
@@ -159,19 +160,20 @@ struct MoneyParser: TokenReading {
             currency = code
             j = numberAt
         }
-        guard j < tokens.count, tokens[j].kind == .number, var value = Numbers.parse(tokens[j].lower) else {
-            return nil
-        }
+        guard j < tokens.count, tokens[j].kind == .number else { return nil }
+        // The number is parsed once it is known to be an amount (most numbers, years and
+        // counts, have no currency and no scale): a number that does not parse is none either.
+        var scale: Double?
         // A number glued to letters other than a scale ("31st", "Q1") is not an amount.
         var k = j + 1
         var hasScale = false
-        if has(k, .scales), let w = word(k), let scale = Lexicon.scales[w] {
+        if has(k, .scales), let w = word(k), let wordScale = Lexicon.scales[w] {
             let glued = tokens[k].attached
-            if !Lexicon.attachedOnlyScales.contains(w) || glued {
+            let attachedOnly = tokens[k].classes.contains(.attachedOnlyScales)
+            if !attachedOnly || glued {
                 // "5 m" is metres unless glued to a currency amount: "$5m".
-                if !(Lexicon.attachedOnlyScales.contains(w) && currency == nil) {
-                    let exponent = log10Int(scale)
-                    value = Numbers.parse(tokens[j].lower, exponent: exponent) ?? value * scale
+                if !(attachedOnly && currency == nil) {
+                    scale = wordScale
                     hasScale = true
                     k += 1
                     // "5 mln. USD": the abbreviation's dot, only when a currency follows.
@@ -193,10 +195,15 @@ struct MoneyParser: TokenReading {
             }
         }
         if currency == nil && !hasScale { return nil }
+        guard var value = Numbers.parse(words[j]) else { return nil }
+        if let scale { value = Numbers.parse(words[j], exponent: log10Int(scale)) ?? value * scale }
         // A number too long for a Double (or absurdly large) is a typo or an attack, not money.
         guard value.isFinite, abs(value) <= Lexicon.maxAmount else { return nil }
         // A percentage or a count is not money.
-        if let w = word(k), w == "%" || w == "percent" || w == "per" || w == "pct" { return nil }
+        switch id(k) {
+        case .percentSign, .percent, .per, .pct: return nil
+        default: break
+        }
         return MoneyMention(range: i..<k, amount: value, currency: currency, hasScale: hasScale)
     }
 }

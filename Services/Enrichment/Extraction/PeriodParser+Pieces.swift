@@ -4,8 +4,8 @@ import AttacheModels
 /// (`this year`, `the previous year`), part-years (`first half`), counts of months, month names.
 extension PeriodParser {
     func year(at i: Int) -> Int? {
-        guard i >= 0, i < tokens.count, tokens[i].kind == .number, tokens[i].lower.utf8.count == 4,
-            let y = Int(tokens[i].lower), (1900...2100).contains(y)
+        guard i >= 0, i < tokens.count, tokens[i].kind == .number, words[i].utf8.count == 4,
+            let y = Int(words[i]), (1900...2100).contains(y)
         else { return nil }
         // Not money or a percentage: "2024 million", "2024%".
         if i + 1 < tokens.count {
@@ -13,7 +13,7 @@ extension PeriodParser {
             if has(i + 1, .scales) || next == .percentSign || has(i + 1, .currencySuffix) { return nil }
         }
         if i > 0, tokens[i].attached, tokens[i - 1].classes.contains(.currencyPrefix),
-            Lexicon.currencyPrefix[tokens[i - 1].lower] != nil
+            Lexicon.currencyPrefix[words[i - 1]] != nil
         {
             return nil
         }

@@ -6,6 +6,7 @@ import AttacheModels
 /// `PeriodParser+Pieces.swift`.
 struct PeriodParser: TokenReading {
     let tokens: [Token]
+    let words: [String]
     let published: Day
     /// The year the home country became independent (`over the years of independence`).
     var independence: Int? = nil
@@ -13,15 +14,15 @@ struct PeriodParser: TokenReading {
     /// Parses a period mention starting at token i.
     func parse(at i: Int) -> PeriodMention? {
         guard i < tokens.count else { return nil }
-        let w = tokens[i].lower
         // A number (digits) is never one of the words below, and the forms that start with a
         // word are not tried on it: each costs String comparisons, and every number of a
         // sentence reaches here (`periodMentions(in:)` lets words through only by their lists).
         let isNumber = tokens[i].kind == .number
         if isNumber {
             // A number starts a period only as a year (four digits) or before one of these.
-            if w.utf8.count != 4, !Self.followsPeriodNumber(id(i + 1)) { return nil }
-            return finish(i, numberForm(at: i, w))
+            // (A number token is ASCII: its scalars are its bytes.)
+            if tokens[i].end - tokens[i].start != 4, !Self.followsPeriodNumber(id(i + 1)) { return nil }
+            return finish(i, numberForm(at: i, words[i]))
         }
         // Common words that start a period form only before these words (a quick no).
         switch tokens[i].id {
@@ -33,7 +34,7 @@ struct PeriodParser: TokenReading {
         case .over: guard id(i + 1) == .the, id(i + 2) == .years else { return nil }
         default: break
         }
-        return finish(i, wordForm(at: i, w))
+        return finish(i, wordForm(at: i, words[i]))
     }
 
     /// The period mention of a form found at i (its deadline and comparison read the words before).
@@ -82,7 +83,7 @@ struct PeriodParser: TokenReading {
         if result == nil { result = partOfYearForm(at: i) }
         // January-August 2025, from January to August 2025, June 2024.
         if result == nil, let m1 = month(at: i),
-            !(i > 0 && tokens[i - 1].kind == .number && (Int(tokens[i - 1].lower) ?? 0) <= 31)
+            !(i > 0 && tokens[i - 1].kind == .number && (Int(words[i - 1]) ?? 0) <= 31)
         {
             var j = i + 1
             var m2 = m1

@@ -65,7 +65,9 @@ enum Sentences {
                             && tokens[p].classes.contains(.abbreviation)
                             || (tokens[p].kind == .word && tokens[p].isCapitalised
                                 && (tokens[p].end - tokens[p].start == 1
-                                    || Tokenizer.raw(tokens[p], in: scalars).count == 1)))
+                                    // One character of several scalars (`É` decomposed); an
+                                    // ASCII word of two letters is two characters.
+                                    || (!tokens[p].isASCII && Tokenizer.raw(tokens[p], in: scalars).count == 1))))
                     if tokens[end].newline
                         || (!isAbbrev
                             && (tokens[end].isCapitalised || tokens[end].kind == .number || tokens[end].kind == .symbol))

@@ -105,6 +105,11 @@ public struct SeriesLedger: Sendable {
 
     static func order(_ a: TradeDelta, _ b: TradeDelta) -> Bool {
         if a.series.id != b.series.id { return a.series.id < b.series.id }
+        return orderInSeries(a, b)
+    }
+
+    /// `order` for two deltas of one series: by periods, then id.
+    static func orderInSeries(_ a: TradeDelta, _ b: TradeDelta) -> Bool {
         if a.from.period != b.from.period { return a.from.period < b.from.period }
         if a.to.period != b.to.period { return a.to.period < b.to.period }
         return a.id < b.id

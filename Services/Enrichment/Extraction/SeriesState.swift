@@ -42,14 +42,16 @@ struct SeriesState: Sendable {
         case .figure(let label): current = figures[label]
         case .change(let pair): current = changes[pair]
         }
-        if let current {
-            if current == o { return (current, false) }
-            // The same statement of the same article, revised, replaces it; another replaces
-            // it only when better.
-            if current.ledgerKey != o.ledgerKey, !SeriesLedger.better(o, current) { return (current, false) }
-        }
+        if let current, !Self.replaces(o, current) { return (current, false) }
         set(slot, o)
         return (current, true)
+    }
+
+    /// Whether `o` takes the place of `current` in their slot: the same statement of the same
+    /// article, revised, replaces it; another replaces it only when better.
+    static func replaces(_ o: TradeObservation, _ current: TradeObservation) -> Bool {
+        if current == o { return false }
+        return current.ledgerKey == o.ledgerKey || SeriesLedger.better(o, current)
     }
 
     private mutating func set(_ slot: SlotKey, _ o: TradeObservation?) {
@@ -101,11 +103,18 @@ struct SeriesState: Sendable {
 
     /// `pairs(of:)` without collecting them in an array.
     private func forEachPair(of o: TradeObservation, _ body: (PairKey, Period, Period) -> Void) {
+        Self.forEachPair(of: o, change: { changes[$0] }, body)
+    }
+
+    /// The pairs of `pairs(of:)`, with `change` the slot of a stated change between two periods.
+    static func forEachPair(
+        of o: TradeObservation, change slot: (PairKey) -> TradeObservation?, _ body: (PairKey, Period, Period) -> Void
+    ) {
         func consider(_ from: Period, _ to: Period) {
             guard from.isComparable(with: to), from.start.year == to.start.year - 1 else { return }
             let key = PairKey(from: from.label, to: to.label)
             // A stated change between the two fixes the periods (as it always did).
-            if let change = changes[key]?.change {
+            if let change = slot(key)?.change {
                 body(key, change.from, change.to)
             } else {
                 body(key, from, to)
@@ -147,22 +156,30 @@ struct SeriesState: Sendable {
         return result
     }
 
-    private func isImplied(_ o: TradeObservation) -> Bool {
+    private static func isImplied(_ o: TradeObservation) -> Bool {
         guard let f = o.figure else { return false }
         return f.derived && f.metric != .tradeBalance
     }
 
     private func delta(series: Series, key: PairKey, from: Period, to: Period) -> TradeDelta? {
-        let fa = figures[key.from]
-        let fb = figures[key.to]
-        let change = changes[key]
-        var articles = Set<String>()
+        Self.delta(series: series, from: from, to: to, fa: figures[key.from], fb: figures[key.to], change: changes[key])
+    }
+
+    /// The delta between the periods `from` and `to` of a series, from the best figures of
+    /// each (`fa`, `fb`) and the best stated change between them; nil when they give none.
+    static func delta(
+        series: Series, from: Period, to: Period, fa: TradeObservation?, fb: TradeObservation?,
+        change: TradeObservation?
+    ) -> TradeDelta? {
+        // The articles behind it (at most three; an array, not a Set).
+        var articles: [String] = []
+        func note(_ article: String) { if !articles.contains(article) { articles.append(article) } }
         if let fa, let fb, let a = fa.figure?.amount, let b = fb.figure?.amount {
-            articles.insert(fa.article); articles.insert(fb.article)
+            note(fa.article); note(fb.article)
             let implied = isImplied(fa) || isImplied(fb)
             var consistent = true
             if let change, let c = change.change {
-                articles.insert(change.article)
+                note(change.article)
                 consistent = Tolerance.agrees(change: c, from: a, to: b)
             }
             return TradeDelta(
@@ -171,11 +188,11 @@ struct SeriesState: Sendable {
                 basis: implied ? .implied : .computed, articles: articles.sorted(), consistent: consistent)
         }
         guard let change, let c = change.change else { return nil }
-        articles.insert(change.article)
+        note(change.article)
         if let known = fb ?? fa, let amount = known.figure?.amount {
             let knownIsTo = fb != nil
             guard let other = Implied.amount(known: amount, knownIsTo: knownIsTo, change: c) else { return nil }
-            articles.insert(known.article)
+            note(known.article)
             let a = knownIsTo ? other : amount
             let b = knownIsTo ? amount : other
             return TradeDelta(

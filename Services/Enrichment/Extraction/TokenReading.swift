@@ -3,11 +3,13 @@
 /// an index outside the tokens is no word and in no word list.
 protocol TokenReading {
     var tokens: [Token] { get }
+    /// The lowercase text of each token (`Tokenizer.Tokens`), at the token's index.
+    var words: [String] { get }
 }
 
 extension TokenReading {
     /// The lowercased word at i, nil outside the tokens.
-    func word(_ i: Int) -> String? { i >= 0 && i < tokens.count ? tokens[i].lower : nil }
+    func word(_ i: Int) -> String? { i >= 0 && i < words.count ? words[i] : nil }
 
     /// The listed word at i (`.unlisted` outside the tokens): `id(i) == .the` is
     /// `word(i) == "the"` without comparing Strings.
@@ -18,9 +20,11 @@ extension TokenReading {
 
     /// An ordinal starting at i (`78th`, `thirtieth`): its value and the index after it.
     func ordinal(at i: Int) -> (Int, Int)? {
-        guard let w = word(i) else { return nil }
-        if tokens[i].classes.contains(.ordinal), let n = Lexicon.ordinals[w] { return (n, i + 1) }
-        if tokens[i].kind == .number, Self.isOrdinalSuffix(id(i + 1)), tokens[i + 1].attached, let n = Int(w) {
+        guard i >= 0, i < tokens.count else { return nil }
+        if tokens[i].classes.contains(.ordinal), let n = Lexicon.ordinals[words[i]] { return (n, i + 1) }
+        if tokens[i].kind == .number, Self.isOrdinalSuffix(id(i + 1)), tokens[i + 1].attached,
+            let n = Int(words[i])
+        {
             return (n, i + 2)
         }
         return nil

@@ -2,13 +2,12 @@ import AttacheModels
 
 /// A word, number or symbol of an article, with Unicode-scalar offsets into `Article.text`.
 ///
-/// Laid out small (40 bytes: the offsets as `Int32`, the one-byte fields last) because an
-/// article's tokens are built, copied and read by every recogniser.
+/// Plain data laid out small (24 bytes: the offsets as `Int32`, the one-byte fields last)
+/// because an article's tokens are built, copied and read by every recogniser: its lowercase
+/// text is kept beside it (`TokenReading.words`), so copying or freeing tokens touches no
+/// reference count.
 struct Token: Sendable {
     enum Kind: UInt8, Sendable { case word, number, symbol }
-    /// Lowercased, with curly quotes and dashes folded to `'` and `-`. (The text as written,
-    /// case kept, is `Tokenizer.raw(_:in:)`, built on demand: only names need it.)
-    var lower: String
     /// The lexicon classes of the word or symbol (`$` is a currency prefix); empty for numbers.
     var classes: WordClass
     private var first: Int32
@@ -32,10 +31,9 @@ struct Token: Sendable {
 
     /// A token of scalars `start..<end` (an article's text is far below 2^31 scalars).
     init(
-        kind: Kind, lower: String, start: Int, end: Int, attached: Bool, newline: Bool, classes: WordClass = [],
+        kind: Kind, start: Int, end: Int, attached: Bool, newline: Bool, classes: WordClass = [],
         id: WordID = .unlisted, isCapitalised: Bool, isASCII: Bool = true
     ) {
-        self.lower = lower
         self.classes = classes
         self.first = Int32(truncatingIfNeeded: start)
         self.last = Int32(truncatingIfNeeded: end)
@@ -50,6 +48,11 @@ struct Token: Sendable {
 
 /// Splits text into tokens. Offsets count Unicode scalars.
 enum Tokenizer {
+    /// An article's tokens, and the lowercase text of each (same index): lowercased, with curly
+    /// quotes and dashes folded to `'` and `-`. (The text as written, case kept, is
+    /// `Tokenizer.raw(_:in:)`, built on demand: only names need it.)
+    typealias Tokens = (tokens: [Token], words: [String])
+
     static func fold(_ s: Unicode.Scalar) -> Unicode.Scalar {
         switch s.value {
         case 0x2018, 0x2019, 0x201A, 0x201B, 0x2032, 0x00B4, 0x0060: return "'"
@@ -94,13 +97,15 @@ enum Tokenizer {
         return symbol.withUnsafeBufferPointer { Lexicon.classTable.slot(ofASCII: $0, hash: hash) } ?? -1
     }
 
-    static func tokenize(_ scalars: [Unicode.Scalar]) -> [Token] {
+    static func tokenize(_ scalars: [Unicode.Scalar]) -> Tokens {
         scalars.withUnsafeBufferPointer { tokenize($0) }
     }
 
-    static func tokenize(_ scalars: UnsafeBufferPointer<Unicode.Scalar>) -> [Token] {
+    static func tokenize(_ scalars: UnsafeBufferPointer<Unicode.Scalar>) -> Tokens {
         var tokens: [Token] = []
         tokens.reserveCapacity(scalars.count / 4)
+        var words: [String] = []
+        words.reserveCapacity(scalars.count / 4)
         let table = Lexicon.classTable
         let asciiStrings = Self.asciiStrings
         let asciiSlots = Self.asciiSlots
@@ -158,6 +163,7 @@ enum Tokenizer {
                 }
             }
             let token: Token
+            let lower: String
             if ascii {
                 // The common case: the strings straight from the bytes, the word's lists from
                 // the byte table (no String hashing).
@@ -168,7 +174,6 @@ enum Tokenizer {
                 case .symbol: slot = asciiSlots[Int(word[0].value)] >= 0 ? asciiSlots[Int(word[0].value)] : nil
                 case .word: slot = table.slot(ofASCII: word, hash: hash)
                 }
-                let lower: String
                 if kind == .symbol, word.count == 1 {
                     lower = asciiStrings[Int(word[0].value)]
                 } else if let slot {
@@ -184,19 +189,20 @@ enum Tokenizer {
                 }
                 let first = word[0].value
                 token = Token(
-                    kind: kind, lower: lower, start: start, end: i, attached: attached, newline: newline,
+                    kind: kind, start: start, end: i, attached: attached, newline: newline,
                     classes: slot.map { table.classes(at: $0) } ?? [], id: slot.map { table.id(at: $0) } ?? .unlisted,
                     isCapitalised: first >= 65 && first <= 90)
             } else {
-                token = folded(
+                (token, lower) = folded(
                     UnsafeBufferPointer(rebasing: scalars[start..<i]), kind: kind, start: start, attached: attached,
                     newline: newline)
             }
             tokens.append(token)
+            words.append(lower)
             attached = true
             newline = false
         }
-        return tokens
+        return (tokens, words)
     }
 
     /// A token as written (case kept, quotes and dashes folded as in `lower`), for names.
@@ -209,11 +215,11 @@ enum Tokenizer {
         return text
     }
 
-    /// A token with a scalar outside ASCII: quotes and dashes folded, lowercased scalar by
-    /// scalar, its lists and id found by its lowercase String.
+    /// A token with a scalar outside ASCII, and its lowercase text: quotes and dashes folded,
+    /// lowercased scalar by scalar, its lists and id found by that text.
     static func folded(
         _ scalars: UnsafeBufferPointer<Unicode.Scalar>, kind: Token.Kind, start: Int, attached: Bool, newline: Bool
-    ) -> Token {
+    ) -> (Token, String) {
         var lower = ""
         for s in scalars {
             let f = fold(s)
@@ -234,9 +240,10 @@ enum Tokenizer {
         }
         let classes = kind == .number ? [] : Lexicon.classes[lower] ?? []
         let id = kind == .number ? .unlisted : WordID.byText[lower] ?? .unlisted
-        return Token(
-            kind: kind, lower: lower, start: start, end: start + scalars.count, attached: attached,
+        let token = Token(
+            kind: kind, start: start, end: start + scalars.count, attached: attached,
             newline: newline, classes: classes, id: id, isCapitalised: fold(scalars[0]).properties.isUppercase,
             isASCII: false)
+        return (token, lower)
     }
 }

@@ -2,7 +2,8 @@
 /// gives every token its `WordID` (`.unlisted` for a word not listed here), so a test such as
 /// `id(i) == .the` compares integers where `word(i) == "the"` compared Strings. A word is listed
 /// here when a recogniser compares a token with it; its raw value is its lowercase spelling, which
-/// `ByteClassTable` and `byText` map back to the case (the same test as comparing `Token.lower`).
+/// `ByteClassTable` and `byText` map back to the case (the same test as comparing the token's
+/// lowercase text, `TokenReading.words`).
 enum WordID: String, CaseIterable, Sendable {
     /// Any word, number or symbol that is not listed (no token is empty).
     case unlisted = ""
