@@ -66,7 +66,7 @@ struct TokenizerTableTests {
     func tokens() {
         let text = "The EXPORTS, Türkiye’s exports — 2,5 bn"
         let (tokens, words) = Tokenizer.tokenize(Array(text.unicodeScalars))
-        #expect(words == ["the", "exports", ",", "türkiye", "'", "s", "exports", "-", "2,5", "bn"])
+        #expect(Array(words) == ["the", "exports", ",", "türkiye", "'", "s", "exports", "-", "2,5", "bn"])
         #expect(
             tokens.map { Tokenizer.raw($0, in: Array(text.unicodeScalars)) } == [
                 "The", "EXPORTS", ",", "Türkiye", "'", "s", "exports", "-", "2,5", "bn",

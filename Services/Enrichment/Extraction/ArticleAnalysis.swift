@@ -19,7 +19,7 @@ final class ArticleAnalysis: TokenReading {
     let scalars: [Unicode.Scalar]
     let tokens: [Token]
     /// The lowercase text of each token.
-    let words: [String]
+    let words: TokenWords
     let sentences: [Sentence]
     let countries: [CountryToken]
     let periods: PeriodParser

@@ -48,10 +48,10 @@ struct Token: Sendable {
 
 /// Splits text into tokens. Offsets count Unicode scalars.
 enum Tokenizer {
-    /// An article's tokens, and the lowercase text of each (same index): lowercased, with curly
-    /// quotes and dashes folded to `'` and `-`. (The text as written, case kept, is
-    /// `Tokenizer.raw(_:in:)`, built on demand: only names need it.)
-    typealias Tokens = (tokens: [Token], words: [String])
+    /// An article's tokens, and the lowercase text of each (same index, `TokenWords`, built when
+    /// read). (The text as written, case kept, is `Tokenizer.raw(_:in:)`, built on demand: only
+    /// names need it.)
+    typealias Tokens = (tokens: [Token], words: TokenWords)
 
     static func fold(_ s: Unicode.Scalar) -> Unicode.Scalar {
         switch s.value {
@@ -86,7 +86,7 @@ enum Tokenizer {
 
     static func isDigit(_ s: Unicode.Scalar) -> Bool { s.value >= 48 && s.value <= 57 }
 
-    /// Each ASCII character as a String, for one-character symbols (`,`, `.`, `$`).
+    /// Each ASCII character as a String, for the text of one-character tokens (`,`, `.`, `$`, `5`).
     static let asciiStrings: [String] = (0..<128).map { String(Unicode.Scalar(UInt8($0))) }
 
     /// Each ASCII character's slot in `Lexicon.classTable` (-1: none), so a one-character
@@ -98,16 +98,23 @@ enum Tokenizer {
     }
 
     static func tokenize(_ scalars: [Unicode.Scalar]) -> Tokens {
-        scalars.withUnsafeBufferPointer { tokenize($0) }
+        let (tokens, foldedIndices, foldedText) = scalars.withUnsafeBufferPointer { tokenize($0) }
+        return (
+            tokens,
+            TokenWords(tokens: tokens, scalars: scalars, foldedIndices: foldedIndices, foldedText: foldedText)
+        )
     }
 
-    static func tokenize(_ scalars: UnsafeBufferPointer<Unicode.Scalar>) -> Tokens {
+    /// The tokens, and the indices and lowercase text of those with a scalar outside ASCII (the
+    /// text of the others is read from the scalars, `TokenWords`).
+    static func tokenize(
+        _ scalars: UnsafeBufferPointer<Unicode.Scalar>
+    ) -> (tokens: [Token], foldedIndices: [Int32], foldedText: [String]) {
         var tokens: [Token] = []
         tokens.reserveCapacity(scalars.count / 4)
-        var words: [String] = []
-        words.reserveCapacity(scalars.count / 4)
+        var foldedIndices: [Int32] = []
+        var foldedText: [String] = []
         let table = Lexicon.classTable
-        let asciiStrings = Self.asciiStrings
         let asciiSlots = Self.asciiSlots
         var i = 0
         var attached = false
@@ -163,10 +170,9 @@ enum Tokenizer {
                 }
             }
             let token: Token
-            let lower: String
             if ascii {
-                // The common case: the strings straight from the bytes, the word's lists from
-                // the byte table (no String hashing).
+                // The common case: the word's lists and id from the byte table (no String hashing,
+                // no String built).
                 let word = UnsafeBufferPointer(rebasing: scalars[start..<i])
                 let slot: Int?
                 switch kind {
@@ -174,35 +180,24 @@ enum Tokenizer {
                 case .symbol: slot = asciiSlots[Int(word[0].value)] >= 0 ? asciiSlots[Int(word[0].value)] : nil
                 case .word: slot = table.slot(ofASCII: word, hash: hash)
                 }
-                if kind == .symbol, word.count == 1 {
-                    lower = asciiStrings[Int(word[0].value)]
-                } else if let slot {
-                    lower = table.word(at: slot)
-                } else {
-                    lower = String(unsafeUninitializedCapacity: word.count) { buffer in
-                        for k in 0..<word.count {
-                            let v = UInt8(truncatingIfNeeded: word[k].value)
-                            buffer[k] = v >= 65 && v <= 90 ? v + 32 : v
-                        }
-                        return word.count
-                    }
-                }
                 let first = word[0].value
                 token = Token(
                     kind: kind, start: start, end: i, attached: attached, newline: newline,
                     classes: slot.map { table.classes(at: $0) } ?? [], id: slot.map { table.id(at: $0) } ?? .unlisted,
                     isCapitalised: first >= 65 && first <= 90)
             } else {
+                let lower: String
                 (token, lower) = folded(
                     UnsafeBufferPointer(rebasing: scalars[start..<i]), kind: kind, start: start, attached: attached,
                     newline: newline)
+                foldedIndices.append(Int32(truncatingIfNeeded: tokens.count))
+                foldedText.append(lower)
             }
             tokens.append(token)
-            words.append(lower)
             attached = true
             newline = false
         }
-        return (tokens, words)
+        return (tokens, foldedIndices, foldedText)
     }
 
     /// A token as written (case kept, quotes and dashes folded as in `lower`), for names.
