@@ -3,8 +3,8 @@
 ///
 /// Built on demand rather than stored: most words of an article are in no list and no
 /// recogniser ever reads their text, so making a `String` for each of them (as the tokenizer
-/// did) was wasted work. A listed word's text is its `WordID`'s raw value (a literal, nothing
-/// to build), an ASCII word's is lowercased from its scalars when read, and only a token with
+/// did) was wasted work. A listed word's text is the lexicon's (`Lexicon.classTable`), any other
+/// ASCII word's is lowercased from its scalars when read, and only a token with
 /// a scalar outside ASCII (rare: curly quotes, accented names) keeps the text the tokenizer
 /// folded for it.
 struct TokenWords: RandomAccessCollection, Sendable {
@@ -28,7 +28,7 @@ struct TokenWords: RandomAccessCollection, Sendable {
     subscript(i: Int) -> String {
         let t = tokens[i]
         if !t.isASCII { return folded(i) }
-        if t.id != .unlisted { return t.id.rawValue }
+        if t.slot != 0 { return Lexicon.classTable.word(at: Int(t.slot) - 1) }
         let start = t.start
         let count = t.end - start
         if count == 1 { return Tokenizer.asciiStrings[Int(Self.lower(scalars[start].value))] }

@@ -23,6 +23,9 @@ struct Token: Sendable {
     var isCapitalised: Bool
     /// Whether every scalar is ASCII (then none is a combining mark).
     var isASCII: Bool
+    /// The slot of an ASCII token's word in `Lexicon.classTable` plus one (0: in no slot), where
+    /// `TokenWords` finds its text.
+    var slot: UInt16 = 0
 
     /// The scalar offset where the token starts.
     var start: Int { Int(first) }
@@ -169,7 +172,7 @@ enum Tokenizer {
                     ascii = false
                 }
             }
-            let token: Token
+            var token: Token
             if ascii {
                 // The common case: the word's lists and id from the byte table (no String hashing,
                 // no String built).
@@ -185,6 +188,7 @@ enum Tokenizer {
                     kind: kind, start: start, end: i, attached: attached, newline: newline,
                     classes: slot.map { table.classes(at: $0) } ?? [], id: slot.map { table.id(at: $0) } ?? .unlisted,
                     isCapitalised: first >= 65 && first <= 90)
+                if let slot { token.slot = UInt16(truncatingIfNeeded: slot + 1) }
             } else {
                 let lower: String
                 (token, lower) = folded(
