@@ -101,7 +101,17 @@ enum Tokenizer {
     }
 
     static func tokenize(_ scalars: [Unicode.Scalar]) -> Tokens {
-        let (tokens, foldedIndices, foldedText) = scalars.withUnsafeBufferPointer { tokenize($0) }
+        var wordStarts: [Int] = []
+        return tokenize(scalars, wordStarts: &wordStarts)
+    }
+
+    /// The tokens and their text, and in `wordStarts` where names may begin (country names,
+    /// `Countries.matches`): at each word token, and inside one after a combining mark.
+    static func tokenize(_ scalars: [Unicode.Scalar], wordStarts: inout [Int]) -> Tokens {
+        wordStarts.reserveCapacity(scalars.count / 6)
+        let (tokens, foldedIndices, foldedText) = scalars.withUnsafeBufferPointer {
+            tokenize($0, wordStarts: &wordStarts)
+        }
         return (
             tokens,
             TokenWords(tokens: tokens, scalars: scalars, foldedIndices: foldedIndices, foldedText: foldedText)
@@ -111,7 +121,7 @@ enum Tokenizer {
     /// The tokens, and the indices and lowercase text of those with a scalar outside ASCII (the
     /// text of the others is read from the scalars, `TokenWords`).
     static func tokenize(
-        _ scalars: UnsafeBufferPointer<Unicode.Scalar>
+        _ scalars: UnsafeBufferPointer<Unicode.Scalar>, wordStarts: inout [Int]
     ) -> (tokens: [Token], foldedIndices: [Int32], foldedText: [String]) {
         var tokens: [Token] = []
         tokens.reserveCapacity(scalars.count / 4)
@@ -149,6 +159,7 @@ enum Tokenizer {
                 }
             } else if isLetter(s) {
                 kind = .word
+                wordStarts.append(start)
                 while i < n {
                     let c = scalars[i]
                     let v = c.value
@@ -196,6 +207,9 @@ enum Tokenizer {
                     newline: newline)
                 foldedIndices.append(Int32(truncatingIfNeeded: tokens.count))
                 foldedText.append(lower)
+                if kind == .word {
+                    for k in (start + 1)..<i where scalars[k - 1].value >= 0x300 { wordStarts.append(k) }
+                }
             }
             tokens.append(token)
             attached = true
