@@ -66,7 +66,7 @@ struct TokenizerTableTests {
     func tokens() {
         let text = "The EXPORTS, Türkiye’s exports — 2,5 bn"
         let (tokens, words) = Tokenizer.tokenize(Array(text.unicodeScalars))
-        #expect(words == ["the", "exports", ",", "türkiye", "'", "s", "exports", "-", "2,5", "bn"])
+        #expect(Array(words) == ["the", "exports", ",", "türkiye", "'", "s", "exports", "-", "2,5", "bn"])
         #expect(
             tokens.map { Tokenizer.raw($0, in: Array(text.unicodeScalars)) } == [
                 "The", "EXPORTS", ",", "Türkiye", "'", "s", "exports", "-", "2,5", "bn",
@@ -77,5 +77,22 @@ struct TokenizerTableTests {
         #expect(tokens[2].classes.isEmpty)
         #expect(tokens[8].classes.isEmpty)
         #expect(tokens[9].classes.contains(.scales))
+    }
+
+    @Test("a token's text read on demand is the lowercase text, and a number's integer is Int of its text")
+    func wordsOnDemand() {
+        let text = "A Zebra of ANNIVERSARY, Q3 in 2024: 007 ’1,200’ 3.5 99999999999999999999 b Ünïcode É x"
+        let scalars = Array(text.unicodeScalars)
+        let (tokens, words) = Tokenizer.tokenize(scalars)
+        let periods = PeriodParser(tokens: tokens, words: words, published: Day(year: 2024, month: 6, day: 1)!)
+        for i in tokens.indices {
+            let expected = Tokenizer.raw(tokens[i], in: scalars).unicodeScalars.map { s in
+                s.value < 128 ? String(s).lowercased() : String(s.properties.lowercaseMapping)
+            }.joined()
+            #expect(words[i] == expected, "token \(i)")
+            #expect(periods.int(i) == (tokens[i].kind == .number ? Int(words[i]) : nil), "token \(i)")
+        }
+        #expect(words.count == tokens.count)
+        #expect(periods.int(-1) == nil && periods.int(tokens.count) == nil)
     }
 }

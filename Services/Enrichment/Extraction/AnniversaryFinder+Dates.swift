@@ -10,12 +10,12 @@ extension AnniversaryFinder {
         for i in range {
             guard tokens[i].classes.contains(.month), let m = Lexicon.months[words[i]], tokens[i].isCapitalised
             else { continue }
-            if i - 1 >= range.lowerBound, tokens[i - 1].kind == .number, let d = Int(words[i - 1]),
+            if i - 1 >= range.lowerBound, tokens[i - 1].kind == .number, let d = int(i - 1),
                 (1...31).contains(d)
             {
                 let y = analysis.periods.year(at: i + 1)
                 result.append((m, d, y, i - 1))
-            } else if i + 1 < range.upperBound, tokens[i + 1].kind == .number, let d = Int(words[i + 1]),
+            } else if i + 1 < range.upperBound, tokens[i + 1].kind == .number, let d = int(i + 1),
                 (1...31).contains(d),
                 words[i + 1].utf8.count <= 2
             {

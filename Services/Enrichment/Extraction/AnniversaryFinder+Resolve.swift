@@ -18,8 +18,9 @@ extension AnniversaryFinder {
         let phrase = t.phraseStart.map { Array(tokens[$0..<phraseEnd]) } ?? []
         let widePhrase = t.phraseStart.map { Array(tokens[$0..<wideEnd]) } ?? []
         let wordTokens = t.yearsAgo ? Array(tokens[range]) : phrase
-        let wideWords = t.phraseStart.map { self.words[$0..<wideEnd] } ?? []
-        let words = WordSet(t.yearsAgo ? self.words[range] : t.phraseStart.map { self.words[$0..<phraseEnd] } ?? [])
+        let none = self.words[range.lowerBound..<range.lowerBound]
+        let wideWords = t.phraseStart.map { self.words[$0..<wideEnd] } ?? none
+        let words = WordSet(t.yearsAgo ? self.words[range] : t.phraseStart.map { self.words[$0..<phraseEnd] } ?? none)
 
         var kind: AnniversaryKind
         if let m = t.modifier, let k = Lexicon.anniversaryModifiers[m] {

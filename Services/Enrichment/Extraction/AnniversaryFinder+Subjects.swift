@@ -107,7 +107,7 @@ extension AnniversaryFinder {
 
 /// The words of a short phrase, looked up by scanning (cheaper than hashing each word into a Set).
 struct WordSet {
-    let words: ArraySlice<String>
-    init(_ words: ArraySlice<String>) { self.words = words }
+    let words: Slice<TokenWords>
+    init(_ words: Slice<TokenWords>) { self.words = words }
     func contains(_ word: String) -> Bool { words.contains(word) }
 }

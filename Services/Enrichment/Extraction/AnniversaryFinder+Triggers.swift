@@ -11,7 +11,7 @@ extension AnniversaryFinder {
         let w = words[i]
         let wID = tokens[i].id
         if Self.isOrdinalSuffix(wID), tokens[i].attached, i >= 1, tokens[i - 1].kind == .number,
-            let n = Int(words[i - 1])
+            let n = int(i - 1)
         {
             return (n, i - 1)
         }
@@ -27,7 +27,7 @@ extension AnniversaryFinder {
         if wID == .year || wID == .years, i >= 1 {
             var j = i - 1
             if id(j) == .hyphen { j -= 1 }
-            if j >= 0, tokens[j].kind == .number, let n = Int(words[j]) { return (n, j) }
+            if j >= 0, tokens[j].kind == .number, let n = int(j) { return (n, j) }
             if j >= 0, tokens[j].classes.contains(.cardinal), let n = Lexicon.cardinals[words[j]] {
                 return (n, j)
             }
@@ -59,9 +59,9 @@ extension AnniversaryFinder {
 
     /// A cardinal at i (`30`, `thirty`, `thirty-one`): value and end.
     func cardinal(at i: Int) -> (Int, Int)? {
-        guard let w = word(i) else { return nil }
-        if tokens[i].kind == .number, let n = Int(w), !w.utf8.contains(44), !w.utf8.contains(46) { return (n, i + 1) }
-        if tokens[i].classes.contains(.cardinal), let n = Lexicon.cardinals[w] {
+        guard i >= 0, i < tokens.count else { return nil }
+        if tokens[i].kind == .number, let n = int(i) { return (n, i + 1) }
+        if tokens[i].classes.contains(.cardinal), let w = word(i), let n = Lexicon.cardinals[w] {
             if Lexicon.tens.contains(w), id(i + 1) == .hyphen, let u = word(i + 2), let un = Lexicon.cardinals[u],
                 un < 10
             {

@@ -10,7 +10,7 @@ import AttacheModels
 struct AnniversaryFinder: TokenReading {
     let analysis: ArticleAnalysis
     let tokens: [Token]
-    let words: [String]
+    let words: TokenWords
 
     init(analysis: ArticleAnalysis) {
         self.analysis = analysis

@@ -19,7 +19,7 @@ final class ArticleAnalysis: TokenReading {
     let scalars: [Unicode.Scalar]
     let tokens: [Token]
     /// The lowercase text of each token.
-    let words: [String]
+    let words: TokenWords
     let sentences: [Sentence]
     let countries: [CountryToken]
     let periods: PeriodParser
@@ -35,19 +35,10 @@ final class ArticleAnalysis: TokenReading {
         self.home = home
         let decoded = [Unicode.Scalar](scalarsOf: article.text)
         scalars = decoded
-        (tokens, words) = Tokenizer.tokenize(scalars)
-        sentences = Sentences.split(tokens, scalars: decoded)
         // Names begin where words do: at a word token, or inside one after a combining mark.
         var wordStarts: [Int] = []
-        wordStarts.reserveCapacity(tokens.count)
-        tokens.withUnsafeBufferPointer { tokens in
-            for t in 0..<tokens.count where tokens[t].kind == .word {
-                let start = tokens[t].start
-                wordStarts.append(start)
-                guard !tokens[t].isASCII else { continue }
-                for k in (start + 1)..<tokens[t].end where decoded[k - 1].value >= 0x300 { wordStarts.append(k) }
-            }
-        }
+        (tokens, words) = Tokenizer.tokenize(scalars, wordStarts: &wordStarts)
+        sentences = Sentences.split(tokens, scalars: decoded)
         let matches = Countries.matches(inScalars: scalars, at: wordStarts)
         var found: [CountryToken] = []
         found.reserveCapacity(matches.count)

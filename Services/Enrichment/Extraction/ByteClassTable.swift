@@ -22,6 +22,7 @@ struct ByteClassTable: Sendable {
     /// A table of the words in `table` and `ids` (a word in only one of them has no classes,
     /// or is `.unlisted`).
     init(_ table: [String: WordClass], ids: [String: WordID] = [:]) {
+        precondition(table.count + ids.count <= 8192, "a token keeps its byte-table slot in 16 bits")
         var table = table
         for word in ids.keys where table[word] == nil { table[word] = [] }
         var size = 16

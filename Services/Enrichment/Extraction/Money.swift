@@ -100,7 +100,7 @@ enum Numbers {
 
 struct MoneyParser: TokenReading {
     let tokens: [Token]
-    let words: [String]
+    let words: TokenWords
 
     /// A currency written before the number, and where the number starts.
     func prefix(at i: Int) -> (String, Int)? {

@@ -3,19 +3,19 @@ import AttacheModels
 /// The period forms a number token can start (`PeriodParser.parse(at:)` tries only these on a
 /// number, and the word forms only on a word), and the forms both kinds can start.
 extension PeriodParser {
-    /// The forms that start with the number token `w` at i, in `parse(at:)`'s order: `10M2022`,
+    /// The forms that start with the number token at i, in `parse(at:)`'s order: `10M2022`,
     /// `1st half of 2022` and `10 months of 2021`, years and ranges of years, `30-year total`,
     /// `30 years ago`.
-    func numberForm(at i: Int, _ w: String) -> (PeriodKind, Int)? {
+    func numberForm(at i: Int) -> (PeriodKind, Int)? {
         // 10M2022: the first ten months of 2022.
-        if let n = Int(w), (1...12).contains(n), id(i + 1) == .m,
+        if let n = int(i), (1...12).contains(n), id(i + 1) == .m,
             tokens[i + 1].attached, let y = year(at: i + 2), tokens[i + 2].attached, let p = Period.months(1, n, of: y)
         {
             return (.absolute(p), i + 3)
         }
         if let found = partOfYearForm(at: i) ?? yearForm(at: i) { return found }
         // the 30-year total: the 30 years to publication.
-        if let n = Int(w), (1...100).contains(n), id(i + 1) == .hyphen, id(i + 2) == .year,
+        if let n = int(i), (1...100).contains(n), id(i + 1) == .hyphen, id(i + 2) == .year,
             id(i + 3) == .total, let start = Day(year: published.year - n, month: 1, day: 1)
         {
             return (.absolute(.days(start, published)), i + 4)

@@ -4,8 +4,8 @@ import AttacheModels
 /// (`this year`, `the previous year`), part-years (`first half`), counts of months, month names.
 extension PeriodParser {
     func year(at i: Int) -> Int? {
-        guard i >= 0, i < tokens.count, tokens[i].kind == .number, words[i].utf8.count == 4,
-            let y = Int(words[i]), (1900...2100).contains(y)
+        guard i >= 0, i < tokens.count, tokens[i].kind == .number, tokens[i].end - tokens[i].start == 4,
+            let y = int(i), (1900...2100).contains(y)
         else { return nil }
         // Not money or a percentage: "2024 million", "2024%".
         if i + 1 < tokens.count {
@@ -21,8 +21,9 @@ extension PeriodParser {
     }
 
     func number(at i: Int) -> Int? {
+        guard i >= 0, i < tokens.count else { return nil }
+        if tokens[i].kind == .number { return int(i) }
         guard let w = word(i) else { return nil }
-        if tokens[i].kind == .number { return Int(w) }
         return tokens[i].classes.contains(.cardinal) ? Lexicon.cardinals[w] : nil
     }
 

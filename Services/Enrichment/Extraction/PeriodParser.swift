@@ -6,7 +6,7 @@ import AttacheModels
 /// `PeriodParser+Pieces.swift`.
 struct PeriodParser: TokenReading {
     let tokens: [Token]
-    let words: [String]
+    let words: TokenWords
     let published: Day
     /// The year the home country became independent (`over the years of independence`).
     var independence: Int? = nil
@@ -22,7 +22,7 @@ struct PeriodParser: TokenReading {
             // A number starts a period only as a year (four digits) or before one of these.
             // (A number token is ASCII: its scalars are its bytes.)
             if tokens[i].end - tokens[i].start != 4, !Self.followsPeriodNumber(id(i + 1)) { return nil }
-            return finish(i, numberForm(at: i, words[i]))
+            return finish(i, numberForm(at: i))
         }
         // Common words that start a period form only before these words (a quick no).
         switch tokens[i].id {
@@ -83,7 +83,7 @@ struct PeriodParser: TokenReading {
         if result == nil { result = partOfYearForm(at: i) }
         // January-August 2025, from January to August 2025, June 2024.
         if result == nil, let m1 = month(at: i),
-            !(i > 0 && tokens[i - 1].kind == .number && (Int(words[i - 1]) ?? 0) <= 31)
+            !(i > 0 && tokens[i - 1].kind == .number && (int(i - 1) ?? 0) <= 31)
         {
             var j = i + 1
             var m2 = m1

@@ -4,7 +4,7 @@
 protocol TokenReading {
     var tokens: [Token] { get }
     /// The lowercase text of each token (`Tokenizer.Tokens`), at the token's index.
-    var words: [String] { get }
+    var words: TokenWords { get }
 }
 
 extension TokenReading {
@@ -15,6 +15,23 @@ extension TokenReading {
     /// `word(i) == "the"` without comparing Strings.
     func id(_ i: Int) -> WordID { i >= 0 && i < tokens.count ? tokens[i].id : .unlisted }
 
+    /// The value of the number token at i when it is digits alone (`Int(words[i])` of a number
+    /// token, read from its scalars without building its text); nil for any other token.
+    func int(_ i: Int) -> Int? {
+        guard i >= 0, i < tokens.count, tokens[i].kind == .number else { return nil }
+        let t = tokens[i]
+        var value = 0
+        for k in t.start..<t.end {
+            let d = Int(words.scalars[k].value) - 48
+            guard d >= 0, d <= 9 else { return nil }
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(d)
+            guard !o1, !o2 else { return nil }
+            value = sum
+        }
+        return value
+    }
+
     /// Whether token i exists and belongs to a word list (its precomputed bits, no hashing).
     func has(_ i: Int, _ c: WordClass) -> Bool { i >= 0 && i < tokens.count && tokens[i].classes.contains(c) }
 
@@ -23,7 +40,7 @@ extension TokenReading {
         guard i >= 0, i < tokens.count else { return nil }
         if tokens[i].classes.contains(.ordinal), let n = Lexicon.ordinals[words[i]] { return (n, i + 1) }
         if tokens[i].kind == .number, Self.isOrdinalSuffix(id(i + 1)), tokens[i + 1].attached,
-            let n = Int(words[i])
+            let n = int(i)
         {
             return (n, i + 2)
         }

@@ -23,6 +23,9 @@ struct Token: Sendable {
     var isCapitalised: Bool
     /// Whether every scalar is ASCII (then none is a combining mark).
     var isASCII: Bool
+    /// The slot of an ASCII token's word in `Lexicon.classTable` plus one (0: in no slot), where
+    /// `TokenWords` finds its text.
+    var slot: UInt16 = 0
 
     /// The scalar offset where the token starts.
     var start: Int { Int(first) }
@@ -48,10 +51,10 @@ struct Token: Sendable {
 
 /// Splits text into tokens. Offsets count Unicode scalars.
 enum Tokenizer {
-    /// An article's tokens, and the lowercase text of each (same index): lowercased, with curly
-    /// quotes and dashes folded to `'` and `-`. (The text as written, case kept, is
-    /// `Tokenizer.raw(_:in:)`, built on demand: only names need it.)
-    typealias Tokens = (tokens: [Token], words: [String])
+    /// An article's tokens, and the lowercase text of each (same index, `TokenWords`, built when
+    /// read). (The text as written, case kept, is `Tokenizer.raw(_:in:)`, built on demand: only
+    /// names need it.)
+    typealias Tokens = (tokens: [Token], words: TokenWords)
 
     static func fold(_ s: Unicode.Scalar) -> Unicode.Scalar {
         switch s.value {
@@ -86,7 +89,7 @@ enum Tokenizer {
 
     static func isDigit(_ s: Unicode.Scalar) -> Bool { s.value >= 48 && s.value <= 57 }
 
-    /// Each ASCII character as a String, for one-character symbols (`,`, `.`, `$`).
+    /// Each ASCII character as a String, for the text of one-character tokens (`,`, `.`, `$`, `5`).
     static let asciiStrings: [String] = (0..<128).map { String(Unicode.Scalar(UInt8($0))) }
 
     /// Each ASCII character's slot in `Lexicon.classTable` (-1: none), so a one-character
@@ -98,16 +101,33 @@ enum Tokenizer {
     }
 
     static func tokenize(_ scalars: [Unicode.Scalar]) -> Tokens {
-        scalars.withUnsafeBufferPointer { tokenize($0) }
+        var wordStarts: [Int] = []
+        return tokenize(scalars, wordStarts: &wordStarts)
     }
 
-    static func tokenize(_ scalars: UnsafeBufferPointer<Unicode.Scalar>) -> Tokens {
+    /// The tokens and their text, and in `wordStarts` where names may begin (country names,
+    /// `Countries.matches`): at each word token, and inside one after a combining mark.
+    static func tokenize(_ scalars: [Unicode.Scalar], wordStarts: inout [Int]) -> Tokens {
+        wordStarts.reserveCapacity(scalars.count / 6)
+        let (tokens, foldedIndices, foldedText) = scalars.withUnsafeBufferPointer {
+            tokenize($0, wordStarts: &wordStarts)
+        }
+        return (
+            tokens,
+            TokenWords(tokens: tokens, scalars: scalars, foldedIndices: foldedIndices, foldedText: foldedText)
+        )
+    }
+
+    /// The tokens, and the indices and lowercase text of those with a scalar outside ASCII (the
+    /// text of the others is read from the scalars, `TokenWords`).
+    static func tokenize(
+        _ scalars: UnsafeBufferPointer<Unicode.Scalar>, wordStarts: inout [Int]
+    ) -> (tokens: [Token], foldedIndices: [Int32], foldedText: [String]) {
         var tokens: [Token] = []
         tokens.reserveCapacity(scalars.count / 4)
-        var words: [String] = []
-        words.reserveCapacity(scalars.count / 4)
+        var foldedIndices: [Int32] = []
+        var foldedText: [String] = []
         let table = Lexicon.classTable
-        let asciiStrings = Self.asciiStrings
         let asciiSlots = Self.asciiSlots
         var i = 0
         var attached = false
@@ -139,6 +159,7 @@ enum Tokenizer {
                 }
             } else if isLetter(s) {
                 kind = .word
+                wordStarts.append(start)
                 while i < n {
                     let c = scalars[i]
                     let v = c.value
@@ -162,11 +183,10 @@ enum Tokenizer {
                     ascii = false
                 }
             }
-            let token: Token
-            let lower: String
+            var token: Token
             if ascii {
-                // The common case: the strings straight from the bytes, the word's lists from
-                // the byte table (no String hashing).
+                // The common case: the word's lists and id from the byte table (no String hashing,
+                // no String built).
                 let word = UnsafeBufferPointer(rebasing: scalars[start..<i])
                 let slot: Int?
                 switch kind {
@@ -174,35 +194,28 @@ enum Tokenizer {
                 case .symbol: slot = asciiSlots[Int(word[0].value)] >= 0 ? asciiSlots[Int(word[0].value)] : nil
                 case .word: slot = table.slot(ofASCII: word, hash: hash)
                 }
-                if kind == .symbol, word.count == 1 {
-                    lower = asciiStrings[Int(word[0].value)]
-                } else if let slot {
-                    lower = table.word(at: slot)
-                } else {
-                    lower = String(unsafeUninitializedCapacity: word.count) { buffer in
-                        for k in 0..<word.count {
-                            let v = UInt8(truncatingIfNeeded: word[k].value)
-                            buffer[k] = v >= 65 && v <= 90 ? v + 32 : v
-                        }
-                        return word.count
-                    }
-                }
                 let first = word[0].value
                 token = Token(
                     kind: kind, start: start, end: i, attached: attached, newline: newline,
                     classes: slot.map { table.classes(at: $0) } ?? [], id: slot.map { table.id(at: $0) } ?? .unlisted,
                     isCapitalised: first >= 65 && first <= 90)
+                if let slot { token.slot = UInt16(truncatingIfNeeded: slot + 1) }
             } else {
+                let lower: String
                 (token, lower) = folded(
                     UnsafeBufferPointer(rebasing: scalars[start..<i]), kind: kind, start: start, attached: attached,
                     newline: newline)
+                foldedIndices.append(Int32(truncatingIfNeeded: tokens.count))
+                foldedText.append(lower)
+                if kind == .word {
+                    for k in (start + 1)..<i where scalars[k - 1].value >= 0x300 { wordStarts.append(k) }
+                }
             }
             tokens.append(token)
-            words.append(lower)
             attached = true
             newline = false
         }
-        return (tokens, words)
+        return (tokens, foldedIndices, foldedText)
     }
 
     /// A token as written (case kept, quotes and dashes folded as in `lower`), for names.
