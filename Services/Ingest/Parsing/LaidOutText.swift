@@ -21,7 +21,21 @@ struct LaidOutText {
         var seen = TextNormalisation.MappingFlags()
         // The mapping makes at most two scalars of one, and the layout never writes more than it reads.
         var text = LaidOutText(capacity: 2 * input.count) { layout in
-            seen = TextNormalisation.map(input) { layout.add($0) }
+            let n = input.count
+            var i = 0
+            while i < n {
+                // A word of printable ASCII (no space or control), most of a text, maps to
+                // itself: it goes to the layout as a whole, without the per-scalar mapping.
+                var end = i
+                while end < n, input[end].value > 0x20, input[end].value < 0x80 { end += 1 }
+                if end > i {
+                    layout.addWord(input, i..<end)
+                    i = end
+                } else {
+                    TextNormalisation.map(input, at: i, seen: &seen) { layout.add($0) }
+                    i += 1
+                }
+            }
         }
         if seen.needsNFC {
             // NFC may compose scalars across what was laid out: map again, NFC, then lay out.
@@ -111,6 +125,17 @@ struct LaidOutText {
                     pendingSpace = false
                 }
                 output[written] = s
+                written += 1
+            }
+        }
+
+        /// Adds `input[range]`, scalars that are neither spaces nor line breaks, as `add` would
+        /// one by one: the first opens the line (or writes the pending space), the rest are copied.
+        @inline(__always)
+        mutating func addWord(_ input: UnsafeBufferPointer<Unicode.Scalar>, _ range: Range<Int>) {
+            add(input[range.lowerBound])
+            for k in (range.lowerBound + 1)..<range.upperBound {
+                output[written] = input[k]
                 written += 1
             }
         }
