@@ -64,7 +64,8 @@ struct CountryNameIndex: Sendable {
         var scalarKeys: [Int] = []
         for name in names {
             let u = Array(name.text.utf8)
-            precondition(u[0] >= 0x41 && u[0] <= 0x5A, "a country name starts with a capital ASCII letter: \(name.text)")
+            precondition(
+                u[0] >= 0x41 && u[0] <= 0x5A, "a country name starts with a capital ASCII letter: \(name.text)")
             let s = Array(name.text.unicodeScalars)
             precondition(s.count >= 2, "a country name has at least two scalars: \(name.text)")
             bytes += u

@@ -78,7 +78,8 @@ enum ByteScanner {
         while i < n {
             // Printable ASCII, most of an article, needs no check beyond its range: eight
             // bytes at a time while they all are, then byte by byte.
-            while i + 8 <= n, isPrintableASCII(UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
+            while i + 8 <= n, isPrintableASCII(UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self))
+            {
                 for k in 0..<8 { emit(Unicode.Scalar(bytes[i + k])) }
                 count += 8
                 i += 8
