@@ -177,6 +177,8 @@ struct CountryNameIndex: Sendable {
     /// that are not continuation bytes (0b10xxxxxx).
     @inline(__always)
     static func leadBytes(in word: UInt64, first count: Int) -> Int {
+        // ASCII (the common case) is all lead bytes, without a population count.
+        if word & 0x8080_8080_8080_8080 == 0 { return count }
         var leads = (~word | (word << 1)) & 0x8080_8080_8080_8080
         if count < 8 { leads &= (1 << (8 * UInt64(count))) &- 1 }
         return leads.nonzeroBitCount
