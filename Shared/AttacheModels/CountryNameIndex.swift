@@ -100,60 +100,63 @@ struct CountryNameIndex: Sendable {
         byteBuckets.first.withUnsafeBufferPointer { first in
             byteBuckets.order.withUnsafeBufferPointer { order in
                 bytes.withUnsafeBufferPointer { nameBytes in
-                    while i + 1 < n {
-                        // Every name starts with a capital ASCII letter: the bytes before the
-                        // next one start none, and are passed eight at a time.
-                        if i + 8 <= n {
-                            let word = UnsafeRawPointer(text.baseAddress! + i).loadUnaligned(as: UInt64.self)
-                            let capitals = Self.capitals(in: word)
-                            let skip = capitals == 0 ? 8 : capitals.trailingZeroBitCount / 8
-                            if skip > 0 {
-                                scalarOffset += Self.leadBytes(in: word, first: skip)
-                                i += skip
+                    byteStart.withUnsafeBufferPointer { byteStart in
+                        while i + 1 < n {
+                            // Every name starts with a capital ASCII letter: the bytes before the
+                            // next one start none, and are passed eight at a time.
+                            if i + 8 <= n {
+                                let word = UnsafeRawPointer(text.baseAddress! + i).loadUnaligned(as: UInt64.self)
+                                let capitals = Self.capitals(in: word)
+                                let skip = capitals == 0 ? 8 : capitals.trailingZeroBitCount / 8
+                                if skip > 0 {
+                                    scalarOffset += Self.leadBytes(in: word, first: skip)
+                                    i += skip
+                                    continue
+                                }
+                            }
+                            let b = text[i]
+                            if !starts[Int(b & 0x7F)] {
+                                if b & 0xC0 != 0x80 { scalarOffset += 1 }
+                                i += 1
                                 continue
                             }
-                        }
-                        let b = text[i]
-                        if !starts[Int(b & 0x7F)] {
-                            if b & 0xC0 != 0x80 { scalarOffset += 1 }
-                            i += 1
-                            continue
-                        }
-                        let key = Buckets.key(UInt32(b), UInt32(text[i + 1]))
-                        let lo = Int(first[key])
-                        let hi = Int(first[key + 1])
-                        // Continuation bytes start no name (names are valid UTF-8), nor a scalar.
-                        if lo == hi || b & 0xC0 == 0x80 || (i > 0 && Self.isWordScalar(endingAt: i, in: text)) {
-                            if b & 0xC0 != 0x80 { scalarOffset += 1 }
-                            i += 1
-                            continue
-                        }
-                        var matched = -1
-                        for o in lo..<hi {
-                            let k = order[o]
-                            let s = byteStart[k]
-                            let length = byteStart[k + 1] - s
-                            guard i + length <= n else { continue }
-                            var same = true
-                            for j in 0..<length where text[i + j] != nameBytes[s + j] {
-                                same = false
+                            let key = Buckets.key(UInt32(b), UInt32(text[i + 1]))
+                            let lo = Int(first[key])
+                            let hi = Int(first[key + 1])
+                            // Continuation bytes start no name (names are valid UTF-8), nor a scalar.
+                            if lo == hi || b & 0xC0 == 0x80 || (i > 0 && Self.isWordScalar(endingAt: i, in: text)) {
+                                if b & 0xC0 != 0x80 { scalarOffset += 1 }
+                                i += 1
+                                continue
+                            }
+                            var matched = -1
+                            for o in lo..<hi {
+                                let k = order[o]
+                                let s = byteStart[k]
+                                let length = byteStart[k + 1] - s
+                                guard i + length <= n else { continue }
+                                var same = true
+                                for j in 0..<length where text[i + j] != nameBytes[s + j] {
+                                    same = false
+                                    break
+                                }
+                                guard same, i + length == n || !Self.isWordScalar(startingAt: i + length, in: text)
+                                else {
+                                    continue
+                                }
+                                matched = k
                                 break
                             }
-                            guard same, i + length == n || !Self.isWordScalar(startingAt: i + length, in: text) else {
-                                continue
+                            if matched >= 0 {
+                                let count = scalarStart[matched + 1] - scalarStart[matched]
+                                result.append(
+                                    Hit(name: matched, scalarStart: scalarOffset, scalarEnd: scalarOffset + count))
+                                scalarOffset += count
+                                i += byteStart[matched + 1] - byteStart[matched]
+                            } else {
+                                scalarOffset += 1
+                                i += 1
                             }
-                            matched = k
-                            break
-                        }
-                        if matched >= 0 {
-                            let count = scalarStart[matched + 1] - scalarStart[matched]
-                            result.append(
-                                Hit(name: matched, scalarStart: scalarOffset, scalarEnd: scalarOffset + count))
-                            scalarOffset += count
-                            i += byteStart[matched + 1] - byteStart[matched]
-                        } else {
-                            scalarOffset += 1
-                            i += 1
                         }
                     }
                 }

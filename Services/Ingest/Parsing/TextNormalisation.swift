@@ -184,6 +184,11 @@ public enum TextNormalisation {
     /// drop or add spaces and line breaks next to other spaces and line breaks), so this gives
     /// the same result before the layout or after it.
     static func fixHomoglyphs(_ scalars: inout [Unicode.Scalar]) {
+        scalars.withUnsafeMutableBufferPointer { fixHomoglyphs(in: $0) }
+    }
+
+    /// `fixHomoglyphs` over scalars in memory (no uniqueness or bounds checks per scalar).
+    private static func fixHomoglyphs(in scalars: UnsafeMutableBufferPointer<Unicode.Scalar>) {
         var i = 0
         while i < scalars.count {
             let v = scalars[i].value
