@@ -7,7 +7,8 @@
 ///
 /// A name matches at a position when its scalars are there, the scalar before is not a word
 /// scalar (letter or digit) and the scalar after is not one either. Names are tried longest
-/// first and matches do not overlap. Every name has at least two scalars (and so two bytes).
+/// first and matches do not overlap. Every name has at least two scalars (and so two bytes)
+/// and starts with a capital ASCII letter (the UTF-8 scan passes over text without one).
 struct CountryNameIndex: Sendable {
     /// The names, as `Countries.names` orders them.
     let names: [Countries.Name]
@@ -63,6 +64,8 @@ struct CountryNameIndex: Sendable {
         var scalarKeys: [Int] = []
         for name in names {
             let u = Array(name.text.utf8)
+            precondition(
+                u[0] >= 0x41 && u[0] <= 0x5A, "a country name starts with a capital ASCII letter: \(name.text)")
             let s = Array(name.text.unicodeScalars)
             precondition(s.count >= 2, "a country name has at least two scalars: \(name.text)")
             bytes += u
@@ -97,54 +100,91 @@ struct CountryNameIndex: Sendable {
         byteBuckets.first.withUnsafeBufferPointer { first in
             byteBuckets.order.withUnsafeBufferPointer { order in
                 bytes.withUnsafeBufferPointer { nameBytes in
-                    while i + 1 < n {
-                        let b = text[i]
-                        if !starts[Int(b & 0x7F)] {
-                            if b & 0xC0 != 0x80 { scalarOffset += 1 }
-                            i += 1
-                            continue
-                        }
-                        let key = Buckets.key(UInt32(b), UInt32(text[i + 1]))
-                        let lo = Int(first[key])
-                        let hi = Int(first[key + 1])
-                        // Continuation bytes start no name (names are valid UTF-8), nor a scalar.
-                        if lo == hi || b & 0xC0 == 0x80 || (i > 0 && Self.isWordScalar(endingAt: i, in: text)) {
-                            if b & 0xC0 != 0x80 { scalarOffset += 1 }
-                            i += 1
-                            continue
-                        }
-                        var matched = -1
-                        for o in lo..<hi {
-                            let k = order[o]
-                            let s = byteStart[k]
-                            let length = byteStart[k + 1] - s
-                            guard i + length <= n else { continue }
-                            var same = true
-                            for j in 0..<length where text[i + j] != nameBytes[s + j] {
-                                same = false
-                                break
+                    byteStart.withUnsafeBufferPointer { byteStart in
+                        while i + 1 < n {
+                            // Every name starts with a capital ASCII letter: the bytes before the
+                            // next one start none, and are passed eight at a time.
+                            if i + 8 <= n {
+                                let word = UnsafeRawPointer(text.baseAddress! + i).loadUnaligned(as: UInt64.self)
+                                let capitals = Self.capitals(in: word)
+                                let skip = capitals == 0 ? 8 : capitals.trailingZeroBitCount / 8
+                                if skip > 0 {
+                                    scalarOffset += Self.leadBytes(in: word, first: skip)
+                                    i += skip
+                                    continue
+                                }
                             }
-                            guard same, i + length == n || !Self.isWordScalar(startingAt: i + length, in: text) else {
+                            let b = text[i]
+                            if !starts[Int(b & 0x7F)] {
+                                if b & 0xC0 != 0x80 { scalarOffset += 1 }
+                                i += 1
                                 continue
                             }
-                            matched = k
-                            break
-                        }
-                        if matched >= 0 {
-                            let count = scalarStart[matched + 1] - scalarStart[matched]
-                            result.append(
-                                Hit(name: matched, scalarStart: scalarOffset, scalarEnd: scalarOffset + count))
-                            scalarOffset += count
-                            i += byteStart[matched + 1] - byteStart[matched]
-                        } else {
-                            scalarOffset += 1
-                            i += 1
+                            let key = Buckets.key(UInt32(b), UInt32(text[i + 1]))
+                            let lo = Int(first[key])
+                            let hi = Int(first[key + 1])
+                            // Continuation bytes start no name (names are valid UTF-8), nor a scalar.
+                            if lo == hi || b & 0xC0 == 0x80 || (i > 0 && Self.isWordScalar(endingAt: i, in: text)) {
+                                if b & 0xC0 != 0x80 { scalarOffset += 1 }
+                                i += 1
+                                continue
+                            }
+                            var matched = -1
+                            for o in lo..<hi {
+                                let k = order[o]
+                                let s = byteStart[k]
+                                let length = byteStart[k + 1] - s
+                                guard i + length <= n else { continue }
+                                var same = true
+                                for j in 0..<length where text[i + j] != nameBytes[s + j] {
+                                    same = false
+                                    break
+                                }
+                                guard same, i + length == n || !Self.isWordScalar(startingAt: i + length, in: text)
+                                else {
+                                    continue
+                                }
+                                matched = k
+                                break
+                            }
+                            if matched >= 0 {
+                                let count = scalarStart[matched + 1] - scalarStart[matched]
+                                result.append(
+                                    Hit(name: matched, scalarStart: scalarOffset, scalarEnd: scalarOffset + count))
+                                scalarOffset += count
+                                i += byteStart[matched + 1] - byteStart[matched]
+                            } else {
+                                scalarOffset += 1
+                                i += 1
+                            }
                         }
                     }
                 }
             }
         }
         return result
+    }
+
+    /// The high bit of each byte of `word` that is a capital ASCII letter (A–Z), exactly (no
+    /// carry crosses a byte): the byte is below 0x80, its low seven bits t have 0xDA − t ≥ 0x80
+    /// (t ≤ 0x5A) and t + 0x3F ≥ 0x80 (t ≥ 0x41).
+    @inline(__always)
+    static func capitals(in word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let t = word & ~highs
+        return (ones &* 0xDA &- t) & ~word & (t &+ ones &* 0x3F) & highs
+    }
+
+    /// How many of the first `count` bytes of `word` (in memory order) start a scalar: those
+    /// that are not continuation bytes (0b10xxxxxx).
+    @inline(__always)
+    static func leadBytes(in word: UInt64, first count: Int) -> Int {
+        // ASCII (the common case) is all lead bytes, without a population count.
+        if word & 0x8080_8080_8080_8080 == 0 { return count }
+        var leads = (~word | (word << 1)) & 0x8080_8080_8080_8080
+        if count < 8 { leads &= (1 << (8 * UInt64(count))) &- 1 }
+        return leads.nonzeroBitCount
     }
 
     /// The names at the scalar offsets `starts` (ascending; every other position is skipped),

@@ -141,6 +141,16 @@ struct LayoutTests {
         #expect(TextNormalisation.normaliseLine("  Title\non two\n\nlines ") == "Title on two lines")
     }
 
+    /// Runs of printable ASCII are laid out whole; the space rules must hold at their edges.
+    @Test func asciiRunsKeepTheSpaceRules() {
+        #expect(
+            TextNormalisation.normalise("one two  three   four \nfive\tsix \u{00A0}seven ")
+                == "one two three four\nfive six seven")
+        #expect(TextNormalisation.normalise(" a b  ") == "a b")
+        #expect(TextNormalisation.normalise("a ") == "a")
+        #expect(TextNormalisation.normalise("x y\u{2014}z é q\r\n\r\n\r\nr s") == "x y-z é q\n\nr s")
+    }
+
     @Test func homoglyphsOnlyInsideLatinWords() {
         #expect(TextNormalisation.normalise("\u{041C}inister Nurtleu") == "Minister Nurtleu")
         #expect(TextNormalisation.normalise("K\u{0430}z\u{0430}khst\u{0430}n") == "Kazakhstan")

@@ -108,7 +108,9 @@ public struct ArticleParser: Sendable {
     static func article(_ parsed: Parsed, origin: String, receivedAt: Date) -> Article {
         let layout = parsed.layout
         let text = layout.body
-        var countries = ArticleParser.countries(in: layout)
+        // The countries the body and title mention by name or adjective, found over their
+        // UTF-8 (`Countries.mentioned(in:)`): a byte scan, with no copy of the body's scalars.
+        var countries = Set(Countries.mentioned(in: text))
         if let title = layout.title { countries.formUnion(Countries.mentioned(in: title)) }
         if let place = layout.dateline?.place, let code = ArticleLayout.countryCode(ofPlace: place) {
             countries.insert(code)
@@ -117,20 +119,6 @@ public struct ArticleParser: Sendable {
             id: StableID.article(published: parsed.published, normalisedText: text), published: parsed.published,
             title: layout.title, dateline: layout.dateline, source: layout.source, text: text,
             paragraphs: layout.paragraphSpans, countries: countries.sorted(), receivedAt: receivedAt, origin: origin)
-    }
-
-    /// The countries the body mentions by name or adjective: `Countries.mentioned(in:)` over
-    /// the scalars the layout already holds, so the body is not decoded again.
-    static func countries(in layout: ArticleLayout) -> Set<String> {
-        let range = layout.bodyRange
-        let scalars = layout.text.scalars
-        let body = range.count == scalars.count ? scalars : Array(scalars[range])
-        // A text names few countries, many times: collect them in a short list before hashing.
-        var codes: [String] = []
-        for match in Countries.matches(inScalars: body) where match.role != .capital && !codes.contains(match.code) {
-            codes.append(match.code)
-        }
-        return Set(codes)
     }
 
     func sizeProblem(_ count: Int, line: Int?) -> Problem? {

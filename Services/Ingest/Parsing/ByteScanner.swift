@@ -76,7 +76,14 @@ enum ByteScanner {
                 line: 1 + lineOffset, column: 1, byteOffset: 0)
         }
         while i < n {
-            // Printable ASCII, most of an article, needs no check beyond its range.
+            // Printable ASCII, most of an article, needs no check beyond its range: eight
+            // bytes at a time while they all are, then byte by byte.
+            while i + 8 <= n, isPrintableASCII(UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self))
+            {
+                for k in 0..<8 { emit(Unicode.Scalar(bytes[i + k])) }
+                count += 8
+                i += 8
+            }
             while i < n, bytes[i] >= 0x20, bytes[i] < 0x7F {
                 emit(Unicode.Scalar(bytes[i]))
                 count += 1
@@ -152,6 +159,19 @@ enum ByteScanner {
             i += length
         }
         return nil
+    }
+
+    /// Whether all eight bytes of `word` are printable ASCII (0x20–0x7E), with no branch per
+    /// byte: none has its high bit set, none is below 0x20 (the classic "has a byte less
+    /// than n" test, exact for bytes below 0x80) and none is DEL (DEL + 1 sets the high bit).
+    @inline(__always)
+    static func isPrintableASCII(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        guard word & highs == 0 else { return false }
+        let below = (word &- ones &* 0x20) & ~word & highs
+        let del = (word &+ ones) & highs
+        return below | del == 0
     }
 
     static func hex(_ b: UInt8) -> String {

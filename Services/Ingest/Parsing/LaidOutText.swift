@@ -21,7 +21,18 @@ struct LaidOutText {
         var seen = TextNormalisation.MappingFlags()
         // The mapping makes at most two scalars of one, and the layout never writes more than it reads.
         var text = LaidOutText(capacity: 2 * input.count) { layout in
-            seen = TextNormalisation.map(input) { layout.add($0) }
+            let n = input.count
+            var i = 0
+            while i < n {
+                // Printable ASCII, most of a text, maps to itself: a run of it goes to the
+                // layout as a whole, without the per-scalar mapping.
+                if Layout.isASCIIWordScalar(input[i]) {
+                    i = layout.addRun(input, from: i)
+                } else {
+                    TextNormalisation.map(input, at: i, seen: &seen) { layout.add($0) }
+                    i += 1
+                }
+            }
         }
         if seen.needsNFC {
             // NFC may compose scalars across what was laid out: map again, NFC, then lay out.
@@ -113,6 +124,43 @@ struct LaidOutText {
                 output[written] = s
                 written += 1
             }
+        }
+
+        /// Printable ASCII other than space: what the character mapping leaves as it is and
+        /// the layout only copies once a line is open.
+        @inline(__always)
+        static func isASCIIWordScalar(_ s: Unicode.Scalar) -> Bool {
+            s.value &- 0x21 < 0x5F
+        }
+
+        /// Adds the run of ASCII text at `input[start...]`, which starts with an
+        /// `isASCIIWordScalar`, as `add` would one scalar at a time: the first opens the line
+        /// (or writes the pending space); the rest, words and the single spaces between them,
+        /// are copied in the same pass. The run stops before anything else (a line break, a
+        /// second space, a space at the end of a line, a scalar the mapping changes), so it
+        /// is usually a whole line, with one mispredicted branch at its end rather than one
+        /// per word. Returns where the run ends.
+        @inline(__always)
+        mutating func addRun(_ input: UnsafeBufferPointer<Unicode.Scalar>, from start: Int) -> Int {
+            add(input[start])
+            let n = input.count
+            var i = start + 1
+            var w = written
+            while i + 1 < n {
+                let s = input[i]
+                let joiningSpace = s == " " && Self.isASCIIWordScalar(input[i + 1])
+                guard Self.isASCIIWordScalar(s) || joiningSpace else { break }
+                output[w] = s
+                w += 1
+                i += 1
+            }
+            if i + 1 == n, Self.isASCIIWordScalar(input[i]) {
+                output[w] = input[i]
+                w += 1
+                i += 1
+            }
+            written = w
+            return i
         }
 
         /// Closes the open line and paragraph.

@@ -77,37 +77,46 @@ public enum TextNormalisation {
     @inline(__always)
     static func map(_ input: UnsafeBufferPointer<Unicode.Scalar>, emit: (Unicode.Scalar) -> Void) -> MappingFlags {
         var seen = MappingFlags()
-        for (i, s) in input.enumerated() {
-            let v = s.value
-            if v >= 0x20 && v < 0x80 {
-                emit(s)
-                continue
-            }
-            if v < 0x80 {
-                switch v {
-                case 0x0D, 0x0B: emit("\n")
-                case 0x0A: if i == 0 || input[i - 1] != "\r" { emit("\n") }
-                case 0x09: emit(" ")
-                case 0x0C: emit("\n"); emit("\n")
-                default: emit(s)
-                }
-                continue
-            }
-            switch v {
-            case 0x85, 0x2028: emit("\n")
-            case 0x2029: emit("\n"); emit("\n")
-            case 0xA0, 0x1680, 0x2000...0x200A, 0x202F, 0x205F, 0x3000: emit(" ")
-            case 0xAD, 0x200B, 0x200E, 0x200F, 0x2060, 0xFEFF: break
-            case 0x2010...0x2015, 0x2212, 0xFE58, 0xFE63, 0xFF0D: emit("-")
-            case 0x2018...0x201B, 0x2032, 0xB4, 0x2039, 0x203A, 0xFF07: emit("'")
-            case 0x201C...0x201F, 0x2033, 0xAB, 0xBB, 0xFF02: emit("\"")
-            default:
-                if v >= 0x300, !isNFCStable(v) { seen.needsNFC = true }
-                if v >= 0x400 && v <= 0x4FF { seen.cyrillic = true }
-                emit(s)
-            }
-        }
+        for i in input.indices { map(input, at: i, seen: &seen, emit: emit) }
         return seen
+    }
+
+    /// The character mapping of `input[i]` (it reads the scalar before, for CRLF): gives
+    /// `emit` none, one or two scalars and notes in `seen` what else the text needs.
+    @inline(__always)
+    static func map(
+        _ input: UnsafeBufferPointer<Unicode.Scalar>, at i: Int, seen: inout MappingFlags,
+        emit: (Unicode.Scalar) -> Void
+    ) {
+        let s = input[i]
+        let v = s.value
+        if v >= 0x20 && v < 0x80 {
+            emit(s)
+            return
+        }
+        if v < 0x80 {
+            switch v {
+            case 0x0D, 0x0B: emit("\n")
+            case 0x0A: if i == 0 || input[i - 1] != "\r" { emit("\n") }
+            case 0x09: emit(" ")
+            case 0x0C: emit("\n"); emit("\n")
+            default: emit(s)
+            }
+            return
+        }
+        switch v {
+        case 0x85, 0x2028: emit("\n")
+        case 0x2029: emit("\n"); emit("\n")
+        case 0xA0, 0x1680, 0x2000...0x200A, 0x202F, 0x205F, 0x3000: emit(" ")
+        case 0xAD, 0x200B, 0x200E, 0x200F, 0x2060, 0xFEFF: break
+        case 0x2010...0x2015, 0x2212, 0xFE58, 0xFE63, 0xFF0D: emit("-")
+        case 0x2018...0x201B, 0x2032, 0xB4, 0x2039, 0x203A, 0xFF07: emit("'")
+        case 0x201C...0x201F, 0x2033, 0xAB, 0xBB, 0xFF02: emit("\"")
+        default:
+            if v >= 0x300, !isNFCStable(v) { seen.needsNFC = true }
+            if v >= 0x400 && v <= 0x4FF { seen.cyrillic = true }
+            emit(s)
+        }
     }
 
     /// Scalars at or above U+0300 that NFC never changes and that never combine with a
@@ -175,6 +184,11 @@ public enum TextNormalisation {
     /// drop or add spaces and line breaks next to other spaces and line breaks), so this gives
     /// the same result before the layout or after it.
     static func fixHomoglyphs(_ scalars: inout [Unicode.Scalar]) {
+        scalars.withUnsafeMutableBufferPointer { fixHomoglyphs(in: $0) }
+    }
+
+    /// `fixHomoglyphs` over scalars in memory (no uniqueness or bounds checks per scalar).
+    private static func fixHomoglyphs(in scalars: UnsafeMutableBufferPointer<Unicode.Scalar>) {
         var i = 0
         while i < scalars.count {
             let v = scalars[i].value
