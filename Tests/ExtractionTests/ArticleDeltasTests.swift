@@ -45,18 +45,9 @@ struct ArticleDeltasTests {
 
     @Test("many series and periods")
     func manySlots() {
-        let text = String(
-            repeating:
-                "Trade between Kazakhstan and Germany reached $5 million in 2023, compared to $4 million in 2022. ",
-            count: 50)
-        let article = Fixtures.article(text)
-        var e = Fixtures.extractor.extract(article)
-        e.figures = (0..<200).map { k in
-            var f = e.figures[k % e.figures.count]
-            f.period = Period.year(1900 + k % 90)
+        let (article, e) = Fixtures.manyFigures(200) { k, f in
             f.partner = k < 100 ? "DE" : "FR"
             f.amount = Double(1000 + k * 7)
-            return f
         }
         let observations = e.observations(article: article)
         #expect(observations.count > 64)

@@ -44,17 +44,7 @@ struct ObservationKeyTests {
 
     @Test("past 64 keys, the keys are hashed")
     func manyKeys() {
-        let text = String(
-            repeating:
-                "Trade between Kazakhstan and Germany reached $5 million in 2023, compared to $4 million in 2022. ",
-            count: 50)
-        let article = Fixtures.article(text)
-        var e = Fixtures.extractor.extract(article)
-        e.figures = (0..<200).map { k in
-            var f = e.figures[k % e.figures.count]
-            f.period = Period.year(1900 + k % 90)
-            return f
-        }
+        let (article, e) = Fixtures.manyFigures(200)
         let observations = e.observations(article: article)
         #expect(observations == Self.byLedgerKey(e, article))
         #expect(observations.count > 64)

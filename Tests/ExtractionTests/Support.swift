@@ -22,6 +22,28 @@ enum Fixtures {
         return names.filter { $0.hasSuffix(".txt") }.sorted().map { seedsDirectory.appendingPathComponent($0) }
     }()
 
+    /// An article repeating one trade sentence, and its extraction with `count` figures copied
+    /// from the sentence's, each in year `1900 + k % 90` and then changed by `change` (for tests
+    /// that need more series and periods than the short lists hold).
+    static func manyFigures(
+        _ count: Int, change: (Int, inout Figure) -> Void = { _, _ in }
+    ) -> (Article, Extraction) {
+        let text = String(
+            repeating:
+                "Trade between Kazakhstan and Germany reached $5 million in 2023, compared to $4 million in 2022. ",
+            count: 50)
+        let article = Fixtures.article(text)
+        var e = Fixtures.extractor.extract(article)
+        let figures = e.figures
+        e.figures = (0..<count).map { k in
+            var f = figures[k % figures.count]
+            f.period = Period.year(1900 + k % 90)
+            change(k, &f)
+            return f
+        }
+        return (article, e)
+    }
+
     /// Builds an article from the seed format: ` date YYYY-MM-DD ` then the text.
     static func article(seedText raw: String) -> Article? {
         let prefix = " date "
