@@ -109,7 +109,7 @@ struct CountryNameIndex: Sendable {
                                 let capitals = Self.capitals(in: word)
                                 let skip = capitals == 0 ? 8 : capitals.trailingZeroBitCount / 8
                                 if skip > 0 {
-                                    scalarOffset += Self.leadBytes(in: word, first: skip)
+                                    scalarOffset += UTF8Word.leadBytes(in: word, first: skip)
                                     i += skip
                                     continue
                                 }
@@ -174,17 +174,6 @@ struct CountryNameIndex: Sendable {
         let highs: UInt64 = 0x8080_8080_8080_8080
         let t = word & ~highs
         return (ones &* 0xDA &- t) & ~word & (t &+ ones &* 0x3F) & highs
-    }
-
-    /// How many of the first `count` bytes of `word` (in memory order) start a scalar: those
-    /// that are not continuation bytes (0b10xxxxxx).
-    @inline(__always)
-    static func leadBytes(in word: UInt64, first count: Int) -> Int {
-        // ASCII (the common case) is all lead bytes, without a population count.
-        if word & 0x8080_8080_8080_8080 == 0 { return count }
-        var leads = (~word | (word << 1)) & 0x8080_8080_8080_8080
-        if count < 8 { leads &= (1 << (8 * UInt64(count))) &- 1 }
-        return leads.nonzeroBitCount
     }
 
     /// The names at the scalar offsets `starts` (ascending; every other position is skipped),

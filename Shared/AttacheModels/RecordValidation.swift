@@ -107,23 +107,21 @@ public enum RecordCheck {
 
     /// The number of Unicode scalars of `text`: its UTF-8 bytes that do not continue a scalar
     /// (a Swift string is valid UTF-8). Much faster than counting `unicodeScalars`, which
-    /// decodes each one; the continuation bytes (`10xxxxxx`) are counted eight at a time.
+    /// decodes each one; the bytes are counted eight at a time (`UTF8Word`).
     public static func scalarCount(_ text: String) -> Int {
         var text = text
         return text.withUTF8 { bytes in
-            var continuing = 0
+            var scalars = 0
             var i = 0
             if let base = bytes.baseAddress {
                 let raw = UnsafeRawPointer(base)
                 while i + 8 <= bytes.count {
-                    let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                    // Bit 7 set and bit 6 (shifted up to bit 7) clear, in each byte.
-                    continuing += (word & ~(word << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
+                    scalars += UTF8Word.leadBytes(in: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
                     i += 8
                 }
             }
-            for byte in bytes[i...] where byte & 0xC0 == 0x80 { continuing += 1 }
-            return bytes.count - continuing
+            for byte in bytes[i...] where byte & 0xC0 != 0x80 { scalars += 1 }
+            return scalars
         }
     }
 
